@@ -1,0 +1,139 @@
+//! Check templates: the native code behind rule files. Generic templates (allowed values,
+//! required field, exclusive fields, string format, id format, reference lookup, known fields)
+//! are parameterised by the rule file; specific ones hold logic that is specific to one
+//! restriction (LVM multi-PV, system disk, one image per backup, ...).
+
+mod generic;
+mod specific;
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::finding::Hit;
+use crate::model::Inventory;
+use crate::rules::Rule;
+
+pub use generic::*;
+pub use specific::*;
+
+/// A template with no parameters.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "template", content = "params", rename_all = "kebab-case")]
+pub enum Template {
+    AllowedValues(AllowedValues),
+    ForbiddenValues(ForbiddenValues),
+    RequiredField(RequiredField),
+    ExclusiveFields(ExclusiveFields),
+    StringFormat(StringFormat),
+    IdFormat(IdFormat),
+    ReferenceLookup(ReferenceLookup),
+    KnownFields(KnownFields),
+    ServerState(ServerState),
+    OptimizationChecklist(OptimizationChecklist),
+    LvmMultiPv(NoParams),
+    SystemDisk(NoParams),
+    BackupSystemDisk(NoParams),
+    OneImagePerBackup(NoParams),
+    ReplicateRegion(NoParams),
+    ShareSource(NoParams),
+    TagFormat(TagFormat),
+    RamRange(NoParams),
+    VaultRequired(NoParams),
+    WholeImageType(NoParams),
+    /// Findings made by the engine itself (inventory problems, suppressions).
+    Engine(NoParams),
+}
+
+impl Template {
+    /// The message variants this template (with these parameters) can emit; the rule file must
+    /// have a message for each.
+    pub fn variants(&self) -> Vec<&'static str> {
+        match self {
+            Template::AllowedValues(p) => match p.if_missing {
+                IfMissing::Warn => vec!["main", "missing"],
+                IfMissing::Ignore => vec!["main"],
+            },
+            Template::ForbiddenValues(_)
+            | Template::RequiredField(_)
+            | Template::IdFormat(_)
+            | Template::ReferenceLookup(_)
+            | Template::KnownFields(_)
+            | Template::BackupSystemDisk(_) => vec!["main"],
+            Template::ExclusiveFields(p) if p.required => vec!["main", "missing"],
+            Template::ExclusiveFields(_) => vec!["main"],
+            Template::StringFormat(p) => p.variants(),
+            Template::ServerState(_) => vec!["main", "task", "missing"],
+            Template::OptimizationChecklist(_) => {
+                vec!["main", "recommended", "unstated", "missing", "unknown_os"]
+            }
+            Template::LvmMultiPv(_) => vec!["vg", "lv"],
+            Template::SystemDisk(_) => vec!["none", "many", "detach"],
+            Template::OneImagePerBackup(_) => vec!["images", "reused"],
+            Template::ReplicateRegion(_) => vec!["missing_target", "same_region", "unknown_region"],
+            Template::ShareSource(_) => vec!["csbs", "shared_in", "server"],
+            Template::TagFormat(_) => vec![
+                "key_empty",
+                "key_length",
+                "value_length",
+                "duplicate",
+                "shape",
+                "charset",
+                "too_many",
+            ],
+            Template::RamRange(_) => vec!["not_integer", "negative", "order"],
+            Template::VaultRequired(_) => vec!["main", "unknown_service"],
+            Template::WholeImageType(_) => vec!["invalid", "mismatch", "server_path"],
+            Template::Engine(_) => vec![],
+        }
+    }
+
+    pub fn run(&self, rule: &Rule, inv: &Inventory, out: &mut Vec<Hit>) {
+        let kinds = rule.kinds();
+        let id = rule.id.as_str();
+        match self {
+            Template::AllowedValues(p) => p.run(id, &kinds, inv, out),
+            Template::ForbiddenValues(p) => p.run(id, &kinds, inv, out),
+            Template::RequiredField(p) => p.run(id, &kinds, inv, out),
+            Template::ExclusiveFields(p) => p.run(id, &kinds, inv, out),
+            Template::StringFormat(p) => p.run(id, &kinds, inv, out),
+            Template::IdFormat(p) => p.run(id, &kinds, inv, out),
+            Template::ReferenceLookup(p) => p.run(id, &kinds, inv, out),
+            Template::KnownFields(p) => p.run(id, &kinds, inv, out),
+            Template::ServerState(p) => p.run(id, inv, out),
+            Template::OptimizationChecklist(p) => p.run(id, inv, out),
+            Template::LvmMultiPv(_) => lvm_multi_pv(id, inv, out),
+            Template::SystemDisk(_) => system_disk(id, inv, out),
+            Template::BackupSystemDisk(_) => backup_system_disk(id, inv, out),
+            Template::OneImagePerBackup(_) => one_image_per_backup(id, inv, out),
+            Template::ReplicateRegion(_) => replicate_region(id, inv, out),
+            Template::ShareSource(_) => share_source(id, inv, out),
+            Template::TagFormat(p) => p.run(id, inv, out),
+            Template::RamRange(_) => ram_range(id, inv, out),
+            Template::VaultRequired(_) => vault_required(id, inv, out),
+            Template::WholeImageType(_) => whole_image_type(id, inv, out),
+            Template::Engine(_) => {}
+        }
+    }
+}
+
+/// `when:` conditions: every listed field must equal the value (case-insensitive).
+pub type When = BTreeMap<String, String>;
+
+fn when_matches(when: &When, e: &crate::model::Entity) -> bool {
+    when.iter().all(|(field, value)| e.is(field, value))
+}
+
+/// `true` for a canonical UUID (8-4-4-4-12 hex digits, any case).
+pub fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}

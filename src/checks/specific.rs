@@ -1,0 +1,488 @@
+//! Templates whose logic is specific to one documented restriction.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::generic::is_chinese;
+use crate::finding::Hit;
+use crate::model::{EntityKind, Inventory};
+use crate::tree::{Node, Value, pointer_push};
+
+fn is_true(node: &Node) -> bool {
+    node.value() == Some(Value::Bool(true))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerState {
+    pub statuses: Vec<String>,
+}
+
+impl ServerState {
+    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+        for e in inv.of_kind(EntityKind::Server) {
+            match e.get("status") {
+                None if e.node.get("status").is_none() => {
+                    out.push(e.hit(rule, "missing", e.key_place()).warning());
+                }
+                None => {}
+                Some(f) => {
+                    let status = f.node.display();
+                    if !self.statuses.iter().any(|s| s.eq_ignore_ascii_case(&status)) {
+                        out.push(
+                            e.hit(rule, "main", e.found_place(&f))
+                                .arg("value", status)
+                                .arg("allowed", self.statuses.join(", ")),
+                        );
+                    }
+                }
+            }
+            if let Some(f) = e.get("task_state")
+                && f.node.value() != Some(Value::Null)
+            {
+                out.push(
+                    e.hit(rule, "task", e.found_place(&f))
+                        .arg("value", f.node.display()),
+                );
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerOs {
+    #[serde(default)]
+    pub linux: Vec<String>,
+    #[serde(default)]
+    pub windows: Vec<String>,
+}
+
+impl PerOs {
+    fn for_os(&self, os: &str) -> &[String] {
+        if os.eq_ignore_ascii_case("windows") {
+            &self.windows
+        } else {
+            &self.linux
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptimizationChecklist {
+    pub required: PerOs,
+    #[serde(default)]
+    pub recommended: PerOs,
+}
+
+impl OptimizationChecklist {
+    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+        // Backups made from each server, so findings can point at the backups they affect.
+        let mut backups_of: HashMap<String, Vec<&crate::model::Entity>> = HashMap::new();
+        for b in inv.of_kind(EntityKind::Backup) {
+            if let Some(server) = b.str("server_id") {
+                backups_of.entry(server.to_ascii_lowercase()).or_default().push(b);
+            }
+        }
+        for e in inv.of_kind(EntityKind::Server) {
+            let with_backups = |mut hit: Hit| {
+                for b in backups_of.get(&e.label.to_ascii_lowercase()).into_iter().flatten() {
+                    let place = b.key_place();
+                    hit = hit.related(place, format!("backup {} was made from this server", b.label));
+                }
+                hit
+            };
+            let Some(os) = e.str("os") else {
+                if e.node.get("os").is_none() {
+                    out.push(with_backups(e.hit(rule, "unknown_os", e.key_place()).warning()));
+                }
+                continue;
+            };
+            let Some(checklist) = e.get("optimization") else {
+                if e.node.get("optimization").is_none() {
+                    out.push(with_backups(e.hit(rule, "missing", e.key_place()).warning()));
+                }
+                continue;
+            };
+            let checklist_key = e
+                .key_place_of("optimization")
+                .unwrap_or_else(|| e.key_place());
+            for item in self.required.for_os(os) {
+                match checklist.node.get(item) {
+                    None => out.push(with_backups(
+                        e.hit(rule, "unstated", checklist_key.clone())
+                            .arg("item", item)
+                            .warning(),
+                    )),
+                    Some(v) if v.value() == Some(Value::Bool(false)) => {
+                        let place = e.place(v.span, pointer_push(&checklist.pointer, item));
+                        out.push(with_backups(e.hit(rule, "main", place).arg("item", item)));
+                    }
+                    Some(_) => {}
+                }
+            }
+            for item in self.recommended.for_os(os) {
+                if let Some(v) = checklist.node.get(item)
+                    && v.value() == Some(Value::Bool(false))
+                {
+                    let place = e.place(v.span, pointer_push(&checklist.pointer, item));
+                    out.push(e.hit(rule, "recommended", place).arg("item", item).warning());
+                }
+            }
+        }
+    }
+}
+
+/// Linux: no VG and no LV made of several PVs.
+pub fn lvm_multi_pv(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    for e in inv.of_kind(EntityKind::Server) {
+        if e.is("os", "windows") {
+            continue;
+        }
+        for (list, variant) in [("lvm.volume_groups[]", "vg"), ("lvm.logical_volumes[]", "lv")] {
+            for group in e.field(list) {
+                let Some(pvs) = group.node.get("physical_volumes") else {
+                    continue;
+                };
+                let mut names: Vec<String> = pvs
+                    .as_seq()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(Node::display)
+                    .collect();
+                names.sort();
+                names.dedup();
+                if names.len() > 1 {
+                    let place = e.place(pvs.span, pointer_push(&group.pointer, "physical_volumes"));
+                    let name = group.node.get("name").map(Node::display).unwrap_or_default();
+                    out.push(
+                        e.hit(rule, variant, place)
+                            .arg("name", name)
+                            .arg("count", names.len().to_string())
+                            .arg("pvs", names.join(", ")),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Exactly one system disk when disks are listed; no detach of the system disk planned.
+pub fn system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    for e in inv.of_kind(EntityKind::Server) {
+        if e.get("disks").is_none() {
+            continue;
+        }
+        let system: Vec<_> = e.field("disks[].system").into_iter().filter(|f| is_true(f.node)).collect();
+        match system.len() {
+            0 => {
+                let place = e.key_place_of("disks").unwrap_or_else(|| e.key_place());
+                out.push(e.hit(rule, "none", place));
+            }
+            1 => {}
+            n => {
+                let first = e.found_place(&system[0]);
+                for extra in &system[1..] {
+                    out.push(
+                        e.hit(rule, "many", e.found_place(extra))
+                            .arg("count", n.to_string())
+                            .related(first.clone(), "the first system disk"),
+                    );
+                }
+            }
+        }
+    }
+    for op in inv.of_kind(EntityKind::Operation) {
+        if !op.is("action", "detach-disk") {
+            continue;
+        }
+        let (Some(server_id), Some(disk)) = (op.str("server"), op.get("disk")) else {
+            continue;
+        };
+        let Some(disk_id) = disk.node.as_str() else { continue };
+        let Some(server) = inv.server(server_id) else { continue };
+        for d in server.field("disks[]") {
+            let same = d.node.get("id").and_then(Node::as_str).is_some_and(|id| id.eq_ignore_ascii_case(disk_id));
+            if same && d.node.get("system").is_some_and(is_true) {
+                let place = server.place(d.node.span, d.pointer.clone());
+                out.push(
+                    op.hit(rule, "detach", op.found_place(&disk))
+                        .arg("disk", disk_id)
+                        .related(place, format!("disk {disk_id} is the system disk of server {}", server.label)),
+                );
+            }
+        }
+    }
+}
+
+/// A backup that lists its volumes must contain the system disk.
+pub fn backup_system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    for e in inv.of_kind(EntityKind::Backup) {
+        if e.get("volumes").is_none() {
+            continue;
+        }
+        if !e.field("volumes[].system").iter().any(|f| is_true(f.node)) {
+            let place = e.key_place_of("volumes").unwrap_or_else(|| e.key_place());
+            out.push(e.hit(rule, "main", place));
+        }
+    }
+}
+
+/// One whole image per backup: no images made from it yet, and no two requests using it.
+pub fn one_image_per_backup(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    for e in inv.of_kind(EntityKind::Backup) {
+        if let Some(images) = e.get("images") {
+            let count = images.node.as_seq().map_or(0, <[Node]>::len);
+            if count > 0 {
+                out.push(e.hit(rule, "images", e.found_place(&images)).arg("count", count.to_string()));
+            }
+        }
+    }
+    let mut first_use = HashMap::new();
+    for r in inv.of_kind(EntityKind::Request) {
+        let Some(f) = r.get("backup_id") else { continue };
+        let Some(id) = f.node.as_str() else { continue };
+        let place = r.found_place(&f);
+        match first_use.get(&id.to_ascii_lowercase()) {
+            None => {
+                first_use.insert(id.to_ascii_lowercase(), (place, r.label.clone()));
+            }
+            Some((earlier, name)) => out.push(
+                r.hit(rule, "reused", place)
+                    .arg("value", id)
+                    .related(earlier.clone(), format!("request `{name}` already makes a whole image from this backup")),
+            ),
+        }
+    }
+}
+
+/// Replication only to another region.
+pub fn replicate_region(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    for op in inv.of_kind(EntityKind::Operation) {
+        if !op.is("action", "replicate") {
+            continue;
+        }
+        let Some(target) = op.get("target_region") else {
+            if op.node.get("target_region").is_none() {
+                out.push(op.hit(rule, "missing_target", op.key_place()));
+            }
+            continue;
+        };
+        let request = op.str("image").and_then(|name| inv.request(name));
+        match request.and_then(|r| r.region.as_deref().map(|region| (r, region))) {
+            None => {
+                let place = op.key_place_of("image").unwrap_or_else(|| op.key_place());
+                out.push(op.hit(rule, "unknown_region", place).warning());
+            }
+            Some((r, region)) => {
+                if target.node.as_str().is_some_and(|t| t.eq_ignore_ascii_case(region)) {
+                    out.push(
+                        op.hit(rule, "same_region", op.found_place(&target))
+                            .arg("region", region)
+                            .arg("value", target.node.display())
+                            .related(r.key_place(), format!("the image is made in {region} by this request")),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Only whole images made from the tenant's own CBR backups can be shared.
+pub fn share_source(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    for op in inv.of_kind(EntityKind::Operation) {
+        if !op.is("action", "share") {
+            continue;
+        }
+        let Some(request) = op.str("image").and_then(|name| inv.request(name)) else {
+            continue;
+        };
+        let place = op.get("action").map_or_else(|| op.key_place(), |f| op.found_place(&f));
+        let made_by = format!("image `{}` is made by this request", request.label);
+        if request.node.get("instance_id").is_some() && request.node.get("backup_id").is_none() {
+            out.push(op.hit(rule, "server", place).related(request.key_place(), made_by).warning());
+            continue;
+        }
+        let Some(backup_id) = request.str("backup_id") else { continue };
+        let backup = inv.backup(backup_id);
+        let service = backup
+            .and_then(|b| b.str("service"))
+            .or_else(|| request.str("whole_image_type"))
+            .unwrap_or("CSBS");
+        let source = backup.map_or_else(|| request.key_place(), |b| b.key_place());
+        if service.eq_ignore_ascii_case("CSBS") {
+            out.push(op.hit(rule, "csbs", place).related(source, made_by));
+        } else if backup.is_some_and(|b| b.node.get("shared_from_other_tenant").is_some_and(is_true)) {
+            out.push(op.hit(rule, "shared_in", place).related(source, made_by));
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagFormat {
+    pub max_key: usize,
+    pub max_value: usize,
+    pub max_tags: usize,
+}
+
+fn key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-') || is_chinese(c)
+}
+
+impl TagFormat {
+    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+        for r in inv.of_kind(EntityKind::Request) {
+            for (field, expected) in [("tags", "a `key.value` string"), ("image_tags", "a `{key, value}` mapping")] {
+                let Some(list) = r.get(field) else { continue };
+                let Some(items) = list.node.as_seq() else {
+                    out.push(
+                        r.hit(rule, "shape", r.found_place(&list))
+                            .arg("expected", format!("a list of {expected}s"))
+                            .arg("value", list.node.display()),
+                    );
+                    continue;
+                };
+                if items.len() > self.max_tags {
+                    out.push(r.hit(rule, "too_many", r.found_place(&list)).arg("count", items.len().to_string()).warning());
+                }
+                let mut seen: HashMap<String, crate::finding::Place> = HashMap::new();
+                for (i, item) in items.iter().enumerate() {
+                    let pointer = pointer_push(&list.pointer, &i.to_string());
+                    let place = r.place(item.span, pointer.clone());
+                    let (key, value) = match (field, item.as_str()) {
+                        ("tags", Some(text)) => match text.split_once('.') {
+                            Some((k, v)) => (k.to_string(), v.to_string()),
+                            None => (text.to_string(), String::new()),
+                        },
+                        ("image_tags", _) => match (item.get("key").and_then(Node::as_str), item.get("value").and_then(Node::as_str)) {
+                            (Some(k), Some(v)) => (k.to_string(), v.to_string()),
+                            _ => {
+                                out.push(r.hit(rule, "shape", place).arg("expected", expected).arg("value", item.display()));
+                                continue;
+                            }
+                        },
+                        _ => {
+                            out.push(r.hit(rule, "shape", place).arg("expected", expected).arg("value", item.display()));
+                            continue;
+                        }
+                    };
+                    let hit = |variant| r.hit(rule, variant, place.clone()).arg("key", &key).arg("value", item.display());
+                    if key.is_empty() {
+                        out.push(hit("key_empty"));
+                        continue;
+                    }
+                    let key_len = key.chars().count();
+                    if key_len > self.max_key {
+                        out.push(hit("key_length").arg("length", key_len.to_string()));
+                    }
+                    let value_len = value.chars().count();
+                    if value_len > self.max_value {
+                        out.push(hit("value_length").arg("length", value_len.to_string()));
+                    }
+                    if !key.chars().all(key_char) || !value.chars().all(|c| key_char(c) || c == '.') {
+                        out.push(hit("charset").warning());
+                    }
+                    match seen.get(&key) {
+                        Some(first) => out.push(hit("duplicate").related(first.clone(), format!("tag key `{key}` first used here"))),
+                        None => {
+                            seen.insert(key.clone(), place.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `min_ram`/`max_ram`: integers (MB), not negative, min not above max.
+pub fn ram_range(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    for r in inv.of_kind(EntityKind::Request) {
+        let mut ints = [None, None];
+        for (slot, field) in ["min_ram", "max_ram"].into_iter().enumerate() {
+            let Some(f) = r.get(field) else { continue };
+            let hit = |variant| r.hit(rule, variant, r.found_place(&f)).arg("field", field).arg("value", f.node.display());
+            match f.node.value() {
+                Some(Value::Int(i)) if i < 0 => out.push(hit("negative")),
+                Some(Value::Int(i)) => ints[slot] = Some((i, r.found_place(&f))),
+                _ => out.push(hit("not_integer")),
+            }
+        }
+        if let [Some((min, place)), Some((max, max_place))] = ints
+            && min > max
+        {
+            out.push(
+                r.hit(rule, "order", place)
+                    .arg("min", min.to_string())
+                    .arg("max", max.to_string())
+                    .related(max_place, format!("max_ram is {max}")),
+            );
+        }
+    }
+}
+
+/// Server path: `vault_id` is required when the server is backed up by CBR.
+pub fn vault_required(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    for r in inv.of_kind(EntityKind::Request) {
+        let Some(instance) = r.get("instance_id") else { continue };
+        if r.node.get("vault_id").is_some() || r.node.get("backup_id").is_some() {
+            continue;
+        }
+        let Some(id) = instance.node.as_str() else { continue };
+        let place = r.found_place(&instance);
+        let server = inv.server(id);
+        match server.and_then(|s| s.str("backup_service")) {
+            Some(service) if service.eq_ignore_ascii_case("CBR") => {
+                let mut hit = r.hit(rule, "main", place).arg("value", id);
+                if let Some(s) = server
+                    && let Some(at) = s.get("backup_service")
+                {
+                    hit = hit.related(s.found_place(&at), format!("server {id} is backed up by CBR"));
+                }
+                out.push(hit);
+            }
+            Some(_) => {}
+            None => out.push(r.hit(rule, "unknown_service", place).arg("value", id).warning()),
+        }
+    }
+}
+
+/// Backup path: `whole_image_type` is CBR or CSBS (default CSBS) and matches the backup.
+pub fn whole_image_type(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    for r in inv.of_kind(EntityKind::Request) {
+        let given = r.get("whole_image_type");
+        if r.node.get("backup_id").is_none() {
+            if let Some(f) = &given
+                && r.node.get("instance_id").is_some()
+            {
+                out.push(r.hit(rule, "server_path", r.found_place(f)).arg("value", f.node.display()).warning());
+            }
+            continue;
+        }
+        let value = match &given {
+            Some(f) => match f.node.as_str() {
+                Some(v) if v.eq_ignore_ascii_case("CBR") || v.eq_ignore_ascii_case("CSBS") => v.to_ascii_uppercase(),
+                _ => {
+                    out.push(r.hit(rule, "invalid", r.found_place(f)).arg("value", f.node.display()));
+                    continue;
+                }
+            },
+            None => "CSBS".to_string(),
+        };
+        let Some(backup) = r.str("backup_id").and_then(|id| inv.backup(id)) else { continue };
+        let Some(service) = backup.str("service") else { continue };
+        if !service.eq_ignore_ascii_case(&value) {
+            let place = match &given {
+                Some(f) => r.found_place(f),
+                None => r.get("backup_id").map_or_else(|| r.key_place(), |f| r.found_place(&f)),
+            };
+            let mut hit = r.hit(rule, "mismatch", place).arg("value", value).arg("service", service.to_ascii_uppercase());
+            if let Some(at) = backup.get("service") {
+                hit = hit.related(backup.found_place(&at), format!("backup {} is a {} backup", backup.label, service.to_ascii_uppercase()));
+            }
+            out.push(hit);
+        }
+    }
+}

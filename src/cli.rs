@@ -1,0 +1,322 @@
+//! The command line (SPEC §2): argument parsing, wiring the stages together, writing the
+//! report and choosing the exit code.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::config::{Config, FailOn};
+use crate::discover::{Origin, Walk};
+use crate::engine::{Engine, Selection};
+use crate::error::UsageError;
+use crate::parse::Limits;
+use crate::report::{self, OutputFormat, Report};
+use crate::rules::RuleSet;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "ims-preflight", version, about = "Pre-flight checker for Huawei Cloud full-ECS (whole) images",
+    long_about = "Checks inventories of servers, backups, planned CreateWholeImage request bodies and planned image operations against every restriction Huawei documents for full-ECS images.\n\nExit codes: 0 = no finding at or above --fail-on; 1 = at least one such finding (an unparsable file counts as an error); 2 = the tool could not do its job (bad usage, bad config or rule file, missing path, no inventory found).")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (`-` reads stdin).
+    #[arg(default_value = ".")]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutputFormat,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Config file (default: .ims-preflight.yaml in the current directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run only these rules.
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub select: Vec<String>,
+    /// Skip these rules.
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub ignore: Vec<String>,
+    /// Lowest severity that makes the exit code 1 (default: error, or the config's fail_on).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Load extra rule files from DIR (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rule_dirs: Vec<PathBuf>,
+    /// Colour: auto honours NO_COLOR, FORCE_COLOR and whether the output is a terminal.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Color,
+    /// Print nothing but findings.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Follow symbolic links while walking directories.
+    #[arg(long)]
+    pub follow_links: bool,
+    /// Also list suppressed findings (marked as such).
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Largest file read, in bytes.
+    #[arg(long, value_name = "BYTES", help_heading = "Limits")]
+    pub max_file_bytes: Option<u64>,
+    /// Deepest nesting of lists and mappings.
+    #[arg(long, value_name = "N", help_heading = "Limits")]
+    pub max_depth: Option<usize>,
+    /// Most nodes in one file.
+    #[arg(long, value_name = "N", help_heading = "Limits")]
+    pub max_nodes: Option<usize>,
+    /// Most nodes aliases may copy in one file.
+    #[arg(long, value_name = "N", help_heading = "Limits")]
+    pub max_alias_nodes: Option<usize>,
+    /// Longest line, in bytes.
+    #[arg(long, value_name = "BYTES", help_heading = "Limits")]
+    pub max_line_length: Option<usize>,
+    /// Most files one run reads.
+    #[arg(long, value_name = "N", help_heading = "Limits")]
+    pub max_files: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check inventory files and directories.
+    Check(CheckArgs),
+    /// List all rules: id, default severity, applies to, title.
+    Rules {
+        /// Also list custom rules from DIR.
+        #[arg(long = "rules", value_name = "DIR")]
+        rule_dirs: Vec<PathBuf>,
+        /// `human` table or `json`.
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+    },
+    /// Print a rule's full documentation: restriction, source, rationale, remediation, examples.
+    Explain {
+        rule: String,
+        #[arg(long = "rules", value_name = "DIR")]
+        rule_dirs: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of the inventory format.
+    Schema,
+    /// Print a shell completion script.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    #[command(hide = true)]
+    Manpage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let stderr_color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = std::io::stderr().write_all(e.render(stderr_color).as_bytes());
+            EXIT_USAGE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<i32, UsageError> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules { rule_dirs, format } => {
+            let rules = load_rules(&rule_dirs, None)?;
+            Ok(emit(&crate::docs::rule_list(&rules, format == ListFormat::Json), None))
+        }
+        Command::Explain { rule, rule_dirs } => {
+            let rules = load_rules(&rule_dirs, None)?;
+            let Some(r) = rules.get(&rule) else {
+                return Err(UsageError::msg(crate::config::unknown_rule(&rule, &rules)));
+            };
+            Ok(emit(&crate::docs::explain(r), None))
+        }
+        Command::Schema => {
+            let text = serde_json::to_string_pretty(&crate::schema::json_schema()).unwrap_or_default();
+            Ok(emit(&format!("{text}\n"), None))
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "ims-preflight", &mut out);
+            Ok(emit(&String::from_utf8_lossy(&out), None))
+        }
+        Command::Manpage => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| UsageError::msg(format!("cannot render the man page: {e}")))?;
+            Ok(emit(&String::from_utf8_lossy(&out), None))
+        }
+    }
+}
+
+fn load_rules(dirs: &[PathBuf], config: Option<&Config>) -> Result<RuleSet, UsageError> {
+    let mut rules = RuleSet::builtin()?;
+    let cwd = std::env::current_dir().unwrap_or_default();
+    for dir in dirs {
+        rules.load_custom(dir, &crate::source::display_path(dir, &cwd))?;
+    }
+    if let Some(config) = config {
+        for p in &config.file.rule_paths {
+            let path = config.base_dir().join(p);
+            rules.load_custom(&path, p)?;
+        }
+    }
+    Ok(rules)
+}
+
+/// Write text to a file or stdout; a closed stdout (`| head`) ends quietly.
+fn emit(text: &str, output: Option<&PathBuf>) -> i32 {
+    match output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        }
+    }
+    EXIT_OK
+}
+
+fn use_color(choice: Color, to_terminal: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            if std::env::var_os("FORCE_COLOR").is_some_and(|v| !v.is_empty() && v != "0") {
+                true
+            } else if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                false
+            } else {
+                to_terminal
+            }
+        }
+    }
+}
+
+fn limits(args: &CheckArgs, config: &Config) -> Limits {
+    let mut l = config.limits(Limits::default());
+    let set = |slot: &mut usize, v: Option<usize>| {
+        if let Some(v) = v {
+            *slot = v;
+        }
+    };
+    if let Some(v) = args.max_file_bytes {
+        l.max_file_bytes = v;
+    }
+    set(&mut l.max_depth, args.max_depth);
+    set(&mut l.max_nodes, args.max_nodes);
+    set(&mut l.max_alias_nodes, args.max_alias_nodes);
+    set(&mut l.max_line_length, args.max_line_length);
+    set(&mut l.max_files, args.max_files);
+    l
+}
+
+fn check(args: CheckArgs) -> Result<i32, UsageError> {
+    let cwd = std::env::current_dir().map_err(|e| UsageError::msg(format!("no working directory: {e}")))?;
+    let config_path = match &args.config {
+        Some(p) if !p.is_file() => {
+            return Err(UsageError::msg(format!("config file {} does not exist", p.display())));
+        }
+        Some(p) => Some(p.clone()),
+        None => Config::discover(&cwd),
+    };
+    let config = match &config_path {
+        Some(p) => Config::load(p, &crate::source::display_path(p, &cwd))?,
+        None => Config::default(),
+    };
+    let rules = load_rules(&args.rule_dirs, Some(&config))?;
+    config.validate(&rules)?;
+    for id in args.select.iter().chain(&args.ignore) {
+        if rules.get(id).is_none() {
+            return Err(UsageError::msg(crate::config::unknown_rule(id, &rules)));
+        }
+    }
+    let limits = limits(&args, &config);
+    let walk = Walk {
+        cwd: &cwd,
+        exclude: &config.file.exclude,
+        follow_links: args.follow_links,
+    };
+    let found = walk.run(&args.paths)?;
+    let stdin = if found.inputs.iter().any(|i| i.origin == Origin::Stdin) {
+        let mut buf = Vec::new();
+        let _ = std::io::stdin().take(limits.max_file_bytes + 1).read_to_end(&mut buf);
+        Some(buf)
+    } else {
+        None
+    };
+    let selection = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let engine = Engine {
+        rules: &rules,
+        config: &config,
+        selection: &selection,
+        limits: &limits,
+    };
+    let outcome = engine.check(&found.inputs, stdin.as_deref())?;
+    if !args.quiet {
+        for note in &found.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    let fail_on = args.fail_on.or(config.file.fail_on).unwrap_or(FailOn::Error);
+    let failed = outcome
+        .findings
+        .iter()
+        .any(|f| f.suppressed.is_none() && fail_on.fails(f.severity));
+    let suppressed = outcome.findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let report = Report {
+        findings: outcome
+            .findings
+            .iter()
+            .filter(|f| args.show_suppressed || f.suppressed.is_none())
+            .collect(),
+        suppressed,
+        files: outcome.files,
+        documents: outcome.documents,
+        rules: &rules,
+        checked: outcome.checked(&rules, &|id| engine.level(id).is_some()),
+        color: use_color(args.color, to_terminal),
+        quiet: args.quiet,
+    };
+    let text = report::render(args.format, &report);
+    if emit(&text, args.output.as_ref()) == EXIT_USAGE {
+        return Ok(EXIT_USAGE);
+    }
+    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}

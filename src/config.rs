@@ -1,0 +1,203 @@
+//! `.ims-preflight.yaml`: severity overrides, excludes, the failure threshold, custom rule
+//! paths, suppressions with reasons and limits. Found once, from the working directory upward.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::UsageError;
+use crate::finding::Severity;
+use crate::parse::Limits;
+use crate::rules::RuleSet;
+use crate::tree::Span;
+
+pub const FILE_NAME: &str = ".ims-preflight.yaml";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+    Off,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Note => Some(Severity::Note),
+            Level::Off => None,
+        }
+    }
+}
+
+/// The lowest severity that fails the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+impl FailOn {
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Note => true,
+            FailOn::Never => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreEntry {
+    pub rule: String,
+    /// Server/backup id or request name; absent = every entity.
+    #[serde(default)]
+    pub entity: Option<String>,
+    /// Glob of file paths the entry is limited to.
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsFile {
+    pub max_file_bytes: Option<u64>,
+    pub max_depth: Option<usize>,
+    pub max_nodes: Option<usize>,
+    pub max_alias_nodes: Option<usize>,
+    pub max_line_length: Option<usize>,
+    pub max_files: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub rules: BTreeMap<String, Level>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(default)]
+    pub fail_on: Option<FailOn>,
+    #[serde(default)]
+    pub rule_paths: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<IgnoreEntry>,
+    #[serde(default)]
+    pub limits: LimitsFile,
+}
+
+/// A loaded config file and where it lives (relative paths in it are relative to its folder).
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub file: ConfigFile,
+    pub path: Option<PathBuf>,
+    pub text: String,
+}
+
+impl Config {
+    /// Find `.ims-preflight.yaml` in `start` or its parents.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        start
+            .ancestors()
+            .map(|dir| dir.join(FILE_NAME))
+            .find(|p| p.is_file())
+    }
+
+    pub fn load(path: &Path, shown: &str) -> Result<Config, UsageError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| UsageError::msg(format!("cannot read config file {shown}: {e}")))?;
+        let options = serde_saphyr::options! { strict_booleans: true };
+        let file: ConfigFile = if text.trim().is_empty() {
+            ConfigFile::default()
+        } else {
+            serde_saphyr::from_str_with_options(&text, options)
+                .map_err(|e| UsageError::from_saphyr(shown, &text, &e))?
+        };
+        Ok(Config {
+            file,
+            path: Some(path.to_path_buf()),
+            text,
+        })
+    }
+
+    pub fn shown(&self) -> String {
+        self.path
+            .as_deref()
+            .map(|p| crate::source::display_path(p, &std::env::current_dir().unwrap_or_default()))
+            .unwrap_or_default()
+    }
+
+    /// The folder relative paths in the config are resolved against.
+    pub fn base_dir(&self) -> PathBuf {
+        self.path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }
+
+    /// An error pointing at the first place `needle` occurs in the config file.
+    pub fn error_at(&self, needle: &str, message: String) -> UsageError {
+        let span = self
+            .text
+            .find(needle)
+            .map(|i| Span::new(i, i + needle.len()));
+        UsageError::in_file(&self.shown(), &self.text, span, message)
+    }
+
+    /// Rule ids in `rules:` and `ignore:` must exist; called once all rules are loaded.
+    pub fn validate(&self, rules: &RuleSet) -> Result<(), UsageError> {
+        for id in self.file.rules.keys() {
+            if rules.get(id).is_none() {
+                return Err(self.error_at(id, unknown_rule(id, rules)));
+            }
+        }
+        for entry in &self.file.ignore {
+            if rules.get(&entry.rule).is_none() {
+                return Err(self.error_at(&entry.rule, unknown_rule(&entry.rule, rules)));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn limits(&self, mut limits: Limits) -> Limits {
+        let l = &self.file.limits;
+        if let Some(v) = l.max_file_bytes {
+            limits.max_file_bytes = v;
+        }
+        if let Some(v) = l.max_depth {
+            limits.max_depth = v;
+        }
+        if let Some(v) = l.max_nodes {
+            limits.max_nodes = v;
+        }
+        if let Some(v) = l.max_alias_nodes {
+            limits.max_alias_nodes = v;
+        }
+        if let Some(v) = l.max_line_length {
+            limits.max_line_length = v;
+        }
+        if let Some(v) = l.max_files {
+            limits.max_files = v;
+        }
+        limits
+    }
+}
+
+pub fn unknown_rule(id: &str, rules: &RuleSet) -> String {
+    let hint = crate::model::suggest(id, rules.ids())
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_else(|| "; `ims-preflight rules` lists them".into());
+    format!("unknown rule `{id}`{hint}")
+}

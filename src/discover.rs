@@ -1,0 +1,134 @@
+//! Which files to read: explicit paths as given, directories walked with the `ignore` crate
+//! (hidden directories, `.gitignore` inside a git work tree, the config's `exclude` globs,
+//! symlinks not followed unless asked). The result is sorted, so output order never depends
+//! on the file system or on threads.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::error::UsageError;
+use crate::source::display_path;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    Stdin,
+    Path(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Input {
+    /// Path as shown in reports.
+    pub name: String,
+    pub origin: Origin,
+    /// Named on the command line (a non-inventory file is then a usage error).
+    pub explicit: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub inputs: Vec<Input>,
+    /// Things skipped with a reason (special files, unreadable directories).
+    pub notes: Vec<String>,
+}
+
+pub struct Walk<'a> {
+    pub cwd: &'a Path,
+    pub exclude: &'a [String],
+    pub follow_links: bool,
+}
+
+fn is_candidate(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["yaml", "yml", "json"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+impl Walk<'_> {
+    fn excludes(&self) -> Result<GlobSet, UsageError> {
+        let mut set = GlobSetBuilder::new();
+        for pattern in self.exclude {
+            let glob = Glob::new(pattern)
+                .map_err(|e| UsageError::msg(format!("invalid exclude glob `{pattern}`: {e}")))?;
+            set.add(glob);
+        }
+        set.build()
+            .map_err(|e| UsageError::msg(format!("invalid exclude globs: {e}")))
+    }
+
+    pub fn run(&self, paths: &[String]) -> Result<Discovered, UsageError> {
+        let excludes = std::sync::Arc::new(self.excludes()?);
+        let cwd = self.cwd.to_path_buf();
+        let mut out = Discovered::default();
+        for arg in paths {
+            if arg == "-" {
+                out.inputs.push(Input {
+                    name: "<stdin>".into(),
+                    origin: Origin::Stdin,
+                    explicit: true,
+                });
+                continue;
+            }
+            let path = PathBuf::from(arg);
+            let meta = std::fs::metadata(&path)
+                .map_err(|e| UsageError::msg(format!("cannot read `{arg}`: {e}")))?;
+            if !meta.is_dir() {
+                out.inputs.push(Input {
+                    name: display_path(&path, self.cwd),
+                    origin: Origin::Path(path),
+                    explicit: true,
+                });
+                continue;
+            }
+            let mut walker = ignore::WalkBuilder::new(&path);
+            walker
+                .hidden(true)
+                .parents(true)
+                .git_ignore(true)
+                .git_exclude(true)
+                .git_global(false)
+                .require_git(true)
+                .ignore(false)
+                .follow_links(self.follow_links);
+            let walk_root = path.clone();
+            let (excludes, cwd) = (excludes.clone(), cwd.clone());
+            walker.filter_entry(move |entry| {
+                let p = entry.path();
+                p == walk_root || !(excludes.is_match(display_path(p, &cwd)) || excludes.is_match(p))
+            });
+            for entry in walker.build() {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        out.notes.push(format!("skipped: {e}"));
+                        continue;
+                    }
+                };
+                let Some(file_type) = entry.file_type() else { continue };
+                let p = entry.path();
+                if file_type.is_dir() || !is_candidate(p) {
+                    continue;
+                }
+                let regular = if file_type.is_symlink() {
+                    // Not followed: a symlink met while walking is skipped unless --follow-links.
+                    out.notes.push(format!("skipped {}: symbolic link (use --follow-links)", display_path(p, self.cwd)));
+                    continue;
+                } else {
+                    file_type.is_file()
+                };
+                if !regular {
+                    out.notes.push(format!("skipped {}: not a regular file", display_path(p, self.cwd)));
+                    continue;
+                }
+                out.inputs.push(Input {
+                    name: display_path(p, self.cwd),
+                    origin: Origin::Path(p.to_path_buf()),
+                    explicit: false,
+                });
+            }
+        }
+        out.inputs.sort();
+        out.inputs.dedup_by(|a, b| a.name == b.name);
+        Ok(out)
+    }
+}

@@ -1,0 +1,231 @@
+//! One run of `check`: read and parse the inputs in parallel, build the inventory, run the
+//! rules, apply configuration and suppressions. The result is sorted, so it is the same
+//! whatever the number of threads.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::discover::Input;
+use crate::error::UsageError;
+use crate::finding::{Finding, Hit, Place, Related, Severity};
+use crate::model::ModelBuilder;
+use crate::parse::{self, Comment, Format, Limits, Problem, ProblemKind};
+use crate::rules::RuleSet;
+use crate::source::SourceFile;
+use crate::suppress;
+
+/// Which rules run, at which severity.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Run only these rules (empty = all).
+    pub select: Vec<String>,
+    /// Skip these rules.
+    pub ignore: Vec<String>,
+}
+
+pub struct Outcome {
+    /// Every finding, suppressed ones included (marked), sorted.
+    pub findings: Vec<Finding>,
+    pub files: usize,
+    pub documents: usize,
+    /// Every entity checked, by kind and label.
+    pub entities: Vec<(crate::model::EntityKind, String)>,
+}
+
+impl Outcome {
+    /// `(rule, entity)` pairs that ran: what JUnit reports as test cases.
+    pub fn checked(&self, rules: &RuleSet, active: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for rule in rules.rules.iter().filter(|r| active(&r.id)) {
+            let kinds = rule.kinds();
+            for (kind, label) in &self.entities {
+                if kinds.contains(kind) {
+                    out.push((rule.id.clone(), label.clone()));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+struct Loaded {
+    file: Arc<SourceFile>,
+    explicit: bool,
+    docs: Vec<crate::tree::Node>,
+    comments: Vec<Comment>,
+    problems: Vec<Problem>,
+}
+
+fn load(input: &Input, limits: &Limits, stdin: Option<&[u8]>) -> Loaded {
+    let format = match &input.origin {
+        crate::discover::Origin::Path(p) => Format::of(p),
+        crate::discover::Origin::Stdin => Format::Yaml,
+    };
+    let (text, problem) = match crate::load::read(input, limits, stdin) {
+        Ok(text) => (text, None),
+        Err((problem, text)) => (text, Some(problem)),
+    };
+    let file = SourceFile::new(input.name.clone(), text);
+    let parsed = match problem {
+        Some(p) => parse::Parsed {
+            problems: vec![p],
+            ..Default::default()
+        },
+        None => parse::parse(&file.text, format, limits),
+    };
+    Loaded {
+        file,
+        explicit: input.explicit,
+        docs: parsed.docs,
+        comments: parsed.comments,
+        problems: parsed.problems,
+    }
+}
+
+pub struct Engine<'a> {
+    pub rules: &'a RuleSet,
+    pub config: &'a Config,
+    pub selection: &'a Selection,
+    pub limits: &'a Limits,
+}
+
+impl Engine<'_> {
+    /// The severity a rule runs at, or `None` when it does not run.
+    pub fn level(&self, id: &str) -> Option<Severity> {
+        let rule = self.rules.get(id)?;
+        let s = self.selection;
+        if (!s.select.is_empty() && !s.select.iter().any(|x| x == id)) || s.ignore.iter().any(|x| x == id) {
+            return None;
+        }
+        match self.config.file.rules.get(id) {
+            Some(level) => level.severity(),
+            None => Some(rule.severity),
+        }
+    }
+
+    pub fn check(&self, inputs: &[Input], stdin: Option<&[u8]>) -> Result<Outcome, UsageError> {
+        if inputs.len() > self.limits.max_files {
+            return Err(UsageError::msg(format!(
+                "{} files to check exceed the limit of {} (max_files)",
+                inputs.len(),
+                self.limits.max_files
+            )));
+        }
+        let loaded: Vec<Loaded> = inputs.par_iter().map(|i| load(i, self.limits, stdin)).collect();
+
+        let mut model = ModelBuilder::new();
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut suppressions = Vec::new();
+        for l in loaded {
+            for p in &l.problems {
+                hits.push(problem_hit(&l.file, p));
+            }
+            let mut recognised = false;
+            for doc in l.docs {
+                recognised |= model.add_document(&l.file, doc).is_some();
+            }
+            if l.explicit && !recognised && l.problems.is_empty() {
+                return Err(UsageError::msg(format!(
+                    "{} is not an inventory: no document has `servers`, `backups`, `requests` or `operations`, and none is a request body (`name` with `instance_id` or `backup_id`)",
+                    l.file.name
+                )));
+            }
+            if recognised {
+                suppressions.extend(suppress::inline(&l.file, &l.comments));
+            }
+        }
+        let files = inputs.len();
+        let documents = model.inventory.documents;
+        if documents == 0 && hits.is_empty() {
+            return Err(UsageError::msg("no inventory document found under the given paths"));
+        }
+        hits.append(&mut model.hits);
+        let inventory = model.inventory;
+
+        let active: Vec<_> = self
+            .rules
+            .rules
+            .iter()
+            .filter(|r| self.level(&r.id).is_some())
+            .collect();
+        let rule_hits: Vec<Vec<Hit>> = active
+            .par_iter()
+            .map(|rule| {
+                let mut out = Vec::new();
+                rule.template.run(rule, &inventory, &mut out);
+                out
+            })
+            .collect();
+        hits.extend(rule_hits.into_iter().flatten());
+
+        let mut findings: Vec<Finding> = hits.iter().filter_map(|h| self.finding(h)).collect();
+        if let Some(path) = &self.config.path {
+            let shown = self.config.shown();
+            let _ = path;
+            let config_src = SourceFile::new(shown, self.config.text.clone());
+            suppressions.extend(suppress::from_config(&self.config.file.ignore, &config_src));
+        }
+        let meta = suppress::apply(&mut findings, &mut suppressions, self.rules, &|id| self.level(id).is_some());
+        findings.extend(meta.iter().filter_map(|h| self.finding(h)));
+
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut seen = HashSet::new();
+        findings.retain(|f| seen.insert((f.place.file.name.clone(), f.place.span, f.rule.clone(), f.message.clone())));
+        let entities = inventory.entities.iter().map(|e| (e.kind, e.label.clone())).collect();
+        Ok(Outcome {
+            findings,
+            files,
+            documents,
+            entities,
+        })
+    }
+
+    /// Word a hit with its rule file and apply the configured severity.
+    fn finding(&self, hit: &Hit) -> Option<Finding> {
+        let rule = self.rules.get(&hit.rule)?;
+        let level = self.level(&hit.rule)?;
+        let severity = hit.cap.map_or(level, |cap| cap.min(level));
+        let mut args = hit.args.clone();
+        if let Some(entity) = &hit.entity {
+            args.push(("entity", entity.clone()));
+        }
+        Some(Finding {
+            rule: rule.id.clone(),
+            title: rule.title.clone(),
+            severity,
+            message: rule.message(hit.variant, &args),
+            place: hit.place.clone(),
+            entity: hit.entity.clone(),
+            help: rule.help.clone(),
+            remediation: rule.remediation.clone(),
+            related: hit
+                .related
+                .iter()
+                .map(|(place, message)| Related {
+                    place: place.clone(),
+                    message: message.clone(),
+                })
+                .collect(),
+            suppressed: None,
+        })
+    }
+}
+
+fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
+    let place = Place {
+        file: file.clone(),
+        span: p.span,
+        pointer: String::new(),
+    };
+    match p.kind {
+        ProblemKind::Syntax => Hit::new("inventory-syntax", "main", place).arg("detail", p.message.clone()),
+        ProblemKind::Limit(limit) => Hit::new("inventory-limit", "main", place)
+            .arg("limit", limit)
+            .arg("detail", p.message.clone()),
+    }
+}

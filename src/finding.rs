@@ -1,0 +1,119 @@
+//! The one result type. Rules produce [`Hit`]s (what is wrong and where); the engine turns them
+//! into [`Finding`]s (with the message text, severity, help and remediation from the rule file)
+//! and every output format serializes findings.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::SourceFile;
+use crate::tree::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A place in a source file.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+    pub pointer: String,
+}
+
+/// What a check found, before the rule file's wording and the configuration are applied.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub rule: String,
+    /// Which of the rule's message templates to use.
+    pub variant: &'static str,
+    pub place: Place,
+    pub entity: Option<String>,
+    /// Values for the message placeholders.
+    pub args: Vec<(&'static str, String)>,
+    /// `Some(Warning)` for "cannot verify" hits: capped at warning whatever the rule's level.
+    pub cap: Option<Severity>,
+    pub related: Vec<(Place, String)>,
+}
+
+impl Hit {
+    pub fn new(rule: &str, variant: &'static str, place: Place) -> Hit {
+        Hit {
+            rule: rule.to_string(),
+            variant,
+            place,
+            entity: None,
+            args: Vec::new(),
+            cap: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn entity(mut self, entity: &str) -> Hit {
+        self.entity = Some(entity.to_string());
+        self
+    }
+
+    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Hit {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    pub fn warning(mut self) -> Hit {
+        self.cap = Some(Severity::Warning);
+        self
+    }
+
+    pub fn related(mut self, place: Place, message: impl Into<String>) -> Hit {
+        self.related.push((place, message.into()));
+        self
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub place: Place,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: String,
+    pub title: String,
+    pub severity: Severity,
+    pub message: String,
+    pub place: Place,
+    pub entity: Option<String>,
+    pub help: String,
+    pub remediation: Vec<String>,
+    pub related: Vec<Related>,
+    /// The reason given by the suppression that silenced this finding, if any.
+    pub suppressed: Option<String>,
+}
+
+impl Finding {
+    /// The order every output uses: file, position, rule.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
+        (
+            &self.place.file.name,
+            self.place.span.start,
+            self.place.span.end,
+            &self.rule,
+            &self.message,
+        )
+    }
+}

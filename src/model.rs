@@ -1,0 +1,465 @@
+//! The typed inventory: documents recognised as inventories or bare request bodies, their
+//! entities (servers, backups, requests, operations) and the indexes cross-file rules use.
+//! Building it runs the schema pass, which reports every problem in one go.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::finding::{Hit, Place};
+use crate::schema::{self, Field, Ty};
+use crate::source::SourceFile;
+use crate::tree::{Kind, Node, Span, pointer_push};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    Server,
+    Backup,
+    Request,
+    Operation,
+}
+
+impl EntityKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EntityKind::Server => "server",
+            EntityKind::Backup => "backup",
+            EntityKind::Request => "request",
+            EntityKind::Operation => "operation",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<EntityKind> {
+        [
+            EntityKind::Server,
+            EntityKind::Backup,
+            EntityKind::Request,
+            EntityKind::Operation,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
+    }
+}
+
+/// One server, backup, request or operation, with its subtree and where it came from.
+#[derive(Debug)]
+pub struct Entity {
+    pub kind: EntityKind,
+    pub file: Arc<SourceFile>,
+    /// JSON pointer of the entity's mapping inside its document.
+    pub pointer: String,
+    pub node: Node,
+    /// Id (servers, backups), name (requests) or image (operations): how findings name it.
+    pub label: String,
+    /// `region` of the entity's document.
+    pub region: Option<String>,
+    /// Spans of values the schema pass rejected: rules do not judge them a second time.
+    invalid: Vec<Span>,
+}
+
+/// A value found under an entity, with its pointer.
+pub struct Found<'a> {
+    pub node: &'a Node,
+    pub pointer: String,
+}
+
+impl Entity {
+    pub fn place(&self, span: Span, pointer: String) -> Place {
+        Place {
+            file: self.file.clone(),
+            span,
+            pointer,
+        }
+    }
+
+    /// Where findings about a missing value point: the entity's first key.
+    pub fn key_place(&self) -> Place {
+        let span = match self.node.as_map().and_then(|m| m.first()) {
+            Some(e) => e.key_span,
+            None => self.node.span,
+        };
+        self.place(span, self.pointer.clone())
+    }
+
+    pub fn found_place(&self, found: &Found) -> Place {
+        self.place(found.node.span, found.pointer.clone())
+    }
+
+    /// Where a field's key sits, for findings about a field's presence.
+    pub fn key_place_of(&self, field: &str) -> Option<Place> {
+        let e = self.node.entry(field)?;
+        Some(self.place(e.key_span, pointer_push(&self.pointer, field)))
+    }
+
+    pub fn hit(&self, rule: &str, variant: &'static str, place: Place) -> Hit {
+        Hit::new(rule, variant, place).entity(&self.label)
+    }
+
+    /// Values at a field path (`a.b`, `a[].b` walks a list). Values the schema pass rejected
+    /// are left out.
+    pub fn field(&self, path: &str) -> Vec<Found<'_>> {
+        let mut current = vec![Found {
+            node: &self.node,
+            pointer: self.pointer.clone(),
+        }];
+        for part in path.split('.') {
+            let (name, each) = match part.strip_suffix("[]") {
+                Some(n) => (n, true),
+                None => (part, false),
+            };
+            let mut next = Vec::new();
+            for found in current {
+                let Some(child) = found.node.get(name) else {
+                    continue;
+                };
+                let pointer = pointer_push(&found.pointer, name);
+                if each {
+                    for (i, item) in child.as_seq().unwrap_or_default().iter().enumerate() {
+                        next.push(Found {
+                            node: item,
+                            pointer: pointer_push(&pointer, &i.to_string()),
+                        });
+                    }
+                } else {
+                    next.push(Found {
+                        node: child,
+                        pointer,
+                    });
+                }
+            }
+            current = next;
+        }
+        current.retain(|f| !self.invalid.contains(&f.node.span));
+        current
+    }
+
+    /// The one value at a plain field name, if present and valid.
+    pub fn get(&self, field: &str) -> Option<Found<'_>> {
+        self.field(field).into_iter().next()
+    }
+
+    /// A string field's value (case as written), if present, valid and a string.
+    pub fn str(&self, field: &str) -> Option<&str> {
+        let found = self.node.get(field)?;
+        if self.invalid.contains(&found.span) {
+            return None;
+        }
+        found.as_str()
+    }
+
+    /// `true` when a string field equals `value`, ignoring case.
+    pub fn is(&self, field: &str, value: &str) -> bool {
+        self.str(field).is_some_and(|v| v.eq_ignore_ascii_case(value))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Inventory,
+    Request,
+}
+
+/// All documents of one run, as one inventory.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub entities: Vec<Entity>,
+    pub documents: usize,
+    servers: HashMap<String, usize>,
+    backups: HashMap<String, usize>,
+    requests: HashMap<String, Vec<usize>>,
+}
+
+impl Inventory {
+    pub fn of_kind(&self, kind: EntityKind) -> impl Iterator<Item = &Entity> {
+        self.entities.iter().filter(move |e| e.kind == kind)
+    }
+
+    pub fn server(&self, id: &str) -> Option<&Entity> {
+        self.servers.get(&id.to_ascii_lowercase()).map(|&i| &self.entities[i])
+    }
+
+    pub fn backup(&self, id: &str) -> Option<&Entity> {
+        self.backups.get(&id.to_ascii_lowercase()).map(|&i| &self.entities[i])
+    }
+
+    /// The first request with this name (what an operation's `image` refers to).
+    pub fn request(&self, name: &str) -> Option<&Entity> {
+        self.requests.get(name)?.first().map(|&i| &self.entities[i])
+    }
+}
+
+/// What a document is, judged from its top level (SPEC §3).
+pub fn classify(root: &Node) -> Option<DocKind> {
+    let map = root.as_map()?;
+    let has = |k: &str| map.iter().any(|e| e.key == k);
+    if ["servers", "backups", "requests", "operations"].iter().any(|k| has(k)) {
+        Some(DocKind::Inventory)
+    } else if has("name") && (has("instance_id") || has("backup_id")) {
+        Some(DocKind::Request)
+    } else {
+        None
+    }
+}
+
+/// Builds the inventory document by document; schema problems come out as hits.
+pub struct ModelBuilder {
+    pub inventory: Inventory,
+    pub hits: Vec<Hit>,
+}
+
+const SCHEMA: &str = "inventory-schema";
+const DUPLICATE: &str = "inventory-duplicate-id";
+
+impl ModelBuilder {
+    pub fn new() -> ModelBuilder {
+        ModelBuilder {
+            inventory: Inventory::default(),
+            hits: Vec::new(),
+        }
+    }
+
+    /// Add one recognised document. Returns its kind, or `None` for a document that is not an
+    /// inventory (left alone).
+    pub fn add_document(&mut self, file: &Arc<SourceFile>, root: Node) -> Option<DocKind> {
+        let kind = classify(&root)?;
+        self.inventory.documents += 1;
+        let mut invalid = Vec::new();
+        let mut ctx = Ctx {
+            file,
+            hits: &mut self.hits,
+            invalid: &mut invalid,
+        };
+        match kind {
+            DocKind::Request => {
+                ctx.check_map(&root, schema::REQUEST, "", false);
+                self.push(file, EntityKind::Request, String::new(), root, None, invalid);
+            }
+            DocKind::Inventory => {
+                ctx.check_map(&root, schema::DOCUMENT, "", true);
+                let region = root
+                    .get("region")
+                    .filter(|n| !invalid.contains(&n.span))
+                    .and_then(|n| n.as_str())
+                    .map(str::to_string);
+                let Kind::Map(entries) = root.kind else {
+                    return Some(kind);
+                };
+                for entry in entries {
+                    let kind = match entry.key.as_str() {
+                        "servers" => EntityKind::Server,
+                        "backups" => EntityKind::Backup,
+                        "requests" => EntityKind::Request,
+                        "operations" => EntityKind::Operation,
+                        _ => continue,
+                    };
+                    let Kind::Seq(items) = entry.value.kind else {
+                        continue;
+                    };
+                    let list = pointer_push("", &entry.key);
+                    for (i, item) in items.into_iter().enumerate() {
+                        if item.as_map().is_none() {
+                            continue;
+                        }
+                        let pointer = pointer_push(&list, &i.to_string());
+                        let mine = invalid
+                            .iter()
+                            .copied()
+                            .filter(|s| s.start >= item.span.start && s.end <= item.span.end)
+                            .collect();
+                        self.push(file, kind, pointer, item, region.clone(), mine);
+                    }
+                }
+            }
+        }
+        Some(kind)
+    }
+
+    fn push(
+        &mut self,
+        file: &Arc<SourceFile>,
+        kind: EntityKind,
+        pointer: String,
+        node: Node,
+        region: Option<String>,
+        invalid: Vec<Span>,
+    ) {
+        let label_key = match kind {
+            EntityKind::Server | EntityKind::Backup => "id",
+            EntityKind::Request => "name",
+            EntityKind::Operation => "image",
+        };
+        let label = node.get(label_key).map(Node::display).unwrap_or_default();
+        let entity = Entity {
+            kind,
+            file: file.clone(),
+            pointer,
+            node,
+            label,
+            region,
+            invalid,
+        };
+        let index = self.inventory.entities.len();
+        let inv = &mut self.inventory;
+        let table = match kind {
+            EntityKind::Server => Some(&mut inv.servers),
+            EntityKind::Backup => Some(&mut inv.backups),
+            EntityKind::Request => {
+                if !entity.label.is_empty() {
+                    inv.requests.entry(entity.label.clone()).or_default().push(index);
+                }
+                None
+            }
+            EntityKind::Operation => None,
+        };
+        if let Some(table) = table {
+            if entity.label.is_empty() {
+                return; // the schema pass reported the missing id
+            }
+            let key = entity.label.to_ascii_lowercase();
+            if let Some(&first) = table.get(&key) {
+                let earlier = &inv.entities[first];
+                if !earlier.node.same_content(&entity.node) {
+                    let id = entity.node.get("id").map_or(entity.node.span, |n| n.span);
+                    let place = entity.place(id, pointer_push(&entity.pointer, "id"));
+                    let hit = entity
+                        .hit(DUPLICATE, "main", place)
+                        .arg("kind", kind.name())
+                        .arg("value", entity.label.clone())
+                        .related(earlier.key_place(), format!("{} first described here", kind.name()));
+                    self.hits.push(hit);
+                }
+                return; // the first description is the one checked
+            }
+            table.insert(key, index);
+        }
+        self.inventory.entities.push(entity);
+    }
+}
+
+impl Default for ModelBuilder {
+    fn default() -> Self {
+        ModelBuilder::new()
+    }
+}
+
+struct Ctx<'a> {
+    file: &'a Arc<SourceFile>,
+    hits: &'a mut Vec<Hit>,
+    invalid: &'a mut Vec<Span>,
+}
+
+impl Ctx<'_> {
+    fn hit(&mut self, variant: &'static str, span: Span, pointer: &str) -> &mut Hit {
+        let place = Place {
+            file: self.file.clone(),
+            span,
+            pointer: pointer.to_string(),
+        };
+        self.hits.push(Hit::new(SCHEMA, variant, place));
+        let last = self.hits.len() - 1;
+        &mut self.hits[last]
+    }
+
+    fn check_map(&mut self, node: &Node, fields: &[Field], pointer: &str, closed: bool) {
+        let Some(entries) = node.as_map() else {
+            return;
+        };
+        for (i, e) in entries.iter().enumerate() {
+            let here = pointer_push(pointer, &e.key);
+            if entries[..i].iter().any(|x| x.key == e.key) {
+                let h = self.hit("duplicate_key", e.key_span, &here);
+                h.args.push(("value", e.key.clone()));
+                continue;
+            }
+            match fields.iter().find(|f| f.name == e.key) {
+                Some(field) => self.check_value(&e.value, field.ty, &here),
+                None if closed => {
+                    let suggestion = suggest(&e.key, fields.iter().map(|f| f.name))
+                        .map(|s| format!(", did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    let h = self.hit("unknown", e.key_span, &here);
+                    h.args.push(("value", e.key.clone()));
+                    h.args.push(("suggestion", suggestion));
+                    h.cap = Some(crate::finding::Severity::Warning);
+                }
+                None => {}
+            }
+        }
+        for field in fields.iter().filter(|f| f.required) {
+            if !entries.iter().any(|e| e.key == field.name) {
+                let span = entries.first().map_or(node.span, |e| e.key_span);
+                let h = self.hit("required", span, pointer);
+                h.args.push(("field", field.name.to_string()));
+                h.args.push(("value", field.name.to_string()));
+            }
+        }
+    }
+
+    fn check_value(&mut self, node: &Node, ty: Ty, pointer: &str) {
+        let found = node.type_name();
+        let expected = schema::type_name(ty);
+        match (ty, &node.kind) {
+            (Ty::Any, _) => {}
+            (Ty::Str | Ty::NullableStr | Ty::Enum(_) | Ty::Bool, Kind::Scalar(s))
+                if s.yaml11_surprise().is_some() =>
+            {
+                let reading = s.yaml11_surprise().unwrap_or_default();
+                let h = self.hit("yaml11", node.span, pointer);
+                h.args.push(("value", s.text.clone()));
+                h.args.push(("reading", reading.to_string()));
+                h.args.push(("expected", expected));
+                self.invalid.push(node.span);
+            }
+            (Ty::Str | Ty::Enum(_), Kind::Scalar(_)) | (Ty::NullableStr, Kind::Scalar(_))
+                if node.as_str().is_some() =>
+            {
+                if let (Ty::Enum(values), Some(v)) = (ty, node.as_str())
+                    && !values.iter().any(|x| x.eq_ignore_ascii_case(v))
+                {
+                    let h = self.hit("invalid", node.span, pointer);
+                    h.args.push(("value", v.to_string()));
+                    h.args.push(("allowed", values.join(", ")));
+                    self.invalid.push(node.span);
+                }
+            }
+            (Ty::NullableStr, Kind::Scalar(s)) if s.value() == crate::tree::Value::Null => {}
+            (Ty::Bool, Kind::Scalar(s)) if matches!(s.value(), crate::tree::Value::Bool(_)) => {}
+            (Ty::StrList, Kind::Seq(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.check_value(item, Ty::Str, &pointer_push(pointer, &i.to_string()));
+                }
+            }
+            (Ty::List(fields), Kind::Seq(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    let here = pointer_push(pointer, &i.to_string());
+                    if item.as_map().is_some() {
+                        self.check_map(item, fields, &here, true);
+                    } else {
+                        self.type_error(item, "a mapping".into(), &here);
+                    }
+                }
+            }
+            (Ty::Obj(fields), Kind::Map(_)) => self.check_map(node, fields, pointer, true),
+            _ => {
+                let _ = found;
+                self.type_error(node, expected, pointer);
+            }
+        }
+    }
+
+    fn type_error(&mut self, node: &Node, expected: String, pointer: &str) {
+        let h = self.hit("type", node.span, pointer);
+        h.args.push(("expected", expected));
+        h.args.push(("found", node.type_name().to_string()));
+        h.args.push(("value", node.display()));
+        self.invalid.push(node.span);
+    }
+}
+
+/// The closest known name to a misspelt one, if it is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,155 @@
+//! Output formats. Every format serializes the same [`Finding`]s; none knows any rule.
+
+mod ci;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+use crate::finding::{Finding, Severity};
+use crate::rules::RuleSet;
+use crate::source::SourceFile;
+use crate::tree::Span;
+
+pub const HOMEPAGE: &str = "https://github.com/ims-preflight/ims-preflight";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Compact,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+    Gitlab,
+}
+
+/// What a report is made of.
+pub struct Report<'a> {
+    /// The findings to show (suppressed ones only with `--show-suppressed`), sorted.
+    pub findings: Vec<&'a Finding>,
+    pub suppressed: usize,
+    pub files: usize,
+    pub documents: usize,
+    pub rules: &'a RuleSet,
+    /// `(rule id, entity)` pairs that were checked, for JUnit test cases.
+    pub checked: Vec<(String, String)>,
+    pub color: bool,
+    pub quiet: bool,
+}
+
+impl Report<'_> {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity && f.suppressed.is_none())
+            .count()
+    }
+
+    pub fn summary_line(&self) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let mut line = format!(
+            "{}, {} and {} in {} ({})",
+            plural(self.count(Severity::Error), "error"),
+            plural(self.count(Severity::Warning), "warning"),
+            plural(self.count(Severity::Note), "note"),
+            plural(self.files, "file"),
+            plural(self.documents, "document"),
+        );
+        if self.suppressed > 0 {
+            line.push_str(&format!("; {} suppressed", self.suppressed));
+        }
+        line
+    }
+}
+
+pub fn render(format: OutputFormat, report: &Report) -> String {
+    match format {
+        OutputFormat::Human => human::render(report),
+        OutputFormat::Compact => compact(report),
+        OutputFormat::Json => json::render(report),
+        OutputFormat::Sarif => sarif::render(report),
+        OutputFormat::Junit => junit::render(report),
+        OutputFormat::Github => ci::github(report),
+        OutputFormat::Gitlab => ci::gitlab(report),
+    }
+}
+
+/// 1-based start and exclusive end, in lines and character columns. An empty span is widened
+/// to the character it sits on, so every region has a visible extent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+pub fn position(file: &SourceFile, span: Span) -> Position {
+    let start = file.line_col(span.start);
+    let mut end = file.line_col(span.end);
+    if span.end <= span.start {
+        let next = file.text.get(span.start..).and_then(|t| t.chars().next());
+        end = start;
+        if next.is_some_and(|c| c != '\n' && c != '\r') {
+            end.column += 1;
+        }
+    }
+    Position {
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
+
+fn compact(report: &Report) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        let p = position(&f.place.file, f.place.span);
+        let suppressed = if f.suppressed.is_some() { " (suppressed)" } else { "" };
+        out.push_str(&format!(
+            "{}:{}:{}: {}[{}] {}{}\n",
+            f.place.file.name,
+            p.line,
+            p.column,
+            f.severity.as_str(),
+            f.rule,
+            f.message,
+            suppressed
+        ));
+    }
+    if !report.quiet {
+        out.push_str(&report.summary_line());
+        out.push('\n');
+    }
+    out
+}
+
+/// A stable 64-bit FNV-1a hash, the same on every platform and release (fingerprints must not
+/// change between runs, or CI systems would close and reopen the same alert).
+pub fn stable_hash(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0u8]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Fingerprints that identify a finding by what it is about, not by its line: rule, file,
+/// pointer and message, plus an occurrence number among identical ones.
+pub fn fingerprints(findings: &[&Finding]) -> Vec<String> {
+    let mut seen = std::collections::HashMap::new();
+    findings
+        .iter()
+        .map(|f| {
+            let base = stable_hash(&[&f.rule, &f.place.file.name, &f.place.pointer, &f.message]);
+            let n = seen.entry(base.clone()).or_insert(0usize);
+            *n += 1;
+            if *n == 1 { base } else { stable_hash(&[&base, &n.to_string()]) }
+        })
+        .collect()
+}

@@ -1,0 +1,101 @@
+//! `sarif`: SARIF 2.1.0 as GitHub code scanning wants it: one run, full `rules[]` with help and
+//! an absolute `helpUri`, regions with start/end line and column, related locations, and
+//! fingerprints that survive line shifts. Suppressed findings are left out unless shown.
+
+use serde_json::{Value, json};
+
+use super::{HOMEPAGE, Report, fingerprints, position};
+use crate::finding::{Place, Severity};
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn location(place: &Place) -> Value {
+    let p = position(&place.file, place.span);
+    json!({
+        "physicalLocation": {
+            "artifactLocation": {"uri": place.file.name.replace(' ', "%20")},
+            "region": {"startLine": p.line, "startColumn": p.column, "endLine": p.end_line, "endColumn": p.end_column}
+        }
+    })
+}
+
+pub fn render(report: &Report) -> String {
+    let rules: Vec<Value> = report
+        .rules
+        .rules
+        .iter()
+        .map(|r| {
+            let steps: Vec<String> = r.remediation.iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)).collect();
+            let text = format!("{}\n\n{}\n\n{}", r.rationale.trim(), r.help, steps.join("\n"));
+            json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": {"text": r.title},
+                "fullDescription": {"text": r.rationale.trim()},
+                "help": {"text": text, "markdown": format!("**{}**\n\n{}\n\n{}\n\n{}", r.title, r.rationale.trim(), r.help, steps.join("\n"))},
+                "helpUri": format!("{HOMEPAGE}/blob/main/rules/{}.yaml", r.id),
+                "defaultConfiguration": {"level": level(r.severity)},
+                "properties": {"tags": r.applies_to},
+            })
+        })
+        .collect();
+    let prints = fingerprints(&report.findings);
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .zip(prints)
+        .map(|(f, print)| {
+            let index = report.rules.rules.iter().position(|r| r.id == f.rule).unwrap_or(0);
+            let related: Vec<Value> = f
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let mut l = location(&r.place);
+                    l["id"] = json!(i + 1);
+                    l["message"] = json!({"text": r.message});
+                    l
+                })
+                .collect();
+            let mut result = json!({
+                "ruleId": f.rule,
+                "ruleIndex": index,
+                "level": level(f.severity),
+                "message": {"text": f.message},
+                "locations": [location(&f.place)],
+                "partialFingerprints": {"imsPreflight/v1": print},
+            });
+            if !related.is_empty() {
+                result["relatedLocations"] = json!(related);
+            }
+            if let Some(reason) = &f.suppressed {
+                result["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
+            }
+            result
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "ims-preflight",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": HOMEPAGE,
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,248 @@
+//! Rule files: the built-in ones embedded from `rules/`, and custom ones loaded from disk. A
+//! rule file names a check template and its parameters; both are validated at load time.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::checks::Template;
+use crate::error::UsageError;
+use crate::finding::Severity;
+use crate::model::EntityKind;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    pub document: String,
+    #[serde(default)]
+    pub section: Option<String>,
+    pub quote: String,
+    #[serde(default)]
+    pub translation: Option<String>,
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    pub pass: String,
+    pub fail: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckSpec {
+    template: String,
+    #[serde(default)]
+    params: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: String,
+    title: String,
+    severity: Severity,
+    applies_to: Vec<String>,
+    source: SourceRef,
+    rationale: String,
+    messages: BTreeMap<String, String>,
+    help: String,
+    remediation: Vec<String>,
+    check: CheckSpec,
+    examples: Examples,
+}
+
+/// One rule, ready to run.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub applies_to: Vec<String>,
+    pub source: SourceRef,
+    pub rationale: String,
+    pub messages: BTreeMap<String, String>,
+    pub help: String,
+    pub remediation: Vec<String>,
+    pub template: Template,
+    pub template_name: String,
+    pub examples: Examples,
+    /// Where the rule came from: `built-in` or the custom rule file's path.
+    pub origin: String,
+}
+
+impl Rule {
+    /// The entity kinds the rule's generic template walks.
+    pub fn kinds(&self) -> Vec<EntityKind> {
+        self.applies_to.iter().filter_map(|a| EntityKind::parse(a)).collect()
+    }
+
+    /// Fill a message template's `{placeholders}`.
+    pub fn message(&self, variant: &str, args: &[(&str, String)]) -> String {
+        let template = self
+            .messages
+            .get(variant)
+            .or_else(|| self.messages.get("main"))
+            .or_else(|| self.messages.values().next())
+            .map_or(self.title.as_str(), String::as_str);
+        let mut out = String::with_capacity(template.len() + 32);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after.find('}') {
+                Some(close) if after[..close].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+                    let name = &after[..close];
+                    match args.iter().find(|(k, _)| *k == name) {
+                        Some((_, v)) => out.push_str(v),
+                        None => out.push_str(&rest[open..open + close + 2]),
+                    }
+                    rest = &after[close + 1..];
+                }
+                _ => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// All rules of a run, sorted by id.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+const KINDS: &[&str] = &["server", "backup", "request", "operation", "suppression", "file"];
+
+impl RuleSet {
+    pub fn builtin() -> Result<RuleSet, UsageError> {
+        let mut set = RuleSet::default();
+        for (name, text) in BUILTIN_RULES {
+            set.add(parse_rule(&format!("rules/{name}"), text, "built-in")?)?;
+        }
+        set.sort();
+        Ok(set)
+    }
+
+    /// Load every `*.yaml`/`*.yml` rule file of a directory (or one file).
+    pub fn load_custom(&mut self, path: &Path, shown: &str) -> Result<(), UsageError> {
+        let mut files = Vec::new();
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| UsageError::msg(format!("cannot read rule directory {shown}: {e}")))?;
+            for entry in entries.flatten() {
+                let p = entry.path();
+                if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                    files.push(p);
+                }
+            }
+            files.sort();
+        } else if path.is_file() {
+            files.push(path.to_path_buf());
+        } else {
+            return Err(UsageError::msg(format!("rule path {shown} does not exist")));
+        }
+        for file in files {
+            let name = crate::source::display_path(&file, &std::env::current_dir().unwrap_or_default());
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| UsageError::msg(format!("cannot read rule file {name}: {e}")))?;
+            let rule = parse_rule(&name, &text, &name)?;
+            self.add(rule)?;
+        }
+        self.sort();
+        Ok(())
+    }
+
+    fn add(&mut self, rule: Rule) -> Result<(), UsageError> {
+        if let Some(other) = self.get(&rule.id) {
+            return Err(UsageError::msg(format!(
+                "rule `{}` from {} is already defined ({})",
+                rule.id, rule.origin, other.origin
+            )));
+        }
+        self.rules.push(rule);
+        Ok(())
+    }
+
+    fn sort(&mut self) {
+        self.rules.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| r.id.as_str())
+    }
+}
+
+fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageError> {
+    let options = serde_saphyr::options! { strict_booleans: true };
+    let file: RuleFile = serde_saphyr::from_str_with_options(text, options)
+        .map_err(|e| UsageError::from_saphyr(name, text, &e))?;
+    let at_check = || {
+        text.find("\ncheck:")
+            .map(|i| crate::tree::Span::new(i + 1, i + 7))
+    };
+    let problem = |message: String| UsageError::in_file(name, text, at_check(), message);
+    if file.id.is_empty()
+        || !file.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(UsageError::in_file(
+            name,
+            text,
+            text.find("id:").map(|i| crate::tree::Span::new(i, i + 3)),
+            format!("rule id `{}` must be kebab-case (a-z, 0-9, -)", file.id),
+        ));
+    }
+    for kind in &file.applies_to {
+        if !KINDS.contains(&kind.as_str()) {
+            return Err(UsageError::in_file(
+                name,
+                text,
+                text.find("applies_to").map(|i| crate::tree::Span::new(i, i + 10)),
+                format!("unknown `applies_to` value `{kind}`; expected one of {}", KINDS.join(", ")),
+            ));
+        }
+    }
+    let params = match file.check.params {
+        serde_json::Value::Null => serde_json::json!({}),
+        p => p,
+    };
+    let tagged = serde_json::json!({"template": file.check.template, "params": params});
+    let template: Template = serde_json::from_value(tagged)
+        .map_err(|e| problem(format!("invalid check: {e}")))?;
+    for variant in template.variants() {
+        if !file.messages.contains_key(variant) {
+            return Err(problem(format!(
+                "template `{}` emits the message variant `{variant}`, but `messages` has no `{variant}` entry",
+                file.check.template
+            )));
+        }
+    }
+    Ok(Rule {
+        id: file.id,
+        title: file.title,
+        severity: file.severity,
+        applies_to: file.applies_to,
+        source: file.source,
+        rationale: file.rationale,
+        messages: file.messages,
+        help: file.help,
+        remediation: file.remediation,
+        template,
+        template_name: file.check.template,
+        examples: file.examples,
+        origin: origin.to_string(),
+    })
+}

@@ -1,0 +1,216 @@
+//! The inventory format of SPEC §3 as data: one table drives the schema pass (types, unknown
+//! keys, enum values, YAML 1.1 surprises) and the `schema` subcommand's JSON Schema.
+
+use serde_json::{Value as Json, json};
+
+#[derive(Debug, Clone, Copy)]
+pub enum Ty {
+    Str,
+    /// A string from a fixed set, matched case-insensitively.
+    Enum(&'static [&'static str]),
+    Bool,
+    /// A string or null (`task_state`).
+    NullableStr,
+    StrList,
+    /// Any value: checked by a rule, not by the schema (request RAM and tag fields).
+    Any,
+    List(&'static [Field]),
+    Obj(&'static [Field]),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+const fn f(name: &'static str, ty: Ty, doc: &'static str) -> Field {
+    Field {
+        name,
+        ty,
+        required: false,
+        doc,
+    }
+}
+
+const fn req(name: &'static str, ty: Ty, doc: &'static str) -> Field {
+    Field {
+        name,
+        ty,
+        required: true,
+        doc,
+    }
+}
+
+pub const OS: &[&str] = &["windows", "linux"];
+pub const SERVICES: &[&str] = &["CBR", "CSBS"];
+pub const SAN_POLICIES: &[&str] = &["OnlineAll", "OfflineShared", "OfflineInternal", "OfflineAll"];
+pub const VOLUME_TYPES: &[&str] = &["simple", "spanned", "striped", "mirror", "raid5"];
+pub const ACTIONS: &[&str] = &[
+    "publish-marketplace",
+    "export",
+    "replicate",
+    "share",
+    "change-os",
+    "detach-disk",
+];
+
+const OPTIMIZATION: &[Field] = &[
+    f("dhcp", Ty::Bool, "NICs get their address by DHCP"),
+    f("virtio_drivers", Ty::Bool, "KVM virtio drivers in the initrd / Windows VirtIO drivers"),
+    f("persistent_net_rules_removed", Ty::Bool, "linux: persistent network udev rules deleted"),
+    f("fstab_uuid", Ty::Bool, "linux: /etc/fstab mounts by UUID"),
+    f("grub_uuid", Ty::Bool, "linux: GRUB names the root disk by UUID"),
+    f("cloud_init", Ty::Bool, "linux: Cloud-Init installed (recommended)"),
+    f("cloudbase_init", Ty::Bool, "windows: Cloudbase-Init installed (recommended)"),
+    f("remote_desktop", Ty::Bool, "windows: Remote Desktop enabled"),
+];
+
+const DISK: &[Field] = &[
+    f("id", Ty::Str, "EVS volume id"),
+    f("device", Ty::Str, "device name, e.g. /dev/vda"),
+    f("system", Ty::Bool, "the system (boot) disk"),
+    f("dss", Ty::Bool, "on a dedicated distributed storage pool"),
+    f("shared", Ty::Bool, "shared (multi-attach) disk"),
+];
+
+const VOLUME: &[Field] = &[
+    f("name", Ty::Str, "volume letter or label, e.g. \"D:\""),
+    f("type", Ty::Enum(VOLUME_TYPES), "diskpart `list volume` Type column"),
+];
+
+const VG: &[Field] = &[
+    req("name", Ty::Str, "volume group name"),
+    f("physical_volumes", Ty::StrList, "PVs of the group"),
+];
+
+const LV: &[Field] = &[
+    req("name", Ty::Str, "logical volume name"),
+    f("volume_group", Ty::Str, "its volume group"),
+    f("physical_volumes", Ty::StrList, "PVs its extents sit on"),
+];
+
+const LVM: &[Field] = &[
+    f("volume_groups", Ty::List(VG), "LVM volume groups"),
+    f("logical_volumes", Ty::List(LV), "LVM logical volumes"),
+];
+
+pub const SERVER: &[Field] = &[
+    req("id", Ty::Str, "ECS id (UUID)"),
+    f("name", Ty::Str, "label"),
+    f("os", Ty::Enum(OS), "windows | linux"),
+    f("status", Ty::Str, "ECS status: ACTIVE, SHUTOFF, BUILD, RESIZE, ERROR, ..."),
+    f("task_state", Ty::NullableStr, "OS-EXT-STS:task_state; non-null = a task is running"),
+    f("backup_service", Ty::Enum(SERVICES), "CBR | CSBS: which service backs the server up"),
+    f("san_policy", Ty::Enum(SAN_POLICIES), "windows SAN policy"),
+    f("optimization", Ty::Obj(OPTIMIZATION), "guest preparation checklist"),
+    f("disks", Ty::List(DISK), "attached EVS disks"),
+    f("volumes", Ty::List(VOLUME), "windows logical volumes"),
+    f("lvm", Ty::Obj(LVM), "linux LVM layout"),
+];
+
+const BACKUP_VOLUME: &[Field] = &[
+    f("id", Ty::Str, "EVS volume id"),
+    f("system", Ty::Bool, "the system disk"),
+    f("shared", Ty::Bool, "shared volume"),
+];
+
+pub const BACKUP: &[Field] = &[
+    req("id", Ty::Str, "backup id (UUID)"),
+    f("service", Ty::Enum(SERVICES), "CBR (cloud backup) | CSBS (cloud server backup)"),
+    f("status", Ty::Str, "available, protecting, error, ..."),
+    f("server_id", Ty::Str, "the ECS it was made from"),
+    f("shared_from_other_tenant", Ty::Bool, "CBR: shared to us by another tenant"),
+    f("volumes", Ty::List(BACKUP_VOLUME), "volumes in the backup"),
+    f("images", Ty::StrList, "ids of images already created from this backup"),
+];
+
+/// The request body fields the API defines. Unknown fields are the `request-unknown-field`
+/// rule's business, so requests are not checked for unknown keys here.
+pub const REQUEST: &[Field] = &[
+    f("name", Ty::Str, "image name"),
+    f("description", Ty::Str, "image description"),
+    f("tags", Ty::Any, "old-style tags, `key.value` strings"),
+    f("image_tags", Ty::Any, "new-style tags, {key, value} objects"),
+    f("instance_id", Ty::Str, "source ECS id (server path)"),
+    f("backup_id", Ty::Str, "source backup id (backup path)"),
+    f("whole_image_type", Ty::Str, "CBR | CSBS (backup path)"),
+    f("enterprise_project_id", Ty::Str, "\"0\" or a UUID"),
+    f("max_ram", Ty::Any, "maximum memory, MB"),
+    f("min_ram", Ty::Any, "minimum memory, MB"),
+    f("vault_id", Ty::Str, "CBR vault id (server path)"),
+];
+
+pub const OPERATION: &[Field] = &[
+    req("action", Ty::Enum(ACTIONS), "what is planned for the image"),
+    f("image", Ty::Str, "a request's name"),
+    f("target_region", Ty::Str, "replicate: destination region"),
+    f("projects", Ty::StrList, "share: project ids"),
+    f("server", Ty::Str, "change-os / detach-disk: server id"),
+    f("disk", Ty::Str, "detach-disk: disk id"),
+];
+
+pub const DOCUMENT: &[Field] = &[
+    f("region", Ty::Str, "region of everything in this document"),
+    f("servers", Ty::List(SERVER), "source ECSs"),
+    f("backups", Ty::List(BACKUP), "CBR/CSBS backups"),
+    f("requests", Ty::List(REQUEST), "POST bodies, exactly as they will be sent"),
+    f("operations", Ty::List(OPERATION), "what is planned for the resulting images"),
+];
+
+pub fn type_name(ty: Ty) -> String {
+    match ty {
+        Ty::Str => "a string".into(),
+        Ty::Enum(values) => format!("one of {}", values.join(", ")),
+        Ty::Bool => "a boolean (true or false)".into(),
+        Ty::NullableStr => "a string or null".into(),
+        Ty::StrList => "a list of strings".into(),
+        Ty::Any => "any value".into(),
+        Ty::List(_) => "a list of mappings".into(),
+        Ty::Obj(_) => "a mapping".into(),
+    }
+}
+
+fn json_type(ty: Ty) -> Json {
+    match ty {
+        Ty::Str => json!({"type": "string"}),
+        Ty::Enum(values) => json!({"type": "string", "enum": values, "description": "case-insensitive"}),
+        Ty::Bool => json!({"type": "boolean"}),
+        Ty::NullableStr => json!({"type": ["string", "null"]}),
+        Ty::StrList => json!({"type": "array", "items": {"type": "string"}}),
+        Ty::Any => json!({}),
+        Ty::List(fields) => json!({"type": "array", "items": object(fields, true)}),
+        Ty::Obj(fields) => object(fields, true),
+    }
+}
+
+fn object(fields: &[Field], closed: bool) -> Json {
+    let mut props = serde_json::Map::new();
+    for field in fields {
+        let mut t = json_type(field.ty);
+        if let Some(o) = t.as_object_mut() {
+            o.insert("description".into(), json!(field.doc));
+        }
+        props.insert(field.name.into(), t);
+    }
+    let required: Vec<&str> = fields.iter().filter(|f| f.required).map(|f| f.name).collect();
+    json!({"type": "object", "properties": props, "required": required, "additionalProperties": !closed})
+}
+
+/// JSON Schema (draft 2020-12) of an inventory document or a bare request document.
+pub fn json_schema() -> Json {
+    let mut request = object(REQUEST, false);
+    request["required"] = json!(["name"]);
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/ims-preflight/ims-preflight/schema/inventory.json",
+        "title": "ims-preflight inventory",
+        "description": "An inventory document (servers, backups, requests, operations) or a bare CreateWholeImage request body.",
+        "anyOf": [
+            object(DOCUMENT, true),
+            request,
+        ]
+    })
+}

@@ -1,0 +1,161 @@
+//! Suppressions: inline `# ims-preflight: ignore[RULE] reason` comments (on the offending line,
+//! or alone on the line above) and config `ignore:` entries. Each must give a reason and must
+//! suppress something; otherwise it is reported.
+
+use std::sync::Arc;
+
+use globset::Glob;
+
+use crate::config::IgnoreEntry;
+use crate::finding::{Finding, Hit, Place};
+use crate::parse::Comment;
+use crate::rules::RuleSet;
+use crate::source::SourceFile;
+use crate::tree::Span;
+
+const MARKER: &str = "ims-preflight:";
+
+#[derive(Debug, Clone)]
+enum Scope {
+    /// Findings on these lines of this file.
+    Lines { file: String, first: usize, last: usize },
+    /// Findings of an entity (any entity when `None`), in files matching the glob.
+    Config { entity: Option<String>, path: Option<globset::GlobMatcher> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    place: Place,
+    rules: Vec<String>,
+    reason: Option<String>,
+    scope: Scope,
+    used: bool,
+}
+
+/// Parse the suppression comments of one file. Malformed markers are returned as suppressions
+/// with no rules, so they are reported rather than silently ignored.
+pub fn inline(file: &Arc<SourceFile>, comments: &[Comment]) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for c in comments {
+        let text = c.text.trim_start();
+        let Some(rest) = text.strip_prefix(MARKER) else { continue };
+        let rest = rest.trim_start();
+        let (rules, reason) = match rest.strip_prefix("ignore[").and_then(|r| r.split_once(']')) {
+            Some((list, reason)) => (
+                list.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect(),
+                reason.trim(),
+            ),
+            None => (Vec::new(), rest),
+        };
+        let line = file.line_of(c.span.start);
+        let line_start = file.text[..c.span.start].rfind('\n').map_or(0, |i| i + 1);
+        let own_line = file.text[line_start..c.span.start].trim().is_empty();
+        out.push(Suppression {
+            place: Place {
+                file: file.clone(),
+                span: c.span,
+                pointer: String::new(),
+            },
+            rules,
+            reason: (!reason.is_empty()).then(|| reason.to_string()),
+            scope: Scope::Lines {
+                file: file.name.clone(),
+                first: line,
+                last: if own_line { line + 1 } else { line },
+            },
+            used: false,
+        });
+    }
+    out
+}
+
+/// Config `ignore:` entries; `config` is the config file as a source, for pointing at entries.
+pub fn from_config(entries: &[IgnoreEntry], config: &Arc<SourceFile>) -> Vec<Suppression> {
+    let mut from = 0;
+    entries
+        .iter()
+        .map(|entry| {
+            // Point at the entry's `rule:` value, searching forward so repeated ids map in order.
+            let at = config.text[from..].find(&entry.rule).map(|i| i + from);
+            let span = at.map_or(Span::default(), |i| Span::new(i, i + entry.rule.len()));
+            if let Some(i) = at {
+                from = i + entry.rule.len();
+            }
+            Suppression {
+                place: Place {
+                    file: config.clone(),
+                    span,
+                    pointer: String::new(),
+                },
+                rules: vec![entry.rule.clone()],
+                reason: entry.reason.clone().filter(|r| !r.trim().is_empty()),
+                scope: Scope::Config {
+                    entity: entry.entity.clone(),
+                    path: entry.path.as_deref().and_then(|p| Glob::new(p).ok()).map(|g| g.compile_matcher()),
+                },
+                used: false,
+            }
+        })
+        .collect()
+}
+
+impl Suppression {
+    fn covers(&self, f: &Finding) -> bool {
+        if !self.rules.iter().any(|r| *r == f.rule) {
+            return false;
+        }
+        match &self.scope {
+            Scope::Lines { file, first, last } => {
+                let line = f.place.file.line_of(f.place.span.start);
+                *file == f.place.file.name && (*first..=*last).contains(&line)
+            }
+            Scope::Config { entity, path } => {
+                entity
+                    .as_deref()
+                    .is_none_or(|e| f.entity.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(e)))
+                    && path.as_ref().is_none_or(|g| g.is_match(&f.place.file.name))
+            }
+        }
+    }
+}
+
+/// Mark suppressed findings, then report suppressions that are invalid or unused.
+/// `active` tells whether a rule ran (a suppression of a rule that is off is not "unused").
+pub fn apply(
+    findings: &mut [Finding],
+    suppressions: &mut [Suppression],
+    rules: &RuleSet,
+    active: &dyn Fn(&str) -> bool,
+) -> Vec<Hit> {
+    for f in findings.iter_mut() {
+        for s in suppressions.iter_mut() {
+            if s.covers(f) {
+                s.used = true;
+                if f.suppressed.is_none() {
+                    f.suppressed = Some(s.reason.clone().unwrap_or_default());
+                }
+            }
+        }
+    }
+    let mut hits = Vec::new();
+    for s in suppressions.iter() {
+        let rule_list = s.rules.join(", ");
+        if s.rules.is_empty() {
+            hits.push(Hit::new("invalid-suppression", "unknown_rule", s.place.clone()).arg("rule", "(none)"));
+            continue;
+        }
+        let unknown: Vec<&String> = s.rules.iter().filter(|r| rules.get(r).is_none()).collect();
+        for r in &unknown {
+            let hint = crate::model::suggest(r, rules.ids()).map(|x| format!(" (did you mean `{x}`?)")).unwrap_or_default();
+            hits.push(Hit::new("invalid-suppression", "unknown_rule", s.place.clone()).arg("rule", format!("{r}{hint}")));
+        }
+        if s.reason.is_none() {
+            hits.push(Hit::new("invalid-suppression", "no_reason", s.place.clone()).arg("rule", rule_list.clone()));
+        }
+        let known_active = s.rules.iter().any(|r| rules.get(r).is_some() && active(r));
+        if !s.used && unknown.is_empty() && known_active {
+            hits.push(Hit::new("unused-suppression", "main", s.place.clone()).arg("rule", rule_list));
+        }
+    }
+    hits
+}
