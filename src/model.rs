@@ -354,7 +354,8 @@ impl Ctx<'_> {
             span,
             pointer: pointer.to_string(),
         };
-        self.hits.push(Hit::new(SCHEMA, variant, place));
+        let field = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        self.hits.push(Hit::new(SCHEMA, variant, place).arg("field", field));
         let last = self.hits.len() - 1;
         &mut self.hits[last]
     }
@@ -428,11 +429,12 @@ impl Ctx<'_> {
                     self.check_value(item, Ty::Str, &pointer_push(pointer, &i.to_string()));
                 }
             }
-            (Ty::List(fields), Kind::Seq(items)) => {
+            (Ty::List(fields) | Ty::OpenList(fields), Kind::Seq(items)) => {
+                let closed = matches!(ty, Ty::List(_));
                 for (i, item) in items.iter().enumerate() {
                     let here = pointer_push(pointer, &i.to_string());
                     if item.as_map().is_some() {
-                        self.check_map(item, fields, &here, true);
+                        self.check_map(item, fields, &here, closed);
                     } else {
                         self.type_error(item, "a mapping".into(), &here);
                     }

@@ -15,6 +15,8 @@ pub enum Ty {
     /// Any value: checked by a rule, not by the schema (request RAM and tag fields).
     Any,
     List(&'static [Field]),
+    /// A list of mappings whose unknown keys are a rule's business, not the schema's.
+    OpenList(&'static [Field]),
     Obj(&'static [Field]),
 }
 
@@ -156,7 +158,7 @@ pub const DOCUMENT: &[Field] = &[
     f("region", Ty::Str, "region of everything in this document"),
     f("servers", Ty::List(SERVER), "source ECSs"),
     f("backups", Ty::List(BACKUP), "CBR/CSBS backups"),
-    f("requests", Ty::List(REQUEST), "POST bodies, exactly as they will be sent"),
+    f("requests", Ty::OpenList(REQUEST), "POST bodies, exactly as they will be sent"),
     f("operations", Ty::List(OPERATION), "what is planned for the resulting images"),
 ];
 
@@ -168,7 +170,7 @@ pub fn type_name(ty: Ty) -> String {
         Ty::NullableStr => "a string or null".into(),
         Ty::StrList => "a list of strings".into(),
         Ty::Any => "any value".into(),
-        Ty::List(_) => "a list of mappings".into(),
+        Ty::List(_) | Ty::OpenList(_) => "a list of mappings".into(),
         Ty::Obj(_) => "a mapping".into(),
     }
 }
@@ -182,6 +184,7 @@ fn json_type(ty: Ty) -> Json {
         Ty::StrList => json!({"type": "array", "items": {"type": "string"}}),
         Ty::Any => json!({}),
         Ty::List(fields) => json!({"type": "array", "items": object(fields, true)}),
+        Ty::OpenList(fields) => json!({"type": "array", "items": object(fields, false)}),
         Ty::Obj(fields) => object(fields, true),
     }
 }
