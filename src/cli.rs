@@ -19,8 +19,12 @@ pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "ims-preflight", version, about = "Pre-flight checker for Huawei Cloud full-ECS (whole) images",
-    long_about = "Checks inventories of servers, backups, planned CreateWholeImage request bodies and planned image operations against every restriction Huawei documents for full-ECS images.\n\nExit codes: 0 = no finding at or above --fail-on; 1 = at least one such finding (an unparsable file counts as an error); 2 = the tool could not do its job (bad usage, bad config or rule file, missing path, no inventory found).")]
+#[command(
+    name = "ims-preflight",
+    version,
+    about = "Pre-flight checker for Huawei Cloud full-ECS (whole) images",
+    long_about = "Checks inventories of servers, backups, planned CreateWholeImage request bodies and planned image operations against every restriction Huawei documents for full-ECS images.\n\nExit codes: 0 = no finding at or above --fail-on; 1 = at least one such finding (an unparsable file counts as an error); 2 = the tool could not do its job (bad usage, bad config or rule file, missing path, no inventory found)."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -134,7 +138,8 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    let stderr_color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let stderr_color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -149,7 +154,10 @@ fn run(cli: Cli) -> Result<i32, UsageError> {
         Command::Check(args) => check(args),
         Command::Rules { rule_dirs, format } => {
             let rules = load_rules(&rule_dirs, None)?;
-            Ok(emit(&crate::docs::rule_list(&rules, format == ListFormat::Json), None))
+            Ok(emit(
+                &crate::docs::rule_list(&rules, format == ListFormat::Json),
+                None,
+            ))
         }
         Command::Explain { rule, rule_dirs } => {
             let rules = load_rules(&rule_dirs, None)?;
@@ -159,7 +167,8 @@ fn run(cli: Cli) -> Result<i32, UsageError> {
             Ok(emit(&crate::docs::explain(r), None))
         }
         Command::Schema => {
-            let text = serde_json::to_string_pretty(&crate::schema::json_schema()).unwrap_or_default();
+            let text =
+                serde_json::to_string_pretty(&crate::schema::json_schema()).unwrap_or_default();
             Ok(emit(&format!("{text}\n"), None))
         }
         Command::Completions { shell } => {
@@ -244,10 +253,14 @@ fn limits(args: &CheckArgs, config: &Config) -> Limits {
 }
 
 fn check(args: CheckArgs) -> Result<i32, UsageError> {
-    let cwd = std::env::current_dir().map_err(|e| UsageError::msg(format!("no working directory: {e}")))?;
+    let cwd = std::env::current_dir()
+        .map_err(|e| UsageError::msg(format!("no working directory: {e}")))?;
     let config_path = match &args.config {
         Some(p) if !p.is_file() => {
-            return Err(UsageError::msg(format!("config file {} does not exist", p.display())));
+            return Err(UsageError::msg(format!(
+                "config file {} does not exist",
+                p.display()
+            )));
         }
         Some(p) => Some(p.clone()),
         None => Config::discover(&cwd),
@@ -272,7 +285,9 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
     let found = walk.run(&args.paths)?;
     let stdin = if found.inputs.iter().any(|i| i.origin == Origin::Stdin) {
         let mut buf = Vec::new();
-        let _ = std::io::stdin().take(limits.max_file_bytes + 1).read_to_end(&mut buf);
+        let _ = std::io::stdin()
+            .take(limits.max_file_bytes + 1)
+            .read_to_end(&mut buf);
         Some(buf)
     } else {
         None
@@ -293,12 +308,19 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
             eprintln!("note: {note}");
         }
     }
-    let fail_on = args.fail_on.or(config.file.fail_on).unwrap_or(FailOn::Error);
+    let fail_on = args
+        .fail_on
+        .or(config.file.fail_on)
+        .unwrap_or(FailOn::Error);
     let failed = outcome
         .findings
         .iter()
         .any(|f| f.suppressed.is_none() && fail_on.fails(f.severity));
-    let suppressed = outcome.findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let suppressed = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .count();
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let report = Report {
         findings: outcome

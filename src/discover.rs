@@ -39,9 +39,11 @@ pub struct Walk<'a> {
 }
 
 fn is_candidate(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ["yaml", "yml", "json"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["yaml", "yml", "json"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 impl Walk<'_> {
@@ -94,7 +96,8 @@ impl Walk<'_> {
             let (excludes, cwd) = (excludes.clone(), cwd.clone());
             walker.filter_entry(move |entry| {
                 let p = entry.path();
-                p == walk_root || !(excludes.is_match(display_path(p, &cwd)) || excludes.is_match(p))
+                p == walk_root
+                    || !(excludes.is_match(display_path(p, &cwd)) || excludes.is_match(p))
             });
             for entry in walker.build() {
                 let entry = match entry {
@@ -104,20 +107,28 @@ impl Walk<'_> {
                         continue;
                     }
                 };
-                let Some(file_type) = entry.file_type() else { continue };
+                let Some(file_type) = entry.file_type() else {
+                    continue;
+                };
                 let p = entry.path();
                 if file_type.is_dir() || !is_candidate(p) {
                     continue;
                 }
                 let regular = if file_type.is_symlink() {
                     // Not followed: a symlink met while walking is skipped unless --follow-links.
-                    out.notes.push(format!("skipped {}: symbolic link (use --follow-links)", display_path(p, self.cwd)));
+                    out.notes.push(format!(
+                        "skipped {}: symbolic link (use --follow-links)",
+                        display_path(p, self.cwd)
+                    ));
                     continue;
                 } else {
                     file_type.is_file()
                 };
                 if !regular {
-                    out.notes.push(format!("skipped {}: not a regular file", display_path(p, self.cwd)));
+                    out.notes.push(format!(
+                        "skipped {}: not a regular file",
+                        display_path(p, self.cwd)
+                    ));
                     continue;
                 }
                 out.inputs.push(Input {

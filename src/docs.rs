@@ -12,7 +12,10 @@ pub fn rule_list(rules: &RuleSet, as_json: bool) -> String {
             .iter()
             .map(|r| json!({"id": r.id, "severity": r.severity, "applies_to": r.applies_to, "title": r.title, "template": r.template_name, "origin": r.origin}))
             .collect();
-        return format!("{}\n", serde_json::to_string_pretty(&list).unwrap_or_default());
+        return format!(
+            "{}\n",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
     }
     let width = rules.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let mut out = String::new();
@@ -30,7 +33,11 @@ pub fn rule_list(rules: &RuleSet, as_json: bool) -> String {
 
 pub fn explain(r: &Rule) -> String {
     let mut out = format!("{}: {}\n\n", r.id, r.title);
-    out.push_str(&format!("Default severity: {}\nApplies to: {}\n", r.severity.as_str(), r.applies_to.join(", ")));
+    out.push_str(&format!(
+        "Default severity: {}\nApplies to: {}\n",
+        r.severity.as_str(),
+        r.applies_to.join(", ")
+    ));
     if r.origin != "built-in" {
         out.push_str(&format!("Defined in: {}\n", r.origin));
     }
@@ -46,25 +53,43 @@ pub fn explain(r: &Rule) -> String {
     if let Some(reference) = &r.source.reference {
         out.push_str(&format!("  See also: {reference}\n"));
     }
-    out.push_str(&format!("\nWhy it matters\n{}\n", indent(r.rationale.trim())));
+    out.push_str(&format!(
+        "\nWhy it matters\n{}\n",
+        indent(r.rationale.trim())
+    ));
     out.push_str(&format!("\nHow to fix\n  {}\n", r.help));
     for (i, step) in r.remediation.iter().enumerate() {
         out.push_str(&format!("  {}. {step}\n", i + 1));
     }
-    out.push_str(&format!("\nFailing example\n{}\n", indent(r.examples.fail.trim_end())));
-    out.push_str(&format!("\nPassing example\n{}\n", indent(r.examples.pass.trim_end())));
+    out.push_str(&format!(
+        "\nFailing example\n{}\n",
+        indent(r.examples.fail.trim_end())
+    ));
+    out.push_str(&format!(
+        "\nPassing example\n{}\n",
+        indent(r.examples.pass.trim_end())
+    ));
     out
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The README's rule table (Markdown), generated from the rule files.
 pub fn markdown_table(rules: &RuleSet) -> String {
     let mut out = String::from("| id | default | applies to | title |\n|---|---|---|---|\n");
     for r in &rules.rules {
-        out.push_str(&format!("| `{}` | {} | {} | {} |\n", r.id, r.severity.as_str(), r.applies_to.join(", "), r.title));
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            r.id,
+            r.severity.as_str(),
+            r.applies_to.join(", "),
+            r.title
+        ));
     }
     out
 }

@@ -99,7 +99,9 @@ impl Engine<'_> {
     pub fn level(&self, id: &str) -> Option<Severity> {
         let rule = self.rules.get(id)?;
         let s = self.selection;
-        if (!s.select.is_empty() && !s.select.iter().any(|x| x == id)) || s.ignore.iter().any(|x| x == id) {
+        if (!s.select.is_empty() && !s.select.iter().any(|x| x == id))
+            || s.ignore.iter().any(|x| x == id)
+        {
             return None;
         }
         match self.config.file.rules.get(id) {
@@ -116,7 +118,10 @@ impl Engine<'_> {
                 self.limits.max_files
             )));
         }
-        let loaded: Vec<Loaded> = inputs.par_iter().map(|i| load(i, self.limits, stdin)).collect();
+        let loaded: Vec<Loaded> = inputs
+            .par_iter()
+            .map(|i| load(i, self.limits, stdin))
+            .collect();
 
         let mut model = ModelBuilder::new();
         let mut hits: Vec<Hit> = Vec::new();
@@ -142,7 +147,9 @@ impl Engine<'_> {
         let files = inputs.len();
         let documents = model.inventory.documents;
         if documents == 0 && hits.is_empty() {
-            return Err(UsageError::msg("no inventory document found under the given paths"));
+            return Err(UsageError::msg(
+                "no inventory document found under the given paths",
+            ));
         }
         hits.append(&mut model.hits);
         let inventory = model.inventory;
@@ -170,13 +177,26 @@ impl Engine<'_> {
             let config_src = SourceFile::new(shown, self.config.text.clone());
             suppressions.extend(suppress::from_config(&self.config.file.ignore, &config_src));
         }
-        let meta = suppress::apply(&mut findings, &mut suppressions, self.rules, &|id| self.level(id).is_some());
+        let meta = suppress::apply(&mut findings, &mut suppressions, self.rules, &|id| {
+            self.level(id).is_some()
+        });
         findings.extend(meta.iter().filter_map(|h| self.finding(h)));
 
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let mut seen = HashSet::new();
-        findings.retain(|f| seen.insert((f.place.file.name.clone(), f.place.span, f.rule.clone(), f.message.clone())));
-        let entities = inventory.entities.iter().map(|e| (e.kind, e.label.clone())).collect();
+        findings.retain(|f| {
+            seen.insert((
+                f.place.file.name.clone(),
+                f.place.span,
+                f.rule.clone(),
+                f.message.clone(),
+            ))
+        });
+        let entities = inventory
+            .entities
+            .iter()
+            .map(|e| (e.kind, e.label.clone()))
+            .collect();
         Ok(Outcome {
             findings,
             files,
@@ -223,7 +243,9 @@ fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
         pointer: String::new(),
     };
     match p.kind {
-        ProblemKind::Syntax => Hit::new("inventory-syntax", "main", place).arg("detail", p.message.clone()),
+        ProblemKind::Syntax => {
+            Hit::new("inventory-syntax", "main", place).arg("detail", p.message.clone())
+        }
         ProblemKind::Limit(limit) => Hit::new("inventory-limit", "main", place)
             .arg("limit", limit)
             .arg("detail", p.message.clone()),

@@ -21,7 +21,12 @@ impl UsageError {
         }
     }
 
-    pub fn in_file(name: &str, text: &str, span: Option<Span>, message: impl Into<String>) -> UsageError {
+    pub fn in_file(
+        name: &str,
+        text: &str,
+        span: Option<Span>,
+        message: impl Into<String>,
+    ) -> UsageError {
         UsageError {
             message: message.into(),
             file: Some((name.to_string(), text.to_string(), span)),
@@ -49,7 +54,9 @@ impl UsageError {
         let diag = FileError {
             message: self.message.clone(),
             source: NamedSource::new(name, text.clone()),
-            label: span.map(|s| LabeledSpan::new_primary_with_span(Some("here".into()), (s.start, s.end - s.start))),
+            label: span.map(|s| {
+                LabeledSpan::new_primary_with_span(Some("here".into()), (s.start, s.end - s.start))
+            }),
         };
         let theme = if color {
             GraphicalTheme::unicode()

@@ -17,23 +17,34 @@ fn problem(kind: ProblemKind, message: String) -> Problem {
 
 /// Read an input's text, or say why it could not be read. Text that fails to decode comes
 /// back lossily decoded with the problem, so the diagnostic can still show the line.
-pub fn read(input: &Input, limits: &Limits, stdin: Option<&[u8]>) -> Result<String, (Problem, String)> {
+pub fn read(
+    input: &Input,
+    limits: &Limits,
+    stdin: Option<&[u8]>,
+) -> Result<String, (Problem, String)> {
     read_bytes(input, limits, stdin)
         .map_err(|p| (p, String::new()))
-        .and_then(|bytes| decode(&bytes).map_err(|p| (p, String::from_utf8_lossy(&bytes).into_owned())))
+        .and_then(|bytes| {
+            decode(&bytes).map_err(|p| (p, String::from_utf8_lossy(&bytes).into_owned()))
+        })
 }
 
 fn read_bytes(input: &Input, limits: &Limits, stdin: Option<&[u8]>) -> Result<Vec<u8>, Problem> {
     let too_big = |size: u64| {
         problem(
             ProblemKind::Limit("max_file_bytes"),
-            format!("the file is {size} bytes; the limit is {} bytes", limits.max_file_bytes),
+            format!(
+                "the file is {size} bytes; the limit is {} bytes",
+                limits.max_file_bytes
+            ),
         )
     };
     let bytes = match &input.origin {
         Origin::Stdin => stdin.unwrap_or_default().to_vec(),
         Origin::Path(path) => {
-            let unreadable = |e: std::io::Error| problem(ProblemKind::Syntax, format!("cannot read the file: {e}"));
+            let unreadable = |e: std::io::Error| {
+                problem(ProblemKind::Syntax, format!("cannot read the file: {e}"))
+            };
             if let Ok(meta) = std::fs::metadata(path)
                 && meta.is_file()
                 && meta.len() > limits.max_file_bytes
@@ -62,7 +73,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
             .chunks(2)
             .map(|c| {
                 let pair = [c[0], *c.get(1).unwrap_or(&0)];
-                if big_endian { u16::from_be_bytes(pair) } else { u16::from_le_bytes(pair) }
+                if big_endian {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
             })
             .collect();
         String::from_utf16(&units)

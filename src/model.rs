@@ -148,7 +148,8 @@ impl Entity {
 
     /// `true` when a string field equals `value`, ignoring case.
     pub fn is(&self, field: &str, value: &str) -> bool {
-        self.str(field).is_some_and(|v| v.eq_ignore_ascii_case(value))
+        self.str(field)
+            .is_some_and(|v| v.eq_ignore_ascii_case(value))
     }
 }
 
@@ -174,11 +175,15 @@ impl Inventory {
     }
 
     pub fn server(&self, id: &str) -> Option<&Entity> {
-        self.servers.get(&id.to_ascii_lowercase()).map(|&i| &self.entities[i])
+        self.servers
+            .get(&id.to_ascii_lowercase())
+            .map(|&i| &self.entities[i])
     }
 
     pub fn backup(&self, id: &str) -> Option<&Entity> {
-        self.backups.get(&id.to_ascii_lowercase()).map(|&i| &self.entities[i])
+        self.backups
+            .get(&id.to_ascii_lowercase())
+            .map(|&i| &self.entities[i])
     }
 
     /// The first request with this name (what an operation's `image` refers to).
@@ -191,7 +196,10 @@ impl Inventory {
 pub fn classify(root: &Node) -> Option<DocKind> {
     let map = root.as_map()?;
     let has = |k: &str| map.iter().any(|e| e.key == k);
-    if ["servers", "backups", "requests", "operations"].iter().any(|k| has(k)) {
+    if ["servers", "backups", "requests", "operations"]
+        .iter()
+        .any(|k| has(k))
+    {
         Some(DocKind::Inventory)
     } else if has("name") && (has("instance_id") || has("backup_id")) {
         Some(DocKind::Request)
@@ -231,7 +239,14 @@ impl ModelBuilder {
         match kind {
             DocKind::Request => {
                 ctx.check_map(&root, schema::REQUEST, "", false);
-                self.push(file, EntityKind::Request, String::new(), root, None, invalid);
+                self.push(
+                    file,
+                    EntityKind::Request,
+                    String::new(),
+                    root,
+                    None,
+                    invalid,
+                );
             }
             DocKind::Inventory => {
                 ctx.check_map(&root, schema::DOCUMENT, "", true);
@@ -304,7 +319,10 @@ impl ModelBuilder {
             EntityKind::Backup => Some(&mut inv.backups),
             EntityKind::Request => {
                 if !entity.label.is_empty() {
-                    inv.requests.entry(entity.label.clone()).or_default().push(index);
+                    inv.requests
+                        .entry(entity.label.clone())
+                        .or_default()
+                        .push(index);
                 }
                 None
             }
@@ -324,7 +342,10 @@ impl ModelBuilder {
                         .hit(DUPLICATE, "main", place)
                         .arg("kind", kind.name())
                         .arg("value", entity.label.clone())
-                        .related(earlier.key_place(), format!("{} first described here", kind.name()));
+                        .related(
+                            earlier.key_place(),
+                            format!("{} first described here", kind.name()),
+                        );
                     self.hits.push(hit);
                 }
                 return; // the first description is the one checked
@@ -354,8 +375,14 @@ impl Ctx<'_> {
             span,
             pointer: pointer.to_string(),
         };
-        let field = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
-        self.hits.push(Hit::new(SCHEMA, variant, place).arg("field", field));
+        let field = pointer
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .replace("~1", "/")
+            .replace("~0", "~");
+        self.hits
+            .push(Hit::new(SCHEMA, variant, place).arg("field", field));
         let last = self.hits.len() - 1;
         &mut self.hits[last]
     }

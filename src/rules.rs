@@ -79,7 +79,10 @@ pub struct Rule {
 impl Rule {
     /// The entity kinds the rule's generic template walks.
     pub fn kinds(&self) -> Vec<EntityKind> {
-        self.applies_to.iter().filter_map(|a| EntityKind::parse(a)).collect()
+        self.applies_to
+            .iter()
+            .filter_map(|a| EntityKind::parse(a))
+            .collect()
     }
 
     /// Fill a message template's `{placeholders}`.
@@ -96,7 +99,11 @@ impl Rule {
             out.push_str(&rest[..open]);
             let after = &rest[open + 1..];
             match after.find('}') {
-                Some(close) if after[..close].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+                Some(close)
+                    if after[..close]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+                {
                     let name = &after[..close];
                     match args.iter().find(|(k, _)| *k == name) {
                         Some((_, v)) => out.push_str(v),
@@ -121,7 +128,14 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
 }
 
-const KINDS: &[&str] = &["server", "backup", "request", "operation", "suppression", "file"];
+const KINDS: &[&str] = &[
+    "server",
+    "backup",
+    "request",
+    "operation",
+    "suppression",
+    "file",
+];
 
 impl RuleSet {
     pub fn builtin() -> Result<RuleSet, UsageError> {
@@ -152,7 +166,8 @@ impl RuleSet {
             return Err(UsageError::msg(format!("rule path {shown} does not exist")));
         }
         for file in files {
-            let name = crate::source::display_path(&file, &std::env::current_dir().unwrap_or_default());
+            let name =
+                crate::source::display_path(&file, &std::env::current_dir().unwrap_or_default());
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| UsageError::msg(format!("cannot read rule file {name}: {e}")))?;
             let rule = parse_rule(&name, &text, &name)?;
@@ -196,7 +211,10 @@ fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageError> 
     };
     let problem = |message: String| UsageError::in_file(name, text, at_check(), message);
     if file.id.is_empty()
-        || !file.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        || !file
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         return Err(UsageError::in_file(
             name,
@@ -210,8 +228,12 @@ fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageError> 
             return Err(UsageError::in_file(
                 name,
                 text,
-                text.find("applies_to").map(|i| crate::tree::Span::new(i, i + 10)),
-                format!("unknown `applies_to` value `{kind}`; expected one of {}", KINDS.join(", ")),
+                text.find("applies_to")
+                    .map(|i| crate::tree::Span::new(i, i + 10)),
+                format!(
+                    "unknown `applies_to` value `{kind}`; expected one of {}",
+                    KINDS.join(", ")
+                ),
             ));
         }
     }
@@ -220,8 +242,8 @@ fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageError> 
         p => p,
     };
     let tagged = serde_json::json!({"template": file.check.template, "params": params});
-    let template: Template = serde_json::from_value(tagged)
-        .map_err(|e| problem(format!("invalid check: {e}")))?;
+    let template: Template =
+        serde_json::from_value(tagged).map_err(|e| problem(format!("invalid check: {e}")))?;
     for variant in template.variants() {
         if !file.messages.contains_key(variant) {
             return Err(problem(format!(

@@ -48,7 +48,12 @@ const fn req(name: &'static str, ty: Ty, doc: &'static str) -> Field {
 
 pub const OS: &[&str] = &["windows", "linux"];
 pub const SERVICES: &[&str] = &["CBR", "CSBS"];
-pub const SAN_POLICIES: &[&str] = &["OnlineAll", "OfflineShared", "OfflineInternal", "OfflineAll"];
+pub const SAN_POLICIES: &[&str] = &[
+    "OnlineAll",
+    "OfflineShared",
+    "OfflineInternal",
+    "OfflineAll",
+];
 pub const VOLUME_TYPES: &[&str] = &["simple", "spanned", "striped", "mirror", "raid5"];
 pub const ACTIONS: &[&str] = &[
     "publish-marketplace",
@@ -61,13 +66,37 @@ pub const ACTIONS: &[&str] = &[
 
 const OPTIMIZATION: &[Field] = &[
     f("dhcp", Ty::Bool, "NICs get their address by DHCP"),
-    f("virtio_drivers", Ty::Bool, "KVM virtio drivers in the initrd / Windows VirtIO drivers"),
-    f("persistent_net_rules_removed", Ty::Bool, "linux: persistent network udev rules deleted"),
+    f(
+        "virtio_drivers",
+        Ty::Bool,
+        "KVM virtio drivers in the initrd / Windows VirtIO drivers",
+    ),
+    f(
+        "persistent_net_rules_removed",
+        Ty::Bool,
+        "linux: persistent network udev rules deleted",
+    ),
     f("fstab_uuid", Ty::Bool, "linux: /etc/fstab mounts by UUID"),
-    f("grub_uuid", Ty::Bool, "linux: GRUB names the root disk by UUID"),
-    f("cloud_init", Ty::Bool, "linux: Cloud-Init installed (recommended)"),
-    f("cloudbase_init", Ty::Bool, "windows: Cloudbase-Init installed (recommended)"),
-    f("remote_desktop", Ty::Bool, "windows: Remote Desktop enabled"),
+    f(
+        "grub_uuid",
+        Ty::Bool,
+        "linux: GRUB names the root disk by UUID",
+    ),
+    f(
+        "cloud_init",
+        Ty::Bool,
+        "linux: Cloud-Init installed (recommended)",
+    ),
+    f(
+        "cloudbase_init",
+        Ty::Bool,
+        "windows: Cloudbase-Init installed (recommended)",
+    ),
+    f(
+        "remote_desktop",
+        Ty::Bool,
+        "windows: Remote Desktop enabled",
+    ),
 ];
 
 const DISK: &[Field] = &[
@@ -80,7 +109,11 @@ const DISK: &[Field] = &[
 
 const VOLUME: &[Field] = &[
     f("name", Ty::Str, "volume letter or label, e.g. \"D:\""),
-    f("type", Ty::Enum(VOLUME_TYPES), "diskpart `list volume` Type column"),
+    f(
+        "type",
+        Ty::Enum(VOLUME_TYPES),
+        "diskpart `list volume` Type column",
+    ),
 ];
 
 const VG: &[Field] = &[
@@ -103,11 +136,27 @@ pub const SERVER: &[Field] = &[
     req("id", Ty::Str, "ECS id (UUID)"),
     f("name", Ty::Str, "label"),
     f("os", Ty::Enum(OS), "windows | linux"),
-    f("status", Ty::Str, "ECS status: ACTIVE, SHUTOFF, BUILD, RESIZE, ERROR, ..."),
-    f("task_state", Ty::NullableStr, "OS-EXT-STS:task_state; non-null = a task is running"),
-    f("backup_service", Ty::Enum(SERVICES), "CBR | CSBS: which service backs the server up"),
+    f(
+        "status",
+        Ty::Str,
+        "ECS status: ACTIVE, SHUTOFF, BUILD, RESIZE, ERROR, ...",
+    ),
+    f(
+        "task_state",
+        Ty::NullableStr,
+        "OS-EXT-STS:task_state; non-null = a task is running",
+    ),
+    f(
+        "backup_service",
+        Ty::Enum(SERVICES),
+        "CBR | CSBS: which service backs the server up",
+    ),
     f("san_policy", Ty::Enum(SAN_POLICIES), "windows SAN policy"),
-    f("optimization", Ty::Obj(OPTIMIZATION), "guest preparation checklist"),
+    f(
+        "optimization",
+        Ty::Obj(OPTIMIZATION),
+        "guest preparation checklist",
+    ),
     f("disks", Ty::List(DISK), "attached EVS disks"),
     f("volumes", Ty::List(VOLUME), "windows logical volumes"),
     f("lvm", Ty::Obj(LVM), "linux LVM layout"),
@@ -121,12 +170,24 @@ const BACKUP_VOLUME: &[Field] = &[
 
 pub const BACKUP: &[Field] = &[
     req("id", Ty::Str, "backup id (UUID)"),
-    f("service", Ty::Enum(SERVICES), "CBR (cloud backup) | CSBS (cloud server backup)"),
+    f(
+        "service",
+        Ty::Enum(SERVICES),
+        "CBR (cloud backup) | CSBS (cloud server backup)",
+    ),
     f("status", Ty::Str, "available, protecting, error, ..."),
     f("server_id", Ty::Str, "the ECS it was made from"),
-    f("shared_from_other_tenant", Ty::Bool, "CBR: shared to us by another tenant"),
+    f(
+        "shared_from_other_tenant",
+        Ty::Bool,
+        "CBR: shared to us by another tenant",
+    ),
     f("volumes", Ty::List(BACKUP_VOLUME), "volumes in the backup"),
-    f("images", Ty::StrList, "ids of images already created from this backup"),
+    f(
+        "images",
+        Ty::StrList,
+        "ids of images already created from this backup",
+    ),
 ];
 
 /// The request body fields the API defines. Unknown fields are the `request-unknown-field`
@@ -135,7 +196,11 @@ pub const REQUEST: &[Field] = &[
     f("name", Ty::Str, "image name"),
     f("description", Ty::Str, "image description"),
     f("tags", Ty::Any, "old-style tags, `key.value` strings"),
-    f("image_tags", Ty::Any, "new-style tags, {key, value} objects"),
+    f(
+        "image_tags",
+        Ty::Any,
+        "new-style tags, {key, value} objects",
+    ),
     f("instance_id", Ty::Str, "source ECS id (server path)"),
     f("backup_id", Ty::Str, "source backup id (backup path)"),
     f("whole_image_type", Ty::Str, "CBR | CSBS (backup path)"),
@@ -158,8 +223,16 @@ pub const DOCUMENT: &[Field] = &[
     f("region", Ty::Str, "region of everything in this document"),
     f("servers", Ty::List(SERVER), "source ECSs"),
     f("backups", Ty::List(BACKUP), "CBR/CSBS backups"),
-    f("requests", Ty::OpenList(REQUEST), "POST bodies, exactly as they will be sent"),
-    f("operations", Ty::List(OPERATION), "what is planned for the resulting images"),
+    f(
+        "requests",
+        Ty::OpenList(REQUEST),
+        "POST bodies, exactly as they will be sent",
+    ),
+    f(
+        "operations",
+        Ty::List(OPERATION),
+        "what is planned for the resulting images",
+    ),
 ];
 
 pub fn type_name(ty: Ty) -> String {
@@ -178,7 +251,9 @@ pub fn type_name(ty: Ty) -> String {
 fn json_type(ty: Ty) -> Json {
     match ty {
         Ty::Str => json!({"type": "string"}),
-        Ty::Enum(values) => json!({"type": "string", "enum": values, "description": "case-insensitive"}),
+        Ty::Enum(values) => {
+            json!({"type": "string", "enum": values, "description": "case-insensitive"})
+        }
         Ty::Bool => json!({"type": "boolean"}),
         Ty::NullableStr => json!({"type": ["string", "null"]}),
         Ty::StrList => json!({"type": "array", "items": {"type": "string"}}),
@@ -198,7 +273,11 @@ fn object(fields: &[Field], closed: bool) -> Json {
         }
         props.insert(field.name.into(), t);
     }
-    let required: Vec<&str> = fields.iter().filter(|f| f.required).map(|f| f.name).collect();
+    let required: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name)
+        .collect();
     json!({"type": "object", "properties": props, "required": required, "additionalProperties": !closed})
 }
 

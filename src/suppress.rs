@@ -18,9 +18,16 @@ const MARKER: &str = "ims-preflight:";
 #[derive(Debug, Clone)]
 enum Scope {
     /// Findings on these lines of this file.
-    Lines { file: String, first: usize, last: usize },
+    Lines {
+        file: String,
+        first: usize,
+        last: usize,
+    },
     /// Findings of an entity (any entity when `None`), in files matching the glob.
-    Config { entity: Option<String>, path: Option<globset::GlobMatcher> },
+    Config {
+        entity: Option<String>,
+        path: Option<globset::GlobMatcher>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -38,11 +45,16 @@ pub fn inline(file: &Arc<SourceFile>, comments: &[Comment]) -> Vec<Suppression> 
     let mut out = Vec::new();
     for c in comments {
         let text = c.text.trim_start();
-        let Some(rest) = text.strip_prefix(MARKER) else { continue };
+        let Some(rest) = text.strip_prefix(MARKER) else {
+            continue;
+        };
         let rest = rest.trim_start();
         let (rules, reason) = match rest.strip_prefix("ignore[").and_then(|r| r.split_once(']')) {
             Some((list, reason)) => (
-                list.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect(),
+                list.split(',')
+                    .map(|r| r.trim().to_string())
+                    .filter(|r| !r.is_empty())
+                    .collect(),
                 reason.trim(),
             ),
             None => (Vec::new(), rest),
@@ -91,7 +103,11 @@ pub fn from_config(entries: &[IgnoreEntry], config: &Arc<SourceFile>) -> Vec<Sup
                 reason: entry.reason.clone().filter(|r| !r.trim().is_empty()),
                 scope: Scope::Config {
                     entity: entry.entity.clone(),
-                    path: entry.path.as_deref().and_then(|p| Glob::new(p).ok()).map(|g| g.compile_matcher()),
+                    path: entry
+                        .path
+                        .as_deref()
+                        .and_then(|p| Glob::new(p).ok())
+                        .map(|g| g.compile_matcher()),
                 },
                 used: false,
             }
@@ -101,7 +117,7 @@ pub fn from_config(entries: &[IgnoreEntry], config: &Arc<SourceFile>) -> Vec<Sup
 
 impl Suppression {
     fn covers(&self, f: &Finding) -> bool {
-        if !self.rules.iter().any(|r| *r == f.rule) {
+        if !self.rules.contains(&f.rule) {
             return false;
         }
         match &self.scope {
@@ -110,10 +126,11 @@ impl Suppression {
                 *file == f.place.file.name && (*first..=*last).contains(&line)
             }
             Scope::Config { entity, path } => {
-                entity
-                    .as_deref()
-                    .is_none_or(|e| f.entity.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(e)))
-                    && path.as_ref().is_none_or(|g| g.is_match(&f.place.file.name))
+                entity.as_deref().is_none_or(|e| {
+                    f.entity
+                        .as_deref()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(e))
+                }) && path.as_ref().is_none_or(|g| g.is_match(&f.place.file.name))
             }
         }
     }
@@ -141,20 +158,33 @@ pub fn apply(
     for s in suppressions.iter() {
         let rule_list = s.rules.join(", ");
         if s.rules.is_empty() {
-            hits.push(Hit::new("invalid-suppression", "unknown_rule", s.place.clone()).arg("rule", "(none)"));
+            hits.push(
+                Hit::new("invalid-suppression", "unknown_rule", s.place.clone())
+                    .arg("rule", "(none)"),
+            );
             continue;
         }
         let unknown: Vec<&String> = s.rules.iter().filter(|r| rules.get(r).is_none()).collect();
         for r in &unknown {
-            let hint = crate::model::suggest(r, rules.ids()).map(|x| format!(" (did you mean `{x}`?)")).unwrap_or_default();
-            hits.push(Hit::new("invalid-suppression", "unknown_rule", s.place.clone()).arg("rule", format!("{r}{hint}")));
+            let hint = crate::model::suggest(r, rules.ids())
+                .map(|x| format!(" (did you mean `{x}`?)"))
+                .unwrap_or_default();
+            hits.push(
+                Hit::new("invalid-suppression", "unknown_rule", s.place.clone())
+                    .arg("rule", format!("{r}{hint}")),
+            );
         }
         if s.reason.is_none() {
-            hits.push(Hit::new("invalid-suppression", "no_reason", s.place.clone()).arg("rule", rule_list.clone()));
+            hits.push(
+                Hit::new("invalid-suppression", "no_reason", s.place.clone())
+                    .arg("rule", rule_list.clone()),
+            );
         }
         let known_active = s.rules.iter().any(|r| rules.get(r).is_some() && active(r));
         if !s.used && unknown.is_empty() && known_active {
-            hits.push(Hit::new("unused-suppression", "main", s.place.clone()).arg("rule", rule_list));
+            hits.push(
+                Hit::new("unused-suppression", "main", s.place.clone()).arg("rule", rule_list),
+            );
         }
     }
     hits

@@ -102,14 +102,12 @@ impl Scalar {
         match t {
             "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some("the boolean true"),
             "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some("the boolean false"),
-            _ if t.len() > 1
-                && t.starts_with('0')
-                && t.bytes().all(|b| b.is_ascii_digit()) =>
-            {
+            _ if t.len() > 1 && t.starts_with('0') && t.bytes().all(|b| b.is_ascii_digit()) => {
                 Some("an octal number")
             }
             _ if t.contains(':')
-                && t.split(':').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) =>
+                && t.split(':')
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) =>
             {
                 Some("a base-60 number")
             }
@@ -125,10 +123,14 @@ fn parse_int(t: &str) -> Option<i64> {
         _ => (false, t),
     };
     if let Some(hex) = digits.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).ok().map(|v| if neg { -v } else { v });
+        return i64::from_str_radix(hex, 16)
+            .ok()
+            .map(|v| if neg { -v } else { v });
     }
     if let Some(oct) = digits.strip_prefix("0o") {
-        return i64::from_str_radix(oct, 8).ok().map(|v| if neg { -v } else { v });
+        return i64::from_str_radix(oct, 8)
+            .ok()
+            .map(|v| if neg { -v } else { v });
     }
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -59,8 +59,15 @@ impl AllowedValues {
     pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
         for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e)) {
             let found = e.field(&self.field);
-            if found.is_empty() && self.if_missing == IfMissing::Warn && !e.node.get(leaf(&self.field)).is_some() {
-                out.push(e.hit(rule, "missing", e.key_place()).arg("field", &self.field).warning());
+            if found.is_empty()
+                && self.if_missing == IfMissing::Warn
+                && e.node.get(leaf(&self.field)).is_none()
+            {
+                out.push(
+                    e.hit(rule, "missing", e.key_place())
+                        .arg("field", &self.field)
+                        .warning(),
+                );
             }
             for f in found {
                 if f.node.as_scalar().is_some() && !self.values.iter().any(|v| equals(f.node, v)) {
@@ -78,7 +85,10 @@ impl AllowedValues {
 
 /// The last segment of a field path (`volumes[].type` -> `type`, `status` -> `status`).
 fn leaf(path: &str) -> &str {
-    path.split('.').next_back().unwrap_or(path).trim_end_matches("[]")
+    path.split('.')
+        .next_back()
+        .unwrap_or(path)
+        .trim_end_matches("[]")
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -147,16 +157,27 @@ impl ExclusiveFields {
                 .collect();
             if given.is_empty() && self.required {
                 out.push(
-                    e.hit(rule, "missing", e.key_place())
-                        .arg("fields", self.fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" or ")),
+                    e.hit(rule, "missing", e.key_place()).arg(
+                        "fields",
+                        self.fields
+                            .iter()
+                            .map(|f| format!("`{f}`"))
+                            .collect::<Vec<_>>()
+                            .join(" or "),
+                    ),
                 );
             }
             if given.len() > 1
                 && let Some(place) = e.key_place_of(given[1])
             {
-                let mut hit = e
-                    .hit(rule, "main", place)
-                    .arg("fields", given.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and "));
+                let mut hit = e.hit(rule, "main", place).arg(
+                    "fields",
+                    given
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                );
                 if let Some(first) = e.key_place_of(given[0]) {
                     hit = hit.related(first, format!("`{}` is also set here", given[0]));
                 }
@@ -244,7 +265,10 @@ impl StringFormat {
         for e in entities(kinds, inv) {
             let Some(f) = e.get(&self.field) else {
                 if self.required && e.node.get(&self.field).is_none() {
-                    out.push(e.hit(rule, "missing", e.key_place()).arg("field", &self.field));
+                    out.push(
+                        e.hit(rule, "missing", e.key_place())
+                            .arg("field", &self.field),
+                    );
                 }
                 continue;
             };
@@ -257,7 +281,9 @@ impl StringFormat {
                     .arg("value", text)
             };
             let length = text.chars().count();
-            if self.min_length.is_some_and(|m| length < m) || self.max_length.is_some_and(|m| length > m) {
+            if self.min_length.is_some_and(|m| length < m)
+                || self.max_length.is_some_and(|m| length > m)
+            {
                 out.push(
                     hit("length")
                         .arg("length", length.to_string())
@@ -378,7 +404,7 @@ impl KnownFields {
     pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
         for e in entities(kinds, inv) {
             for entry in e.node.as_map().unwrap_or_default() {
-                if self.fields.iter().any(|f| *f == entry.key) {
+                if self.fields.contains(&entry.key) {
                     continue;
                 }
                 let suggestion = suggest(&entry.key, self.fields.iter().map(String::as_str))

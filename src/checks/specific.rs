@@ -29,7 +29,11 @@ impl ServerState {
                 None => {}
                 Some(f) => {
                     let status = f.node.display();
-                    if !self.statuses.iter().any(|s| s.eq_ignore_ascii_case(&status)) {
+                    if !self
+                        .statuses
+                        .iter()
+                        .any(|s| s.eq_ignore_ascii_case(&status))
+                    {
                         out.push(
                             e.hit(rule, "main", e.found_place(&f))
                                 .arg("value", status)
@@ -83,26 +87,40 @@ impl OptimizationChecklist {
         let mut backups_of: HashMap<String, Vec<&crate::model::Entity>> = HashMap::new();
         for b in inv.of_kind(EntityKind::Backup) {
             if let Some(server) = b.str("server_id") {
-                backups_of.entry(server.to_ascii_lowercase()).or_default().push(b);
+                backups_of
+                    .entry(server.to_ascii_lowercase())
+                    .or_default()
+                    .push(b);
             }
         }
         for e in inv.of_kind(EntityKind::Server) {
             let with_backups = |mut hit: Hit| {
-                for b in backups_of.get(&e.label.to_ascii_lowercase()).into_iter().flatten() {
+                for b in backups_of
+                    .get(&e.label.to_ascii_lowercase())
+                    .into_iter()
+                    .flatten()
+                {
                     let place = b.key_place();
-                    hit = hit.related(place, format!("backup {} was made from this server", b.label));
+                    hit = hit.related(
+                        place,
+                        format!("backup {} was made from this server", b.label),
+                    );
                 }
                 hit
             };
             let Some(os) = e.str("os") else {
                 if e.node.get("os").is_none() {
-                    out.push(with_backups(e.hit(rule, "unknown_os", e.key_place()).warning()));
+                    out.push(with_backups(
+                        e.hit(rule, "unknown_os", e.key_place()).warning(),
+                    ));
                 }
                 continue;
             };
             let Some(checklist) = e.get("optimization") else {
                 if e.node.get("optimization").is_none() {
-                    out.push(with_backups(e.hit(rule, "missing", e.key_place()).warning()));
+                    out.push(with_backups(
+                        e.hit(rule, "missing", e.key_place()).warning(),
+                    ));
                 }
                 continue;
             };
@@ -128,7 +146,11 @@ impl OptimizationChecklist {
                     && v.value() == Some(Value::Bool(false))
                 {
                     let place = e.place(v.span, pointer_push(&checklist.pointer, item));
-                    out.push(e.hit(rule, "recommended", place).arg("item", item).warning());
+                    out.push(
+                        e.hit(rule, "recommended", place)
+                            .arg("item", item)
+                            .warning(),
+                    );
                 }
             }
         }
@@ -141,7 +163,10 @@ pub fn lvm_multi_pv(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         if e.is("os", "windows") {
             continue;
         }
-        for (list, variant) in [("lvm.volume_groups[]", "vg"), ("lvm.logical_volumes[]", "lv")] {
+        for (list, variant) in [
+            ("lvm.volume_groups[]", "vg"),
+            ("lvm.logical_volumes[]", "lv"),
+        ] {
             for group in e.field(list) {
                 let Some(pvs) = group.node.get("physical_volumes") else {
                     continue;
@@ -156,7 +181,11 @@ pub fn lvm_multi_pv(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
                 names.dedup();
                 if names.len() > 1 {
                     let place = e.place(pvs.span, pointer_push(&group.pointer, "physical_volumes"));
-                    let name = group.node.get("name").map(Node::display).unwrap_or_default();
+                    let name = group
+                        .node
+                        .get("name")
+                        .map(Node::display)
+                        .unwrap_or_default();
                     out.push(
                         e.hit(rule, variant, place)
                             .arg("name", name)
@@ -175,7 +204,11 @@ pub fn system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         if e.get("disks").is_none() {
             continue;
         }
-        let system: Vec<_> = e.field("disks[].system").into_iter().filter(|f| is_true(f.node)).collect();
+        let system: Vec<_> = e
+            .field("disks[].system")
+            .into_iter()
+            .filter(|f| is_true(f.node))
+            .collect();
         match system.len() {
             0 => {
                 let place = e.key_place_of("disks").unwrap_or_else(|| e.key_place());
@@ -201,16 +234,30 @@ pub fn system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         let (Some(server_id), Some(disk)) = (op.str("server"), op.get("disk")) else {
             continue;
         };
-        let Some(disk_id) = disk.node.as_str() else { continue };
-        let Some(server) = inv.server(server_id) else { continue };
+        let Some(disk_id) = disk.node.as_str() else {
+            continue;
+        };
+        let Some(server) = inv.server(server_id) else {
+            continue;
+        };
         for d in server.field("disks[]") {
-            let same = d.node.get("id").and_then(Node::as_str).is_some_and(|id| id.eq_ignore_ascii_case(disk_id));
+            let same = d
+                .node
+                .get("id")
+                .and_then(Node::as_str)
+                .is_some_and(|id| id.eq_ignore_ascii_case(disk_id));
             if same && d.node.get("system").is_some_and(is_true) {
                 let place = server.place(d.node.span, d.pointer.clone());
                 out.push(
                     op.hit(rule, "detach", op.found_place(&disk))
                         .arg("disk", disk_id)
-                        .related(place, format!("disk {disk_id} is the system disk of server {}", server.label)),
+                        .related(
+                            place,
+                            format!(
+                                "disk {disk_id} is the system disk of server {}",
+                                server.label
+                            ),
+                        ),
                 );
             }
         }
@@ -236,24 +283,30 @@ pub fn one_image_per_backup(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         if let Some(images) = e.get("images") {
             let count = images.node.as_seq().map_or(0, <[Node]>::len);
             if count > 0 {
-                out.push(e.hit(rule, "images", e.found_place(&images)).arg("count", count.to_string()));
+                out.push(
+                    e.hit(rule, "images", e.found_place(&images))
+                        .arg("count", count.to_string()),
+                );
             }
         }
     }
     let mut first_use = HashMap::new();
     for r in inv.of_kind(EntityKind::Request) {
-        let Some(f) = r.get("backup_id") else { continue };
+        let Some(f) = r.get("backup_id") else {
+            continue;
+        };
         let Some(id) = f.node.as_str() else { continue };
         let place = r.found_place(&f);
         match first_use.get(&id.to_ascii_lowercase()) {
             None => {
                 first_use.insert(id.to_ascii_lowercase(), (place, r.label.clone()));
             }
-            Some((earlier, name)) => out.push(
-                r.hit(rule, "reused", place)
-                    .arg("value", id)
-                    .related(earlier.clone(), format!("request `{name}` already makes a whole image from this backup")),
-            ),
+            Some((earlier, name)) => {
+                out.push(r.hit(rule, "reused", place).arg("value", id).related(
+                    earlier.clone(),
+                    format!("request `{name}` already makes a whole image from this backup"),
+                ))
+            }
         }
     }
 }
@@ -277,12 +330,19 @@ pub fn replicate_region(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
                 out.push(op.hit(rule, "unknown_region", place).warning());
             }
             Some((r, region)) => {
-                if target.node.as_str().is_some_and(|t| t.eq_ignore_ascii_case(region)) {
+                if target
+                    .node
+                    .as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(region))
+                {
                     out.push(
                         op.hit(rule, "same_region", op.found_place(&target))
                             .arg("region", region)
                             .arg("value", target.node.display())
-                            .related(r.key_place(), format!("the image is made in {region} by this request")),
+                            .related(
+                                r.key_place(),
+                                format!("the image is made in {region} by this request"),
+                            ),
                     );
                 }
             }
@@ -299,13 +359,21 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         let Some(request) = op.str("image").and_then(|name| inv.request(name)) else {
             continue;
         };
-        let place = op.get("action").map_or_else(|| op.key_place(), |f| op.found_place(&f));
+        let place = op
+            .get("action")
+            .map_or_else(|| op.key_place(), |f| op.found_place(&f));
         let made_by = format!("image `{}` is made by this request", request.label);
         if request.node.get("instance_id").is_some() && request.node.get("backup_id").is_none() {
-            out.push(op.hit(rule, "server", place).related(request.key_place(), made_by).warning());
+            out.push(
+                op.hit(rule, "server", place)
+                    .related(request.key_place(), made_by)
+                    .warning(),
+            );
             continue;
         }
-        let Some(backup_id) = request.str("backup_id") else { continue };
+        let Some(backup_id) = request.str("backup_id") else {
+            continue;
+        };
         let backup = inv.backup(backup_id);
         let service = backup
             .and_then(|b| b.str("service"))
@@ -314,7 +382,9 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         let source = backup.map_or_else(|| request.key_place(), |b| b.key_place());
         if service.eq_ignore_ascii_case("CSBS") {
             out.push(op.hit(rule, "csbs", place).related(source, made_by));
-        } else if backup.is_some_and(|b| b.node.get("shared_from_other_tenant").is_some_and(is_true)) {
+        } else if backup
+            .is_some_and(|b| b.node.get("shared_from_other_tenant").is_some_and(is_true))
+        {
             out.push(op.hit(rule, "shared_in", place).related(source, made_by));
         }
     }
@@ -335,7 +405,10 @@ fn key_char(c: char) -> bool {
 impl TagFormat {
     pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         for r in inv.of_kind(EntityKind::Request) {
-            for (field, expected) in [("tags", "a `key.value` string"), ("image_tags", "a `{key, value}` mapping")] {
+            for (field, expected) in [
+                ("tags", "a `key.value` string"),
+                ("image_tags", "a `{key, value}` mapping"),
+            ] {
                 let Some(list) = r.get(field) else { continue };
                 let Some(items) = list.node.as_seq() else {
                     out.push(
@@ -346,7 +419,11 @@ impl TagFormat {
                     continue;
                 };
                 if items.len() > self.max_tags {
-                    out.push(r.hit(rule, "too_many", r.found_place(&list)).arg("count", items.len().to_string()).warning());
+                    out.push(
+                        r.hit(rule, "too_many", r.found_place(&list))
+                            .arg("count", items.len().to_string())
+                            .warning(),
+                    );
                 }
                 let mut seen: HashMap<String, crate::finding::Place> = HashMap::new();
                 for (i, item) in items.iter().enumerate() {
@@ -357,19 +434,34 @@ impl TagFormat {
                             Some((k, v)) => (k.to_string(), v.to_string()),
                             None => (text.to_string(), String::new()),
                         },
-                        ("image_tags", _) => match (item.get("key").and_then(Node::as_str), item.get("value").and_then(Node::as_str)) {
+                        ("image_tags", _) => match (
+                            item.get("key").and_then(Node::as_str),
+                            item.get("value").and_then(Node::as_str),
+                        ) {
                             (Some(k), Some(v)) => (k.to_string(), v.to_string()),
                             _ => {
-                                out.push(r.hit(rule, "shape", place).arg("expected", expected).arg("value", item.display()));
+                                out.push(
+                                    r.hit(rule, "shape", place)
+                                        .arg("expected", expected)
+                                        .arg("value", item.display()),
+                                );
                                 continue;
                             }
                         },
                         _ => {
-                            out.push(r.hit(rule, "shape", place).arg("expected", expected).arg("value", item.display()));
+                            out.push(
+                                r.hit(rule, "shape", place)
+                                    .arg("expected", expected)
+                                    .arg("value", item.display()),
+                            );
                             continue;
                         }
                     };
-                    let hit = |variant| r.hit(rule, variant, place.clone()).arg("key", &key).arg("value", item.display());
+                    let hit = |variant| {
+                        r.hit(rule, variant, place.clone())
+                            .arg("key", &key)
+                            .arg("value", item.display())
+                    };
                     if key.is_empty() {
                         out.push(hit("key_empty"));
                         continue;
@@ -382,11 +474,15 @@ impl TagFormat {
                     if value_len > self.max_value {
                         out.push(hit("value_length").arg("length", value_len.to_string()));
                     }
-                    if !key.chars().all(key_char) || !value.chars().all(|c| key_char(c) || c == '.') {
+                    if !key.chars().all(key_char) || !value.chars().all(|c| key_char(c) || c == '.')
+                    {
                         out.push(hit("charset").warning());
                     }
                     match seen.get(&key) {
-                        Some(first) => out.push(hit("duplicate").related(first.clone(), format!("tag key `{key}` first used here"))),
+                        Some(first) => out.push(
+                            hit("duplicate")
+                                .related(first.clone(), format!("tag key `{key}` first used here")),
+                        ),
                         None => {
                             seen.insert(key.clone(), place.clone());
                         }
@@ -403,7 +499,11 @@ pub fn ram_range(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         let mut ints = [None, None];
         for (slot, field) in ["min_ram", "max_ram"].into_iter().enumerate() {
             let Some(f) = r.get(field) else { continue };
-            let hit = |variant| r.hit(rule, variant, r.found_place(&f)).arg("field", field).arg("value", f.node.display());
+            let hit = |variant| {
+                r.hit(rule, variant, r.found_place(&f))
+                    .arg("field", field)
+                    .arg("value", f.node.display())
+            };
             match f.node.value() {
                 Some(Value::Int(i)) if i < 0 => out.push(hit("negative")),
                 Some(Value::Int(i)) => ints[slot] = Some((i, r.found_place(&f))),
@@ -426,11 +526,15 @@ pub fn ram_range(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
 /// Server path: `vault_id` is required when the server is backed up by CBR.
 pub fn vault_required(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
     for r in inv.of_kind(EntityKind::Request) {
-        let Some(instance) = r.get("instance_id") else { continue };
+        let Some(instance) = r.get("instance_id") else {
+            continue;
+        };
         if r.node.get("vault_id").is_some() || r.node.get("backup_id").is_some() {
             continue;
         }
-        let Some(id) = instance.node.as_str() else { continue };
+        let Some(id) = instance.node.as_str() else {
+            continue;
+        };
         let place = r.found_place(&instance);
         let server = inv.server(id);
         match server.and_then(|s| s.str("backup_service")) {
@@ -439,12 +543,19 @@ pub fn vault_required(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
                 if let Some(s) = server
                     && let Some(at) = s.get("backup_service")
                 {
-                    hit = hit.related(s.found_place(&at), format!("server {id} is backed up by CBR"));
+                    hit = hit.related(
+                        s.found_place(&at),
+                        format!("server {id} is backed up by CBR"),
+                    );
                 }
                 out.push(hit);
             }
             Some(_) => {}
-            None => out.push(r.hit(rule, "unknown_service", place).arg("value", id).warning()),
+            None => out.push(
+                r.hit(rule, "unknown_service", place)
+                    .arg("value", id)
+                    .warning(),
+            ),
         }
     }
 }
@@ -457,30 +568,55 @@ pub fn whole_image_type(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             if let Some(f) = &given
                 && r.node.get("instance_id").is_some()
             {
-                out.push(r.hit(rule, "server_path", r.found_place(f)).arg("value", f.node.display()).warning());
+                out.push(
+                    r.hit(rule, "server_path", r.found_place(f))
+                        .arg("value", f.node.display())
+                        .warning(),
+                );
             }
             continue;
         }
         let value = match &given {
             Some(f) => match f.node.as_str() {
-                Some(v) if v.eq_ignore_ascii_case("CBR") || v.eq_ignore_ascii_case("CSBS") => v.to_ascii_uppercase(),
+                Some(v) if v.eq_ignore_ascii_case("CBR") || v.eq_ignore_ascii_case("CSBS") => {
+                    v.to_ascii_uppercase()
+                }
                 _ => {
-                    out.push(r.hit(rule, "invalid", r.found_place(f)).arg("value", f.node.display()));
+                    out.push(
+                        r.hit(rule, "invalid", r.found_place(f))
+                            .arg("value", f.node.display()),
+                    );
                     continue;
                 }
             },
             None => "CSBS".to_string(),
         };
-        let Some(backup) = r.str("backup_id").and_then(|id| inv.backup(id)) else { continue };
-        let Some(service) = backup.str("service") else { continue };
+        let Some(backup) = r.str("backup_id").and_then(|id| inv.backup(id)) else {
+            continue;
+        };
+        let Some(service) = backup.str("service") else {
+            continue;
+        };
         if !service.eq_ignore_ascii_case(&value) {
             let place = match &given {
                 Some(f) => r.found_place(f),
-                None => r.get("backup_id").map_or_else(|| r.key_place(), |f| r.found_place(&f)),
+                None => r
+                    .get("backup_id")
+                    .map_or_else(|| r.key_place(), |f| r.found_place(&f)),
             };
-            let mut hit = r.hit(rule, "mismatch", place).arg("value", value).arg("service", service.to_ascii_uppercase());
+            let mut hit = r
+                .hit(rule, "mismatch", place)
+                .arg("value", value)
+                .arg("service", service.to_ascii_uppercase());
             if let Some(at) = backup.get("service") {
-                hit = hit.related(backup.found_place(&at), format!("backup {} is a {} backup", backup.label, service.to_ascii_uppercase()));
+                hit = hit.related(
+                    backup.found_place(&at),
+                    format!(
+                        "backup {} is a {} backup",
+                        backup.label,
+                        service.to_ascii_uppercase()
+                    ),
+                );
             }
             out.push(hit);
         }

@@ -27,7 +27,10 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
     match parse_to_ast(text, &collect, &strict) {
         Err(e) => {
             let r = e.range();
-            let kind = if matches!(e.kind(), jsonc_parser::errors::ParseErrorKind::NestingDepthExceeded) {
+            let kind = if matches!(
+                e.kind(),
+                jsonc_parser::errors::ParseErrorKind::NestingDepthExceeded
+            ) {
                 ProblemKind::Limit("max_depth")
             } else {
                 ProblemKind::Syntax
@@ -63,10 +66,18 @@ fn convert(v: J, depth: usize, limits: &Limits, nodes: &mut usize) -> Result<Nod
     };
     let span = Span::new(range.start, range.end);
     if *nodes > limits.max_nodes {
-        return Err(limit("max_nodes", span, format!("more than {} nodes in one file", limits.max_nodes)));
+        return Err(limit(
+            "max_nodes",
+            span,
+            format!("more than {} nodes in one file", limits.max_nodes),
+        ));
     }
     if depth >= limits.max_depth && matches!(v, J::Object(_) | J::Array(_)) {
-        return Err(limit("max_depth", span, format!("nesting deeper than {} levels", limits.max_depth)));
+        return Err(limit(
+            "max_depth",
+            span,
+            format!("nesting deeper than {} levels", limits.max_depth),
+        ));
     }
     let scalar = |text: String, plain: bool| Kind::Scalar(Scalar { text, plain });
     let kind = match v {

@@ -125,7 +125,11 @@ mod tests {
     fn deep_flow_nesting_is_refused_quickly() {
         let text = format!("a: {}{}", "[".repeat(100_000), "]".repeat(100_000));
         let p = parse(&text, Format::Yaml, &Limits::default());
-        assert!(p.problems.iter().any(|p| p.kind == ProblemKind::Limit("max_depth")));
+        assert!(
+            p.problems
+                .iter()
+                .any(|p| p.kind == ProblemKind::Limit("max_depth"))
+        );
         let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         let p = parse(&text, Format::Json, &Limits::default());
         assert!(!p.problems.is_empty());

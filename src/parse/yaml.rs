@@ -124,7 +124,9 @@ impl Builder<'_> {
                 ..
             } => {
                 merge_into(&mut entries, merges);
-                let end = entries.last().map_or(end, |e| e.value.span.end.max(e.key_span.end));
+                let end = entries
+                    .last()
+                    .map_or(end, |e| e.value.span.end.max(e.key_span.end));
                 let node = Node {
                     span: Span::new(start, end),
                     kind: Kind::Map(entries),
@@ -201,10 +203,7 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
         alias_nodes: 0,
         root: None,
     };
-    loop {
-        let Some(next) = parser.next_event() else {
-            break;
-        };
+    while let Some(next) = parser.next_event() {
         let step = match next {
             Err(e) => Err(syntax(&e, text)),
             Ok((event, span)) => handle(&mut b, &mut out, event, span_of(&span)),

@@ -7,7 +7,9 @@ use crate::finding::Severity;
 
 /// Escaping of workflow-command data (actions/toolkit `escapeData`).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping of workflow-command properties (actions/toolkit `escapeProperty`).
@@ -24,18 +26,34 @@ pub fn github(report: &Report) -> String {
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
-        let mut props = format!("file={},line={},endLine={}", escape_property(&f.place.file.name), p.line, p.end_line);
+        let mut props = format!(
+            "file={},line={},endLine={}",
+            escape_property(&f.place.file.name),
+            p.line,
+            p.end_line
+        );
         if p.line == p.end_line {
             props.push_str(&format!(",col={},endColumn={}", p.column, p.end_column));
         }
-        props.push_str(&format!(",title={}", escape_property(&format!("{} ({})", f.title, f.rule))));
-        out.push_str(&format!("::{command} {props}::{}\n", escape_data(&f.message)));
+        props.push_str(&format!(
+            ",title={}",
+            escape_property(&format!("{} ({})", f.title, f.rule))
+        ));
+        out.push_str(&format!(
+            "::{command} {props}::{}\n",
+            escape_data(&f.message)
+        ));
     }
     out
 }
 
 pub fn gitlab(report: &Report) -> String {
-    let visible: Vec<_> = report.findings.iter().copied().filter(|f| f.suppressed.is_none()).collect();
+    let visible: Vec<_> = report
+        .findings
+        .iter()
+        .copied()
+        .filter(|f| f.suppressed.is_none())
+        .collect();
     let mut used = std::collections::HashSet::new();
     let issues: Vec<_> = visible
         .iter()

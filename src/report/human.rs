@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity as MSeverity};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource,
+    Severity as MSeverity,
+};
 
 use super::Report;
 use crate::finding::{Finding, Severity};
@@ -46,7 +49,9 @@ impl Diagnostic for Shown {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -87,7 +92,8 @@ fn shown(f: &Finding) -> Shown {
                 message: format!("related: {}", r.message),
                 severity: Severity::Note,
                 help: None,
-                source: NamedSource::new(&r.place.file.name, r.place.file.text.clone()).with_language("yaml"),
+                source: NamedSource::new(&r.place.file.name, r.place.file.text.clone())
+                    .with_language("yaml"),
                 labels: vec![label(Some(r.message.clone()), r.place.span, true)],
                 related: Vec::new(),
             });
@@ -125,7 +131,13 @@ pub fn render(report: &Report) -> String {
     for f in &report.findings {
         let mut one = String::new();
         if handler.render_report(&mut one, &shown(f)).is_err() {
-            one = format!("{}: {}[{}] {}\n", f.place.file.name, f.severity.as_str(), f.rule, f.message);
+            one = format!(
+                "{}: {}[{}] {}\n",
+                f.place.file.name,
+                f.severity.as_str(),
+                f.rule,
+                f.message
+            );
         }
         out.push_str(&one);
         out.push('\n');

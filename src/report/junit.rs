@@ -11,12 +11,22 @@ pub fn render(report: &Report) -> String {
     // findings by (rule, entity-or-file)
     let mut failing: BTreeMap<(String, String), Vec<&Finding>> = BTreeMap::new();
     for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
-        let subject = f.entity.clone().filter(|e| !e.is_empty()).unwrap_or_else(|| f.place.file.name.clone());
-        failing.entry((f.rule.clone(), subject)).or_default().push(f);
+        let subject = f
+            .entity
+            .clone()
+            .filter(|e| !e.is_empty())
+            .unwrap_or_else(|| f.place.file.name.clone());
+        failing
+            .entry((f.rule.clone(), subject))
+            .or_default()
+            .push(f);
     }
     let mut suites: BTreeMap<String, TestSuite> = BTreeMap::new();
     let mut add = |rule: &str, case: TestCase| {
-        suites.entry(rule.to_string()).or_insert_with(|| TestSuite::new(rule)).add_test_case(case);
+        suites
+            .entry(rule.to_string())
+            .or_insert_with(|| TestSuite::new(rule))
+            .add_test_case(case);
     };
     for (rule, entity) in &report.checked {
         if !failing.contains_key(&(rule.clone(), entity.clone())) {
@@ -31,7 +41,10 @@ pub fn render(report: &Report) -> String {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status.set_message(f.message.as_str());
             status.set_type(f.severity.as_str());
-            status.set_description(format!("{}:{}:{}: {}\n{}", f.place.file.name, p.line, p.column, f.message, f.help));
+            status.set_description(format!(
+                "{}:{}:{}: {}\n{}",
+                f.place.file.name, p.line, p.column, f.message, f.help
+            ));
             let name = format!("{subject} ({}:{}:{})", f.place.file.name, p.line, p.column);
             let mut case = TestCase::new(name, status);
             case.set_classname(rule.as_str());

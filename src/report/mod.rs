@@ -107,7 +107,11 @@ fn compact(report: &Report) -> String {
     let mut out = String::new();
     for f in &report.findings {
         let p = position(&f.place.file, f.place.span);
-        let suppressed = if f.suppressed.is_some() { " (suppressed)" } else { "" };
+        let suppressed = if f.suppressed.is_some() {
+            " (suppressed)"
+        } else {
+            ""
+        };
         out.push_str(&format!(
             "{}:{}:{}: {}[{}] {}{}\n",
             f.place.file.name,
@@ -149,7 +153,11 @@ pub fn fingerprints(findings: &[&Finding]) -> Vec<String> {
             let base = stable_hash(&[&f.rule, &f.place.file.name, &f.place.pointer, &f.message]);
             let n = seen.entry(base.clone()).or_insert(0usize);
             *n += 1;
-            if *n == 1 { base } else { stable_hash(&[&base, &n.to_string()]) }
+            if *n == 1 {
+                base
+            } else {
+                stable_hash(&[&base, &n.to_string()])
+            }
         })
         .collect()
 }

@@ -51,7 +51,12 @@ pub fn render(report: &Report) -> String {
         .iter()
         .zip(prints)
         .map(|(f, print)| {
-            let index = report.rules.rules.iter().position(|r| r.id == f.rule).unwrap_or(0);
+            let index = report
+                .rules
+                .rules
+                .iter()
+                .position(|r| r.id == f.rule)
+                .unwrap_or(0);
             let related: Vec<Value> = f
                 .related
                 .iter()

@@ -1,0 +1,516 @@
+//! The command line as users see it: exit codes, formats, config discovery, selection, stdin,
+//! walking rules, closed pipes.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut cmd = Command::cargo_bin("ims-preflight").expect("binary");
+    cmd.env_remove("NO_COLOR").env_remove("FORCE_COLOR");
+    cmd
+}
+
+fn json_of(args: &[&str]) -> Value {
+    let out = bin()
+        .args(args)
+        .arg("--format")
+        .arg("json")
+        .output()
+        .expect("run");
+    serde_json::from_slice(&out.stdout).expect("json output")
+}
+
+const CLEAN: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    os: linux\n    status: SHUTOFF\n    task_state: null\n    optimization: {dhcp: true, virtio_drivers: true, persistent_net_rules_removed: true, fstab_uuid: true, grub_uuid: true, cloud_init: true}\n";
+const WINDOWS_OFFLINE: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    os: windows\n    status: ACTIVE\n    san_policy: OfflineShared\n    optimization: {dhcp: true, virtio_drivers: true, remote_desktop: true}\n";
+
+#[test]
+fn clean_examples_exit_0_and_failing_exits_1() {
+    for dir in [
+        "examples/linux-ecs",
+        "examples/windows-ecs",
+        "examples/cbr-backup",
+        "examples/csbs-backup",
+    ] {
+        bin().args(["check", dir]).assert().code(0);
+    }
+    bin()
+        .args(["check", "examples/failing", "--color", "never"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("san policy=onlineall"))
+        .stdout(predicate::str::contains(
+            "╭─[examples/failing/servers.yaml:19:17]",
+        ));
+}
+
+#[test]
+fn usage_problems_exit_2() {
+    bin()
+        .args(["check", "does/not/exist"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does/not/exist"));
+    bin()
+        .args(["check", "examples", "--select", "no-such-rule"])
+        .assert()
+        .code(2);
+    bin()
+        .args(["check", "examples", "--select", "windows-san-polcy"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean `windows-san-policy`",
+        ));
+    bin().args(["explain", "nope"]).assert().code(2);
+    bin().args(["check", "--format", "xml"]).assert().code(2);
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join("k8s.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\n",
+    )
+    .expect("write");
+    // A named non-inventory file is a usage error; a walked one is skipped, leaving nothing.
+    bin()
+        .arg("check")
+        .arg(dir.path().join("k8s.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not an inventory"));
+    bin()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no inventory document"));
+}
+
+#[test]
+fn bad_config_exits_2_pointing_into_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(dir.path().join("inv.yaml"), CLEAN).expect("write");
+    fs::write(
+        dir.path().join(".ims-preflight.yaml"),
+        "rules:\n  windows-san-polcy: off\n",
+    )
+    .expect("write");
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "inv.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".ims-preflight.yaml:2:3"))
+        .stderr(predicate::str::contains(
+            "did you mean `windows-san-policy`",
+        ));
+    fs::write(dir.path().join(".ims-preflight.yaml"), "fail_on: yes\n").expect("write");
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "inv.yaml"])
+        .assert()
+        .code(2);
+    fs::write(dir.path().join(".ims-preflight.yaml"), "unknown_key: 1\n").expect("write");
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "inv.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown_key"));
+}
+
+#[test]
+fn config_is_found_from_a_subdirectory_and_applied() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sub = dir.path().join("inv");
+    fs::create_dir(&sub).expect("mkdir");
+    fs::write(sub.join("web.yaml"), WINDOWS_OFFLINE).expect("write");
+    bin()
+        .current_dir(&sub)
+        .args(["check", "web.yaml"])
+        .assert()
+        .code(1);
+    fs::write(
+        dir.path().join(".ims-preflight.yaml"),
+        "rules:\n  windows-san-policy: warning\n",
+    )
+    .expect("write");
+    bin()
+        .current_dir(&sub)
+        .args(["check", "web.yaml"])
+        .assert()
+        .code(0);
+    bin()
+        .current_dir(&sub)
+        .args(["check", "web.yaml", "--fail-on", "warning"])
+        .assert()
+        .code(1);
+    fs::write(
+        dir.path().join(".ims-preflight.yaml"),
+        "rules:\n  windows-san-policy: off\n",
+    )
+    .expect("write");
+    let out = bin()
+        .current_dir(&sub)
+        .args(["check", "web.yaml", "--format", "json"])
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["summary"]["errors"], 0);
+}
+
+#[test]
+fn select_ignore_and_fail_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("web.yaml");
+    fs::write(&file, WINDOWS_OFFLINE).expect("write");
+    let f = file.to_str().expect("utf-8 path");
+    bin()
+        .args(["check", f, "--ignore", "windows-san-policy"])
+        .assert()
+        .code(0);
+    bin()
+        .args(["check", f, "--select", "server-status"])
+        .assert()
+        .code(0);
+    bin()
+        .args(["check", f, "--select", "windows-san-policy"])
+        .assert()
+        .code(1);
+    bin()
+        .args(["check", f, "--fail-on", "never"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn json_matches_the_contract() {
+    let v = json_of(&["check", "examples/failing/servers.yaml"]);
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["summary"]["files"], 1);
+    assert_eq!(v["summary"]["documents"], 1);
+    let d = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["rule"] == "windows-san-policy" && d["severity"] == "error")
+        .expect("san finding")
+        .clone();
+    assert_eq!(d["file"], "examples/failing/servers.yaml");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(19), Some(17))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(19), Some(30))
+    );
+    assert_eq!(d["pointer"], "/servers/0/san_policy");
+    assert_eq!(d["entity"], "3c5458b5-8ca9-421b-a5e7-739393aac083");
+    let steps: Vec<&str> = d["remediation"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(steps.iter().any(|s| s.contains("san policy=onlineall")));
+    for key in ["message", "help", "related"] {
+        assert!(d.get(key).is_some(), "{key} missing");
+    }
+}
+
+#[test]
+fn related_points_at_the_earlier_request_across_files() {
+    let v = json_of(&["check", "examples/failing"]);
+    let d = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| {
+            d["rule"] == "backup-single-image" && d["file"] == "examples/failing/requests.yaml"
+        })
+        .expect("reuse finding")
+        .clone();
+    assert_eq!(d["related"][0]["file"], "examples/failing/requests.json");
+    assert_eq!(d["related"][0]["line"], 4);
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    bin()
+        .args(["check", "-"])
+        .write_stdin(WINDOWS_OFFLINE)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("<stdin>"));
+    bin()
+        .args(["check", "-"])
+        .write_stdin(CLEAN)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn compact_and_github_and_gitlab_formats() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("web.yaml");
+    fs::write(&file, WINDOWS_OFFLINE).expect("write");
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "web.yaml", "--format", "compact"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::is_match(r"(?m)^web\.yaml:5:17: error\[windows-san-policy\] ")
+                .expect("regex"),
+        );
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "web.yaml", "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_match(r"(?m)^::error file=web\.yaml,line=5,endLine=5,col=17,endColumn=30,title=[^:]*::SAN policy").expect("regex"));
+    let out = bin()
+        .args(["check", "examples/failing", "--format", "gitlab"])
+        .output()
+        .expect("run");
+    let issues: Vec<Value> = serde_json::from_slice(&out.stdout).expect("gitlab json");
+    let prints: std::collections::HashSet<_> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(prints.len(), issues.len(), "fingerprints must be unique");
+}
+
+#[test]
+fn junit_failures_equal_findings() {
+    let out = bin()
+        .args(["check", "examples/failing", "--format", "junit"])
+        .output()
+        .expect("run");
+    let xml = String::from_utf8(out.stdout).expect("utf-8");
+    let v = json_of(&["check", "examples/failing"]);
+    let findings = v["diagnostics"].as_array().expect("diagnostics").len();
+    assert_eq!(xml.matches("<failure").count(), findings);
+    assert!(xml.starts_with("<?xml"));
+}
+
+#[test]
+fn sarif_has_rules_and_stable_fingerprints() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("web.yaml");
+    fs::write(&file, WINDOWS_OFFLINE).expect("write");
+    let sarif = |dir: &Path| -> Value {
+        let out = bin()
+            .current_dir(dir)
+            .args(["check", "web.yaml", "--format", "sarif"])
+            .output()
+            .expect("run");
+        serde_json::from_slice(&out.stdout).expect("sarif json")
+    };
+    let before = sarif(dir.path());
+    assert_eq!(before["version"], "2.1.0");
+    let run = &before["runs"][0];
+    assert!(
+        run["tool"]["driver"]["rules"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .all(|r| r["helpUri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("https://")))
+    );
+    let result = &run["results"][0];
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "web.yaml"
+    );
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        5
+    );
+    fs::write(
+        &file,
+        format!("# moved down\n# by two lines\n{WINDOWS_OFFLINE}"),
+    )
+    .expect("write");
+    let after = sarif(dir.path());
+    assert_eq!(
+        after["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        7
+    );
+    assert_eq!(
+        result["partialFingerprints"],
+        after["runs"][0]["results"][0]["partialFingerprints"]
+    );
+}
+
+#[test]
+fn walking_skips_hidden_gitignored_and_excluded_paths() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    fs::create_dir_all(root.join(".git")).expect("mkdir");
+    fs::create_dir_all(root.join(".hidden")).expect("mkdir");
+    fs::create_dir_all(root.join("build")).expect("mkdir");
+    fs::create_dir_all(root.join("fixtures")).expect("mkdir");
+    fs::write(root.join("ok.yaml"), CLEAN).expect("write");
+    for bad in [".hidden/bad.yaml", "build/bad.yaml", "fixtures/bad.yml"] {
+        fs::write(root.join(bad), WINDOWS_OFFLINE).expect("write");
+    }
+    fs::write(root.join("notes.txt"), "servers: [").expect("write");
+    fs::write(root.join(".gitignore"), "build/\n").expect("write");
+    fs::write(
+        root.join(".ims-preflight.yaml"),
+        "exclude: [\"fixtures/**\"]\n",
+    )
+    .expect("write");
+    let out = bin()
+        .current_dir(root)
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["summary"]["files"], 1);
+}
+
+#[test]
+fn findings_are_sorted_and_independent_of_threads() {
+    let run = |threads: &str| {
+        bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["check", "examples", "--format", "json"])
+            .output()
+            .expect("run")
+            .stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("4"));
+}
+
+#[test]
+fn closed_stdout_is_a_quiet_exit() {
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("ims-preflight"))
+        .args(["check", "examples", "--color", "never"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(matches!(out.status.code(), Some(0..=2)));
+}
+
+#[test]
+fn hostile_input_gets_a_diagnostic_not_a_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let deep = format!("servers: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        ));
+    }
+    bomb.push_str("servers: []\n");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("deep.yaml", deep.into_bytes(), "inventory-limit"),
+        (
+            "deep.json",
+            format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+            "inventory-limit",
+        ),
+        ("bomb.yaml", bomb.into_bytes(), "inventory-limit"),
+        (
+            "broken.yaml",
+            b"servers: [\n  - id: x\n".to_vec(),
+            "inventory-syntax",
+        ),
+        (
+            "latin1.yaml",
+            b"servers:\n  - id: caf\xe9\n".to_vec(),
+            "inventory-syntax",
+        ),
+    ];
+    for (name, bytes, rule) in cases {
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).expect("write");
+        let start = std::time::Instant::now();
+        let out = bin()
+            .arg("check")
+            .arg(&path)
+            .args(["--format", "json"])
+            .output()
+            .expect("run");
+        assert!(start.elapsed().as_secs() < 5, "{name} took too long");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(v["diagnostics"][0]["rule"], rule, "{name}");
+    }
+}
+
+#[test]
+fn rules_explain_and_schema() {
+    bin()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("windows-san-policy"))
+        .stdout(predicate::str::contains("error"));
+    bin()
+        .args(["explain", "windows-san-policy"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("san policy=onlineall"))
+        .stdout(predicate::str::contains("OnlineAll"));
+    let out = bin().arg("schema").output().expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("schema json");
+    assert!(v["anyOf"][0]["properties"]["servers"].is_object());
+}
+
+#[test]
+fn inline_suppression_with_reason_silences_and_is_counted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = WINDOWS_OFFLINE.replace(
+        "    san_policy: OfflineShared\n",
+        "    # ims-preflight: ignore[windows-san-policy] set to OnlineAll by GPO at first boot\n    san_policy: OfflineShared\n",
+    );
+    fs::write(dir.path().join("web.yaml"), text).expect("write");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "web.yaml", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["summary"]["suppressed"], 1);
+    assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(0));
+    // Without a reason it still applies, but is reported.
+    let text = WINDOWS_OFFLINE.replace(
+        "    san_policy: OfflineShared\n",
+        "    san_policy: OfflineShared  # ims-preflight: ignore[windows-san-policy]\n",
+    );
+    fs::write(dir.path().join("web.yaml"), text).expect("write");
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "web.yaml", "--format", "compact"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("warning[invalid-suppression]"));
+}

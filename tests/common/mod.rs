@@ -1,0 +1,65 @@
+//! Shared test helpers: run the checker in-process on paths, the way `check` does.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use ims_preflight::config::Config;
+use ims_preflight::discover::Walk;
+use ims_preflight::engine::{Engine, Outcome, Selection};
+use ims_preflight::parse::Limits;
+use ims_preflight::report::{self, OutputFormat, Report};
+use ims_preflight::rules::RuleSet;
+
+pub fn rules() -> RuleSet {
+    RuleSet::builtin().expect("built-in rules load")
+}
+
+/// Run `check` on paths with only `select` rules (all when empty).
+pub fn check(paths: &[&Path], select: &[&str]) -> (RuleSet, Outcome) {
+    let rules = rules();
+    let config = Config::default();
+    let cwd = std::env::current_dir().expect("cwd");
+    let walk = Walk {
+        cwd: &cwd,
+        exclude: &[],
+        follow_links: false,
+    };
+    let args: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let found = walk.run(&args).expect("paths exist");
+    let selection = Selection {
+        select: select.iter().map(|s| s.to_string()).collect(),
+        ignore: Vec::new(),
+    };
+    let limits = Limits::default();
+    let engine = Engine {
+        rules: &rules,
+        config: &config,
+        selection: &selection,
+        limits: &limits,
+    };
+    let outcome = engine.check(&found.inputs, None).expect("check runs");
+    (rules, outcome)
+}
+
+pub fn render(rules: &RuleSet, outcome: &Outcome, format: OutputFormat) -> String {
+    let report = Report {
+        findings: outcome
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .collect(),
+        suppressed: outcome
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_some())
+            .count(),
+        files: outcome.files,
+        documents: outcome.documents,
+        rules,
+        checked: outcome.checked(rules, &|_| true),
+        color: false,
+        quiet: false,
+    };
+    report::render(format, &report)
+}
