@@ -104,7 +104,7 @@ pub enum Command {
         /// Also list custom rules from DIR.
         #[arg(long = "rules", value_name = "DIR")]
         rule_dirs: Vec<PathBuf>,
-        /// `human` table or `json`.
+        /// `human` table, `json`, or the `markdown` table of the README.
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,
     },
@@ -127,6 +127,8 @@ pub enum Command {
 pub enum ListFormat {
     Human,
     Json,
+    /// The README's rule table.
+    Markdown,
 }
 
 pub fn main() -> i32 {
@@ -154,10 +156,11 @@ fn run(cli: Cli) -> Result<i32, UsageError> {
         Command::Check(args) => check(args),
         Command::Rules { rule_dirs, format } => {
             let rules = load_rules(&rule_dirs, None)?;
-            Ok(emit(
-                &crate::docs::rule_list(&rules, format == ListFormat::Json),
-                None,
-            ))
+            let text = match format {
+                ListFormat::Markdown => crate::docs::markdown_table(&rules),
+                _ => crate::docs::rule_list(&rules, format == ListFormat::Json),
+            };
+            Ok(emit(&text, None))
         }
         Command::Explain { rule, rule_dirs } => {
             let rules = load_rules(&rule_dirs, None)?;

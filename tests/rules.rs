@@ -261,3 +261,13 @@ fn human_output_of_each_failing_fixture() {
         insta::assert_snapshot!(rule.id.as_str(), text);
     }
 }
+
+#[test]
+fn readme_rule_table_matches_the_rule_files() {
+    let readme = fs::read_to_string("README.md").expect("README.md");
+    let table = ims_preflight::docs::markdown_table(&common::rules());
+    assert!(
+        readme.contains(&format!("<!-- rules-table:start -->\n{table}<!-- rules-table:end -->")),
+        "README rule table is stale: regenerate with `cargo run -- rules --format markdown`"
+    );
+}
