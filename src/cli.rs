@@ -75,6 +75,18 @@ pub struct CheckArgs {
     /// Also list suppressed findings (marked as such).
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Also write a report in another format: FORMAT=FILE (repeatable), e.g. sarif=results.sarif.
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub reports: Vec<(OutputFormat, PathBuf)>,
+    /// Print the effective configuration, and where each value came from, then exit.
+    #[arg(long)]
+    pub show_config: bool,
+    /// Record the current findings in FILE (keyed by file, rule, entity and pointer; no lines).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings not recorded in the baseline FILE; list entries that no longer match.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Largest file read, in bytes.
     #[arg(long, value_name = "BYTES", help_heading = "Limits")]
     pub max_file_bytes: Option<u64>,
@@ -280,6 +292,10 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         }
     }
     let limits = limits(&args, &config);
+    if args.show_config {
+        let text = show_config(&args, &config, config_path.as_deref(), &rules, &limits);
+        return Ok(emit(&text, args.output.as_ref()));
+    }
     let walk = Walk {
         cwd: &cwd,
         exclude: &config.file.exclude,
@@ -305,10 +321,38 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         selection: &selection,
         limits: &limits,
     };
-    let outcome = engine.check(&found.inputs, stdin.as_deref())?;
+    let mut outcome = engine.check(&found.inputs, stdin.as_deref())?;
     if !args.quiet {
         for note in &found.notes {
             eprintln!("note: {note}");
+        }
+    }
+    if let Some(path) = &args.write_baseline {
+        let n = crate::baseline::write(path, &outcome.findings)?;
+        if !args.quiet {
+            eprintln!(
+                "note: wrote {n} findings to the baseline {}",
+                path.display()
+            );
+        }
+    }
+    if let Some(path) = &args.baseline {
+        let stale = crate::baseline::apply(path, &mut outcome.findings)?;
+        if !stale.is_empty() && !args.quiet {
+            eprintln!(
+                "note: {} entries of the baseline {} no longer match a finding (fixed?); shrink it with --write-baseline:",
+                stale.len(),
+                path.display()
+            );
+            for e in &stale {
+                eprintln!(
+                    "  {} {} {}{}",
+                    e.file,
+                    e.rule,
+                    e.entity.as_deref().unwrap_or("-"),
+                    e.pointer
+                );
+            }
         }
     }
     let fail_on = args
@@ -318,30 +362,185 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
     let failed = outcome
         .findings
         .iter()
-        .any(|f| f.suppressed.is_none() && fail_on.fails(f.severity));
-    let suppressed = outcome
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_some())
-        .count();
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let report = Report {
+        .any(|f| f.is_active() && fail_on.fails(f.severity));
+    let count = |pred: fn(&crate::finding::Finding) -> bool| {
+        outcome.findings.iter().filter(|f| pred(f)).count()
+    };
+    let checked = outcome.checked(&rules, &|id| engine.level(id).is_some());
+    let report_for = |color: bool| Report {
         findings: outcome
             .findings
             .iter()
-            .filter(|f| args.show_suppressed || f.suppressed.is_none())
+            .filter(|f| (args.show_suppressed && !f.baselined) || f.is_active())
             .collect(),
-        suppressed,
+        suppressed: count(|f| f.suppressed.is_some()),
+        baselined: count(|f| f.baselined),
         files: outcome.files,
         documents: outcome.documents,
         rules: &rules,
-        checked: outcome.checked(&rules, &|id| engine.level(id).is_some()),
-        color: use_color(args.color, to_terminal),
+        checked: checked.clone(),
+        color,
         quiet: args.quiet,
     };
-    let text = report::render(args.format, &report);
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let text = report::render(args.format, &report_for(use_color(args.color, to_terminal)));
     if emit(&text, args.output.as_ref()) == EXIT_USAGE {
         return Ok(EXIT_USAGE);
     }
+    for (format, path) in &args.reports {
+        let text = report::render(*format, &report_for(false));
+        if emit(&text, Some(path)) == EXIT_USAGE {
+            return Ok(EXIT_USAGE);
+        }
+    }
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// `--report FORMAT=FILE`: an extra report written beside the main one.
+fn parse_report(text: &str) -> Result<(OutputFormat, PathBuf), String> {
+    use clap::ValueEnum;
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE (e.g. sarif=results.sarif), got `{text}`"))?;
+    let format = OutputFormat::from_str(format, true).map_err(|_| {
+        let names: Vec<String> = OutputFormat::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!(
+            "unknown format `{format}`; expected one of {}",
+            names.join(", ")
+        )
+    })?;
+    if path.is_empty() {
+        return Err("the report file name is empty".into());
+    }
+    Ok((format, PathBuf::from(path)))
+}
+
+/// `--show-config`: every effective setting with its origin (default, config file or flag).
+fn show_config(
+    args: &CheckArgs,
+    config: &Config,
+    path: Option<&std::path::Path>,
+    rules: &RuleSet,
+    limits: &Limits,
+) -> String {
+    let file = match path {
+        Some(_) => config.shown(),
+        None => "none".into(),
+    };
+    let origin = |flag: bool, in_config: bool| {
+        if flag {
+            "command line".to_string()
+        } else if in_config {
+            format!("config {file}")
+        } else {
+            "default".to_string()
+        }
+    };
+    let mut out = format!("# effective configuration\nconfig_file: {file}\n");
+    let fail_on = args
+        .fail_on
+        .or(config.file.fail_on)
+        .unwrap_or(FailOn::Error);
+    out.push_str(&format!(
+        "fail_on: {}  # {}\n",
+        format!("{fail_on:?}").to_lowercase(),
+        origin(args.fail_on.is_some(), config.file.fail_on.is_some())
+    ));
+    out.push_str(&format!(
+        "exclude: {:?}  # {}\n",
+        config.file.exclude,
+        origin(false, !config.file.exclude.is_empty())
+    ));
+    let mut paths: Vec<String> = args
+        .rule_dirs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    paths.extend(config.file.rule_paths.iter().cloned());
+    out.push_str(&format!(
+        "rule_paths: {paths:?}  # {}\n",
+        origin(
+            !args.rule_dirs.is_empty(),
+            !config.file.rule_paths.is_empty()
+        )
+    ));
+    out.push_str("rules:\n");
+    for r in &rules.rules {
+        let level = config.file.rules.get(&r.id);
+        let selected =
+            (args.select.is_empty() || args.select.contains(&r.id)) && !args.ignore.contains(&r.id);
+        let (value, why) = if !selected {
+            ("off".to_string(), "--select/--ignore".to_string())
+        } else if let Some(level) = level {
+            (
+                format!("{level:?}").to_lowercase(),
+                format!("config {file}"),
+            )
+        } else {
+            (
+                r.severity.as_str().to_string(),
+                if r.origin == "built-in" {
+                    "default".into()
+                } else {
+                    r.origin.clone()
+                },
+            )
+        };
+        out.push_str(&format!("  {}: {value}  # {why}\n", r.id));
+    }
+    out.push_str(&format!(
+        "ignore: {} entries  # {}\n",
+        config.file.ignore.len(),
+        origin(false, !config.file.ignore.is_empty())
+    ));
+    let l = &config.file.limits;
+    out.push_str("limits:\n");
+    let rows: [(&str, String, bool, bool); 6] = [
+        (
+            "max_file_bytes",
+            limits.max_file_bytes.to_string(),
+            args.max_file_bytes.is_some(),
+            l.max_file_bytes.is_some(),
+        ),
+        (
+            "max_depth",
+            limits.max_depth.to_string(),
+            args.max_depth.is_some(),
+            l.max_depth.is_some(),
+        ),
+        (
+            "max_nodes",
+            limits.max_nodes.to_string(),
+            args.max_nodes.is_some(),
+            l.max_nodes.is_some(),
+        ),
+        (
+            "max_alias_nodes",
+            limits.max_alias_nodes.to_string(),
+            args.max_alias_nodes.is_some(),
+            l.max_alias_nodes.is_some(),
+        ),
+        (
+            "max_line_length",
+            limits.max_line_length.to_string(),
+            args.max_line_length.is_some(),
+            l.max_line_length.is_some(),
+        ),
+        (
+            "max_files",
+            limits.max_files.to_string(),
+            args.max_files.is_some(),
+            l.max_files.is_some(),
+        ),
+    ];
+    for (name, value, flag, in_config) in rows {
+        out.push_str(&format!(
+            "  {name}: {value}  # {}\n",
+            origin(flag, in_config)
+        ));
+    }
+    out
 }

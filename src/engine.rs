@@ -232,6 +232,7 @@ impl Engine<'_> {
                 })
                 .collect(),
             suppressed: None,
+            baselined: false,
         })
     }
 }

@@ -103,6 +103,15 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The reason given by the suppression that silenced this finding, if any.
     pub suppressed: Option<String>,
+    /// Recorded in the `--baseline` file: known, not new.
+    pub baselined: bool,
+}
+
+impl Finding {
+    /// Shown and counted: neither suppressed nor in the baseline.
+    pub fn is_active(&self) -> bool {
+        self.suppressed.is_none() && !self.baselined
+    }
 }
 
 impl Finding {

@@ -3,6 +3,7 @@
 //! Data flows one way: [`discover`] -> [`load`]/[`parse`] -> [`model`] -> [`checks`] (driven
 //! by [`rules`]) -> [`engine`] (configuration, suppressions) -> [`report`].
 
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;

@@ -514,3 +514,227 @@ fn inline_suppression_with_reason_silences_and_is_counted() {
         .code(0)
         .stdout(predicate::str::contains("warning[invalid-suppression]"));
 }
+
+#[test]
+fn custom_rules_load_and_broken_ones_exit_2() {
+    bin()
+        .args([
+            "check",
+            "examples/policy-demo",
+            "--rules",
+            "examples/policy",
+            "--format",
+            "compact",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[owner-tag]"))
+        .stdout(predicate::str::contains("warning[windows-max-ram]"));
+    bin()
+        .args(["rules", "--rules", "examples/policy"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("owner-tag"));
+    bin()
+        .args(["explain", "owner-tag", "--rules", "examples/policy"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("cost allocation"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = fs::read_to_string("examples/policy/owner-tag.yaml").expect("read");
+    let cases = [
+        (
+            "unknown template",
+            good.replace("template: required-tag", "template: required-tags"),
+            "unknown variant",
+        ),
+        (
+            "bad params",
+            good.replace("params: { key: owner }", "params: { keys: owner }"),
+            "keys",
+        ),
+        (
+            "missing message",
+            good.replace(
+                "  main: \"request {entity} has no `{key}` tag\"\n",
+                "  other: x\n",
+            ),
+            "`main`",
+        ),
+        (
+            "yaml syntax",
+            good.replace("severity: error", "severity: [error"),
+            "owner-tag.yaml",
+        ),
+        (
+            "strict boolean",
+            good.replace("severity: error", "severity: error\nexamples_ok: yes"),
+            "examples_ok",
+        ),
+        (
+            "clashing id",
+            good.replace("id: owner-tag", "id: dss-disk"),
+            "already defined",
+        ),
+    ];
+    for (what, text, needle) in cases {
+        fs::write(dir.path().join("owner-tag.yaml"), text).expect("write");
+        bin()
+            .args(["check", "examples/linux-ecs", "--rules"])
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(needle).from_utf8())
+            .stderr(predicate::str::contains("panicked").not());
+        let _ = what;
+    }
+}
+
+#[test]
+fn config_rule_paths_load_custom_rules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::create_dir(dir.path().join("policy")).expect("mkdir");
+    fs::copy(
+        "examples/policy/owner-tag.yaml",
+        dir.path().join("policy/owner-tag.yaml"),
+    )
+    .expect("copy");
+    fs::write(
+        dir.path().join(".ims-preflight.yaml"),
+        "rule_paths: [policy/]\n",
+    )
+    .expect("write");
+    fs::write(dir.path().join("r.yaml"), "requests:\n  - name: web\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n").expect("write");
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "r.yaml", "--format", "compact"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[owner-tag]"));
+}
+
+#[test]
+fn baseline_reports_only_new_findings_and_stale_entries() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inv = dir.path().join("web.yaml");
+    fs::write(&inv, WINDOWS_OFFLINE).expect("write");
+    let base = dir.path().join("baseline.json");
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "web.yaml", "--write-baseline", "baseline.json"])
+        .assert()
+        .code(1);
+    assert!(base.is_file());
+    // Lines shift, the finding stays the same: still baselined.
+    fs::write(&inv, format!("# a comment\n{WINDOWS_OFFLINE}")).expect("write");
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "web.yaml", "--baseline", "baseline.json"])
+        .assert()
+        .code(0);
+    // A new problem is reported.
+    fs::write(
+        &inv,
+        WINDOWS_OFFLINE.replace("status: ACTIVE", "status: ERROR"),
+    )
+    .expect("write");
+    bin()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "web.yaml",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "compact",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("server-status"))
+        .stdout(predicate::str::contains("windows-san-policy").not());
+    // Fixed: the entry is stale and reported.
+    fs::write(&inv, WINDOWS_OFFLINE.replace("OfflineShared", "OnlineAll")).expect("write");
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "web.yaml", "--baseline", "baseline.json"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("no longer match"));
+    fs::write(&base, "{not json").expect("write");
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "web.yaml", "--baseline", "baseline.json"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn several_reports_in_one_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(dir.path().join("web.yaml"), WINDOWS_OFFLINE).expect("write");
+    bin()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "web.yaml",
+            "--color",
+            "never",
+            "--report",
+            "sarif=out.sarif",
+            "--report",
+            "junit=out.xml",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("windows-san-policy"));
+    let sarif: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("out.sarif")).expect("sarif"))
+            .expect("json");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(
+        fs::read_to_string(dir.path().join("out.xml"))
+            .expect("junit")
+            .contains("<failure")
+    );
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "web.yaml", "--report", "xml=x"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn show_config_names_origins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join(".ims-preflight.yaml"),
+        "rules:\n  image-no-export: off\nfail_on: warning\n",
+    )
+    .expect("write");
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "--show-config", "--max-depth", "32"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "image-no-export: off  # config .ims-preflight.yaml",
+        ))
+        .stdout(predicate::str::contains("fail_on: warning  # config"))
+        .stdout(predicate::str::contains("max_depth: 32  # command line"))
+        .stdout(predicate::str::contains("dss-disk: error  # default"));
+}
+
+#[test]
+fn completions_and_man_page() {
+    bin()
+        .args(["completions", "bash"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("ims-preflight"));
+    bin()
+        .arg("manpage")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(".TH"));
+}

@@ -267,7 +267,9 @@ fn readme_rule_table_matches_the_rule_files() {
     let readme = fs::read_to_string("README.md").expect("README.md");
     let table = ims_preflight::docs::markdown_table(&common::rules());
     assert!(
-        readme.contains(&format!("<!-- rules-table:start -->\n{table}<!-- rules-table:end -->")),
+        readme.contains(&format!(
+            "<!-- rules-table:start -->\n{table}<!-- rules-table:end -->"
+        )),
         "README rule table is stale: regenerate with `cargo run -- rules --format markdown`"
     );
 }

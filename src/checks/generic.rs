@@ -57,7 +57,7 @@ pub struct AllowedValues {
 
 impl AllowedValues {
     pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
-        for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e)) {
+        for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e, inv)) {
             let found = e.field(&self.field);
             if found.is_empty()
                 && self.if_missing == IfMissing::Warn
@@ -102,7 +102,7 @@ pub struct ForbiddenValues {
 
 impl ForbiddenValues {
     pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
-        for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e)) {
+        for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e, inv)) {
             for f in e.field(&self.field) {
                 if self.values.iter().any(|v| equals(f.node, v)) {
                     out.push(
@@ -126,7 +126,7 @@ pub struct RequiredField {
 
 impl RequiredField {
     pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
-        for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e)) {
+        for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e, inv)) {
             let present = e
                 .node
                 .get(&self.field)
@@ -417,6 +417,44 @@ impl KnownFields {
                         .arg("value", &entry.key)
                         .arg("suggestion", suggestion),
                 );
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredTag {
+    /// The tag key every request must carry (in `tags` as `key.value` or in `image_tags`).
+    pub key: String,
+    #[serde(default)]
+    pub when: When,
+}
+
+impl RequiredTag {
+    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+        for e in inv
+            .of_kind(EntityKind::Request)
+            .filter(|e| when_matches(&self.when, e, inv))
+        {
+            let old = e
+                .field("tags[]")
+                .into_iter()
+                .filter_map(|f| f.node.as_str().map(str::to_string));
+            let new = e
+                .field("image_tags[].key")
+                .into_iter()
+                .filter_map(|f| f.node.as_str().map(str::to_string));
+            let has = old
+                .map(|t| t.split_once('.').map_or(t.clone(), |(k, _)| k.to_string()))
+                .chain(new)
+                .any(|k| k == self.key);
+            if !has {
+                let place = ["image_tags", "tags"]
+                    .iter()
+                    .find_map(|f| e.key_place_of(f))
+                    .unwrap_or_else(|| e.key_place());
+                out.push(e.hit(rule, "main", place).arg("key", &self.key));
             }
         }
     }

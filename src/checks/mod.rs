@@ -33,6 +33,7 @@ pub enum Template {
     IdFormat(IdFormat),
     ReferenceLookup(ReferenceLookup),
     KnownFields(KnownFields),
+    RequiredTag(RequiredTag),
     ServerState(ServerState),
     OptimizationChecklist(OptimizationChecklist),
     LvmMultiPv(NoParams),
@@ -63,6 +64,7 @@ impl Template {
             | Template::IdFormat(_)
             | Template::ReferenceLookup(_)
             | Template::KnownFields(_)
+            | Template::RequiredTag(_)
             | Template::BackupSystemDisk(_) => vec!["main"],
             Template::ExclusiveFields(p) if p.required => vec!["main", "missing"],
             Template::ExclusiveFields(_) => vec!["main"],
@@ -104,6 +106,7 @@ impl Template {
             Template::IdFormat(p) => p.run(id, &kinds, inv, out),
             Template::ReferenceLookup(p) => p.run(id, &kinds, inv, out),
             Template::KnownFields(p) => p.run(id, &kinds, inv, out),
+            Template::RequiredTag(p) => p.run(id, inv, out),
             Template::ServerState(p) => p.run(id, inv, out),
             Template::OptimizationChecklist(p) => p.run(id, inv, out),
             Template::LvmMultiPv(_) => lvm_multi_pv(id, inv, out),
@@ -124,8 +127,26 @@ impl Template {
 /// `when:` conditions: every listed field must equal the value (case-insensitive).
 pub type When = BTreeMap<String, String>;
 
-fn when_matches(when: &When, e: &crate::model::Entity) -> bool {
-    when.iter().all(|(field, value)| e.is(field, value))
+/// `when:` conditions hold for an entity. A `source.` prefix reads the field on the request's
+/// source server (through `instance_id`, or `backup_id` and the backup's `server_id`).
+fn when_matches(when: &When, e: &crate::model::Entity, inv: &Inventory) -> bool {
+    when.iter()
+        .all(|(field, value)| match field.strip_prefix("source.") {
+            Some(rest) => source_server(e, inv).is_some_and(|s| s.is(rest, value)),
+            None => e.is(field, value),
+        })
+}
+
+/// The server a request's image is made from, when the inventory describes it.
+pub fn source_server<'a>(
+    e: &crate::model::Entity,
+    inv: &'a Inventory,
+) -> Option<&'a crate::model::Entity> {
+    if let Some(id) = e.str("instance_id") {
+        return inv.server(id);
+    }
+    let backup = inv.backup(e.str("backup_id")?)?;
+    inv.server(backup.str("server_id")?)
 }
 
 /// `true` for a canonical UUID (8-4-4-4-12 hex digits, any case).

@@ -19,7 +19,7 @@ fn escape_property(s: &str) -> String {
 
 pub fn github(report: &Report) -> String {
     let mut out = String::new();
-    for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
+    for f in report.findings.iter().filter(|f| f.is_active()) {
         let p = position(&f.place.file, f.place.span);
         let command = match f.severity {
             Severity::Error => "error",
@@ -52,7 +52,7 @@ pub fn gitlab(report: &Report) -> String {
         .findings
         .iter()
         .copied()
-        .filter(|f| f.suppressed.is_none())
+        .filter(|f| f.is_active())
         .collect();
     let mut used = std::collections::HashSet::new();
     let issues: Vec<_> = visible

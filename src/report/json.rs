@@ -51,6 +51,7 @@ pub fn render(report: &Report) -> String {
             "warnings": report.count(Severity::Warning),
             "notes": report.count(Severity::Note),
             "suppressed": report.suppressed,
+            "baselined": report.baselined,
         },
         "diagnostics": diagnostics,
     });

@@ -10,7 +10,7 @@ use crate::finding::Finding;
 pub fn render(report: &Report) -> String {
     // findings by (rule, entity-or-file)
     let mut failing: BTreeMap<(String, String), Vec<&Finding>> = BTreeMap::new();
-    for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
+    for f in report.findings.iter().filter(|f| f.is_active()) {
         let subject = f
             .entity
             .clone()

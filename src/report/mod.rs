@@ -29,6 +29,8 @@ pub struct Report<'a> {
     /// The findings to show (suppressed ones only with `--show-suppressed`), sorted.
     pub findings: Vec<&'a Finding>,
     pub suppressed: usize,
+    /// Findings recorded in the `--baseline` file (not shown, not counted).
+    pub baselined: usize,
     pub files: usize,
     pub documents: usize,
     pub rules: &'a RuleSet,
@@ -42,7 +44,7 @@ impl Report<'_> {
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity == severity && f.suppressed.is_none())
+            .filter(|f| f.severity == severity && f.is_active())
             .count()
     }
 
@@ -58,6 +60,9 @@ impl Report<'_> {
         );
         if self.suppressed > 0 {
             line.push_str(&format!("; {} suppressed", self.suppressed));
+        }
+        if self.baselined > 0 {
+            line.push_str(&format!("; {} in the baseline", self.baselined));
         }
         line
     }
