@@ -110,7 +110,7 @@ pub struct CheckArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check inventory files and directories.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List all rules: id, default severity, applies to, title.
     Rules {
         /// Also list custom rules from DIR.
@@ -165,7 +165,7 @@ pub fn main() -> i32 {
 
 fn run(cli: Cli) -> Result<i32, UsageError> {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules { rule_dirs, format } => {
             let rules = load_rules(&rule_dirs, None)?;
             let text = match format {
