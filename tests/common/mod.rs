@@ -54,6 +54,7 @@ pub fn render(rules: &RuleSet, outcome: &Outcome, format: OutputFormat) -> Strin
             .iter()
             .filter(|f| f.suppressed.is_some())
             .count(),
+        baselined: 0,
         files: outcome.files,
         documents: outcome.documents,
         rules,
