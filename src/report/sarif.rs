@@ -19,10 +19,24 @@ fn location(place: &Place) -> Value {
     let p = position(&place.file, place.span);
     json!({
         "physicalLocation": {
-            "artifactLocation": {"uri": place.file.name.replace(' ', "%20")},
+            "artifactLocation": {"uri": uri(&place.file.name)},
             "region": {"startLine": p.line, "startColumn": p.column, "endLine": p.end_line, "endColumn": p.end_column}
         }
     })
+}
+
+/// A relative path as a URI reference: `/` kept, everything outside RFC 3986's unreserved
+/// characters percent-encoded (spaces, non-ASCII names).
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 pub fn render(report: &Report) -> String {
