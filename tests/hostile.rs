@@ -19,7 +19,9 @@ struct Run {
     max_rss_kb: i64,
 }
 
-/// Run the binary and measure its time and peak memory.
+/// Run the binary and measure its time and peak memory (reaped with `wait4`, which also
+/// returns its resource usage).
+#[allow(clippy::zombie_processes)]
 fn run(cwd: &Path, args: &[&str]) -> Run {
     let out = tempfile::tempdir().expect("tempdir");
     let (so, se) = (out.path().join("stdout"), out.path().join("stderr"));
