@@ -95,15 +95,29 @@ pub struct Engine<'a> {
 }
 
 impl Engine<'_> {
-    /// The severity a rule runs at, or `None` when it does not run.
+    /// The severity a rule is reported at, or `None` when it is not reported (configured
+    /// `off`, or left out by `--select`/`--ignore`).
     pub fn level(&self, id: &str) -> Option<Severity> {
-        let rule = self.rules.get(id)?;
-        let s = self.selection;
-        if (!s.select.is_empty() && !s.select.iter().any(|x| x == id))
-            || s.ignore.iter().any(|x| x == id)
-        {
+        if !self.selected(id) {
             return None;
         }
+        self.configured(id)
+    }
+
+    /// `--select`/`--ignore` keep this rule's findings. Files that could not be read or parsed
+    /// are reported whatever `--select` says (a run must not pass because a file was skipped);
+    /// only `--ignore` or the config drop them.
+    fn selected(&self, id: &str) -> bool {
+        let s = self.selection;
+        let always = matches!(id, "inventory-syntax" | "inventory-limit");
+        (s.select.is_empty() || always || s.select.iter().any(|x| x == id))
+            && !s.ignore.iter().any(|x| x == id)
+    }
+
+    /// The configured severity, `None` when the config turns the rule off. Every rule that is
+    /// not off runs, so suppressions are judged against all findings even under `--select`.
+    fn configured(&self, id: &str) -> Option<Severity> {
+        let rule = self.rules.get(id)?;
         match self.config.file.rules.get(id) {
             Some(level) => level.severity(),
             None => Some(rule.severity),
@@ -158,7 +172,7 @@ impl Engine<'_> {
             .rules
             .rules
             .iter()
-            .filter(|r| self.level(&r.id).is_some())
+            .filter(|r| self.configured(&r.id).is_some())
             .collect();
         let rule_hits: Vec<Vec<Hit>> = active
             .par_iter()
@@ -171,16 +185,16 @@ impl Engine<'_> {
         hits.extend(rule_hits.into_iter().flatten());
 
         let mut findings: Vec<Finding> = hits.iter().filter_map(|h| self.finding(h)).collect();
-        if let Some(path) = &self.config.path {
+        if self.config.path.is_some() {
             let shown = self.config.shown();
-            let _ = path;
             let config_src = SourceFile::new(shown, self.config.text.clone());
             suppressions.extend(suppress::from_config(&self.config.file.ignore, &config_src));
         }
         let meta = suppress::apply(&mut findings, &mut suppressions, self.rules, &|id| {
-            self.level(id).is_some()
+            self.configured(id).is_some()
         });
         findings.extend(meta.iter().filter_map(|h| self.finding(h)));
+        findings.retain(|f| self.selected(&f.rule));
 
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let mut seen = HashSet::new();
@@ -208,7 +222,7 @@ impl Engine<'_> {
     /// Word a hit with its rule file and apply the configured severity.
     fn finding(&self, hit: &Hit) -> Option<Finding> {
         let rule = self.rules.get(&hit.rule)?;
-        let level = self.level(&hit.rule)?;
+        let level = self.configured(&hit.rule)?;
         let severity = hit.cap.map_or(level, |cap| cap.min(level));
         let mut args = hit.args.clone();
         if let Some(entity) = &hit.entity {

@@ -335,7 +335,7 @@ impl ModelBuilder {
             let key = entity.label.to_ascii_lowercase();
             if let Some(&first) = table.get(&key) {
                 let earlier = &inv.entities[first];
-                if !earlier.node.same_content(&entity.node) {
+                if !same_description(&earlier.node, &entity.node) {
                     let id = entity.node.get("id").map_or(entity.node.span, |n| n.span);
                     let place = entity.place(id, pointer_push(&entity.pointer, "id"));
                     let hit = entity
@@ -482,6 +482,23 @@ impl Ctx<'_> {
         h.args.push(("value", node.display()));
         self.invalid.push(node.span);
     }
+}
+
+/// Two descriptions of an entity say the same thing (ids compared without case, as the cloud
+/// compares them).
+fn same_description(a: &Node, b: &Node) -> bool {
+    let (Some(x), Some(y)) = (a.as_map(), b.as_map()) else {
+        return a.same_content(b);
+    };
+    x.len() == y.len()
+        && x.iter().all(|e| {
+            y.iter().find(|f| f.key == e.key).is_some_and(|f| {
+                match (e.key.as_str(), e.value.as_str(), f.value.as_str()) {
+                    ("id", Some(p), Some(q)) => p.eq_ignore_ascii_case(q),
+                    _ => f.value.same_content(&e.value),
+                }
+            })
+        })
 }
 
 /// The closest known name to a misspelt one, if it is close enough to be a likely typo.

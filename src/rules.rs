@@ -105,7 +105,8 @@ impl Rule {
                         .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
                 {
                     let name = &after[..close];
-                    match args.iter().find(|(k, _)| *k == name) {
+                    // Later arguments override earlier ones of the same name.
+                    match args.iter().rev().find(|(k, _)| *k == name) {
                         Some((_, v)) => out.push_str(v),
                         None => out.push_str(&rest[open..open + close + 2]),
                     }

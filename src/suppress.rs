@@ -158,20 +158,22 @@ pub fn apply(
     for s in suppressions.iter() {
         let rule_list = s.rules.join(", ");
         if s.rules.is_empty() {
-            hits.push(
-                Hit::new("invalid-suppression", "unknown_rule", s.place.clone())
-                    .arg("rule", "(none)"),
-            );
+            hits.push(Hit::new(
+                "invalid-suppression",
+                "malformed",
+                s.place.clone(),
+            ));
             continue;
         }
         let unknown: Vec<&String> = s.rules.iter().filter(|r| rules.get(r).is_none()).collect();
         for r in &unknown {
             let hint = crate::model::suggest(r, rules.ids())
-                .map(|x| format!(" (did you mean `{x}`?)"))
+                .map(|x| format!("; did you mean `{x}`?"))
                 .unwrap_or_default();
             hits.push(
                 Hit::new("invalid-suppression", "unknown_rule", s.place.clone())
-                    .arg("rule", format!("{r}{hint}")),
+                    .arg("rule", r.as_str())
+                    .arg("suggestion", hint),
             );
         }
         if s.reason.is_none() {

@@ -26,10 +26,23 @@ fn scalar() -> impl Strategy<Value = String> {
 }
 
 fn style(text: &str, quoted: bool) -> String {
-    if quoted { format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"")) } else { text.to_string() }
+    if quoted {
+        format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        text.to_string()
+    }
 }
 
-const KEYS: &[&str] = &["name", "os", "status", "task_state", "san_policy", "backup_service", "sanpolicy", "disks"];
+const KEYS: &[&str] = &[
+    "name",
+    "os",
+    "status",
+    "task_state",
+    "san_policy",
+    "backup_service",
+    "sanpolicy",
+    "disks",
+];
 
 prop_compose! {
     fn server()(id in "[0-9a-f]{8}", fields in prop::collection::vec((0..KEYS.len(), scalar(), any::<bool>()), 0..6)) -> String {

@@ -149,12 +149,13 @@ pub struct ExclusiveFields {
 impl ExclusiveFields {
     pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
         for e in entities(kinds, inv) {
-            let given: Vec<&str> = self
+            let mut given: Vec<&str> = self
                 .fields
                 .iter()
                 .map(String::as_str)
                 .filter(|f| e.node.get(f).is_some())
                 .collect();
+            given.sort_by_key(|f| e.node.entry(f).map(|x| x.key_span.start));
             if given.is_empty() && self.required {
                 out.push(
                     e.hit(rule, "missing", e.key_place()).arg(
@@ -226,6 +227,17 @@ pub struct StringFormat {
     pub no_edge_spaces: bool,
 }
 
+/// Each character once, in order of first appearance.
+fn distinct(chars: impl Iterator<Item = char>) -> Vec<char> {
+    let mut out = Vec::new();
+    for c in chars {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Characters as a user can read them in a message (`\n` instead of a line break).
 pub fn visible(chars: &[char]) -> String {
     chars
@@ -292,18 +304,15 @@ impl StringFormat {
                 );
             }
             if let Some(charset) = self.charset {
-                let mut bad: Vec<char> = text.chars().filter(|c| !charset.allows(*c)).collect();
-                bad.dedup();
+                let bad = distinct(text.chars().filter(|c| !charset.allows(*c)));
                 if !bad.is_empty() {
                     out.push(hit("charset").arg("chars", visible(&bad)));
                 }
             }
-            let mut bad: Vec<char> = text
-                .chars()
-                .filter(|c| self.forbidden_chars.iter().any(|f| f.contains(*c)))
-                .collect();
-            bad.sort_unstable();
-            bad.dedup();
+            let bad = distinct(
+                text.chars()
+                    .filter(|c| self.forbidden_chars.iter().any(|f| f.contains(*c))),
+            );
             if !bad.is_empty() {
                 out.push(hit("forbidden").arg("chars", visible(&bad)));
             }

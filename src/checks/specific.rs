@@ -413,7 +413,7 @@ impl TagFormat {
                 let Some(items) = list.node.as_seq() else {
                     out.push(
                         r.hit(rule, "shape", r.found_place(&list))
-                            .arg("expected", format!("a list of {expected}s"))
+                            .arg("expected", format!("a list, each item {expected}"))
                             .arg("value", list.node.display()),
                     );
                     continue;

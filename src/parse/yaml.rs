@@ -24,6 +24,7 @@ enum Frame {
 }
 
 struct Builder<'l> {
+    text: &'l str,
     limits: &'l Limits,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
@@ -156,6 +157,19 @@ fn merge_into(entries: &mut Vec<Entry>, merges: Vec<Node>) {
     }
 }
 
+/// A block scalar's span from its `|`/`>` header to its last non-blank character (the parser's
+/// span starts at the content and runs on to the next token).
+fn block_scalar_span(text: &str, span: Span) -> Span {
+    let start = text
+        .get(..span.start)
+        .and_then(|before| before.rfind(['|', '>']))
+        .unwrap_or(span.start);
+    let body = text
+        .get(start..span.end.min(text.len()))
+        .unwrap_or_default();
+    Span::new(start, start + body.trim_end().len())
+}
+
 fn limit(name: &'static str, span: Span, message: String) -> Problem {
     Problem {
         kind: ProblemKind::Limit(name),
@@ -164,10 +178,11 @@ fn limit(name: &'static str, span: Span, message: String) -> Problem {
     }
 }
 
-fn syntax(err: &ScanError, text: &str) -> Problem {
+fn syntax(err: &ScanError, text: &str, max_depth: usize) -> Problem {
     let at = err.marker().byte_offset().unwrap_or(0).min(text.len());
-    let message = err.info();
+    let mut message = err.info();
     let kind = if message.to_ascii_lowercase().contains("recursion limit") {
+        message = format!("nesting deeper than {max_depth} levels");
         ProblemKind::Limit("max_depth")
     } else {
         ProblemKind::Syntax
@@ -196,6 +211,7 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut out = Parsed::default();
     let mut b = Builder {
+        text,
         limits,
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -205,7 +221,7 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
     };
     while let Some(next) = parser.next_event() {
         let step = match next {
-            Err(e) => Err(syntax(&e, text)),
+            Err(e) => Err(syntax(&e, text, limits.max_depth)),
             Ok((event, span)) => handle(&mut b, &mut out, event, span_of(&span)),
         };
         if let Err(problem) = step {
@@ -236,6 +252,11 @@ fn handle(b: &mut Builder, out: &mut Parsed, event: Event, span: Span) -> Result
         }
         Event::Scalar(value, style, anchor, _) => {
             b.count(1, span)?;
+            let span = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                block_scalar_span(b.text, span)
+            } else {
+                span
+            };
             let node = Node {
                 span,
                 kind: Kind::Scalar(Scalar {

@@ -1,0 +1,248 @@
+//! Writes a deterministic corpus of realistic inventory files (SPEC §3) for benchmarks:
+//! servers with disks, checklists and LVM or volumes; backups; requests; operations; references
+//! across files; and a share of violations. Same seed, same bytes.
+//!
+//! `cargo run --release --features bench-tools --bin gen-corpus -- OUT_DIR FILES [SERVERS_PER_FILE] [SEED] [yaml|json]`
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// xorshift64*: tiny, deterministic, good enough to vary a corpus.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// True about `percent` % of the time: how violations are sprinkled.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+fn uuid(kind: u64, a: u64, b: u64) -> String {
+    let x = kind.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ a.wrapping_mul(0xc2b2_ae3d_27d4_eb4f) ^ b;
+    format!(
+        "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+        (x >> 32) as u32,
+        (x >> 16) as u16,
+        (x & 0xfff) as u16,
+        (a & 0xfff) as u16,
+        (b << 20 | (kind & 0xfffff)) & 0xffff_ffff_ffff
+    )
+}
+
+fn file_yaml(rng: &mut Rng, file: u64, files: u64, servers: u64) -> String {
+    let mut s = String::new();
+    let regions = ["cn-north-4", "cn-south-1", "ap-southeast-1", "eu-west-0"];
+    let region = regions[rng.below(4) as usize];
+    let _ = writeln!(
+        s,
+        "# generated inventory {file}\nregion: {region}\nservers:"
+    );
+    for i in 0..servers {
+        let windows = rng.chance(40);
+        let status = if rng.chance(5) {
+            "RESIZE"
+        } else if rng.chance(50) {
+            "ACTIVE"
+        } else {
+            "SHUTOFF"
+        };
+        let _ = writeln!(s, "  - id: {}", uuid(1, file, i));
+        let _ = writeln!(s, "    name: srv-{file}-{i}");
+        let _ = writeln!(s, "    os: {}", if windows { "windows" } else { "linux" });
+        let _ = writeln!(s, "    status: {status}");
+        let _ = writeln!(
+            s,
+            "    task_state: {}",
+            if rng.chance(3) {
+                "image_snapshot"
+            } else {
+                "null"
+            }
+        );
+        let _ = writeln!(
+            s,
+            "    backup_service: {}",
+            if rng.chance(70) { "CBR" } else { "CSBS" }
+        );
+        if windows {
+            let _ = writeln!(
+                s,
+                "    san_policy: {}",
+                if rng.chance(8) {
+                    "OfflineShared"
+                } else {
+                    "OnlineAll"
+                }
+            );
+        }
+        let _ = writeln!(s, "    optimization:");
+        let items: &[&str] = if windows {
+            &["dhcp", "virtio_drivers", "remote_desktop", "cloudbase_init"]
+        } else {
+            &[
+                "dhcp",
+                "virtio_drivers",
+                "persistent_net_rules_removed",
+                "fstab_uuid",
+                "grub_uuid",
+                "cloud_init",
+            ]
+        };
+        for item in items {
+            let _ = writeln!(s, "      {item}: {}", !rng.chance(2));
+        }
+        let _ = writeln!(s, "    disks:");
+        let disks = 1 + rng.below(3);
+        for d in 0..disks {
+            let _ = writeln!(
+                s,
+                "      - {{id: {}, device: /dev/vd{}, system: {}, dss: {}, shared: false}}",
+                uuid(2, file * 100 + i, d),
+                (b'a' + d as u8) as char,
+                d == 0,
+                rng.chance(1)
+            );
+        }
+        if windows {
+            let _ = writeln!(
+                s,
+                "    volumes:\n      - {{name: \"C:\", type: simple}}\n      - {{name: \"D:\", type: {}}}",
+                if rng.chance(5) { "spanned" } else { "simple" }
+            );
+        } else {
+            let pvs = if rng.chance(5) {
+                "[/dev/vdb, /dev/vdc]"
+            } else {
+                "[/dev/vdb]"
+            };
+            let _ = writeln!(
+                s,
+                "    lvm:\n      volume_groups:\n        - name: vg_data\n          physical_volumes: {pvs}\n      logical_volumes:\n        - name: lv_data\n          volume_group: vg_data\n          physical_volumes: {pvs}"
+            );
+        }
+    }
+    let _ = writeln!(s, "backups:");
+    for b in 0..2 {
+        let cbr = rng.chance(60);
+        let _ = writeln!(s, "  - id: {}", uuid(3, file, b));
+        let _ = writeln!(s, "    service: {}", if cbr { "CBR" } else { "CSBS" });
+        let _ = writeln!(
+            s,
+            "    status: {}",
+            if rng.chance(5) {
+                "protecting"
+            } else {
+                "available"
+            }
+        );
+        let _ = writeln!(s, "    server_id: {}", uuid(1, file, b));
+        let _ = writeln!(
+            s,
+            "    volumes:\n      - {{id: {}, system: true, shared: {}}}",
+            uuid(2, file * 100 + b, 0),
+            rng.chance(2)
+        );
+        let _ = writeln!(s, "    images: []");
+    }
+    let _ = writeln!(s, "requests:");
+    let next = (file + 1) % files;
+    let _ = writeln!(
+        s,
+        "  - name: img-{file}-a\n    description: whole image of srv-{next}-0\n    instance_id: {}\n    vault_id: {}\n    image_tags: [{{key: env, value: prod}}, {{key: owner, value: team-{}}}]",
+        uuid(1, next, 0),
+        uuid(4, file, 0),
+        file % 17
+    );
+    let reused = if rng.chance(3) { next } else { file };
+    let _ = writeln!(
+        s,
+        "  - name: img-{file}-b\n    backup_id: {}\n    whole_image_type: CBR\n    min_ram: {}\n    max_ram: 8192\n    tags: [\"env.prod\", \"app.web\"]",
+        uuid(3, reused, 0),
+        if rng.chance(3) { 16384 } else { 1024 }
+    );
+    let _ = writeln!(s, "operations:");
+    let target = if rng.chance(5) { region } else { "la-south-2" };
+    let _ = writeln!(
+        s,
+        "  - {{action: replicate, image: img-{file}-a, target_region: {target}}}"
+    );
+    let _ = writeln!(
+        s,
+        "  - {{action: {}, image: img-{file}-b, projects: [p1]}}",
+        if rng.chance(4) { "export" } else { "share" }
+    );
+    s
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() < 2 {
+        eprintln!("usage: gen-corpus OUT_DIR FILES [SERVERS_PER_FILE=10] [SEED=1] [yaml|json]");
+        std::process::exit(2);
+    }
+    let out = PathBuf::from(&args[0]);
+    let parse =
+        |i: usize, default: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
+    let (files, servers, seed) = (parse(1, 100), parse(2, 10), parse(3, 1));
+    let json = args.get(4).is_some_and(|f| f == "json");
+    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut bytes = 0usize;
+    for file in 0..files {
+        let yaml = file_yaml(&mut rng, file, files, servers);
+        let dir = out.join(format!("{:03}", file / 1000));
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            eprintln!("cannot create {}: {e}", dir.display());
+            std::process::exit(1);
+        }
+        let (name, text) = if json {
+            (format!("inv-{file:05}.json"), to_json(&yaml))
+        } else {
+            (format!("inv-{file:05}.yaml"), yaml)
+        };
+        bytes += text.len();
+        if let Err(e) = std::fs::write(dir.join(name), text) {
+            eprintln!("cannot write: {e}");
+            std::process::exit(1);
+        }
+    }
+    println!("{files} files, {bytes} bytes in {}", out.display());
+}
+
+/// The same document as JSON, through the checker's own YAML reader.
+fn to_json(yaml: &str) -> String {
+    use ims_preflight::tree::{Kind, Node, Value};
+    fn conv(n: &Node) -> serde_json::Value {
+        match &n.kind {
+            Kind::Scalar(s) => match s.value() {
+                Value::Null => serde_json::Value::Null,
+                Value::Bool(b) => b.into(),
+                Value::Int(i) => i.into(),
+                Value::Float(f) => f.into(),
+                Value::Str(t) => t.into(),
+            },
+            Kind::Seq(items) => items.iter().map(conv).collect(),
+            Kind::Map(entries) => entries
+                .iter()
+                .map(|e| (e.key.clone(), conv(&e.value)))
+                .collect(),
+        }
+    }
+    let parsed = ims_preflight::parse::parse(
+        yaml,
+        ims_preflight::parse::Format::Yaml,
+        &Default::default(),
+    );
+    let value = parsed.docs.first().map(conv).unwrap_or_default();
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}

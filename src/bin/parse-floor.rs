@@ -1,0 +1,43 @@
+//! The parse floor for benchmarks: read the given files and run the same YAML parser over them,
+//! events only, on one thread. `check` end to end is measured against this.
+//!
+//! `cargo run --release --features bench-tools --bin parse-floor -- DIR`
+
+use std::time::Instant;
+
+fn main() {
+    let Some(dir) = std::env::args().nth(1) else {
+        eprintln!("usage: parse-floor DIR");
+        std::process::exit(2);
+    };
+    let mut files: Vec<_> = ignore::WalkBuilder::new(&dir)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    let start = Instant::now();
+    let (mut bytes, mut events) = (0usize, 0usize);
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        bytes += text.len();
+        let options = granit_parser::options! { emit_comments: true };
+        for event in granit_parser::Parser::new_from_str_with_options(&text, options) {
+            if event.is_err() {
+                break;
+            }
+            events += 1;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "parse-floor: {} files, {:.1} MB, {events} events in {secs:.3} s = {:.0} files/s, {:.1} MB/s",
+        files.len(),
+        bytes as f64 / 1e6,
+        files.len() as f64 / secs,
+        bytes as f64 / 1e6 / secs
+    );
+}
