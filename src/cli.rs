@@ -366,7 +366,7 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
     let count = |pred: fn(&crate::finding::Finding) -> bool| {
         outcome.findings.iter().filter(|f| pred(f)).count()
     };
-    let checked = outcome.checked(&rules, &|id| engine.level(id).is_some());
+    let checked = || outcome.checked(&rules, &|id| engine.level(id).is_some());
     let report_for = |color: bool| Report {
         findings: outcome
             .findings
@@ -378,7 +378,7 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         files: outcome.files,
         documents: outcome.documents,
         rules: &rules,
-        checked: checked.clone(),
+        checked: &checked,
         color,
         quiet: args.quiet,
     };

@@ -56,7 +56,7 @@ impl Outcome {
 struct Loaded {
     file: Arc<SourceFile>,
     explicit: bool,
-    docs: Vec<crate::tree::Node>,
+    docs: Vec<crate::model::DocModel>,
     comments: Vec<Comment>,
     problems: Vec<Problem>,
 }
@@ -78,10 +78,15 @@ fn load(input: &Input, limits: &Limits, stdin: Option<&[u8]>) -> Loaded {
         },
         None => parse::parse(&file.text, format, limits),
     };
+    let docs = parsed
+        .docs
+        .into_iter()
+        .filter_map(|root| crate::model::read_document(&file, root))
+        .collect();
     Loaded {
         file,
         explicit: input.explicit,
-        docs: parsed.docs,
+        docs,
         comments: parsed.comments,
         problems: parsed.problems,
     }
@@ -144,9 +149,9 @@ impl Engine<'_> {
             for p in &l.problems {
                 hits.push(problem_hit(&l.file, p));
             }
-            let mut recognised = false;
+            let recognised = !l.docs.is_empty();
             for doc in l.docs {
-                recognised |= model.add_document(&l.file, doc).is_some();
+                model.add(doc);
             }
             if l.explicit && !recognised && l.problems.is_empty() {
                 return Err(UsageError::msg(format!(

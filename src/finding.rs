@@ -93,13 +93,14 @@ pub struct Related {
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub rule: String,
-    pub title: String,
+    /// Shared with the rule: thousands of findings of one rule hold one copy.
+    pub title: Arc<str>,
     pub severity: Severity,
     pub message: String,
     pub place: Place,
     pub entity: Option<String>,
-    pub help: String,
-    pub remediation: Vec<String>,
+    pub help: Arc<str>,
+    pub remediation: Arc<[String]>,
     pub related: Vec<Related>,
     /// The reason given by the suppression that silenced this finding, if any.
     pub suppressed: Option<String>,

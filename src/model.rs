@@ -208,56 +208,45 @@ pub fn classify(root: &Node) -> Option<DocKind> {
     }
 }
 
-/// Builds the inventory document by document; schema problems come out as hits.
-pub struct ModelBuilder {
-    pub inventory: Inventory,
-    pub hits: Vec<Hit>,
+/// One document read on its own: its entities and its schema problems. Reading documents is
+/// independent work, done in parallel; adding them to the inventory is the ordered step.
+pub struct DocModel {
+    pub kind: DocKind,
+    entities: Vec<Entity>,
+    hits: Vec<Hit>,
 }
 
-const SCHEMA: &str = "inventory-schema";
-const DUPLICATE: &str = "inventory-duplicate-id";
-
-impl ModelBuilder {
-    pub fn new() -> ModelBuilder {
-        ModelBuilder {
-            inventory: Inventory::default(),
-            hits: Vec::new(),
+/// Read one document: `None` when it is not an inventory (left alone).
+pub fn read_document(file: &Arc<SourceFile>, root: Node) -> Option<DocModel> {
+    let kind = classify(&root)?;
+    let mut hits = Vec::new();
+    let mut invalid = Vec::new();
+    let mut ctx = Ctx {
+        file,
+        hits: &mut hits,
+        invalid: &mut invalid,
+    };
+    let mut entities = Vec::new();
+    match kind {
+        DocKind::Request => {
+            ctx.check_map(&root, schema::REQUEST, "", false);
+            entities.push(entity(
+                file,
+                EntityKind::Request,
+                String::new(),
+                root,
+                None,
+                invalid,
+            ));
         }
-    }
-
-    /// Add one recognised document. Returns its kind, or `None` for a document that is not an
-    /// inventory (left alone).
-    pub fn add_document(&mut self, file: &Arc<SourceFile>, root: Node) -> Option<DocKind> {
-        let kind = classify(&root)?;
-        self.inventory.documents += 1;
-        let mut invalid = Vec::new();
-        let mut ctx = Ctx {
-            file,
-            hits: &mut self.hits,
-            invalid: &mut invalid,
-        };
-        match kind {
-            DocKind::Request => {
-                ctx.check_map(&root, schema::REQUEST, "", false);
-                self.push(
-                    file,
-                    EntityKind::Request,
-                    String::new(),
-                    root,
-                    None,
-                    invalid,
-                );
-            }
-            DocKind::Inventory => {
-                ctx.check_map(&root, schema::DOCUMENT, "", true);
-                let region = root
-                    .get("region")
-                    .filter(|n| !invalid.contains(&n.span))
-                    .and_then(|n| n.as_str())
-                    .map(str::to_string);
-                let Kind::Map(entries) = root.kind else {
-                    return Some(kind);
-                };
+        DocKind::Inventory => {
+            ctx.check_map(&root, schema::DOCUMENT, "", true);
+            let region = root
+                .get("region")
+                .filter(|n| !invalid.contains(&n.span))
+                .and_then(|n| n.as_str())
+                .map(str::to_string);
+            if let Kind::Map(entries) = root.kind {
                 for entry in entries {
                     let kind = match entry.key.as_str() {
                         "servers" => EntityKind::Server,
@@ -280,38 +269,72 @@ impl ModelBuilder {
                             .copied()
                             .filter(|s| s.start >= item.span.start && s.end <= item.span.end)
                             .collect();
-                        self.push(file, kind, pointer, item, region.clone(), mine);
+                        entities.push(entity(file, kind, pointer, item, region.clone(), mine));
                     }
                 }
             }
         }
-        Some(kind)
+    }
+    Some(DocModel {
+        kind,
+        entities,
+        hits,
+    })
+}
+
+fn entity(
+    file: &Arc<SourceFile>,
+    kind: EntityKind,
+    pointer: String,
+    node: Node,
+    region: Option<String>,
+    invalid: Vec<Span>,
+) -> Entity {
+    let label_key = match kind {
+        EntityKind::Server | EntityKind::Backup => "id",
+        EntityKind::Request => "name",
+        EntityKind::Operation => "image",
+    };
+    let label = node.get(label_key).map(Node::display).unwrap_or_default();
+    Entity {
+        kind,
+        file: file.clone(),
+        pointer,
+        node,
+        label,
+        region,
+        invalid,
+    }
+}
+
+/// Builds the inventory in input order; schema problems come out as hits.
+pub struct ModelBuilder {
+    pub inventory: Inventory,
+    pub hits: Vec<Hit>,
+}
+
+const SCHEMA: &str = "inventory-schema";
+const DUPLICATE: &str = "inventory-duplicate-id";
+
+impl ModelBuilder {
+    pub fn new() -> ModelBuilder {
+        ModelBuilder {
+            inventory: Inventory::default(),
+            hits: Vec::new(),
+        }
     }
 
-    fn push(
-        &mut self,
-        file: &Arc<SourceFile>,
-        kind: EntityKind,
-        pointer: String,
-        node: Node,
-        region: Option<String>,
-        invalid: Vec<Span>,
-    ) {
-        let label_key = match kind {
-            EntityKind::Server | EntityKind::Backup => "id",
-            EntityKind::Request => "name",
-            EntityKind::Operation => "image",
-        };
-        let label = node.get(label_key).map(Node::display).unwrap_or_default();
-        let entity = Entity {
-            kind,
-            file: file.clone(),
-            pointer,
-            node,
-            label,
-            region,
-            invalid,
-        };
+    /// Add one document read by [`read_document`].
+    pub fn add(&mut self, doc: DocModel) {
+        self.inventory.documents += 1;
+        self.hits.extend(doc.hits);
+        for entity in doc.entities {
+            self.push(entity);
+        }
+    }
+
+    fn push(&mut self, entity: Entity) {
+        let kind = entity.kind;
         let index = self.inventory.entities.len();
         let inv = &mut self.inventory;
         let table = match kind {
@@ -423,8 +446,6 @@ impl Ctx<'_> {
     }
 
     fn check_value(&mut self, node: &Node, ty: Ty, pointer: &str) {
-        let found = node.type_name();
-        let expected = schema::type_name(ty);
         match (ty, &node.kind) {
             (Ty::Any, _) => {}
             (Ty::Str | Ty::NullableStr | Ty::Enum(_) | Ty::Bool, Kind::Scalar(s))
@@ -434,7 +455,7 @@ impl Ctx<'_> {
                 let h = self.hit("yaml11", node.span, pointer);
                 h.args.push(("value", s.text.clone()));
                 h.args.push(("reading", reading.to_string()));
-                h.args.push(("expected", expected));
+                h.args.push(("expected", schema::type_name(ty)));
                 self.invalid.push(node.span);
             }
             (Ty::Str | Ty::Enum(_), Kind::Scalar(_)) | (Ty::NullableStr, Kind::Scalar(_))
@@ -469,8 +490,7 @@ impl Ctx<'_> {
             }
             (Ty::Obj(fields), Kind::Map(_)) => self.check_map(node, fields, pointer, true),
             _ => {
-                let _ = found;
-                self.type_error(node, expected, pointer);
+                self.type_error(node, schema::type_name(ty), pointer);
             }
         }
     }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -61,14 +62,14 @@ struct RuleFile {
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
-    pub title: String,
+    pub title: Arc<str>,
     pub severity: Severity,
     pub applies_to: Vec<String>,
     pub source: SourceRef,
     pub rationale: String,
     pub messages: BTreeMap<String, String>,
-    pub help: String,
-    pub remediation: Vec<String>,
+    pub help: Arc<str>,
+    pub remediation: Arc<[String]>,
     pub template: Template,
     pub template_name: String,
     pub examples: Examples,
@@ -92,7 +93,7 @@ impl Rule {
             .get(variant)
             .or_else(|| self.messages.get("main"))
             .or_else(|| self.messages.values().next())
-            .map_or(self.title.as_str(), String::as_str);
+            .map_or(&*self.title, String::as_str);
         let mut out = String::with_capacity(template.len() + 32);
         let mut rest = template;
         while let Some(open) = rest.find('{') {
@@ -255,14 +256,14 @@ fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageError> 
     }
     Ok(Rule {
         id: file.id,
-        title: file.title,
+        title: file.title.into(),
         severity: file.severity,
         applies_to: file.applies_to,
         source: file.source,
         rationale: file.rationale,
         messages: file.messages,
-        help: file.help,
-        remediation: file.remediation,
+        help: file.help.into(),
+        remediation: file.remediation.into(),
         template,
         template_name: file.check.template,
         examples: file.examples,

@@ -240,8 +240,15 @@ impl Node {
 
 /// Append one RFC 6901 reference token to a JSON pointer.
 pub fn pointer_push(base: &str, token: &str) -> String {
-    let escaped = token.replace('~', "~0").replace('/', "~1");
-    format!("{base}/{escaped}")
+    let mut out = String::with_capacity(base.len() + token.len() + 1);
+    out.push_str(base);
+    out.push('/');
+    if token.contains(['~', '/']) {
+        out.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    } else {
+        out.push_str(token);
+    }
+    out
 }
 
 /// Resolve an RFC 6901 pointer against a tree; returns the node and, for map members, the key

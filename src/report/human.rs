@@ -81,7 +81,7 @@ fn label(text: Option<String>, span: crate::tree::Span, primary: bool) -> Labele
 
 fn shown(f: &Finding) -> Shown {
     let file = &f.place.file;
-    let mut labels = vec![label(Some(f.title.clone()), f.place.span, true)];
+    let mut labels = vec![label(Some(f.title.to_string()), f.place.span, true)];
     let mut related = Vec::new();
     for r in &f.related {
         if r.place.file.name == file.name {
@@ -99,7 +99,7 @@ fn shown(f: &Finding) -> Shown {
             });
         }
     }
-    let mut help = f.help.clone();
+    let mut help = f.help.to_string();
     for (i, step) in f.remediation.iter().enumerate() {
         help.push_str(&format!("\n  {}. {step}", i + 1));
     }

@@ -28,7 +28,7 @@ pub fn render(report: &Report) -> String {
             .or_insert_with(|| TestSuite::new(rule))
             .add_test_case(case);
     };
-    for (rule, entity) in &report.checked {
+    for (rule, entity) in &(report.checked)() {
         if !failing.contains_key(&(rule.clone(), entity.clone())) {
             let mut case = TestCase::new(entity.as_str(), TestCaseStatus::success());
             case.set_classname(rule.as_str());

@@ -34,8 +34,9 @@ pub struct Report<'a> {
     pub files: usize,
     pub documents: usize,
     pub rules: &'a RuleSet,
-    /// `(rule id, entity)` pairs that were checked, for JUnit test cases.
-    pub checked: Vec<(String, String)>,
+    /// `(rule id, entity)` pairs that were checked, for JUnit test cases (computed only
+    /// for that format).
+    pub checked: &'a dyn Fn() -> Vec<(String, String)>,
     pub color: bool,
     pub quiet: bool,
 }

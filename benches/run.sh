@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Benchmark: `check --format json` end to end against the single-thread, events-only parse
+# floor of the same files with the same parser, at 100, 1 000 and 10 000 files (10 servers
+# each). Reports files/s, MB/s, the ratio to the floor, peak RSS and the scaling factor.
+#
+#   benches/run.sh [SIZES...]        e.g. benches/run.sh 100 1000
+#
+# Needs GNU time (/usr/bin/time, Debian package `time`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("${@:-100 1000 10000}")
+[ $# -eq 0 ] && sizes=(100 1000 10000)
+cargo build --release --quiet --features bench-tools
+bin=target/release
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+printf '%-7s %9s %10s %10s %10s %9s %11s %10s\n' files MB floor_s check_s ratio files/s check_MB/s peak_RSS_MB
+prev=""
+for n in "${sizes[@]}"; do
+  "$bin/gen-corpus" "$work/$n" "$n" 10 1 >/dev/null
+  bytes=$(du -sb "$work/$n" | cut -f1)
+  floor=$("$bin/parse-floor" "$work/$n" | sed -E 's/.* in ([0-9.]+) s.*/\1/')
+  # best of 3 wall times; peak RSS of the last run
+  best=""
+  for _ in 1 2 3; do
+    /usr/bin/time -f '%e %M' -o "$work/time" "$bin/ims-preflight" check "$work/$n" --format json -q >/dev/null || true
+    read -r wall rss < <(tail -n 1 "$work/time")
+    if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; fi
+  done
+  awk -v n="$n" -v b="$bytes" -v f="$floor" -v c="$best" -v r="$rss" 'BEGIN{
+    printf "%-7d %9.1f %10.3f %10.3f %10.2f %9.0f %11.1f %10.0f\n", n, b/1e6, f, c, c/f, n/c, b/1e6/c, r/1024 }'
+  if [ -n "$prev" ]; then
+    awk -v a="$prev" -v b="$best" 'BEGIN{ printf "        10x the files costs %.1fx the time\n", b/a }'
+  fi
+  prev=$best
+done
