@@ -38,12 +38,21 @@ pub struct Walk<'a> {
     pub follow_links: bool,
 }
 
+/// The server a facts file belongs to by the layout convention `facts/<server-id>/<file>`.
+pub fn facts_owner(path: &Path) -> Option<String> {
+    let dir = path.parent()?;
+    let id = dir.file_name()?.to_str()?;
+    let facts = dir.parent()?.file_name()?.to_str()?;
+    (facts == "facts" && crate::checks::is_uuid(id)).then(|| id.to_string())
+}
+
 fn is_candidate(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["yaml", "yml", "json"]
-            .iter()
-            .any(|x| e.eq_ignore_ascii_case(x))
-    })
+    facts_owner(path).is_some()
+        || path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            ["yaml", "yml", "json"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        })
 }
 
 impl Walk<'_> {

@@ -57,11 +57,20 @@ struct Loaded {
     file: Arc<SourceFile>,
     explicit: bool,
     docs: Vec<crate::model::DocModel>,
+    /// Host facts read from this file (a partial description of one server).
+    facts: Option<crate::model::Entity>,
     comments: Vec<Comment>,
     problems: Vec<Problem>,
 }
 
-fn load(input: &Input, limits: &Limits, stdin: Option<&[u8]>) -> Loaded {
+/// What a file is read as: an inventory or API dump, or host facts of a server.
+#[derive(Clone, Copy)]
+enum Role<'a> {
+    Inventory,
+    FactsOf(&'a str),
+}
+
+fn load(input: &Input, role: Role, limits: &Limits, stdin: Option<&[u8]>) -> Loaded {
     let format = match &input.origin {
         crate::discover::Origin::Path(p) => Format::of(p),
         crate::discover::Origin::Stdin => Format::Yaml,
@@ -71,24 +80,43 @@ fn load(input: &Input, limits: &Limits, stdin: Option<&[u8]>) -> Loaded {
         Err((problem, text)) => (text, Some(problem)),
     };
     let file = SourceFile::new(input.name.clone(), text);
-    let parsed = match problem {
-        Some(p) => parse::Parsed {
-            problems: vec![p],
-            ..Default::default()
-        },
-        None => parse::parse(&file.text, format, limits),
-    };
-    let docs = parsed
-        .docs
-        .into_iter()
-        .filter_map(|root| crate::model::read_document(&file, root))
-        .collect();
-    Loaded {
+    let mut loaded = Loaded {
         file,
         explicit: input.explicit,
-        docs,
-        comments: parsed.comments,
-        problems: parsed.problems,
+        docs: Vec::new(),
+        facts: None,
+        comments: Vec::new(),
+        problems: problem.into_iter().collect(),
+    };
+    if !loaded.problems.is_empty() {
+        return loaded;
+    }
+    if let Role::FactsOf(server) = role {
+        match crate::facts::read(&loaded.file, server, limits) {
+            Ok(entity) => loaded.facts = Some(entity),
+            Err(p) => loaded.problems.push(p),
+        }
+        return loaded;
+    }
+    let parsed = parse::parse(&loaded.file.text, format, limits);
+    let file = &loaded.file;
+    loaded.docs = parsed
+        .docs
+        .into_iter()
+        .filter_map(|root| {
+            crate::api::read_document(file, &root)
+                .or_else(|| crate::model::read_document(file, root))
+        })
+        .collect();
+    loaded.comments = parsed.comments;
+    loaded.problems = parsed.problems;
+    loaded
+}
+
+fn role_of(input: &Input) -> Option<String> {
+    match &input.origin {
+        crate::discover::Origin::Path(p) => crate::discover::facts_owner(p),
+        crate::discover::Origin::Stdin => None,
     }
 }
 
@@ -139,23 +167,31 @@ impl Engine<'_> {
         }
         let loaded: Vec<Loaded> = inputs
             .par_iter()
-            .map(|i| load(i, self.limits, stdin))
+            .map(|i| {
+                let owner = role_of(i);
+                let role = owner.as_deref().map_or(Role::Inventory, Role::FactsOf);
+                load(i, role, self.limits, stdin)
+            })
             .collect();
 
         let mut model = ModelBuilder::new();
         let mut hits: Vec<Hit> = Vec::new();
         let mut suppressions = Vec::new();
+        let mut read: HashSet<String> = inputs.iter().map(|i| i.name.clone()).collect();
         for l in loaded {
             for p in &l.problems {
                 hits.push(problem_hit(&l.file, p));
             }
-            let recognised = !l.docs.is_empty();
+            let recognised = !l.docs.is_empty() || l.facts.is_some();
             for doc in l.docs {
                 model.add(doc);
             }
+            if let Some(facts) = l.facts {
+                model.add_entity(facts);
+            }
             if l.explicit && !recognised && l.problems.is_empty() {
                 return Err(UsageError::msg(format!(
-                    "{} is not an inventory: no document has `servers`, `backups`, `requests` or `operations`, and none is a request body (`name` with `instance_id` or `backup_id`)",
+                    "{} is not an inventory: no document has `servers`, `backups`, `requests` or `operations`, and none is a request body (`name` with `instance_id` or `backup_id`) or a cloud API response",
                     l.file.name
                 )));
             }
@@ -163,9 +199,14 @@ impl Engine<'_> {
                 suppressions.extend(suppress::inline(&l.file, &l.comments));
             }
         }
-        let files = inputs.len();
+        let (facts, mut facts_hits) = self.referenced_facts(&model.inventory, &mut read);
+        for entity in facts {
+            model.add_entity(entity);
+        }
+        hits.append(&mut facts_hits);
+        let files = read.len();
         let documents = model.inventory.documents;
-        if documents == 0 && hits.is_empty() {
+        if documents == 0 && hits.is_empty() && model.inventory.entities.is_empty() {
             return Err(UsageError::msg(
                 "no inventory document found under the given paths",
             ));
@@ -256,6 +297,61 @@ impl Engine<'_> {
     }
 }
 
+impl Engine<'_> {
+    /// Host facts files named by servers' `facts:` lists (relative to the inventory file),
+    /// read in parallel; a missing one is an `inventory-facts` finding on its list entry.
+    fn referenced_facts(
+        &self,
+        inv: &crate::model::Inventory,
+        read: &mut HashSet<String>,
+    ) -> (Vec<crate::model::Entity>, Vec<Hit>) {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut wanted = Vec::new();
+        let mut hits = Vec::new();
+        for server in inv.of_kind(crate::model::EntityKind::Server) {
+            for entry in server.field("facts[]") {
+                let Some(rel) = entry.node.as_str() else {
+                    continue;
+                };
+                let base = std::path::Path::new(&entry.file.name)
+                    .parent()
+                    .unwrap_or(std::path::Path::new(""));
+                let path = base.join(rel);
+                let name = crate::source::display_path(&path, &cwd);
+                if !path.is_file() {
+                    hits.push(
+                        Hit::new("inventory-facts", "main", entry.place())
+                            .entity(&server.label)
+                            .arg(
+                                "detail",
+                                format!("facts file `{rel}` does not exist ({name})"),
+                            ),
+                    );
+                    continue;
+                }
+                if read.insert(name.clone()) {
+                    let input = Input {
+                        name,
+                        origin: crate::discover::Origin::Path(path),
+                        explicit: false,
+                    };
+                    wanted.push((input, server.label.clone()));
+                }
+            }
+        }
+        let loaded: Vec<Loaded> = wanted
+            .par_iter()
+            .map(|(input, server)| load(input, Role::FactsOf(server), self.limits, None))
+            .collect();
+        let mut facts = Vec::new();
+        for l in loaded {
+            hits.extend(l.problems.iter().map(|p| problem_hit(&l.file, p)));
+            facts.extend(l.facts);
+        }
+        (facts, hits)
+    }
+}
+
 fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
     let place = Place {
         file: file.clone(),
@@ -265,6 +361,9 @@ fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
     match p.kind {
         ProblemKind::Syntax => {
             Hit::new("inventory-syntax", "main", place).arg("detail", p.message.clone())
+        }
+        ProblemKind::Facts => {
+            Hit::new("inventory-facts", "main", place).arg("detail", p.message.clone())
         }
         ProblemKind::Limit(limit) => Hit::new("inventory-limit", "main", place)
             .arg("limit", limit)

@@ -3,6 +3,7 @@
 //! Data flows one way: [`discover`] -> [`load`]/[`parse`] -> [`model`] -> [`checks`] (driven
 //! by [`rules`]) -> [`engine`] (configuration, suppressions) -> [`report`].
 
+pub mod api;
 pub mod baseline;
 pub mod checks;
 pub mod cli;
@@ -11,6 +12,7 @@ pub mod discover;
 pub mod docs;
 pub mod engine;
 pub mod error;
+pub mod facts;
 pub mod finding;
 pub mod load;
 pub mod model;
@@ -20,4 +22,5 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod suppress;
+pub mod synth;
 pub mod tree;

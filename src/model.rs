@@ -16,6 +16,8 @@ pub enum EntityKind {
     Backup,
     Request,
     Operation,
+    /// An EVS volume from an API dump: joined to servers and backups by id.
+    Volume,
 }
 
 impl EntityKind {
@@ -25,6 +27,7 @@ impl EntityKind {
             EntityKind::Backup => "backup",
             EntityKind::Request => "request",
             EntityKind::Operation => "operation",
+            EntityKind::Volume => "volume",
         }
     }
 
@@ -34,13 +37,25 @@ impl EntityKind {
             EntityKind::Backup,
             EntityKind::Request,
             EntityKind::Operation,
+            EntityKind::Volume,
         ]
         .into_iter()
         .find(|k| k.name() == name)
     }
 }
 
-/// One server, backup, request or operation, with its subtree and where it came from.
+/// Where a description of an entity comes from. When several describe one entity, the lower
+/// value wins: the user's own inventory, then cloud API dumps, then host facts (most precise
+/// first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    Native,
+    Api,
+    /// Host facts, ranked: LVM reports and Windows storage facts 0, lsblk 1, Ansible 2.
+    Facts(u8),
+}
+
+/// One server, backup, request, operation or volume, with its subtree and where it came from.
 #[derive(Debug)]
 pub struct Entity {
     pub kind: EntityKind,
@@ -52,17 +67,88 @@ pub struct Entity {
     pub label: String,
     /// `region` of the entity's document.
     pub region: Option<String>,
+    pub origin: Origin,
     /// Spans of values the schema pass rejected: rules do not judge them a second time.
     invalid: Vec<Span>,
+    /// Pointers into the raw document of values synthesized from API dumps or host facts,
+    /// whose shape differs from the inventory format.
+    raw: HashMap<Span, String>,
+    /// Other descriptions of the same entity, most authoritative first.
+    others: Vec<Entity>,
 }
 
-/// A value found under an entity, with its pointer.
+/// A value found under an entity, with the file it sits in and its pointer.
 pub struct Found<'a> {
     pub node: &'a Node,
     pub pointer: String,
+    pub file: &'a Arc<SourceFile>,
+    /// Raw pointers of synthesized values in this description.
+    raw: &'a HashMap<Span, String>,
+}
+
+impl<'a> Found<'a> {
+    pub fn place(&self) -> Place {
+        Place {
+            file: self.file.clone(),
+            span: self.node.span,
+            pointer: self.pointer.clone(),
+        }
+    }
+
+    /// A member of this mapping, in the same file.
+    pub fn child(&self, key: &str) -> Option<Found<'a>> {
+        let node = self.node.get(key)?;
+        let pointer = match self.raw.get(&node.span) {
+            Some(raw) => raw.clone(),
+            None => pointer_push(&self.pointer, key),
+        };
+        Some(Found {
+            node,
+            pointer,
+            file: self.file,
+            raw: self.raw,
+        })
+    }
 }
 
 impl Entity {
+    pub fn new(
+        kind: EntityKind,
+        file: &Arc<SourceFile>,
+        pointer: String,
+        node: Node,
+        origin: Origin,
+    ) -> Entity {
+        let label_key = match kind {
+            EntityKind::Server | EntityKind::Backup | EntityKind::Volume => "id",
+            EntityKind::Request => "name",
+            EntityKind::Operation => "image",
+        };
+        let label = node.get(label_key).map(Node::display).unwrap_or_default();
+        Entity {
+            kind,
+            file: file.clone(),
+            pointer,
+            node,
+            label,
+            region: None,
+            origin,
+            invalid: Vec::new(),
+            raw: HashMap::new(),
+            others: Vec::new(),
+        }
+    }
+
+    /// Record the raw pointer of a synthesized value.
+    pub fn set_raw(&mut self, raw: HashMap<Span, String>) {
+        self.raw = raw;
+    }
+
+    /// This description and the others, most authoritative first.
+    pub fn descriptions(&self) -> impl Iterator<Item = &Entity> {
+        std::iter::once(self).chain(self.others.iter())
+    }
+
     pub fn place(&self, span: Span, pointer: String) -> Place {
         Place {
             file: self.file.clone(),
@@ -77,29 +163,62 @@ impl Entity {
             Some(e) => e.key_span,
             None => self.node.span,
         };
-        self.place(span, self.pointer.clone())
+        let pointer = self
+            .raw
+            .get(&self.node.span)
+            .cloned()
+            .unwrap_or_else(|| self.pointer.clone());
+        self.place(span, pointer)
     }
 
     pub fn found_place(&self, found: &Found) -> Place {
-        self.place(found.node.span, found.pointer.clone())
+        Place {
+            file: found.file.clone(),
+            span: found.node.span,
+            pointer: found.pointer.clone(),
+        }
     }
 
-    /// Where a field's key sits, for findings about a field's presence.
+    /// Where a field's key sits (in the first description that has it).
     pub fn key_place_of(&self, field: &str) -> Option<Place> {
-        let e = self.node.entry(field)?;
-        Some(self.place(e.key_span, pointer_push(&self.pointer, field)))
+        self.descriptions().find_map(|d| {
+            let e = d.node.entry(field)?;
+            let pointer = d
+                .raw
+                .get(&e.value.span)
+                .cloned()
+                .unwrap_or_else(|| pointer_push(&d.pointer, field));
+            Some(d.place(e.key_span, pointer))
+        })
     }
 
     pub fn hit(&self, rule: &str, variant: &'static str, place: Place) -> Hit {
         Hit::new(rule, variant, place).entity(&self.label)
     }
 
-    /// Values at a field path (`a.b`, `a[].b` walks a list). Values the schema pass rejected
-    /// are left out.
+    /// Some description states this field (valid or not).
+    pub fn has(&self, field: &str) -> bool {
+        self.descriptions().any(|d| d.node.get(field).is_some())
+    }
+
+    /// Values at a field path (`a.b`, `a[].b` walks a list), from the first description that
+    /// has any. Values the schema pass rejected are left out.
     pub fn field(&self, path: &str) -> Vec<Found<'_>> {
+        for d in self.descriptions() {
+            let found = d.field_here(path);
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        Vec::new()
+    }
+
+    fn field_here(&self, path: &str) -> Vec<Found<'_>> {
         let mut current = vec![Found {
             node: &self.node,
             pointer: self.pointer.clone(),
+            file: &self.file,
+            raw: &self.raw,
         }];
         for part in path.split('.') {
             let (name, each) = match part.strip_suffix("[]") {
@@ -117,18 +236,29 @@ impl Entity {
                         next.push(Found {
                             node: item,
                             pointer: pointer_push(&pointer, &i.to_string()),
+                            file: &self.file,
+                            raw: &self.raw,
                         });
                     }
                 } else {
                     next.push(Found {
                         node: child,
                         pointer,
+                        file: &self.file,
+                        raw: &self.raw,
                     });
                 }
             }
             current = next;
         }
         current.retain(|f| !self.invalid.contains(&f.node.span));
+        if !self.raw.is_empty() {
+            for f in &mut current {
+                if let Some(raw) = self.raw.get(&f.node.span) {
+                    f.pointer.clone_from(raw);
+                }
+            }
+        }
         current
     }
 
@@ -139,17 +269,74 @@ impl Entity {
 
     /// A string field's value (case as written), if present, valid and a string.
     pub fn str(&self, field: &str) -> Option<&str> {
-        let found = self.node.get(field)?;
-        if self.invalid.contains(&found.span) {
-            return None;
-        }
-        found.as_str()
+        self.get(field)?.node.as_str()
     }
 
     /// `true` when a string field equals `value`, ignoring case.
     pub fn is(&self, field: &str, value: &str) -> bool {
         self.str(field)
             .is_some_and(|v| v.eq_ignore_ascii_case(value))
+    }
+
+    /// Take in another description of the same entity, keeping the most authoritative first;
+    /// returns conflicts between the user's inventory and the other description.
+    fn absorb(&mut self, mut other: Entity) -> Vec<Hit> {
+        if other.origin < self.origin {
+            std::mem::swap(self, &mut other);
+            self.others.append(&mut other.others);
+        }
+        let hits = if self.origin == Origin::Native {
+            self.conflicts(&other)
+        } else {
+            Vec::new()
+        };
+        self.others.push(other);
+        self.others.sort_by_key(|d| d.origin);
+        hits
+    }
+
+    /// Scalar fields the user's inventory and another description both state, differently.
+    fn conflicts(&self, other: &Entity) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for e in self.node.as_map().unwrap_or_default() {
+            let (Some(mine), Some(theirs)) = (e.value.as_scalar(), other.node.get(&e.key)) else {
+                continue;
+            };
+            let Some(their_scalar) = theirs.as_scalar() else {
+                continue;
+            };
+            let same = match (mine.value(), their_scalar.value()) {
+                (crate::tree::Value::Str(a), crate::tree::Value::Str(b)) => {
+                    a.eq_ignore_ascii_case(b)
+                }
+                (a, b) => a == b,
+            };
+            if same || e.key == "id" {
+                continue;
+            }
+            let place = self.place(e.value.span, pointer_push(&self.pointer, &e.key));
+            let their_pointer = other
+                .raw
+                .get(&theirs.span)
+                .cloned()
+                .unwrap_or_else(|| pointer_push(&other.pointer, &e.key));
+            let their_place = Place {
+                file: other.file.clone(),
+                span: theirs.span,
+                pointer: their_pointer,
+            };
+            hits.push(
+                self.hit("inventory-conflict", "main", place)
+                    .arg("field", e.key.clone())
+                    .arg("value", e.value.display())
+                    .arg("other", theirs.display())
+                    .related(
+                        their_place,
+                        format!("{} says `{}`", other.file.name, theirs.display()),
+                    ),
+            );
+        }
+        hits
     }
 }
 
@@ -166,6 +353,7 @@ pub struct Inventory {
     pub documents: usize,
     servers: HashMap<String, usize>,
     backups: HashMap<String, usize>,
+    volumes: HashMap<String, usize>,
     requests: HashMap<String, Vec<usize>>,
 }
 
@@ -176,6 +364,13 @@ impl Inventory {
 
     pub fn server(&self, id: &str) -> Option<&Entity> {
         self.servers
+            .get(&id.to_ascii_lowercase())
+            .map(|&i| &self.entities[i])
+    }
+
+    /// An EVS volume described by an API dump.
+    pub fn volume(&self, id: &str) -> Option<&Entity> {
+        self.volumes
             .get(&id.to_ascii_lowercase())
             .map(|&i| &self.entities[i])
     }
@@ -212,8 +407,8 @@ pub fn classify(root: &Node) -> Option<DocKind> {
 /// independent work, done in parallel; adding them to the inventory is the ordered step.
 pub struct DocModel {
     pub kind: DocKind,
-    entities: Vec<Entity>,
-    hits: Vec<Hit>,
+    pub entities: Vec<Entity>,
+    pub hits: Vec<Hit>,
 }
 
 /// Read one document: `None` when it is not an inventory (left alone).
@@ -290,21 +485,10 @@ fn entity(
     region: Option<String>,
     invalid: Vec<Span>,
 ) -> Entity {
-    let label_key = match kind {
-        EntityKind::Server | EntityKind::Backup => "id",
-        EntityKind::Request => "name",
-        EntityKind::Operation => "image",
-    };
-    let label = node.get(label_key).map(Node::display).unwrap_or_default();
-    Entity {
-        kind,
-        file: file.clone(),
-        pointer,
-        node,
-        label,
-        region,
-        invalid,
-    }
+    let mut e = Entity::new(kind, file, pointer, node, Origin::Native);
+    e.region = region;
+    e.invalid = invalid;
+    e
 }
 
 /// Builds the inventory in input order; schema problems come out as hits.
@@ -324,6 +508,11 @@ impl ModelBuilder {
         }
     }
 
+    /// Add one more description (host facts) of a server.
+    pub fn add_entity(&mut self, entity: Entity) {
+        self.push(entity);
+    }
+
     /// Add one document read by [`read_document`].
     pub fn add(&mut self, doc: DocModel) {
         self.inventory.documents += 1;
@@ -340,6 +529,7 @@ impl ModelBuilder {
         let table = match kind {
             EntityKind::Server => Some(&mut inv.servers),
             EntityKind::Backup => Some(&mut inv.backups),
+            EntityKind::Volume => Some(&mut inv.volumes),
             EntityKind::Request => {
                 if !entity.label.is_empty() {
                     inv.requests
@@ -357,7 +547,13 @@ impl ModelBuilder {
             }
             let key = entity.label.to_ascii_lowercase();
             if let Some(&first) = table.get(&key) {
-                let earlier = &inv.entities[first];
+                let earlier = &mut inv.entities[first];
+                if earlier.origin != Origin::Native || entity.origin != Origin::Native {
+                    // A dump or host facts describe the same entity: merge the descriptions.
+                    let hits = earlier.absorb(entity);
+                    self.hits.extend(hits);
+                    return;
+                }
                 if !same_description(&earlier.node, &entity.node) {
                     let id = entity.node.get("id").map_or(entity.node.span, |n| n.span);
                     let place = entity.place(id, pointer_push(&entity.pointer, "id"));

@@ -160,6 +160,11 @@ pub const SERVER: &[Field] = &[
     f("disks", Ty::List(DISK), "attached EVS disks"),
     f("volumes", Ty::List(VOLUME), "windows logical volumes"),
     f("lvm", Ty::Obj(LVM), "linux LVM layout"),
+    f(
+        "facts",
+        Ty::StrList,
+        "host facts files (lsblk, LVM reports, Ansible, Get-StorageSetting, diskpart), relative to this file",
+    ),
 ];
 
 const BACKUP_VOLUME: &[Field] = &[

@@ -45,6 +45,8 @@ const SPEC_RULES: &[&str] = &[
     "inventory-schema",
     "inventory-duplicate-id",
     "inventory-limit",
+    "inventory-conflict",
+    "inventory-facts",
 ];
 
 #[test]
@@ -64,6 +66,7 @@ fn every_spec_rule_has_a_rule_file_with_default_severity() {
                 | "request-unresolved-reference"
                 | "unused-suppression"
                 | "invalid-suppression"
+                | "inventory-conflict"
         ) {
             "warning"
         } else {

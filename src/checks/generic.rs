@@ -59,10 +59,7 @@ impl AllowedValues {
     pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
         for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e, inv)) {
             let found = e.field(&self.field);
-            if found.is_empty()
-                && self.if_missing == IfMissing::Warn
-                && e.node.get(leaf(&self.field)).is_none()
-            {
+            if found.is_empty() && self.if_missing == IfMissing::Warn && !e.has(leaf(&self.field)) {
                 out.push(
                     e.hit(rule, "missing", e.key_place())
                         .arg("field", &self.field)
@@ -276,7 +273,7 @@ impl StringFormat {
     pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
         for e in entities(kinds, inv) {
             let Some(f) = e.get(&self.field) else {
-                if self.required && e.node.get(&self.field).is_none() {
+                if self.required && !e.has(&self.field) {
                     out.push(
                         e.hit(rule, "missing", e.key_place())
                             .arg("field", &self.field),

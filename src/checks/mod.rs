@@ -37,6 +37,7 @@ pub enum Template {
     ServerState(ServerState),
     OptimizationChecklist(OptimizationChecklist),
     LvmMultiPv(NoParams),
+    DiskFlag(DiskFlag),
     SystemDisk(NoParams),
     BackupSystemDisk(NoParams),
     OneImagePerBackup(NoParams),
@@ -64,8 +65,9 @@ impl Template {
             | Template::IdFormat(_)
             | Template::ReferenceLookup(_)
             | Template::KnownFields(_)
-            | Template::RequiredTag(_)
-            | Template::BackupSystemDisk(_) => vec!["main"],
+            | Template::RequiredTag(_) => vec!["main"],
+            Template::BackupSystemDisk(_) => vec!["main", "not_server", "no_system"],
+            Template::DiskFlag(_) => vec!["main", "evs"],
             Template::ExclusiveFields(p) if p.required => vec!["main", "missing"],
             Template::ExclusiveFields(_) => vec!["main"],
             Template::StringFormat(p) => p.variants(),
@@ -73,7 +75,7 @@ impl Template {
             Template::OptimizationChecklist(_) => {
                 vec!["main", "recommended", "unstated", "missing", "unknown_os"]
             }
-            Template::LvmMultiPv(_) => vec!["vg", "lv"],
+            Template::LvmMultiPv(_) => vec!["vg", "lv", "pv_count"],
             Template::SystemDisk(_) => vec!["none", "many", "detach"],
             Template::OneImagePerBackup(_) => vec!["images", "reused"],
             Template::ReplicateRegion(_) => vec!["missing_target", "same_region", "unknown_region"],
@@ -110,6 +112,7 @@ impl Template {
             Template::ServerState(p) => p.run(id, inv, out),
             Template::OptimizationChecklist(p) => p.run(id, inv, out),
             Template::LvmMultiPv(_) => lvm_multi_pv(id, inv, out),
+            Template::DiskFlag(p) => p.run(id, inv, out),
             Template::SystemDisk(_) => system_disk(id, inv, out),
             Template::BackupSystemDisk(_) => backup_system_disk(id, inv, out),
             Template::OneImagePerBackup(_) => one_image_per_backup(id, inv, out),

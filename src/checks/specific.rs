@@ -23,7 +23,7 @@ impl ServerState {
     pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         for e in inv.of_kind(EntityKind::Server) {
             match e.get("status") {
-                None if e.node.get("status").is_none() => {
+                None if !e.has("status") => {
                     out.push(e.hit(rule, "missing", e.key_place()).warning());
                 }
                 None => {}
@@ -109,7 +109,7 @@ impl OptimizationChecklist {
                 hit
             };
             let Some(os) = e.str("os") else {
-                if e.node.get("os").is_none() {
+                if !e.has("os") {
                     out.push(with_backups(
                         e.hit(rule, "unknown_os", e.key_place()).warning(),
                     ));
@@ -117,7 +117,7 @@ impl OptimizationChecklist {
                 continue;
             };
             let Some(checklist) = e.get("optimization") else {
-                if e.node.get("optimization").is_none() {
+                if !e.has("optimization") {
                     out.push(with_backups(
                         e.hit(rule, "missing", e.key_place()).warning(),
                     ));
@@ -128,24 +128,24 @@ impl OptimizationChecklist {
                 .key_place_of("optimization")
                 .unwrap_or_else(|| e.key_place());
             for item in self.required.for_os(os) {
-                match checklist.node.get(item) {
+                match checklist.child(item) {
                     None => out.push(with_backups(
                         e.hit(rule, "unstated", checklist_key.clone())
                             .arg("item", item)
                             .warning(),
                     )),
-                    Some(v) if v.value() == Some(Value::Bool(false)) => {
-                        let place = e.place(v.span, pointer_push(&checklist.pointer, item));
+                    Some(v) if v.node.value() == Some(Value::Bool(false)) => {
+                        let place = v.place();
                         out.push(with_backups(e.hit(rule, "main", place).arg("item", item)));
                     }
                     Some(_) => {}
                 }
             }
             for item in self.recommended.for_os(os) {
-                if let Some(v) = checklist.node.get(item)
-                    && v.value() == Some(Value::Bool(false))
+                if let Some(v) = checklist.child(item)
+                    && v.node.value() == Some(Value::Bool(false))
                 {
-                    let place = e.place(v.span, pointer_push(&checklist.pointer, item));
+                    let place = v.place();
                     out.push(
                         e.hit(rule, "recommended", place)
                             .arg("item", item)
@@ -169,6 +169,22 @@ pub fn lvm_multi_pv(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         ] {
             for group in e.field(list) {
                 let Some(pvs) = group.node.get("physical_volumes") else {
+                    // Reports (vgs, Ansible) give a count instead of the list.
+                    if let Some(count) = group.child("pv_count")
+                        && let Some(n) = count_of(count.node)
+                        && n > 1
+                    {
+                        let name = group
+                            .node
+                            .get("name")
+                            .map(Node::display)
+                            .unwrap_or_default();
+                        out.push(
+                            e.hit(rule, "pv_count", count.place())
+                                .arg("name", name)
+                                .arg("count", n.to_string()),
+                        );
+                    }
                     continue;
                 };
                 let mut names: Vec<String> = pvs
@@ -180,7 +196,9 @@ pub fn lvm_multi_pv(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
                 names.sort();
                 names.dedup();
                 if names.len() > 1 {
-                    let place = e.place(pvs.span, pointer_push(&group.pointer, "physical_volumes"));
+                    let place = group
+                        .child("physical_volumes")
+                        .map_or_else(|| group.place(), |f| f.place());
                     let name = group
                         .node
                         .get("name")
@@ -195,6 +213,15 @@ pub fn lvm_multi_pv(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
                 }
             }
         }
+    }
+}
+
+/// A count written as a number or, as LVM and Ansible reports do, as a string.
+fn count_of(node: &Node) -> Option<i64> {
+    match node.value()? {
+        Value::Int(n) => Some(n),
+        Value::Str(s) => s.trim().parse().ok(),
+        _ => None,
     }
 }
 
@@ -247,7 +274,7 @@ pub fn system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
                 .and_then(Node::as_str)
                 .is_some_and(|id| id.eq_ignore_ascii_case(disk_id));
             if same && d.node.get("system").is_some_and(is_true) {
-                let place = server.place(d.node.span, d.pointer.clone());
+                let place = d.place();
                 out.push(
                     op.hit(rule, "detach", op.found_place(&disk))
                         .arg("disk", disk_id)
@@ -264,9 +291,27 @@ pub fn system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
     }
 }
 
-/// A backup that lists its volumes must contain the system disk.
+/// A backup that lists its volumes must contain the system disk; a CBR backup from an API dump
+/// must be a server backup that contains it.
 pub fn backup_system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
     for e in inv.of_kind(EntityKind::Backup) {
+        if let Some(t) = e.get("resource_type")
+            && t.node
+                .as_str()
+                .is_some_and(|t| !t.eq_ignore_ascii_case("OS::Nova::Server"))
+        {
+            out.push(
+                e.hit(rule, "not_server", t.place())
+                    .arg("value", t.node.display()),
+            );
+            continue;
+        }
+        if let Some(c) = e.get("contain_system_disk")
+            && c.node.value() == Some(Value::Bool(false))
+        {
+            out.push(e.hit(rule, "no_system", c.place()));
+            continue;
+        }
         if e.get("volumes").is_none() {
             continue;
         }
@@ -382,9 +427,10 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         let source = backup.map_or_else(|| request.key_place(), |b| b.key_place());
         if service.eq_ignore_ascii_case("CSBS") {
             out.push(op.hit(rule, "csbs", place).related(source, made_by));
-        } else if backup
-            .is_some_and(|b| b.node.get("shared_from_other_tenant").is_some_and(is_true))
-        {
+        } else if backup.is_some_and(|b| {
+            b.get("shared_from_other_tenant")
+                .is_some_and(|f| is_true(f.node))
+        }) {
             out.push(op.hit(rule, "shared_in", place).related(source, made_by));
         }
     }
@@ -619,6 +665,83 @@ pub fn whole_image_type(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
                 );
             }
             out.push(hit);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Flag {
+    /// On a dedicated distributed storage pool (EVS `dedicated_storage_id`).
+    Dss,
+    /// Shared, multi-attach (EVS `multiattach`).
+    Shared,
+}
+
+/// A disk flag that blocks a whole image, stated on the server's disk or backup volume, or
+/// found on the EVS volume of an API dump joined by volume id.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiskFlag {
+    pub flag: Flag,
+    #[serde(default)]
+    pub when: super::When,
+}
+
+impl DiskFlag {
+    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+        let key = match self.flag {
+            Flag::Dss => "dss",
+            Flag::Shared => "shared",
+        };
+        for e in inv
+            .entities
+            .iter()
+            .filter(|e| super::when_matches(&self.when, e, inv))
+        {
+            let list = match e.kind {
+                EntityKind::Server if self.flag == Flag::Dss => "disks[]",
+                EntityKind::Backup if self.flag == Flag::Shared => "volumes[]",
+                _ => continue,
+            };
+            for disk in e.field(list) {
+                if let Some(own) = disk.child(key) {
+                    if is_true(own.node) {
+                        out.push(
+                            e.hit(rule, "main", own.place())
+                                .arg("value", own.node.display()),
+                        );
+                    }
+                    continue;
+                }
+                let Some(id) = disk.node.get("id").and_then(Node::as_str) else {
+                    continue;
+                };
+                let Some(volume) = inv.volume(id) else {
+                    continue;
+                };
+                if let Some(flag) = volume.get(key)
+                    && is_true(flag.node)
+                {
+                    // Synthesized flags point at the raw value (e.g. the storage pool id).
+                    let span = flag.node.span;
+                    let shown = flag
+                        .file
+                        .text
+                        .get(span.start..span.end)
+                        .unwrap_or("true")
+                        .to_string();
+                    out.push(
+                        e.hit(rule, "evs", volume.found_place(&flag))
+                            .arg("disk", id)
+                            .arg("value", shown)
+                            .related(
+                                disk.place(),
+                                format!("{} {} uses volume {id}", e.kind.name(), e.label),
+                            ),
+                    );
+                }
+            }
         }
     }
 }

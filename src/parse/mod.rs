@@ -64,6 +64,8 @@ pub enum ProblemKind {
     Syntax,
     /// A configured limit was exceeded; names the limit.
     Limit(&'static str),
+    /// A host facts file that cannot be read as any known format.
+    Facts,
 }
 
 #[derive(Debug, Clone)]

@@ -1,0 +1,458 @@
+//! Host facts read from what the guest prints: `lsblk --json`, LVM's JSON reports
+//! (`pvs`/`vgs`/`lvs --reportformat json`), Ansible's fact cache, `Get-StorageSetting |
+//! ConvertTo-Json`, and the text of diskpart's `san` and `list volume`. Each becomes a partial
+//! description of one server whose values point into the facts file. What cannot be read is an
+//! `inventory-facts` problem naming what was expected; nothing is guessed.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::model::{Entity, EntityKind, Origin};
+use crate::parse::{Format, Limits, Problem, ProblemKind};
+use crate::source::SourceFile;
+use crate::synth::{Synth, map, seq};
+use crate::tree::{Node, Span, Value, pointer_push};
+
+fn problem(span: Span, message: String) -> Problem {
+    Problem {
+        kind: ProblemKind::Facts,
+        span,
+        message,
+    }
+}
+
+/// Read one facts file for server `server_id`.
+pub fn read(file: &Arc<SourceFile>, server_id: &str, limits: &Limits) -> Result<Entity, Problem> {
+    let text = file.text.as_str();
+    let trimmed = text.trim_start();
+    let (node, rank, raw) = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        let parsed = crate::parse::parse(text, Format::Json, limits);
+        if let Some(p) = parsed.problems.into_iter().next() {
+            return Err(problem(
+                p.span,
+                format!("facts file is not valid JSON: {}", p.message),
+            ));
+        }
+        let Some(root) = parsed.docs.into_iter().next() else {
+            return Err(problem(
+                Span::default(),
+                "facts file is empty; expected JSON or diskpart text".into(),
+            ));
+        };
+        json_facts(&root)?
+    } else {
+        text_facts(text)?
+    };
+    let mut members = vec![(
+        "id",
+        Node {
+            span: Span::default(),
+            kind: crate::tree::Kind::Scalar(crate::tree::Scalar {
+                text: server_id.to_string(),
+                plain: false,
+            }),
+        },
+    )];
+    if let Some(entries) = node.as_map() {
+        for e in entries {
+            members.push((leak_key(&e.key), e.value.clone()));
+        }
+    }
+    let node = map(node.span, members);
+    let mut entity = Entity::new(
+        EntityKind::Server,
+        file,
+        String::new(),
+        node,
+        Origin::Facts(rank),
+    );
+    entity.set_raw(raw);
+    Ok(entity)
+}
+
+/// Member names of synthesized fragments are a fixed set; map them to static strings.
+fn leak_key(key: &str) -> &'static str {
+    match key {
+        "lvm" => "lvm",
+        "os" => "os",
+        "san_policy" => "san_policy",
+        "volumes" => "volumes",
+        _ => "facts",
+    }
+}
+
+type Facts = (Node, u8, std::collections::HashMap<Span, String>);
+
+fn json_facts(root: &Node) -> Result<Facts, Problem> {
+    let mut s = Synth::default();
+    if let Some(devices) = root.get("blockdevices") {
+        let lvm = lsblk(&mut s, devices)?;
+        return Ok((map(root.span, vec![("lvm", lvm)]), 1, s.raw));
+    }
+    if let Some(report) = root.get("report") {
+        let lvm = lvm_report(&mut s, report)?;
+        return Ok((map(root.span, vec![("lvm", lvm)]), 0, s.raw));
+    }
+    let (ansible, base) = match root.get("ansible_facts") {
+        Some(f) => (Some(f), "/ansible_facts"),
+        None if root.get("ansible_lvm").is_some() || root.get("ansible_os_family").is_some() => {
+            (Some(root), "")
+        }
+        None => (None, ""),
+    };
+    if let Some(facts) = ansible {
+        let members = ansible_facts(&mut s, facts, base)?;
+        return Ok((map(root.span, members), 2, s.raw));
+    }
+    let setting = match root.as_seq() {
+        Some([one]) => Some((one, "/0")),
+        _ => Some((root, "")),
+    };
+    if let Some((obj, base)) = setting
+        && let Some(policy) = obj.get("NewDiskPolicy")
+    {
+        let name = match policy.value() {
+            Some(Value::Int(1)) => "OnlineAll",
+            Some(Value::Int(2)) => "OfflineShared",
+            Some(Value::Int(3)) => "OfflineAll",
+            Some(Value::Int(4)) => "OfflineInternal",
+            Some(Value::Str(t))
+                if crate::schema::SAN_POLICIES
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(t)) =>
+            {
+                t
+            }
+            _ => {
+                return Err(problem(
+                    policy.span,
+                    format!(
+                        "`NewDiskPolicy` is `{}`; expected OnlineAll, OfflineShared, OfflineAll, OfflineInternal or 1-4",
+                        policy.display()
+                    ),
+                ));
+            }
+        };
+        let node = s.text(name, policy.span, &pointer_push(base, "NewDiskPolicy"));
+        return Ok((map(root.span, vec![("san_policy", node)]), 0, s.raw));
+    }
+    Err(problem(
+        root.span,
+        "unknown facts format: expected `lsblk --json`, an LVM JSON report (`report`), Ansible facts (`ansible_facts`), or `Get-StorageSetting | ConvertTo-Json` (`NewDiskPolicy`)".into(),
+    ))
+}
+
+/// `lsblk --json`: an LVM device listed under two or more parents spans several PVs.
+fn lsblk(s: &mut Synth, devices: &Node) -> Result<Node, Problem> {
+    let Some(list) = devices.as_seq() else {
+        return Err(problem(
+            devices.span,
+            "expected `blockdevices` to be a list".into(),
+        ));
+    };
+    // lv name -> [(parent name node, pointer)]
+    let mut parents: BTreeMap<String, Vec<(Node, String)>> = BTreeMap::new();
+    fn walk(
+        node: &Node,
+        pointer: &str,
+        parent: Option<(&Node, String)>,
+        out: &mut BTreeMap<String, Vec<(Node, String)>>,
+        depth: usize,
+    ) {
+        if depth > 32 {
+            return;
+        }
+        let name = node.get("name");
+        if node.get("type").and_then(Node::as_str) == Some("lvm")
+            && let (Some(name), Some((pname, ppointer))) =
+                (name.and_then(Node::as_str), parent.clone())
+        {
+            out.entry(name.to_string())
+                .or_default()
+                .push((pname.clone(), ppointer));
+        }
+        if let Some(children) = node.get("children").and_then(Node::as_seq) {
+            let me = name.map(|n| (n, pointer_push(pointer, "name")));
+            for (i, child) in children.iter().enumerate() {
+                let cp = pointer_push(&pointer_push(pointer, "children"), &i.to_string());
+                walk(child, &cp, me.clone(), out, depth + 1);
+            }
+        }
+    }
+    for (i, dev) in list.iter().enumerate() {
+        walk(dev, &format!("/blockdevices/{i}"), None, &mut parents, 0);
+    }
+    let mut lvs = Vec::new();
+    for (lv, uses) in parents {
+        let pvs: Vec<Node> = uses.iter().map(|(n, p)| s.copy(n, p)).collect();
+        let anchor = uses.last().map_or(devices.span, |(n, _)| n.span);
+        let name = s.text(
+            &lv,
+            anchor,
+            uses.last().map_or("/blockdevices", |(_, p)| p.as_str()),
+        );
+        lvs.push(map(
+            anchor,
+            vec![("name", name), ("physical_volumes", seq(anchor, pvs))],
+        ));
+    }
+    Ok(map(
+        devices.span,
+        vec![("logical_volumes", seq(devices.span, lvs))],
+    ))
+}
+
+fn cell<'a>(row: &'a Node, key: &str) -> Option<&'a str> {
+    row.get(key).and_then(Node::as_str)
+}
+
+/// `pvs`/`vgs`/`lvs --reportformat json` (all values strings; `lvs` with segment columns gives
+/// one row per segment).
+fn lvm_report(s: &mut Synth, report: &Node) -> Result<Node, Problem> {
+    let Some(parts) = report.as_seq() else {
+        return Err(problem(
+            report.span,
+            "expected `report` to be a list".into(),
+        ));
+    };
+    let mut vgs = Vec::new();
+    let mut pv_groups: BTreeMap<String, Vec<Node>> = BTreeMap::new();
+    let mut lv_devices: BTreeMap<String, Vec<Node>> = BTreeMap::new();
+    for (i, part) in parts.iter().enumerate() {
+        let pp = format!("/report/{i}");
+        for kind in ["vg", "pv", "lv", "seg"] {
+            let Some(rows) = part.get(kind) else { continue };
+            let Some(rows) = rows.as_seq() else {
+                return Err(problem(
+                    rows.span,
+                    format!("expected `{kind}` to be a list of rows"),
+                ));
+            };
+            for (r, row) in rows.iter().enumerate() {
+                let rp = format!("{pp}/{kind}/{r}");
+                if row.as_map().is_none() {
+                    return Err(problem(
+                        row.span,
+                        "expected each report row to be an object".into(),
+                    ));
+                }
+                match kind {
+                    "vg" => {
+                        let (Some(name), Some(count)) = (row.get("vg_name"), row.get("pv_count"))
+                        else {
+                            continue;
+                        };
+                        let name = s.copy(name, &pointer_push(&rp, "vg_name"));
+                        let count = s.copy(count, &pointer_push(&rp, "pv_count"));
+                        vgs.push(map(row.span, vec![("name", name), ("pv_count", count)]));
+                    }
+                    "pv" => {
+                        let (Some(vg), Some(pv)) = (cell(row, "vg_name"), row.get("pv_name"))
+                        else {
+                            continue;
+                        };
+                        if !vg.is_empty() {
+                            let pv = s.copy(pv, &pointer_push(&rp, "pv_name"));
+                            pv_groups.entry(vg.to_string()).or_default().push(pv);
+                        }
+                    }
+                    _ => {
+                        let (Some(vg), Some(lv), Some(devices)) = (
+                            cell(row, "vg_name"),
+                            cell(row, "lv_name"),
+                            row.get("devices"),
+                        ) else {
+                            continue;
+                        };
+                        let dp = pointer_push(&rp, "devices");
+                        for device in devices.as_str().unwrap_or_default().split(',') {
+                            let path = device.split('(').next().unwrap_or_default().trim();
+                            if path.is_empty() {
+                                continue;
+                            }
+                            let entry = lv_devices.entry(format!("{vg}/{lv}")).or_default();
+                            if !entry.iter().any(|n| n.as_str() == Some(path)) {
+                                entry.push(s.text(path, devices.span, &dp));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if vgs.is_empty() {
+        for (vg, pvs) in pv_groups {
+            let anchor = pvs.last().map_or(report.span, |n| n.span);
+            let name = s.text(&vg, anchor, "/report");
+            vgs.push(map(
+                anchor,
+                vec![("name", name), ("physical_volumes", seq(anchor, pvs))],
+            ));
+        }
+    }
+    let lvs: Vec<Node> = lv_devices
+        .into_iter()
+        .map(|(lv, devices)| {
+            let anchor = devices.last().map_or(report.span, |n| n.span);
+            let name = s.text(&lv, anchor, "/report");
+            map(
+                anchor,
+                vec![("name", name), ("physical_volumes", seq(anchor, devices))],
+            )
+        })
+        .collect();
+    let mut members = Vec::new();
+    if !vgs.is_empty() {
+        members.push(("volume_groups", seq(report.span, vgs)));
+    }
+    if !lvs.is_empty() {
+        members.push(("logical_volumes", seq(report.span, lvs)));
+    }
+    if members.is_empty() {
+        return Err(problem(
+            report.span,
+            "the LVM report has no usable rows: expected `vgs -o vg_name,pv_count`, `pvs -o pv_name,vg_name` or `lvs -o vg_name,lv_name,devices`".into(),
+        ));
+    }
+    Ok(map(report.span, members))
+}
+
+/// Ansible fact cache: `ansible_lvm.vgs.<vg>.num_pvs` and `ansible_os_family`.
+fn ansible_facts(
+    s: &mut Synth,
+    facts: &Node,
+    base: &str,
+) -> Result<Vec<(&'static str, Node)>, Problem> {
+    let mut members = Vec::new();
+    if let Some(family) = facts.get("ansible_os_family") {
+        let Some(name) = family.as_str() else {
+            return Err(problem(
+                family.span,
+                "expected `ansible_os_family` to be a string".into(),
+            ));
+        };
+        let os = if name.eq_ignore_ascii_case("windows") {
+            "windows"
+        } else {
+            "linux"
+        };
+        members.push((
+            "os",
+            s.text(os, family.span, &pointer_push(base, "ansible_os_family")),
+        ));
+    }
+    if let Some(vgs) = facts
+        .get("ansible_lvm")
+        .and_then(|l| l.get("vgs"))
+        .and_then(Node::as_map)
+    {
+        let vp = pointer_push(&pointer_push(base, "ansible_lvm"), "vgs");
+        let mut groups = Vec::new();
+        for e in vgs {
+            let ep = pointer_push(&vp, &e.key);
+            let Some(count) = e.value.get("num_pvs") else {
+                continue;
+            };
+            let name = s.text(&e.key, e.key_span, &ep);
+            let count = s.copy(count, &pointer_push(&ep, "num_pvs"));
+            groups.push(map(e.value.span, vec![("name", name), ("pv_count", count)]));
+        }
+        if !groups.is_empty() {
+            members.push((
+                "lvm",
+                map(facts.span, vec![("volume_groups", seq(facts.span, groups))]),
+            ));
+        }
+    }
+    if members.is_empty() {
+        return Err(problem(
+            facts.span,
+            "the Ansible facts have neither of the expected `ansible_lvm` and `ansible_os_family`"
+                .into(),
+        ));
+    }
+    Ok(members)
+}
+
+/// The text of diskpart's `san` (`SAN Policy  : Offline Shared`) or `list volume`.
+fn text_facts(text: &str) -> Result<Facts, Problem> {
+    let mut s = Synth::default();
+    let mut offset = 0;
+    let mut header: Option<(usize, usize, usize)> = None; // (ltr column, type column, size column)
+    let mut volumes = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\r', '\n']);
+        if let Some(pos) = body.find("SAN Policy") {
+            let Some(colon) = body[pos..].find(':').map(|c| pos + c) else {
+                continue;
+            };
+            let value = body[colon + 1..].trim();
+            let start = offset
+                + colon
+                + 1
+                + (body[colon + 1..].len() - body[colon + 1..].trim_start().len());
+            let joined: String = value.split_whitespace().collect();
+            let Some(name) = crate::schema::SAN_POLICIES
+                .iter()
+                .find(|p| p.eq_ignore_ascii_case(&joined))
+            else {
+                return Err(problem(
+                    Span::new(start, start + value.len()),
+                    format!(
+                        "SAN policy `{value}` is not one of Online All, Offline Shared, Offline All, Offline Internal"
+                    ),
+                ));
+            };
+            let node = s.text(name, Span::new(start, start + value.len()), "");
+            return Ok((map(node.span, vec![("san_policy", node)]), 0, s.raw));
+        }
+        if body.contains("Volume ###") && body.contains("Type") {
+            let col = |name: &str| body.find(name);
+            if let (Some(ltr), Some(ty), Some(size)) = (col("Ltr"), col("Type"), col("Size")) {
+                header = Some((ltr, ty, size));
+            }
+        } else if let Some((ltr, ty, size)) = header
+            && body.trim_start().starts_with("Volume ")
+            && body.len() > ty
+        {
+            let kind = body
+                .get(ty..size.min(body.len()))
+                .unwrap_or_default()
+                .trim();
+            let letter = body
+                .get(ltr..(ltr + 3).min(body.len()))
+                .unwrap_or_default()
+                .trim();
+            let normal = match kind.to_ascii_lowercase().as_str() {
+                "spanned" => "spanned",
+                "simple" | "partition" => "simple",
+                "stripe" | "striped" => "striped",
+                "mirror" => "mirror",
+                "raid-5" | "raid5" => "raid5",
+                _ => {
+                    offset += line.len();
+                    continue;
+                }
+            };
+            let start = offset + ty + (body[ty..].len() - body[ty..].trim_start().len());
+            let span = Span::new(start, start + kind.len());
+            let name = if letter.is_empty() {
+                body.trim()[..9.min(body.trim().len())].trim().to_string()
+            } else {
+                format!("{letter}:")
+            };
+            let type_node = s.text(normal, span, "");
+            let name_node = s.text(&name, span, "");
+            volumes.push(map(span, vec![("name", name_node), ("type", type_node)]));
+        }
+        offset += line.len();
+    }
+    if header.is_some() {
+        let span = volumes.first().map_or(Span::default(), |v: &Node| v.span);
+        return Ok((map(span, vec![("volumes", seq(span, volumes))]), 0, s.raw));
+    }
+    Err(problem(
+        Span::new(0, text.lines().next().map_or(0, str::len)),
+        "unrecognised text: expected the English output of diskpart `san` (`SAN Policy  : ...`) or `list volume` (`Volume ###  Ltr ... Type`); localised output cannot be read, run `chcp 437` or collect `Get-StorageSetting | ConvertTo-Json` instead".into(),
+    ))
+}

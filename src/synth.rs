@@ -1,0 +1,74 @@
+//! Building inventory-shaped nodes out of other shapes (cloud API dumps, host facts) while
+//! keeping every value's place in the raw file: spans stay those of the raw values, and the
+//! raw JSON pointer of each value is recorded for findings.
+
+use std::collections::HashMap;
+
+use crate::tree::{Entry, Kind, Node, Scalar, Span, pointer_push};
+
+#[derive(Default)]
+pub struct Synth {
+    pub raw: HashMap<Span, String>,
+}
+
+impl Synth {
+    /// A raw value used as-is, remembering where it sits.
+    pub fn copy(&mut self, node: &Node, pointer: &str) -> Node {
+        self.raw.insert(node.span, pointer.to_string());
+        node.clone()
+    }
+
+    /// A raw member `key` of `parent` used as-is.
+    pub fn member(&mut self, parent: &Node, parent_pointer: &str, key: &str) -> Option<Node> {
+        let node = parent.get(key)?;
+        Some(self.copy(node, &pointer_push(parent_pointer, key)))
+    }
+
+    /// A new scalar standing for a raw value (e.g. `true` for a non-empty storage pool id).
+    pub fn scalar(&mut self, text: &str, span: Span, pointer: &str) -> Node {
+        self.raw.insert(span, pointer.to_string());
+        Node {
+            span,
+            kind: Kind::Scalar(Scalar {
+                text: text.to_string(),
+                plain: text == "true" || text == "false",
+            }),
+        }
+    }
+
+    /// A new string scalar at a span (host facts in plain text have no pointer but a line).
+    pub fn text(&mut self, text: &str, span: Span, pointer: &str) -> Node {
+        self.raw.insert(span, pointer.to_string());
+        Node {
+            span,
+            kind: Kind::Scalar(Scalar {
+                text: text.to_string(),
+                plain: false,
+            }),
+        }
+    }
+}
+
+/// A mapping of synthesized members; each key "sits" where its value does.
+pub fn map(span: Span, members: Vec<(&str, Node)>) -> Node {
+    Node {
+        span,
+        kind: Kind::Map(
+            members
+                .into_iter()
+                .map(|(key, value)| Entry {
+                    key: key.to_string(),
+                    key_span: value.span,
+                    value,
+                })
+                .collect(),
+        ),
+    }
+}
+
+pub fn seq(span: Span, items: Vec<Node>) -> Node {
+    Node {
+        span,
+        kind: Kind::Seq(items),
+    }
+}
