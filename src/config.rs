@@ -117,13 +117,7 @@ impl Config {
     pub fn load(path: &Path, shown: &str) -> Result<Config, UsageError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| UsageError::msg(format!("cannot read config file {shown}: {e}")))?;
-        let options = serde_saphyr::options! { strict_booleans: true };
-        let file: ConfigFile = if text.trim().is_empty() {
-            ConfigFile::default()
-        } else {
-            serde_saphyr::from_str_with_options(&text, options)
-                .map_err(|e| UsageError::from_saphyr(shown, &text, &e))?
-        };
+        let file = parse_config(shown, &text)?;
         Ok(Config {
             file,
             path: Some(path.to_path_buf()),
@@ -193,6 +187,16 @@ impl Config {
         }
         limits
     }
+}
+
+/// Parse config text (strict booleans; unknown keys refused).
+pub fn parse_config(shown: &str, text: &str) -> Result<ConfigFile, UsageError> {
+    if text.trim().is_empty() {
+        return Ok(ConfigFile::default());
+    }
+    let options = serde_saphyr::options! { strict_booleans: true };
+    serde_saphyr::from_str_with_options(text, options)
+        .map_err(|e| UsageError::from_saphyr(shown, text, &e))
 }
 
 pub fn unknown_rule(id: &str, rules: &RuleSet) -> String {

@@ -203,7 +203,8 @@ impl RuleSet {
     }
 }
 
-fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageError> {
+/// Parse and validate one rule file (`name` is how errors name it).
+pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageError> {
     let options = serde_saphyr::options! { strict_booleans: true };
     let file: RuleFile = serde_saphyr::from_str_with_options(text, options)
         .map_err(|e| UsageError::from_saphyr(name, text, &e))?;

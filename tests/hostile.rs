@@ -324,3 +324,43 @@ fn the_tool_never_writes_to_checked_files() {
         before
     );
 }
+
+#[test]
+fn every_limit_can_be_lowered_and_names_itself() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(dir.path().join("a.yaml"), SERVER).expect("write");
+    fs::write(dir.path().join("b.yaml"), SERVER).expect("write");
+    for (flag, value, limit) in [
+        ("--max-file-bytes", "10", "max_file_bytes"),
+        ("--max-depth", "1", "max_depth"),
+        ("--max-nodes", "5", "max_nodes"),
+        ("--max-line-length", "20", "max_line_length"),
+    ] {
+        let r = run(
+            dir.path(),
+            &["check", "a.yaml", "--format", "json", flag, value],
+        );
+        bounded(&r, limit);
+        assert_eq!(r.code, 1, "{limit}: {}", r.stderr);
+        assert_eq!(rules_of(&r), ["inventory-limit"], "{limit}");
+        assert!(r.stdout.contains(limit), "{limit}: {}", r.stdout);
+    }
+    let r = run(dir.path(), &["check", ".", "--max-files", "1"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("max_files"), "{}", r.stderr);
+    // The same limits from the config file.
+    fs::write(
+        dir.path().join(".ims-preflight.yaml"),
+        "limits:\n  max_depth: 1\n",
+    )
+    .expect("write");
+    let r = run(dir.path(), &["check", "a.yaml", "--format", "json"]);
+    assert_eq!(rules_of(&r), ["inventory-limit"]);
+    fs::write(
+        dir.path().join(".ims-preflight.yaml"),
+        "limits:\n  max_depht: 1\n",
+    )
+    .expect("write");
+    let r = run(dir.path(), &["check", "a.yaml"]);
+    assert_eq!(r.code, 2, "a misspelt limit is a config error");
+}
