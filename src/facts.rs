@@ -133,8 +133,14 @@ fn json_facts(root: &Node) -> Result<Facts, Problem> {
                 ));
             }
         };
-        let node = s.text(name, policy.span, &pointer_push(base, "NewDiskPolicy"));
-        return Ok((map(root.span, vec![("san_policy", node)]), 0, s.raw));
+        let pointer = pointer_push(base, "NewDiskPolicy");
+        let node = s.text(name, policy.span, &pointer);
+        let os = windows(&mut s, policy.span, &pointer);
+        return Ok((
+            map(root.span, vec![("san_policy", node), ("os", os)]),
+            0,
+            s.raw,
+        ));
     }
     Err(problem(
         root.span,
@@ -374,6 +380,11 @@ fn ansible_facts(
     Ok(members)
 }
 
+/// Storage settings and diskpart exist only on Windows: such facts also say the guest's OS.
+fn windows(s: &mut Synth, span: Span, pointer: &str) -> Node {
+    s.text("windows", span, pointer)
+}
+
 /// The text of diskpart's `san` (`SAN Policy  : Offline Shared`) or `list volume`.
 fn text_facts(text: &str) -> Result<Facts, Problem> {
     let mut s = Synth::default();
@@ -404,7 +415,12 @@ fn text_facts(text: &str) -> Result<Facts, Problem> {
                 ));
             };
             let node = s.text(name, Span::new(start, start + value.len()), "");
-            return Ok((map(node.span, vec![("san_policy", node)]), 0, s.raw));
+            let os = windows(&mut s, node.span, "");
+            return Ok((
+                map(node.span, vec![("san_policy", node), ("os", os)]),
+                0,
+                s.raw,
+            ));
         }
         if body.contains("Volume ###") && body.contains("Type") {
             let col = |name: &str| body.find(name);
@@ -449,10 +465,15 @@ fn text_facts(text: &str) -> Result<Facts, Problem> {
     }
     if header.is_some() {
         let span = volumes.first().map_or(Span::default(), |v: &Node| v.span);
-        return Ok((map(span, vec![("volumes", seq(span, volumes))]), 0, s.raw));
+        let os = windows(&mut s, span, "");
+        return Ok((
+            map(span, vec![("volumes", seq(span, volumes)), ("os", os)]),
+            0,
+            s.raw,
+        ));
     }
     Err(problem(
         Span::new(0, text.lines().next().map_or(0, str::len)),
-        "unrecognised text: expected the English output of diskpart `san` (`SAN Policy  : ...`) or `list volume` (`Volume ###  Ltr ... Type`); localised output cannot be read, run `chcp 437` or collect `Get-StorageSetting | ConvertTo-Json` instead".into(),
+        "unrecognised text: expected the English output of diskpart `san` (`SAN Policy  : ...`) or `list volume` (`Volume ###  Ltr ... Type`); localised output cannot be read (chcp does not change diskpart's language); collect `Get-StorageSetting | ConvertTo-Json` instead".into(),
     ))
 }
