@@ -55,7 +55,7 @@ pub fn read(file: &Arc<SourceFile>, server_id: &str, limits: &Limits) -> Result<
     )];
     if let Some(entries) = node.as_map() {
         for e in entries {
-            members.push((leak_key(&e.key), e.value.clone()));
+            members.push((e.key.as_str(), e.value.clone()));
         }
     }
     let node = map(node.span, members);
@@ -68,17 +68,6 @@ pub fn read(file: &Arc<SourceFile>, server_id: &str, limits: &Limits) -> Result<
     );
     entity.set_raw(raw);
     Ok(entity)
-}
-
-/// Member names of synthesized fragments are a fixed set; map them to static strings.
-fn leak_key(key: &str) -> &'static str {
-    match key {
-        "lvm" => "lvm",
-        "os" => "os",
-        "san_policy" => "san_policy",
-        "volumes" => "volumes",
-        _ => "facts",
-    }
 }
 
 type Facts = (Node, u8, std::collections::HashMap<Span, String>);
