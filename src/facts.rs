@@ -48,7 +48,7 @@ pub fn read(file: &Arc<SourceFile>, server_id: &str, limits: &Limits) -> Result<
         Node {
             span: Span::default(),
             kind: crate::tree::Kind::Scalar(crate::tree::Scalar {
-                text: server_id.to_string(),
+                text: server_id.into(),
                 plain: false,
             }),
         },

@@ -614,7 +614,7 @@ impl Ctx<'_> {
             let here = pointer_push(pointer, &e.key);
             if entries[..i].iter().any(|x| x.key == e.key) {
                 let h = self.hit("duplicate_key", e.key_span, &here);
-                h.args.push(("value", e.key.clone()));
+                h.args.push(("value", e.key.to_string()));
                 continue;
             }
             match fields.iter().find(|f| f.name == e.key) {
@@ -624,7 +624,7 @@ impl Ctx<'_> {
                         .map(|s| format!(", did you mean `{s}`?"))
                         .unwrap_or_default();
                     let h = self.hit("unknown", e.key_span, &here);
-                    h.args.push(("value", e.key.clone()));
+                    h.args.push(("value", e.key.to_string()));
                     h.args.push(("suggestion", suggestion));
                     h.cap = Some(crate::finding::Severity::Warning);
                 }
@@ -649,7 +649,7 @@ impl Ctx<'_> {
             {
                 let reading = s.yaml11_surprise().unwrap_or_default();
                 let h = self.hit("yaml11", node.span, pointer);
-                h.args.push(("value", s.text.clone()));
+                h.args.push(("value", s.text.to_string()));
                 h.args.push(("reading", reading.to_string()));
                 h.args.push(("expected", schema::type_name(ty)));
                 self.invalid.push(node.span);

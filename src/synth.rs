@@ -30,7 +30,7 @@ impl Synth {
         Node {
             span,
             kind: Kind::Scalar(Scalar {
-                text: text.to_string(),
+                text: text.into(),
                 plain: text == "true" || text == "false",
             }),
         }
@@ -42,7 +42,7 @@ impl Synth {
         Node {
             span,
             kind: Kind::Scalar(Scalar {
-                text: text.to_string(),
+                text: text.into(),
                 plain: false,
             }),
         }
@@ -57,7 +57,7 @@ pub fn map(span: Span, members: Vec<(&str, Node)>) -> Node {
             members
                 .into_iter()
                 .map(|(key, value)| Entry {
-                    key: key.to_string(),
+                    key: key.into(),
                     key_span: value.span,
                     value,
                 })

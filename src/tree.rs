@@ -32,16 +32,20 @@ pub enum Kind {
     Map(Vec<Entry>),
 }
 
+/// Scalars and keys are mostly short (`ACTIVE`, `status`): stored inline, without a heap
+/// allocation each, which matters for inventories of millions of nodes.
+pub type Text = compact_str::CompactString;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
-    pub text: String,
+    pub text: Text,
     /// Plain scalars are typed by the YAML 1.2 core schema; quoted and block ones are strings.
     pub plain: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    pub key: String,
+    pub key: Text,
     pub key_span: Span,
     pub value: Node,
 }
@@ -194,7 +198,7 @@ impl Node {
     /// Text of a scalar for messages: strings as written, other scalars by their source text.
     pub fn display(&self) -> String {
         match &self.kind {
-            Kind::Scalar(s) => s.text.clone(),
+            Kind::Scalar(s) => s.text.to_string(),
             Kind::Seq(_) => "a list".into(),
             Kind::Map(_) => "a mapping".into(),
         }

@@ -410,7 +410,7 @@ impl KnownFields {
     pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
         for e in entities(kinds, inv) {
             for entry in e.node.as_map().unwrap_or_default() {
-                if self.fields.contains(&entry.key) {
+                if self.fields.iter().any(|f| *f == entry.key) {
                     continue;
                 }
                 let suggestion = suggest(&entry.key, self.fields.iter().map(String::as_str))
@@ -419,8 +419,8 @@ impl KnownFields {
                 let place = e.place(entry.key_span, pointer_push(&e.pointer, &entry.key));
                 out.push(
                     e.hit(rule, "main", place)
-                        .arg("field", &entry.key)
-                        .arg("value", &entry.key)
+                        .arg("field", entry.key.as_str())
+                        .arg("value", entry.key.as_str())
                         .arg("suggestion", suggestion),
                 );
             }

@@ -79,7 +79,12 @@ fn convert(v: J, depth: usize, limits: &Limits, nodes: &mut usize) -> Result<Nod
             format!("nesting deeper than {} levels", limits.max_depth),
         ));
     }
-    let scalar = |text: String, plain: bool| Kind::Scalar(Scalar { text, plain });
+    let scalar = |text: String, plain: bool| {
+        Kind::Scalar(Scalar {
+            text: text.into(),
+            plain,
+        })
+    };
     let kind = match v {
         J::StringLit(s) => scalar(s.value.into_owned(), false),
         J::NumberLit(n) => scalar(n.value.to_string(), true),
@@ -99,7 +104,7 @@ fn convert(v: J, depth: usize, limits: &Limits, nodes: &mut usize) -> Result<Nod
                     ObjectPropName::Word(w) => (w.value.to_string(), w.range),
                 };
                 entries.push(Entry {
-                    key,
+                    key: key.into(),
                     key_span: Span::new(r.start, r.end),
                     value: convert(p.value, depth + 1, limits, nodes)?,
                 });

@@ -19,7 +19,7 @@ enum Frame {
         anchor: usize,
         entries: Vec<Entry>,
         merges: Vec<Node>,
-        key: Option<(String, Span, bool)>,
+        key: Option<(crate::tree::Text, Span, bool)>,
     },
 }
 
@@ -108,8 +108,10 @@ impl Builder<'_> {
             Frame::Seq {
                 start,
                 anchor,
-                items,
+                mut items,
             } => {
+                // Trees live until the rules have run: no growth slack kept per collection.
+                items.shrink_to_fit();
                 let end = items.last().map_or(end, |n| n.span.end);
                 let node = Node {
                     span: Span::new(start, end),
@@ -125,6 +127,7 @@ impl Builder<'_> {
                 ..
             } => {
                 merge_into(&mut entries, merges);
+                entries.shrink_to_fit();
                 let end = entries
                     .last()
                     .map_or(end, |e| e.value.span.end.max(e.key_span.end));
@@ -260,7 +263,7 @@ fn handle(b: &mut Builder, out: &mut Parsed, event: Event, span: Span) -> Result
             let node = Node {
                 span,
                 kind: Kind::Scalar(Scalar {
-                    text: value.into_owned(),
+                    text: crate::tree::Text::from(value.as_ref()),
                     plain: style == ScalarStyle::Plain,
                 }),
             };
