@@ -168,17 +168,17 @@ pub fn lvm_multi_pv(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             ("lvm.logical_volumes[]", "lv"),
         ] {
             for group in e.field(list) {
+                let name = group
+                    .node
+                    .get("name")
+                    .map(Node::display)
+                    .unwrap_or_default();
                 let Some(pvs) = group.node.get("physical_volumes") else {
                     // Reports (vgs, Ansible) give a count instead of the list.
                     if let Some(count) = group.child("pv_count")
                         && let Some(n) = count_of(count.node)
                         && n > 1
                     {
-                        let name = group
-                            .node
-                            .get("name")
-                            .map(Node::display)
-                            .unwrap_or_default();
                         out.push(
                             e.hit(rule, "pv_count", count.place())
                                 .arg("name", name)
@@ -199,11 +199,6 @@ pub fn lvm_multi_pv(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
                     let place = group
                         .child("physical_volumes")
                         .map_or_else(|| group.place(), |f| f.place());
-                    let name = group
-                        .node
-                        .get("name")
-                        .map(Node::display)
-                        .unwrap_or_default();
                     out.push(
                         e.hit(rule, variant, place)
                             .arg("name", name)
