@@ -14,6 +14,8 @@ use crate::source::display_path;
 pub enum Origin {
     Stdin,
     Path(PathBuf),
+    /// A special file (FIFO, socket, device) met while walking: not read, reported as a note.
+    Special,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -134,10 +136,11 @@ impl Walk<'_> {
                     file_type.is_file()
                 };
                 if !regular {
-                    out.notes.push(format!(
-                        "skipped {}: not a regular file",
-                        display_path(p, self.cwd)
-                    ));
+                    out.inputs.push(Input {
+                        name: display_path(p, self.cwd),
+                        origin: Origin::Special,
+                        explicit: false,
+                    });
                     continue;
                 }
                 out.inputs.push(Input {

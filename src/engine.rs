@@ -73,7 +73,7 @@ enum Role<'a> {
 fn load(input: &Input, role: Role, limits: &Limits, stdin: Option<&[u8]>) -> Loaded {
     let format = match &input.origin {
         crate::discover::Origin::Path(p) => Format::of(p),
-        crate::discover::Origin::Stdin => Format::Yaml,
+        crate::discover::Origin::Stdin | crate::discover::Origin::Special => Format::Yaml,
     };
     let (text, problem) = match crate::load::read(input, limits, stdin) {
         Ok(text) => (text, None),
@@ -116,7 +116,7 @@ fn load(input: &Input, role: Role, limits: &Limits, stdin: Option<&[u8]>) -> Loa
 fn role_of(input: &Input) -> Option<String> {
     match &input.origin {
         crate::discover::Origin::Path(p) => crate::discover::facts_owner(p),
-        crate::discover::Origin::Stdin => None,
+        crate::discover::Origin::Stdin | crate::discover::Origin::Special => None,
     }
 }
 
@@ -177,7 +177,11 @@ impl Engine<'_> {
         let mut model = ModelBuilder::new();
         let mut hits: Vec<Hit> = Vec::new();
         let mut suppressions = Vec::new();
-        let mut read: HashSet<String> = inputs.iter().map(|i| i.name.clone()).collect();
+        let mut read: HashSet<String> = inputs
+            .iter()
+            .filter(|i| i.origin != crate::discover::Origin::Special)
+            .map(|i| i.name.clone())
+            .collect();
         for l in loaded {
             for p in &l.problems {
                 hits.push(problem_hit(&l.file, p));
@@ -206,7 +210,8 @@ impl Engine<'_> {
         hits.append(&mut facts_hits);
         let files = read.len();
         let documents = model.inventory.documents;
-        if documents == 0 && hits.is_empty() && model.inventory.entities.is_empty() {
+        let only_notes = hits.iter().all(|h| h.variant == "skipped");
+        if documents == 0 && only_notes && model.inventory.entities.is_empty() {
             return Err(UsageError::msg(
                 "no inventory document found under the given paths",
             ));
@@ -365,6 +370,10 @@ fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
         ProblemKind::Syntax => {
             Hit::new("inventory-syntax", "main", place).arg("detail", p.message.clone())
         }
+        ProblemKind::Skipped => Hit::new("inventory-limit", "skipped", place)
+            .arg("limit", "special files")
+            .arg("detail", p.message.clone())
+            .cap(Severity::Note),
         ProblemKind::Facts => {
             Hit::new("inventory-facts", "main", place).arg("detail", p.message.clone())
         }

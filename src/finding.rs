@@ -73,8 +73,13 @@ impl Hit {
         self
     }
 
-    pub fn warning(mut self) -> Hit {
-        self.cap = Some(Severity::Warning);
+    pub fn warning(self) -> Hit {
+        self.cap(Severity::Warning)
+    }
+
+    /// Report at most at this severity, whatever the rule's level.
+    pub fn cap(mut self, severity: Severity) -> Hit {
+        self.cap = Some(severity);
         self
     }
 

@@ -40,6 +40,12 @@ fn read_bytes(input: &Input, limits: &Limits, stdin: Option<&[u8]>) -> Result<Ve
         )
     };
     let bytes = match &input.origin {
+        Origin::Special => {
+            return Err(problem(
+                ProblemKind::Skipped,
+                "not a regular file (a FIFO, socket or device met while walking); skipped".into(),
+            ));
+        }
         Origin::Stdin => stdin.unwrap_or_default().to_vec(),
         Origin::Path(path) => {
             let unreadable = |e: std::io::Error| {

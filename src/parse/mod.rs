@@ -66,6 +66,8 @@ pub enum ProblemKind {
     Limit(&'static str),
     /// A host facts file that cannot be read as any known format.
     Facts,
+    /// A special file (FIFO, socket, device) skipped while walking: a note, not an error.
+    Skipped,
 }
 
 #[derive(Debug, Clone)]
