@@ -611,19 +611,22 @@ impl Ctx<'_> {
             return;
         };
         for (i, e) in entries.iter().enumerate() {
-            let here = pointer_push(pointer, &e.key);
+            let at = At {
+                parent: pointer,
+                token: Token::Key(&e.key),
+            };
             if entries[..i].iter().any(|x| x.key == e.key) {
-                let h = self.hit("duplicate_key", e.key_span, &here);
+                let h = self.hit("duplicate_key", e.key_span, &at.pointer());
                 h.args.push(("value", e.key.to_string()));
                 continue;
             }
             match fields.iter().find(|f| f.name == e.key) {
-                Some(field) => self.check_value(&e.value, field.ty, &here),
+                Some(field) => self.check_value(&e.value, field.ty, at),
                 None if closed => {
                     let suggestion = suggest(&e.key, fields.iter().map(|f| f.name))
                         .map(|s| format!(", did you mean `{s}`?"))
                         .unwrap_or_default();
-                    let h = self.hit("unknown", e.key_span, &here);
+                    let h = self.hit("unknown", e.key_span, &at.pointer());
                     h.args.push(("value", e.key.to_string()));
                     h.args.push(("suggestion", suggestion));
                     h.cap = Some(crate::finding::Severity::Warning);
@@ -641,14 +644,14 @@ impl Ctx<'_> {
         }
     }
 
-    fn check_value(&mut self, node: &Node, ty: Ty, pointer: &str) {
+    fn check_value(&mut self, node: &Node, ty: Ty, at: At) {
         match (ty, &node.kind) {
             (Ty::Any, _) => {}
             (Ty::Str | Ty::NullableStr | Ty::Enum(_) | Ty::Bool, Kind::Scalar(s))
                 if s.yaml11_surprise().is_some() =>
             {
                 let reading = s.yaml11_surprise().unwrap_or_default();
-                let h = self.hit("yaml11", node.span, pointer);
+                let h = self.hit("yaml11", node.span, &at.pointer());
                 h.args.push(("value", s.text.to_string()));
                 h.args.push(("reading", reading.to_string()));
                 h.args.push(("expected", schema::type_name(ty)));
@@ -660,7 +663,7 @@ impl Ctx<'_> {
                 if let (Ty::Enum(values), Some(v)) = (ty, node.as_str())
                     && !values.iter().any(|x| x.eq_ignore_ascii_case(v))
                 {
-                    let h = self.hit("invalid", node.span, pointer);
+                    let h = self.hit("invalid", node.span, &at.pointer());
                     h.args.push(("value", v.to_string()));
                     h.args.push(("allowed", values.join(", ")));
                     self.invalid.push(node.span);
@@ -669,24 +672,30 @@ impl Ctx<'_> {
             (Ty::NullableStr, Kind::Scalar(s)) if s.value() == crate::tree::Value::Null => {}
             (Ty::Bool, Kind::Scalar(s)) if matches!(s.value(), crate::tree::Value::Bool(_)) => {}
             (Ty::StrList, Kind::Seq(items)) => {
+                let here = at.pointer();
                 for (i, item) in items.iter().enumerate() {
-                    self.check_value(item, Ty::Str, &pointer_push(pointer, &i.to_string()));
+                    let item_at = At {
+                        parent: &here,
+                        token: Token::Index(i),
+                    };
+                    self.check_value(item, Ty::Str, item_at);
                 }
             }
             (Ty::List(fields) | Ty::OpenList(fields), Kind::Seq(items)) => {
                 let closed = matches!(ty, Ty::List(_));
+                let here = at.pointer();
                 for (i, item) in items.iter().enumerate() {
-                    let here = pointer_push(pointer, &i.to_string());
+                    let item_pointer = pointer_push(&here, &i.to_string());
                     if item.as_map().is_some() {
-                        self.check_map(item, fields, &here, closed);
+                        self.check_map(item, fields, &item_pointer, closed);
                     } else {
-                        self.type_error(item, "a mapping".into(), &here);
+                        self.type_error(item, "a mapping".into(), &item_pointer);
                     }
                 }
             }
-            (Ty::Obj(fields), Kind::Map(_)) => self.check_map(node, fields, pointer, true),
+            (Ty::Obj(fields), Kind::Map(_)) => self.check_map(node, fields, &at.pointer(), true),
             _ => {
-                self.type_error(node, schema::type_name(ty), pointer);
+                self.type_error(node, schema::type_name(ty), &at.pointer());
             }
         }
     }
@@ -697,6 +706,29 @@ impl Ctx<'_> {
         h.args.push(("found", node.type_name().to_string()));
         h.args.push(("value", node.display()));
         self.invalid.push(node.span);
+    }
+}
+
+/// A value's JSON pointer, built only when a problem is reported or a collection is entered:
+/// most values are fine, and the schema pass visits every one.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    parent: &'a str,
+    token: Token<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Token<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl At<'_> {
+    fn pointer(&self) -> String {
+        match self.token {
+            Token::Key(key) => pointer_push(self.parent, key),
+            Token::Index(i) => pointer_push(self.parent, &i.to_string()),
+        }
     }
 }
 
