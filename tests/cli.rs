@@ -738,3 +738,49 @@ fn completions_and_man_page() {
         .code(0)
         .stdout(predicate::str::contains(".TH"));
 }
+
+#[test]
+fn config_ignore_entries_by_entity_and_path_with_reasons() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(dir.path().join("web.yaml"), WINDOWS_OFFLINE).expect("write");
+    fs::write(
+        dir.path().join(".ims-preflight.yaml"),
+        "ignore:\n  - rule: windows-san-policy\n    entity: 877A2CDA-ba63-4e1e-b95f-e67e48b6129a\n    reason: GPO sets OnlineAll at first boot\n  - rule: dss-disk\n    entity: nope\n    reason: stale\n  - rule: backup-status\n    path: \"other/**\"\n",
+    )
+    .expect("write");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--format", "compact"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(".ims-preflight.yaml:5:11: warning[unused-suppression]"),
+        "{text}"
+    );
+    assert!(
+        text.contains(".ims-preflight.yaml:8:11: warning[invalid-suppression]"),
+        "{text}"
+    );
+    assert!(text.contains("1 suppressed"), "{text}");
+    assert!(!text.contains("error[windows-san-policy]"), "{text}");
+    // Shown on request, marked.
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "--format", "compact", "--show-suppressed"])
+        .assert()
+        .stdout(predicate::str::contains("(suppressed)"));
+    // An unknown rule in the config is a usage error pointing into it.
+    fs::write(
+        dir.path().join(".ims-preflight.yaml"),
+        "ignore:\n  - rule: windows-san-polcy\n    reason: x\n",
+    )
+    .expect("write");
+    bin()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".ims-preflight.yaml:2:11"));
+}
