@@ -52,6 +52,14 @@ fn recognise(root: &Node) -> Option<(Shape, Vec<(String, &Node)>)> {
         ("backups", Shape::Cbr, &["resource_type", "extend_info"]),
         ("checkpoint_items", Shape::Csbs, &[]),
     ];
+    // A document that also plans requests or operations is the user's own inventory: an
+    // API-looking key in it is an unknown key to report, not a reason to read it as a dump.
+    if map
+        .iter()
+        .any(|e| e.key == "requests" || e.key == "operations")
+    {
+        return None;
+    }
     for (key, shape, marks) in lists {
         let Some(items) = map
             .iter()
@@ -60,7 +68,9 @@ fn recognise(root: &Node) -> Option<(Shape, Vec<(String, &Node)>)> {
         else {
             continue;
         };
-        let api = marks.is_empty() || items.iter().any(|i| has_any(i, marks));
+        // Every item must carry the API's own keys; one native item keeps the list native.
+        let api =
+            !items.is_empty() && (marks.is_empty() || items.iter().all(|i| has_any(i, marks)));
         if api {
             let base = pointer_push("", key);
             let found = items

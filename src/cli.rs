@@ -296,9 +296,11 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         let text = show_config(&args, &config, config_path.as_deref(), &rules, &limits);
         return Ok(emit(&text, args.output.as_ref()));
     }
+    let exclude_base = config.base_dir();
     let walk = Walk {
         cwd: &cwd,
         exclude: &config.file.exclude,
+        exclude_base: &exclude_base,
         follow_links: args.follow_links,
     };
     let found = walk.run(&args.paths)?;

@@ -161,6 +161,16 @@ impl Config {
             if rules.get(&entry.rule).is_none() {
                 return Err(self.error_at(&entry.rule, unknown_rule(&entry.rule, rules)));
             }
+            if let Some(glob) = &entry.path
+                && let Err(e) = globset::Glob::new(glob)
+            {
+                return Err(self.error_at(glob, format!("invalid `path` glob `{glob}`: {e}")));
+            }
+        }
+        for glob in &self.file.exclude {
+            if let Err(e) = globset::Glob::new(glob) {
+                return Err(self.error_at(glob, format!("invalid `exclude` glob `{glob}`: {e}")));
+            }
         }
         Ok(())
     }

@@ -37,6 +37,8 @@ pub struct Discovered {
 pub struct Walk<'a> {
     pub cwd: &'a Path,
     pub exclude: &'a [String],
+    /// The folder `exclude` globs are relative to: the config file's.
+    pub exclude_base: &'a Path,
     pub follow_links: bool,
 }
 
@@ -105,10 +107,10 @@ impl Walk<'_> {
                 .follow_links(self.follow_links);
             let walk_root = path.clone();
             let (excludes, cwd) = (excludes.clone(), cwd.clone());
+            let base = self.exclude_base.to_path_buf();
             walker.filter_entry(move |entry| {
                 let p = entry.path();
-                p == walk_root
-                    || !(excludes.is_match(display_path(p, &cwd)) || excludes.is_match(p))
+                p == walk_root || !excludes.is_match(crate::source::relative_to(p, &cwd, &base))
             });
             for entry in walker.build() {
                 let entry = match entry {
@@ -151,7 +153,12 @@ impl Walk<'_> {
             }
         }
         out.inputs.sort();
-        out.inputs.dedup_by(|a, b| a.name == b.name);
+        // One file given twice (`inv` and `../x/inv`) is read once.
+        let mut seen = std::collections::HashSet::new();
+        out.inputs.retain(|i| match &i.origin {
+            Origin::Path(p) => seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
+            Origin::Stdin | Origin::Special => seen.insert(PathBuf::from(&i.name)),
+        });
         Ok(out)
     }
 }

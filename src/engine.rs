@@ -203,7 +203,13 @@ impl Engine<'_> {
                 suppressions.extend(suppress::inline(&l.file, &l.comments));
             }
         }
-        let (facts, mut facts_hits) = self.referenced_facts(&model.inventory, &mut read);
+        let mut as_facts: HashSet<String> = inputs
+            .iter()
+            .filter(|i| role_of(i).is_some())
+            .map(|i| i.name.clone())
+            .collect();
+        let (facts, mut facts_hits) =
+            self.referenced_facts(&model.inventory, &mut read, &mut as_facts);
         for entity in facts {
             model.add_entity(entity);
         }
@@ -239,7 +245,13 @@ impl Engine<'_> {
         if self.config.path.is_some() {
             let shown = self.config.shown();
             let config_src = SourceFile::new(shown, self.config.text.clone());
-            suppressions.extend(suppress::from_config(&self.config.file.ignore, &config_src));
+            let cwd = std::env::current_dir().unwrap_or_default();
+            suppressions.extend(suppress::from_config(
+                &self.config.file.ignore,
+                &config_src,
+                &cwd,
+                &self.config.base_dir(),
+            ));
         }
         let meta = suppress::apply(&mut findings, &mut suppressions, self.rules, &|id| {
             self.configured(id).is_some()
@@ -312,6 +324,7 @@ impl Engine<'_> {
         &self,
         inv: &crate::model::Inventory,
         read: &mut HashSet<String>,
+        as_facts: &mut HashSet<String>,
     ) -> (Vec<crate::model::Entity>, Vec<Hit>) {
         let cwd = std::env::current_dir().unwrap_or_default();
         let mut wanted = Vec::new();
@@ -324,7 +337,7 @@ impl Engine<'_> {
                 let base = std::path::Path::new(&entry.file.name)
                     .parent()
                     .unwrap_or(std::path::Path::new(""));
-                let path = base.join(rel);
+                let path = crate::source::normalize(&base.join(rel));
                 let name = crate::source::display_path(&path, &cwd);
                 if !path.is_file() {
                     hits.push(
@@ -337,7 +350,9 @@ impl Engine<'_> {
                     );
                     continue;
                 }
-                if read.insert(name.clone()) {
+                // A file the walk already met as plain JSON is read again, as facts.
+                read.insert(name.clone());
+                if as_facts.insert(name.clone()) {
                     let input = Input {
                         name,
                         origin: crate::discover::Origin::Path(path),

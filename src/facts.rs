@@ -374,11 +374,74 @@ fn windows(s: &mut Synth, span: Span, pointer: &str) -> Node {
     s.text("windows", span, pointer)
 }
 
+/// The volume types diskpart's `list volume` prints, and what the inventory calls them
+/// (`None`: not a volume the restriction is about).
+const VOLUME_TYPES: &[(&str, Option<&str>)] = &[
+    ("Spanned", Some("spanned")),
+    ("Simple", Some("simple")),
+    ("Partition", Some("simple")),
+    ("Stripe", Some("striped")),
+    ("Mirror", Some("mirror")),
+    ("RAID-5", Some("raid5")),
+    ("DVD-ROM", None),
+    ("Removable", None),
+];
+
+/// One `Volume N` row. Labels may hold wide characters, so columns are not cut by position:
+/// the Type cell is the known type word nearest the header's `Type` column. A row whose type
+/// cannot be found is a problem, not a row to skip.
+fn volume_row(
+    s: &mut Synth,
+    body: &str,
+    offset: usize,
+    type_column: usize,
+) -> Result<Node, Problem> {
+    let words: Vec<(usize, usize, &str)> = body
+        .split_whitespace()
+        .map(|w| {
+            let at = w.as_ptr() as usize - body.as_ptr() as usize;
+            (at, body[..at].chars().count(), w)
+        })
+        .collect();
+    let typed = words
+        .iter()
+        .filter_map(|(at, col, w)| {
+            VOLUME_TYPES
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(w))
+                .map(|(_, normal)| (*at, *col, *w, *normal))
+        })
+        .min_by_key(|(_, col, _, _)| col.abs_diff(type_column));
+    let Some((at, _, word, normal)) = typed else {
+        let len = body.trim_end().len();
+        return Err(problem(
+            Span::new(offset, offset + len),
+            format!(
+                "cannot find the Type of `{}`: expected one of Spanned, Simple, Partition, Stripe, Mirror, RAID-5, DVD-ROM, Removable",
+                body.trim()
+            ),
+        ));
+    };
+    let span = Span::new(offset + at, offset + at + word.len());
+    // `Volume N` then an optional one-letter drive.
+    let number = words.get(1).map_or("", |w| w.2);
+    let name = match words.get(2) {
+        Some((_, _, l)) if l.len() == 1 && l.chars().all(|c| c.is_ascii_alphabetic()) => {
+            format!("{l}:")
+        }
+        _ => format!("Volume {number}"),
+    };
+    let type_node = s.text(normal.unwrap_or("other"), span, "");
+    let name_node = s.text(&name, span, "");
+    Ok(map(span, vec![("name", name_node), ("type", type_node)]))
+}
+
 /// The text of diskpart's `san` (`SAN Policy  : Offline Shared`) or `list volume`.
 fn text_facts(text: &str) -> Result<Facts, Problem> {
     let mut s = Synth::default();
     let mut offset = 0;
-    let mut header: Option<(usize, usize, usize)> = None; // (ltr column, type column, size column)
+    // The character column where the header's `Type` starts.
+    let mut header: Option<usize> = None;
     let mut volumes = Vec::new();
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\r', '\n']);
@@ -412,43 +475,14 @@ fn text_facts(text: &str) -> Result<Facts, Problem> {
             ));
         }
         if body.contains("Volume ###") && body.contains("Type") {
-            let col = |name: &str| body.find(name);
-            if let (Some(ltr), Some(ty), Some(size)) = (col("Ltr"), col("Type"), col("Size")) {
-                header = Some((ltr, ty, size));
-            }
-        } else if let Some((ltr, ty, size)) = header
+            header = body[..body.find("Type").unwrap_or(0)]
+                .chars()
+                .count()
+                .into();
+        } else if let Some(type_column) = header
             && body.trim_start().starts_with("Volume ")
-            && body.len() > ty
         {
-            let kind = body
-                .get(ty..size.min(body.len()))
-                .unwrap_or_default()
-                .trim();
-            let letter = body
-                .get(ltr..(ltr + 3).min(body.len()))
-                .unwrap_or_default()
-                .trim();
-            let normal = match kind.to_ascii_lowercase().as_str() {
-                "spanned" => "spanned",
-                "simple" | "partition" => "simple",
-                "stripe" | "striped" => "striped",
-                "mirror" => "mirror",
-                "raid-5" | "raid5" => "raid5",
-                _ => {
-                    offset += line.len();
-                    continue;
-                }
-            };
-            let start = offset + ty + (body[ty..].len() - body[ty..].trim_start().len());
-            let span = Span::new(start, start + kind.len());
-            let name = if letter.is_empty() {
-                body.trim()[..9.min(body.trim().len())].trim().to_string()
-            } else {
-                format!("{letter}:")
-            };
-            let type_node = s.text(normal, span, "");
-            let name_node = s.text(&name, span, "");
-            volumes.push(map(span, vec![("name", name_node), ("type", type_node)]));
+            volumes.push(volume_row(&mut s, body, offset, type_column)?);
         }
         offset += line.len();
     }

@@ -281,15 +281,22 @@ impl Entity {
     /// Take in another description of the same entity, keeping the most authoritative first;
     /// returns conflicts between the user's inventory and the other description.
     fn absorb(&mut self, mut other: Entity) -> Vec<Hit> {
-        if other.origin < self.origin {
+        let swapped = other.origin < self.origin;
+        if swapped {
             std::mem::swap(self, &mut other);
             self.others.append(&mut other.others);
         }
-        let hits = if self.origin == Origin::Native {
-            self.conflicts(&other)
-        } else {
-            Vec::new()
-        };
+        // The user's inventory is compared with every description it has not met yet: all of
+        // them when it arrives last, else only the new one. File order does not matter.
+        let mut hits = Vec::new();
+        if self.origin == Origin::Native {
+            hits.extend(self.conflicts(&other));
+            if swapped {
+                for d in &self.others {
+                    hits.extend(self.conflicts(d));
+                }
+            }
+        }
         self.others.push(other);
         self.others.sort_by_key(|d| d.origin);
         hits

@@ -256,9 +256,7 @@ pub fn type_name(ty: Ty) -> String {
 fn json_type(ty: Ty) -> Json {
     match ty {
         Ty::Str => json!({"type": "string"}),
-        Ty::Enum(values) => {
-            json!({"type": "string", "enum": values, "description": "case-insensitive"})
-        }
+        Ty::Enum(values) => json!({"type": "string", "pattern": case_insensitive(values)}),
         Ty::Bool => json!({"type": "boolean"}),
         Ty::NullableStr => json!({"type": ["string", "null"]}),
         Ty::StrList => json!({"type": "array", "items": {"type": "string"}}),
@@ -267,6 +265,27 @@ fn json_type(ty: Ty) -> Json {
         Ty::OpenList(fields) => json!({"type": "array", "items": object(fields, false)}),
         Ty::Obj(fields) => object(fields, true),
     }
+}
+
+/// A pattern accepting the values in any case (JSON Schema regexes have no `(?i)`).
+fn case_insensitive(values: &[&str]) -> String {
+    let alternatives: Vec<String> = values
+        .iter()
+        .map(|v| {
+            v.chars()
+                .map(|c| {
+                    if c.is_ascii_alphabetic() {
+                        format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
+                    } else if c.is_ascii_alphanumeric() {
+                        c.to_string()
+                    } else {
+                        format!("[{c}]")
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    format!("^(?:{})$", alternatives.join("|"))
 }
 
 fn object(fields: &[Field], closed: bool) -> Json {

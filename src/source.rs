@@ -50,6 +50,38 @@ impl SourceFile {
     }
 }
 
+/// Resolve `.` and `..` without touching the file system (`inv/../hosts/a.json` ->
+/// `hosts/a.json`), so one file has one name in reports.
+pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A path (relative to `cwd`, or absolute) as seen from `base`, with `/`: how config globs
+/// (`exclude`, `ignore[].path`) match, relative to the config file's folder.
+pub fn relative_to(
+    path: &std::path::Path,
+    cwd: &std::path::Path,
+    base: &std::path::Path,
+) -> String {
+    let abs = normalize(&cwd.join(path));
+    let base = normalize(&cwd.join(base));
+    let shown = abs.strip_prefix(&base).unwrap_or(&abs);
+    shown.to_string_lossy().replace('\\', "/")
+}
+
 /// Turn a path into the form users see: relative to `cwd` when it lies under it, with `/`.
 pub fn display_path(path: &std::path::Path, cwd: &std::path::Path) -> String {
     let shown = path.strip_prefix(cwd).unwrap_or(path);

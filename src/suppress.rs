@@ -26,7 +26,10 @@ enum Scope {
     /// Findings of an entity (any entity when `None`), in files matching the glob.
     Config {
         entity: Option<String>,
+        /// Matched against the finding's file relative to `base`, the config file's folder.
         path: Option<globset::GlobMatcher>,
+        cwd: std::path::PathBuf,
+        base: std::path::PathBuf,
     },
 }
 
@@ -36,7 +39,8 @@ pub struct Suppression {
     rules: Vec<String>,
     reason: Option<String>,
     scope: Scope,
-    used: bool,
+    /// Which of `rules` suppressed something.
+    used: Vec<bool>,
 }
 
 /// Parse the suppression comments of one file. Malformed markers are returned as suppressions
@@ -62,6 +66,7 @@ pub fn inline(file: &Arc<SourceFile>, comments: &[Comment]) -> Vec<Suppression> 
         let line = file.line_of(c.span.start);
         let line_start = file.text[..c.span.start].rfind('\n').map_or(0, |i| i + 1);
         let own_line = file.text[line_start..c.span.start].trim().is_empty();
+        let used = vec![false; rules.len()];
         out.push(Suppression {
             place: Place {
                 file: file.clone(),
@@ -75,14 +80,20 @@ pub fn inline(file: &Arc<SourceFile>, comments: &[Comment]) -> Vec<Suppression> 
                 first: line,
                 last: if own_line { line + 1 } else { line },
             },
-            used: false,
+            used,
         });
     }
     out
 }
 
 /// Config `ignore:` entries; `config` is the config file as a source, for pointing at entries.
-pub fn from_config(entries: &[IgnoreEntry], config: &Arc<SourceFile>) -> Vec<Suppression> {
+/// Globs were validated with the config, so a bad one cannot reach here.
+pub fn from_config(
+    entries: &[IgnoreEntry],
+    config: &Arc<SourceFile>,
+    cwd: &std::path::Path,
+    base: &std::path::Path,
+) -> Vec<Suppression> {
     let mut from = 0;
     entries
         .iter()
@@ -108,29 +119,42 @@ pub fn from_config(entries: &[IgnoreEntry], config: &Arc<SourceFile>) -> Vec<Sup
                         .as_deref()
                         .and_then(|p| Glob::new(p).ok())
                         .map(|g| g.compile_matcher()),
+                    cwd: cwd.to_path_buf(),
+                    base: base.to_path_buf(),
                 },
-                used: false,
+                used: vec![false],
             }
         })
         .collect()
 }
 
 impl Suppression {
-    fn covers(&self, f: &Finding) -> bool {
-        if !self.rules.contains(&f.rule) {
-            return false;
-        }
+    /// The index in `rules` of the rule this suppression silences for `f`, if any.
+    fn covers(&self, f: &Finding) -> Option<usize> {
+        let index = self.rules.iter().position(|r| *r == f.rule)?;
+        self.in_scope(f).then_some(index)
+    }
+
+    fn in_scope(&self, f: &Finding) -> bool {
         match &self.scope {
             Scope::Lines { file, first, last } => {
                 let line = f.place.file.line_of(f.place.span.start);
                 *file == f.place.file.name && (*first..=*last).contains(&line)
             }
-            Scope::Config { entity, path } => {
+            Scope::Config {
+                entity,
+                path,
+                cwd,
+                base,
+            } => {
+                let file = std::path::Path::new(&f.place.file.name);
                 entity.as_deref().is_none_or(|e| {
                     f.entity
                         .as_deref()
                         .is_some_and(|x| x.eq_ignore_ascii_case(e))
-                }) && path.as_ref().is_none_or(|g| g.is_match(&f.place.file.name))
+                }) && path
+                    .as_ref()
+                    .is_none_or(|g| g.is_match(crate::source::relative_to(file, cwd, base)))
             }
         }
     }
@@ -146,8 +170,8 @@ pub fn apply(
 ) -> Vec<Hit> {
     for f in findings.iter_mut() {
         for s in suppressions.iter_mut() {
-            if s.covers(f) {
-                s.used = true;
+            if let Some(index) = s.covers(f) {
+                s.used[index] = true;
                 if f.suppressed.is_none() {
                     f.suppressed = Some(s.reason.clone().unwrap_or_default());
                 }
@@ -182,11 +206,14 @@ pub fn apply(
                     .arg("rule", rule_list.clone()),
             );
         }
-        let known_active = s.rules.iter().any(|r| rules.get(r).is_some() && active(r));
-        if !s.used && unknown.is_empty() && known_active {
-            hits.push(
-                Hit::new("unused-suppression", "main", s.place.clone()).arg("rule", rule_list),
-            );
+        // Each rule of a suppression must earn its place (a rule that did not run is not judged).
+        for (rule, used) in s.rules.iter().zip(&s.used) {
+            if !used && rules.get(rule).is_some() && active(rule) {
+                hits.push(
+                    Hit::new("unused-suppression", "main", s.place.clone())
+                        .arg("rule", rule.as_str()),
+                );
+            }
         }
     }
     hits

@@ -151,7 +151,7 @@ proptest! {
         fs::write(&path, &bytes).expect("write");
         let rules = common::rules();
         let cwd = std::env::current_dir().expect("cwd");
-        let walk = ims_preflight::discover::Walk { cwd: &cwd, exclude: &[], follow_links: false };
+        let walk = ims_preflight::discover::Walk { cwd: &cwd, exclude: &[], exclude_base: &cwd, follow_links: false };
         let found = walk.run(&[path.display().to_string()]).expect("walk");
         let config = ims_preflight::config::Config::default();
         let selection = ims_preflight::engine::Selection::default();

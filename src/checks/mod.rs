@@ -79,7 +79,7 @@ impl Template {
             Template::SystemDisk(_) => vec!["none", "many", "detach"],
             Template::OneImagePerBackup(_) => vec!["images", "reused"],
             Template::ReplicateRegion(_) => vec!["missing_target", "same_region", "unknown_region"],
-            Template::ShareSource(_) => vec!["csbs", "shared_in", "server"],
+            Template::ShareSource(_) => vec!["csbs", "shared_in", "server", "unknown_image"],
             Template::TagFormat(_) => vec![
                 "key_empty",
                 "key_length",

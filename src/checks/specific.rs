@@ -42,8 +42,9 @@ impl ServerState {
                     }
                 }
             }
+            // Idle is null; the ECS list API also writes an empty string.
             if let Some(f) = e.get("task_state")
-                && f.node.value() != Some(Value::Null)
+                && !matches!(f.node.value(), Some(Value::Null | Value::Str("")))
             {
                 out.push(
                     e.hit(rule, "task", e.found_place(&f))
@@ -211,6 +212,17 @@ pub fn lvm_multi_pv(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
     }
 }
 
+/// Some item of `list` states `key`, but the schema pass rejected the value.
+fn has_rejected(e: &crate::model::Entity, list: &str, key: &str) -> bool {
+    let stated = e
+        .field(list)
+        .iter()
+        .filter(|d| d.node.get(key).is_some())
+        .count();
+    let valid = e.field(&format!("{list}.{key}")).len();
+    stated > valid
+}
+
 /// A count written as a number or, as LVM and Ansible reports do, as a string.
 fn count_of(node: &Node) -> Option<i64> {
     match node.value()? {
@@ -232,6 +244,8 @@ pub fn system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             .filter(|f| is_true(f.node))
             .collect();
         match system.len() {
+            // A `system` value the schema pass rejected is already reported.
+            0 if has_rejected(e, "disks[]", "system") => {}
             0 => {
                 let place = e.key_place_of("disks").unwrap_or_else(|| e.key_place());
                 out.push(e.hit(rule, "none", place));
@@ -310,7 +324,9 @@ pub fn backup_system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         if e.get("volumes").is_none() {
             continue;
         }
-        if !e.field("volumes[].system").iter().any(|f| is_true(f.node)) {
+        if !e.field("volumes[].system").iter().any(|f| is_true(f.node))
+            && !has_rejected(e, "volumes[]", "system")
+        {
             let place = e.key_place_of("volumes").unwrap_or_else(|| e.key_place());
             out.push(e.hit(rule, "main", place));
         }
@@ -396,12 +412,18 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         if !op.is("action", "share") {
             continue;
         }
-        let Some(request) = op.str("image").and_then(|name| inv.request(name)) else {
-            continue;
-        };
         let place = op
             .get("action")
             .map_or_else(|| op.key_place(), |f| op.found_place(&f));
+        let Some(request) = op.str("image").and_then(|name| inv.request(name)) else {
+            let image = op.str("image").unwrap_or("(none)").to_string();
+            out.push(
+                op.hit(rule, "unknown_image", place)
+                    .arg("value", image)
+                    .warning(),
+            );
+            continue;
+        };
         let made_by = format!("image `{}` is made by this request", request.label);
         if request.node.get("instance_id").is_some() && request.node.get("backup_id").is_none() {
             out.push(

@@ -41,6 +41,11 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
                 message: e.kind().to_string(),
             });
         }
+        Ok(result) if result.value.is_none() => out.problems.push(Problem {
+            kind: ProblemKind::Syntax,
+            span: Span::new(0, 0),
+            message: "the file holds no JSON value (empty JSON is not valid JSON)".into(),
+        }),
         Ok(result) => {
             if let Some(value) = result.value {
                 let mut nodes = 0;

@@ -23,6 +23,7 @@ pub fn check(paths: &[&Path], select: &[&str]) -> (RuleSet, Outcome) {
     let walk = Walk {
         cwd: &cwd,
         exclude: &[],
+        exclude_base: &cwd,
         follow_links: false,
     };
     let args: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();

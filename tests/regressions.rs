@@ -1,0 +1,251 @@
+//! Regressions from a review of the finished checker: each test is one reported problem.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const SERVER: &str = "877a2cda-ba63-4e1e-b95f-e67e48b6129a";
+
+fn run(dir: &Path, args: &[&str]) -> (i32, Value, String) {
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .current_dir(dir)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (
+        out.status.code().unwrap_or(-1),
+        v,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn rules(v: &Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .map(|d| {
+            d.iter()
+                .map(|d| d["rule"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    fs::write(p, text).expect("write");
+}
+
+#[test]
+fn facts_listed_by_a_server_are_read_even_when_the_walk_met_them_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "inv/servers.yaml",
+        &format!("servers:\n  - id: {SERVER}\n    os: linux\n    facts: [../collected/vgs.json]\n"),
+    );
+    write(
+        dir.path(),
+        "collected/vgs.json",
+        r#"{"report": [{"vg": [{"vg_name": "vg_data", "pv_count": "2"}]}]}"#,
+    );
+    let (code, v, _) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1);
+    let d = v["diagnostics"]
+        .as_array()
+        .expect("diags")
+        .iter()
+        .find(|d| d["rule"] == "linux-lvm-multi-pv")
+        .cloned()
+        .expect("finding");
+    assert_eq!(d["file"], "collected/vgs.json");
+    assert_eq!(v["summary"]["files"], 2);
+}
+
+#[test]
+fn an_api_looking_key_does_not_turn_an_inventory_into_a_dump() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "inv.yaml",
+        &format!(
+            "servers:\n  - id: {SERVER}\n    os: windows\n    san_policy: OfflineShared\n    OS-EXT-STS:vm_state: active\nrequests:\n  - {{name: \"bad/name\", instance_id: {SERVER}}}\n"
+        ),
+    );
+    let (_, v, _) = run(dir.path(), &["check", "inv.yaml"]);
+    let r = rules(&v);
+    for want in ["windows-san-policy", "request-name", "inventory-schema"] {
+        assert!(r.contains(&want.to_string()), "{want}: {r:?}");
+    }
+}
+
+#[test]
+fn an_empty_task_state_is_idle() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "servers.json",
+        &format!(
+            r#"{{"servers": [{{"id": "{SERVER}", "status": "ACTIVE", "OS-EXT-STS:vm_state": "active", "OS-EXT-STS:task_state": ""}}]}}"#
+        ),
+    );
+    let (_, v, _) = run(dir.path(), &["check", "--select", "server-status"]);
+    assert!(rules(&v).is_empty(), "{v}");
+}
+
+#[test]
+fn diskpart_rows_with_wide_labels_are_read_and_unreadable_rows_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let header = "  Volume ###  Ltr  Label        Fs     Type        Size     Status     Info\r\n  ----------  ---  -----------  -----  ----------  -------  ---------  --------\r\n";
+    write(
+        dir.path(),
+        &format!("facts/{SERVER}/lv.txt"),
+        &format!(
+            "{header}  Volume 1     E   数据盘          NTFS   Spanned     4121 MB  Healthy\r\n"
+        ),
+    );
+    let (_, v, _) = run(dir.path(), &["check", "--select", "windows-spanned-volume"]);
+    assert_eq!(rules(&v), ["windows-spanned-volume"]);
+    write(
+        dir.path(),
+        &format!("facts/{SERVER}/lv.txt"),
+        &format!("{header}  Volume 1数         Data         NTFS   Spanx     4121 MB  Healthy\n"),
+    );
+    let (code, v, stderr) = run(dir.path(), &["check"]);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(code, 1);
+    assert!(rules(&v).contains(&"inventory-facts".to_string()));
+}
+
+#[test]
+fn config_globs_are_relative_to_the_config_file_and_must_be_valid() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "sub/fixtures/bad.yaml",
+        &format!("servers:\n  - {{id: {SERVER}, status: ERROR}}\n"),
+    );
+    write(dir.path(), "sub/ok.yaml", "servers: []\n");
+    write(
+        dir.path(),
+        ".ims-preflight.yaml",
+        "exclude: [\"sub/fixtures/**\"]\n",
+    );
+    let (code, _, _) = run(dir.path(), &["check", "."]);
+    assert_eq!(code, 0);
+    let (code, _, _) = run(&dir.path().join("sub"), &["check", "."]);
+    assert_eq!(code, 0, "same verdict from a subfolder");
+    write(
+        dir.path(),
+        ".ims-preflight.yaml",
+        "ignore:\n  - rule: server-status\n    path: \"legacy/[old\"\n    reason: x\n",
+    );
+    let (code, _, stderr) = run(dir.path(), &["check", "."]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains(".ims-preflight.yaml:3"), "{stderr}");
+}
+
+#[test]
+fn conflicts_do_not_depend_on_file_names() {
+    for dump in ["a.json", "z.json"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "m.yaml",
+            &format!("servers:\n  - id: {SERVER}\n    os: linux\n    status: ACTIVE\n"),
+        );
+        write(
+            dir.path(),
+            &format!("facts/{SERVER}/storage.json"),
+            r#"{"NewDiskPolicy": 1}"#,
+        );
+        write(
+            dir.path(),
+            dump,
+            &format!(r#"{{"server": {{"id": "{SERVER}", "status": "ACTIVE"}}}}"#),
+        );
+        let (_, v, _) = run(dir.path(), &["check", "--select", "inventory-conflict"]);
+        assert_eq!(rules(&v), ["inventory-conflict"], "{dump}");
+    }
+}
+
+#[test]
+fn a_rejected_system_flag_is_not_judged_twice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "s.yaml",
+        &format!("servers:\n  - id: {SERVER}\n    disks:\n      - {{id: d1, system: yes}}\n"),
+    );
+    let (_, v, _) = run(
+        dir.path(),
+        &[
+            "check",
+            "s.yaml",
+            "--select",
+            "system-disk,inventory-schema",
+        ],
+    );
+    assert_eq!(rules(&v), ["inventory-schema"]);
+}
+
+#[test]
+fn sharing_an_image_no_request_makes_is_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "o.yaml",
+        "operations:\n  - {action: share, image: typo-image, projects: [p1]}\n",
+    );
+    let (code, v, _) = run(dir.path(), &["check", "o.yaml"]);
+    assert_eq!(code, 0);
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        (d["rule"].as_str(), d["severity"].as_str()),
+        (Some("image-share-cbr-only"), Some("warning"))
+    );
+}
+
+#[test]
+fn the_schema_accepts_any_case_like_check() {
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .arg("schema")
+        .output()
+        .expect("run");
+    let schema: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let validator = jsonschema::validator_for(&schema).expect("valid schema");
+    let doc = serde_json::json!({"servers": [{"id": SERVER, "os": "Windows", "san_policy": "onlineall", "backup_service": "cbr"}]});
+    assert!(validator.is_valid(&doc));
+    let bad = serde_json::json!({"servers": [{"id": SERVER, "os": "beos"}]});
+    assert!(!validator.is_valid(&bad));
+}
+
+#[test]
+fn one_folder_named_twice_is_read_once_and_empty_json_is_a_syntax_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "rel/a.yaml",
+        "requests:\n  - {name: one, backup_id: 9b27efab-4a17-4c06-bfa2-3e0cf021d3c3}\n",
+    );
+    let name = dir
+        .path()
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("name")
+        .to_string();
+    let other = format!("../{name}/rel");
+    let (_, v, _) = run(dir.path(), &["check", "rel", &other]);
+    assert_eq!(v["summary"]["files"], 1);
+    assert!(!rules(&v).contains(&"backup-single-image".to_string()));
+    write(dir.path(), "empty.json", "");
+    let (code, v, _) = run(dir.path(), &["check", "empty.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&v), ["inventory-syntax"]);
+}
