@@ -1,7 +1,9 @@
 //! Baselines: adopt the checker on a repository with existing findings. `--write-baseline`
-//! records today's findings keyed by file, rule, entity and JSON pointer (never by line, so
-//! edits above a finding do not invalidate it); `--baseline` then reports only new findings
-//! and lists entries that no longer match, so the file shrinks as problems are fixed.
+//! records today's findings keyed by file, rule, entity and the path inside the entity (never
+//! by line or list position, so edits elsewhere do not invalidate them); `--baseline` then
+//! reports only new findings and lists entries that no longer match, so the file shrinks as
+//! problems are fixed. Files are recorded relative to the baseline file, so the check can run
+//! from any directory.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,12 +14,27 @@ use crate::error::UsageError;
 use crate::finding::Finding;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
     pub file: String,
     pub rule: String,
     #[serde(default)]
     pub entity: Option<String>,
-    pub pointer: String,
+    /// Where in the entity (`/disks/0/dss`), or the document pointer for file-level findings.
+    pub path: String,
+}
+
+impl std::fmt::Display for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} {} {}",
+            self.file,
+            self.rule,
+            self.entity.as_deref().unwrap_or("-"),
+            self.path
+        )
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -27,21 +44,26 @@ struct BaselineFile {
     entries: Vec<Entry>,
 }
 
-fn key(f: &Finding) -> Entry {
+fn key(f: &Finding, baseline: &Path) -> Entry {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let dir = baseline.parent().unwrap_or(Path::new(""));
     Entry {
-        file: f.place.file.name.clone(),
+        file: crate::source::relative_to(Path::new(&f.place.file.name), &cwd, dir),
         rule: f.rule.clone(),
         entity: f.entity.clone(),
-        pointer: f.place.pointer.clone(),
+        path: f.path.clone(),
     }
 }
 
-/// Write the unsuppressed findings as a baseline file.
+/// Write the unsuppressed findings as a baseline file. Unreadable files are never baselined:
+/// they must keep failing until fixed.
 pub fn write(path: &Path, findings: &[Finding]) -> Result<usize, UsageError> {
     let mut entries: Vec<Entry> = findings
         .iter()
-        .filter(|f| f.suppressed.is_none())
-        .map(key)
+        .filter(|f| {
+            f.suppressed.is_none() && !crate::config::ALWAYS_ERRORS.contains(&f.rule.as_str())
+        })
+        .map(|f| key(f, path))
         .collect();
     entries.sort();
     let count = entries.len();
@@ -57,15 +79,17 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<usize, UsageError> {
 
 /// Mark findings recorded in the baseline; returns the entries that matched nothing.
 pub fn apply(path: &Path, findings: &mut [Finding]) -> Result<Vec<Entry>, UsageError> {
-    let shown = path.display();
+    let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| UsageError::msg(format!("cannot read baseline {shown}: {e}")))?;
     let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
-        let at = crate::tree::Span::new(0, 0);
+        let source = crate::source::SourceFile::new(shown.clone(), text.clone());
+        let at = line_start(&source.text, e.line()) + e.column().saturating_sub(1);
+        let span = crate::tree::Span::new(at, at + 1);
         UsageError::in_file(
-            &shown.to_string(),
+            &shown,
             &text,
-            Some(at),
+            Some(span),
             format!("{shown} is not an ims-preflight baseline: {e}"),
         )
     })?;
@@ -80,7 +104,7 @@ pub fn apply(path: &Path, findings: &mut [Finding]) -> Result<Vec<Entry>, UsageE
         *budget.entry(e).or_default() += 1;
     }
     for f in findings.iter_mut().filter(|f| f.suppressed.is_none()) {
-        if let Some(n) = budget.get_mut(&key(f))
+        if let Some(n) = budget.get_mut(&key(f, path))
             && *n > 0
         {
             *n -= 1;
@@ -91,4 +115,12 @@ pub fn apply(path: &Path, findings: &mut [Finding]) -> Result<Vec<Entry>, UsageE
         .into_iter()
         .flat_map(|(e, n)| std::iter::repeat_n(e, n))
         .collect())
+}
+
+/// Byte offset of a 1-based line.
+fn line_start(text: &str, line: usize) -> usize {
+    text.split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum()
 }

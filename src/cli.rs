@@ -152,8 +152,11 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    let stderr_color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let choice = match &cli.command {
+        Command::Check(args) => args.color,
+        _ => Color::Auto,
+    };
+    let stderr_color = use_color(choice, std::io::stderr().is_terminal());
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -167,7 +170,7 @@ fn run(cli: Cli) -> Result<i32, UsageError> {
     match cli.command {
         Command::Check(args) => check(*args),
         Command::Rules { rule_dirs, format } => {
-            let rules = load_rules(&rule_dirs, None)?;
+            let rules = load_rules(&rule_dirs, discovered_config()?.as_ref())?;
             let text = match format {
                 ListFormat::Markdown => crate::docs::markdown_table(&rules),
                 _ => crate::docs::rule_list(&rules, format == ListFormat::Json),
@@ -175,7 +178,7 @@ fn run(cli: Cli) -> Result<i32, UsageError> {
             Ok(emit(&text, None))
         }
         Command::Explain { rule, rule_dirs } => {
-            let rules = load_rules(&rule_dirs, None)?;
+            let rules = load_rules(&rule_dirs, discovered_config()?.as_ref())?;
             let Some(r) = rules.get(&rule) else {
                 return Err(UsageError::msg(crate::config::unknown_rule(&rule, &rules)));
             };
@@ -199,6 +202,14 @@ fn run(cli: Cli) -> Result<i32, UsageError> {
             Ok(emit(&String::from_utf8_lossy(&out), None))
         }
     }
+}
+
+/// The config `rules` and `explain` use, so custom rules from `rule_paths` are listed too.
+fn discovered_config() -> Result<Option<Config>, UsageError> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    Config::discover(&cwd)
+        .map(|p| Config::load(&p, &crate::source::display_path(&p, &cwd)))
+        .transpose()
 }
 
 fn load_rules(dirs: &[PathBuf], config: Option<&Config>) -> Result<RuleSet, UsageError> {
@@ -291,6 +302,13 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
             return Err(UsageError::msg(crate::config::unknown_rule(id, &rules)));
         }
     }
+    if let Some(id) = args
+        .ignore
+        .iter()
+        .find(|id| crate::config::ALWAYS_ERRORS.contains(&id.as_str()))
+    {
+        return Err(UsageError::msg(crate::config::always_error(id)));
+    }
     let limits = limits(&args, &config);
     if args.show_config {
         let text = show_config(&args, &config, config_path.as_deref(), &rules, &limits);
@@ -347,13 +365,7 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
                 path.display()
             );
             for e in &stale {
-                eprintln!(
-                    "  {} {} {}{}",
-                    e.file,
-                    e.rule,
-                    e.entity.as_deref().unwrap_or("-"),
-                    e.pointer
-                );
+                eprintln!("  {e}");
             }
         }
     }

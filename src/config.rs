@@ -152,9 +152,12 @@ impl Config {
 
     /// Rule ids in `rules:` and `ignore:` must exist; called once all rules are loaded.
     pub fn validate(&self, rules: &RuleSet) -> Result<(), UsageError> {
-        for id in self.file.rules.keys() {
+        for (id, level) in &self.file.rules {
             if rules.get(id).is_none() {
                 return Err(self.error_at(id, unknown_rule(id, rules)));
+            }
+            if ALWAYS_ERRORS.contains(&id.as_str()) && *level != Level::Error {
+                return Err(self.error_at(id, always_error(id)));
             }
         }
         for entry in &self.file.ignore {
@@ -207,6 +210,16 @@ pub fn parse_config(shown: &str, text: &str) -> Result<ConfigFile, UsageError> {
     let options = serde_saphyr::options! { strict_booleans: true };
     serde_saphyr::from_str_with_options(text, options)
         .map_err(|e| UsageError::from_saphyr(shown, text, &e))
+}
+
+/// Findings that say a file could not be checked: they always fail the run, since a CI gate
+/// must not pass because a file was skipped.
+pub const ALWAYS_ERRORS: &[&str] = &["inventory-syntax", "inventory-limit"];
+
+pub fn always_error(id: &str) -> String {
+    format!(
+        "`{id}` cannot be turned off or lowered: a file that cannot be read or parsed must fail the run"
+    )
 }
 
 pub fn unknown_rule(id: &str, rules: &RuleSet) -> String {

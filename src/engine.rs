@@ -301,6 +301,15 @@ impl Engine<'_> {
             message: rule.message(hit.variant, &args),
             place: hit.place.clone(),
             entity: hit.entity.clone(),
+            path: match (&hit.entity, &hit.anchor) {
+                (Some(_), Some(anchor)) => hit
+                    .place
+                    .pointer
+                    .strip_prefix(anchor.as_str())
+                    .unwrap_or(&hit.place.pointer)
+                    .to_string(),
+                _ => hit.place.pointer.clone(),
+            },
             help: rule.help.clone(),
             remediation: rule.remediation.clone(),
             related: hit

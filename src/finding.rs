@@ -43,6 +43,8 @@ pub struct Hit {
     pub variant: &'static str,
     pub place: Place,
     pub entity: Option<String>,
+    /// The entity's own pointer: findings are identified relative to it (see `Finding::path`).
+    pub anchor: Option<String>,
     /// Values for the message placeholders.
     pub args: Vec<(&'static str, String)>,
     /// `Some(Warning)` for "cannot verify" hits: capped at warning whatever the rule's level.
@@ -57,6 +59,7 @@ impl Hit {
             variant,
             place,
             entity: None,
+            anchor: None,
             args: Vec::new(),
             cap: None,
             related: Vec::new(),
@@ -104,6 +107,10 @@ pub struct Finding {
     pub message: String,
     pub place: Place,
     pub entity: Option<String>,
+    /// Where in its entity the finding is (`/disks/1/dss`), or the pointer when it has no
+    /// entity. With the file, rule and entity, this identifies a finding whatever its line or
+    /// the entity's position in its list: baselines and fingerprints are keyed on it.
+    pub path: String,
     pub help: Arc<str>,
     pub remediation: Arc<[String]>,
     pub related: Vec<Related>,

@@ -193,7 +193,14 @@ impl Entity {
     }
 
     pub fn hit(&self, rule: &str, variant: &'static str, place: Place) -> Hit {
-        Hit::new(rule, variant, place).entity(&self.label)
+        let mut hit = Hit::new(rule, variant, place).entity(&self.label);
+        hit.anchor = Some(
+            self.raw
+                .get(&self.node.span)
+                .cloned()
+                .unwrap_or_else(|| self.pointer.clone()),
+        );
+        hit
     }
 
     /// Some description states this field (valid or not).

@@ -56,6 +56,9 @@ struct RuleFile {
     remediation: Vec<String>,
     check: CheckSpec,
     examples: Examples,
+    /// Absolute URL of the rule's documentation (SARIF `helpUri`).
+    #[serde(default)]
+    help_uri: Option<String>,
 }
 
 /// One rule, ready to run.
@@ -73,6 +76,9 @@ pub struct Rule {
     pub template: Template,
     pub template_name: String,
     pub examples: Examples,
+    /// Absolute documentation URL: the rule file's `help_uri`, else the built-in rule's file in
+    /// the repository, else the tool's home page (a custom rule has no page of ours).
+    pub help_uri: String,
     /// Where the rule came from: `built-in` or the custom rule file's path.
     pub origin: String,
 }
@@ -255,6 +261,17 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
             )));
         }
     }
+    let help_uri = file.help_uri.unwrap_or_else(|| {
+        if origin == "built-in" {
+            format!(
+                "{}/blob/main/rules/{}.yaml",
+                crate::report::HOMEPAGE,
+                file.id
+            )
+        } else {
+            crate::report::HOMEPAGE.to_string()
+        }
+    });
     Ok(Rule {
         id: file.id,
         title: file.title.into(),
@@ -267,6 +284,7 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
         remediation: file.remediation.into(),
         template,
         template_name: file.check.template,
+        help_uri,
         examples: file.examples,
         origin: origin.to_string(),
     })

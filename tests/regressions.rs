@@ -13,7 +13,13 @@ fn run(dir: &Path, args: &[&str]) -> (i32, Value, String) {
         .expect("binary")
         .current_dir(dir)
         .args(args)
-        .args(["--format", "json"])
+        .args(
+            if args.contains(&"--format") || args.first() != Some(&"check") {
+                &[][..]
+            } else {
+                &["--format", "json"][..]
+            },
+        )
         .output()
         .expect("run");
     let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
@@ -248,4 +254,161 @@ fn one_folder_named_twice_is_read_once_and_empty_json_is_a_syntax_error() {
     let (code, v, _) = run(dir.path(), &["check", "empty.json"]);
     assert_eq!(code, 1);
     assert_eq!(rules(&v), ["inventory-syntax"]);
+}
+
+const SAN_SERVER: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    os: windows\n    status: ERROR\n    san_policy: OfflineShared\n";
+const CLEAN_SERVER: &str =
+    "  - {id: 11111111-ba63-4e1e-b95f-e67e48b6129a, os: linux, status: ACTIVE}\n";
+
+#[test]
+fn baselines_and_fingerprints_survive_an_entity_inserted_above() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "inv/web.yaml", SAN_SERVER);
+    let (code, _, _) = run(dir.path(), &["check", "inv", "--write-baseline", "bl.json"]);
+    assert_eq!(code, 1);
+    let (_, before, _) = run(dir.path(), &["check", "inv", "--format", "sarif"]);
+    write(
+        dir.path(),
+        "inv/web.yaml",
+        &SAN_SERVER.replace("servers:\n", &format!("servers:\n{CLEAN_SERVER}")),
+    );
+    let (code, v, stderr) = run(dir.path(), &["check", "inv", "--baseline", "bl.json"]);
+    assert_eq!(code, 0, "{v} {stderr}");
+    assert!(!stderr.contains("no longer match"), "{stderr}");
+    // From another directory, with the same baseline file.
+    let (code, _, _) = run(
+        &dir.path().join("inv"),
+        &["check", ".", "--baseline", "../bl.json"],
+    );
+    assert_eq!(code, 0);
+    let (_, after, _) = run(dir.path(), &["check", "inv", "--format", "sarif"]);
+    let prints = |v: &Value| {
+        let mut p: Vec<String> = v["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .filter(|r| r["ruleId"] != "server-optimized")
+            .map(|r| {
+                r["partialFingerprints"]["imsPreflight/v1"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        p.sort();
+        p
+    };
+    assert_eq!(prints(&before), prints(&after));
+}
+
+#[test]
+fn unreadable_files_cannot_be_switched_off() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "bad.yaml", "servers: [\n");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["check", "bad.yaml", "--ignore", "inventory-syntax"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    write(
+        dir.path(),
+        ".ims-preflight.yaml",
+        "rules:\n  inventory-syntax: off\n",
+    );
+    let (code, _, _) = run(dir.path(), &["check", "bad.yaml"]);
+    assert_eq!(code, 2);
+    fs::remove_file(dir.path().join(".ims-preflight.yaml")).expect("rm");
+    run(
+        dir.path(),
+        &["check", "bad.yaml", "--write-baseline", "bl.json"],
+    );
+    let (code, _, _) = run(dir.path(), &["check", "bad.yaml", "--baseline", "bl.json"]);
+    assert_eq!(code, 1, "a broken file is never baselined");
+}
+
+#[test]
+fn required_field_walks_nested_paths_and_rules_lists_config_rules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule = |id: &str, field: &str| {
+        format!(
+            "id: {id}\ntitle: t\nseverity: error\napplies_to: [server]\nsource: {{document: d, quote: q}}\nrationale: r\nmessages: {{main: \"missing {{field}}\"}}\nhelp: h\nremediation: [x]\ncheck: {{template: required-field, params: {{field: \"{field}\"}}}}\nexamples: {{pass: \"servers: []\", fail: \"servers: []\"}}\n"
+        )
+    };
+    write(
+        dir.path(),
+        "policy/dhcp-stated.yaml",
+        &rule("dhcp-stated", "optimization.dhcp"),
+    );
+    write(
+        dir.path(),
+        "policy/device-stated.yaml",
+        &rule("device-stated", "disks[].device"),
+    );
+    write(dir.path(), ".ims-preflight.yaml", "rule_paths: [policy]\n");
+    write(
+        dir.path(),
+        "inv.yaml",
+        &format!(
+            "servers:\n  - id: {SERVER}\n    optimization: {{dhcp: true}}\n    disks:\n      - {{id: d1, device: /dev/vda, system: true}}\n      - {{id: d2, system: false}}\n"
+        ),
+    );
+    let (_, v, _) = run(
+        dir.path(),
+        &["check", "inv.yaml", "--select", "dhcp-stated,device-stated"],
+    );
+    assert_eq!(rules(&v), ["device-stated"], "{v}");
+    assert_eq!(v["diagnostics"][0]["line"], 6);
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .current_dir(dir.path())
+        .arg("rules")
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("dhcp-stated"));
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["explain", "device-stated"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn junit_case_names_do_not_carry_line_numbers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "r.yaml",
+        "requests:\n  - name: \" a/b\"\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n",
+    );
+    let junit = |dir: &Path| {
+        let out = Command::cargo_bin("ims-preflight")
+            .expect("binary")
+            .current_dir(dir)
+            .args([
+                "check",
+                "r.yaml",
+                "--select",
+                "request-name",
+                "--format",
+                "junit",
+            ])
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains("<testcase"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let before = junit(dir.path());
+    assert_eq!(before.len(), 2);
+    assert_ne!(before[0], before[1], "names are unique");
+    write(
+        dir.path(),
+        "r.yaml",
+        "# moved\nrequests:\n  - name: \" a/b\"\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n",
+    );
+    assert_eq!(before, junit(dir.path()));
 }

@@ -123,11 +123,26 @@ pub struct RequiredField {
 
 impl RequiredField {
     pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
+        let stated = |n: &Node| n.value() != Some(Value::Null);
         for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e, inv)) {
-            let present = e
-                .node
-                .get(&self.field)
-                .is_some_and(|n| n.value() != Some(Value::Null));
+            // `a[].b`: every item of `a` must state `b`.
+            if let Some((list, leaf)) = self.field.rsplit_once("[].") {
+                for item in e.field(&format!("{list}[]")) {
+                    if !item.node.get(leaf).is_some_and(stated) {
+                        out.push(e.hit(rule, "main", item.place()).arg("field", &self.field));
+                    }
+                }
+                continue;
+            }
+            let (parent, leaf) = self.field.rsplit_once('.').unwrap_or(("", &self.field));
+            let present = if parent.is_empty() {
+                e.descriptions()
+                    .any(|d| d.node.get(leaf).is_some_and(stated))
+            } else {
+                e.field(parent)
+                    .iter()
+                    .any(|p| p.node.get(leaf).is_some_and(stated))
+            };
             if !present {
                 out.push(e.hit(rule, "main", e.key_place()).arg("field", &self.field));
             }

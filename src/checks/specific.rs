@@ -441,14 +441,21 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             .and_then(|b| b.str("service"))
             .or_else(|| request.str("whole_image_type"))
             .unwrap_or("CSBS");
-        let source = backup.map_or_else(|| request.key_place(), |b| b.key_place());
+        // Related: the request that makes the image, and the backup it is made from.
+        let with_sources = |hit: Hit| {
+            let hit = hit.related(request.key_place(), made_by.clone());
+            match backup {
+                Some(b) => hit.related(b.key_place(), format!("backup {} is its source", b.label)),
+                None => hit,
+            }
+        };
         if service.eq_ignore_ascii_case("CSBS") {
-            out.push(op.hit(rule, "csbs", place).related(source, made_by));
+            out.push(with_sources(op.hit(rule, "csbs", place)));
         } else if backup.is_some_and(|b| {
             b.get("shared_from_other_tenant")
                 .is_some_and(|f| is_true(f.node))
         }) {
-            out.push(op.hit(rule, "shared_in", place).related(source, made_by));
+            out.push(with_sources(op.hit(rule, "shared_in", place)));
         }
     }
 }

@@ -36,7 +36,9 @@ pub fn render(report: &Report) -> String {
         }
     }
     for ((rule, subject), findings) in &failing {
-        for f in findings {
+        // Case names are stable (no line numbers), so CI test history follows the entity: the
+        // first failure has the passing case's name, later ones add where in the entity.
+        for (i, f) in findings.iter().enumerate() {
             let p = position(&f.place.file, f.place.span);
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status.set_message(f.message.as_str());
@@ -45,7 +47,11 @@ pub fn render(report: &Report) -> String {
                 "{}:{}:{}: {}\n{}",
                 f.place.file.name, p.line, p.column, f.message, f.help
             ));
-            let name = format!("{subject} ({}:{}:{})", f.place.file.name, p.line, p.column);
+            let name = if i == 0 {
+                subject.clone()
+            } else {
+                format!("{subject} #{} {}", i + 1, f.path)
+            };
             let mut case = TestCase::new(name, status);
             case.set_classname(rule.as_str());
             add(rule, case);

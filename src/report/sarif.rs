@@ -53,7 +53,7 @@ pub fn render(report: &Report) -> String {
                 "shortDescription": {"text": r.title},
                 "fullDescription": {"text": r.rationale.trim()},
                 "help": {"text": text, "markdown": format!("**{}**\n\n{}\n\n{}\n\n{}", r.title, r.rationale.trim(), r.help, steps.join("\n"))},
-                "helpUri": format!("{HOMEPAGE}/blob/main/rules/{}.yaml", r.id),
+                "helpUri": r.help_uri,
                 "defaultConfiguration": {"level": level(r.severity)},
                 "properties": {"tags": r.applies_to},
             })
