@@ -321,6 +321,7 @@ impl Engine<'_> {
                 })
                 .collect(),
             suppressed: None,
+            suppressed_in_config: false,
             baselined: false,
         })
     }

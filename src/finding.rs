@@ -116,6 +116,8 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The reason given by the suppression that silenced this finding, if any.
     pub suppressed: Option<String>,
+    /// The suppression came from the config's `ignore:` (SARIF kind `external`), not a comment.
+    pub suppressed_in_config: bool,
     /// Recorded in the `--baseline` file: known, not new.
     pub baselined: bool,
 }

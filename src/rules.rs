@@ -149,7 +149,10 @@ impl RuleSet {
     pub fn builtin() -> Result<RuleSet, UsageError> {
         let mut set = RuleSet::default();
         for (name, text) in BUILTIN_RULES {
-            set.add(parse_rule(&format!("rules/{name}"), text, "built-in")?)?;
+            set.add(
+                parse_rule(&format!("rules/{name}"), text, "built-in")?,
+                text,
+            )?;
         }
         set.sort();
         Ok(set)
@@ -179,18 +182,20 @@ impl RuleSet {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| UsageError::msg(format!("cannot read rule file {name}: {e}")))?;
             let rule = parse_rule(&name, &text, &name)?;
-            self.add(rule)?;
+            self.add(rule, &text)?;
         }
         self.sort();
         Ok(())
     }
 
-    fn add(&mut self, rule: Rule) -> Result<(), UsageError> {
+    fn add(&mut self, rule: Rule, text: &str) -> Result<(), UsageError> {
         if let Some(other) = self.get(&rule.id) {
-            return Err(UsageError::msg(format!(
-                "rule `{}` from {} is already defined ({})",
-                rule.id, rule.origin, other.origin
-            )));
+            return Err(UsageError::in_file(
+                &rule.origin,
+                text,
+                line_of_key(text, "id"),
+                format!("rule `{}` is already defined ({})", rule.id, other.origin),
+            ));
         }
         self.rules.push(rule);
         Ok(())
@@ -209,36 +214,66 @@ impl RuleSet {
     }
 }
 
+/// The span of the first line whose key (after indentation) is `key`, so errors point at it.
+fn line_of_key(text: &str, key: &str) -> Option<crate::tree::Span> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let bare = trimmed.trim_start_matches(['-', ' ', '{']);
+        let found = bare
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with(':'))
+            .then(|| trimmed.len() - bare.len());
+        if let Some(skip) = found {
+            let start = offset + indent + skip;
+            return Some(crate::tree::Span::new(start, start + key.len()));
+        }
+        if let Some(i) = line
+            .find(&format!("{key}:"))
+            .filter(|&i| i > 0 && !line.as_bytes()[i - 1].is_ascii_alphanumeric())
+        {
+            return Some(crate::tree::Span::new(offset + i, offset + i + key.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// Parse and validate one rule file (`name` is how errors name it).
 pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageError> {
     let options = serde_saphyr::options! { strict_booleans: true };
     let file: RuleFile = serde_saphyr::from_str_with_options(text, options)
         .map_err(|e| UsageError::from_saphyr(name, text, &e))?;
-    let at_check = || {
-        text.find("\ncheck:")
-            .map(|i| crate::tree::Span::new(i + 1, i + 7))
-    };
-    let problem = |message: String| UsageError::in_file(name, text, at_check(), message);
+    let at = |key: &str| line_of_key(text, key);
+    let problem = |key: &str, message: String| UsageError::in_file(name, text, at(key), message);
     if file.id.is_empty()
         || !file
             .id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        return Err(UsageError::in_file(
-            name,
-            text,
-            text.find("id:").map(|i| crate::tree::Span::new(i, i + 3)),
+        return Err(problem(
+            "id",
             format!("rule id `{}` must be kebab-case (a-z, 0-9, -)", file.id),
+        ));
+    }
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str());
+    if stem.is_some_and(|s| s != file.id) {
+        return Err(problem(
+            "id",
+            format!(
+                "rule id `{}` must match the file name (`{}.yaml`)",
+                file.id, file.id
+            ),
         ));
     }
     for kind in &file.applies_to {
         if !KINDS.contains(&kind.as_str()) {
-            return Err(UsageError::in_file(
-                name,
-                text,
-                text.find("applies_to")
-                    .map(|i| crate::tree::Span::new(i, i + 10)),
+            return Err(problem(
+                "applies_to",
                 format!(
                     "unknown `applies_to` value `{kind}`; expected one of {}",
                     KINDS.join(", ")
@@ -251,15 +286,53 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
         p => p,
     };
     let tagged = serde_json::json!({"template": file.check.template, "params": params});
-    let template: Template =
-        serde_json::from_value(tagged).map_err(|e| problem(format!("invalid check: {e}")))?;
-    for variant in template.variants() {
-        if !file.messages.contains_key(variant) {
-            return Err(problem(format!(
-                "template `{}` emits the message variant `{variant}`, but `messages` has no `{variant}` entry",
-                file.check.template
-            )));
+    let template: Template = serde_json::from_value(tagged).map_err(|e| {
+        let key = if e.to_string().contains("unknown variant") {
+            "template"
+        } else {
+            "params"
+        };
+        problem(key, format!("invalid check: {e}"))
+    })?;
+    let variants = template.variants();
+    for variant in &variants {
+        if !file.messages.contains_key(*variant) {
+            return Err(problem(
+                "messages",
+                format!(
+                    "template `{}` emits the message variant `{variant}`, but `messages` has no `{variant}` entry",
+                    file.check.template
+                ),
+            ));
         }
+    }
+    // A message the template never uses is a typo (`mian`), except the general `main`.
+    if !variants.is_empty()
+        && let Some(extra) = file
+            .messages
+            .keys()
+            .find(|k| *k != "main" && !variants.contains(&k.as_str()))
+    {
+        return Err(problem(
+            extra,
+            format!(
+                "message variant `{extra}` is never used by template `{}` (it emits {})",
+                file.check.template,
+                variants.join(", ")
+            ),
+        ));
+    }
+    if let Some(field) = template
+        .when_fields()
+        .into_iter()
+        .find(|f| !crate::schema::is_known_field(f))
+    {
+        return Err(problem(
+            field,
+            format!(
+                "`when` names `{field}`, which is not a field of the inventory format (a `source.` prefix reads the request's source server)"
+            ),
+        ));
     }
     let help_uri = file.help_uri.unwrap_or_else(|| {
         if origin == "built-in" {

@@ -240,6 +240,17 @@ pub const DOCUMENT: &[Field] = &[
     ),
 ];
 
+/// A field name a `when:` condition may test: a top-level field of a server, backup, request
+/// or operation, or `source.<server field>`.
+pub fn is_known_field(name: &str) -> bool {
+    match name.strip_prefix("source.") {
+        Some(server_field) => SERVER.iter().any(|f| f.name == server_field),
+        None => [SERVER, BACKUP, REQUEST, OPERATION]
+            .iter()
+            .any(|fields| fields.iter().any(|f| f.name == name)),
+    }
+}
+
 pub fn type_name(ty: Ty) -> String {
     match ty {
         Ty::Str => "a string".into(),

@@ -174,6 +174,7 @@ pub fn apply(
                 s.used[index] = true;
                 if f.suppressed.is_none() {
                     f.suppressed = Some(s.reason.clone().unwrap_or_default());
+                    f.suppressed_in_config = matches!(s.scope, Scope::Config { .. });
                 }
             }
         }

@@ -573,11 +573,35 @@ fn custom_rules_load_and_broken_ones_exit_2() {
             "examples_ok",
         ),
         (
-            "clashing id",
+            "id not the file name",
             good.replace("id: owner-tag", "id: dss-disk"),
-            "already defined",
+            "must match the file name",
+        ),
+        (
+            "typo in a message variant",
+            good.replace("  main: ", "  mian: \"x\"\n  main: "),
+            "`mian` is never used",
+        ),
+        (
+            "typo in a when field",
+            good.replace(
+                "params: { key: owner }",
+                "params: { key: owner, when: { sourc.os: windows } }",
+            ),
+            "`sourc.os`",
         ),
     ];
+    // Also: an id already defined (a custom file named like a built-in rule).
+    let clash = good.replace("id: owner-tag", "id: dss-disk");
+    fs::write(dir.path().join("dss-disk.yaml"), clash).expect("write");
+    bin()
+        .args(["check", "examples/linux-ecs", "--rules"])
+        .arg(dir.path().join("dss-disk.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already defined"))
+        .stderr(predicate::str::contains("dss-disk.yaml:1:1"));
+    fs::remove_file(dir.path().join("dss-disk.yaml")).expect("rm");
     for (what, text, needle) in cases {
         fs::write(dir.path().join("owner-tag.yaml"), text).expect("write");
         bin()

@@ -96,6 +96,19 @@ impl Template {
         }
     }
 
+    /// The fields named by the template's `when:` conditions (checked when a rule file loads).
+    pub fn when_fields(&self) -> Vec<&str> {
+        let when = match self {
+            Template::AllowedValues(p) => &p.when,
+            Template::ForbiddenValues(p) => &p.when,
+            Template::RequiredField(p) => &p.when,
+            Template::RequiredTag(p) => &p.when,
+            Template::DiskFlag(p) => &p.when,
+            _ => return Vec::new(),
+        };
+        when.keys().map(String::as_str).collect()
+    }
+
     pub fn run(&self, rule: &Rule, inv: &Inventory, out: &mut Vec<Hit>) {
         let kinds = rule.kinds();
         let id = rule.id.as_str();

@@ -94,7 +94,12 @@ pub fn render(report: &Report) -> String {
                 result["relatedLocations"] = json!(related);
             }
             if let Some(reason) = &f.suppressed {
-                result["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
+                let kind = if f.suppressed_in_config {
+                    "external"
+                } else {
+                    "inSource"
+                };
+                result["suppressions"] = json!([{"kind": kind, "justification": reason}]);
             }
             result
         })
