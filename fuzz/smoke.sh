@@ -7,13 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
 export RUSTC_BOOTSTRAP=1
-for target in yaml json check config; do
+for target in yaml json check config facts; do
   corpus="corpus/$target"
   mkdir -p "$corpus"
   case $target in
     yaml|check) find ../tests/fixtures ../examples -name '*.yaml' -size -64k -exec cp {} "$corpus/" \; ;;
     json) find ../tests/fixtures ../examples -name '*.json' -size -64k -exec cp {} "$corpus/" \; ;;
     config) cp ../rules/*.yaml ../examples/policy/*.yaml "$corpus/" ;;
+    facts) find ../tests/fixtures -path '*facts*' -type f -size -64k -exec cp {} "$corpus/" \; ;;
   esac
   echo "== fuzz $target for ${seconds}s"
   cargo fuzz run "$target" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048
