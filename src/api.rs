@@ -122,17 +122,16 @@ fn truthy(node: &Node) -> bool {
 
 /// ECS server detail -> server (status, task, OS, attached volumes; bootIndex "0" = system).
 fn server(s: &mut Synth, obj: &Node, p: &str) -> Node {
-    let mut members = Vec::new();
-    for (native, raw) in [
-        ("id", "id"),
-        ("name", "name"),
-        ("status", "status"),
-        ("task_state", "OS-EXT-STS:task_state"),
-    ] {
-        if let Some(n) = s.member(obj, p, raw) {
-            members.push((native, n));
-        }
-    }
+    let mut members = s.members(
+        obj,
+        p,
+        &[
+            ("id", "id"),
+            ("name", "name"),
+            ("status", "status"),
+            ("task_state", "OS-EXT-STS:task_state"),
+        ],
+    );
     if let Some(meta) = obj.get("metadata")
         && let Some(os) = s.member(meta, &pointer_push(p, "metadata"), "os_type")
     {
@@ -228,16 +227,15 @@ fn images(s: &mut Synth, obj: &Node, p: &str, members: &mut Vec<(&'static str, N
 
 /// CBR backup -> backup (service CBR; children are the disk backups).
 fn cbr_backup(s: &mut Synth, obj: &Node, p: &str) -> Node {
-    let mut members = Vec::new();
-    for (native, raw) in [
-        ("id", "id"),
-        ("status", "status"),
-        ("resource_type", "resource_type"),
-    ] {
-        if let Some(n) = s.member(obj, p, raw) {
-            members.push((native, n));
-        }
-    }
+    let mut members = s.members(
+        obj,
+        p,
+        &[
+            ("id", "id"),
+            ("status", "status"),
+            ("resource_type", "resource_type"),
+        ],
+    );
     let anchor = obj
         .get("resource_type")
         .or_else(|| obj.get("id"))
@@ -282,16 +280,15 @@ fn cbr_backup(s: &mut Synth, obj: &Node, p: &str) -> Node {
 
 /// CSBS checkpoint item -> backup (service CSBS; volume backups carry `bootable`).
 fn csbs_backup(s: &mut Synth, obj: &Node, p: &str) -> Node {
-    let mut members = Vec::new();
-    for (native, raw) in [
-        ("id", "id"),
-        ("status", "status"),
-        ("server_id", "resource_id"),
-    ] {
-        if let Some(n) = s.member(obj, p, raw) {
-            members.push((native, n));
-        }
-    }
+    let mut members = s.members(
+        obj,
+        p,
+        &[
+            ("id", "id"),
+            ("status", "status"),
+            ("server_id", "resource_id"),
+        ],
+    );
     let anchor = obj.get("id").map_or(obj.span, |n| n.span);
     members.push(("service", s.text("CSBS", anchor, p)));
     if let Some(info) = obj.get("extend_info") {

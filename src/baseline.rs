@@ -44,26 +44,40 @@ struct BaselineFile {
     entries: Vec<Entry>,
 }
 
-fn key(f: &Finding, baseline: &Path) -> Entry {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let dir = baseline.parent().unwrap_or(Path::new(""));
-    Entry {
-        file: crate::source::relative_to(Path::new(&f.place.file.name), &cwd, dir),
-        rule: f.rule.clone(),
-        entity: f.entity.clone(),
-        path: f.path.clone(),
+/// Finding -> entry, with files relative to the baseline file's folder.
+struct Keys {
+    cwd: std::path::PathBuf,
+    dir: std::path::PathBuf,
+}
+
+impl Keys {
+    fn new(baseline: &Path) -> Keys {
+        Keys {
+            cwd: std::env::current_dir().unwrap_or_default(),
+            dir: baseline.parent().unwrap_or(Path::new("")).to_path_buf(),
+        }
+    }
+
+    fn of(&self, f: &Finding) -> Entry {
+        Entry {
+            file: crate::source::relative_to(Path::new(&f.place.file.name), &self.cwd, &self.dir),
+            rule: f.rule.clone(),
+            entity: f.entity.clone(),
+            path: f.path.clone(),
+        }
     }
 }
 
 /// Write the unsuppressed findings as a baseline file. Unreadable files are never baselined:
 /// they must keep failing until fixed.
 pub fn write(path: &Path, findings: &[Finding]) -> Result<usize, UsageError> {
+    let keys = Keys::new(path);
     let mut entries: Vec<Entry> = findings
         .iter()
         .filter(|f| {
             f.suppressed.is_none() && !crate::config::ALWAYS_ERRORS.contains(&f.rule.as_str())
         })
-        .map(|f| key(f, path))
+        .map(|f| keys.of(f))
         .collect();
     entries.sort();
     let count = entries.len();
@@ -103,8 +117,9 @@ pub fn apply(path: &Path, findings: &mut [Finding]) -> Result<Vec<Entry>, UsageE
     for e in file.entries {
         *budget.entry(e).or_default() += 1;
     }
+    let keys = Keys::new(path);
     for f in findings.iter_mut().filter(|f| f.suppressed.is_none()) {
-        if let Some(n) = budget.get_mut(&key(f, path))
+        if let Some(n) = budget.get_mut(&keys.of(f))
             && *n > 0
         {
             *n -= 1;

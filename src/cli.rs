@@ -260,22 +260,21 @@ fn use_color(choice: Color, to_terminal: bool) -> bool {
     }
 }
 
-fn limits(args: &CheckArgs, config: &Config) -> Limits {
-    let mut l = config.limits(Limits::default());
-    let set = |slot: &mut usize, v: Option<usize>| {
-        if let Some(v) = v {
-            *slot = v;
-        }
-    };
-    if let Some(v) = args.max_file_bytes {
-        l.max_file_bytes = v;
+/// The limits given on the command line, as a layer over the config's.
+fn limit_flags(args: &CheckArgs) -> crate::config::LimitsFile {
+    crate::config::LimitsFile {
+        max_file_bytes: args.max_file_bytes,
+        max_depth: args.max_depth,
+        max_nodes: args.max_nodes,
+        max_alias_nodes: args.max_alias_nodes,
+        max_line_length: args.max_line_length,
+        max_files: args.max_files,
     }
-    set(&mut l.max_depth, args.max_depth);
-    set(&mut l.max_nodes, args.max_nodes);
-    set(&mut l.max_alias_nodes, args.max_alias_nodes);
-    set(&mut l.max_line_length, args.max_line_length);
-    set(&mut l.max_files, args.max_files);
-    l
+}
+
+/// Defaults, then the config file, then the command line.
+fn limits(args: &CheckArgs, config: &Config) -> Limits {
+    limit_flags(args).apply(config.limits(Limits::default()))
 }
 
 fn check(args: CheckArgs) -> Result<i32, UsageError> {
@@ -510,46 +509,28 @@ fn show_config(
         config.file.ignore.len(),
         origin(false, !config.file.ignore.is_empty())
     ));
-    let l = &config.file.limits;
     out.push_str("limits:\n");
-    let rows: [(&str, String, bool, bool); 6] = [
-        (
-            "max_file_bytes",
-            limits.max_file_bytes.to_string(),
-            args.max_file_bytes.is_some(),
-            l.max_file_bytes.is_some(),
-        ),
-        (
-            "max_depth",
-            limits.max_depth.to_string(),
-            args.max_depth.is_some(),
-            l.max_depth.is_some(),
-        ),
-        (
-            "max_nodes",
-            limits.max_nodes.to_string(),
-            args.max_nodes.is_some(),
-            l.max_nodes.is_some(),
-        ),
-        (
-            "max_alias_nodes",
-            limits.max_alias_nodes.to_string(),
-            args.max_alias_nodes.is_some(),
-            l.max_alias_nodes.is_some(),
-        ),
-        (
-            "max_line_length",
-            limits.max_line_length.to_string(),
-            args.max_line_length.is_some(),
-            l.max_line_length.is_some(),
-        ),
-        (
-            "max_files",
-            limits.max_files.to_string(),
-            args.max_files.is_some(),
-            l.max_files.is_some(),
-        ),
-    ];
+    let effective = crate::config::LimitsFile {
+        max_file_bytes: Some(limits.max_file_bytes),
+        max_depth: Some(limits.max_depth),
+        max_nodes: Some(limits.max_nodes),
+        max_alias_nodes: Some(limits.max_alias_nodes),
+        max_line_length: Some(limits.max_line_length),
+        max_files: Some(limits.max_files),
+    };
+    let rows = effective
+        .entries()
+        .into_iter()
+        .zip(limit_flags(args).entries())
+        .zip(config.file.limits.entries())
+        .map(|(((name, value), (_, flag)), (_, file))| {
+            (
+                name,
+                value.unwrap_or_default(),
+                flag.is_some(),
+                file.is_some(),
+            )
+        });
     for (name, value, flag, in_config) in rows {
         out.push_str(&format!(
             "  {name}: {value}  # {}\n",

@@ -178,26 +178,40 @@ impl Config {
         Ok(())
     }
 
-    pub fn limits(&self, mut limits: Limits) -> Limits {
-        let l = &self.file.limits;
-        if let Some(v) = l.max_file_bytes {
+    pub fn limits(&self, limits: Limits) -> Limits {
+        self.file.limits.apply(limits)
+    }
+}
+
+impl LimitsFile {
+    /// Each limit by name, with the value this layer sets (config file or command line).
+    pub fn entries(&self) -> [(&'static str, Option<u64>); 6] {
+        let wide = |v: Option<usize>| v.map(|v| v as u64);
+        [
+            ("max_file_bytes", self.max_file_bytes),
+            ("max_depth", wide(self.max_depth)),
+            ("max_nodes", wide(self.max_nodes)),
+            ("max_alias_nodes", wide(self.max_alias_nodes)),
+            ("max_line_length", wide(self.max_line_length)),
+            ("max_files", wide(self.max_files)),
+        ]
+    }
+
+    /// The limits with this layer's values put over them.
+    pub fn apply(&self, mut limits: Limits) -> Limits {
+        let set = |slot: &mut usize, v: Option<usize>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        if let Some(v) = self.max_file_bytes {
             limits.max_file_bytes = v;
         }
-        if let Some(v) = l.max_depth {
-            limits.max_depth = v;
-        }
-        if let Some(v) = l.max_nodes {
-            limits.max_nodes = v;
-        }
-        if let Some(v) = l.max_alias_nodes {
-            limits.max_alias_nodes = v;
-        }
-        if let Some(v) = l.max_line_length {
-            limits.max_line_length = v;
-        }
-        if let Some(v) = l.max_files {
-            limits.max_files = v;
-        }
+        set(&mut limits.max_depth, self.max_depth);
+        set(&mut limits.max_nodes, self.max_nodes);
+        set(&mut limits.max_alias_nodes, self.max_alias_nodes);
+        set(&mut limits.max_line_length, self.max_line_length);
+        set(&mut limits.max_files, self.max_files);
         limits
     }
 }

@@ -142,7 +142,7 @@ impl Engine<'_> {
     /// only `--ignore` or the config drop them.
     fn selected(&self, id: &str) -> bool {
         let s = self.selection;
-        let always = matches!(id, "inventory-syntax" | "inventory-limit");
+        let always = crate::config::ALWAYS_ERRORS.contains(&id);
         (s.select.is_empty() || always || s.select.iter().any(|x| x == id))
             && !s.ignore.iter().any(|x| x == id)
     }

@@ -276,7 +276,10 @@ impl Entity {
 
     /// A string field's value (case as written), if present, valid and a string.
     pub fn str(&self, field: &str) -> Option<&str> {
-        self.get(field)?.node.as_str()
+        // Called for every condition and lookup: no pointer is built, unlike `get`.
+        self.descriptions()
+            .find_map(|d| d.node.get(field).filter(|n| !d.invalid.contains(&n.span)))?
+            .as_str()
     }
 
     /// `true` when a string field equals `value`, ignoring case.

@@ -24,6 +24,19 @@ impl Synth {
         Some(self.copy(node, &pointer_push(parent_pointer, key)))
     }
 
+    /// The raw members `(inventory name, raw name)` that `parent` has, renamed.
+    pub fn members<'k>(
+        &mut self,
+        parent: &Node,
+        parent_pointer: &str,
+        names: &[(&'k str, &str)],
+    ) -> Vec<(&'k str, Node)> {
+        names
+            .iter()
+            .filter_map(|(native, raw)| Some((*native, self.member(parent, parent_pointer, raw)?)))
+            .collect()
+    }
+
     /// A new scalar standing for a raw value (e.g. `true` for a non-empty storage pool id).
     pub fn scalar(&mut self, text: &str, span: Span, pointer: &str) -> Node {
         self.raw.insert(span, pointer.to_string());
