@@ -98,7 +98,7 @@ pub fn apply(path: &Path, findings: &mut [Finding]) -> Result<Vec<Entry>, UsageE
         .map_err(|e| UsageError::msg(format!("cannot read baseline {shown}: {e}")))?;
     let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
         let source = crate::source::SourceFile::new(shown.clone(), text.clone());
-        let at = line_start(&source.text, e.line()) + e.column().saturating_sub(1);
+        let at = line_start(&source.text(), e.line()) + e.column().saturating_sub(1);
         let span = crate::tree::Span::new(at, at + 1);
         UsageError::in_file(
             &shown,

@@ -244,6 +244,28 @@ fn emit(text: &str, output: Option<&PathBuf>) -> i32 {
     EXIT_OK
 }
 
+/// Write a report to a file or standard output. A closed pipe (`| head`) is not an error.
+fn write_report(format: OutputFormat, report: &Report, output: Option<&PathBuf>) -> i32 {
+    match output {
+        Some(path) => {
+            let written = std::fs::File::create(path).and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                report::write(format, report, &mut out)?;
+                out.flush()
+            });
+            if let Err(e) = written {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = report::write(format, report, &mut out).and_then(|()| out.flush());
+        }
+    }
+    EXIT_OK
+}
+
 fn use_color(choice: Color, to_terminal: bool) -> bool {
     match choice {
         Color::Always => true,
@@ -339,6 +361,7 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         config: &config,
         selection: &selection,
         limits: &limits,
+        prune: true,
     };
     let mut outcome = engine.check(&found.inputs, stdin.as_deref())?;
     if !args.quiet {
@@ -396,13 +419,12 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         quiet: args.quiet,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let text = report::render(args.format, &report_for(use_color(args.color, to_terminal)));
-    if emit(&text, args.output.as_ref()) == EXIT_USAGE {
+    let main = report_for(use_color(args.color, to_terminal));
+    if write_report(args.format, &main, args.output.as_ref()) == EXIT_USAGE {
         return Ok(EXIT_USAGE);
     }
     for (format, path) in &args.reports {
-        let text = report::render(*format, &report_for(false));
-        if emit(&text, Some(path)) == EXIT_USAGE {
+        if write_report(*format, &report_for(false), Some(path)) == EXIT_USAGE {
             return Ok(EXIT_USAGE);
         }
     }

@@ -12,7 +12,7 @@ use crate::discover::Input;
 use crate::error::UsageError;
 use crate::finding::{Finding, Hit, Place, Related, Severity};
 use crate::model::ModelBuilder;
-use crate::parse::{self, Comment, Format, Limits, Problem, ProblemKind};
+use crate::parse::{self, Format, Limits, Problem, ProblemKind};
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
 use crate::suppress;
@@ -53,14 +53,34 @@ impl Outcome {
     }
 }
 
+/// One input file after the parallel phase: its documents (servers pruned once their local
+/// rules have run), the local findings, and what the whole-inventory phase still needs.
 struct Loaded {
+    /// Position of the file among the run's inputs.
+    unit: u32,
     file: Arc<SourceFile>,
     explicit: bool,
     docs: Vec<crate::model::DocModel>,
     /// Host facts read from this file (a partial description of one server).
     facts: Option<crate::model::Entity>,
-    comments: Vec<Comment>,
     problems: Vec<Problem>,
+    suppressions: Vec<suppress::Suppression>,
+    /// Findings of the local rules about this file's own entities.
+    local: Vec<Hit>,
+    /// Host facts files named by this file's servers (`facts:`), with the server, and
+    /// findings about named files that do not exist.
+    wanted_facts: Vec<(Input, String)>,
+    facts_hits: Vec<Hit>,
+}
+
+impl Loaded {
+    fn recognised(&self) -> bool {
+        !self.docs.is_empty() || self.facts.is_some()
+    }
+
+    fn entities(&self) -> impl Iterator<Item = &crate::model::Entity> {
+        self.docs.iter().flat_map(|d| d.entities.iter())
+    }
 }
 
 /// What a file is read as: an inventory or API dump, or host facts of a server.
@@ -70,47 +90,169 @@ enum Role<'a> {
     FactsOf(&'a str),
 }
 
-fn load(input: &Input, role: Role, limits: &Limits, stdin: Option<&[u8]>) -> Loaded {
-    let format = match &input.origin {
+/// What every file's parallel phase shares.
+struct FileJob<'a> {
+    limits: &'a Limits,
+    prune: bool,
+    /// The rules that run (configured, not `off`).
+    active: &'a [&'a crate::rules::Rule],
+    cwd: &'a std::path::Path,
+    stdin: Option<&'a [u8]>,
+}
+
+fn format_of(input: &Input) -> Format {
+    match &input.origin {
         crate::discover::Origin::Path(p) => Format::of(p),
         crate::discover::Origin::Stdin | crate::discover::Origin::Special => Format::Yaml,
-    };
-    let (text, problem) = match crate::load::read(input, limits, stdin) {
-        Ok(text) => (text, None),
-        Err((problem, text)) => (text, Some(problem)),
-    };
-    let file = SourceFile::new(input.name.clone(), text);
-    let mut loaded = Loaded {
-        file,
-        explicit: input.explicit,
-        docs: Vec::new(),
-        facts: None,
-        comments: Vec::new(),
-        problems: problem.into_iter().collect(),
-    };
-    if !loaded.problems.is_empty() {
-        return loaded;
     }
-    if let Role::FactsOf(server) = role {
-        match crate::facts::read(&loaded.file, server, limits) {
-            Ok(entity) => loaded.facts = Some(entity),
-            Err(p) => loaded.problems.push(p),
+}
+
+impl FileJob<'_> {
+    fn load(&self, unit: u32, input: &Input, role: Role) -> Loaded {
+        let (text, problem) = match crate::load::read(input, self.limits, self.stdin) {
+            Ok(text) => (text, None),
+            Err((problem, text)) => (text, Some(problem)),
+        };
+        let file = match &input.origin {
+            crate::discover::Origin::Path(path) => {
+                SourceFile::on_disk(input.name.clone(), text, path.clone())
+            }
+            _ => SourceFile::new(input.name.clone(), text),
+        };
+        let mut loaded = Loaded {
+            unit,
+            file,
+            explicit: input.explicit,
+            docs: Vec::new(),
+            facts: None,
+            problems: problem.into_iter().collect(),
+            suppressions: Vec::new(),
+            local: Vec::new(),
+            wanted_facts: Vec::new(),
+            facts_hits: Vec::new(),
+        };
+        if !loaded.problems.is_empty() {
+            return loaded;
         }
-        return loaded;
+        if let Role::FactsOf(server) = role {
+            match crate::facts::read(&loaded.file, server, self.limits) {
+                Ok(mut entity) => {
+                    entity.unit = unit;
+                    loaded.facts = Some(entity);
+                }
+                Err(p) => loaded.problems.push(p),
+            }
+            return loaded;
+        }
+        let parsed = parse::parse(&loaded.file.text(), format_of(input), self.limits);
+        loaded.docs = read_documents(&loaded.file, parsed.docs, unit);
+        loaded.problems = parsed.problems;
+        if loaded.recognised() {
+            loaded.suppressions = suppress::inline(&loaded.file, &parsed.comments);
+        }
+        self.wanted_facts(&mut loaded);
+        self.judge_locally(&mut loaded);
+        // API dumps are kept: rules quote their raw values.
+        if loaded
+            .entities()
+            .all(|e| e.origin == crate::model::Origin::Native)
+        {
+            loaded.file.release();
+        }
+        loaded
     }
-    let parsed = parse::parse(&loaded.file.text, format, limits);
-    let file = &loaded.file;
-    loaded.docs = parsed
-        .docs
+
+    /// Run the local rules over the file's own entities (those of the user's inventory; API
+    /// dumps and host facts may describe an entity together with other files, and are judged
+    /// once the whole inventory is built), then prune its servers.
+    fn judge_locally(&self, loaded: &mut Loaded) {
+        use crate::model::{EntityKind, Inventory, Origin};
+        let counts: Vec<usize> = loaded.docs.iter().map(|d| d.entities.len()).collect();
+        let all = loaded
+            .docs
+            .iter_mut()
+            .flat_map(|d| std::mem::take(&mut d.entities))
+            .collect();
+        let inv = Inventory::of_file(all, |e| e.origin == Origin::Native);
+        for rule in self.active {
+            rule.template
+                .run(rule, &inv, crate::checks::Pass::Local, &mut loaded.local);
+        }
+        let mut entities = inv.entities.into_iter();
+        for (doc, n) in loaded.docs.iter_mut().zip(counts) {
+            doc.entities = entities.by_ref().take(n).collect();
+            for e in &mut doc.entities {
+                if self.prune && e.kind == EntityKind::Server && e.origin == Origin::Native {
+                    e.prune();
+                }
+            }
+        }
+    }
+
+    /// Host facts files named by servers' `facts:` lists (relative to the inventory file); a
+    /// missing one is an `inventory-facts` finding on its list entry.
+    fn wanted_facts(&self, loaded: &mut Loaded) {
+        let mut wanted = Vec::new();
+        let mut hits = Vec::new();
+        for server in loaded
+            .entities()
+            .filter(|e| e.kind == crate::model::EntityKind::Server)
+        {
+            for entry in server.field("facts[]") {
+                let Some(rel) = entry.node.as_str() else {
+                    continue;
+                };
+                let base = std::path::Path::new(&entry.file.name)
+                    .parent()
+                    .unwrap_or(std::path::Path::new(""));
+                let path = crate::source::normalize(&base.join(rel));
+                let name = crate::source::display_path(&path, self.cwd);
+                if !path.is_file() {
+                    hits.push(
+                        Hit::new("inventory-facts", "main", entry.place())
+                            .entity(&server.label)
+                            .arg(
+                                "detail",
+                                format!("facts file `{rel}` does not exist ({name})"),
+                            ),
+                    );
+                    continue;
+                }
+                let input = Input {
+                    name,
+                    origin: crate::discover::Origin::Path(path),
+                    explicit: false,
+                };
+                wanted.push((input, server.label.clone()));
+            }
+        }
+        loaded.wanted_facts = wanted;
+        loaded.facts_hits = hits;
+    }
+}
+
+/// The inventory documents of a parsed file, their entities numbered in file order.
+fn read_documents(
+    file: &Arc<SourceFile>,
+    roots: Vec<crate::tree::Node>,
+    unit: u32,
+) -> Vec<crate::model::DocModel> {
+    let mut docs: Vec<crate::model::DocModel> = roots
         .into_iter()
         .filter_map(|root| {
             crate::api::read_document(file, &root)
                 .or_else(|| crate::model::read_document(file, root))
         })
         .collect();
-    loaded.comments = parsed.comments;
-    loaded.problems = parsed.problems;
-    loaded
+    for (serial, e) in docs
+        .iter_mut()
+        .flat_map(|d| d.entities.iter_mut())
+        .enumerate()
+    {
+        e.unit = unit;
+        e.serial = serial as u32;
+    }
+    docs
 }
 
 fn role_of(input: &Input) -> Option<String> {
@@ -125,6 +267,9 @@ pub struct Engine<'a> {
     pub config: &'a Config,
     pub selection: &'a Selection,
     pub limits: &'a Limits,
+    /// Prune entities once their local rules ran (what keeps a large run's memory small).
+    /// Off, every tree is kept whole: the reference tests compare the two.
+    pub prune: bool,
 }
 
 impl Engine<'_> {
@@ -165,55 +310,92 @@ impl Engine<'_> {
                 self.limits.max_files
             )));
         }
-        let loaded: Vec<Loaded> = inputs
+        let active: Vec<&crate::rules::Rule> = self
+            .rules
+            .rules
+            .iter()
+            .filter(|r| self.configured(&r.id).is_some())
+            .collect();
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let job = FileJob {
+            limits: self.limits,
+            prune: self.prune,
+            active: &active,
+            cwd: &cwd,
+            stdin,
+        };
+        // Phase 1, per file and in parallel: parse, read entities, run the local rules,
+        // prune. Each file's tree is dropped here.
+        let mut loaded: Vec<Loaded> = inputs
             .par_iter()
-            .map(|i| {
+            .enumerate()
+            .map(|(unit, i)| {
                 let owner = role_of(i);
                 let role = owner.as_deref().map_or(Role::Inventory, Role::FactsOf);
-                load(i, role, self.limits, stdin)
+                job.load(unit as u32, i, role)
             })
             .collect();
-
-        let mut model = ModelBuilder::new();
-        let mut hits: Vec<Hit> = Vec::new();
-        let mut suppressions = Vec::new();
         let mut read: HashSet<String> = inputs
             .iter()
             .filter(|i| i.origin != crate::discover::Origin::Special)
             .map(|i| i.name.clone())
             .collect();
-        for l in loaded {
-            for p in &l.problems {
-                hits.push(problem_hit(&l.file, p));
-            }
-            let recognised = !l.docs.is_empty() || l.facts.is_some();
-            for doc in l.docs {
-                model.add(doc);
-            }
-            if let Some(facts) = l.facts {
-                model.add_entity(facts);
-            }
-            if l.explicit && !recognised && l.problems.is_empty() {
+        for l in &loaded {
+            if l.explicit && !l.recognised() && l.problems.is_empty() {
                 return Err(UsageError::msg(format!(
                     "{} is not an inventory: no document has `servers`, `backups`, `requests` or `operations`, and none is a request body (`name` with `instance_id` or `backup_id`) or a cloud API response",
                     l.file.name
                 )));
             }
-            if recognised {
-                suppressions.extend(suppress::inline(&l.file, &l.comments));
-            }
         }
+        // Host facts named by servers, read in parallel (a file the walk already met as plain
+        // JSON is read again, as facts).
         let mut as_facts: HashSet<String> = inputs
             .iter()
             .filter(|i| role_of(i).is_some())
             .map(|i| i.name.clone())
             .collect();
-        let (facts, mut facts_hits) =
-            self.referenced_facts(&model.inventory, &mut read, &mut as_facts);
-        for entity in facts {
-            model.add_entity(entity);
+        let mut wanted = Vec::new();
+        for l in &mut loaded {
+            for (input, server) in std::mem::take(&mut l.wanted_facts) {
+                read.insert(input.name.clone());
+                if as_facts.insert(input.name.clone()) {
+                    wanted.push((input, server));
+                }
+            }
         }
-        hits.append(&mut facts_hits);
+        let first_unit = inputs.len();
+        let facts: Vec<Loaded> = wanted
+            .par_iter()
+            .enumerate()
+            .map(|(n, (input, server))| {
+                job.load((first_unit + n) as u32, input, Role::FactsOf(server))
+            })
+            .collect();
+        loaded.extend(facts);
+
+        // Phase 2: descriptions of one entity in several places are judged together, on
+        // whole trees: read those files again where their servers were pruned.
+        self.restore_whole(&mut loaded, inputs, &job);
+
+        let mut model = ModelBuilder::new();
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut suppressions = Vec::new();
+        let mut local = Vec::new();
+        for l in &mut loaded {
+            for p in &l.problems {
+                hits.push(problem_hit(&l.file, p));
+            }
+            hits.append(&mut l.facts_hits);
+            for doc in std::mem::take(&mut l.docs) {
+                model.add(doc);
+            }
+            if let Some(facts) = l.facts.take() {
+                model.add_entity(facts);
+            }
+            suppressions.append(&mut l.suppressions);
+            local.push((l.unit, std::mem::take(&mut l.local)));
+        }
         let files = read.len();
         let documents = model.inventory.documents;
         let only_notes = hits.iter().all(|h| h.variant == "skipped");
@@ -223,29 +405,54 @@ impl Engine<'_> {
             ));
         }
         hits.append(&mut model.hits);
-        let inventory = model.inventory;
+        let mut inventory = model.inventory;
 
-        let active: Vec<_> = self
-            .rules
-            .rules
+        // A file's local findings stand for entities described there alone; the others (API
+        // dumps, host facts, descriptions merged across files) are judged again, whole.
+        let alone: HashSet<(u32, u32)> = inventory
+            .entities
             .iter()
-            .filter(|r| self.configured(&r.id).is_some())
+            .filter(|e| judged_alone(e))
+            .map(|e| (e.unit, e.serial))
             .collect();
-        let rule_hits: Vec<Vec<Hit>> = active
+        for (unit, found) in local {
+            hits.extend(
+                found
+                    .into_iter()
+                    .filter(|h| h.subject.is_none_or(|s| alone.contains(&(unit, s)))),
+            );
+        }
+        let rejudge: &dyn Fn(&crate::model::Entity) -> bool = &|e| !judged_alone(e);
+        inventory.set_subjects(Some(rejudge));
+        let rejudged: Vec<Vec<Hit>> = active
             .par_iter()
             .map(|rule| {
                 let mut out = Vec::new();
-                rule.template.run(rule, &inventory, &mut out);
+                rule.template
+                    .run(rule, &inventory, crate::checks::Pass::Local, &mut out);
                 out
             })
             .collect();
-        hits.extend(rule_hits.into_iter().flatten());
+        inventory.set_subjects(None);
+        hits.extend(rejudged.into_iter().flatten());
+        let global: Vec<Vec<Hit>> = active
+            .par_iter()
+            .map(|rule| {
+                let mut out = Vec::new();
+                rule.template
+                    .run(rule, &inventory, crate::checks::Pass::Global, &mut out);
+                out
+            })
+            .collect();
+        hits.extend(global.into_iter().flatten());
+        relate_backups(&mut hits, &inventory);
 
         let mut findings: Vec<Finding> = hits.iter().filter_map(|h| self.finding(h)).collect();
+        drop(hits);
+        place_findings(&findings);
         if self.config.path.is_some() {
             let shown = self.config.shown();
             let config_src = SourceFile::new(shown, self.config.text.clone());
-            let cwd = std::env::current_dir().unwrap_or_default();
             suppressions.extend(suppress::from_config(
                 &self.config.file.ignore,
                 &config_src,
@@ -274,7 +481,7 @@ impl Engine<'_> {
             .iter()
             .map(|e| (e.kind, e.label.clone()))
             .collect();
-        // Freeing millions of tree nodes takes a noticeable share of a large run; do it on
+        // Freeing many small allocations takes a noticeable share of a large run; do it on
         // another thread while the report is rendered.
         std::thread::spawn(move || drop(inventory));
         Ok(Outcome {
@@ -285,6 +492,155 @@ impl Engine<'_> {
         })
     }
 
+    /// Read again the files whose pruned servers must be whole: servers described elsewhere
+    /// too (API dumps, host facts), servers a planned `detach-disk` names, and every server
+    /// when API dumps describe EVS volumes (their disks are joined to the volumes).
+    fn restore_whole(&self, loaded: &mut [Loaded], inputs: &[Input], job: &FileJob) {
+        use crate::model::{EntityKind, Origin};
+        use std::collections::HashMap;
+        let key = |e: &crate::model::Entity| (e.kind, e.label.to_ascii_lowercase());
+        let all = || {
+            loaded
+                .iter()
+                .flat_map(|l| l.entities().chain(l.facts.iter()))
+        };
+        let mut foreign: HashMap<(EntityKind, String), usize> = HashMap::new();
+        let mut volumes = false;
+        let mut detached = HashSet::new();
+        for e in all() {
+            if e.origin != Origin::Native {
+                *foreign.entry(key(e)).or_default() += 1;
+                volumes |= e.kind == EntityKind::Volume;
+            }
+            if e.kind == EntityKind::Operation
+                && e.is("action", "detach-disk")
+                && let Some(server) = e.str("server")
+            {
+                detached.insert(server.to_ascii_lowercase());
+            }
+        }
+        let needed = |e: &crate::model::Entity| {
+            !e.is_whole()
+                && (volumes
+                    || foreign.contains_key(&key(e))
+                    || detached.contains(&e.label.to_ascii_lowercase()))
+        };
+        let units: Vec<usize> = loaded
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.entities().any(needed))
+            .map(|(i, _)| i)
+            .collect();
+        if units.is_empty() {
+            return;
+        }
+        let whole: Vec<(usize, Vec<crate::model::Entity>, Option<Problem>)> = units
+            .par_iter()
+            .map(|&i| {
+                let input = &inputs[loaded[i].unit as usize];
+                let (entities, problem) = job.reread(input, &loaded[i].file);
+                (i, entities, problem)
+            })
+            .collect();
+        for (i, entities, problem) in whole {
+            let l = &mut loaded[i];
+            let mut entities = entities.into_iter();
+            for e in l.docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
+                match entities.next() {
+                    Some(w) if !e.is_whole() && w.kind == e.kind && w.label == e.label => {
+                        e.restore(w)
+                    }
+                    _ => {}
+                }
+            }
+            l.problems.extend(problem);
+        }
+    }
+}
+
+impl FileJob<'_> {
+    /// A file's entities, whole, read again from disk. A file that changed since the first
+    /// read is reported: its findings could point at the wrong places.
+    fn reread(
+        &self,
+        input: &Input,
+        first: &SourceFile,
+    ) -> (Vec<crate::model::Entity>, Option<Problem>) {
+        let changed = |message: &str| Problem {
+            kind: ProblemKind::Syntax,
+            span: crate::tree::Span::default(),
+            message: message.to_string(),
+        };
+        let text = match crate::load::read(input, self.limits, self.stdin) {
+            Ok(text) => text,
+            Err((p, _)) => return (Vec::new(), Some(p)),
+        };
+        if !first.same_text(&text) {
+            return (
+                Vec::new(),
+                Some(changed(
+                    "the file changed while it was being checked; check it again",
+                )),
+            );
+        }
+        let file = SourceFile::new(first.name.clone(), text);
+        let parsed = parse::parse(&file.text(), format_of(input), self.limits);
+        let docs = read_documents(&file, parsed.docs, 0);
+        let entities = docs.into_iter().flat_map(|d| d.entities).collect();
+        (entities, None)
+    }
+}
+
+/// Work out every finding's line and column, a file at a time and files in parallel: a
+/// released text is read once for all the findings in it, and let go again.
+fn place_findings(findings: &[Finding]) {
+    use std::collections::HashMap;
+    let mut by_file: HashMap<*const SourceFile, Vec<&Place>> = HashMap::new();
+    let places = findings
+        .iter()
+        .flat_map(|f| std::iter::once(&f.place).chain(f.related.iter().map(|r| &r.place)));
+    for place in places {
+        by_file
+            .entry(Arc::as_ptr(&place.file))
+            .or_default()
+            .push(place);
+    }
+    let groups: Vec<Vec<&Place>> = by_file.into_values().collect();
+    groups.par_iter().for_each(|places| {
+        let spans: Vec<_> = places.iter().map(|p| p.span).collect();
+        for (place, pos) in places.iter().zip(places[0].file.positions(&spans)) {
+            place.set_position(pos);
+        }
+    });
+}
+
+/// Described by the user's inventory alone: the local rules that ran on its file judged it.
+fn judged_alone(e: &crate::model::Entity) -> bool {
+    e.origin == crate::model::Origin::Native && e.descriptions().count() == 1
+}
+
+/// Point findings that ask for it at the backups made from their server.
+fn relate_backups(hits: &mut [Hit], inv: &crate::model::Inventory) {
+    if !hits.iter().any(|h| h.relate_backups) {
+        return;
+    }
+    let backups = inv.backups_by_server();
+    for hit in hits.iter_mut().filter(|h| h.relate_backups) {
+        let Some(server) = &hit.entity else { continue };
+        for b in backups
+            .get(&server.to_ascii_lowercase())
+            .into_iter()
+            .flatten()
+        {
+            hit.related.push((
+                b.key_place(),
+                format!("backup {} was made from this server", b.label),
+            ));
+        }
+    }
+}
+
+impl Engine<'_> {
     /// Word a hit with its rule file and apply the configured severity.
     fn finding(&self, hit: &Hit) -> Option<Finding> {
         let rule = self.rules.get(&hit.rule)?;
@@ -327,70 +683,8 @@ impl Engine<'_> {
     }
 }
 
-impl Engine<'_> {
-    /// Host facts files named by servers' `facts:` lists (relative to the inventory file),
-    /// read in parallel; a missing one is an `inventory-facts` finding on its list entry.
-    fn referenced_facts(
-        &self,
-        inv: &crate::model::Inventory,
-        read: &mut HashSet<String>,
-        as_facts: &mut HashSet<String>,
-    ) -> (Vec<crate::model::Entity>, Vec<Hit>) {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let mut wanted = Vec::new();
-        let mut hits = Vec::new();
-        for server in inv.of_kind(crate::model::EntityKind::Server) {
-            for entry in server.field("facts[]") {
-                let Some(rel) = entry.node.as_str() else {
-                    continue;
-                };
-                let base = std::path::Path::new(&entry.file.name)
-                    .parent()
-                    .unwrap_or(std::path::Path::new(""));
-                let path = crate::source::normalize(&base.join(rel));
-                let name = crate::source::display_path(&path, &cwd);
-                if !path.is_file() {
-                    hits.push(
-                        Hit::new("inventory-facts", "main", entry.place())
-                            .entity(&server.label)
-                            .arg(
-                                "detail",
-                                format!("facts file `{rel}` does not exist ({name})"),
-                            ),
-                    );
-                    continue;
-                }
-                // A file the walk already met as plain JSON is read again, as facts.
-                read.insert(name.clone());
-                if as_facts.insert(name.clone()) {
-                    let input = Input {
-                        name,
-                        origin: crate::discover::Origin::Path(path),
-                        explicit: false,
-                    };
-                    wanted.push((input, server.label.clone()));
-                }
-            }
-        }
-        let loaded: Vec<Loaded> = wanted
-            .par_iter()
-            .map(|(input, server)| load(input, Role::FactsOf(server), self.limits, None))
-            .collect();
-        let mut facts = Vec::new();
-        for l in loaded {
-            hits.extend(l.problems.iter().map(|p| problem_hit(&l.file, p)));
-            facts.extend(l.facts);
-        }
-        (facts, hits)
-    }
-}
-
 fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
-    let place = Place {
-        file: file.clone(),
-        span: p.span,
-        pointer: String::new(),
-    };
+    let place = Place::new(file.clone(), p.span, String::new());
     match p.kind {
         ProblemKind::Syntax => {
             Hit::new("inventory-syntax", "main", place).arg("detail", p.message.clone())

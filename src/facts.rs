@@ -23,7 +23,8 @@ fn problem(span: Span, message: String) -> Problem {
 
 /// Read one facts file for server `server_id`.
 pub fn read(file: &Arc<SourceFile>, server_id: &str, limits: &Limits) -> Result<Entity, Problem> {
-    let text = file.text.as_str();
+    let text = file.text();
+    let text = &*text;
     let trimmed = text.trim_start();
     let (node, rank, raw) = if trimmed.starts_with('{') || trimmed.starts_with('[') {
         let parsed = crate::parse::parse(text, Format::Json, limits);

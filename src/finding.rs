@@ -2,11 +2,11 @@
 //! into [`Finding`]s (with the message text, severity, help and remediation from the rule file)
 //! and every output format serializes findings.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
-use crate::source::SourceFile;
+use crate::source::{Position, SourceFile};
 use crate::tree::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -33,6 +33,29 @@ pub struct Place {
     pub file: Arc<SourceFile>,
     pub span: Span,
     pub pointer: String,
+    /// Line and column, worked out once for every finding of a file together (see
+    /// [`crate::engine`]), or on first use.
+    pos: OnceLock<Position>,
+}
+
+impl Place {
+    pub fn new(file: Arc<SourceFile>, span: Span, pointer: String) -> Place {
+        Place {
+            file,
+            span,
+            pointer,
+            pos: OnceLock::new(),
+        }
+    }
+
+    pub fn position(&self) -> Position {
+        *self.pos.get_or_init(|| self.file.position(self.span))
+    }
+
+    /// Record the position worked out elsewhere.
+    pub fn set_position(&self, pos: Position) {
+        let _ = self.pos.set(pos);
+    }
 }
 
 /// What a check found, before the rule file's wording and the configuration are applied.
@@ -50,6 +73,12 @@ pub struct Hit {
     /// `Some(Warning)` for "cannot verify" hits: capped at warning whatever the rule's level.
     pub cap: Option<Severity>,
     pub related: Vec<(Place, String)>,
+    /// Relate the finding to every backup made from its entity (a server): filled in by the
+    /// engine once all files are read.
+    pub relate_backups: bool,
+    /// Which entity of its file the hit judges (see `Entity::serial`): the engine keeps or
+    /// redoes a file's local findings per entity.
+    pub subject: Option<u32>,
 }
 
 impl Hit {
@@ -63,7 +92,14 @@ impl Hit {
             args: Vec::new(),
             cap: None,
             related: Vec::new(),
+            relate_backups: false,
+            subject: None,
         }
+    }
+
+    pub fn relate_backups(mut self) -> Hit {
+        self.relate_backups = true;
+        self
     }
 
     pub fn entity(mut self, entity: &str) -> Hit {

@@ -75,6 +75,16 @@ pub struct Entity {
     raw: HashMap<Span, String>,
     /// Other descriptions of the same entity, most authoritative first.
     others: Vec<Entity>,
+    /// Which input file of the run it comes from, and its position among that file's
+    /// entities: ties the file's local findings to it.
+    pub unit: u32,
+    pub serial: u32,
+    /// The span of the first key of the entity's mapping (where "missing field" findings
+    /// point), kept when the tree is pruned.
+    first_key: Span,
+    /// Content digest of the whole description, taken before the tree is pruned (see
+    /// [`Entity::prune`]); `None` while the tree is whole.
+    digest: Option<u64>,
 }
 
 /// A value found under an entity, with the file it sits in and its pointer.
@@ -88,11 +98,7 @@ pub struct Found<'a> {
 
 impl<'a> Found<'a> {
     pub fn place(&self) -> Place {
-        Place {
-            file: self.file.clone(),
-            span: self.node.span,
-            pointer: self.pointer.clone(),
-        }
+        Place::new(self.file.clone(), self.node.span, self.pointer.clone())
     }
 
     /// A member of this mapping, in the same file.
@@ -125,6 +131,10 @@ impl Entity {
             EntityKind::Operation => "image",
         };
         let label = node.get(label_key).map(Node::display).unwrap_or_default();
+        let first_key = match node.as_map().and_then(|m| m.first()) {
+            Some(e) => e.key_span,
+            None => node.span,
+        };
         Entity {
             kind,
             file: file.clone(),
@@ -136,7 +146,53 @@ impl Entity {
             invalid: Vec::new(),
             raw: HashMap::new(),
             others: Vec::new(),
+            unit: 0,
+            serial: 0,
+            first_key,
+            digest: None,
         }
+    }
+
+    /// Keep only the top-level scalars: all the whole-inventory pass reads of a server that
+    /// nothing else describes (its local rules have run by then). Cuts the memory a large run
+    /// holds to a fraction of the corpus.
+    pub fn prune(&mut self) {
+        self.digest = Some(self.content_digest());
+        if let Kind::Map(entries) = &mut self.node.kind {
+            entries.retain(|e| e.value.as_scalar().is_some());
+            entries.shrink_to_fit();
+        }
+    }
+
+    /// The tree is whole (not pruned).
+    pub fn is_whole(&self) -> bool {
+        self.digest.is_none()
+    }
+
+    /// Put back the whole tree of a pruned description (read again from its file).
+    pub fn restore(&mut self, whole: Entity) {
+        self.node = whole.node;
+        self.digest = None;
+    }
+
+    /// A digest of what the description says, equal for descriptions that
+    /// [`same_description`] finds the same.
+    fn content_digest(&self) -> u64 {
+        if let Some(d) = self.digest {
+            return d;
+        }
+        use std::hash::{Hash, Hasher};
+        let mut total = 0u64;
+        for e in self.node.as_map().unwrap_or_default() {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            e.key.hash(&mut h);
+            match (e.key.as_str(), e.value.as_str()) {
+                ("id", Some(id)) => id.to_ascii_lowercase().hash(&mut h),
+                _ => e.value.content_hash(&mut h),
+            }
+            total = total.wrapping_add(h.finish());
+        }
+        total
     }
 
     /// Record the raw pointer of a synthesized value.
@@ -150,19 +206,12 @@ impl Entity {
     }
 
     pub fn place(&self, span: Span, pointer: String) -> Place {
-        Place {
-            file: self.file.clone(),
-            span,
-            pointer,
-        }
+        Place::new(self.file.clone(), span, pointer)
     }
 
     /// Where findings about a missing value point: the entity's first key.
     pub fn key_place(&self) -> Place {
-        let span = match self.node.as_map().and_then(|m| m.first()) {
-            Some(e) => e.key_span,
-            None => self.node.span,
-        };
+        let span = self.first_key;
         let pointer = self
             .raw
             .get(&self.node.span)
@@ -172,11 +221,7 @@ impl Entity {
     }
 
     pub fn found_place(&self, found: &Found) -> Place {
-        Place {
-            file: found.file.clone(),
-            span: found.node.span,
-            pointer: found.pointer.clone(),
-        }
+        Place::new(found.file.clone(), found.node.span, found.pointer.clone())
     }
 
     /// Where a field's key sits (in the first description that has it).
@@ -194,6 +239,7 @@ impl Entity {
 
     pub fn hit(&self, rule: &str, variant: &'static str, place: Place) -> Hit {
         let mut hit = Hit::new(rule, variant, place).entity(&self.label);
+        hit.subject = Some(self.serial);
         hit.anchor = Some(
             self.raw
                 .get(&self.node.span)
@@ -337,11 +383,7 @@ impl Entity {
                 .get(&theirs.span)
                 .cloned()
                 .unwrap_or_else(|| pointer_push(&other.pointer, &e.key));
-            let their_place = Place {
-                file: other.file.clone(),
-                span: theirs.span,
-                pointer: their_pointer,
-            };
+            let their_place = Place::new(other.file.clone(), theirs.span, their_pointer);
             hits.push(
                 self.hit("inventory-conflict", "main", place)
                     .arg("field", e.key.clone())
@@ -372,11 +414,53 @@ pub struct Inventory {
     backups: HashMap<String, usize>,
     volumes: HashMap<String, usize>,
     requests: HashMap<String, Vec<usize>>,
+    /// The entities rules judge when not all of them: `subjects[i]` for `entities[i]`.
+    subjects: Option<Vec<bool>>,
 }
 
 impl Inventory {
+    /// The entities of one file, judged on their own by the local pass (no indexes: local
+    /// rules look nothing up). `judge` picks the ones rules report on.
+    pub fn of_file(entities: Vec<Entity>, judge: impl Fn(&Entity) -> bool) -> Inventory {
+        let subjects = Some(entities.iter().map(judge).collect());
+        Inventory {
+            entities,
+            subjects,
+            ..Inventory::default()
+        }
+    }
+
+    /// Judge only the entities `judge` picks (all again with `None`).
+    pub fn set_subjects(&mut self, judge: Option<&dyn Fn(&Entity) -> bool>) {
+        self.subjects = judge.map(|j| self.entities.iter().map(j).collect());
+    }
+
+    /// The entities rules judge.
+    pub fn subjects(&self) -> impl Iterator<Item = &Entity> {
+        self.entities
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.subjects.as_ref().is_none_or(|s| s[*i]))
+            .map(|(_, e)| e)
+    }
+
     pub fn of_kind(&self, kind: EntityKind) -> impl Iterator<Item = &Entity> {
-        self.entities.iter().filter(move |e| e.kind == kind)
+        self.subjects().filter(move |e| e.kind == kind)
+    }
+
+    /// Backups made from each server (by lowercase server id), in inventory order.
+    pub fn backups_by_server(&self) -> HashMap<String, Vec<&Entity>> {
+        let mut out: HashMap<String, Vec<&Entity>> = HashMap::new();
+        for b in self
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Backup)
+        {
+            if let Some(server) = b.str("server_id") {
+                out.entry(server.to_ascii_lowercase()).or_default().push(b);
+            }
+        }
+        out
     }
 
     pub fn server(&self, id: &str) -> Option<&Entity> {
@@ -571,7 +655,12 @@ impl ModelBuilder {
                     self.hits.extend(hits);
                     return;
                 }
-                if !same_description(&earlier.node, &entity.node) {
+                let same = if earlier.is_whole() && entity.is_whole() {
+                    same_description(&earlier.node, &entity.node)
+                } else {
+                    earlier.content_digest() == entity.content_digest()
+                };
+                if !same {
                     let id = entity.node.get("id").map_or(entity.node.span, |n| n.span);
                     let place = entity.place(id, pointer_push(&entity.pointer, "id"));
                     let hit = entity
@@ -606,11 +695,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn hit(&mut self, variant: &'static str, span: Span, pointer: &str) -> &mut Hit {
-        let place = Place {
-            file: self.file.clone(),
-            span,
-            pointer: pointer.to_string(),
-        };
+        let place = Place::new(self.file.clone(), span, pointer.to_string());
         let field = pointer
             .rsplit('/')
             .next()

@@ -1,16 +1,82 @@
 //! Source files as read from disk: their display path, their text, and the mapping from byte
 //! offsets to the 1-based line and character column that every output format reports.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
 
-/// One input file, read once and shared (by `Arc`) between the documents and findings that
-/// point into it.
+use crate::tree::Span;
+
+/// One input file, shared (by `Arc`) between the documents and findings that point into it.
+///
+/// A large run cannot hold every file's text: once a file's entities are built, its text is
+/// released ([`SourceFile::release`]) and read again from disk only if a report needs it
+/// (positions, snippets). A file that changed in between is noticed by its digest.
 #[derive(Debug)]
 pub struct SourceFile {
     /// Path as shown to users: relative to the working directory when under it, `/` separators.
     pub name: String,
-    pub text: String,
-    line_starts: Vec<usize>,
+    text: RwLock<Option<Text>>,
+    /// Where the text can be read again; `None` keeps it for the whole run (stdin, config).
+    path: Option<PathBuf>,
+    digest: u64,
+}
+
+/// A file's text with the offsets of its lines.
+#[derive(Debug, Clone)]
+struct Text {
+    text: Arc<str>,
+    line_starts: Arc<[u32]>,
+}
+
+/// 1-based start and exclusive end, in lines and character columns. An empty span is widened
+/// to the character it sits on, so every region has a visible extent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Text {
+    fn position(&self, span: Span) -> Position {
+        let start = self.line_col(span.start);
+        let mut end = self.line_col(span.end);
+        if span.end <= span.start {
+            let next = self.text.get(span.start..).and_then(|t| t.chars().next());
+            end = start;
+            if next.is_some_and(|c| c != '\n' && c != '\r') {
+                end.column += 1;
+            }
+        }
+        Position {
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+        }
+    }
+
+    fn line_col(&self, offset: usize) -> LineCol {
+        let text = &self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset);
+        let start = self.line_starts[line - 1] as usize;
+        let column = text[start..offset].chars().count() + 1;
+        LineCol { line, column }
+    }
+
+    fn new(text: Arc<str>) -> Text {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| (i + 1) as u32));
+        Text {
+            text,
+            line_starts: line_starts.into(),
+        }
+    }
 }
 
 /// A 1-based line and character column.
@@ -20,33 +86,98 @@ pub struct LineCol {
     pub column: usize,
 }
 
+fn digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
 impl SourceFile {
+    /// A text that stays in memory for the whole run.
     pub fn new(name: String, text: String) -> Arc<SourceFile> {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile::build(name, text, None)
+    }
+
+    /// A file read from `path`: its text can be released and read again.
+    pub fn on_disk(name: String, text: String, path: PathBuf) -> Arc<SourceFile> {
+        SourceFile::build(name, text, Some(path))
+    }
+
+    fn build(name: String, text: String, path: Option<PathBuf>) -> Arc<SourceFile> {
         Arc::new(SourceFile {
             name,
-            text,
-            line_starts,
+            digest: if path.is_some() { digest(&text) } else { 0 },
+            text: RwLock::new(Some(Text::new(text.into()))),
+            path,
         })
+    }
+
+    /// Free the text until something asks for it again (files read from disk only).
+    pub fn release(&self) {
+        if self.path.is_some()
+            && let Ok(mut text) = self.text.write()
+        {
+            *text = None;
+        }
+    }
+
+    /// `other` is the text this file had when it was first read.
+    pub fn same_text(&self, other: &str) -> bool {
+        self.path.is_none() || digest(other) == self.digest
+    }
+
+    fn loaded(&self) -> Text {
+        if let Ok(held) = self.text.read()
+            && let Some(t) = held.as_ref()
+        {
+            return t.clone();
+        }
+        let text = Text::new(self.read_again().into());
+        if let Ok(mut held) = self.text.write() {
+            *held = Some(text.clone());
+        }
+        text
+    }
+
+    /// Read a released text again. If the file changed or vanished meanwhile, positions would
+    /// point at the wrong text, so none is used (positions fall back to the start of the file).
+    fn read_again(&self) -> String {
+        self.path
+            .as_ref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|bytes| crate::load::decode(&bytes).ok())
+            .filter(|t| self.same_text(t))
+            .unwrap_or_default()
+    }
+
+    /// The file's text (read again from disk if it was released).
+    pub fn text(&self) -> Arc<str> {
+        self.loaded().text
     }
 
     /// Line and character column of a byte offset (clamped to the text and to a char boundary).
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
-        let column = self.text[start..offset].chars().count() + 1;
-        LineCol { line, column }
+        self.loaded().line_col(offset)
+    }
+
+    /// Where a span is, in lines and columns.
+    pub fn position(&self, span: Span) -> Position {
+        self.loaded().position(span)
+    }
+
+    /// Positions of many spans, reading a released text once and without keeping it: how
+    /// reports place thousands of findings without holding every file in memory again.
+    pub fn positions(&self, spans: &[Span]) -> Vec<Position> {
+        let held = self.text.read().ok().and_then(|t| t.clone());
+        let text = held.unwrap_or_else(|| Text::new(self.read_again().into()));
+        spans.iter().map(|&s| text.position(s)).collect()
     }
 
     /// The 1-based line a byte offset sits on.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.line_starts
-            .partition_point(|&s| s <= offset.min(self.text.len()))
+        let Text { text, line_starts } = self.loaded();
+        line_starts.partition_point(|&s| s as usize <= offset.min(text.len()))
     }
 }
 

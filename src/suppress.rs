@@ -64,15 +64,12 @@ pub fn inline(file: &Arc<SourceFile>, comments: &[Comment]) -> Vec<Suppression> 
             None => (Vec::new(), rest),
         };
         let line = file.line_of(c.span.start);
-        let line_start = file.text[..c.span.start].rfind('\n').map_or(0, |i| i + 1);
-        let own_line = file.text[line_start..c.span.start].trim().is_empty();
+        let text = file.text();
+        let line_start = text[..c.span.start].rfind('\n').map_or(0, |i| i + 1);
+        let own_line = text[line_start..c.span.start].trim().is_empty();
         let used = vec![false; rules.len()];
         out.push(Suppression {
-            place: Place {
-                file: file.clone(),
-                span: c.span,
-                pointer: String::new(),
-            },
+            place: Place::new(file.clone(), c.span, String::new()),
             rules,
             reason: (!reason.is_empty()).then(|| reason.to_string()),
             scope: Scope::Lines {
@@ -99,17 +96,13 @@ pub fn from_config(
         .iter()
         .map(|entry| {
             // Point at the entry's `rule:` value, searching forward so repeated ids map in order.
-            let at = config.text[from..].find(&entry.rule).map(|i| i + from);
+            let at = config.text()[from..].find(&entry.rule).map(|i| i + from);
             let span = at.map_or(Span::default(), |i| Span::new(i, i + entry.rule.len()));
             if let Some(i) = at {
                 from = i + entry.rule.len();
             }
             Suppression {
-                place: Place {
-                    file: config.clone(),
-                    span,
-                    pointer: String::new(),
-                },
+                place: Place::new(config.clone(), span, String::new()),
                 rules: vec![entry.rule.clone()],
                 reason: entry.reason.clone().filter(|r| !r.trim().is_empty()),
                 scope: Scope::Config {
@@ -138,8 +131,7 @@ impl Suppression {
     fn in_scope(&self, f: &Finding) -> bool {
         match &self.scope {
             Scope::Lines { file, first, last } => {
-                let line = f.place.file.line_of(f.place.span.start);
-                *file == f.place.file.name && (*first..=*last).contains(&line)
+                *file == f.place.file.name && (*first..=*last).contains(&f.place.position().line)
             }
             Scope::Config {
                 entity,

@@ -221,6 +221,37 @@ impl Node {
         }
     }
 
+    /// Hash what [`Node::same_content`] compares: scalar values, list order, and map entries
+    /// in any order.
+    pub fn content_hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        use std::hash::Hash;
+        match &self.kind {
+            Kind::Scalar(s) => match s.value() {
+                Value::Null => 0u8.hash(h),
+                Value::Bool(b) => (1u8, b).hash(h),
+                Value::Int(i) => (2u8, i).hash(h),
+                Value::Float(f) => (3u8, f.to_bits()).hash(h),
+                Value::Str(t) => (4u8, t).hash(h),
+            },
+            Kind::Seq(items) => {
+                (5u8, items.len()).hash(h);
+                for item in items {
+                    item.content_hash(h);
+                }
+            }
+            Kind::Map(entries) => {
+                let mut total = 0u64;
+                for e in entries {
+                    let mut eh = std::collections::hash_map::DefaultHasher::new();
+                    e.key.hash(&mut eh);
+                    e.value.content_hash(&mut eh);
+                    total = total.wrapping_add(std::hash::Hasher::finish(&eh));
+                }
+                (6u8, entries.len(), total).hash(h);
+            }
+        }
+    }
+
     /// Structural equality ignoring spans: two descriptions of the same entity are the same
     /// when they say the same thing, wherever they say it.
     pub fn same_content(&self, other: &Node) -> bool {

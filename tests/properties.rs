@@ -156,12 +156,129 @@ proptest! {
         let config = ims_preflight::config::Config::default();
         let selection = ims_preflight::engine::Selection::default();
         let limits = Limits::default();
-        let engine = ims_preflight::engine::Engine { rules: &rules, config: &config, selection: &selection, limits: &limits };
+        let engine = ims_preflight::engine::Engine { rules: &rules, config: &config, selection: &selection, limits: &limits, prune: true };
         let _ = engine.check(&found.inputs, None);
     }
 
     #[test]
     fn yaml_structure_survives_arbitrary_text(text in "[a-z:\\[\\]{}, \\n-]{0,200}") {
         let _ = parse::parse(&text, Format::Yaml, &Limits::default());
+    }
+}
+
+// One inventory written as one file, or as one file per entity, with pruned entities or whole
+// trees: the local rules run per file and the whole-inventory rules over pruned entities, so
+// this is what keeps the two passes honest (references, duplicates, `source.` conditions,
+// detach-disk, backups of a server).
+
+const IDS: &[&str] = &[
+    "0a1b2c3d-0000-4000-8000-000000000001",
+    "0a1b2c3d-0000-4000-8000-000000000002",
+    "0A1B2C3D-0000-4000-8000-000000000002",
+];
+const BACKUPS: &[&str] = &[
+    "b0000000-0000-4000-8000-000000000001",
+    "b0000000-0000-4000-8000-000000000002",
+];
+const DISKS: &[&str] = &["d1", "d2"];
+
+fn pick(from: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+    prop::sample::select(from)
+}
+
+prop_compose! {
+    fn linked_server()(id in pick(IDS), os in pick(&["windows", "linux"]), status in pick(&["ACTIVE", "SHUTOFF", "BUILD"]),
+                       service in pick(&["CBR", "CSBS"]), system in pick(DISKS), dss in any::<bool>(), san in pick(&["OnlineAll", "OfflineShared"]),
+                       dhcp in any::<bool>()) -> String {
+        format!("  - id: {id}\n    os: {os}\n    status: {status}\n    backup_service: {service}\n    san_policy: {san}\n    optimization: {{dhcp: {dhcp}, virtio_drivers: true}}\n    disks:\n      - {{id: d1, system: {}, dss: {dss}}}\n      - {{id: d2, system: {}}}\n",
+            system == "d1", system == "d2")
+    }
+}
+
+prop_compose! {
+    fn linked_backup()(id in pick(BACKUPS), server in pick(IDS), service in pick(&["CBR", "CSBS"]), status in pick(&["available", "protecting"]),
+                       shared in any::<bool>(), images in 0usize..2) -> String {
+        format!("  - id: {id}\n    service: {service}\n    status: {status}\n    server_id: {server}\n    volumes: [{{id: v1, system: true, shared: {shared}}}]\n    images: [{}]\n",
+            vec!["i1"; images].join(", "))
+    }
+}
+
+prop_compose! {
+    fn linked_request()(name in pick(&["img-a", "img-b"]), by_server in any::<bool>(), server in pick(IDS), backup in pick(BACKUPS),
+                        kind in pick(&["CBR", "CSBS"]), vault in any::<bool>()) -> String {
+        let source = if by_server { format!("instance_id: {server}") } else { format!("backup_id: {backup}\n    whole_image_type: {kind}") };
+        let vault = if vault { "\n    vault_id: 0a1b2c3d-0000-4000-8000-0000000000ff" } else { "" };
+        format!("  - name: {name}\n    {source}{vault}\n    image_tags: [{{key: env, value: prod}}]\n")
+    }
+}
+
+prop_compose! {
+    fn linked_operation()(action in pick(&["replicate", "share", "export", "detach-disk"]), image in pick(&["img-a", "img-b", "img-c"]),
+                          server in pick(IDS), disk in pick(DISKS), target in pick(&["cn-north-4", "la-south-2"])) -> String {
+        format!("  - {{action: {action}, image: {image}, server: {server}, disk: {disk}, target_region: {target}}}\n")
+    }
+}
+
+prop_compose! {
+    fn linked_lists()(servers in prop::collection::vec(linked_server(), 0..4), backups in prop::collection::vec(linked_backup(), 0..3),
+                      requests in prop::collection::vec(linked_request(), 0..3), operations in prop::collection::vec(linked_operation(), 0..3))
+                      -> Vec<(&'static str, Vec<String>)> {
+        vec![("servers", servers), ("backups", backups), ("requests", requests), ("operations", operations)]
+    }
+}
+
+/// What a finding says, wherever its entity sits.
+fn said(dir: &std::path::Path, prune: bool) -> Vec<String> {
+    let (_, outcome) = if prune {
+        common::check(&[dir], &[])
+    } else {
+        common::check_whole(&[dir])
+    };
+    let mut v: Vec<String> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let mut related: Vec<&str> = f.related.iter().map(|r| r.message.as_str()).collect();
+            related.sort();
+            let path = if f.entity.is_some() {
+                f.path.as_str()
+            } else {
+                ""
+            };
+            format!(
+                "{} {:?} {:?} {path} {} {:?}",
+                f.rule, f.severity, f.entity, f.message, related
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, .. ProptestConfig::default() })]
+
+    #[test]
+    fn one_file_or_a_file_per_entity_says_the_same(lists in linked_lists()) {
+        let one = tempfile::tempdir().expect("tempdir");
+        let mut text = String::from("region: cn-north-4\n");
+        for (list, items) in &lists {
+            if !items.is_empty() {
+                text.push_str(&format!("{list}:\n{}", items.concat()));
+            }
+        }
+        prop_assume!(lists.iter().any(|(_, items)| !items.is_empty()));
+        fs::write(one.path().join("all.yaml"), &text).expect("write");
+        let many = tempfile::tempdir().expect("tempdir");
+        let mut n = 0;
+        for (list, items) in &lists {
+            for item in items {
+                fs::write(many.path().join(format!("{n:03}.yaml")), format!("region: cn-north-4\n{list}:\n{item}")).expect("write");
+                n += 1;
+            }
+        }
+        let reference = said(one.path(), false);
+        prop_assert_eq!(&said(one.path(), true), &reference, "{}", text);
+        prop_assert_eq!(&said(many.path(), true), &reference, "{}", text);
     }
 }

@@ -11,7 +11,7 @@ use crate::model::{Entity, EntityKind, Inventory, suggest};
 use crate::tree::{Node, Value, pointer_push};
 
 fn entities<'a>(kinds: &'a [EntityKind], inv: &'a Inventory) -> impl Iterator<Item = &'a Entity> {
-    inv.entities.iter().filter(move |e| kinds.contains(&e.kind))
+    inv.subjects().filter(move |e| kinds.contains(&e.kind))
 }
 
 /// Does a scalar node equal a rule-file value (strings case-insensitively)?

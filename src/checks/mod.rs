@@ -109,35 +109,63 @@ impl Template {
         when.keys().map(String::as_str).collect()
     }
 
-    pub fn run(&self, rule: &Rule, inv: &Inventory, out: &mut Vec<Hit>) {
+    /// Run the part of this template that belongs to `pass`. The local pass judges each entity
+    /// on its own and runs per file while the file's tree is at hand; the global pass follows
+    /// references between entities (request -> server, operation -> request, ...) over the
+    /// whole inventory, whose servers keep only their top-level scalars by then.
+    pub fn run(&self, rule: &Rule, inv: &Inventory, pass: Pass, out: &mut Vec<Hit>) {
         let kinds = rule.kinds();
         let id = rule.id.as_str();
+        let local = pass == Pass::Local;
+        // Conditions on the request's source server are lookups: such rules are global.
+        let by_when = |when: &When| local != reads_source(when);
         match self {
-            Template::AllowedValues(p) => p.run(id, &kinds, inv, out),
-            Template::ForbiddenValues(p) => p.run(id, &kinds, inv, out),
-            Template::RequiredField(p) => p.run(id, &kinds, inv, out),
-            Template::ExclusiveFields(p) => p.run(id, &kinds, inv, out),
-            Template::StringFormat(p) => p.run(id, &kinds, inv, out),
-            Template::IdFormat(p) => p.run(id, &kinds, inv, out),
-            Template::ReferenceLookup(p) => p.run(id, &kinds, inv, out),
-            Template::KnownFields(p) => p.run(id, &kinds, inv, out),
-            Template::RequiredTag(p) => p.run(id, inv, out),
-            Template::ServerState(p) => p.run(id, inv, out),
-            Template::OptimizationChecklist(p) => p.run(id, inv, out),
-            Template::LvmMultiPv(_) => lvm_multi_pv(id, inv, out),
-            Template::DiskFlag(p) => p.run(id, inv, out),
-            Template::SystemDisk(_) => system_disk(id, inv, out),
-            Template::BackupSystemDisk(_) => backup_system_disk(id, inv, out),
-            Template::OneImagePerBackup(_) => one_image_per_backup(id, inv, out),
-            Template::ReplicateRegion(_) => replicate_region(id, inv, out),
-            Template::ShareSource(_) => share_source(id, inv, out),
-            Template::TagFormat(p) => p.run(id, inv, out),
-            Template::RamRange(_) => ram_range(id, inv, out),
-            Template::VaultRequired(_) => vault_required(id, inv, out),
-            Template::WholeImageType(_) => whole_image_type(id, inv, out),
-            Template::Engine(_) => {}
+            Template::AllowedValues(p) if by_when(&p.when) => p.run(id, &kinds, inv, out),
+            Template::ForbiddenValues(p) if by_when(&p.when) => p.run(id, &kinds, inv, out),
+            Template::RequiredField(p) if by_when(&p.when) => p.run(id, &kinds, inv, out),
+            Template::RequiredTag(p) if by_when(&p.when) => p.run(id, inv, out),
+            Template::ExclusiveFields(p) if local => p.run(id, &kinds, inv, out),
+            Template::StringFormat(p) if local => p.run(id, &kinds, inv, out),
+            Template::IdFormat(p) if local => p.run(id, &kinds, inv, out),
+            Template::KnownFields(p) if local => p.run(id, &kinds, inv, out),
+            Template::ServerState(p) if local => p.run(id, inv, out),
+            Template::OptimizationChecklist(p) if local => p.run(id, inv, out),
+            Template::LvmMultiPv(_) if local => lvm_multi_pv(id, inv, out),
+            Template::BackupSystemDisk(_) if local => backup_system_disk(id, inv, out),
+            Template::TagFormat(p) if local => p.run(id, inv, out),
+            Template::RamRange(_) if local => ram_range(id, inv, out),
+            Template::DiskFlag(p) => {
+                let part = match (reads_source(&p.when), local) {
+                    (true, true) => return,
+                    (true, false) => DiskFlagPart::Both,
+                    (false, true) => DiskFlagPart::Stated,
+                    (false, false) => DiskFlagPart::Joined,
+                };
+                p.run(id, inv, part, out);
+            }
+            Template::SystemDisk(_) if local => system_disk(id, inv, out),
+            Template::SystemDisk(_) => detach_system_disk(id, inv, out),
+            Template::ReferenceLookup(p) if !local => p.run(id, &kinds, inv, out),
+            Template::OneImagePerBackup(_) if !local => one_image_per_backup(id, inv, out),
+            Template::ReplicateRegion(_) if !local => replicate_region(id, inv, out),
+            Template::ShareSource(_) if !local => share_source(id, inv, out),
+            Template::VaultRequired(_) if !local => vault_required(id, inv, out),
+            Template::WholeImageType(_) if !local => whole_image_type(id, inv, out),
+            _ => {}
         }
     }
+}
+
+/// The two passes of a check (see [`Template::run`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    Local,
+    Global,
+}
+
+/// Some condition reads the request's source server (`source.` prefix).
+fn reads_source(when: &When) -> bool {
+    when.keys().any(|k| k.starts_with("source."))
 }
 
 /// `when:` conditions: every listed field must equal the value (case-insensitive).

@@ -84,31 +84,10 @@ pub struct OptimizationChecklist {
 
 impl OptimizationChecklist {
     pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
-        // Backups made from each server, so findings can point at the backups they affect.
-        let mut backups_of: HashMap<String, Vec<&crate::model::Entity>> = HashMap::new();
-        for b in inv.of_kind(EntityKind::Backup) {
-            if let Some(server) = b.str("server_id") {
-                backups_of
-                    .entry(server.to_ascii_lowercase())
-                    .or_default()
-                    .push(b);
-            }
-        }
         for e in inv.of_kind(EntityKind::Server) {
-            let with_backups = |mut hit: Hit| {
-                for b in backups_of
-                    .get(&e.label.to_ascii_lowercase())
-                    .into_iter()
-                    .flatten()
-                {
-                    let place = b.key_place();
-                    hit = hit.related(
-                        place,
-                        format!("backup {} was made from this server", b.label),
-                    );
-                }
-                hit
-            };
+            // Findings point at the backups made from the server too; those may sit in any
+            // file, so the engine adds them once the whole inventory is known.
+            let with_backups = |hit: Hit| hit.relate_backups();
             let Some(os) = e.str("os") else {
                 if !e.has("os") {
                     out.push(with_backups(
@@ -263,6 +242,11 @@ pub fn system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             }
         }
     }
+}
+
+/// A planned `detach-disk` operation must not detach a server's system disk. Global: the
+/// server is looked up by id (and read whole, see `Engine`).
+pub fn detach_system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
     for op in inv.of_kind(EntityKind::Operation) {
         if !op.is("action", "detach-disk") {
             continue;
@@ -712,15 +696,25 @@ pub struct DiskFlag {
     pub when: super::When,
 }
 
+/// Which half of [`DiskFlag`] runs: the flag stated on the disk itself needs only the entity;
+/// the flag found on an EVS volume needs the volumes of every file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiskFlagPart {
+    Stated,
+    Joined,
+    Both,
+}
+
 impl DiskFlag {
-    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, inv: &Inventory, part: DiskFlagPart, out: &mut Vec<Hit>) {
+        let stated = part != DiskFlagPart::Joined;
+        let joined = part != DiskFlagPart::Stated;
         let key = match self.flag {
             Flag::Dss => "dss",
             Flag::Shared => "shared",
         };
         for e in inv
-            .entities
-            .iter()
+            .subjects()
             .filter(|e| super::when_matches(&self.when, e, inv))
         {
             let list = match e.kind {
@@ -730,12 +724,15 @@ impl DiskFlag {
             };
             for disk in e.field(list) {
                 if let Some(own) = disk.child(key) {
-                    if is_true(own.node) {
+                    if stated && is_true(own.node) {
                         out.push(
                             e.hit(rule, "main", own.place())
                                 .arg("value", own.node.display()),
                         );
                     }
+                    continue;
+                }
+                if !joined {
                     continue;
                 }
                 let Some(id) = disk.node.get("id").and_then(Node::as_str) else {
@@ -751,7 +748,7 @@ impl DiskFlag {
                     let span = flag.node.span;
                     let shown = flag
                         .file
-                        .text
+                        .text()
                         .get(span.start..span.end)
                         .unwrap_or("true")
                         .to_string();

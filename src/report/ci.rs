@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{Report, fingerprints, position, stable_hash};
+use super::{Report, fingerprints, stable_hash};
 use crate::finding::Severity;
 
 /// Escaping of workflow-command data (actions/toolkit `escapeData`).
@@ -20,7 +20,7 @@ fn escape_property(s: &str) -> String {
 pub fn github(report: &Report) -> String {
     let mut out = String::new();
     for f in report.findings.iter().filter(|f| f.is_active()) {
-        let p = position(&f.place.file, f.place.span);
+        let p = f.place.position();
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -63,7 +63,7 @@ pub fn gitlab(report: &Report) -> String {
             while !used.insert(print.clone()) {
                 print = stable_hash(&[&print]);
             }
-            let p = position(&f.place.file, f.place.span);
+            let p = f.place.position();
             let severity = match f.severity {
                 Severity::Error => "major",
                 Severity::Warning => "minor",

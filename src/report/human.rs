@@ -2,6 +2,7 @@
 //! related places in other files), then a summary line.
 
 use std::fmt;
+use std::sync::Arc;
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource,
@@ -16,7 +17,7 @@ struct Shown {
     message: String,
     severity: Severity,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: NamedSource<Arc<str>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Shown>,
 }
@@ -92,7 +93,7 @@ fn shown(f: &Finding) -> Shown {
                 message: format!("related: {}", r.message),
                 severity: Severity::Note,
                 help: None,
-                source: NamedSource::new(&r.place.file.name, r.place.file.text.clone())
+                source: NamedSource::new(&r.place.file.name, r.place.file.text())
                     .with_language("yaml"),
                 labels: vec![label(Some(r.message.clone()), r.place.span, true)],
                 related: Vec::new(),
@@ -111,7 +112,7 @@ fn shown(f: &Finding) -> Shown {
         message: f.message.clone(),
         severity: f.severity,
         help: Some(help),
-        source: NamedSource::new(&file.name, file.text.clone()),
+        source: NamedSource::new(&file.name, file.text()),
         labels,
         related,
     }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use quick_junit::{NonSuccessKind, Report as JReport, TestCase, TestCaseStatus, TestSuite};
 
-use super::{Report, position};
+use super::Report;
 use crate::finding::Finding;
 
 pub fn render(report: &Report) -> String {
@@ -39,7 +39,7 @@ pub fn render(report: &Report) -> String {
         // Case names are stable (no line numbers), so CI test history follows the entity: the
         // first failure has the passing case's name, later ones add where in the entity.
         for (i, f) in findings.iter().enumerate() {
-            let p = position(&f.place.file, f.place.span);
+            let p = f.place.position();
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status.set_message(f.message.as_str());
             status.set_type(f.severity.as_str());

@@ -8,8 +8,6 @@ mod sarif;
 
 use crate::finding::{Finding, Severity};
 use crate::rules::RuleSet;
-use crate::source::SourceFile;
-use crate::tree::Span;
 
 pub const HOMEPAGE: &str = "https://github.com/ims-preflight/ims-preflight";
 
@@ -69,50 +67,31 @@ impl Report<'_> {
     }
 }
 
-pub fn render(format: OutputFormat, report: &Report) -> String {
-    match format {
+/// Write a report. JSON is streamed (it is the format large CI runs ask for); the others are
+/// rendered, then written.
+pub fn write(
+    format: OutputFormat,
+    report: &Report,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let text = match format {
+        OutputFormat::Json => return json::write(report, out),
         OutputFormat::Human => human::render(report),
         OutputFormat::Compact => compact(report),
-        OutputFormat::Json => json::render(report),
         OutputFormat::Sarif => sarif::render(report),
         OutputFormat::Junit => junit::render(report),
         OutputFormat::Github => ci::github(report),
         OutputFormat::Gitlab => ci::gitlab(report),
-    }
+    };
+    out.write_all(text.as_bytes())
 }
 
-/// 1-based start and exclusive end, in lines and character columns. An empty span is widened
-/// to the character it sits on, so every region has a visible extent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position {
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-}
-
-pub fn position(file: &SourceFile, span: Span) -> Position {
-    let start = file.line_col(span.start);
-    let mut end = file.line_col(span.end);
-    if span.end <= span.start {
-        let next = file.text.get(span.start..).and_then(|t| t.chars().next());
-        end = start;
-        if next.is_some_and(|c| c != '\n' && c != '\r') {
-            end.column += 1;
-        }
-    }
-    Position {
-        line: start.line,
-        column: start.column,
-        end_line: end.line,
-        end_column: end.column,
-    }
-}
+pub use crate::source::Position;
 
 fn compact(report: &Report) -> String {
     let mut out = String::new();
     for f in &report.findings {
-        let p = position(&f.place.file, f.place.span);
+        let p = f.place.position();
         let suppressed = if f.suppressed.is_some() {
             " (suppressed)"
         } else {

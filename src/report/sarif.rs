@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{HOMEPAGE, Report, fingerprints, position};
+use super::{HOMEPAGE, Report, fingerprints};
 use crate::finding::{Place, Severity};
 
 fn level(s: Severity) -> &'static str {
@@ -16,7 +16,7 @@ fn level(s: Severity) -> &'static str {
 }
 
 fn location(place: &Place) -> Value {
-    let p = position(&place.file, place.span);
+    let p = place.position();
     json!({
         "physicalLocation": {
             "artifactLocation": {"uri": uri(&place.file.name)},

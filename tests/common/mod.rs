@@ -17,6 +17,15 @@ pub fn rules() -> RuleSet {
 
 /// Run `check` on paths with only `select` rules (all when empty).
 pub fn check(paths: &[&Path], select: &[&str]) -> (RuleSet, Outcome) {
+    check_with(paths, select, true)
+}
+
+/// Run `check` keeping every tree whole (`prune: false`): the reference for pruned runs.
+pub fn check_whole(paths: &[&Path]) -> (RuleSet, Outcome) {
+    check_with(paths, &[], false)
+}
+
+fn check_with(paths: &[&Path], select: &[&str], prune: bool) -> (RuleSet, Outcome) {
     let rules = rules();
     let config = Config::default();
     let cwd = std::env::current_dir().expect("cwd");
@@ -38,6 +47,7 @@ pub fn check(paths: &[&Path], select: &[&str]) -> (RuleSet, Outcome) {
         config: &config,
         selection: &selection,
         limits: &limits,
+        prune,
     };
     let outcome = engine.check(&found.inputs, None).expect("check runs");
     (rules, outcome)
@@ -63,5 +73,7 @@ pub fn render(rules: &RuleSet, outcome: &Outcome, format: OutputFormat) -> Strin
         color: false,
         quiet: false,
     };
-    report::render(format, &report)
+    let mut out = Vec::new();
+    report::write(format, &report, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("reports are UTF-8")
 }
