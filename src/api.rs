@@ -102,7 +102,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             node.get("id")?;
             let mut e = Entity::new(kind, file, pointer, node, Origin::Api);
             e.set_raw(s.raw);
-            Some(e)
+            Some(Box::new(e))
         })
         .collect();
     Some(DocModel {

@@ -79,7 +79,9 @@ impl Loaded {
     }
 
     fn entities(&self) -> impl Iterator<Item = &crate::model::Entity> {
-        self.docs.iter().flat_map(|d| d.entities.iter())
+        self.docs
+            .iter()
+            .flat_map(|d| d.entities.iter().map(|e| &**e))
     }
 }
 
@@ -94,6 +96,8 @@ enum Role<'a> {
 struct FileJob<'a> {
     limits: &'a Limits,
     prune: bool,
+    /// The fields pruned servers keep (see `Template::server_fields`).
+    server_fields: &'a [&'a str],
     /// The rules that run (configured, not `off`).
     active: &'a [&'a crate::rules::Rule],
     cwd: &'a std::path::Path,
@@ -183,7 +187,7 @@ impl FileJob<'_> {
             doc.entities = entities.by_ref().take(n).collect();
             for e in &mut doc.entities {
                 if self.prune && e.kind == EntityKind::Server && e.origin == Origin::Native {
-                    e.prune();
+                    e.prune(self.server_fields);
                 }
             }
         }
@@ -317,9 +321,16 @@ impl Engine<'_> {
             .filter(|r| self.configured(&r.id).is_some())
             .collect();
         let cwd = std::env::current_dir().unwrap_or_default();
+        let mut server_fields: Vec<&str> = active
+            .iter()
+            .flat_map(|r| r.template.server_fields())
+            .collect();
+        server_fields.sort_unstable();
+        server_fields.dedup();
         let job = FileJob {
             limits: self.limits,
             prune: self.prune,
+            server_fields: &server_fields,
             active: &active,
             cwd: &cwd,
             stdin,
@@ -391,7 +402,7 @@ impl Engine<'_> {
                 model.add(doc);
             }
             if let Some(facts) = l.facts.take() {
-                model.add_entity(facts);
+                model.add_entity(Box::new(facts));
             }
             suppressions.append(&mut l.suppressions);
             local.push((l.unit, std::mem::take(&mut l.local)));
@@ -586,7 +597,11 @@ impl FileJob<'_> {
         let file = SourceFile::new(first.name.clone(), text);
         let parsed = parse::parse(&file.text(), format_of(input), self.limits);
         let docs = read_documents(&file, parsed.docs, 0);
-        let entities = docs.into_iter().flat_map(|d| d.entities).collect();
+        let entities = docs
+            .into_iter()
+            .flat_map(|d| d.entities)
+            .map(|e| *e)
+            .collect();
         (entities, None)
     }
 }

@@ -153,13 +153,13 @@ impl Entity {
         }
     }
 
-    /// Keep only the top-level scalars: all the whole-inventory pass reads of a server that
-    /// nothing else describes (its local rules have run by then). Cuts the memory a large run
-    /// holds to a fraction of the corpus.
-    pub fn prune(&mut self) {
+    /// Keep only `id` and the `keep` fields: all the whole-inventory pass reads of a server
+    /// that nothing else describes (its local rules have run by then). Cuts the memory a
+    /// large run holds.
+    pub fn prune(&mut self, keep: &[&str]) {
         self.digest = Some(self.content_digest());
         if let Kind::Map(entries) = &mut self.node.kind {
-            entries.retain(|e| e.value.as_scalar().is_some());
+            entries.retain(|e| e.key == "id" || keep.contains(&e.key.as_str()));
             entries.shrink_to_fit();
         }
     }
@@ -184,7 +184,7 @@ impl Entity {
         use std::hash::{Hash, Hasher};
         let mut total = 0u64;
         for e in self.node.as_map().unwrap_or_default() {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut h = crate::tree::hasher();
             e.key.hash(&mut h);
             match (e.key.as_str(), e.value.as_str()) {
                 ("id", Some(id)) => id.to_ascii_lowercase().hash(&mut h),
@@ -408,7 +408,9 @@ pub enum DocKind {
 /// All documents of one run, as one inventory.
 #[derive(Debug, Default)]
 pub struct Inventory {
-    pub entities: Vec<Entity>,
+    /// Boxed: built on the worker threads and never moved again (moving a hundred thousand
+    /// entities into one list would briefly double their memory).
+    pub entities: Vec<Box<Entity>>,
     pub documents: usize,
     servers: HashMap<String, usize>,
     backups: HashMap<String, usize>,
@@ -421,8 +423,8 @@ pub struct Inventory {
 impl Inventory {
     /// The entities of one file, judged on their own by the local pass (no indexes: local
     /// rules look nothing up). `judge` picks the ones rules report on.
-    pub fn of_file(entities: Vec<Entity>, judge: impl Fn(&Entity) -> bool) -> Inventory {
-        let subjects = Some(entities.iter().map(judge).collect());
+    pub fn of_file(entities: Vec<Box<Entity>>, judge: impl Fn(&Entity) -> bool) -> Inventory {
+        let subjects = Some(entities.iter().map(|e| judge(e)).collect());
         Inventory {
             entities,
             subjects,
@@ -432,7 +434,7 @@ impl Inventory {
 
     /// Judge only the entities `judge` picks (all again with `None`).
     pub fn set_subjects(&mut self, judge: Option<&dyn Fn(&Entity) -> bool>) {
-        self.subjects = judge.map(|j| self.entities.iter().map(j).collect());
+        self.subjects = judge.map(|j| self.entities.iter().map(|e| j(e)).collect());
     }
 
     /// The entities rules judge.
@@ -441,7 +443,7 @@ impl Inventory {
             .iter()
             .enumerate()
             .filter(|(i, _)| self.subjects.as_ref().is_none_or(|s| s[*i]))
-            .map(|(_, e)| e)
+            .map(|(_, e)| &**e)
     }
 
     pub fn of_kind(&self, kind: EntityKind) -> impl Iterator<Item = &Entity> {
@@ -466,25 +468,28 @@ impl Inventory {
     pub fn server(&self, id: &str) -> Option<&Entity> {
         self.servers
             .get(&id.to_ascii_lowercase())
-            .map(|&i| &self.entities[i])
+            .map(|&i| &*self.entities[i])
     }
 
     /// An EVS volume described by an API dump.
     pub fn volume(&self, id: &str) -> Option<&Entity> {
         self.volumes
             .get(&id.to_ascii_lowercase())
-            .map(|&i| &self.entities[i])
+            .map(|&i| &*self.entities[i])
     }
 
     pub fn backup(&self, id: &str) -> Option<&Entity> {
         self.backups
             .get(&id.to_ascii_lowercase())
-            .map(|&i| &self.entities[i])
+            .map(|&i| &*self.entities[i])
     }
 
     /// The first request with this name (what an operation's `image` refers to).
     pub fn request(&self, name: &str) -> Option<&Entity> {
-        self.requests.get(name)?.first().map(|&i| &self.entities[i])
+        self.requests
+            .get(name)?
+            .first()
+            .map(|&i| &*self.entities[i])
     }
 }
 
@@ -508,7 +513,7 @@ pub fn classify(root: &Node) -> Option<DocKind> {
 /// independent work, done in parallel; adding them to the inventory is the ordered step.
 pub struct DocModel {
     pub kind: DocKind,
-    pub entities: Vec<Entity>,
+    pub entities: Vec<Box<Entity>>,
     pub hits: Vec<Hit>,
 }
 
@@ -526,14 +531,14 @@ pub fn read_document(file: &Arc<SourceFile>, root: Node) -> Option<DocModel> {
     match kind {
         DocKind::Request => {
             ctx.check_map(&root, schema::REQUEST, "", false);
-            entities.push(entity(
+            entities.push(Box::new(entity(
                 file,
                 EntityKind::Request,
                 String::new(),
                 root,
                 None,
                 invalid,
-            ));
+            )));
         }
         DocKind::Inventory => {
             ctx.check_map(&root, schema::DOCUMENT, "", true);
@@ -565,7 +570,14 @@ pub fn read_document(file: &Arc<SourceFile>, root: Node) -> Option<DocModel> {
                             .copied()
                             .filter(|s| s.start >= item.span.start && s.end <= item.span.end)
                             .collect();
-                        entities.push(entity(file, kind, pointer, item, region.clone(), mine));
+                        entities.push(Box::new(entity(
+                            file,
+                            kind,
+                            pointer,
+                            item,
+                            region.clone(),
+                            mine,
+                        )));
                     }
                 }
             }
@@ -610,7 +622,7 @@ impl ModelBuilder {
     }
 
     /// Add one more description (host facts) of a server.
-    pub fn add_entity(&mut self, entity: Entity) {
+    pub fn add_entity(&mut self, entity: Box<Entity>) {
         self.push(entity);
     }
 
@@ -623,7 +635,7 @@ impl ModelBuilder {
         }
     }
 
-    fn push(&mut self, entity: Entity) {
+    fn push(&mut self, entity: Box<Entity>) {
         let kind = entity.kind;
         let index = self.inventory.entities.len();
         let inv = &mut self.inventory;
@@ -651,7 +663,7 @@ impl ModelBuilder {
                 let earlier = &mut inv.entities[first];
                 if earlier.origin != Origin::Native || entity.origin != Origin::Native {
                     // A dump or host facts describe the same entity: merge the descriptions.
-                    let hits = earlier.absorb(entity);
+                    let hits = earlier.absorb(*entity);
                     self.hits.extend(hits);
                     return;
                 }

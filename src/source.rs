@@ -2,7 +2,7 @@
 //! offsets to the 1-based line and character column that every output format reports.
 
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::tree::Span;
 
@@ -21,11 +21,12 @@ pub struct SourceFile {
     digest: u64,
 }
 
-/// A file's text with the offsets of its lines.
+/// A file's text with the offsets of its lines (found on first use: most files never need
+/// them, their findings being placed after the text was released and read again).
 #[derive(Debug, Clone)]
 struct Text {
     text: Arc<str>,
-    line_starts: Arc<[u32]>,
+    line_starts: Arc<OnceLock<Vec<u32>>>,
 }
 
 /// 1-based start and exclusive end, in lines and character columns. An empty span is widened
@@ -63,19 +64,26 @@ impl Text {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s as usize <= offset);
-        let start = self.line_starts[line - 1] as usize;
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s as usize <= offset);
+        let start = starts[line - 1] as usize;
         let column = text[start..offset].chars().count() + 1;
         LineCol { line, column }
     }
 
     fn new(text: Arc<str>) -> Text {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| (i + 1) as u32));
         Text {
             text,
-            line_starts: line_starts.into(),
+            line_starts: Arc::default(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| (i + 1) as u32));
+            starts
+        })
     }
 }
 
@@ -88,7 +96,7 @@ pub struct LineCol {
 
 fn digest(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = crate::tree::hasher();
     text.hash(&mut h);
     h.finish()
 }
@@ -176,8 +184,10 @@ impl SourceFile {
 
     /// The 1-based line a byte offset sits on.
     pub fn line_of(&self, offset: usize) -> usize {
-        let Text { text, line_starts } = self.loaded();
-        line_starts.partition_point(|&s| s as usize <= offset.min(text.len()))
+        let text = self.loaded();
+        let offset = offset.min(text.text.len());
+        text.line_starts()
+            .partition_point(|&s| s as usize <= offset)
     }
 }
 

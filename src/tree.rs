@@ -242,7 +242,7 @@ impl Node {
             Kind::Map(entries) => {
                 let mut total = 0u64;
                 for e in entries {
-                    let mut eh = std::collections::hash_map::DefaultHasher::new();
+                    let mut eh = hasher();
                     e.key.hash(&mut eh);
                     e.value.content_hash(&mut eh);
                     total = total.wrapping_add(std::hash::Hasher::finish(&eh));
@@ -271,6 +271,12 @@ impl Node {
             _ => false,
         }
     }
+}
+
+/// A fast hasher with a fixed seed (digests are compared within one run, never stored).
+pub fn hasher() -> impl std::hash::Hasher {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x1f5_9e37).build_hasher()
 }
 
 /// Append one RFC 6901 reference token to a JSON pointer.

@@ -109,6 +109,21 @@ impl Template {
         when.keys().map(String::as_str).collect()
     }
 
+    /// Top-level fields of a server that the global pass reads: what a request's `source.`
+    /// conditions name, and the backup service `vault-required` looks up. Servers keep only
+    /// these (and `id`) once their local rules ran.
+    pub fn server_fields(&self) -> Vec<&str> {
+        let mut fields: Vec<&str> = self
+            .when_fields()
+            .into_iter()
+            .filter_map(|f| f.strip_prefix("source."))
+            .collect();
+        if let Template::VaultRequired(_) = self {
+            fields.push("backup_service");
+        }
+        fields
+    }
+
     /// Run the part of this template that belongs to `pass`. The local pass judges each entity
     /// on its own and runs per file while the file's tree is at hand; the global pass follows
     /// references between entities (request -> server, operation -> request, ...) over the
