@@ -458,7 +458,7 @@ impl Engine<'_> {
         hits.extend(global.into_iter().flatten());
         relate_backups(&mut hits, &inventory);
 
-        let mut findings: Vec<Finding> = hits.iter().filter_map(|h| self.finding(h)).collect();
+        let mut findings: Vec<Finding> = hits.par_iter().filter_map(|h| self.finding(h)).collect();
         drop(hits);
         place_findings(&findings);
         if self.config.path.is_some() {
@@ -478,19 +478,13 @@ impl Engine<'_> {
         findings.retain(|f| self.selected(&f.rule));
 
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let mut seen = HashSet::new();
-        findings.retain(|f| {
-            seen.insert((
-                f.place.file.name.clone(),
-                f.place.span,
-                f.rule.clone(),
-                f.message.clone(),
-            ))
-        });
+        // The same finding reached twice (one value judged through two paths) is shown once;
+        // sorting made such twins neighbours.
+        findings.dedup_by(|later, first| later.sort_key() == first.sort_key());
         let entities = inventory
             .entities
-            .iter()
-            .map(|e| (e.kind, e.label.clone()))
+            .iter_mut()
+            .map(|e| (e.kind, std::mem::take(&mut e.label)))
             .collect();
         // Freeing many small allocations takes a noticeable share of a large run; do it on
         // another thread while the report is rendered.
