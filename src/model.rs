@@ -66,13 +66,14 @@ pub struct Entity {
     /// Id (servers, backups), name (requests) or image (operations): how findings name it.
     pub label: String,
     /// `region` of the entity's document.
-    pub region: Option<String>,
+    /// Shared by the entities of one document.
+    pub region: Option<std::sync::Arc<str>>,
     pub origin: Origin,
     /// Spans of values the schema pass rejected: rules do not judge them a second time.
     invalid: Vec<Span>,
     /// Pointers into the raw document of values synthesized from API dumps or host facts,
     /// whose shape differs from the inventory format.
-    raw: HashMap<Span, String>,
+    raw: Option<Box<HashMap<Span, String>>>,
     /// Other descriptions of the same entity, most authoritative first.
     others: Vec<Entity>,
     /// Which input file of the run it comes from, and its position among that file's
@@ -144,7 +145,7 @@ impl Entity {
             region: None,
             origin,
             invalid: Vec::new(),
-            raw: HashMap::new(),
+            raw: None,
             others: Vec::new(),
             unit: 0,
             serial: 0,
@@ -197,7 +198,14 @@ impl Entity {
 
     /// Record the raw pointer of a synthesized value.
     pub fn set_raw(&mut self, raw: HashMap<Span, String>) {
-        self.raw = raw;
+        self.raw = (!raw.is_empty()).then(|| Box::new(raw));
+    }
+
+    /// Raw pointers of synthesized values (none for the user's own inventory).
+    fn raw(&self) -> &HashMap<Span, String> {
+        static NONE: std::sync::LazyLock<HashMap<Span, String>> =
+            std::sync::LazyLock::new(HashMap::new);
+        self.raw.as_deref().unwrap_or(&NONE)
     }
 
     /// This description and the others, most authoritative first.
@@ -213,7 +221,7 @@ impl Entity {
     pub fn key_place(&self) -> Place {
         let span = self.first_key;
         let pointer = self
-            .raw
+            .raw()
             .get(&self.node.span)
             .cloned()
             .unwrap_or_else(|| self.pointer.clone());
@@ -229,7 +237,7 @@ impl Entity {
         self.descriptions().find_map(|d| {
             let e = d.node.entry(field)?;
             let pointer = d
-                .raw
+                .raw()
                 .get(&e.value.span)
                 .cloned()
                 .unwrap_or_else(|| pointer_push(&d.pointer, field));
@@ -241,7 +249,7 @@ impl Entity {
         let mut hit = Hit::new(rule, variant, place).entity(&self.label);
         hit.subject = Some(self.serial);
         hit.anchor = Some(
-            self.raw
+            self.raw()
                 .get(&self.node.span)
                 .cloned()
                 .unwrap_or_else(|| self.pointer.clone()),
@@ -271,7 +279,7 @@ impl Entity {
             node: &self.node,
             pointer: self.pointer.clone(),
             file: &self.file,
-            raw: &self.raw,
+            raw: self.raw(),
         }];
         for part in path.split('.') {
             let (name, each) = match part.strip_suffix("[]") {
@@ -290,7 +298,7 @@ impl Entity {
                             node: item,
                             pointer: pointer_push(&pointer, &i.to_string()),
                             file: &self.file,
-                            raw: &self.raw,
+                            raw: self.raw(),
                         });
                     }
                 } else {
@@ -298,16 +306,16 @@ impl Entity {
                         node: child,
                         pointer,
                         file: &self.file,
-                        raw: &self.raw,
+                        raw: self.raw(),
                     });
                 }
             }
             current = next;
         }
         current.retain(|f| !self.invalid.contains(&f.node.span));
-        if !self.raw.is_empty() {
+        if !self.raw().is_empty() {
             for f in &mut current {
-                if let Some(raw) = self.raw.get(&f.node.span) {
+                if let Some(raw) = self.raw().get(&f.node.span) {
                     f.pointer.clone_from(raw);
                 }
             }
@@ -379,7 +387,7 @@ impl Entity {
             }
             let place = self.place(e.value.span, pointer_push(&self.pointer, &e.key));
             let their_pointer = other
-                .raw
+                .raw()
                 .get(&theirs.span)
                 .cloned()
                 .unwrap_or_else(|| pointer_push(&other.pointer, &e.key));
@@ -546,7 +554,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: Node) -> Option<DocModel> {
                 .get("region")
                 .filter(|n| !invalid.contains(&n.span))
                 .and_then(|n| n.as_str())
-                .map(str::to_string);
+                .map(std::sync::Arc::<str>::from);
             if let Kind::Map(entries) = root.kind {
                 for entry in entries {
                     let kind = match entry.key.as_str() {
@@ -595,7 +603,7 @@ fn entity(
     kind: EntityKind,
     pointer: String,
     node: Node,
-    region: Option<String>,
+    region: Option<std::sync::Arc<str>>,
     invalid: Vec<Span>,
 ) -> Entity {
     let mut e = Entity::new(kind, file, pointer, node, Origin::Native);
