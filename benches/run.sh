@@ -15,7 +15,7 @@ bin=target/release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf '%-7s %9s %10s %10s %10s %9s %11s %12s %9s\n' files MB floor_s check_s ratio files/s check_MB/s peak_RSS_MB RSS/MB
-prev=""
+prev="" prev_n=""
 for n in "${sizes[@]}"; do
   "$bin/gen-corpus" "$work/$n" "$n" 10 1 >/dev/null
   bytes=$(du -sb "$work/$n" | cut -f1)
@@ -33,7 +33,8 @@ for n in "${sizes[@]}"; do
   awk -v n="$n" -v b="$bytes" -v f="$floor" -v c="$best" -v r="$rss" 'BEGIN{
     printf "%-7d %9.1f %10.3f %10.3f %10.2f %9.0f %11.1f %12.0f %9.2f\n", n, b/1e6, f, c, c/f, n/c, b/1e6/c, r/1024, r*1024/b }'
   if [ -n "$prev" ]; then
-    awk -v a="$prev" -v b="$best" 'BEGIN{ printf "        10x the files costs %.1fx the time\n", b/a }'
+    awk -v a="$prev" -v b="$best" -v m="$prev_n" -v n="$n" \
+      'BEGIN{ printf "        %gx the files costs %.1fx the time\n", n/m, b/a }'
   fi
-  prev=$best
+  prev=$best prev_n=$n
 done

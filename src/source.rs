@@ -236,6 +236,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_released_text_is_read_again_but_not_if_the_file_changed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("inv.yaml");
+        let text = "a: 1\nbé: 2\n";
+        std::fs::write(&path, text).expect("write");
+        let file = SourceFile::on_disk("inv.yaml".into(), text.into(), path.clone());
+        file.release();
+        let pos = file.position(Span::new(5, 8));
+        assert_eq!((pos.line, pos.column, pos.end_column), (2, 1, 3));
+        assert_eq!(&*file.text(), text);
+
+        let file = SourceFile::on_disk("inv.yaml".into(), text.into(), path.clone());
+        file.release();
+        std::fs::write(&path, "changed: true\n").expect("write");
+        assert_eq!(&*file.text(), "", "a changed file must not be used for positions");
+        assert_eq!(file.position(Span::new(5, 8)).line, 1);
+    }
+
+    #[test]
     fn columns_count_characters_not_bytes() {
         let f = SourceFile::new("a".into(), "name: 网站\nos: x\n".into());
         assert_eq!(f.line_col(6), LineCol { line: 1, column: 7 });
