@@ -67,10 +67,17 @@ struct Loaded {
     suppressions: Vec<suppress::Suppression>,
     /// Findings of the local rules about this file's own entities.
     local: Vec<Hit>,
-    /// Host facts files named by this file's servers (`facts:`), with the server, and
-    /// findings about named files that do not exist.
-    wanted_facts: Vec<(Input, String)>,
-    facts_hits: Vec<Hit>,
+    /// Host facts files named by this file's servers (`facts:`).
+    facts_refs: Vec<FactsRef>,
+}
+
+/// One entry of a server's `facts:` list: the file to read as facts of the server, or the
+/// finding that it does not exist. Only the server's first description names facts (later
+/// duplicates are not checked), which the engine knows once all files are read.
+struct FactsRef {
+    serial: u32,
+    server: String,
+    file: Result<Input, Hit>,
 }
 
 impl Loaded {
@@ -132,8 +139,7 @@ impl FileJob<'_> {
             problems: problem.into_iter().collect(),
             suppressions: Vec::new(),
             local: Vec::new(),
-            wanted_facts: Vec::new(),
-            facts_hits: Vec::new(),
+            facts_refs: Vec::new(),
         };
         if !loaded.problems.is_empty() {
             return loaded;
@@ -154,7 +160,7 @@ impl FileJob<'_> {
         if loaded.recognised() {
             loaded.suppressions = suppress::inline(&loaded.file, &parsed.comments);
         }
-        self.wanted_facts(&mut loaded);
+        loaded.facts_refs = self.facts_refs(&loaded);
         self.judge_locally(&mut loaded);
         // API dumps are kept: rules quote their raw values.
         if loaded
@@ -171,6 +177,9 @@ impl FileJob<'_> {
     /// once the whole inventory is built), then prune its servers.
     fn judge_locally(&self, loaded: &mut Loaded) {
         use crate::model::{EntityKind, Inventory, Origin};
+        if !self.prune {
+            return; // the reference mode judges everything once, over the whole inventory
+        }
         let counts: Vec<usize> = loaded.docs.iter().map(|d| d.entities.len()).collect();
         let all = loaded
             .docs
@@ -186,7 +195,11 @@ impl FileJob<'_> {
         for (doc, n) in loaded.docs.iter_mut().zip(counts) {
             doc.entities = entities.by_ref().take(n).collect();
             for e in &mut doc.entities {
-                if self.prune && e.kind == EntityKind::Server && e.origin == Origin::Native {
+                // A pruned server may have to be read again whole (see `restore_whole`).
+                if loaded.file.rereadable()
+                    && e.kind == EntityKind::Server
+                    && e.origin == Origin::Native
+                {
                     e.prune(self.server_fields);
                 }
             }
@@ -195,9 +208,8 @@ impl FileJob<'_> {
 
     /// Host facts files named by servers' `facts:` lists (relative to the inventory file); a
     /// missing one is an `inventory-facts` finding on its list entry.
-    fn wanted_facts(&self, loaded: &mut Loaded) {
-        let mut wanted = Vec::new();
-        let mut hits = Vec::new();
+    fn facts_refs(&self, loaded: &Loaded) -> Vec<FactsRef> {
+        let mut refs = Vec::new();
         for server in loaded
             .entities()
             .filter(|e| e.kind == crate::model::EntityKind::Server)
@@ -211,27 +223,28 @@ impl FileJob<'_> {
                     .unwrap_or(std::path::Path::new(""));
                 let path = crate::source::normalize(&base.join(rel));
                 let name = crate::source::display_path(&path, self.cwd);
-                if !path.is_file() {
-                    hits.push(
-                        Hit::new("inventory-facts", "main", entry.place())
-                            .entity(&server.label)
-                            .arg(
-                                "detail",
-                                format!("facts file `{rel}` does not exist ({name})"),
-                            ),
-                    );
-                    continue;
-                }
-                let input = Input {
-                    name,
-                    origin: crate::discover::Origin::Path(path),
-                    explicit: false,
+                let file = if path.is_file() {
+                    Ok(Input {
+                        name,
+                        origin: crate::discover::Origin::Path(path),
+                        explicit: false,
+                    })
+                } else {
+                    Err(Hit::new("inventory-facts", "main", entry.place())
+                        .entity(&server.label)
+                        .arg(
+                            "detail",
+                            format!("facts file `{rel}` does not exist ({name})"),
+                        ))
                 };
-                wanted.push((input, server.label.clone()));
+                refs.push(FactsRef {
+                    serial: server.serial,
+                    server: server.label.clone(),
+                    file,
+                });
             }
         }
-        loaded.wanted_facts = wanted;
-        loaded.facts_hits = hits;
+        refs
     }
 }
 
@@ -366,12 +379,33 @@ impl Engine<'_> {
             .filter(|i| role_of(i).is_some())
             .map(|i| i.name.clone())
             .collect();
+        // Only a server's first description (the one the inventory keeps) names its facts.
+        let mut first = HashSet::new();
         let mut wanted = Vec::new();
+        let mut facts_hits = Vec::new();
         for l in &mut loaded {
-            for (input, server) in std::mem::take(&mut l.wanted_facts) {
-                read.insert(input.name.clone());
-                if as_facts.insert(input.name.clone()) {
-                    wanted.push((input, server));
+            let firsts: HashSet<u32> = l
+                .entities()
+                .filter(|e| {
+                    e.kind == crate::model::EntityKind::Server
+                        && e.origin == crate::model::Origin::Native
+                        && !e.label.is_empty()
+                        && first.insert(e.label.to_ascii_lowercase())
+                })
+                .map(|e| e.serial)
+                .collect();
+            for r in std::mem::take(&mut l.facts_refs) {
+                if !firsts.contains(&r.serial) {
+                    continue;
+                }
+                match r.file {
+                    Err(hit) => facts_hits.push(hit),
+                    Ok(input) => {
+                        read.insert(input.name.clone());
+                        if as_facts.insert(input.name.clone()) {
+                            wanted.push((input, r.server));
+                        }
+                    }
                 }
             }
         }
@@ -390,14 +424,13 @@ impl Engine<'_> {
         self.restore_whole(&mut loaded, inputs, &job);
 
         let mut model = ModelBuilder::new();
-        let mut hits: Vec<Hit> = Vec::new();
+        let mut hits: Vec<Hit> = facts_hits;
         let mut suppressions = Vec::new();
         let mut local = Vec::new();
         for l in &mut loaded {
             for p in &l.problems {
                 hits.push(problem_hit(&l.file, p));
             }
-            hits.append(&mut l.facts_hits);
             for doc in std::mem::take(&mut l.docs) {
                 model.add(doc);
             }
@@ -423,7 +456,7 @@ impl Engine<'_> {
         let alone: HashSet<(u32, u32)> = inventory
             .entities
             .iter()
-            .filter(|e| judged_alone(e))
+            .filter(|e| self.judged_alone(e))
             .map(|e| (e.unit, e.serial))
             .collect();
         for (unit, found) in local {
@@ -433,7 +466,7 @@ impl Engine<'_> {
                     .filter(|h| h.subject.is_none_or(|s| alone.contains(&(unit, s)))),
             );
         }
-        let rejudge: &dyn Fn(&crate::model::Entity) -> bool = &|e| !judged_alone(e);
+        let rejudge: &dyn Fn(&crate::model::Entity) -> bool = &|e| !self.judged_alone(e);
         inventory.set_subjects(Some(rejudge));
         let rejudged: Vec<Vec<Hit>> = active
             .par_iter()
@@ -460,7 +493,14 @@ impl Engine<'_> {
 
         let mut findings: Vec<Finding> = hits.par_iter().filter_map(|h| self.finding(h)).collect();
         drop(hits);
-        place_findings(&findings);
+        for file in place_findings(&findings) {
+            let problem = Problem {
+                kind: ProblemKind::Syntax,
+                span: crate::tree::Span::default(),
+                message: CHANGED.to_string(),
+            };
+            findings.extend(self.finding(&problem_hit(&file, &problem)));
+        }
         if self.config.path.is_some() {
             let shown = self.config.shown();
             let config_src = SourceFile::new(shown, self.config.text.clone());
@@ -495,6 +535,12 @@ impl Engine<'_> {
             documents,
             entities,
         })
+    }
+
+    /// Described by the user's inventory alone: the local rules that ran on its file judged
+    /// it. Without pruning (the reference mode) nothing is judged per file.
+    fn judged_alone(&self, e: &crate::model::Entity) -> bool {
+        self.prune && e.origin == crate::model::Origin::Native && e.descriptions().count() == 1
     }
 
     /// Read again the files whose pruned servers must be whole: servers described elsewhere
@@ -552,9 +598,7 @@ impl Engine<'_> {
             let mut entities = entities.into_iter();
             for e in l.docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
                 match entities.next() {
-                    Some(w) if !e.is_whole() && w.kind == e.kind && w.label == e.label => {
-                        e.restore(w)
-                    }
+                    Some(w) if needed(e) && w.kind == e.kind && w.label == e.label => e.restore(w),
                     _ => {}
                 }
             }
@@ -571,22 +615,17 @@ impl FileJob<'_> {
         input: &Input,
         first: &SourceFile,
     ) -> (Vec<crate::model::Entity>, Option<Problem>) {
-        let changed = |message: &str| Problem {
+        let changed = || Problem {
             kind: ProblemKind::Syntax,
             span: crate::tree::Span::default(),
-            message: message.to_string(),
+            message: CHANGED.to_string(),
         };
         let text = match crate::load::read(input, self.limits, self.stdin) {
             Ok(text) => text,
             Err((p, _)) => return (Vec::new(), Some(p)),
         };
         if !first.same_text(&text) {
-            return (
-                Vec::new(),
-                Some(changed(
-                    "the file changed while it was being checked; check it again",
-                )),
-            );
+            return (Vec::new(), Some(changed()));
         }
         let file = SourceFile::new(first.name.clone(), text);
         let parsed = parse::parse(&file.text(), format_of(input), self.limits);
@@ -601,8 +640,9 @@ impl FileJob<'_> {
 }
 
 /// Work out every finding's line and column, a file at a time and files in parallel: a
-/// released text is read once for all the findings in it, and let go again.
-fn place_findings(findings: &[Finding]) {
+/// released text is read once for all the findings in it, and let go again. Returns the files
+/// that changed since they were checked (their positions fall back to the file's start).
+fn place_findings(findings: &[Finding]) -> Vec<Arc<SourceFile>> {
     use std::collections::HashMap;
     let mut by_file: HashMap<*const SourceFile, Vec<&Place>> = HashMap::new();
     let places = findings
@@ -615,18 +655,26 @@ fn place_findings(findings: &[Finding]) {
             .push(place);
     }
     let groups: Vec<Vec<&Place>> = by_file.into_values().collect();
-    groups.par_iter().for_each(|places| {
-        let spans: Vec<_> = places.iter().map(|p| p.span).collect();
-        for (place, pos) in places.iter().zip(places[0].file.positions(&spans)) {
-            place.set_position(pos);
-        }
-    });
+    let mut changed: Vec<Arc<SourceFile>> = groups
+        .par_iter()
+        .filter_map(|places| {
+            let file = &places[0].file;
+            let spans: Vec<_> = places.iter().map(|p| p.span).collect();
+            let Some(positions) = file.positions(&spans) else {
+                return Some(file.clone());
+            };
+            for (place, pos) in places.iter().zip(positions) {
+                place.set_position(pos);
+            }
+            None
+        })
+        .collect();
+    changed.sort_by(|a, b| a.name.cmp(&b.name));
+    changed
 }
 
-/// Described by the user's inventory alone: the local rules that ran on its file judged it.
-fn judged_alone(e: &crate::model::Entity) -> bool {
-    e.origin == crate::model::Origin::Native && e.descriptions().count() == 1
-}
+/// Why a file's findings cannot be trusted: it was edited (or replaced) during the run.
+const CHANGED: &str = "the file changed while it was being checked; check it again";
 
 /// Point findings that ask for it at the backups made from their server.
 fn relate_backups(hits: &mut [Hit], inv: &crate::model::Inventory) {

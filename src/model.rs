@@ -178,8 +178,8 @@ impl Entity {
         self.digest = None;
     }
 
-    /// A digest of what the description says, equal for descriptions that
-    /// [`same_description`] finds the same.
+    /// A digest of what the description says: the same for descriptions that say the same
+    /// thing wherever they say it (spans, key order and the case of `id` aside).
     fn content_digest(&self) -> u64 {
         if let Some(d) = self.digest {
             return d;
@@ -677,12 +677,8 @@ impl ModelBuilder {
                     self.hits.extend(hits);
                     return;
                 }
-                let same = if earlier.is_whole() && entity.is_whole() {
-                    same_description(&earlier.node, &entity.node)
-                } else {
-                    earlier.content_digest() == entity.content_digest()
-                };
-                if !same {
+                // Compared by digest: the earlier description may be pruned by now.
+                if earlier.content_digest() != entity.content_digest() {
                     let id = entity.node.get("id").map_or(entity.node.span, |n| n.span);
                     let place = entity.place(id, pointer_push(&entity.pointer, "id"));
                     let hit = entity
@@ -854,23 +850,6 @@ impl At<'_> {
             Token::Index(i) => pointer_push(self.parent, &i.to_string()),
         }
     }
-}
-
-/// Two descriptions of an entity say the same thing (ids compared without case, as the cloud
-/// compares them).
-fn same_description(a: &Node, b: &Node) -> bool {
-    let (Some(x), Some(y)) = (a.as_map(), b.as_map()) else {
-        return a.same_content(b);
-    };
-    x.len() == y.len()
-        && x.iter().all(|e| {
-            y.iter().find(|f| f.key == e.key).is_some_and(|f| {
-                match (e.key.as_str(), e.value.as_str(), f.value.as_str()) {
-                    ("id", Some(p), Some(q)) => p.eq_ignore_ascii_case(q),
-                    _ => f.value.same_content(&e.value),
-                }
-            })
-        })
 }
 
 /// The closest known name to a misspelt one, if it is close enough to be a likely typo.

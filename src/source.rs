@@ -16,9 +16,12 @@ pub struct SourceFile {
     /// Path as shown to users: relative to the working directory when under it, `/` separators.
     pub name: String,
     text: RwLock<Option<Text>>,
-    /// Where the text can be read again; `None` keeps it for the whole run (stdin, config).
+    /// Where the text can be read again; `None` keeps it for the whole run (stdin, pipes,
+    /// config).
     path: Option<PathBuf>,
     digest: u64,
+    /// Size of the text when first read: reading again stops just past it.
+    len: usize,
 }
 
 /// A file's text with the offsets of its lines (found on first use: most files never need
@@ -107,21 +110,29 @@ impl SourceFile {
         SourceFile::build(name, text, None)
     }
 
-    /// A file read from `path`: its text can be released and read again.
+    /// A file read from `path`: its text can be released and read again if it is a regular
+    /// file (a pipe or `/dev/stdin` cannot be read twice).
     pub fn on_disk(name: String, text: String, path: PathBuf) -> Arc<SourceFile> {
-        SourceFile::build(name, text, Some(path))
+        let regular = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+        SourceFile::build(name, text, regular.then_some(path))
     }
 
     fn build(name: String, text: String, path: Option<PathBuf>) -> Arc<SourceFile> {
         Arc::new(SourceFile {
             name,
             digest: if path.is_some() { digest(&text) } else { 0 },
+            len: text.len(),
             text: RwLock::new(Some(Text::new(text.into()))),
             path,
         })
     }
 
-    /// Free the text until something asks for it again (files read from disk only).
+    /// The text can be released and read again (a regular file).
+    pub fn rereadable(&self) -> bool {
+        self.path.is_some()
+    }
+
+    /// Free the text until something asks for it again (regular files only).
     pub fn release(&self) {
         if self.path.is_some()
             && let Ok(mut text) = self.text.write()
@@ -141,22 +152,28 @@ impl SourceFile {
         {
             return t.clone();
         }
-        let text = Text::new(self.read_again().into());
+        // A changed file has no usable text: positions fall back to the start of the file
+        // (and the engine reports the change, see `positions`).
+        let text = Text::new(self.read_again().unwrap_or_default().into());
         if let Ok(mut held) = self.text.write() {
             *held = Some(text.clone());
         }
         text
     }
 
-    /// Read a released text again. If the file changed or vanished meanwhile, positions would
-    /// point at the wrong text, so none is used (positions fall back to the start of the file).
-    fn read_again(&self) -> String {
-        self.path
-            .as_ref()
-            .and_then(|p| std::fs::read(p).ok())
-            .and_then(|bytes| crate::load::decode(&bytes).ok())
+    /// Read a released text again: `None` if the file changed or vanished meanwhile (its
+    /// positions would point at the wrong text).
+    fn read_again(&self) -> Option<String> {
+        use std::io::Read;
+        let file = std::fs::File::open(self.path.as_ref()?).ok()?;
+        // A BOM or UTF-16 makes the bytes longer than the text; a file that grew is caught
+        // by the digest.
+        let cap = 2 * self.len as u64 + 4;
+        let mut bytes = Vec::new();
+        file.take(cap).read_to_end(&mut bytes).ok()?;
+        crate::load::decode(&bytes)
+            .ok()
             .filter(|t| self.same_text(t))
-            .unwrap_or_default()
     }
 
     /// The file's text (read again from disk if it was released).
@@ -176,10 +193,14 @@ impl SourceFile {
 
     /// Positions of many spans, reading a released text once and without keeping it: how
     /// reports place thousands of findings without holding every file in memory again.
-    pub fn positions(&self, spans: &[Span]) -> Vec<Position> {
+    /// `None` when the file changed since it was checked.
+    pub fn positions(&self, spans: &[Span]) -> Option<Vec<Position>> {
         let held = self.text.read().ok().and_then(|t| t.clone());
-        let text = held.unwrap_or_else(|| Text::new(self.read_again().into()));
-        spans.iter().map(|&s| text.position(s)).collect()
+        let text = match held {
+            Some(text) => text,
+            None => Text::new(self.read_again()?.into()),
+        };
+        Some(spans.iter().map(|&s| text.position(s)).collect())
     }
 
     /// The 1-based line a byte offset sits on.
@@ -250,7 +271,11 @@ mod tests {
         let file = SourceFile::on_disk("inv.yaml".into(), text.into(), path.clone());
         file.release();
         std::fs::write(&path, "changed: true\n").expect("write");
-        assert_eq!(&*file.text(), "", "a changed file must not be used for positions");
+        assert_eq!(
+            &*file.text(),
+            "",
+            "a changed file must not be used for positions"
+        );
         assert_eq!(file.position(Span::new(5, 8)).line, 1);
     }
 

@@ -222,7 +222,7 @@ impl Node {
     }
 
     /// Hash what [`Node::same_content`] compares: scalar values, list order, and map entries
-    /// in any order.
+    /// in any order (every entry, repeated keys included).
     pub fn content_hash<H: std::hash::Hasher>(&self, h: &mut H) {
         use std::hash::Hash;
         match &self.kind {
@@ -230,7 +230,8 @@ impl Node {
                 Value::Null => 0u8.hash(h),
                 Value::Bool(b) => (1u8, b).hash(h),
                 Value::Int(i) => (2u8, i).hash(h),
-                Value::Float(f) => (3u8, f.to_bits()).hash(h),
+                // `-0.0 == 0.0`, as `same_content` has it.
+                Value::Float(f) => (3u8, if f == 0.0 { 0 } else { f.to_bits() }).hash(h),
                 Value::Str(t) => (4u8, t).hash(h),
             },
             Kind::Seq(items) => {

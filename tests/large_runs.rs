@@ -90,3 +90,88 @@ fn findings_point_at_backups_of_the_server_in_other_files() {
         );
     }
 }
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    fs::write(p, text).expect("write");
+}
+
+fn rules_of(out: &[u8]) -> Vec<String> {
+    let v: Value = serde_json::from_slice(out).expect("json");
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn only_the_first_description_of_a_server_names_its_facts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = "877a2cda-ba63-4e1e-b95f-e67e48b6129a";
+    write(
+        dir.path(),
+        "a.yaml",
+        &format!("servers:\n  - id: {server}\n    os: linux\n    status: SHUTOFF\n"),
+    );
+    // A later duplicate is not checked, so neither are the facts it names; a server without
+    // an id is a schema error, not a reader of facts.
+    write(
+        dir.path(),
+        "b/b.yaml",
+        &format!(
+            "servers:\n  - id: {server}\n    os: linux\n    facts: [vgs.json]\n  - name: no-id\n    facts: [missing.json]\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "b/vgs.json",
+        r#"{"report": [{"vg": [{"vg_name": "vg_data", "pv_count": "2"}]}]}"#,
+    );
+    let rules = rules_of(&check(dir.path(), "2", "json"));
+    assert!(
+        rules.contains(&"inventory-duplicate-id".to_string()),
+        "{rules:?}"
+    );
+    assert!(
+        !rules.contains(&"linux-lvm-multi-pv".to_string()),
+        "{rules:?}"
+    );
+    assert!(!rules.contains(&"inventory-facts".to_string()), "{rules:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_read_once_and_its_findings_keep_their_lines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pipe = dir.path().join("inv.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let text = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    os: linux\n    status: BUILD\n";
+    let writer = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || fs::write(pipe, text).expect("write pipe"))
+    };
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["check", "inv.yaml", "--format", "json"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .expect("run");
+    writer.join().expect("writer");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json output (no hang)");
+    let status = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["rule"] == "server-status")
+        .cloned()
+        .expect("server-status finding");
+    assert_eq!(status["line"], 4, "{status}");
+}
