@@ -245,15 +245,22 @@ fn emit(text: &str, output: Option<&PathBuf>) -> i32 {
 }
 
 /// Write a report to a file or standard output. A closed pipe (`| head`) is not an error.
+/// A file is written beside its place and renamed over it once complete: the report may
+/// quote the checked files, and `--output` may name one of them.
 fn write_report(format: OutputFormat, report: &Report, output: Option<&PathBuf>) -> i32 {
     match output {
         Some(path) => {
-            let written = std::fs::File::create(path).and_then(|file| {
-                let mut out = std::io::BufWriter::new(file);
-                report::write(format, report, &mut out)?;
-                out.flush()
-            });
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+            let written = std::fs::File::create(&partial)
+                .and_then(|file| {
+                    let mut out = std::io::BufWriter::new(file);
+                    report::write(format, report, &mut out)?;
+                    out.flush()
+                })
+                .and_then(|()| std::fs::rename(&partial, path));
             if let Err(e) = written {
+                let _ = std::fs::remove_file(&partial);
                 eprintln!("error: cannot write {}: {e}", path.display());
                 return EXIT_USAGE;
             }

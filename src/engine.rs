@@ -102,7 +102,10 @@ enum Role<'a> {
 /// What every file's parallel phase shares.
 struct FileJob<'a> {
     limits: &'a Limits,
-    prune: bool,
+    /// Run the local pass per file (off in the reference mode, see `Engine::prune`).
+    two_pass: bool,
+    /// Prune servers once their local rules ran.
+    prune_servers: bool,
     /// The fields pruned servers keep (see `Template::server_fields`).
     server_fields: &'a [&'a str],
     /// The rules that run (configured, not `off`).
@@ -177,7 +180,7 @@ impl FileJob<'_> {
     /// once the whole inventory is built), then prune its servers.
     fn judge_locally(&self, loaded: &mut Loaded) {
         use crate::model::{EntityKind, Inventory, Origin};
-        if !self.prune {
+        if !self.two_pass {
             return; // the reference mode judges everything once, over the whole inventory
         }
         let counts: Vec<usize> = loaded.docs.iter().map(|d| d.entities.len()).collect();
@@ -196,7 +199,8 @@ impl FileJob<'_> {
             doc.entities = entities.by_ref().take(n).collect();
             for e in &mut doc.entities {
                 // A pruned server may have to be read again whole (see `restore_whole`).
-                if loaded.file.rereadable()
+                if self.prune_servers
+                    && loaded.file.rereadable()
                     && e.kind == EntityKind::Server
                     && e.origin == Origin::Native
                 {
@@ -340,9 +344,13 @@ impl Engine<'_> {
             .collect();
         server_fields.sort_unstable();
         server_fields.dedup();
+        let judge_servers = active
+            .iter()
+            .any(|r| r.template.judges_servers_globally(&r.kinds()));
         let job = FileJob {
             limits: self.limits,
-            prune: self.prune,
+            two_pass: self.prune,
+            prune_servers: self.prune && !judge_servers,
             server_fields: &server_fields,
             active: &active,
             cwd: &cwd,
@@ -379,32 +387,15 @@ impl Engine<'_> {
             .filter(|i| role_of(i).is_some())
             .map(|i| i.name.clone())
             .collect();
-        // Only a server's first description (the one the inventory keeps) names its facts.
-        let mut first = HashSet::new();
         let mut wanted = Vec::new();
         let mut facts_hits = Vec::new();
-        for l in &mut loaded {
-            let firsts: HashSet<u32> = l
-                .entities()
-                .filter(|e| {
-                    e.kind == crate::model::EntityKind::Server
-                        && e.origin == crate::model::Origin::Native
-                        && !e.label.is_empty()
-                        && first.insert(e.label.to_ascii_lowercase())
-                })
-                .map(|e| e.serial)
-                .collect();
-            for r in std::mem::take(&mut l.facts_refs) {
-                if !firsts.contains(&r.serial) {
-                    continue;
-                }
-                match r.file {
-                    Err(hit) => facts_hits.push(hit),
-                    Ok(input) => {
-                        read.insert(input.name.clone());
-                        if as_facts.insert(input.name.clone()) {
-                            wanted.push((input, r.server));
-                        }
+        for r in named_facts(&mut loaded) {
+            match r.file {
+                Err(hit) => facts_hits.push(hit),
+                Ok(input) => {
+                    read.insert(input.name.clone());
+                    if as_facts.insert(input.name.clone()) {
+                        wanted.push((input, r.server));
                     }
                 }
             }
@@ -671,6 +662,44 @@ fn place_findings(findings: &[Finding]) -> Vec<Arc<SourceFile>> {
         .collect();
     changed.sort_by(|a, b| a.name.cmp(&b.name));
     changed
+}
+
+/// The `facts:` entries that count, in the order the inventory lists its servers: a server's
+/// entries come from its first native description (later duplicates are not checked), and a
+/// server stands where any description of it came first (an API dump read before the inventory
+/// puts it first). When two servers name one file, the first in that order reads it.
+fn named_facts(loaded: &mut [Loaded]) -> Vec<FactsRef> {
+    use crate::model::{EntityKind, Origin};
+    use std::collections::HashMap;
+    let mut order: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut native: HashMap<String, (usize, u32)> = HashMap::new();
+    for (i, l) in loaded.iter().enumerate() {
+        let servers = l
+            .entities()
+            .chain(l.facts.iter())
+            .filter(|e| e.kind == EntityKind::Server && !e.label.is_empty());
+        for e in servers {
+            let key = e.label.to_ascii_lowercase();
+            if seen.insert(key.clone()) {
+                order.push(key.clone());
+            }
+            if e.origin == Origin::Native {
+                native.entry(key).or_insert((i, e.serial));
+            }
+        }
+    }
+    let mut refs: HashMap<(usize, u32), Vec<FactsRef>> = HashMap::new();
+    for (i, l) in loaded.iter_mut().enumerate() {
+        for r in std::mem::take(&mut l.facts_refs) {
+            refs.entry((i, r.serial)).or_default().push(r);
+        }
+    }
+    order
+        .iter()
+        .filter_map(|key| native.get(key))
+        .flat_map(|at| refs.remove(at).unwrap_or_default())
+        .collect()
 }
 
 /// Why a file's findings cannot be trusted: it was edited (or replaced) during the run.

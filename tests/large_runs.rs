@@ -175,3 +175,69 @@ fn a_named_pipe_is_read_once_and_its_findings_keep_their_lines() {
         .expect("server-status finding");
     assert_eq!(status["line"], 4, "{status}");
 }
+
+/// Run from a fixture folder with extra arguments, compact output.
+fn compact(dir: &str, args: &[&str]) -> String {
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .current_dir(Path::new("tests/fixtures/two-pass").join(dir))
+        .args(["check", "--format", "compact", "--color", "never"])
+        .args(args)
+        .output()
+        .expect("run");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn facts_named_by_two_servers_go_to_the_first_in_inventory_order() {
+    // The ECS dump (read first) describes server 2222…, so it stands before 1111… of `b.yaml`.
+    let out = compact("shared-facts", &["."]);
+    assert!(
+        out.contains(
+            "c.yaml:2:5: warning[windows-san-policy] SAN policy of Windows server 22222222"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("hosts/diskpart-list-volume.txt:5:40: error[windows-spanned-volume]"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("windows-san-policy] SAN policy of Windows server 11111111"),
+        "{out}"
+    );
+}
+
+#[test]
+fn custom_rules_that_judge_servers_across_files_see_whole_servers() {
+    // `reference-lookup` on servers reads `name`; pruned servers would not have it.
+    let out = compact("server-reference", &["inventory", "--rules", "rules"]);
+    assert_eq!(out.matches("warning[srv-ref]").count(), 2, "{out}");
+    // `source.` conditions on servers read the server's own `instance_id`.
+    let out = compact("server-source", &["inventory", "--rules", "rules"]);
+    assert_eq!(out.matches("error[src-dss]").count(), 2, "{out}");
+    assert_eq!(out.matches("warning[srv-src]").count(), 1, "{out}");
+}
+
+#[test]
+fn output_may_name_a_checked_file_and_still_quote_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(Path::new("examples/failing"), dir.path());
+    let status = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["check", ".", "--color", "never", "--output", "servers.yaml"])
+        .output()
+        .expect("run")
+        .status;
+    assert_eq!(status.code(), Some(1));
+    let report = fs::read_to_string(dir.path().join("servers.yaml")).expect("report");
+    assert!(report.contains("╭─[servers.yaml:"), "{report}");
+    assert!(!report.contains("Failed to read"), "{report}");
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty());
+}

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::finding::Hit;
-use crate::model::Inventory;
+use crate::model::{EntityKind, Inventory};
 use crate::rules::Rule;
 
 pub use generic::*;
@@ -122,6 +122,23 @@ impl Template {
             fields.push("backup_service");
         }
         fields
+    }
+
+    /// This rule's global part judges servers themselves (a custom rule on servers that looks
+    /// another entity up, or has `source.` conditions): it may read any of a server's fields,
+    /// so servers are not pruned in such a run.
+    pub fn judges_servers_globally(&self, kinds: &[EntityKind]) -> bool {
+        if !kinds.contains(&EntityKind::Server) {
+            return false;
+        }
+        match self {
+            Template::ReferenceLookup(_) => true,
+            Template::AllowedValues(p) => reads_source(&p.when),
+            Template::ForbiddenValues(p) => reads_source(&p.when),
+            Template::RequiredField(p) => reads_source(&p.when),
+            Template::DiskFlag(p) => reads_source(&p.when),
+            _ => false,
+        }
     }
 
     /// Run the part of this template that belongs to `pass`. The local pass judges each entity
