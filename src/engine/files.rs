@@ -1,0 +1,378 @@
+//! The per-file phase of a run: read, parse, judge locally and prune one file; and reading a
+//! file again when the whole-inventory phase needs its servers whole.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::discover::Input;
+use crate::finding::Hit;
+use crate::parse::{self, Format, Limits, Problem, ProblemKind};
+use crate::source::SourceFile;
+use crate::suppress;
+
+use super::CHANGED;
+
+/// One input file after the parallel phase: its documents (servers pruned once their local
+/// rules have run), the local findings, and what the whole-inventory phase still needs.
+pub(super) struct Loaded {
+    /// Position of the file among the run's inputs.
+    pub(super) unit: u32,
+    pub(super) file: Arc<SourceFile>,
+    pub(super) explicit: bool,
+    pub(super) docs: Vec<crate::model::DocModel>,
+    /// Host facts read from this file (a partial description of one server).
+    pub(super) facts: Option<crate::model::Entity>,
+    pub(super) problems: Vec<Problem>,
+    pub(super) suppressions: Vec<suppress::Suppression>,
+    /// Findings of the local rules about this file's own entities.
+    pub(super) local: Vec<Hit>,
+    /// Host facts files named by this file's servers (`facts:`).
+    pub(super) facts_refs: Vec<FactsRef>,
+}
+
+/// One entry of a server's `facts:` list: the file to read as facts of the server, or the
+/// finding that it does not exist. Only the server's first description names facts (later
+/// duplicates are not checked), which the engine knows once all files are read.
+pub(super) struct FactsRef {
+    pub(super) serial: u32,
+    pub(super) server: String,
+    pub(super) file: Result<Input, Hit>,
+}
+
+impl Loaded {
+    pub(super) fn recognised(&self) -> bool {
+        !self.docs.is_empty() || self.facts.is_some()
+    }
+
+    pub(super) fn entities(&self) -> impl Iterator<Item = &crate::model::Entity> {
+        self.docs
+            .iter()
+            .flat_map(|d| d.entities.iter().map(|e| &**e))
+    }
+}
+
+/// What a file is read as: an inventory or API dump, or host facts of a server.
+#[derive(Clone, Copy)]
+pub(super) enum Role<'a> {
+    Inventory,
+    FactsOf(&'a str),
+}
+
+/// What every file's parallel phase shares.
+pub(super) struct FileJob<'a> {
+    pub(super) limits: &'a Limits,
+    /// Run the local pass per file (off in the reference mode, see `Engine::prune`).
+    pub(super) two_pass: bool,
+    /// Prune servers once their local rules ran.
+    pub(super) prune_servers: bool,
+    /// The fields pruned servers keep (see `Template::server_fields`).
+    pub(super) server_fields: &'a [&'a str],
+    /// The rules that run (configured, not `off`).
+    pub(super) active: &'a [&'a crate::rules::Rule],
+    pub(super) cwd: &'a std::path::Path,
+    pub(super) stdin: Option<&'a [u8]>,
+}
+
+fn format_of(input: &Input) -> Format {
+    match &input.origin {
+        crate::discover::Origin::Path(p) => Format::of(p),
+        crate::discover::Origin::Stdin | crate::discover::Origin::Special => Format::Yaml,
+    }
+}
+
+impl FileJob<'_> {
+    pub(super) fn load(&self, unit: u32, input: &Input, role: Role) -> Loaded {
+        let (text, problem) = match crate::load::read(input, self.limits, self.stdin) {
+            Ok(text) => (text, None),
+            Err((problem, text)) => (text, Some(problem)),
+        };
+        let file = match &input.origin {
+            crate::discover::Origin::Path(path) => {
+                SourceFile::on_disk(input.name.clone(), text, path.clone())
+            }
+            _ => SourceFile::new(input.name.clone(), text),
+        };
+        let mut loaded = Loaded {
+            unit,
+            file,
+            explicit: input.explicit,
+            docs: Vec::new(),
+            facts: None,
+            problems: problem.into_iter().collect(),
+            suppressions: Vec::new(),
+            local: Vec::new(),
+            facts_refs: Vec::new(),
+        };
+        if !loaded.problems.is_empty() {
+            return loaded;
+        }
+        if let Role::FactsOf(server) = role {
+            match crate::facts::read(&loaded.file, server, self.limits) {
+                Ok(mut entity) => {
+                    entity.unit = unit;
+                    loaded.facts = Some(entity);
+                }
+                Err(p) => loaded.problems.push(p),
+            }
+            return loaded;
+        }
+        let parsed = parse::parse(&loaded.file.text(), format_of(input), self.limits);
+        loaded.docs = read_documents(&loaded.file, parsed.docs, unit);
+        loaded.problems = parsed.problems;
+        if loaded.recognised() {
+            loaded.suppressions = suppress::inline(&loaded.file, &parsed.comments);
+        }
+        loaded.facts_refs = self.facts_refs(&loaded);
+        self.judge_locally(&mut loaded);
+        // API dumps are kept: rules quote their raw values.
+        if loaded
+            .entities()
+            .all(|e| e.origin == crate::model::Origin::Native)
+        {
+            loaded.file.release();
+        }
+        loaded
+    }
+
+    /// Run the local rules over the file's own entities (those of the user's inventory; API
+    /// dumps and host facts may describe an entity together with other files, and are judged
+    /// once the whole inventory is built), then prune its servers.
+    fn judge_locally(&self, loaded: &mut Loaded) {
+        use crate::model::{EntityKind, Inventory, Origin};
+        if !self.two_pass {
+            return; // the reference mode judges everything once, over the whole inventory
+        }
+        let counts: Vec<usize> = loaded.docs.iter().map(|d| d.entities.len()).collect();
+        let all = loaded
+            .docs
+            .iter_mut()
+            .flat_map(|d| std::mem::take(&mut d.entities))
+            .collect();
+        let inv = Inventory::of_file(all, |e| e.origin == Origin::Native);
+        for rule in self.active {
+            rule.template
+                .run(rule, &inv, crate::checks::Pass::Local, &mut loaded.local);
+        }
+        let mut entities = inv.entities.into_iter();
+        for (doc, n) in loaded.docs.iter_mut().zip(counts) {
+            doc.entities = entities.by_ref().take(n).collect();
+            for e in &mut doc.entities {
+                // A pruned server may have to be read again whole (see `restore_whole`).
+                if self.prune_servers
+                    && loaded.file.rereadable()
+                    && e.kind == EntityKind::Server
+                    && e.origin == Origin::Native
+                {
+                    e.prune(self.server_fields);
+                }
+            }
+        }
+    }
+
+    /// Host facts files named by servers' `facts:` lists (relative to the inventory file); a
+    /// missing one is an `inventory-facts` finding on its list entry.
+    fn facts_refs(&self, loaded: &Loaded) -> Vec<FactsRef> {
+        let mut refs = Vec::new();
+        for server in loaded
+            .entities()
+            .filter(|e| e.kind == crate::model::EntityKind::Server)
+        {
+            for entry in server.field("facts[]") {
+                let Some(rel) = entry.node.as_str() else {
+                    continue;
+                };
+                let base = std::path::Path::new(&entry.file.name)
+                    .parent()
+                    .unwrap_or(std::path::Path::new(""));
+                let path = crate::source::normalize(&base.join(rel));
+                let name = crate::source::display_path(&path, self.cwd);
+                let file = if path.is_file() {
+                    Ok(Input {
+                        name,
+                        origin: crate::discover::Origin::Path(path),
+                        explicit: false,
+                    })
+                } else {
+                    Err(Hit::new("inventory-facts", "main", entry.place())
+                        .entity(&server.label)
+                        .arg(
+                            "detail",
+                            format!("facts file `{rel}` does not exist ({name})"),
+                        ))
+                };
+                refs.push(FactsRef {
+                    serial: server.serial,
+                    server: server.label.clone(),
+                    file,
+                });
+            }
+        }
+        refs
+    }
+}
+
+/// The inventory documents of a parsed file, their entities numbered in file order.
+fn read_documents(
+    file: &Arc<SourceFile>,
+    roots: Vec<crate::tree::Node>,
+    unit: u32,
+) -> Vec<crate::model::DocModel> {
+    let mut docs: Vec<crate::model::DocModel> = roots
+        .into_iter()
+        .filter_map(|root| {
+            crate::api::read_document(file, &root)
+                .or_else(|| crate::model::read_document(file, root))
+        })
+        .collect();
+    for (serial, e) in docs
+        .iter_mut()
+        .flat_map(|d| d.entities.iter_mut())
+        .enumerate()
+    {
+        e.unit = unit;
+        e.serial = serial as u32;
+    }
+    docs
+}
+
+pub(super) fn role_of(input: &Input) -> Option<String> {
+    match &input.origin {
+        crate::discover::Origin::Path(p) => crate::discover::facts_owner(p),
+        crate::discover::Origin::Stdin | crate::discover::Origin::Special => None,
+    }
+}
+
+/// Read again the files whose pruned servers must be whole: servers described elsewhere
+/// too (API dumps, host facts), servers a planned `detach-disk` names, and every server
+/// when API dumps describe EVS volumes (their disks are joined to the volumes).
+pub(super) fn restore_whole(loaded: &mut [Loaded], inputs: &[Input], job: &FileJob) {
+    use crate::model::{EntityKind, Origin};
+    use std::collections::HashMap;
+    let key = |e: &crate::model::Entity| (e.kind, e.label.to_ascii_lowercase());
+    let all = || {
+        loaded
+            .iter()
+            .flat_map(|l| l.entities().chain(l.facts.iter()))
+    };
+    let mut foreign: HashMap<(EntityKind, String), usize> = HashMap::new();
+    let mut volumes = false;
+    let mut detached = HashSet::new();
+    for e in all() {
+        if e.origin != Origin::Native {
+            *foreign.entry(key(e)).or_default() += 1;
+            volumes |= e.kind == EntityKind::Volume;
+        }
+        if e.kind == EntityKind::Operation
+            && e.is("action", "detach-disk")
+            && let Some(server) = e.str("server")
+        {
+            detached.insert(server.to_ascii_lowercase());
+        }
+    }
+    let needed = |e: &crate::model::Entity| {
+        !e.is_whole()
+            && (volumes
+                || foreign.contains_key(&key(e))
+                || detached.contains(&e.label.to_ascii_lowercase()))
+    };
+    let units: Vec<usize> = loaded
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.entities().any(needed))
+        .map(|(i, _)| i)
+        .collect();
+    if units.is_empty() {
+        return;
+    }
+    let whole: Vec<(usize, Vec<crate::model::Entity>, Option<Problem>)> = units
+        .par_iter()
+        .map(|&i| {
+            let input = &inputs[loaded[i].unit as usize];
+            let (entities, problem) = job.reread(input, &loaded[i].file);
+            (i, entities, problem)
+        })
+        .collect();
+    for (i, entities, problem) in whole {
+        let l = &mut loaded[i];
+        let mut entities = entities.into_iter();
+        for e in l.docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
+            match entities.next() {
+                Some(w) if needed(e) && w.kind == e.kind && w.label == e.label => e.restore(w),
+                _ => {}
+            }
+        }
+        l.problems.extend(problem);
+    }
+}
+
+impl FileJob<'_> {
+    /// A file's entities, whole, read again from disk. A file that changed since the first
+    /// read is reported: its findings could point at the wrong places.
+    fn reread(
+        &self,
+        input: &Input,
+        first: &SourceFile,
+    ) -> (Vec<crate::model::Entity>, Option<Problem>) {
+        let changed = || Problem {
+            kind: ProblemKind::Syntax,
+            span: crate::tree::Span::default(),
+            message: CHANGED.to_string(),
+        };
+        let text = match crate::load::read(input, self.limits, self.stdin) {
+            Ok(text) => text,
+            Err((p, _)) => return (Vec::new(), Some(p)),
+        };
+        if !first.same_text(&text) {
+            return (Vec::new(), Some(changed()));
+        }
+        let file = SourceFile::new(first.name.clone(), text);
+        let parsed = parse::parse(&file.text(), format_of(input), self.limits);
+        let docs = read_documents(&file, parsed.docs, 0);
+        let entities = docs
+            .into_iter()
+            .flat_map(|d| d.entities)
+            .map(|e| *e)
+            .collect();
+        (entities, None)
+    }
+}
+
+/// The `facts:` entries that count, in the order the inventory lists its servers: a server's
+/// entries come from its first native description (later duplicates are not checked), and a
+/// server stands where any description of it came first (an API dump read before the inventory
+/// puts it first). When two servers name one file, the first in that order reads it.
+pub(super) fn named_facts(loaded: &mut [Loaded]) -> Vec<FactsRef> {
+    use crate::model::{EntityKind, Origin};
+    use std::collections::HashMap;
+    let mut order: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut native: HashMap<String, (usize, u32)> = HashMap::new();
+    for (i, l) in loaded.iter().enumerate() {
+        let servers = l
+            .entities()
+            .chain(l.facts.iter())
+            .filter(|e| e.kind == EntityKind::Server && !e.label.is_empty());
+        for e in servers {
+            let key = e.label.to_ascii_lowercase();
+            if seen.insert(key.clone()) {
+                order.push(key.clone());
+            }
+            if e.origin == Origin::Native {
+                native.entry(key).or_insert((i, e.serial));
+            }
+        }
+    }
+    let mut refs: HashMap<(usize, u32), Vec<FactsRef>> = HashMap::new();
+    for (i, l) in loaded.iter_mut().enumerate() {
+        for r in std::mem::take(&mut l.facts_refs) {
+            refs.entry((i, r.serial)).or_default().push(r);
+        }
+    }
+    order
+        .iter()
+        .filter_map(|key| native.get(key))
+        .flat_map(|at| refs.remove(at).unwrap_or_default())
+        .collect()
+}

@@ -1,0 +1,464 @@
+//! One run of `check`: read and parse the inputs in parallel, build the inventory, run the
+//! rules, apply configuration and suppressions. The result is sorted, so it is the same
+//! whatever the number of threads.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::checks::Pass;
+use crate::config::Config;
+use crate::discover::Input;
+use crate::error::UsageError;
+use crate::finding::{Finding, Hit, Place, Related, Severity};
+use crate::model::Inventory;
+use crate::model::ModelBuilder;
+use crate::parse::{Limits, Problem, ProblemKind};
+use crate::rules::{Rule, RuleSet};
+use crate::source::SourceFile;
+use crate::suppress;
+
+mod files;
+
+use files::{FileJob, Loaded, Role, named_facts, restore_whole, role_of};
+
+/// Which rules run, at which severity.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Run only these rules (empty = all).
+    pub select: Vec<String>,
+    /// Skip these rules.
+    pub ignore: Vec<String>,
+}
+
+pub struct Outcome {
+    /// Every finding, suppressed ones included (marked), sorted.
+    pub findings: Vec<Finding>,
+    pub files: usize,
+    pub documents: usize,
+    /// Every entity checked, by kind and label.
+    pub entities: Vec<(crate::model::EntityKind, String)>,
+}
+
+impl Outcome {
+    /// `(rule, entity)` pairs that ran: what JUnit reports as test cases.
+    pub fn checked(&self, rules: &RuleSet, active: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for rule in rules.rules.iter().filter(|r| active(&r.id)) {
+            let kinds = rule.kinds();
+            for (kind, label) in &self.entities {
+                if kinds.contains(kind) {
+                    out.push((rule.id.clone(), label.clone()));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+pub struct Engine<'a> {
+    pub rules: &'a RuleSet,
+    pub config: &'a Config,
+    pub selection: &'a Selection,
+    pub limits: &'a Limits,
+    /// Prune entities once their local rules ran (what keeps a large run's memory small).
+    /// Off, every tree is kept whole: the reference tests compare the two.
+    pub prune: bool,
+}
+
+impl Engine<'_> {
+    /// The severity a rule is reported at, or `None` when it is not reported (configured
+    /// `off`, or left out by `--select`/`--ignore`).
+    pub fn level(&self, id: &str) -> Option<Severity> {
+        if !self.selected(id) {
+            return None;
+        }
+        self.configured(id)
+    }
+
+    /// `--select`/`--ignore` keep this rule's findings. Files that could not be read or parsed
+    /// are reported whatever `--select` says (a run must not pass because a file was skipped);
+    /// only `--ignore` or the config drop them.
+    fn selected(&self, id: &str) -> bool {
+        let s = self.selection;
+        let always = crate::config::ALWAYS_ERRORS.contains(&id);
+        (s.select.is_empty() || always || s.select.iter().any(|x| x == id))
+            && !s.ignore.iter().any(|x| x == id)
+    }
+
+    /// The configured severity, `None` when the config turns the rule off. Every rule that is
+    /// not off runs, so suppressions are judged against all findings even under `--select`.
+    fn configured(&self, id: &str) -> Option<Severity> {
+        let rule = self.rules.get(id)?;
+        match self.config.file.rules.get(id) {
+            Some(level) => level.severity(),
+            None => Some(rule.severity),
+        }
+    }
+
+    pub fn check(&self, inputs: &[Input], stdin: Option<&[u8]>) -> Result<Outcome, UsageError> {
+        if inputs.len() > self.limits.max_files {
+            return Err(UsageError::msg(format!(
+                "{} files to check exceed the limit of {} (max_files)",
+                inputs.len(),
+                self.limits.max_files
+            )));
+        }
+        let active: Vec<&Rule> = self
+            .rules
+            .rules
+            .iter()
+            .filter(|r| self.configured(&r.id).is_some())
+            .collect();
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut server_fields: Vec<&str> = active
+            .iter()
+            .flat_map(|r| r.template.server_fields())
+            .collect();
+        server_fields.sort_unstable();
+        server_fields.dedup();
+        let judge_servers = active
+            .iter()
+            .any(|r| r.template.judges_servers_globally(&r.kinds()));
+        let job = FileJob {
+            limits: self.limits,
+            two_pass: self.prune,
+            prune_servers: self.prune && !judge_servers,
+            server_fields: &server_fields,
+            active: &active,
+            cwd: &cwd,
+            stdin,
+        };
+        let Read {
+            mut loaded,
+            names,
+            mut hits,
+        } = self.read_files(inputs, &job)?;
+        // Descriptions of one entity in several places are judged together, on whole trees:
+        // read those files again where their servers were pruned.
+        restore_whole(&mut loaded, inputs, &job);
+
+        let mut model = ModelBuilder::new();
+        let mut suppressions = Vec::new();
+        let mut local = Vec::new();
+        for l in &mut loaded {
+            hits.extend(l.problems.iter().map(|p| problem_hit(&l.file, p)));
+            for doc in std::mem::take(&mut l.docs) {
+                model.add(doc);
+            }
+            if let Some(facts) = l.facts.take() {
+                model.add_entity(Box::new(facts));
+            }
+            suppressions.append(&mut l.suppressions);
+            local.push((l.unit, std::mem::take(&mut l.local)));
+        }
+        let documents = model.inventory.documents;
+        let only_notes = hits.iter().all(|h| h.variant == "skipped");
+        if documents == 0 && only_notes && model.inventory.entities.is_empty() {
+            return Err(UsageError::msg(
+                "no inventory document found under the given paths",
+            ));
+        }
+        hits.append(&mut model.hits);
+        let mut inventory = model.inventory;
+        self.judge(&mut inventory, &active, local, &mut hits);
+        let findings = self.word(hits, suppressions, &cwd);
+        let entities = inventory
+            .entities
+            .iter_mut()
+            .map(|e| (e.kind, std::mem::take(&mut e.label)))
+            .collect();
+        // Freeing many small allocations takes a noticeable share of a large run; do it on
+        // another thread while the report is rendered.
+        std::thread::spawn(move || drop(inventory));
+        Ok(Outcome {
+            findings,
+            files: names.len(),
+            documents,
+            entities,
+        })
+    }
+
+    /// The per-file phase over every input, in parallel, then the host facts files that
+    /// servers name.
+    fn read_files(&self, inputs: &[Input], job: &FileJob) -> Result<Read, UsageError> {
+        let mut loaded: Vec<Loaded> = inputs
+            .par_iter()
+            .enumerate()
+            .map(|(unit, i)| {
+                let owner = role_of(i);
+                let role = owner.as_deref().map_or(Role::Inventory, Role::FactsOf);
+                job.load(unit as u32, i, role)
+            })
+            .collect();
+        if let Some(l) = loaded
+            .iter()
+            .find(|l| l.explicit && !l.recognised() && l.problems.is_empty())
+        {
+            return Err(UsageError::msg(format!(
+                "{} is not an inventory: no document has `servers`, `backups`, `requests` or `operations`, and none is a request body (`name` with `instance_id` or `backup_id`) or a cloud API response",
+                l.file.name
+            )));
+        }
+        let mut names: HashSet<String> = inputs
+            .iter()
+            .filter(|i| i.origin != crate::discover::Origin::Special)
+            .map(|i| i.name.clone())
+            .collect();
+        // A file the walk already met as plain JSON is read again, as facts.
+        let mut as_facts: HashSet<String> = inputs
+            .iter()
+            .filter(|i| role_of(i).is_some())
+            .map(|i| i.name.clone())
+            .collect();
+        let mut wanted = Vec::new();
+        let mut hits = Vec::new();
+        for r in named_facts(&mut loaded) {
+            match r.file {
+                Err(hit) => hits.push(hit),
+                Ok(input) => {
+                    names.insert(input.name.clone());
+                    if as_facts.insert(input.name.clone()) {
+                        wanted.push((input, r.server));
+                    }
+                }
+            }
+        }
+        let first_unit = inputs.len();
+        let facts: Vec<Loaded> = wanted
+            .par_iter()
+            .enumerate()
+            .map(|(n, (input, server))| {
+                job.load((first_unit + n) as u32, input, Role::FactsOf(server))
+            })
+            .collect();
+        loaded.extend(facts);
+        Ok(Read {
+            loaded,
+            names,
+            hits,
+        })
+    }
+
+    /// The rules over the whole inventory. A file's local findings stand for entities
+    /// described there alone; the others (API dumps, host facts, descriptions merged across
+    /// files) are judged again, whole; then the global pass follows references.
+    fn judge(
+        &self,
+        inventory: &mut Inventory,
+        active: &[&Rule],
+        local: Vec<(u32, Vec<Hit>)>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let alone: HashSet<(u32, u32)> = inventory
+            .entities
+            .iter()
+            .filter(|e| self.judged_alone(e))
+            .map(|e| (e.unit, e.serial))
+            .collect();
+        for (unit, found) in local {
+            hits.extend(
+                found
+                    .into_iter()
+                    .filter(|h| h.subject.is_none_or(|s| alone.contains(&(unit, s)))),
+            );
+        }
+        let rejudge: &dyn Fn(&crate::model::Entity) -> bool = &|e| !self.judged_alone(e);
+        inventory.set_subjects(Some(rejudge));
+        hits.extend(run_pass(active, inventory, Pass::Local));
+        inventory.set_subjects(None);
+        hits.extend(run_pass(active, inventory, Pass::Global));
+        relate_backups(hits, inventory);
+    }
+
+    /// Hits worded as findings, placed, suppressed, selected, sorted and freed of twins.
+    fn word(
+        &self,
+        hits: Vec<Hit>,
+        mut suppressions: Vec<suppress::Suppression>,
+        cwd: &std::path::Path,
+    ) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = hits.par_iter().filter_map(|h| self.finding(h)).collect();
+        drop(hits);
+        for file in place_findings(&findings) {
+            let problem = Problem {
+                kind: ProblemKind::Syntax,
+                span: crate::tree::Span::default(),
+                message: CHANGED.to_string(),
+            };
+            findings.extend(self.finding(&problem_hit(&file, &problem)));
+        }
+        if self.config.path.is_some() {
+            let shown = self.config.shown();
+            let config_src = SourceFile::new(shown, self.config.text.clone());
+            suppressions.extend(suppress::from_config(
+                &self.config.file.ignore,
+                &config_src,
+                cwd,
+                &self.config.base_dir(),
+            ));
+        }
+        let meta = suppress::apply(&mut findings, &mut suppressions, self.rules, &|id| {
+            self.configured(id).is_some()
+        });
+        findings.extend(meta.iter().filter_map(|h| self.finding(h)));
+        findings.retain(|f| self.selected(&f.rule));
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // The same finding reached twice (one value judged through two paths) is shown once;
+        // sorting made such twins neighbours.
+        findings.dedup_by(|later, first| later.sort_key() == first.sort_key());
+        findings
+    }
+
+    /// Described by the user's inventory alone: the local rules that ran on its file judged
+    /// it. Without pruning (the reference mode) nothing is judged per file.
+    fn judged_alone(&self, e: &crate::model::Entity) -> bool {
+        self.prune && e.origin == crate::model::Origin::Native && e.descriptions().count() == 1
+    }
+}
+
+/// What the per-file phase gives the rest of the run.
+struct Read {
+    loaded: Vec<Loaded>,
+    /// Every file read (for the summary's count).
+    names: HashSet<String>,
+    /// Findings about `facts:` entries naming files that do not exist.
+    hits: Vec<Hit>,
+}
+
+/// One pass of every active rule over the inventory, rules in parallel (their hits in rule
+/// order, whatever the threads).
+fn run_pass(active: &[&Rule], inventory: &Inventory, pass: Pass) -> Vec<Hit> {
+    let per_rule: Vec<Vec<Hit>> = active
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            rule.template.run(rule, inventory, pass, &mut out);
+            out
+        })
+        .collect();
+    per_rule.into_iter().flatten().collect()
+}
+
+/// Work out every finding's line and column, a file at a time and files in parallel: a
+/// released text is read once for all the findings in it, and let go again. Returns the files
+/// that changed since they were checked (their positions fall back to the file's start).
+fn place_findings(findings: &[Finding]) -> Vec<Arc<SourceFile>> {
+    use std::collections::HashMap;
+    let mut by_file: HashMap<*const SourceFile, Vec<&Place>> = HashMap::new();
+    let places = findings
+        .iter()
+        .flat_map(|f| std::iter::once(&f.place).chain(f.related.iter().map(|r| &r.place)));
+    for place in places {
+        by_file
+            .entry(Arc::as_ptr(&place.file))
+            .or_default()
+            .push(place);
+    }
+    let groups: Vec<Vec<&Place>> = by_file.into_values().collect();
+    let mut changed: Vec<Arc<SourceFile>> = groups
+        .par_iter()
+        .filter_map(|places| {
+            let file = &places[0].file;
+            let spans: Vec<_> = places.iter().map(|p| p.span).collect();
+            let Some(positions) = file.positions(&spans) else {
+                return Some(file.clone());
+            };
+            for (place, pos) in places.iter().zip(positions) {
+                place.set_position(pos);
+            }
+            None
+        })
+        .collect();
+    changed.sort_by(|a, b| a.name.cmp(&b.name));
+    changed
+}
+
+/// Why a file's findings cannot be trusted: it was edited (or replaced) during the run.
+const CHANGED: &str = "the file changed while it was being checked; check it again";
+
+/// Point findings that ask for it at the backups made from their server.
+fn relate_backups(hits: &mut [Hit], inv: &crate::model::Inventory) {
+    if !hits.iter().any(|h| h.relate_backups) {
+        return;
+    }
+    let backups = inv.backups_by_server();
+    for hit in hits.iter_mut().filter(|h| h.relate_backups) {
+        let Some(server) = &hit.entity else { continue };
+        for b in backups
+            .get(&server.to_ascii_lowercase())
+            .into_iter()
+            .flatten()
+        {
+            hit.related.push((
+                b.key_place(),
+                format!("backup {} was made from this server", b.label),
+            ));
+        }
+    }
+}
+
+impl Engine<'_> {
+    /// Word a hit with its rule file and apply the configured severity.
+    fn finding(&self, hit: &Hit) -> Option<Finding> {
+        let rule = self.rules.get(&hit.rule)?;
+        let level = self.configured(&hit.rule)?;
+        let severity = hit.cap.map_or(level, |cap| cap.min(level));
+        let mut args = hit.args.clone();
+        if let Some(entity) = &hit.entity {
+            args.push(("entity", entity.clone()));
+        }
+        Some(Finding {
+            rule: rule.id.clone(),
+            title: rule.title.clone(),
+            severity,
+            message: rule.message(hit.variant, &args),
+            place: hit.place.clone(),
+            entity: hit.entity.clone(),
+            path: match (&hit.entity, &hit.anchor) {
+                (Some(_), Some(anchor)) => hit
+                    .place
+                    .pointer
+                    .strip_prefix(anchor.as_str())
+                    .unwrap_or(&hit.place.pointer)
+                    .to_string(),
+                _ => hit.place.pointer.clone(),
+            },
+            help: rule.help.clone(),
+            remediation: rule.remediation.clone(),
+            related: hit
+                .related
+                .iter()
+                .map(|(place, message)| Related {
+                    place: place.clone(),
+                    message: message.clone(),
+                })
+                .collect(),
+            suppressed: None,
+            suppressed_in_config: false,
+            baselined: false,
+        })
+    }
+}
+
+fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
+    let place = Place::new(file.clone(), p.span, String::new());
+    match p.kind {
+        ProblemKind::Syntax => {
+            Hit::new("inventory-syntax", "main", place).arg("detail", p.message.clone())
+        }
+        ProblemKind::Skipped => Hit::new("inventory-limit", "skipped", place)
+            .arg("limit", "special files")
+            .arg("detail", p.message.clone())
+            .cap(Severity::Note),
+        ProblemKind::Facts => {
+            Hit::new("inventory-facts", "main", place).arg("detail", p.message.clone())
+        }
+        ProblemKind::Limit(limit) => Hit::new("inventory-limit", "main", place)
+            .arg("limit", limit)
+            .arg("detail", p.message.clone()),
+    }
+}
