@@ -281,15 +281,17 @@ impl Engine<'_> {
         mut suppressions: Vec<suppress::Suppression>,
         cwd: &std::path::Path,
     ) -> Vec<Finding> {
-        let mut findings: Vec<Finding> = hits.par_iter().filter_map(|h| self.finding(h)).collect();
-        drop(hits);
+        let mut findings: Vec<Finding> = hits
+            .into_par_iter()
+            .filter_map(|h| self.finding(h))
+            .collect();
         for file in place_findings(&findings) {
             let problem = Problem {
                 kind: ProblemKind::Syntax,
                 span: crate::tree::Span::default(),
                 message: CHANGED.to_string(),
             };
-            findings.extend(self.finding(&problem_hit(&file, &problem)));
+            findings.extend(self.finding(problem_hit(&file, &problem)));
         }
         if self.config.path.is_some() {
             let shown = self.config.shown();
@@ -304,7 +306,7 @@ impl Engine<'_> {
         let meta = suppress::apply(&mut findings, &mut suppressions, self.rules, &|id| {
             self.configured(id).is_some()
         });
-        findings.extend(meta.iter().filter_map(|h| self.finding(h)));
+        findings.extend(meta.into_iter().filter_map(|h| self.finding(h)));
         findings.retain(|f| self.selected(&f.rule));
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // The same finding reached twice (one value judged through two paths) is shown once;
@@ -403,39 +405,43 @@ fn relate_backups(hits: &mut [Hit], inv: &crate::model::Inventory) {
 
 impl Engine<'_> {
     /// Word a hit with its rule file and apply the configured severity.
-    fn finding(&self, hit: &Hit) -> Option<Finding> {
+    fn finding(&self, hit: Hit) -> Option<Finding> {
         let rule = self.rules.get(&hit.rule)?;
         let level = self.configured(&hit.rule)?;
         let severity = hit.cap.map_or(level, |cap| cap.min(level));
-        let mut args = hit.args.clone();
-        if let Some(entity) = &hit.entity {
+        let Hit {
+            variant,
+            place,
+            entity,
+            anchor,
+            mut args,
+            related,
+            ..
+        } = hit;
+        if let Some(entity) = &entity {
             args.push(("entity", entity.clone()));
         }
+        let path = match (&entity, &anchor) {
+            (Some(_), Some(anchor)) => place
+                .pointer
+                .strip_prefix(anchor.as_str())
+                .unwrap_or(&place.pointer)
+                .to_string(),
+            _ => place.pointer.clone(),
+        };
         Some(Finding {
             rule: rule.id.clone(),
             title: rule.title.clone(),
             severity,
-            message: rule.message(hit.variant, &args),
-            place: hit.place.clone(),
-            entity: hit.entity.clone(),
-            path: match (&hit.entity, &hit.anchor) {
-                (Some(_), Some(anchor)) => hit
-                    .place
-                    .pointer
-                    .strip_prefix(anchor.as_str())
-                    .unwrap_or(&hit.place.pointer)
-                    .to_string(),
-                _ => hit.place.pointer.clone(),
-            },
+            message: rule.message(variant, &args),
+            place,
+            entity,
+            path,
             help: rule.help.clone(),
             remediation: rule.remediation.clone(),
-            related: hit
-                .related
-                .iter()
-                .map(|(place, message)| Related {
-                    place: place.clone(),
-                    message: message.clone(),
-                })
+            related: related
+                .into_iter()
+                .map(|(place, message)| Related { place, message })
                 .collect(),
             suppressed: None,
             suppressed_in_config: false,
