@@ -110,7 +110,7 @@ impl Builder<'_> {
                 anchor,
                 mut items,
             } => {
-                // Trees live until the rules have run: no growth slack kept per collection.
+                // Some trees live until the whole-inventory pass: no growth slack kept.
                 items.shrink_to_fit();
                 let end = items.last().map_or(end, |n| n.span.end);
                 let node = Node {
