@@ -229,25 +229,20 @@ fn load_rules(dirs: &[PathBuf], config: Option<&Config>) -> Result<RuleSet, Usag
 
 /// Write text to a file or stdout; a closed stdout (`| head`) ends quietly.
 fn emit(text: &str, output: Option<&PathBuf>) -> i32 {
-    match output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return EXIT_USAGE;
-            }
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-        }
-    }
-    EXIT_OK
+    write_out(output, &mut |out| out.write_all(text.as_bytes()))
 }
 
-/// Write a report to a file or standard output. A closed pipe (`| head`) is not an error.
-/// A file is written beside its place and renamed over it once complete: the report may
-/// quote the checked files, and `--output` may name one of them.
 fn write_report(format: OutputFormat, report: &Report, output: Option<&PathBuf>) -> i32 {
+    write_out(output, &mut |out| report::write(format, report, out))
+}
+
+/// Write to a file or standard output. A closed pipe (`| head`) is not an error. A file is
+/// written beside its place and renamed over it once complete: a report may quote the checked
+/// files, and `--output` may name one of them.
+fn write_out(
+    output: Option<&PathBuf>,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> i32 {
     match output {
         Some(path) => {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -255,7 +250,7 @@ fn write_report(format: OutputFormat, report: &Report, output: Option<&PathBuf>)
             let written = std::fs::File::create(&partial)
                 .and_then(|file| {
                     let mut out = std::io::BufWriter::new(file);
-                    report::write(format, report, &mut out)?;
+                    write(&mut out)?;
                     out.flush()
                 })
                 .and_then(|()| std::fs::rename(&partial, path));
@@ -267,7 +262,7 @@ fn write_report(format: OutputFormat, report: &Report, output: Option<&PathBuf>)
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = report::write(format, report, &mut out).and_then(|()| out.flush());
+            let _ = write(&mut out).and_then(|()| out.flush());
         }
     }
     EXIT_OK

@@ -3,6 +3,8 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
@@ -77,12 +79,7 @@ fn bounded(r: &Run, what: &str) {
 fn rules_of(r: &Run) -> Vec<String> {
     let v: Value =
         serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("json ({e}): {}", r.stdout));
-    v["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap_or_default().to_string())
-        .collect()
+    common::rules_in(&v)
 }
 
 /// A file that is one finding of `rule` (exit 1).

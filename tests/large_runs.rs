@@ -1,10 +1,13 @@
 //! What keeps large runs fast and small must not change what users see: files are judged in
 //! parallel, their texts released and read again, and cross-file facts added at the end.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
+use common::{copy_dir, rules_in, write};
 use serde_json::Value;
 
 fn check(dir: &Path, threads: &str, format: &str) -> Vec<u8> {
@@ -16,18 +19,6 @@ fn check(dir: &Path, threads: &str, format: &str) -> Vec<u8> {
         .output()
         .expect("run")
         .stdout
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read dir").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()));
-        } else {
-            fs::copy(&path, to.join(entry.file_name())).expect("copy");
-        }
-    }
 }
 
 #[test]
@@ -91,20 +82,8 @@ fn findings_point_at_backups_of_the_server_in_other_files() {
     }
 }
 
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-    fs::write(p, text).expect("write");
-}
-
 fn rules_of(out: &[u8]) -> Vec<String> {
-    let v: Value = serde_json::from_slice(out).expect("json");
-    v["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap_or_default().to_string())
-        .collect()
+    rules_in(&serde_json::from_slice(out).expect("json"))
 }
 
 #[test]

@@ -2,11 +2,14 @@
 //! equivalent hand-written inventory, every facts parser reads old and new shapes, and input
 //! it cannot read is an `inventory-facts` error, never a guess.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
+use common::{rules_in as rules, write};
 use serde_json::Value;
 
 const LINUX: &str = "5b1f6e52-3c0a-4d8e-9f1a-2b7c4d6e8a01";
@@ -86,12 +89,6 @@ fn findings_point_into_the_raw_files() {
     assert_eq!(images["pointer"], "/backup/extend_info/os_images_data");
 }
 
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
-
 fn facts_dir(server: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     write(
@@ -103,13 +100,6 @@ fn facts_dir(server: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
         write(dir.path(), &format!("facts/{server}/{name}"), text);
     }
     dir
-}
-
-fn rules(v: &Value) -> Vec<String> {
-    diagnostics(v)
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap_or_default().to_string())
-        .collect()
 }
 
 #[test]

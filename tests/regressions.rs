@@ -1,5 +1,7 @@
 //! Regressions from a review of the finished checker: each test is one reported problem.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
@@ -30,22 +32,7 @@ fn run(dir: &Path, args: &[&str]) -> (i32, Value, String) {
     )
 }
 
-fn rules(v: &Value) -> Vec<String> {
-    v["diagnostics"]
-        .as_array()
-        .map(|d| {
-            d.iter()
-                .map(|d| d["rule"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-    fs::write(p, text).expect("write");
-}
+use common::{rules_in as rules, write};
 
 #[test]
 fn facts_listed_by_a_server_are_read_even_when_the_walk_met_them_first() {

@@ -8,11 +8,11 @@ use rayon::prelude::*;
 
 use crate::discover::Input;
 use crate::finding::Hit;
-use crate::parse::{self, Format, Limits, Problem, ProblemKind};
+use crate::parse::{self, Format, Limits, Problem};
 use crate::source::SourceFile;
 use crate::suppress;
 
-use super::CHANGED;
+use super::changed;
 
 /// One input file after the parallel phase: its documents (servers pruned once their local
 /// rules have run), the local findings, and what the whole-inventory phase still needs.
@@ -315,11 +315,6 @@ impl FileJob<'_> {
         input: &Input,
         first: &SourceFile,
     ) -> (Vec<crate::model::Entity>, Option<Problem>) {
-        let changed = || Problem {
-            kind: ProblemKind::Syntax,
-            span: crate::tree::Span::default(),
-            message: CHANGED.to_string(),
-        };
         let text = match crate::load::read(input, self.limits, self.stdin) {
             Ok(text) => text,
             Err((p, _)) => return (Vec::new(), Some(p)),
@@ -346,21 +341,21 @@ impl FileJob<'_> {
 pub(super) fn named_facts(loaded: &mut [Loaded]) -> Vec<FactsRef> {
     use crate::model::{EntityKind, Origin};
     use std::collections::HashMap;
-    let mut order: Vec<String> = Vec::new();
-    let mut seen = HashSet::new();
-    let mut native: HashMap<String, (usize, u32)> = HashMap::new();
+    // Servers in inventory order, each with its first native description (file, serial).
+    let mut slot: HashMap<String, usize> = HashMap::new();
+    let mut first_native: Vec<Option<(usize, u32)>> = Vec::new();
     for (i, l) in loaded.iter().enumerate() {
         let servers = l
             .entities()
             .chain(l.facts.iter())
             .filter(|e| e.kind == EntityKind::Server && !e.label.is_empty());
         for e in servers {
-            let key = e.label.to_ascii_lowercase();
-            if seen.insert(key.clone()) {
-                order.push(key.clone());
-            }
-            if e.origin == Origin::Native {
-                native.entry(key).or_insert((i, e.serial));
+            let at = *slot.entry(e.label.to_ascii_lowercase()).or_insert_with(|| {
+                first_native.push(None);
+                first_native.len() - 1
+            });
+            if e.origin == Origin::Native && first_native[at].is_none() {
+                first_native[at] = Some((i, e.serial));
             }
         }
     }
@@ -370,9 +365,9 @@ pub(super) fn named_facts(loaded: &mut [Loaded]) -> Vec<FactsRef> {
             refs.entry((i, r.serial)).or_default().push(r);
         }
     }
-    order
-        .iter()
-        .filter_map(|key| native.get(key))
-        .flat_map(|at| refs.remove(at).unwrap_or_default())
+    first_native
+        .into_iter()
+        .flatten()
+        .flat_map(|at| refs.remove(&at).unwrap_or_default())
         .collect()
 }

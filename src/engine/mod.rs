@@ -286,12 +286,7 @@ impl Engine<'_> {
             .filter_map(|h| self.finding(h))
             .collect();
         for file in place_findings(&findings) {
-            let problem = Problem {
-                kind: ProblemKind::Syntax,
-                span: crate::tree::Span::default(),
-                message: CHANGED.to_string(),
-            };
-            findings.extend(self.finding(problem_hit(&file, &problem)));
+            findings.extend(self.finding(problem_hit(&file, &changed())));
         }
         if self.config.path.is_some() {
             let shown = self.config.shown();
@@ -379,8 +374,14 @@ fn place_findings(findings: &[Finding]) -> Vec<Arc<SourceFile>> {
     changed
 }
 
-/// Why a file's findings cannot be trusted: it was edited (or replaced) during the run.
-const CHANGED: &str = "the file changed while it was being checked; check it again";
+/// A file was edited (or replaced) during the run: its findings cannot be trusted.
+fn changed() -> Problem {
+    Problem {
+        kind: ProblemKind::Syntax,
+        span: crate::tree::Span::default(),
+        message: "the file changed while it was being checked; check it again".into(),
+    }
+}
 
 /// Point findings that ask for it at the backups made from their server.
 fn relate_backups(hits: &mut [Hit], inv: &crate::model::Inventory) {
