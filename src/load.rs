@@ -2,9 +2,11 @@
 //! (PowerShell writes UTF-16), and bytes that are not text become a diagnostic, not a panic.
 
 use std::io::Read;
+use std::sync::Arc;
 
 use crate::discover::{Input, Origin};
 use crate::parse::{Limits, Problem, ProblemKind};
+use crate::source::SourceFile;
 use crate::tree::Span;
 
 fn problem(kind: ProblemKind, message: String) -> Problem {
@@ -24,12 +26,40 @@ pub fn read(
 ) -> Result<String, (Problem, String)> {
     read_bytes(input, limits, stdin)
         .map_err(|p| (p, String::new()))
-        .and_then(|bytes| {
+        .and_then(|(bytes, _)| {
             decode(&bytes).map_err(|p| (p, String::from_utf8_lossy(&bytes).into_owned()))
         })
 }
 
-fn read_bytes(input: &Input, limits: &Limits, stdin: Option<&[u8]>) -> Result<Vec<u8>, Problem> {
+/// An input as a source file, with the problem that kept it from being read, if any. A
+/// regular file's text can be released and read again (see [`SourceFile::on_disk`]); stdin's
+/// and a pipe's cannot.
+pub fn source(
+    input: &Input,
+    limits: &Limits,
+    stdin: Option<&[u8]>,
+) -> (Arc<SourceFile>, Option<Problem>) {
+    let (text, regular, problem) = match read_bytes(input, limits, stdin) {
+        Err(p) => (String::new(), false, Some(p)),
+        Ok((bytes, regular)) => match decode(&bytes) {
+            Ok(text) => (text, regular, None),
+            Err(p) => (String::from_utf8_lossy(&bytes).into_owned(), false, Some(p)),
+        },
+    };
+    let name = input.name.clone();
+    let file = match &input.origin {
+        Origin::Path(path) if regular => SourceFile::on_disk(name, text, path.clone()),
+        _ => SourceFile::new(name, text),
+    };
+    (file, problem)
+}
+
+/// The bytes of an input, and whether it is a regular file (one that can be read again).
+fn read_bytes(
+    input: &Input,
+    limits: &Limits,
+    stdin: Option<&[u8]>,
+) -> Result<(Vec<u8>, bool), Problem> {
     let too_big = |size: u64| {
         problem(
             ProblemKind::Limit("max_file_bytes"),
@@ -39,20 +69,20 @@ fn read_bytes(input: &Input, limits: &Limits, stdin: Option<&[u8]>) -> Result<Ve
             ),
         )
     };
-    let bytes = match &input.origin {
+    let (bytes, regular) = match &input.origin {
         Origin::Special => {
             return Err(problem(
                 ProblemKind::Skipped,
                 "not a regular file (a FIFO, socket or device met while walking); skipped".into(),
             ));
         }
-        Origin::Stdin => stdin.unwrap_or_default().to_vec(),
+        Origin::Stdin => (stdin.unwrap_or_default().to_vec(), false),
         Origin::Path(path) => {
             let unreadable = |e: std::io::Error| {
                 problem(ProblemKind::Syntax, format!("cannot read the file: {e}"))
             };
-            if let Ok(meta) = std::fs::metadata(path)
-                && meta.is_file()
+            let regular = std::fs::metadata(path).ok().filter(|meta| meta.is_file());
+            if let Some(meta) = &regular
                 && meta.len() > limits.max_file_bytes
             {
                 return Err(too_big(meta.len()));
@@ -63,13 +93,13 @@ fn read_bytes(input: &Input, limits: &Limits, stdin: Option<&[u8]>) -> Result<Ve
             file.take(limits.max_file_bytes + 1)
                 .read_to_end(&mut bytes)
                 .map_err(unreadable)?;
-            bytes
+            (bytes, regular.is_some())
         }
     };
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(too_big(bytes.len() as u64));
     }
-    Ok(bytes)
+    Ok((bytes, regular))
 }
 
 /// UTF-8 (with or without BOM) or UTF-16 with a BOM.

@@ -110,11 +110,10 @@ impl SourceFile {
         SourceFile::build(name, text, None)
     }
 
-    /// A file read from `path`: its text can be released and read again if it is a regular
-    /// file (a pipe or `/dev/stdin` cannot be read twice).
+    /// A regular file read from `path`: its text can be released and read again (the caller,
+    /// `load::source`, knows it is regular; a pipe or `/dev/stdin` cannot be read twice).
     pub fn on_disk(name: String, text: String, path: PathBuf) -> Arc<SourceFile> {
-        let regular = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
-        SourceFile::build(name, text, regular.then_some(path))
+        SourceFile::build(name, text, Some(path))
     }
 
     fn build(name: String, text: String, path: Option<PathBuf>) -> Arc<SourceFile> {

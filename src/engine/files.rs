@@ -84,16 +84,7 @@ fn format_of(input: &Input) -> Format {
 
 impl FileJob<'_> {
     pub(super) fn load(&self, unit: u32, input: &Input, role: Role) -> Loaded {
-        let (text, problem) = match crate::load::read(input, self.limits, self.stdin) {
-            Ok(text) => (text, None),
-            Err((problem, text)) => (text, Some(problem)),
-        };
-        let file = match &input.origin {
-            crate::discover::Origin::Path(path) => {
-                SourceFile::on_disk(input.name.clone(), text, path.clone())
-            }
-            _ => SourceFile::new(input.name.clone(), text),
-        };
+        let (file, problem) = crate::load::source(input, self.limits, self.stdin);
         let mut loaded = Loaded {
             unit,
             file,
