@@ -146,18 +146,17 @@ impl FileJob<'_> {
             rule.template
                 .run(rule, &inv, crate::checks::Pass::Local, &mut loaded.local);
         }
+        // A pruned server may have to be read again whole (see `restore_whole`).
+        let prune = self.prune_servers && loaded.file.rereadable();
         let mut entities = inv.entities.into_iter();
         for (doc, n) in loaded.docs.iter_mut().zip(counts) {
             doc.entities = entities.by_ref().take(n).collect();
-            for e in &mut doc.entities {
-                // A pruned server may have to be read again whole (see `restore_whole`).
-                if self.prune_servers
-                    && loaded.file.rereadable()
-                    && e.kind == EntityKind::Server
-                    && e.origin == Origin::Native
-                {
-                    e.prune(self.server_fields);
-                }
+            for e in doc
+                .entities
+                .iter_mut()
+                .filter(|e| prune && e.kind == EntityKind::Server && e.origin == Origin::Native)
+            {
+                e.prune(self.server_fields);
             }
         }
     }
@@ -240,33 +239,30 @@ pub(super) fn role_of(input: &Input) -> Option<String> {
 /// when API dumps describe EVS volumes (their disks are joined to the volumes).
 pub(super) fn restore_whole(loaded: &mut [Loaded], inputs: &[Input], job: &FileJob) {
     use crate::model::{EntityKind, Origin};
-    use std::collections::HashMap;
-    let key = |e: &crate::model::Entity| (e.kind, e.label.to_ascii_lowercase());
-    let all = || {
-        loaded
-            .iter()
-            .flat_map(|l| l.entities().chain(l.facts.iter()))
-    };
-    let mut foreign: HashMap<(EntityKind, String), usize> = HashMap::new();
+    // Only servers are pruned: the ids of those another source describes or a detach-disk
+    // names, and whether any EVS volume is described (then every server's disks are joined).
+    let mut ids = HashSet::new();
     let mut volumes = false;
-    let mut detached = HashSet::new();
-    for e in all() {
-        if e.origin != Origin::Native {
-            *foreign.entry(key(e)).or_default() += 1;
-            volumes |= e.kind == EntityKind::Volume;
-        }
-        if e.kind == EntityKind::Operation
-            && e.is("action", "detach-disk")
-            && let Some(server) = e.str("server")
-        {
-            detached.insert(server.to_ascii_lowercase());
+    for e in loaded
+        .iter()
+        .flat_map(|l| l.entities().chain(l.facts.iter()))
+    {
+        match e.kind {
+            EntityKind::Server if e.origin != Origin::Native => {
+                ids.insert(e.label.to_ascii_lowercase());
+            }
+            EntityKind::Volume => volumes = true,
+            EntityKind::Operation if e.is("action", "detach-disk") => {
+                ids.extend(e.str("server").map(str::to_ascii_lowercase));
+            }
+            _ => {}
         }
     }
+    if ids.is_empty() && !volumes {
+        return;
+    }
     let needed = |e: &crate::model::Entity| {
-        !e.is_whole()
-            && (volumes
-                || foreign.contains_key(&key(e))
-                || detached.contains(&e.label.to_ascii_lowercase()))
+        !e.is_whole() && (volumes || ids.contains(&e.label.to_ascii_lowercase()))
     };
     let units: Vec<usize> = loaded
         .iter()
