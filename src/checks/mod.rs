@@ -109,10 +109,24 @@ impl Template {
         when.keys().map(String::as_str).collect()
     }
 
-    /// Top-level fields of a server that the global pass reads: what a request's `source.`
-    /// conditions name, and the backup service `vault-required` looks up. Servers keep only
-    /// these (and `id`) once their local rules ran.
-    pub fn server_fields(&self) -> Vec<&str> {
+    /// Top-level fields of a server that this rule's global pass reads: what a request's
+    /// `source.` conditions name, and the backup service `vault-required` looks up. Servers
+    /// keep only these (and `id`) once their local rules ran. `None` when the global pass judges
+    /// servers themselves (a custom rule on servers that looks another entity up, or has
+    /// `source.` conditions): it may read any field, so servers are kept whole.
+    pub fn server_fields(&self, kinds: &[EntityKind]) -> Option<Vec<&str>> {
+        let judges_servers = kinds.contains(&EntityKind::Server)
+            && match self {
+                Template::ReferenceLookup(_) => true,
+                Template::AllowedValues(p) => reads_source(&p.when),
+                Template::ForbiddenValues(p) => reads_source(&p.when),
+                Template::RequiredField(p) => reads_source(&p.when),
+                Template::DiskFlag(p) => reads_source(&p.when),
+                _ => false,
+            };
+        if judges_servers {
+            return None;
+        }
         let mut fields: Vec<&str> = self
             .when_fields()
             .into_iter()
@@ -121,30 +135,13 @@ impl Template {
         if let Template::VaultRequired(_) = self {
             fields.push("backup_service");
         }
-        fields
-    }
-
-    /// This rule's global part judges servers themselves (a custom rule on servers that looks
-    /// another entity up, or has `source.` conditions): it may read any of a server's fields,
-    /// so servers are not pruned in such a run.
-    pub fn judges_servers_globally(&self, kinds: &[EntityKind]) -> bool {
-        if !kinds.contains(&EntityKind::Server) {
-            return false;
-        }
-        match self {
-            Template::ReferenceLookup(_) => true,
-            Template::AllowedValues(p) => reads_source(&p.when),
-            Template::ForbiddenValues(p) => reads_source(&p.when),
-            Template::RequiredField(p) => reads_source(&p.when),
-            Template::DiskFlag(p) => reads_source(&p.when),
-            _ => false,
-        }
+        Some(fields)
     }
 
     /// Run the part of this template that belongs to `pass`. The local pass judges each entity
     /// on its own and runs per file while the file's tree is at hand; the global pass follows
     /// references between entities (request -> server, operation -> request, ...) over the
-    /// whole inventory, whose servers keep only their top-level scalars by then.
+    /// whole inventory, whose servers keep only the fields [`Template::server_fields`] names.
     pub fn run(&self, rule: &Rule, inv: &Inventory, pass: Pass, out: &mut Vec<Hit>) {
         let kinds = rule.kinds();
         let id = rule.id.as_str();

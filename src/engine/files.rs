@@ -65,10 +65,9 @@ pub(super) struct FileJob<'a> {
     pub(super) limits: &'a Limits,
     /// Run the local pass per file (off in the reference mode, see `Engine::prune`).
     pub(super) two_pass: bool,
-    /// Prune servers once their local rules ran.
-    pub(super) prune_servers: bool,
-    /// The fields pruned servers keep (see `Template::server_fields`).
-    pub(super) server_fields: &'a [&'a str],
+    /// Prune servers once their local rules ran, to these fields (see
+    /// `Template::server_fields`); `None` keeps them whole.
+    pub(super) server_fields: Option<&'a [&'a str]>,
     /// The rules that run (configured, not `off`).
     pub(super) active: &'a [&'a crate::rules::Rule],
     pub(super) cwd: &'a std::path::Path,
@@ -147,16 +146,17 @@ impl FileJob<'_> {
                 .run(rule, &inv, crate::checks::Pass::Local, &mut loaded.local);
         }
         // A pruned server may have to be read again whole (see `restore_whole`).
-        let prune = self.prune_servers && loaded.file.rereadable();
+        let keep = self.server_fields.filter(|_| loaded.file.rereadable());
         let mut entities = inv.entities.into_iter();
         for (doc, n) in loaded.docs.iter_mut().zip(counts) {
             doc.entities = entities.by_ref().take(n).collect();
+            let Some(keep) = keep else { continue };
             for e in doc
                 .entities
                 .iter_mut()
-                .filter(|e| prune && e.kind == EntityKind::Server && e.origin == Origin::Native)
+                .filter(|e| e.kind == EntityKind::Server && e.origin == Origin::Native)
             {
-                e.prune(self.server_fields);
+                e.prune(keep);
             }
         }
     }

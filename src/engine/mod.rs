@@ -114,20 +114,20 @@ impl Engine<'_> {
             .filter(|r| self.configured(&r.id).is_some())
             .collect();
         let cwd = std::env::current_dir().unwrap_or_default();
-        let mut server_fields: Vec<&str> = active
+        let server_fields: Option<Vec<&str>> = active
             .iter()
-            .flat_map(|r| r.template.server_fields())
-            .collect();
-        server_fields.sort_unstable();
-        server_fields.dedup();
-        let judge_servers = active
-            .iter()
-            .any(|r| r.template.judges_servers_globally(&r.kinds()));
+            .map(|r| r.template.server_fields(&r.kinds()))
+            .collect::<Option<Vec<_>>>()
+            .map(|per_rule| {
+                let mut fields = per_rule.concat();
+                fields.sort_unstable();
+                fields.dedup();
+                fields
+            });
         let job = FileJob {
             limits: self.limits,
             two_pass: self.prune,
-            prune_servers: self.prune && !judge_servers,
-            server_fields: &server_fields,
+            server_fields: server_fields.as_deref().filter(|_| self.prune),
             active: &active,
             cwd: &cwd,
             stdin,
