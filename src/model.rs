@@ -31,6 +31,15 @@ impl EntityKind {
         }
     }
 
+    /// The field that names an entity of this kind in findings (see `Entity::label`).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            EntityKind::Server | EntityKind::Backup | EntityKind::Volume => "id",
+            EntityKind::Request => "name",
+            EntityKind::Operation => "image",
+        }
+    }
+
     pub fn parse(name: &str) -> Option<EntityKind> {
         [
             EntityKind::Server,
@@ -128,12 +137,10 @@ impl Entity {
         node: Node,
         origin: Origin,
     ) -> Entity {
-        let label_key = match kind {
-            EntityKind::Server | EntityKind::Backup | EntityKind::Volume => "id",
-            EntityKind::Request => "name",
-            EntityKind::Operation => "image",
-        };
-        let label = node.get(label_key).map(Node::display).unwrap_or_default();
+        let label = node
+            .get(kind.label_key())
+            .map(Node::display)
+            .unwrap_or_default();
         let first_key = match node.as_map().and_then(|m| m.first()) {
             Some(e) => e.key_span,
             None => node.span,
@@ -156,13 +163,16 @@ impl Entity {
         }
     }
 
-    /// Keep only `id` and the `keep` fields: all the whole-inventory pass reads of a server
-    /// that nothing else describes (its local rules have run by then). Cuts the memory a
-    /// large run holds.
+    /// Keep only `id`, the field that names the entity and the `keep` fields: all the
+    /// whole-inventory pass reads of an entity that nothing else describes (its local rules
+    /// have run by then). Cuts the memory a large run holds.
     pub fn prune(&mut self, keep: &[&str]) {
         self.digest = Some(self.content_digest());
+        let label_key = self.kind.label_key();
         if let Kind::Map(entries) = &mut self.node.kind {
-            entries.retain(|e| e.key == "id" || keep.contains(&e.key.as_str()));
+            entries.retain(|e| {
+                e.key == "id" || e.key == label_key || keep.contains(&e.key.as_str())
+            });
             entries.shrink_to_fit();
         }
     }

@@ -109,39 +109,58 @@ impl Template {
         when.keys().map(String::as_str).collect()
     }
 
-    /// Top-level fields of a server that this rule's global pass reads: what a request's
-    /// `source.` conditions name, and the backup service `vault-required` looks up. Servers
-    /// keep only these (and `id`) once their local rules ran. `None` when the global pass judges
-    /// servers themselves (a custom rule on servers that looks another entity up, or has
-    /// `source.` conditions): it may read any field, so servers are kept whole.
-    pub fn server_fields(&self, kinds: &[EntityKind]) -> Option<Vec<&str>> {
-        let judges_servers = kinds.contains(&EntityKind::Server)
-            && match self {
-                Template::ReferenceLookup(_) => true,
-                Template::AllowedValues(p) => reads_source(&p.when),
-                Template::ForbiddenValues(p) => reads_source(&p.when),
-                Template::RequiredField(p) => reads_source(&p.when),
-                Template::DiskFlag(p) => reads_source(&p.when),
-                _ => false,
-            };
-        if judges_servers {
-            return None;
+    /// Top-level fields of a `kind` entity that this rule's global pass reads. Entities keep
+    /// only these (with `id` and the field that names them) once their local rules ran.
+    /// `None` when the global pass judges such entities themselves and may read any field (a
+    /// rule with `source.` conditions, on its `kinds`): they are kept whole.
+    pub fn kept_fields(&self, kinds: &[EntityKind], kind: EntityKind) -> Option<Vec<&str>> {
+        use EntityKind::{Backup, Operation, Request, Server};
+        let when = match self {
+            Template::AllowedValues(p) => Some(&p.when),
+            Template::ForbiddenValues(p) => Some(&p.when),
+            Template::RequiredField(p) => Some(&p.when),
+            Template::RequiredTag(p) => Some(&p.when),
+            Template::DiskFlag(p) => Some(&p.when),
+            _ => None,
+        };
+        if let Some(when) = when.filter(|w| reads_source(w)) {
+            if kinds.contains(&kind) {
+                return None;
+            }
+            // What `source_server` follows, and the server fields the conditions name.
+            return Some(match kind {
+                Server => when.keys().filter_map(|f| f.strip_prefix("source.")).collect(),
+                Backup => vec!["server_id"],
+                Request => vec!["instance_id", "backup_id"],
+                _ => Vec::new(),
+            });
         }
-        let mut fields: Vec<&str> = self
-            .when_fields()
-            .into_iter()
-            .filter_map(|f| f.strip_prefix("source."))
-            .collect();
-        if let Template::VaultRequired(_) = self {
-            fields.push("backup_service");
-        }
-        Some(fields)
+        let fields: &[&str] = match (self, kind) {
+            (Template::ReferenceLookup(p), k) if kinds.contains(&k) => {
+                return Some(p.references.keys().map(String::as_str).collect());
+            }
+            (Template::OneImagePerBackup(_), Backup) => &["images"],
+            (Template::OneImagePerBackup(_), Request) => &["backup_id"],
+            (Template::ReplicateRegion(_), Operation) => &["action", "target_region"],
+            (Template::ShareSource(_), Operation) => &["action"],
+            (Template::ShareSource(_), Request) => &["instance_id", "backup_id", "whole_image_type"],
+            (Template::ShareSource(_), Backup) => &["service", "shared_from_other_tenant"],
+            (Template::VaultRequired(_), Request) => &["instance_id", "vault_id", "backup_id"],
+            (Template::VaultRequired(_), Server) => &["backup_service"],
+            (Template::WholeImageType(_), Request) => {
+                &["whole_image_type", "backup_id", "instance_id"]
+            }
+            (Template::WholeImageType(_), Backup) => &["service"],
+            (Template::SystemDisk(_), Operation) => &["action", "server", "disk"],
+            _ => &[],
+        };
+        Some(fields.to_vec())
     }
 
     /// Run the part of this template that belongs to `pass`. The local pass judges each entity
     /// on its own and runs per file while the file's tree is at hand; the global pass follows
     /// references between entities (request -> server, operation -> request, ...) over the
-    /// whole inventory, whose servers keep only the fields [`Template::server_fields`] names.
+    /// whole inventory, whose entities keep only the fields [`Template::kept_fields`] names.
     pub fn run(&self, rule: &Rule, inv: &Inventory, pass: Pass, out: &mut Vec<Hit>) {
         let kinds = rule.kinds();
         let id = rule.id.as_str();

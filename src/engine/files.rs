@@ -65,9 +65,9 @@ pub(super) struct FileJob<'a> {
     pub(super) limits: &'a Limits,
     /// Run the local pass per file (off in the reference mode, see `Engine::prune`).
     pub(super) two_pass: bool,
-    /// Prune servers once their local rules ran, to these fields (see
-    /// `Template::server_fields`); `None` keeps them whole.
-    pub(super) server_fields: Option<&'a [&'a str]>,
+    /// Prune entities once their local rules ran, to these fields per kind (see
+    /// `Template::kept_fields`; a kind left out stays whole); `None` keeps all whole.
+    pub(super) kept: Option<&'a [(crate::model::EntityKind, Vec<&'a str>)]>,
     /// The rules that run (configured, not `off`).
     pub(super) active: &'a [&'a crate::rules::Rule],
     pub(super) cwd: &'a std::path::Path,
@@ -130,7 +130,7 @@ impl FileJob<'_> {
     /// dumps and host facts may describe an entity together with other files, and are judged
     /// once the whole inventory is built), then prune its servers.
     fn judge_locally(&self, loaded: &mut Loaded) {
-        use crate::model::{EntityKind, Inventory, Origin};
+        use crate::model::{Inventory, Origin};
         if !self.two_pass {
             return; // the reference mode judges everything once, over the whole inventory
         }
@@ -145,18 +145,19 @@ impl FileJob<'_> {
             rule.template
                 .run(rule, &inv, crate::checks::Pass::Local, &mut loaded.local);
         }
-        // A pruned server may have to be read again whole (see `restore_whole`).
-        let keep = self.server_fields.filter(|_| loaded.file.rereadable());
+        // A pruned entity may have to be read again whole (see `restore_whole`).
+        let kept = self.kept.filter(|_| loaded.file.rereadable()).unwrap_or(&[]);
         let mut entities = inv.entities.into_iter();
         for (doc, n) in loaded.docs.iter_mut().zip(counts) {
             doc.entities = entities.by_ref().take(n).collect();
-            let Some(keep) = keep else { continue };
             for e in doc
                 .entities
                 .iter_mut()
-                .filter(|e| e.kind == EntityKind::Server && e.origin == Origin::Native)
+                .filter(|e| e.origin == Origin::Native)
             {
-                e.prune(keep);
+                if let Some((_, fields)) = kept.iter().find(|(kind, _)| *kind == e.kind) {
+                    e.prune(fields);
+                }
             }
         }
     }
@@ -234,13 +235,12 @@ pub(super) fn role_of(input: &Input) -> Option<String> {
     }
 }
 
-/// Read again the files whose pruned servers must be whole: servers described elsewhere
-/// too (API dumps, host facts), servers a planned `detach-disk` names, and every server
-/// when API dumps describe EVS volumes (their disks are joined to the volumes).
+/// Read again the files whose pruned entities must be whole: servers and backups described
+/// elsewhere too (API dumps, host facts), servers a planned `detach-disk` names, and every
+/// server and backup when API dumps describe EVS volumes (their disks are joined to the
+/// volumes).
 pub(super) fn restore_whole(loaded: &mut [Loaded], inputs: &[Input], job: &FileJob) {
     use crate::model::{EntityKind, Origin};
-    // Only servers are pruned: the ids of those another source describes or a detach-disk
-    // names, and whether any EVS volume is described (then every server's disks are joined).
     let mut ids = HashSet::new();
     let mut volumes = false;
     for e in loaded
@@ -248,12 +248,15 @@ pub(super) fn restore_whole(loaded: &mut [Loaded], inputs: &[Input], job: &FileJ
         .flat_map(|l| l.entities().chain(l.facts.iter()))
     {
         match e.kind {
-            EntityKind::Server if e.origin != Origin::Native => {
-                ids.insert(e.label.to_ascii_lowercase());
+            EntityKind::Server | EntityKind::Backup if e.origin != Origin::Native => {
+                ids.insert((e.kind, e.label.to_ascii_lowercase()));
             }
             EntityKind::Volume => volumes = true,
             EntityKind::Operation if e.is("action", "detach-disk") => {
-                ids.extend(e.str("server").map(str::to_ascii_lowercase));
+                ids.extend(
+                    e.str("server")
+                        .map(|s| (EntityKind::Server, s.to_ascii_lowercase())),
+                );
             }
             _ => {}
         }
@@ -262,7 +265,8 @@ pub(super) fn restore_whole(loaded: &mut [Loaded], inputs: &[Input], job: &FileJ
         return;
     }
     let needed = |e: &crate::model::Entity| {
-        !e.is_whole() && (volumes || ids.contains(&e.label.to_ascii_lowercase()))
+        let joined = volumes && matches!(e.kind, EntityKind::Server | EntityKind::Backup);
+        !e.is_whole() && (joined || ids.contains(&(e.kind, e.label.to_ascii_lowercase())))
     };
     let units: Vec<usize> = loaded
         .iter()

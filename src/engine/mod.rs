@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::discover::Input;
 use crate::error::UsageError;
 use crate::finding::{Finding, Hit, Place, Related, Severity};
-use crate::model::Inventory;
+use crate::model::{EntityKind, Inventory};
 use crate::model::ModelBuilder;
 use crate::parse::{Limits, Problem, ProblemKind};
 use crate::rules::{Rule, RuleSet};
@@ -114,20 +114,11 @@ impl Engine<'_> {
             .filter(|r| self.configured(&r.id).is_some())
             .collect();
         let cwd = std::env::current_dir().unwrap_or_default();
-        let server_fields: Option<Vec<&str>> = active
-            .iter()
-            .map(|r| r.template.server_fields(&r.kinds()))
-            .collect::<Option<Vec<_>>>()
-            .map(|per_rule| {
-                let mut fields = per_rule.concat();
-                fields.sort_unstable();
-                fields.dedup();
-                fields
-            });
+        let kept = kept_fields(&active);
         let job = FileJob {
             limits: self.limits,
             two_pass: self.prune,
-            server_fields: server_fields.as_deref().filter(|_| self.prune),
+            kept: Some(kept.as_slice()).filter(|_| self.prune),
             active: &active,
             cwd: &cwd,
             stdin,
@@ -324,6 +315,37 @@ struct Read {
     names: HashSet<String>,
     /// Findings about `facts:` entries naming files that do not exist.
     hits: Vec<Hit>,
+}
+
+/// What each kind of entity keeps once its local rules ran: what the active rules' global
+/// passes read (see `Template::kept_fields`) and what the engine itself reads (a backup's
+/// server for the optimisation checklist's links; a planned detach-disk, to know which
+/// servers to restore). A kind left out is kept whole.
+fn kept_fields<'r>(active: &[&'r Rule]) -> Vec<(EntityKind, Vec<&'r str>)> {
+    let mut kept = Vec::new();
+    for kind in [
+        EntityKind::Server,
+        EntityKind::Backup,
+        EntityKind::Request,
+        EntityKind::Operation,
+    ] {
+        let engine: &[&str] = match kind {
+            EntityKind::Backup => &["server_id"],
+            EntityKind::Operation => &["action", "server"],
+            _ => &[],
+        };
+        let per_rule: Option<Vec<Vec<&str>>> = active
+            .iter()
+            .map(|r| r.template.kept_fields(&r.kinds(), kind))
+            .collect();
+        let Some(per_rule) = per_rule else { continue };
+        let mut fields: Vec<&str> = per_rule.into_iter().flatten().collect();
+        fields.extend(engine);
+        fields.sort_unstable();
+        fields.dedup();
+        kept.push((kind, fields));
+    }
+    kept
 }
 
 /// One pass of every active rule over the inventory, rules in parallel (their hits in rule
