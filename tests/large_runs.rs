@@ -121,6 +121,35 @@ fn only_the_first_description_of_a_server_names_its_facts() {
     assert!(!rules.contains(&"inventory-facts".to_string()), "{rules:?}");
 }
 
+#[test]
+fn a_backup_an_api_dump_also_describes_is_judged_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let backup = "9b27efab-4a17-4c06-bfa2-3e0cf021d3c3";
+    // The user's inventory says `available` (what counts); the dump, read after it, says
+    // `error`: a conflict, and no backup-status finding. Both need the inventory's `status`,
+    // which a large run drops from backups nothing else describes.
+    write(
+        dir.path(),
+        "a.yaml",
+        &format!(
+            "backups:\n  - id: {backup}\n    service: CBR\n    status: available\n    images: []\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "b-dump.json",
+        &format!(
+            r#"{{"backup": {{"id": "{backup}", "status": "error", "resource_type": "OS::Nova::Server", "resource_id": "877a2cda-ba63-4e1e-b95f-e67e48b6129a"}}}}"#
+        ),
+    );
+    let rules = rules_of(&check(dir.path(), "2", "json"));
+    assert!(
+        rules.contains(&"inventory-conflict".to_string()),
+        "{rules:?}"
+    );
+    assert!(!rules.contains(&"backup-status".to_string()), "{rules:?}");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_named_pipe_is_read_once_and_its_findings_keep_their_lines() {
