@@ -170,9 +170,8 @@ impl Entity {
         self.digest = Some(self.content_digest());
         let label_key = self.kind.label_key();
         if let Kind::Map(entries) = &mut self.node.kind {
-            entries.retain(|e| {
-                e.key == "id" || e.key == label_key || keep.contains(&e.key.as_str())
-            });
+            entries
+                .retain(|e| e.key == "id" || e.key == label_key || keep.contains(&e.key.as_str()));
             entries.shrink_to_fit();
         }
     }

@@ -129,7 +129,10 @@ impl Template {
             }
             // What `source_server` follows, and the server fields the conditions name.
             return Some(match kind {
-                Server => when.keys().filter_map(|f| f.strip_prefix("source.")).collect(),
+                Server => when
+                    .keys()
+                    .filter_map(|f| f.strip_prefix("source."))
+                    .collect(),
                 Backup => vec!["server_id"],
                 Request => vec!["instance_id", "backup_id"],
                 _ => Vec::new(),
@@ -143,7 +146,9 @@ impl Template {
             (Template::OneImagePerBackup(_), Request) => &["backup_id"],
             (Template::ReplicateRegion(_), Operation) => &["action", "target_region"],
             (Template::ShareSource(_), Operation) => &["action"],
-            (Template::ShareSource(_), Request) => &["instance_id", "backup_id", "whole_image_type"],
+            (Template::ShareSource(_), Request) => {
+                &["instance_id", "backup_id", "whole_image_type"]
+            }
             (Template::ShareSource(_), Backup) => &["service", "shared_from_other_tenant"],
             (Template::VaultRequired(_), Request) => &["instance_id", "vault_id", "backup_id"],
             (Template::VaultRequired(_), Server) => &["backup_service"],

@@ -146,7 +146,10 @@ impl FileJob<'_> {
                 .run(rule, &inv, crate::checks::Pass::Local, &mut loaded.local);
         }
         // A pruned entity may have to be read again whole (see `restore_whole`).
-        let kept = self.kept.filter(|_| loaded.file.rereadable()).unwrap_or(&[]);
+        let kept = self
+            .kept
+            .filter(|_| loaded.file.rereadable())
+            .unwrap_or(&[]);
         let mut entities = inv.entities.into_iter();
         for (doc, n) in loaded.docs.iter_mut().zip(counts) {
             doc.entities = entities.by_ref().take(n).collect();
