@@ -52,10 +52,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Run only these rules.
-    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...", value_parser = rule_id)]
     pub select: Vec<String>,
     /// Skip these rules.
-    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...", value_parser = rule_id)]
     pub ignore: Vec<String>,
     /// Lowest severity that makes the exit code 1 (default: error, or the config's fail_on).
     #[arg(long, value_enum)]
@@ -425,6 +425,9 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
     if write_report(args.format, &main, args.output.as_ref()) == EXIT_USAGE {
         return Ok(EXIT_USAGE);
     }
+    if args.format == OutputFormat::Compact && !args.quiet {
+        eprintln!("{}", main.summary_line());
+    }
     for (format, path) in &args.reports {
         if write_report(*format, &report_for(false), Some(path)) == EXIT_USAGE {
             return Ok(EXIT_USAGE);
@@ -562,4 +565,9 @@ fn show_config(
         ));
     }
     out
+}
+
+/// A rule id in a `--select`/`--ignore` list: `a, b` (quoted, with a space) means `a,b`.
+fn rule_id(text: &str) -> Result<String, std::convert::Infallible> {
+    Ok(text.trim().to_string())
 }

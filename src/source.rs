@@ -245,8 +245,13 @@ pub fn relative_to(
 
 /// Turn a path into the form users see: relative to `cwd` when it lies under it, with `/`.
 pub fn display_path(path: &std::path::Path, cwd: &std::path::Path) -> String {
-    let shown = path.strip_prefix(cwd).unwrap_or(path);
-    let shown = shown.strip_prefix(".").unwrap_or(shown);
+    // `../here/inv.yaml` and `sub/../inv.yaml`, seen from `here`, are `inv.yaml`.
+    let cwd = normalize(cwd);
+    let absolute = normalize(&cwd.join(path));
+    let shown = match absolute.strip_prefix(&cwd) {
+        Ok(inside) => inside.to_path_buf(),
+        Err(_) => normalize(path),
+    };
     let text = shown.to_string_lossy().replace('\\', "/");
     if text.is_empty() { ".".into() } else { text }
 }

@@ -179,6 +179,11 @@ fn select_ignore_and_fail_on() {
         .args(["check", f, "--select", "windows-san-policy"])
         .assert()
         .code(1);
+    // A list written with spaces after the commas.
+    bin()
+        .args(["check", f, "--select", "server-status, windows-san-policy"])
+        .assert()
+        .code(1);
     bin()
         .args(["check", f, "--fail-on", "never"])
         .assert()
@@ -266,6 +271,20 @@ fn compact_and_github_and_gitlab_formats() {
             predicate::str::is_match(r"(?m)^web\.yaml:5:17: error\[windows-san-policy\] ")
                 .expect("regex"),
         );
+    // Nothing but finding lines on stdout (the summary goes to stderr), and a path that
+    // leaves the folder and comes back in is shown as the plain relative path.
+    let dir_name = dir.path().file_name().expect("name").to_string_lossy();
+    fs::create_dir(dir.path().join("sub")).expect("mkdir");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", &format!("../{dir_name}/sub/../web.yaml"), "--format", "compact"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = line_pattern(r"^web\.yaml:\d+:\d+: (error|warning|note)\[[a-z-]+\] .+$");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stdout.is_empty() && stdout.lines().all(|l| line.eval(l)), "{stdout}{stderr}");
+    assert!(stderr.contains("1 error"), "summary on stderr: {stderr}");
     bin()
         .current_dir(dir.path())
         .args(["check", "web.yaml", "--format", "github"])
@@ -807,4 +826,8 @@ fn config_ignore_entries_by_entity_and_path_with_reasons() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(".ims-preflight.yaml:2:11"));
+}
+
+fn line_pattern(pattern: &str) -> predicates::str::RegexPredicate {
+    predicate::str::is_match(pattern).expect("regex")
 }

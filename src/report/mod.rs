@@ -88,6 +88,8 @@ pub fn write(
 
 pub use crate::source::Position;
 
+/// One line per finding, nothing else (the summary goes to stderr): what editors and `grep`
+/// read.
 fn compact(report: &Report) -> String {
     let mut out = String::new();
     for f in &report.findings {
@@ -107,10 +109,6 @@ fn compact(report: &Report) -> String {
             f.message,
             suppressed
         ));
-    }
-    if !report.quiet {
-        out.push_str(&report.summary_line());
-        out.push('\n');
     }
     out
 }
