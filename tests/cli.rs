@@ -806,7 +806,10 @@ fn config_ignore_entries_by_entity_and_path_with_reasons() {
         text.contains(".ims-preflight.yaml:8:11: warning[invalid-suppression]"),
         "{text}"
     );
-    assert!(text.contains("1 suppressed"), "{text}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("1 suppressed"),
+        "summary on stderr"
+    );
     assert!(!text.contains("error[windows-san-policy]"), "{text}");
     // Shown on request, marked.
     bin()
@@ -814,7 +817,8 @@ fn config_ignore_entries_by_entity_and_path_with_reasons() {
         .args(["check", "--format", "compact", "--show-suppressed"])
         .assert()
         .stdout(predicate::str::contains("(suppressed)"));
-    // An unknown rule in the config is a usage error pointing into it.
+    // An `ignore:` entry naming an unknown rule is an invalid suppression (SPEC §4); the
+    // finding it meant to silence stays.
     fs::write(
         dir.path().join(".ims-preflight.yaml"),
         "ignore:\n  - rule: windows-san-polcy\n    reason: x\n",
@@ -822,10 +826,25 @@ fn config_ignore_entries_by_entity_and_path_with_reasons() {
     .expect("write");
     bin()
         .current_dir(dir.path())
+        .args(["check", "--format", "compact"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            ".ims-preflight.yaml:2:11: warning[invalid-suppression] suppression names unknown rule `windows-san-polcy`",
+        ))
+        .stdout(predicate::str::contains("error[windows-san-policy]"));
+    // An unknown rule in the config's `rules:` is a usage error pointing into it.
+    fs::write(
+        dir.path().join(".ims-preflight.yaml"),
+        "rules:\n  windows-san-polcy: warning\n",
+    )
+    .expect("write");
+    bin()
+        .current_dir(dir.path())
         .arg("check")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(".ims-preflight.yaml:2:11"));
+        .stderr(predicate::str::contains(".ims-preflight.yaml:2:3"));
 }
 
 fn line_pattern(pattern: &str) -> predicates::str::RegexPredicate {
