@@ -277,13 +277,21 @@ fn compact_and_github_and_gitlab_formats() {
     fs::create_dir(dir.path().join("sub")).expect("mkdir");
     let out = bin()
         .current_dir(dir.path())
-        .args(["check", &format!("../{dir_name}/sub/../web.yaml"), "--format", "compact"])
+        .args([
+            "check",
+            &format!("../{dir_name}/sub/../web.yaml"),
+            "--format",
+            "compact",
+        ])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let line = line_pattern(r"^web\.yaml:\d+:\d+: (error|warning|note)\[[a-z-]+\] .+$");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stdout.is_empty() && stdout.lines().all(|l| line.eval(l)), "{stdout}{stderr}");
+    assert!(
+        !stdout.is_empty() && stdout.lines().all(|l| line.eval(l)),
+        "{stdout}{stderr}"
+    );
     assert!(stderr.contains("1 error"), "summary on stderr: {stderr}");
     bin()
         .current_dir(dir.path())

@@ -104,16 +104,24 @@ impl OptimizationChecklist {
                 }
                 continue;
             };
-            let checklist_key = e
-                .key_place_of("optimization")
-                .unwrap_or_else(|| e.key_place());
+            let checklist_key = e.key_place_of("optimization");
             for item in self.required.for_os(os) {
                 match checklist.child(item) {
-                    None => out.push(with_backups(
-                        e.hit(rule, "unstated", checklist_key.clone())
+                    // A missing value: at the entity's first key (SPEC §4), the checklist
+                    // related.
+                    None => {
+                        let mut hit = e
+                            .hit(rule, "unstated", e.key_place())
                             .arg("item", item)
-                            .warning(),
-                    )),
+                            .warning();
+                        if let Some(at) = &checklist_key {
+                            hit = hit.related(
+                                at.clone(),
+                                format!("the checklist does not state `{item}`"),
+                            );
+                        }
+                        out.push(with_backups(hit));
+                    }
                     Some(v) if v.node.value() == Some(Value::Bool(false)) => {
                         let place = v.place();
                         out.push(with_backups(e.hit(rule, "main", place).arg("item", item)));
@@ -593,7 +601,11 @@ pub fn vault_required(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         let server = inv.server(id);
         match server.and_then(|s| s.str("backup_service")) {
             Some(service) if service.eq_ignore_ascii_case("CBR") => {
-                let mut hit = r.hit(rule, "main", place).arg("value", id);
+                // `vault_id` is the missing value: at the request's first key (SPEC §4).
+                let mut hit = r
+                    .hit(rule, "main", r.key_place())
+                    .arg("value", id)
+                    .related(place, format!("the image is made from server {id}"));
                 if let Some(s) = server
                     && let Some(at) = s.get("backup_service")
                 {
@@ -652,11 +664,10 @@ pub fn whole_image_type(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             continue;
         };
         if !service.eq_ignore_ascii_case(&value) {
+            // Not stated, the type is CSBS: a missing value, at the request's first key.
             let place = match &given {
                 Some(f) => r.found_place(f),
-                None => r
-                    .get("backup_id")
-                    .map_or_else(|| r.key_place(), |f| r.found_place(&f)),
+                None => r.key_place(),
             };
             let mut hit = r
                 .hit(rule, "mismatch", place)
