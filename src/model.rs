@@ -776,6 +776,7 @@ impl Ctx<'_> {
     fn check_value(&mut self, node: &Node, ty: Ty, at: At) {
         match (ty, &node.kind) {
             (Ty::Any, _) => {}
+            (Ty::Strings, _) => self.check_strings(node, &at.pointer()),
             (Ty::Str | Ty::NullableStr | Ty::Enum(_) | Ty::Bool, Kind::Scalar(s))
                 if s.yaml11_surprise().is_some() =>
             {
@@ -825,6 +826,31 @@ impl Ctx<'_> {
             (Ty::Obj(fields), Kind::Map(_)) => self.check_map(node, fields, &at.pointer(), true),
             _ => {
                 self.type_error(node, schema::type_name(ty), &at.pointer());
+            }
+        }
+    }
+
+    /// YAML 1.1 surprises anywhere in a value whose scalars are all strings.
+    fn check_strings(&mut self, node: &Node, pointer: &str) {
+        match &node.kind {
+            Kind::Scalar(s) => {
+                if let Some(reading) = s.yaml11_surprise() {
+                    let h = self.hit("yaml11", node.span, pointer);
+                    h.args.push(("value", s.text.to_string()));
+                    h.args.push(("reading", reading.to_string()));
+                    h.args.push(("expected", schema::type_name(Ty::Str)));
+                    self.invalid.push(node.span);
+                }
+            }
+            Kind::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.check_strings(item, &pointer_push(pointer, &i.to_string()));
+                }
+            }
+            Kind::Map(entries) => {
+                for e in entries {
+                    self.check_strings(&e.value, &pointer_push(pointer, &e.key));
+                }
             }
         }
     }

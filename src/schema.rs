@@ -12,8 +12,11 @@ pub enum Ty {
     /// A string or null (`task_state`).
     NullableStr,
     StrList,
-    /// Any value: checked by a rule, not by the schema (request RAM and tag fields).
+    /// Any value: checked by a rule, not by the schema (request RAM fields).
     Any,
+    /// Any shape (a rule checks it), but every scalar in it is read as a string: YAML 1.1
+    /// surprises are reported (`tags: [no]`; request tag fields).
+    Strings,
     List(&'static [Field]),
     /// A list of mappings whose unknown keys are a rule's business, not the schema's.
     OpenList(&'static [Field]),
@@ -200,10 +203,10 @@ pub const BACKUP: &[Field] = &[
 pub const REQUEST: &[Field] = &[
     f("name", Ty::Str, "image name"),
     f("description", Ty::Str, "image description"),
-    f("tags", Ty::Any, "old-style tags, `key.value` strings"),
+    f("tags", Ty::Strings, "old-style tags, `key.value` strings"),
     f(
         "image_tags",
-        Ty::Any,
+        Ty::Strings,
         "new-style tags, {key, value} objects",
     ),
     f("instance_id", Ty::Str, "source ECS id (server path)"),
@@ -258,7 +261,7 @@ pub fn type_name(ty: Ty) -> String {
         Ty::Bool => "a boolean (true or false)".into(),
         Ty::NullableStr => "a string or null".into(),
         Ty::StrList => "a list of strings".into(),
-        Ty::Any => "any value".into(),
+        Ty::Any | Ty::Strings => "any value".into(),
         Ty::List(_) | Ty::OpenList(_) => "a list of mappings".into(),
         Ty::Obj(_) => "a mapping".into(),
     }
@@ -271,7 +274,7 @@ fn json_type(ty: Ty) -> Json {
         Ty::Bool => json!({"type": "boolean"}),
         Ty::NullableStr => json!({"type": ["string", "null"]}),
         Ty::StrList => json!({"type": "array", "items": {"type": "string"}}),
-        Ty::Any => json!({}),
+        Ty::Any | Ty::Strings => json!({}),
         Ty::List(fields) => json!({"type": "array", "items": object(fields, true)}),
         Ty::OpenList(fields) => json!({"type": "array", "items": object(fields, false)}),
         Ty::Obj(fields) => object(fields, true),
