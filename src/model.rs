@@ -561,6 +561,15 @@ pub fn read_document(file: &Arc<SourceFile>, root: Node) -> Option<DocModel> {
         }
         DocKind::Inventory => {
             ctx.check_map(&root, schema::DOCUMENT, "", true);
+            for (i, op) in root
+                .get("operations")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                ctx.check_action_fields(op, &pointer_push("/operations", &i.to_string()));
+            }
             let region = root
                 .get("region")
                 .filter(|n| !invalid.contains(&n.span))
@@ -827,6 +836,31 @@ impl Ctx<'_> {
             _ => {
                 self.type_error(node, schema::type_name(ty), &at.pointer());
             }
+        }
+    }
+
+    /// The keys an operation needs for its action (SPEC §3), at the operation's first key.
+    /// A replication's `target_region` is image-replicate-cross-region's business.
+    fn check_action_fields(&mut self, op: &Node, pointer: &str) {
+        let (Some(entries), Some(action)) = (op.as_map(), op.get("action").and_then(Node::as_str))
+        else {
+            return;
+        };
+        let needed: &[&str] = match action.to_ascii_lowercase().as_str() {
+            "publish-marketplace" | "export" | "replicate" => &["image"],
+            "share" => &["image", "projects"],
+            "change-os" => &["image", "server"],
+            "detach-disk" => &["server", "disk"],
+            _ => &[],
+        };
+        let span = entries.first().map_or(op.span, |e| e.key_span);
+        for field in needed
+            .iter()
+            .filter(|f| !entries.iter().any(|e| e.key == **f))
+        {
+            let h = self.hit("required", span, pointer);
+            h.args.push(("field", field.to_string()));
+            h.args.push(("value", field.to_string()));
         }
     }
 
