@@ -349,9 +349,19 @@ fn every_limit_can_be_lowered_and_names_itself() {
         assert_eq!(rules_of(&r), ["inventory-limit"], "{limit}");
         assert!(r.stdout.contains(limit), "{limit}: {}", r.stdout);
     }
-    let r = run(dir.path(), &["check", ".", "--max-files", "1"]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("max_files"), "{}", r.stderr);
+    // Too many files: the first are checked, the first left out carries the finding.
+    let r = run(
+        dir.path(),
+        &["check", ".", "--max-files", "1", "--format", "json"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(rules_of(&r).contains(&"inventory-limit".to_string()));
+    assert!(
+        r.stdout.contains("2 files to check, the limit is 1"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("\"file\": \"b.yaml\""), "{}", r.stdout);
     // The same limits from the config file.
     fs::write(
         dir.path().join(".ims-preflight.yaml"),

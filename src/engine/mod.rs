@@ -100,13 +100,23 @@ impl Engine<'_> {
     }
 
     pub fn check(&self, inputs: &[Input], stdin: Option<&[u8]>) -> Result<Outcome, UsageError> {
-        if inputs.len() > self.limits.max_files {
-            return Err(UsageError::msg(format!(
-                "{} files to check exceed the limit of {} (max_files)",
-                inputs.len(),
-                self.limits.max_files
-            )));
-        }
+        // Over `max_files`, the first files (in path order) are checked and the first one left
+        // out carries an `inventory-limit` finding (SPEC §9): the run fails, visibly.
+        let (inputs, left_out) = inputs.split_at(inputs.len().min(self.limits.max_files));
+        let too_many = left_out.first().map(|first| {
+            let file = Arc::new(SourceFile::new(first.name.clone(), String::new()));
+            let problem = Problem {
+                kind: ProblemKind::Limit("max_files"),
+                span: crate::tree::Span::default(),
+                message: format!(
+                    "{} files to check, the limit is {}; this file and the {} after it were not checked",
+                    inputs.len() + left_out.len(),
+                    self.limits.max_files,
+                    left_out.len() - 1
+                ),
+            };
+            problem_hit(&file, &problem)
+        });
         let active: Vec<&Rule> = self
             .rules
             .rules
@@ -128,6 +138,7 @@ impl Engine<'_> {
             names,
             mut hits,
         } = self.read_files(inputs, &job)?;
+        hits.extend(too_many);
         // Descriptions of one entity in several places are judged together, on whole trees:
         // read those files again where their servers were pruned.
         restore_whole(&mut loaded, inputs, &job);
