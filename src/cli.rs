@@ -364,6 +364,9 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         selection: &selection,
         limits: &limits,
         prune: true,
+        list_entities: std::iter::once(args.format)
+            .chain(args.reports.iter().map(|(format, _)| *format))
+            .any(|format| format == OutputFormat::Junit),
     };
     let mut outcome = engine.check(&found.inputs, stdin.as_deref())?;
     if !args.quiet {

@@ -69,24 +69,16 @@ pub enum Origin {
 pub struct Entity {
     pub kind: EntityKind,
     pub file: Arc<SourceFile>,
-    /// JSON pointer of the entity's mapping inside its document.
-    pub pointer: String,
+    /// JSON pointer of the entity's mapping inside its document (short: kept inline).
+    pub pointer: crate::tree::Text,
     pub node: Node,
-    /// Id (servers, backups), name (requests) or image (operations): how findings name it.
-    pub label: String,
     /// `region` of the entity's document.
     /// Shared by the entities of one document.
     pub region: Option<std::sync::Arc<str>>,
     pub origin: Origin,
-    /// Spans of values the schema pass rejected: rules do not judge them a second time.
-    invalid: Vec<Span>,
-    /// Pointers into the raw document of values synthesized from API dumps or host facts,
-    /// whose shape differs from the inventory format.
-    /// Boxed: most entities have none, and an empty map would still take 48 bytes in each.
-    #[allow(clippy::box_collection)]
-    raw: Option<Box<HashMap<Span, String>>>,
-    /// Other descriptions of the same entity, most authoritative first.
-    others: Vec<Entity>,
+    /// What few entities have (see [`Rare`]): out of line, as a large run holds hundreds of
+    /// thousands of entities.
+    rare: Option<Box<Rare>>,
     /// Which input file of the run it comes from, and its position among that file's
     /// entities: ties the file's local findings to it.
     pub unit: u32,
@@ -97,6 +89,18 @@ pub struct Entity {
     /// Content digest of the whole description, taken before the tree is pruned (see
     /// [`Entity::prune`]); `None` while the tree is whole.
     digest: Option<u64>,
+}
+
+/// The parts of an entity most do not have.
+#[derive(Debug, Default)]
+struct Rare {
+    /// Spans of values the schema pass rejected: rules do not judge them a second time.
+    invalid: Vec<Span>,
+    /// Pointers into the raw document of values synthesized from API dumps or host facts,
+    /// whose shape differs from the inventory format.
+    raw: HashMap<Span, String>,
+    /// Other descriptions of the same entity, most authoritative first.
+    others: Vec<Entity>,
 }
 
 /// A value found under an entity, with the file it sits in and its pointer.
@@ -110,7 +114,7 @@ pub struct Found<'a> {
 
 impl<'a> Found<'a> {
     pub fn place(&self) -> Place {
-        Place::new(self.file.clone(), self.node.span, self.pointer.clone())
+        Place::new(self.file.clone(), self.node.span, self.pointer.to_string())
     }
 
     /// A member of this mapping, in the same file.
@@ -137,10 +141,6 @@ impl Entity {
         node: Node,
         origin: Origin,
     ) -> Entity {
-        let label = node
-            .get(kind.label_key())
-            .map(Node::display)
-            .unwrap_or_default();
         let first_key = match node.as_map().and_then(|m| m.first()) {
             Some(e) => e.key_span,
             None => node.span,
@@ -148,19 +148,35 @@ impl Entity {
         Entity {
             kind,
             file: file.clone(),
-            pointer,
+            pointer: pointer.into(),
             node,
-            label,
             region: None,
             origin,
-            invalid: Vec::new(),
-            raw: None,
-            others: Vec::new(),
+            rare: None,
             unit: 0,
             serial: 0,
             first_key,
             digest: None,
         }
+    }
+
+    /// Id (servers, backups), name (requests) or image (operations): how findings name it.
+    /// Read from the tree (pruning keeps the field), not stored twice.
+    pub fn label(&self) -> &str {
+        match self.node.get(self.kind.label_key()).map(|n| &n.kind) {
+            Some(Kind::Scalar(s)) => &s.text,
+            Some(Kind::Seq(_)) => "a list",
+            Some(Kind::Map(_)) => "a mapping",
+            None => "",
+        }
+    }
+
+    fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    fn invalid(&self) -> &[Span] {
+        self.rare.as_ref().map_or(&[], |r| &r.invalid)
     }
 
     /// Keep only `id`, the field that names the entity and the `keep` fields: all the
@@ -209,19 +225,22 @@ impl Entity {
 
     /// Record the raw pointer of a synthesized value.
     pub fn set_raw(&mut self, raw: HashMap<Span, String>) {
-        self.raw = (!raw.is_empty()).then(|| Box::new(raw));
+        if !raw.is_empty() {
+            self.rare_mut().raw = raw;
+        }
     }
 
     /// Raw pointers of synthesized values (none for the user's own inventory).
     fn raw(&self) -> &HashMap<Span, String> {
         static NONE: std::sync::LazyLock<HashMap<Span, String>> =
             std::sync::LazyLock::new(HashMap::new);
-        self.raw.as_deref().unwrap_or(&NONE)
+        self.rare.as_ref().map_or(&NONE, |r| &r.raw)
     }
 
     /// This description and the others, most authoritative first.
     pub fn descriptions(&self) -> impl Iterator<Item = &Entity> {
-        std::iter::once(self).chain(self.others.iter())
+        let others = self.rare.as_ref().map_or(&[][..], |r| &r.others);
+        std::iter::once(self).chain(others.iter())
     }
 
     pub fn place(&self, span: Span, pointer: String) -> Place {
@@ -235,7 +254,7 @@ impl Entity {
             .raw()
             .get(&self.node.span)
             .cloned()
-            .unwrap_or_else(|| self.pointer.clone());
+            .unwrap_or_else(|| self.pointer.to_string());
         self.place(span, pointer)
     }
 
@@ -257,13 +276,13 @@ impl Entity {
     }
 
     pub fn hit(&self, rule: &str, variant: &'static str, place: Place) -> Hit {
-        let mut hit = Hit::new(rule, variant, place).entity(&self.label);
+        let mut hit = Hit::new(rule, variant, place).entity(self.label());
         hit.subject = Some(self.serial);
         hit.anchor = Some(
             self.raw()
                 .get(&self.node.span)
                 .cloned()
-                .unwrap_or_else(|| self.pointer.clone()),
+                .unwrap_or_else(|| self.pointer.to_string()),
         );
         hit
     }
@@ -288,7 +307,7 @@ impl Entity {
     fn field_here(&self, path: &str) -> Vec<Found<'_>> {
         let mut current = vec![Found {
             node: &self.node,
-            pointer: self.pointer.clone(),
+            pointer: self.pointer.to_string(),
             file: &self.file,
             raw: self.raw(),
         }];
@@ -323,7 +342,7 @@ impl Entity {
             }
             current = next;
         }
-        current.retain(|f| !self.invalid.contains(&f.node.span));
+        current.retain(|f| !self.invalid().contains(&f.node.span));
         if !self.raw().is_empty() {
             for f in &mut current {
                 if let Some(raw) = self.raw().get(&f.node.span) {
@@ -343,7 +362,7 @@ impl Entity {
     pub fn str(&self, field: &str) -> Option<&str> {
         // Called for every condition and lookup: no pointer is built, unlike `get`.
         self.descriptions()
-            .find_map(|d| d.node.get(field).filter(|n| !d.invalid.contains(&n.span)))?
+            .find_map(|d| d.node.get(field).filter(|n| !d.invalid().contains(&n.span)))?
             .as_str()
     }
 
@@ -359,7 +378,10 @@ impl Entity {
         let swapped = other.origin < self.origin;
         if swapped {
             std::mem::swap(self, &mut other);
-            self.others.append(&mut other.others);
+            if let Some(rare) = other.rare.as_mut() {
+                let mut theirs = std::mem::take(&mut rare.others);
+                self.rare_mut().others.append(&mut theirs);
+            }
         }
         // The user's inventory is compared with every description it has not met yet: all of
         // them when it arrives last, else only the new one. File order does not matter.
@@ -367,13 +389,14 @@ impl Entity {
         if self.origin == Origin::Native {
             hits.extend(self.conflicts(&other));
             if swapped {
-                for d in &self.others {
+                for d in self.descriptions().skip(1) {
                     hits.extend(self.conflicts(d));
                 }
             }
         }
-        self.others.push(other);
-        self.others.sort_by_key(|d| d.origin);
+        let others = &mut self.rare_mut().others;
+        others.push(other);
+        others.sort_by_key(|d| d.origin);
         hits
     }
 
@@ -628,7 +651,9 @@ fn entity(
 ) -> Entity {
     let mut e = Entity::new(kind, file, pointer, node, Origin::Native);
     e.region = region;
-    e.invalid = invalid;
+    if !invalid.is_empty() {
+        e.rare_mut().invalid = invalid;
+    }
     e
 }
 
@@ -672,9 +697,9 @@ impl ModelBuilder {
             EntityKind::Backup => Some(&mut inv.backups),
             EntityKind::Volume => Some(&mut inv.volumes),
             EntityKind::Request => {
-                if !entity.label.is_empty() {
+                if !entity.label().is_empty() {
                     inv.requests
-                        .entry(entity.label.clone())
+                        .entry(entity.label().to_string())
                         .or_default()
                         .push(index);
                 }
@@ -683,10 +708,10 @@ impl ModelBuilder {
             EntityKind::Operation => None,
         };
         if let Some(table) = table {
-            if entity.label.is_empty() {
+            if entity.label().is_empty() {
                 return; // the schema pass reported the missing id
             }
-            let key = entity.label.to_ascii_lowercase();
+            let key = entity.label().to_ascii_lowercase();
             if let Some(&first) = table.get(&key) {
                 let earlier = &mut inv.entities[first];
                 if earlier.origin != Origin::Native || entity.origin != Origin::Native {
@@ -702,7 +727,7 @@ impl ModelBuilder {
                     let hit = entity
                         .hit(DUPLICATE, "main", place)
                         .arg("kind", kind.name())
-                        .arg("value", entity.label.clone())
+                        .arg("value", entity.label().to_string())
                         .related(
                             earlier.key_place(),
                             format!("{} first described here", kind.name()),

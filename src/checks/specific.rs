@@ -283,7 +283,7 @@ pub fn detach_system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
                             place,
                             format!(
                                 "disk {disk_id} is the system disk of server {}",
-                                server.label
+                                server.label()
                             ),
                         ),
                 );
@@ -347,7 +347,7 @@ pub fn one_image_per_backup(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         let place = r.found_place(&f);
         match first_use.get(&id.to_ascii_lowercase()) {
             None => {
-                first_use.insert(id.to_ascii_lowercase(), (place, r.label.clone()));
+                first_use.insert(id.to_ascii_lowercase(), (place, r.label().to_string()));
             }
             Some((earlier, name)) => {
                 out.push(r.hit(rule, "reused", place).arg("value", id).related(
@@ -416,7 +416,7 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             );
             continue;
         };
-        let made_by = format!("image `{}` is made by this request", request.label);
+        let made_by = format!("image `{}` is made by this request", request.label());
         if request.node.get("instance_id").is_some() && request.node.get("backup_id").is_none() {
             out.push(
                 op.hit(rule, "server", place)
@@ -437,7 +437,9 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         let with_sources = |hit: Hit| {
             let hit = hit.related(request.key_place(), made_by.clone());
             match backup {
-                Some(b) => hit.related(b.key_place(), format!("backup {} is its source", b.label)),
+                Some(b) => {
+                    hit.related(b.key_place(), format!("backup {} is its source", b.label()))
+                }
                 None => hit,
             }
         };
@@ -678,7 +680,7 @@ pub fn whole_image_type(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
                     backup.found_place(&at),
                     format!(
                         "backup {} is a {} backup",
-                        backup.label,
+                        backup.label(),
                         service.to_ascii_uppercase()
                     ),
                 );
@@ -769,7 +771,7 @@ impl DiskFlag {
                             .arg("value", shown)
                             .related(
                                 disk.place(),
-                                format!("{} {} uses volume {id}", e.kind.name(), e.label),
+                                format!("{} {} uses volume {id}", e.kind.name(), e.label()),
                             ),
                     );
                 }

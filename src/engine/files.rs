@@ -190,7 +190,7 @@ impl FileJob<'_> {
                     })
                 } else {
                     Err(Hit::new("inventory-facts", "main", entry.place())
-                        .entity(&server.label)
+                        .entity(server.label())
                         .arg(
                             "detail",
                             format!("facts file `{rel}` does not exist ({name})"),
@@ -198,7 +198,7 @@ impl FileJob<'_> {
                 };
                 refs.push(FactsRef {
                     serial: server.serial,
-                    server: server.label.clone(),
+                    server: server.label().to_string(),
                     file,
                 });
             }
@@ -252,7 +252,7 @@ pub(super) fn restore_whole(loaded: &mut [Loaded], inputs: &[Input], job: &FileJ
     {
         match e.kind {
             EntityKind::Server | EntityKind::Backup if e.origin != Origin::Native => {
-                ids.insert((e.kind, e.label.to_ascii_lowercase()));
+                ids.insert((e.kind, e.label().to_ascii_lowercase()));
             }
             EntityKind::Volume => volumes = true,
             EntityKind::Operation if e.is("action", "detach-disk") => {
@@ -269,7 +269,7 @@ pub(super) fn restore_whole(loaded: &mut [Loaded], inputs: &[Input], job: &FileJ
     }
     let needed = |e: &crate::model::Entity| {
         let joined = volumes && matches!(e.kind, EntityKind::Server | EntityKind::Backup);
-        !e.is_whole() && (joined || ids.contains(&(e.kind, e.label.to_ascii_lowercase())))
+        !e.is_whole() && (joined || ids.contains(&(e.kind, e.label().to_ascii_lowercase())))
     };
     let units: Vec<usize> = loaded
         .iter()
@@ -293,7 +293,7 @@ pub(super) fn restore_whole(loaded: &mut [Loaded], inputs: &[Input], job: &FileJ
         let mut entities = entities.into_iter();
         for e in l.docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
             match entities.next() {
-                Some(w) if needed(e) && w.kind == e.kind && w.label == e.label => e.restore(w),
+                Some(w) if needed(e) && w.kind == e.kind && w.label() == e.label() => e.restore(w),
                 _ => {}
             }
         }
@@ -342,12 +342,14 @@ pub(super) fn named_facts(loaded: &mut [Loaded]) -> Vec<FactsRef> {
         let servers = l
             .entities()
             .chain(l.facts.iter())
-            .filter(|e| e.kind == EntityKind::Server && !e.label.is_empty());
+            .filter(|e| e.kind == EntityKind::Server && !e.label().is_empty());
         for e in servers {
-            let at = *slot.entry(e.label.to_ascii_lowercase()).or_insert_with(|| {
-                first_native.push(None);
-                first_native.len() - 1
-            });
+            let at = *slot
+                .entry(e.label().to_ascii_lowercase())
+                .or_insert_with(|| {
+                    first_native.push(None);
+                    first_native.len() - 1
+                });
             if e.origin == Origin::Native && first_native[at].is_none() {
                 first_native[at] = Some((i, e.serial));
             }

@@ -37,7 +37,7 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub files: usize,
     pub documents: usize,
-    /// Every entity checked, by kind and label.
+    /// Every entity checked, by kind and label (when `Engine::list_entities` asks for it).
     pub entities: Vec<(crate::model::EntityKind, String)>,
 }
 
@@ -67,6 +67,9 @@ pub struct Engine<'a> {
     /// Prune entities once their local rules ran (what keeps a large run's memory small).
     /// Off, every tree is kept whole: the reference tests compare the two.
     pub prune: bool,
+    /// List every entity in the outcome, for reports with a test case per rule and entity
+    /// (JUnit); others leave it out, which spares a large run a copy of every label.
+    pub list_entities: bool,
 }
 
 impl Engine<'_> {
@@ -167,15 +170,19 @@ impl Engine<'_> {
         hits.append(&mut model.hits);
         let mut inventory = model.inventory;
         self.judge(&mut inventory, &active, local, &mut hits);
-        let findings = self.word(hits, suppressions, &cwd);
-        let entities = inventory
-            .entities
-            .iter_mut()
-            .map(|e| (e.kind, std::mem::take(&mut e.label)))
-            .collect();
+        let entities = match self.list_entities {
+            true => inventory
+                .entities
+                .iter()
+                .map(|e| (e.kind, e.label().to_string()))
+                .collect(),
+            false => Vec::new(),
+        };
+        // Findings hold no reference into the inventory: let it go before they are worded.
         // Freeing many small allocations takes a noticeable share of a large run; do it on
-        // another thread while the report is rendered.
+        // another thread meanwhile.
         std::thread::spawn(move || drop(inventory));
+        let findings = self.word(hits, suppressions, &cwd);
         Ok(Outcome {
             findings,
             files: names.len(),
@@ -431,7 +438,7 @@ fn relate_backups(hits: &mut [Hit], inv: &crate::model::Inventory) {
         {
             hit.related.push((
                 b.key_place(),
-                format!("backup {} was made from this server", b.label),
+                format!("backup {} was made from this server", b.label()),
             ));
         }
     }

@@ -48,6 +48,7 @@ fn check_with(paths: &[&Path], select: &[&str], prune: bool) -> (RuleSet, Outcom
         selection: &selection,
         limits: &limits,
         prune,
+        list_entities: true,
     };
     let outcome = engine.check(&found.inputs, None).expect("check runs");
     (rules, outcome)
