@@ -447,6 +447,44 @@ pub enum DocKind {
     Request,
 }
 
+/// Entities of one kind by id, case-insensitively. The table holds positions in
+/// `Inventory::entities` and hashes the entities' own labels: no copy of a key per entity.
+#[derive(Default)]
+struct IdIndex(hashbrown::HashTable<u32>);
+
+impl std::fmt::Debug for IdIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "IdIndex({} ids)", self.0.len())
+    }
+}
+
+/// The hash of an id whatever its case.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::tree::hasher();
+    for b in id.bytes() {
+        h.write_u8(b.to_ascii_lowercase());
+    }
+    h.finish()
+}
+
+impl IdIndex {
+    fn get(&self, entities: &[Box<Entity>], id: &str) -> Option<usize> {
+        self.0
+            .find(id_hash(id), |&i| {
+                entities[i as usize].label().eq_ignore_ascii_case(id)
+            })
+            .map(|&i| i as usize)
+    }
+
+    /// Add the entity about to be pushed at `index` (not yet in `entities`).
+    fn insert(&mut self, entities: &[Box<Entity>], id: &str, index: usize) {
+        self.0.insert_unique(id_hash(id), index as u32, |&i| {
+            id_hash(entities[i as usize].label())
+        });
+    }
+}
+
 /// All documents of one run, as one inventory.
 #[derive(Debug, Default)]
 pub struct Inventory {
@@ -454,9 +492,9 @@ pub struct Inventory {
     /// entities into one list would briefly double their memory).
     pub entities: Vec<Box<Entity>>,
     pub documents: usize,
-    servers: HashMap<String, usize>,
-    backups: HashMap<String, usize>,
-    volumes: HashMap<String, usize>,
+    servers: IdIndex,
+    backups: IdIndex,
+    volumes: IdIndex,
     requests: HashMap<String, Vec<usize>>,
     /// The entities rules judge when not all of them: `subjects[i]` for `entities[i]`.
     subjects: Option<Vec<bool>>,
@@ -508,22 +546,19 @@ impl Inventory {
     }
 
     pub fn server(&self, id: &str) -> Option<&Entity> {
-        self.servers
-            .get(&id.to_ascii_lowercase())
-            .map(|&i| &*self.entities[i])
+        let i = self.servers.get(&self.entities, id)?;
+        Some(&self.entities[i])
     }
 
     /// An EVS volume described by an API dump.
     pub fn volume(&self, id: &str) -> Option<&Entity> {
-        self.volumes
-            .get(&id.to_ascii_lowercase())
-            .map(|&i| &*self.entities[i])
+        let i = self.volumes.get(&self.entities, id)?;
+        Some(&self.entities[i])
     }
 
     pub fn backup(&self, id: &str) -> Option<&Entity> {
-        self.backups
-            .get(&id.to_ascii_lowercase())
-            .map(|&i| &*self.entities[i])
+        let i = self.backups.get(&self.entities, id)?;
+        Some(&self.entities[i])
     }
 
     /// The first request with this name (what an operation's `image` refers to).
@@ -711,8 +746,7 @@ impl ModelBuilder {
             if entity.label().is_empty() {
                 return; // the schema pass reported the missing id
             }
-            let key = entity.label().to_ascii_lowercase();
-            if let Some(&first) = table.get(&key) {
+            if let Some(first) = table.get(&inv.entities, entity.label()) {
                 let earlier = &mut inv.entities[first];
                 if earlier.origin != Origin::Native || entity.origin != Origin::Native {
                     // A dump or host facts describe the same entity: merge the descriptions.
@@ -736,7 +770,7 @@ impl ModelBuilder {
                 }
                 return; // the first description is the one checked
             }
-            table.insert(key, index);
+            table.insert(&inv.entities, entity.label(), index);
         }
         self.inventory.entities.push(entity);
     }

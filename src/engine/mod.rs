@@ -268,6 +268,9 @@ impl Engine<'_> {
             .filter(|e| self.judged_alone(e))
             .map(|e| (e.unit, e.serial))
             .collect();
+        // Hits are large and a large run has many: the list grows to its size once, instead of
+        // doubling past it.
+        hits.reserve_exact(local.iter().map(|(_, found)| found.len()).sum());
         for (unit, found) in local {
             hits.extend(
                 found
@@ -277,9 +280,12 @@ impl Engine<'_> {
         }
         let rejudge: &dyn Fn(&crate::model::Entity) -> bool = &|e| !self.judged_alone(e);
         inventory.set_subjects(Some(rejudge));
-        hits.extend(run_pass(active, inventory, Pass::Local));
+        let rejudged = run_pass(active, inventory, Pass::Local);
         inventory.set_subjects(None);
-        hits.extend(run_pass(active, inventory, Pass::Global));
+        let global = run_pass(active, inventory, Pass::Global);
+        hits.reserve_exact(rejudged.len() + global.len());
+        hits.extend(rejudged);
+        hits.extend(global);
         relate_backups(hits, inventory);
     }
 
@@ -377,7 +383,9 @@ fn run_pass(active: &[&Rule], inventory: &Inventory, pass: Pass) -> Vec<Hit> {
             out
         })
         .collect();
-    per_rule.into_iter().flatten().collect()
+    let mut hits = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
+    hits.extend(per_rule.into_iter().flatten());
+    hits
 }
 
 /// Work out every finding's line and column, a file at a time and files in parallel: a
