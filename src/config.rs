@@ -204,7 +204,8 @@ impl LimitsFile {
             }
         };
         if let Some(v) = self.max_file_bytes {
-            limits.max_file_bytes = v;
+            // Spans are 32-bit offsets (see `tree::Span`).
+            limits.max_file_bytes = v.min(u64::from(u32::MAX));
         }
         set(&mut limits.max_depth, self.max_depth);
         set(&mut limits.max_nodes, self.max_nodes);

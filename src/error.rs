@@ -55,7 +55,10 @@ impl UsageError {
             message: self.message.clone(),
             source: NamedSource::new(name, text.clone()),
             label: span.map(|s| {
-                LabeledSpan::new_primary_with_span(Some("here".into()), (s.start, s.end - s.start))
+                LabeledSpan::new_primary_with_span(
+                    Some("here".into()),
+                    (s.start(), s.end() - s.start()),
+                )
             }),
         };
         let theme = if color {

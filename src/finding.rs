@@ -170,8 +170,8 @@ impl Finding {
     pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
         (
             &self.place.file.name,
-            self.place.span.start,
-            self.place.span.end,
+            self.place.span.start(),
+            self.place.span.end(),
             &self.rule,
             &self.message,
         )

@@ -654,7 +654,9 @@ pub fn read_document(file: &Arc<SourceFile>, root: Node) -> Option<DocModel> {
                         let mine = invalid
                             .iter()
                             .copied()
-                            .filter(|s| s.start >= item.span.start && s.end <= item.span.end)
+                            .filter(|s| {
+                                s.start() >= item.span.start() && s.end() <= item.span.end()
+                            })
                             .collect();
                         entities.push(Box::new(entity(
                             file,

@@ -44,10 +44,10 @@ pub struct Position {
 
 impl Text {
     fn position(&self, span: Span) -> Position {
-        let start = self.line_col(span.start);
-        let mut end = self.line_col(span.end);
-        if span.end <= span.start {
-            let next = self.text.get(span.start..).and_then(|t| t.chars().next());
+        let start = self.line_col(span.start());
+        let mut end = self.line_col(span.end());
+        if span.end() <= span.start() {
+            let next = self.text.get(span.start()..).and_then(|t| t.chars().next());
             end = start;
             if next.is_some_and(|c| c != '\n' && c != '\r') {
                 end.column += 1;

@@ -63,10 +63,10 @@ pub fn inline(file: &Arc<SourceFile>, comments: &[Comment]) -> Vec<Suppression> 
             ),
             None => (Vec::new(), rest),
         };
-        let line = file.line_of(c.span.start);
+        let line = file.line_of(c.span.start());
         let text = file.text();
-        let line_start = text[..c.span.start].rfind('\n').map_or(0, |i| i + 1);
-        let own_line = text[line_start..c.span.start].trim().is_empty();
+        let line_start = text[..c.span.start()].rfind('\n').map_or(0, |i| i + 1);
+        let own_line = text[line_start..c.span.start()].trim().is_empty();
         let used = vec![false; rules.len()];
         out.push(Suppression {
             place: Place::new(file.clone(), c.span, String::new()),

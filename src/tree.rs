@@ -3,19 +3,33 @@
 //! `os: "no"`), and mappings keep every entry in order, duplicates included, so the schema pass
 //! can report them.
 
-/// A byte range in the source text, end exclusive.
+/// A byte range in the source text, end exclusive. Offsets are 32-bit: every node of every
+/// tree carries a span, and files are far below 4 GiB (`max_file_bytes` is capped there).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
+        let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Span {
-            start,
-            end: end.max(start),
+            start: offset(start),
+            end: offset(end.max(start)),
         }
+    }
+
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start()..self.end()
     }
 }
 

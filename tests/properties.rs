@@ -108,7 +108,7 @@ proptest! {
             let ok = f.place.span == node.span
                 || Some(f.place.span) == key_span(root, &f.place.pointer)
                 || Some(f.place.span) == first_key;
-            prop_assert!(ok, "{} at {:?} is not the span of {} ({:?})", f.rule, f.place.span, f.place.pointer, &text[f.place.span.start..f.place.span.end]);
+            prop_assert!(ok, "{} at {:?} is not the span of {} ({:?})", f.rule, f.place.span, f.place.pointer, &text[f.place.span.range()]);
         }
     }
 

@@ -207,7 +207,7 @@ fn fixtures_produce_exactly_the_expected_findings() {
             .iter()
             .filter(|f| f.rule == rule.id && f.suppressed.is_none())
         {
-            let line = f.place.file.line_of(f.place.span.start);
+            let line = f.place.file.line_of(f.place.span.start());
             *actual
                 .entry((f.place.file.name.clone(), line, f.rule.clone()))
                 .or_default() += 1;
@@ -242,7 +242,7 @@ fn fixtures_produce_exactly_the_expected_findings() {
                 format!(
                     "{}:{} {}",
                     f.place.file.name,
-                    f.place.file.line_of(f.place.span.start),
+                    f.place.file.line_of(f.place.span.start()),
                     f.message
                 )
             })

@@ -167,7 +167,7 @@ impl ExclusiveFields {
                 .map(String::as_str)
                 .filter(|f| e.node.get(f).is_some())
                 .collect();
-            given.sort_by_key(|f| e.node.entry(f).map(|x| x.key_span.start));
+            given.sort_by_key(|f| e.node.entry(f).map(|x| x.key_span.start()));
             if given.is_empty() && self.required {
                 out.push(
                     e.hit(rule, "missing", e.key_place()).arg(

@@ -762,7 +762,7 @@ impl DiskFlag {
                     let shown = flag
                         .file
                         .text()
-                        .get(span.start..span.end)
+                        .get(span.start()..span.end())
                         .unwrap_or("true")
                         .to_string();
                     out.push(

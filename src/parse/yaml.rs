@@ -112,7 +112,7 @@ impl Builder<'_> {
             } => {
                 // Some trees live until the whole-inventory pass: no growth slack kept.
                 items.shrink_to_fit();
-                let end = items.last().map_or(end, |n| n.span.end);
+                let end = items.last().map_or(end, |n| n.span.end());
                 let node = Node {
                     span: Span::new(start, end),
                     kind: Kind::Seq(items),
@@ -130,7 +130,7 @@ impl Builder<'_> {
                 entries.shrink_to_fit();
                 let end = entries
                     .last()
-                    .map_or(end, |e| e.value.span.end.max(e.key_span.end));
+                    .map_or(end, |e| e.value.span.end().max(e.key_span.end()));
                 let node = Node {
                     span: Span::new(start, end),
                     kind: Kind::Map(entries),
@@ -164,11 +164,11 @@ fn merge_into(entries: &mut Vec<Entry>, merges: Vec<Node>) {
 /// span starts at the content and runs on to the next token).
 fn block_scalar_span(text: &str, span: Span) -> Span {
     let start = text
-        .get(..span.start)
+        .get(..span.start())
         .and_then(|before| before.rfind(['|', '>']))
-        .unwrap_or(span.start);
+        .unwrap_or(span.start());
     let body = text
-        .get(start..span.end.min(text.len()))
+        .get(start..span.end().min(text.len()))
         .unwrap_or_default();
     Span::new(start, start + body.trim_end().len())
 }
@@ -271,7 +271,7 @@ fn handle(b: &mut Builder, out: &mut Parsed, event: Event, span: Span) -> Result
         }
         Event::SequenceStart(_, anchor, _) => b.open(
             Frame::Seq {
-                start: span.start,
+                start: span.start(),
                 anchor,
                 items: Vec::new(),
             },
@@ -279,7 +279,7 @@ fn handle(b: &mut Builder, out: &mut Parsed, event: Event, span: Span) -> Result
         )?,
         Event::MappingStart(_, anchor, _) => b.open(
             Frame::Map {
-                start: span.start,
+                start: span.start(),
                 anchor,
                 entries: Vec::new(),
                 merges: Vec::new(),
@@ -287,7 +287,7 @@ fn handle(b: &mut Builder, out: &mut Parsed, event: Event, span: Span) -> Result
             },
             span,
         )?,
-        Event::SequenceEnd | Event::MappingEnd => b.close(span.end)?,
+        Event::SequenceEnd | Event::MappingEnd => b.close(span.end())?,
         Event::Alias(id) => {
             let Some(target) = b.anchors.get(&id).cloned() else {
                 return Ok(());

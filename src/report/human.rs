@@ -72,11 +72,11 @@ impl Diagnostic for Shown {
 }
 
 fn label(text: Option<String>, span: crate::tree::Span, primary: bool) -> LabeledSpan {
-    let len = span.end.saturating_sub(span.start);
+    let len = span.end().saturating_sub(span.start());
     if primary {
-        LabeledSpan::new_primary_with_span(text, (span.start, len))
+        LabeledSpan::new_primary_with_span(text, (span.start(), len))
     } else {
-        LabeledSpan::new_with_span(text, (span.start, len))
+        LabeledSpan::new_with_span(text, (span.start(), len))
     }
 }
 
