@@ -14,6 +14,15 @@ use crate::parse::Limits;
 use crate::report::{self, OutputFormat, Report};
 use crate::rules::RuleSet;
 
+/// `eprintln!` that never panics: with `2>&1 | head`, stderr closes too, and a lost note must
+/// not end the run with a panic.
+macro_rules! to_stderr {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
@@ -256,7 +265,7 @@ fn write_out(
                 .and_then(|()| std::fs::rename(&partial, path));
             if let Err(e) = written {
                 let _ = std::fs::remove_file(&partial);
-                eprintln!("error: cannot write {}: {e}", path.display());
+                to_stderr!("error: cannot write {}: {e}", path.display());
                 return EXIT_USAGE;
             }
         }
@@ -371,13 +380,13 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
     let mut outcome = engine.check(&found.inputs, stdin.as_deref())?;
     if !args.quiet {
         for note in &found.notes {
-            eprintln!("note: {note}");
+            to_stderr!("note: {note}");
         }
     }
     if let Some(path) = &args.write_baseline {
         let n = crate::baseline::write(path, &outcome.findings)?;
         if !args.quiet {
-            eprintln!(
+            to_stderr!(
                 "note: wrote {n} findings to the baseline {}",
                 path.display()
             );
@@ -386,13 +395,13 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
     if let Some(path) = &args.baseline {
         let stale = crate::baseline::apply(path, &mut outcome.findings)?;
         if !stale.is_empty() && !args.quiet {
-            eprintln!(
+            to_stderr!(
                 "note: {} entries of the baseline {} no longer match a finding (fixed?); shrink it with --write-baseline:",
                 stale.len(),
                 path.display()
             );
             for e in &stale {
-                eprintln!("  {e}");
+                to_stderr!("  {e}");
             }
         }
     }
@@ -429,7 +438,7 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         return Ok(EXIT_USAGE);
     }
     if args.format == OutputFormat::Compact && !args.quiet {
-        eprintln!("{}", main.summary_line());
+        to_stderr!("{}", main.summary_line());
     }
     for (format, path) in &args.reports {
         if write_report(*format, &report_for(false), Some(path)) == EXIT_USAGE {

@@ -219,11 +219,15 @@ pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
     for part in path.components() {
         match part {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            // `..` cancels a name before it; at the start it stays (`../../x` is not `x`),
+            // and above the root there is nothing.
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             other => out.push(other),
         }
     }
@@ -259,6 +263,24 @@ pub fn display_path(path: &std::path::Path, cwd: &std::path::Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_shown_relative_to_the_current_directory_when_inside_it() {
+        let cwd = std::path::Path::new("/work/repo");
+        let shown = |p: &str| display_path(std::path::Path::new(p), cwd);
+        assert_eq!(shown("../repo/inv.yaml"), "inv.yaml");
+        assert_eq!(shown("sub/../inv.yaml"), "inv.yaml");
+        assert_eq!(shown("./inv.yaml"), "inv.yaml");
+        assert_eq!(shown("/work/repo/a/b.yaml"), "a/b.yaml");
+        // Outside it, the path keeps every `..` it needs.
+        assert_eq!(shown("../../other/inv.yaml"), "../../other/inv.yaml");
+        assert_eq!(shown("../other/x/../inv.yaml"), "../other/inv.yaml");
+        assert_eq!(shown("/elsewhere/inv.yaml"), "/elsewhere/inv.yaml");
+        assert_eq!(
+            normalize(std::path::Path::new("/../x")),
+            std::path::Path::new("/x")
+        );
+    }
 
     #[test]
     fn a_released_text_is_read_again_but_not_if_the_file_changed() {

@@ -288,10 +288,14 @@ impl Node {
     }
 }
 
-/// A fast hasher with a fixed seed (digests are compared within one run, never stored).
+/// A fast hasher, seeded at random once per run: digests and id hashes are compared within
+/// one run and never stored, and ids come from files anyone can write, so the seed must not be
+/// known in advance (no crafted collisions that make an index quadratic).
 pub fn hasher() -> impl std::hash::Hasher {
     use std::hash::BuildHasher;
-    foldhash::fast::FixedState::with_seed(0x1f5_9e37).build_hasher()
+    static SEED: std::sync::LazyLock<foldhash::fast::RandomState> =
+        std::sync::LazyLock::new(foldhash::fast::RandomState::default);
+    SEED.build_hasher()
 }
 
 /// Append one RFC 6901 reference token to a JSON pointer.

@@ -292,7 +292,10 @@ fn compact_and_github_and_gitlab_formats() {
         !stdout.is_empty() && stdout.lines().all(|l| line.eval(l)),
         "{stdout}{stderr}"
     );
-    assert!(stderr.contains("1 error"), "summary on stderr: {stderr}");
+    assert!(
+        stderr.contains("1 error, 0 warnings and 0 notes in 1 file"),
+        "summary on stderr: {stderr}"
+    );
     bin()
         .current_dir(dir.path())
         .args(["check", "web.yaml", "--format", "github"])
@@ -437,6 +440,25 @@ fn closed_stdout_is_a_quiet_exit() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(matches!(out.status.code(), Some(0..=2)));
+}
+
+#[test]
+fn closed_stdout_and_stderr_are_a_quiet_exit() {
+    // `check ... 2>&1 | head -1`: the summary and notes go to a closed stderr too. Nothing
+    // can be read from a closed stream, so the exit code is the only witness: 101 is a panic.
+    use std::process::{Command as Std, Stdio};
+    for format in ["compact", "human"] {
+        let mut child = Std::new(assert_cmd::cargo::cargo_bin("ims-preflight"))
+            .args(["check", "examples", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().expect("wait");
+        assert!(matches!(status.code(), Some(0..=2)), "{format}: {status:?}");
+    }
 }
 
 #[test]
