@@ -171,6 +171,15 @@ impl Entity {
         }
     }
 
+    /// The label as a key for indexes: only a scalar that is not null names an entity (two
+    /// servers with `id: ~`, or with a list for an id, are not one server described twice).
+    fn key(&self) -> Option<&str> {
+        match self.node.get(self.kind.label_key()).map(|n| &n.kind) {
+            Some(Kind::Scalar(s)) if s.value() != crate::tree::Value::Null => Some(&s.text),
+            _ => None,
+        }
+    }
+
     fn rare_mut(&mut self) -> &mut Rare {
         self.rare.get_or_insert_with(Box::default)
     }
@@ -734,9 +743,9 @@ impl ModelBuilder {
             EntityKind::Backup => Some(&mut inv.backups),
             EntityKind::Volume => Some(&mut inv.volumes),
             EntityKind::Request => {
-                if !entity.label().is_empty() {
+                if let Some(name) = entity.key() {
                     inv.requests
-                        .entry(entity.label().to_string())
+                        .entry(name.to_string())
                         .or_default()
                         .push(index);
                 }
@@ -745,10 +754,10 @@ impl ModelBuilder {
             EntityKind::Operation => None,
         };
         if let Some(table) = table {
-            if entity.label().is_empty() {
-                return; // the schema pass reported the missing id
-            }
-            if let Some(first) = table.get(&inv.entities, entity.label()) {
+            let Some(id) = entity.key() else {
+                return; // the schema pass reported the missing or mistyped id
+            };
+            if let Some(first) = table.get(&inv.entities, id) {
                 let earlier = &mut inv.entities[first];
                 if earlier.origin != Origin::Native || entity.origin != Origin::Native {
                     // A dump or host facts describe the same entity: merge the descriptions.
@@ -772,7 +781,7 @@ impl ModelBuilder {
                 }
                 return; // the first description is the one checked
             }
-            table.insert(&inv.entities, entity.label(), index);
+            table.insert(&inv.entities, id, index);
         }
         self.inventory.entities.push(entity);
     }

@@ -399,3 +399,26 @@ fn junit_case_names_do_not_carry_line_numbers() {
     );
     assert_eq!(before, junit(dir.path()));
 }
+
+#[test]
+fn servers_whose_id_is_null_or_a_list_are_not_duplicates_of_each_other() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "a.yaml",
+        "servers:\n  - id: ~\n    os: linux\n  - id: ~\n    os: windows\n  - id: [a]\n    os: linux\n  - id: [b]\n    os: windows\nrequests:\n  - name: img\n    instance_id: a list\n",
+    );
+    let (code, v, _) = run(dir.path(), &["check", "a.yaml"]);
+    assert_eq!(code, 1);
+    let found = rules(&v);
+    assert!(found.contains(&"inventory-schema".to_string()), "{found:?}");
+    assert!(
+        !found.contains(&"inventory-duplicate-id".to_string()),
+        "{found:?}"
+    );
+    // `instance_id: a list` names no server (a list id names nothing).
+    assert!(
+        found.contains(&"request-unresolved-reference".to_string()),
+        "{found:?}"
+    );
+}

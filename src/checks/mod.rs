@@ -109,8 +109,9 @@ impl Template {
         when.keys().map(String::as_str).collect()
     }
 
-    /// Top-level fields of a `kind` entity that this rule's global pass reads. Entities keep
-    /// only these (with `id` and the field that names them) once their local rules ran.
+    /// Fields of a `kind` entity that this rule's global pass reads (a path such as `a.b` or
+    /// `a[].b` stands for its top-level field). Entities keep only these (with `id` and the
+    /// field that names them) once their local rules ran.
     /// `None` when the global pass judges such entities themselves and may read any field (a
     /// rule with `source.` conditions, on its `kinds`): they are kept whole.
     pub fn kept_fields(&self, kinds: &[EntityKind], kind: EntityKind) -> Option<Vec<&str>> {
@@ -124,7 +125,14 @@ impl Template {
             _ => None,
         };
         if let Some(when) = when.filter(|w| reads_source(w)) {
-            if kinds.contains(&kind) {
+            // The entities the template walks (some walk fixed kinds whatever the rule's
+            // `applies_to`): judged in the global pass, on any field.
+            let judged = match self {
+                Template::RequiredTag(_) => kind == Request,
+                Template::DiskFlag(_) => matches!(kind, Server | Backup),
+                _ => kinds.contains(&kind),
+            };
+            if judged {
                 return None;
             }
             // What `source_server` follows, and the server fields the conditions name.
@@ -254,4 +262,32 @@ pub fn is_uuid(s: &str) -> bool {
             .iter()
             .zip([8, 4, 4, 4, 12])
             .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn template(json: &str) -> Template {
+        serde_json::from_str(json).expect("template")
+    }
+
+    #[test]
+    fn templates_that_walk_fixed_kinds_keep_those_whole_under_source_conditions() {
+        use EntityKind::{Backup, Request, Server};
+        // `required-tag` judges requests whatever the rule's `applies_to`.
+        let tag = template(
+            r#"{"template": "required-tag", "params": {"key": "env", "when": {"source.os": "windows"}}}"#,
+        );
+        assert_eq!(tag.kept_fields(&[], Request), None);
+        assert_eq!(tag.kept_fields(&[], Server), Some(vec!["os"]));
+        // `disk-flag` walks servers' disks and backups' volumes.
+        let flag = template(
+            r#"{"template": "disk-flag", "params": {"flag": "shared", "when": {"source.os": "linux"}}}"#,
+        );
+        assert_eq!(flag.kept_fields(&[Server], Backup), None);
+        // Without `source.` conditions both run per file: nothing to keep for them.
+        let plain = template(r#"{"template": "disk-flag", "params": {"flag": "dss"}}"#);
+        assert_eq!(plain.kept_fields(&[Server], Server), Some(vec![]));
+    }
 }

@@ -363,7 +363,12 @@ fn kept_fields<'r>(active: &[&'r Rule]) -> Vec<(EntityKind, Vec<&'r str>)> {
             .map(|r| r.template.kept_fields(&r.kinds(), kind))
             .collect();
         let Some(per_rule) = per_rule else { continue };
-        let mut fields: Vec<&str> = per_rule.into_iter().flatten().collect();
+        // A path (`a.b`, `a[].b`) is kept by its top-level field.
+        let mut fields: Vec<&str> = per_rule
+            .into_iter()
+            .flatten()
+            .filter_map(|path| path.split(['.', '[']).next())
+            .collect();
         fields.extend(engine);
         fields.sort_unstable();
         fields.dedup();
