@@ -22,7 +22,14 @@ fuzz_target!(|data: &[u8]| {
     let config = Config::default();
     let selection = Selection::default();
     let limits = Limits::default();
-    let engine = Engine { rules, config: &config, selection: &selection, limits: &limits };
+    let engine = Engine {
+        rules,
+        config: &config,
+        selection: &selection,
+        limits: &limits,
+        prune: true,
+        list_entities: true,
+    };
     let input = Input { name: "<stdin>".into(), origin: Origin::Stdin, explicit: false };
     let Ok(outcome) = engine.check(&[input], Some(data)) else { return };
     let checked = || outcome.checked(rules, &|_| true);
@@ -37,7 +44,15 @@ fuzz_target!(|data: &[u8]| {
         color: false,
         quiet: false,
     };
-    for format in [OutputFormat::Human, OutputFormat::Json, OutputFormat::Sarif, OutputFormat::Github] {
-        let _ = report::render(format, &report);
+    for format in [
+        OutputFormat::Human,
+        OutputFormat::Compact,
+        OutputFormat::Json,
+        OutputFormat::Sarif,
+        OutputFormat::Junit,
+        OutputFormat::Github,
+        OutputFormat::Gitlab,
+    ] {
+        let _ = report::write(format, &report, &mut std::io::sink());
     }
 });

@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = ims_preflight::load::decode(data) {
         let parsed = parse(&text, Format::Json, &Limits::default());
         for doc in &parsed.docs {
-            assert!(doc.span.end <= text.len());
+            assert!(doc.span.end() <= text.len());
         }
     }
 });

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
         let parsed = parse(&text, Format::Yaml, &Limits::default());
         for doc in &parsed.docs {
             // Spans must slice the text.
-            assert!(doc.span.end <= text.len());
+            assert!(doc.span.end() <= text.len());
         }
     }
 });
