@@ -204,8 +204,9 @@ impl LimitsFile {
             }
         };
         if let Some(v) = self.max_file_bytes {
-            // Spans are 32-bit offsets (see `tree::Span`).
-            limits.max_file_bytes = v.min(u64::from(u32::MAX));
+            // Spans are 32-bit offsets (see `tree::Span`), and UTF-16 input grows by up to
+            // half when decoded: 2 GiB of input stays within them.
+            limits.max_file_bytes = v.min(u64::from(u32::MAX / 2));
         }
         set(&mut limits.max_depth, self.max_depth);
         set(&mut limits.max_nodes, self.max_nodes);

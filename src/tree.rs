@@ -4,7 +4,8 @@
 //! can report them.
 
 /// A byte range in the source text, end exclusive. Offsets are 32-bit: every node of every
-/// tree carries a span, and files are far below 4 GiB (`max_file_bytes` is capped there).
+/// tree carries a span, and files are far below 4 GiB (`max_file_bytes` is capped at 2 GiB,
+/// which UTF-16 input decodes to at most 3 GiB of text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
     start: u32,

@@ -407,8 +407,12 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         let place = op
             .get("action")
             .map_or_else(|| op.key_place(), |f| op.found_place(&f));
-        let Some(request) = op.str("image").and_then(|name| inv.request(name)) else {
-            let image = op.str("image").unwrap_or("(none)").to_string();
+        // No `image` at all is the schema's finding (a required key of `share`).
+        let Some(image) = op.str("image") else {
+            continue;
+        };
+        let Some(request) = inv.request(image) else {
+            let image = image.to_string();
             out.push(
                 op.hit(rule, "unknown_image", place)
                     .arg("value", image)

@@ -1,5 +1,5 @@
 //! The per-file phase of a run: read, parse, judge locally and prune one file; and reading a
-//! file again when the whole-inventory phase needs its servers whole.
+//! file again when the whole-inventory phase needs its entities whole.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use crate::suppress;
 
 use super::changed;
 
-/// One input file after the parallel phase: its documents (servers pruned once their local
+/// One input file after the parallel phase: its documents (entities pruned once their local
 /// rules have run), the local findings, and what the whole-inventory phase still needs.
 pub(super) struct Loaded {
     /// Position of the file among the run's inputs.
@@ -128,7 +128,7 @@ impl FileJob<'_> {
 
     /// Run the local rules over the file's own entities (those of the user's inventory; API
     /// dumps and host facts may describe an entity together with other files, and are judged
-    /// once the whole inventory is built), then prune its servers.
+    /// once the whole inventory is built), then prune its entities.
     fn judge_locally(&self, loaded: &mut Loaded) {
         use crate::model::{Inventory, Origin};
         if !self.two_pass {

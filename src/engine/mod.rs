@@ -106,6 +106,11 @@ impl Engine<'_> {
         // Over `max_files`, the first files (in path order) are checked and the first one left
         // out carries an `inventory-limit` finding (SPEC §9): the run fails, visibly.
         let (inputs, left_out) = inputs.split_at(inputs.len().min(self.limits.max_files));
+        if inputs.is_empty() && !left_out.is_empty() {
+            return Err(UsageError::msg(
+                "max_files is 0: no file can be checked".to_string(),
+            ));
+        }
         let too_many = left_out.first().map(|first| {
             let file = Arc::new(SourceFile::new(first.name.clone(), String::new()));
             let problem = Problem {
@@ -143,7 +148,7 @@ impl Engine<'_> {
         } = self.read_files(inputs, &job)?;
         hits.extend(too_many);
         // Descriptions of one entity in several places are judged together, on whole trees:
-        // read those files again where their servers were pruned.
+        // read those files again where their entities were pruned.
         restore_whole(&mut loaded, inputs, &job);
 
         let mut model = ModelBuilder::new();
