@@ -916,13 +916,10 @@ impl Ctx<'_> {
         else {
             return;
         };
-        let needed: &[&str] = match action.to_ascii_lowercase().as_str() {
-            "publish-marketplace" | "export" | "replicate" => &["image"],
-            "share" => &["image", "projects"],
-            "change-os" => &["image", "server"],
-            "detach-disk" => &["server", "disk"],
-            _ => &[],
-        };
+        let needed = schema::ACTION_KEYS
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(action))
+            .map_or(&[][..], |(_, keys)| keys);
         let span = entries.first().map_or(op.span, |e| e.key_span);
         for field in needed
             .iter()

@@ -218,6 +218,18 @@ pub const REQUEST: &[Field] = &[
     f("vault_id", Ty::Str, "CBR vault id (server path)"),
 ];
 
+/// The keys each planned action needs besides `action` (SPEC §3): what the schema pass
+/// requires and what `ims-preflight schema` says. A replication's `target_region` is left to
+/// image-replicate-cross-region, which explains why it matters.
+pub const ACTION_KEYS: &[(&str, &[&str])] = &[
+    ("publish-marketplace", &["image"]),
+    ("export", &["image"]),
+    ("replicate", &["image"]),
+    ("share", &["image", "projects"]),
+    ("change-os", &["image", "server"]),
+    ("detach-disk", &["server", "disk"]),
+];
+
 pub const OPERATION: &[Field] = &[
     req("action", Ty::Enum(ACTIONS), "what is planned for the image"),
     f("image", Ty::Str, "a request's name"),
@@ -323,14 +335,21 @@ fn object(fields: &[Field], closed: bool) -> Json {
 pub fn json_schema() -> Json {
     let mut request = object(REQUEST, false);
     request["required"] = json!(["name"]);
+    let mut document = object(DOCUMENT, true);
+    document["properties"]["operations"]["items"]["allOf"] = ACTION_KEYS
+        .iter()
+        .map(|(action, keys)| {
+            json!({
+                "if": {"properties": {"action": {"pattern": case_insensitive(&[action])}}, "required": ["action"]},
+                "then": {"required": keys},
+            })
+        })
+        .collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/ims-preflight/ims-preflight/schema/inventory.json",
         "title": "ims-preflight inventory",
         "description": "An inventory document (servers, backups, requests, operations) or a bare CreateWholeImage request body.",
-        "anyOf": [
-            object(DOCUMENT, true),
-            request,
-        ]
+        "anyOf": [document, request]
     })
 }

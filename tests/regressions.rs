@@ -217,6 +217,12 @@ fn the_schema_accepts_any_case_like_check() {
     assert!(validator.is_valid(&doc));
     let bad = serde_json::json!({"servers": [{"id": SERVER, "os": "beos"}]});
     assert!(!validator.is_valid(&bad));
+    // An operation needs the keys of its action, as `check` says.
+    let share = serde_json::json!({"operations": [{"action": "Share", "image": "img"}]});
+    assert!(!validator.is_valid(&share));
+    let share =
+        serde_json::json!({"operations": [{"action": "share", "image": "img", "projects": ["p"]}]});
+    assert!(validator.is_valid(&share));
 }
 
 #[test]
