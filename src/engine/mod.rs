@@ -175,13 +175,11 @@ impl Engine<'_> {
         hits.append(&mut model.hits);
         let mut inventory = model.inventory;
         self.judge(&mut inventory, &active, local, &mut hits);
-        let entities = match self.list_entities {
-            true => inventory
-                .entities
-                .iter()
-                .map(|e| (e.kind, e.label().to_string()))
-                .collect(),
-            false => Vec::new(),
+        let entities = if self.list_entities {
+            let labels = inventory.entities.iter();
+            labels.map(|e| (e.kind, e.label().to_string())).collect()
+        } else {
+            Vec::new()
         };
         // Findings hold no reference into the inventory: let it go before they are worded.
         // Freeing many small allocations takes a noticeable share of a large run; do it on
