@@ -778,8 +778,11 @@ impl ModelBuilder {
                             format!("{} first described here", kind.name()),
                         );
                     self.hits.push(hit);
+                    // Described differently, it is judged on its own too (SPEC §4: server
+                    // rules apply to every described server); lookups find the first.
+                    self.inventory.entities.push(entity);
                 }
-                return; // the first description is the one checked
+                return; // an identical repeat says nothing new
             }
             table.insert(&inv.entities, id, index);
         }

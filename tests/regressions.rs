@@ -428,3 +428,77 @@ fn servers_whose_id_is_null_or_a_list_are_not_duplicates_of_each_other() {
         "{found:?}"
     );
 }
+
+/// Findings of one rule in a JSON report: (line, column, entity).
+fn places_of(v: &Value, rule: &str) -> Vec<(u64, u64, Option<String>)> {
+    v["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["rule"] == rule)
+        .map(|d| {
+            let n = |k: &str| d[k].as_u64().unwrap_or_default();
+            (
+                n("line"),
+                n("column"),
+                d["entity"].as_str().map(String::from),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cases_from_an_acceptance_style_audit_of_the_rules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let disk = "0b2f6c1e-6a2c-4a7b-9d54-0d1b5e0f7a11";
+    write(
+        dir.path(),
+        "a.yaml",
+        &format!(
+            "region: cn-north-4
+servers:
+  - id: {SERVER}
+    status: ACTIVE
+    disks:
+      - {{id: {disk}, system: true}}
+  - id: {SERVER}
+    status: BUILD
+requests:
+  - name: ok
+    backup_id: 9b27efab-4a17-4c06-bfa2-3e0cf021d3c3
+    instance_id: null
+  - name: \"\u{20000}\u{4e00}\"
+    instance_id: {SERVER}
+  - description: no name
+    instance_id: {SERVER}
+operations:
+  - {{action: replicate, image: ok, target_region: \"\"}}
+  - {{action: detach-disk, server: {SERVER}, disk: {disk}}}
+"
+        ),
+    );
+    let (_, v, _) = run(dir.path(), &["check", "a.yaml"]);
+    // A blank target names no region.
+    assert_eq!(places_of(&v, "image-replicate-cross-region").len(), 1);
+    // `instance_id: null` sets nothing: only the schema's finding, not "both set".
+    assert!(places_of(&v, "request-source").is_empty(), "{v}");
+    // CJK Extension B is Chinese.
+    assert_eq!(
+        places_of(&v, "request-name").len(),
+        1,
+        "only the nameless request"
+    );
+    // A nameless request has no entity in the report.
+    assert_eq!(places_of(&v, "request-name")[0].2, None);
+    // The second, different description of the server is judged too.
+    assert_eq!(
+        places_of(&v, "server-status"),
+        [(8, 13, Some(SERVER.into()))]
+    );
+    // Detaching the system disk is about the server.
+    assert_eq!(
+        places_of(&v, "system-disk"),
+        [(19, 79, Some(SERVER.into()))],
+        "{v}"
+    );
+}

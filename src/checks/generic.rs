@@ -165,7 +165,12 @@ impl ExclusiveFields {
                 .fields
                 .iter()
                 .map(String::as_str)
-                .filter(|f| e.node.get(f).is_some())
+                // `instance_id: null` sets nothing (the schema reports the null).
+                .filter(|f| {
+                    e.node
+                        .get(f)
+                        .is_some_and(|n| n.value() != Some(Value::Null))
+                })
                 .collect();
             given.sort_by_key(|f| e.node.entry(f).map(|x| x.key_span.start()));
             if given.is_empty() && self.required {
@@ -218,7 +223,8 @@ impl Charset {
 }
 
 pub fn is_chinese(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
+    // CJK Unified Ideographs, Extension A, compatibility ideographs, and Extensions B to H.
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{323af}')
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -277,7 +277,9 @@ pub fn detach_system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             if same && d.node.get("system").is_some_and(is_true) {
                 let place = d.place();
                 out.push(
+                    // The server is what the finding is about (a detach-disk names no image).
                     op.hit(rule, "detach", op.found_place(&disk))
+                        .entity(server.label())
                         .arg("disk", disk_id)
                         .related(
                             place,
@@ -371,11 +373,24 @@ pub fn replicate_region(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             }
             continue;
         };
+        // A blank target names no region: as good as none.
+        if target.node.as_str().is_some_and(|t| t.trim().is_empty()) {
+            out.push(op.hit(rule, "missing_target", op.found_place(&target)));
+            continue;
+        }
         let request = op.str("image").and_then(|name| inv.request(name));
         match request.and_then(|r| r.region.as_deref().map(|region| (r, region))) {
+            // The image's region is the missing value: at the operation's first key (SPEC §4),
+            // the request that makes the image related.
             None => {
-                let place = op.key_place_of("image").unwrap_or_else(|| op.key_place());
-                out.push(op.hit(rule, "unknown_region", place).warning());
+                let mut hit = op.hit(rule, "unknown_region", op.key_place()).warning();
+                if let Some(r) = request {
+                    hit = hit.related(
+                        r.key_place(),
+                        "the image is made by this request, in a document without `region`",
+                    );
+                }
+                out.push(hit);
             }
             Some((r, region)) => {
                 if target
@@ -525,34 +540,44 @@ impl TagFormat {
                             continue;
                         }
                     };
-                    let hit = |variant| {
-                        r.hit(rule, variant, place.clone())
+                    // An `image_tags` finding points at the offending `key` or `value`; a
+                    // `key.value` string is one value.
+                    let part = |name: &str| match (field, item.get(name)) {
+                        ("image_tags", Some(n)) => r.place(n.span, pointer_push(&pointer, name)),
+                        _ => place.clone(),
+                    };
+                    let (key_place, value_place) = (part("key"), part("value"));
+                    let hit = |variant, at: &crate::finding::Place| {
+                        r.hit(rule, variant, at.clone())
                             .arg("key", &key)
                             .arg("value", item.display())
                     };
                     if key.is_empty() {
-                        out.push(hit("key_empty"));
+                        out.push(hit("key_empty", &key_place));
                         continue;
                     }
                     let key_len = key.chars().count();
                     if key_len > self.max_key {
-                        out.push(hit("key_length").arg("length", key_len.to_string()));
+                        out.push(hit("key_length", &key_place).arg("length", key_len.to_string()));
                     }
                     let value_len = value.chars().count();
                     if value_len > self.max_value {
-                        out.push(hit("value_length").arg("length", value_len.to_string()));
+                        out.push(
+                            hit("value_length", &value_place).arg("length", value_len.to_string()),
+                        );
                     }
-                    if !key.chars().all(key_char) || !value.chars().all(|c| key_char(c) || c == '.')
-                    {
-                        out.push(hit("charset").warning());
+                    if !key.chars().all(key_char) {
+                        out.push(hit("charset", &key_place).warning());
+                    } else if !value.chars().all(|c| key_char(c) || c == '.') {
+                        out.push(hit("charset", &value_place).warning());
                     }
                     match seen.get(&key) {
                         Some(first) => out.push(
-                            hit("duplicate")
+                            hit("duplicate", &key_place)
                                 .related(first.clone(), format!("tag key `{key}` first used here")),
                         ),
                         None => {
-                            seen.insert(key.clone(), place.clone());
+                            seen.insert(key.clone(), key_place.clone());
                         }
                     }
                 }
@@ -623,9 +648,11 @@ pub fn vault_required(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
                 out.push(hit);
             }
             Some(_) => {}
+            // The server's backup service is the missing value: at the request's first key.
             None => out.push(
-                r.hit(rule, "unknown_service", place)
+                r.hit(rule, "unknown_service", r.key_place())
                     .arg("value", id)
+                    .related(place, format!("the image is made from server {id}"))
                     .warning(),
             ),
         }

@@ -476,7 +476,13 @@ impl Engine<'_> {
             ..
         } = hit;
         if let Some(entity) = &entity {
-            args.push(("entity", entity.clone()));
+            // A request without a name (the schema says so) is still one request.
+            let shown = if entity.is_empty() {
+                "(unnamed)"
+            } else {
+                entity
+            };
+            args.push(("entity", shown.to_string()));
         }
         let path = match (&entity, &anchor) {
             (Some(_), Some(anchor)) => place
@@ -486,6 +492,8 @@ impl Engine<'_> {
                 .to_string(),
             _ => place.pointer.clone(),
         };
+        // No id or name: no entity to report (nor to suppress by).
+        let entity = entity.filter(|e| !e.is_empty());
         Some(Finding {
             rule: rule.id.clone(),
             title: rule.title.clone(),
