@@ -56,6 +56,11 @@ impl Place {
     pub fn set_position(&self, pos: Position) {
         let _ = self.pos.set(pos);
     }
+
+    /// The position is known already.
+    pub fn is_placed(&self) -> bool {
+        self.pos.get().is_some()
+    }
 }
 
 /// What a check found, before the rule file's wording and the configuration are applied.

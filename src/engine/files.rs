@@ -116,6 +116,7 @@ impl FileJob<'_> {
         }
         loaded.facts_refs = self.facts_refs(&loaded);
         self.judge_locally(&mut loaded);
+        place_local(&loaded.file, &loaded.local);
         // API dumps are kept: rules quote their raw values.
         if loaded
             .entities()
@@ -204,6 +205,26 @@ impl FileJob<'_> {
             }
         }
         refs
+    }
+}
+
+/// Work out the line and column of the file's local findings while its text is at hand: the
+/// file is read again at the end only if a cross-file finding or a related place points into
+/// it.
+fn place_local(file: &Arc<SourceFile>, hits: &[Hit]) {
+    let places: Vec<&crate::finding::Place> = hits
+        .iter()
+        .flat_map(|h| std::iter::once(&h.place).chain(h.related.iter().map(|(p, _)| p)))
+        .filter(|p| Arc::ptr_eq(&p.file, file))
+        .collect();
+    if places.is_empty() {
+        return;
+    }
+    let spans: Vec<crate::tree::Span> = places.iter().map(|p| p.span).collect();
+    if let Some(positions) = file.positions(&spans) {
+        for (place, pos) in places.into_iter().zip(positions) {
+            place.set_position(pos);
+        }
     }
 }
 

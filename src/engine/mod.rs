@@ -404,7 +404,8 @@ fn place_findings(findings: &[Finding]) -> Vec<Arc<SourceFile>> {
     let mut by_file: HashMap<*const SourceFile, Vec<&Place>> = HashMap::new();
     let places = findings
         .iter()
-        .flat_map(|f| std::iter::once(&f.place).chain(f.related.iter().map(|r| &r.place)));
+        .flat_map(|f| std::iter::once(&f.place).chain(f.related.iter().map(|r| &r.place)))
+        .filter(|place| !place.is_placed());
     for place in places {
         by_file
             .entry(Arc::as_ptr(&place.file))
