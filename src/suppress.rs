@@ -13,7 +13,7 @@ use crate::rules::RuleSet;
 use crate::source::SourceFile;
 use crate::tree::Span;
 
-const MARKER: &str = "ims-preflight:";
+pub const MARKER: &str = "ims-preflight:";
 
 #[derive(Debug, Clone)]
 enum Scope {

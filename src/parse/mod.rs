@@ -86,6 +86,18 @@ pub struct Parsed {
 }
 
 pub fn parse(text: &str, format: Format, limits: &Limits) -> Parsed {
+    parse_keeping(text, format, limits, Comments::Keep)
+}
+
+/// Whether a parse collects the YAML comments (JSON has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comments {
+    Keep,
+    /// Nobody will read them: the parser skips the work of reporting them.
+    Skip,
+}
+
+pub fn parse_keeping(text: &str, format: Format, limits: &Limits, comments: Comments) -> Parsed {
     if let Some(problem) = long_line(text, limits.max_line_length) {
         return Parsed {
             problems: vec![problem],
@@ -93,7 +105,7 @@ pub fn parse(text: &str, format: Format, limits: &Limits) -> Parsed {
         };
     }
     match format {
-        Format::Yaml => yaml::parse(text, limits),
+        Format::Yaml => yaml::parse(text, limits, comments),
         Format::Json => json::parse(text, limits),
     }
 }

@@ -204,10 +204,10 @@ fn span_of(s: &granit_parser::Span) -> Span {
     )
 }
 
-pub fn parse(text: &str, limits: &Limits) -> Parsed {
+pub fn parse(text: &str, limits: &Limits, comments: super::Comments) -> Parsed {
     let nesting = limits.max_depth.saturating_add(1);
     let options = granit_parser::options! {
-        emit_comments: true,
+        emit_comments: comments == super::Comments::Keep,
         flow_nesting_limit: nesting,
         block_nesting_limit: nesting,
     };
