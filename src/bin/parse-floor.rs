@@ -1,13 +1,16 @@
 //! The parse floor for benchmarks: read the given files and run the same YAML parser over them,
 //! events only, on one thread. `check` end to end is measured against this.
 //!
-//! `cargo run --release --features bench-tools --bin parse-floor -- DIR`
+//! `cargo run --release --features bench-tools --bin parse-floor -- DIR [--no-comments]`
+//!
+//! Comment events are on by default (the parser's whole event stream); `--no-comments` is the
+//! floor of a parse that skips them, as `check` does for files without a suppression.
 
 use std::time::Instant;
 
 fn main() {
     let Some(dir) = std::env::args().nth(1) else {
-        eprintln!("usage: parse-floor DIR");
+        eprintln!("usage: parse-floor DIR [--no-comments]");
         std::process::exit(2);
     };
     let mut files: Vec<_> = ignore::WalkBuilder::new(&dir)
@@ -17,6 +20,7 @@ fn main() {
         .map(|e| e.into_path())
         .collect();
     files.sort();
+    let comments = std::env::args().nth(2).as_deref() != Some("--no-comments");
     let start = Instant::now();
     let (mut bytes, mut events) = (0usize, 0usize);
     for f in &files {
@@ -24,7 +28,7 @@ fn main() {
             continue;
         };
         bytes += text.len();
-        let options = granit_parser::options! { emit_comments: true };
+        let options = granit_parser::options! { emit_comments: comments };
         for event in granit_parser::Parser::new_from_str_with_options(&text, options) {
             if event.is_err() {
                 break;
