@@ -281,10 +281,16 @@ impl Engine<'_> {
                     .filter(|h| h.subject.is_none_or(|s| alone.contains(&(unit, s)))),
             );
         }
-        let rejudge: &dyn Fn(&crate::model::Entity) -> bool = &|e| !self.judged_alone(e);
-        inventory.set_subjects(Some(rejudge));
-        let rejudged = run_pass(active, inventory, Pass::Local);
-        inventory.set_subjects(None);
+        // Most large runs describe every entity once, natively: nothing to judge again.
+        let rejudged = if inventory.entities.iter().all(|e| self.judged_alone(e)) {
+            Vec::new()
+        } else {
+            let rejudge: &dyn Fn(&crate::model::Entity) -> bool = &|e| !self.judged_alone(e);
+            inventory.set_subjects(Some(rejudge));
+            let hits = run_pass(active, inventory, Pass::Local);
+            inventory.set_subjects(None);
+            hits
+        };
         let global = run_pass(active, inventory, Pass::Global);
         hits.reserve_exact(rejudged.len() + global.len());
         hits.extend(rejudged);
@@ -321,7 +327,8 @@ impl Engine<'_> {
         });
         findings.extend(meta.into_iter().filter_map(|h| self.finding(h)));
         findings.retain(|f| self.selected(&f.rule));
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // A stable sort, in parallel: equal keys keep their order, whatever the threads.
+        findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // The same finding reached twice (one value judged through two paths) is shown once;
         // sorting made such twins neighbours.
         findings.dedup_by(|later, first| later.sort_key() == first.sort_key());
