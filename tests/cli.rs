@@ -328,6 +328,45 @@ fn junit_failures_equal_findings() {
 }
 
 #[test]
+fn junit_lists_a_rule_only_for_the_entities_it_checks() {
+    // A Windows rule checks Windows servers, the LVM rule Linux ones, backup-shared-volume
+    // CSBS backups: in a large run too, where entities are pruned before the list is made.
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join("inv.yaml"),
+        "servers:\n  - {id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a, os: windows, status: ACTIVE}\n  - {id: 3c5458b5-8ca9-421b-a5e7-739393aac083, os: linux, status: ACTIVE}\nbackups:\n  - {id: 9b27efab-4a17-4c06-bfa2-3e0cf021d3c3, service: CBR, status: available}\n",
+    )
+    .expect("write");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "inv.yaml", "--format", "junit"])
+        .output()
+        .expect("run");
+    let xml = String::from_utf8(out.stdout).expect("utf-8");
+    let case = |rule: &str, entity: &str| {
+        xml.contains(&format!("name=\"{entity}\" classname=\"{rule}\""))
+            || xml.contains(&format!("classname=\"{rule}\" name=\"{entity}\""))
+    };
+    let windows = "877a2cda-ba63-4e1e-b95f-e67e48b6129a";
+    let linux = "3c5458b5-8ca9-421b-a5e7-739393aac083";
+    assert!(case("windows-san-policy", windows), "{xml}");
+    assert!(!case("windows-san-policy", linux), "{xml}");
+    assert!(case("linux-lvm-multi-pv", linux), "{xml}");
+    assert!(!case("linux-lvm-multi-pv", windows), "{xml}");
+    assert!(
+        case("server-status", linux) && case("server-status", windows),
+        "{xml}"
+    );
+    assert!(
+        !case(
+            "backup-shared-volume",
+            "9b27efab-4a17-4c06-bfa2-3e0cf021d3c3"
+        ),
+        "{xml}"
+    );
+}
+
+#[test]
 fn sarif_has_rules_and_stable_fingerprints() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("web.yaml");

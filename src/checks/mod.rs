@@ -98,15 +98,9 @@ impl Template {
 
     /// The fields named by the template's `when:` conditions (checked when a rule file loads).
     pub fn when_fields(&self) -> Vec<&str> {
-        let when = match self {
-            Template::AllowedValues(p) => &p.when,
-            Template::ForbiddenValues(p) => &p.when,
-            Template::RequiredField(p) => &p.when,
-            Template::RequiredTag(p) => &p.when,
-            Template::DiskFlag(p) => &p.when,
-            _ => return Vec::new(),
-        };
-        when.keys().map(String::as_str).collect()
+        self.when()
+            .map(|when| when.keys().map(String::as_str).collect())
+            .unwrap_or_default()
     }
 
     /// Fields of a `kind` entity that this rule's global pass reads (a path such as `a.b` or
@@ -116,15 +110,7 @@ impl Template {
     /// rule with `source.` conditions, on its `kinds`): they are kept whole.
     pub fn kept_fields(&self, kinds: &[EntityKind], kind: EntityKind) -> Option<Vec<&str>> {
         use EntityKind::{Backup, Operation, Request, Server};
-        let when = match self {
-            Template::AllowedValues(p) => Some(&p.when),
-            Template::ForbiddenValues(p) => Some(&p.when),
-            Template::RequiredField(p) => Some(&p.when),
-            Template::RequiredTag(p) => Some(&p.when),
-            Template::DiskFlag(p) => Some(&p.when),
-            _ => None,
-        };
-        if let Some(when) = when.filter(|w| reads_source(w)) {
+        if let Some(when) = self.when().filter(|w| reads_source(w)) {
             // The entities the template walks (some walk fixed kinds whatever the rule's
             // `applies_to`): judged in the global pass, on any field.
             let judged = match self {
@@ -168,6 +154,27 @@ impl Template {
             _ => &[],
         };
         Some(fields.to_vec())
+    }
+
+    /// The rule checks this entity at all (its kind aside): its `when:` conditions hold, and
+    /// for the LVM template it is not a Windows server. What JUnit lists as test cases.
+    pub fn applies(&self, e: &crate::model::Entity, inv: &Inventory) -> bool {
+        match self {
+            Template::LvmMultiPv(_) => !e.is("os", "windows"),
+            _ => self.when().is_none_or(|when| when_matches(when, e, inv)),
+        }
+    }
+
+    /// The template's `when:` conditions, if it has any.
+    fn when(&self) -> Option<&When> {
+        match self {
+            Template::AllowedValues(p) => Some(&p.when),
+            Template::ForbiddenValues(p) => Some(&p.when),
+            Template::RequiredField(p) => Some(&p.when),
+            Template::RequiredTag(p) => Some(&p.when),
+            Template::DiskFlag(p) => Some(&p.when),
+            _ => None,
+        }
     }
 
     /// Run the part of this template that belongs to `pass`. The local pass judges each entity

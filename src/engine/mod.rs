@@ -37,19 +37,31 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub files: usize,
     pub documents: usize,
-    /// Every entity checked, by kind and label (when `Engine::list_entities` asks for it).
-    pub entities: Vec<(crate::model::EntityKind, String)>,
+    /// Every entity checked (when `Engine::list_entities` asks for it).
+    pub entities: Vec<Listed>,
+}
+
+/// An entity as JUnit lists it.
+pub struct Listed {
+    pub kind: EntityKind,
+    pub label: String,
+    /// Rules of its kind that do not check it (their `when:` conditions do not hold), by
+    /// position in the rule set.
+    pub not_checked_by: Vec<usize>,
 }
 
 impl Outcome {
     /// `(rule, entity)` pairs that ran: what JUnit reports as test cases.
     pub fn checked(&self, rules: &RuleSet, active: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        for rule in rules.rules.iter().filter(|r| active(&r.id)) {
+        for (i, rule) in rules.rules.iter().enumerate() {
+            if !active(&rule.id) {
+                continue;
+            }
             let kinds = rule.kinds();
-            for (kind, label) in &self.entities {
-                if kinds.contains(kind) {
-                    out.push((rule.id.clone(), label.clone()));
+            for e in &self.entities {
+                if kinds.contains(&e.kind) && !e.not_checked_by.contains(&i) {
+                    out.push((rule.id.clone(), e.label.clone()));
                 }
             }
         }
@@ -132,7 +144,7 @@ impl Engine<'_> {
             .filter(|r| self.configured(&r.id).is_some())
             .collect();
         let cwd = std::env::current_dir().unwrap_or_default();
-        let kept = kept_fields(&active);
+        let kept = kept_fields(&active, self.list_entities);
         let job = FileJob {
             limits: self.limits,
             two_pass: self.prune,
@@ -176,8 +188,7 @@ impl Engine<'_> {
         let mut inventory = model.inventory;
         self.judge(&mut inventory, &active, local, &mut hits);
         let entities = if self.list_entities {
-            let labels = inventory.entities.iter();
-            labels.map(|e| (e.kind, e.label().to_string())).collect()
+            self.listed(&inventory)
         } else {
             Vec::new()
         };
@@ -335,6 +346,24 @@ impl Engine<'_> {
         findings
     }
 
+    /// Every entity with the rules of its kind that do not check it.
+    fn listed(&self, inventory: &Inventory) -> Vec<Listed> {
+        let kinds: Vec<Vec<EntityKind>> = self.rules.rules.iter().map(Rule::kinds).collect();
+        let listed = |e: &crate::model::Entity| Listed {
+            kind: e.kind,
+            label: e.label().to_string(),
+            not_checked_by: self
+                .rules
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| kinds[*i].contains(&e.kind) && !r.template.applies(e, inventory))
+                .map(|(i, _)| i)
+                .collect(),
+        };
+        inventory.entities.iter().map(|e| listed(e)).collect()
+    }
+
     /// Described by the user's inventory alone: the local rules that ran on its file judged
     /// it. Without pruning (the reference mode) nothing is judged per file.
     fn judged_alone(&self, e: &crate::model::Entity) -> bool {
@@ -354,8 +383,9 @@ struct Read {
 /// What each kind of entity keeps once its local rules ran: what the active rules' global
 /// passes read (see `Template::kept_fields`) and what the engine itself reads (a backup's
 /// server for the optimisation checklist's links; a planned detach-disk, to know which
-/// servers to restore). A kind left out is kept whole.
-fn kept_fields<'r>(active: &[&'r Rule]) -> Vec<(EntityKind, Vec<&'r str>)> {
+/// servers to restore). A kind left out is kept whole. For a JUnit report, entities also keep
+/// what tells whether a rule checks them at all (see `Template::applies`).
+fn kept_fields<'r>(active: &[&'r Rule], listed: bool) -> Vec<(EntityKind, Vec<&'r str>)> {
     let mut kept = Vec::new();
     for kind in [
         EntityKind::Server,
@@ -380,6 +410,15 @@ fn kept_fields<'r>(active: &[&'r Rule]) -> Vec<(EntityKind, Vec<&'r str>)> {
             .filter_map(|path| path.split(['.', '[']).next())
             .collect();
         fields.extend(engine);
+        if listed {
+            for rule in active.iter().filter(|r| r.kinds().contains(&kind)) {
+                let when = rule.template.when_fields();
+                fields.extend(when.into_iter().filter(|f| !f.starts_with("source.")));
+            }
+            if kind == EntityKind::Server {
+                fields.push("os");
+            }
+        }
         fields.sort_unstable();
         fields.dedup();
         kept.push((kind, fields));
