@@ -848,9 +848,7 @@ impl Ctx<'_> {
         for field in fields.iter().filter(|f| f.required) {
             if !entries.iter().any(|e| e.key == field.name) {
                 let span = entries.first().map_or(node.span, |e| e.key_span);
-                let h = self.hit("required", span, pointer);
-                h.args.push(("field", field.name.to_string()));
-                h.args.push(("value", field.name.to_string()));
+                self.required(span, pointer, field.name);
             }
         }
     }
@@ -862,12 +860,7 @@ impl Ctx<'_> {
             (Ty::Str | Ty::NullableStr | Ty::Enum(_) | Ty::Bool, Kind::Scalar(s))
                 if s.yaml11_surprise().is_some() =>
             {
-                let reading = s.yaml11_surprise().unwrap_or_default();
-                let h = self.hit("yaml11", node.span, &at.pointer());
-                h.args.push(("value", s.text.to_string()));
-                h.args.push(("reading", reading.to_string()));
-                h.args.push(("expected", schema::type_name(ty)));
-                self.invalid.push(node.span);
+                self.yaml11(node, &at.pointer(), ty);
             }
             (Ty::Str | Ty::Enum(_), Kind::Scalar(_)) | (Ty::NullableStr, Kind::Scalar(_))
                 if node.as_str().is_some() =>
@@ -928,24 +921,35 @@ impl Ctx<'_> {
             .iter()
             .filter(|f| !entries.iter().any(|e| e.key == **f))
         {
-            let h = self.hit("required", span, pointer);
-            h.args.push(("field", field.to_string()));
-            h.args.push(("value", field.to_string()));
+            self.required(span, pointer, field);
         }
+    }
+
+    /// A required key is missing (reported at `span`, the mapping's first key).
+    fn required(&mut self, span: Span, pointer: &str, field: &str) {
+        let h = self.hit("required", span, pointer);
+        h.args.push(("field", field.to_string()));
+        h.args.push(("value", field.to_string()));
+    }
+
+    /// A scalar that YAML 1.1 tools read differently, where a `ty` belongs: reported and left
+    /// out of the rules' reach.
+    fn yaml11(&mut self, node: &Node, pointer: &str, ty: Ty) {
+        let Kind::Scalar(s) = &node.kind else { return };
+        let Some(reading) = s.yaml11_surprise() else {
+            return;
+        };
+        let h = self.hit("yaml11", node.span, pointer);
+        h.args.push(("value", s.text.to_string()));
+        h.args.push(("reading", reading.to_string()));
+        h.args.push(("expected", schema::type_name(ty)));
+        self.invalid.push(node.span);
     }
 
     /// YAML 1.1 surprises anywhere in a value whose scalars are all strings.
     fn check_strings(&mut self, node: &Node, pointer: &str) {
         match &node.kind {
-            Kind::Scalar(s) => {
-                if let Some(reading) = s.yaml11_surprise() {
-                    let h = self.hit("yaml11", node.span, pointer);
-                    h.args.push(("value", s.text.to_string()));
-                    h.args.push(("reading", reading.to_string()));
-                    h.args.push(("expected", schema::type_name(Ty::Str)));
-                    self.invalid.push(node.span);
-                }
-            }
+            Kind::Scalar(_) => self.yaml11(node, pointer, Ty::Str),
             Kind::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
                     self.check_strings(item, &pointer_push(pointer, &i.to_string()));

@@ -13,6 +13,7 @@ use crate::source::SourceFile;
 use crate::suppress;
 
 use super::changed;
+use crate::parse::Comments;
 
 /// One input file after the parallel phase: its documents (entities pruned once their local
 /// rules have run), the local findings, and what the whole-inventory phase still needs.
@@ -113,9 +114,9 @@ impl FileJob<'_> {
         // for `noqa` before parsing its comments).
         let text = loaded.file.text();
         let comments = if text.contains(suppress::MARKER) {
-            parse::Comments::Keep
+            Comments::Keep
         } else {
-            parse::Comments::Skip
+            Comments::Skip
         };
         let parsed = parse::parse_keeping(&text, format_of(input), self.limits, comments);
         drop(text);
@@ -227,14 +228,9 @@ fn place_local(file: &Arc<SourceFile>, hits: &[Hit]) {
         .flat_map(|h| std::iter::once(&h.place).chain(h.related.iter().map(|(p, _)| p)))
         .filter(|p| Arc::ptr_eq(&p.file, file))
         .collect();
-    if places.is_empty() {
-        return;
-    }
-    let spans: Vec<crate::tree::Span> = places.iter().map(|p| p.span).collect();
-    if let Some(positions) = file.positions(&spans) {
-        for (place, pos) in places.into_iter().zip(positions) {
-            place.set_position(pos);
-        }
+    if !places.is_empty() {
+        // The text is at hand: it cannot have changed.
+        super::place_in(file, &places);
     }
 }
 
@@ -348,7 +344,9 @@ impl FileJob<'_> {
             return (Vec::new(), Some(changed()));
         }
         let file = SourceFile::new(first.name.clone(), text);
-        let parsed = parse::parse(&file.text(), format_of(input), self.limits);
+        // Suppressions were taken at the first read.
+        let parsed =
+            parse::parse_keeping(&file.text(), format_of(input), self.limits, Comments::Skip);
         let docs = read_documents(&file, parsed.docs, 0);
         let entities = docs
             .into_iter()

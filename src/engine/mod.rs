@@ -293,7 +293,7 @@ impl Engine<'_> {
             );
         }
         // Most large runs describe every entity once, natively: nothing to judge again.
-        let rejudged = if inventory.entities.iter().all(|e| self.judged_alone(e)) {
+        let rejudged = if alone.len() == inventory.entities.len() {
             Vec::new()
         } else {
             let rejudge: &dyn Fn(&crate::model::Entity) -> bool = &|e| !self.judged_alone(e);
@@ -461,20 +461,24 @@ fn place_findings(findings: &[Finding]) -> Vec<Arc<SourceFile>> {
     let groups: Vec<Vec<&Place>> = by_file.into_values().collect();
     let mut changed: Vec<Arc<SourceFile>> = groups
         .par_iter()
-        .filter_map(|places| {
-            let file = &places[0].file;
-            let spans: Vec<_> = places.iter().map(|p| p.span).collect();
-            let Some(positions) = file.positions(&spans) else {
-                return Some(file.clone());
-            };
-            for (place, pos) in places.iter().zip(positions) {
-                place.set_position(pos);
-            }
-            None
-        })
+        .filter(|places| !place_in(&places[0].file, places))
+        .map(|places| places[0].file.clone())
         .collect();
     changed.sort_by(|a, b| a.name.cmp(&b.name));
     changed
+}
+
+/// Set the line and column of places in one file, reading its text once (again, if it was
+/// released). `false` when the file changed since it was checked.
+fn place_in(file: &SourceFile, places: &[&Place]) -> bool {
+    let spans: Vec<_> = places.iter().map(|p| p.span).collect();
+    let Some(positions) = file.positions(&spans) else {
+        return false;
+    };
+    for (place, pos) in places.iter().zip(positions) {
+        place.set_position(pos);
+    }
+    true
 }
 
 /// A file was edited (or replaced) during the run: its findings cannot be trusted.
