@@ -169,11 +169,8 @@ fn encodings_nul_bytes_crlf_and_tabs() {
     let r = run(dir.path(), &["check", "crlf.yaml", "--format", "json"]);
     bounded(&r, "crlf");
     let v: Value = serde_json::from_str(&r.stdout).expect("json");
-    let d = v["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .find(|d| d["rule"] == "windows-san-policy")
+    let d = *common::diagnostics_of(&v, "windows-san-policy")
+        .first()
         .expect("san finding");
     assert_eq!(
         (

@@ -174,13 +174,8 @@ fn a_named_pipe_is_read_once_and_its_findings_keep_their_lines() {
         .expect("run");
     writer.join().expect("writer");
     let v: Value = serde_json::from_slice(&out.stdout).expect("json output (no hang)");
-    let status = v["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .find(|d| d["rule"] == "server-status")
-        .cloned()
-        .expect("server-status finding");
+    let found = common::diagnostics_of(&v, "server-status");
+    let status = found.first().expect("server-status finding");
     assert_eq!(status["line"], 4, "{status}");
 }
 

@@ -431,11 +431,8 @@ fn servers_whose_id_is_null_or_a_list_are_not_duplicates_of_each_other() {
 
 /// Findings of one rule in a JSON report: (line, column, entity).
 fn places_of(v: &Value, rule: &str) -> Vec<(u64, u64, Option<String>)> {
-    v["diagnostics"]
-        .as_array()
+    common::diagnostics_of(v, rule)
         .into_iter()
-        .flatten()
-        .filter(|d| d["rule"] == rule)
         .map(|d| {
             let n = |k: &str| d[k].as_u64().unwrap_or_default();
             (

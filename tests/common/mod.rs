@@ -99,6 +99,16 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The diagnostics of one rule in a JSON report, in report order.
+pub fn diagnostics_of<'a>(report: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_json::Value> {
+    report["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["rule"] == rule)
+        .collect()
+}
+
 /// The rule ids of a JSON report's diagnostics, in report order (none if it has none).
 pub fn rules_in(report: &serde_json::Value) -> Vec<String> {
     report["diagnostics"]
