@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod facts;
 pub mod finding;
+pub mod frozen;
 pub mod load;
 pub mod model;
 pub mod parse;

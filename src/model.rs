@@ -2,10 +2,12 @@
 //! entities (servers, backups, requests, operations) and the indexes cross-file rules use.
 //! Building it runs the schema pass, which reports every problem in one go.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::finding::{Hit, Place};
+use crate::frozen::{Frozen, Shape};
 use crate::schema::{self, Field, Ty};
 use crate::source::SourceFile;
 use crate::tree::{Kind, Node, Span, pointer_push};
@@ -68,27 +70,36 @@ pub enum Origin {
 #[derive(Debug)]
 pub struct Entity {
     pub kind: EntityKind,
-    pub file: Arc<SourceFile>,
-    /// JSON pointer of the entity's mapping inside its document (short: kept inline).
-    pub pointer: crate::tree::Text,
-    pub node: Node,
-    /// `region` of the entity's document.
-    /// Shared by the entities of one document.
-    pub region: Option<std::sync::Arc<str>>,
     pub origin: Origin,
-    /// What few entities have (see [`Rare`]): out of line, as a large run holds hundreds of
-    /// thousands of entities.
-    rare: Option<Box<Rare>>,
     /// Which input file of the run it comes from, and its position among that file's
     /// entities: ties the file's local findings to it.
     pub unit: u32,
     pub serial: u32,
+    pub file: Arc<SourceFile>,
+    body: Body,
+    /// What few entities have (see [`Rare`]): out of line, as a large run holds hundreds of
+    /// thousands of entities.
+    rare: Option<Box<Rare>>,
+}
+
+/// An entity's tree: whole while its local rules run (and for the entities judged again over
+/// the whole inventory), frozen once pruned (see [`Entity::prune`]).
+#[derive(Debug)]
+enum Body {
+    Whole(Box<Whole>),
+    Pruned(Frozen),
+}
+
+#[derive(Debug)]
+struct Whole {
+    /// JSON pointer of the entity's mapping inside its document.
+    pointer: crate::tree::Text,
+    node: Node,
+    /// `region` of the entity's document, shared by the entities of one document.
+    region: Option<Arc<str>>,
     /// The span of the first key of the entity's mapping (where "missing field" findings
-    /// point), kept when the tree is pruned.
+    /// point).
     first_key: Span,
-    /// Content digest of the whole description, taken before the tree is pruned (see
-    /// [`Entity::prune`]); `None` while the tree is whole.
-    digest: Option<u64>,
 }
 
 /// The parts of an entity most do not have.
@@ -103,9 +114,10 @@ struct Rare {
     others: Vec<Entity>,
 }
 
-/// A value found under an entity, with the file it sits in and its pointer.
+/// A value found under an entity, with the file it sits in and its pointer. Borrowed from a
+/// whole tree; thawed (owned) from a pruned one.
 pub struct Found<'a> {
-    pub node: &'a Node,
+    pub node: Cow<'a, Node>,
     pub pointer: String,
     pub file: &'a Arc<SourceFile>,
     /// Raw pointers of synthesized values in this description.
@@ -119,7 +131,10 @@ impl<'a> Found<'a> {
 
     /// A member of this mapping, in the same file.
     pub fn child(&self, key: &str) -> Option<Found<'a>> {
-        let node = self.node.get(key)?;
+        let node = match &self.node {
+            Cow::Borrowed(node) => Cow::Borrowed(node.get(key)?),
+            Cow::Owned(node) => Cow::Owned(node.get(key)?.clone()),
+        };
         let pointer = match self.raw.get(&node.span) {
             Some(raw) => raw.clone(),
             None => pointer_push(&self.pointer, key),
@@ -130,6 +145,53 @@ impl<'a> Found<'a> {
             file: self.file,
             raw: self.raw,
         })
+    }
+}
+
+/// A top-level member of an entity's mapping, read in place from a whole or a frozen tree.
+enum Member<'a> {
+    Tree(&'a crate::tree::Entry),
+    Frozen(crate::frozen::Member<'a>),
+}
+
+impl<'a> Member<'a> {
+    fn key_span(&self) -> Span {
+        match self {
+            Member::Tree(e) => e.key_span,
+            Member::Frozen(m) => m.key_span,
+        }
+    }
+
+    fn span(&self) -> Span {
+        match self {
+            Member::Tree(e) => e.value.span,
+            Member::Frozen(m) => m.span(),
+        }
+    }
+
+    fn shape(&self) -> Shape<'a> {
+        match self {
+            Member::Tree(e) => match &e.value.kind {
+                Kind::Scalar(s) => Shape::Scalar {
+                    text: &s.text,
+                    plain: s.plain,
+                },
+                Kind::Seq(_) => Shape::Seq,
+                Kind::Map(_) => Shape::Map,
+            },
+            Member::Frozen(m) => m.shape(),
+        }
+    }
+
+    /// The value when it is a string (as [`Node::as_str`] reads it).
+    fn as_str(&self) -> Option<&'a str> {
+        match self.shape() {
+            Shape::Scalar { text, plain } => match crate::tree::typed(text, plain) {
+                crate::tree::Value::Str(s) => Some(s),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 }
 
@@ -147,26 +209,89 @@ impl Entity {
         };
         Entity {
             kind,
-            file: file.clone(),
-            pointer: pointer.into(),
-            node,
-            region: None,
             origin,
-            rare: None,
             unit: 0,
             serial: 0,
-            first_key,
-            digest: None,
+            file: file.clone(),
+            body: Body::Whole(Box::new(Whole {
+                pointer: pointer.into(),
+                node,
+                region: None,
+                first_key,
+            })),
+            rare: None,
+        }
+    }
+
+    /// JSON pointer of the entity's mapping inside its document.
+    pub fn pointer(&self) -> &str {
+        match &self.body {
+            Body::Whole(w) => &w.pointer,
+            Body::Pruned(f) => f.header().pointer,
+        }
+    }
+
+    /// `region` of the entity's document.
+    pub fn region(&self) -> Option<&str> {
+        match &self.body {
+            Body::Whole(w) => w.region.as_deref(),
+            Body::Pruned(f) => f.header().region,
+        }
+    }
+
+    fn set_region(&mut self, region: Option<Arc<str>>) {
+        if let Body::Whole(w) = &mut self.body {
+            w.region = region;
+        }
+    }
+
+    /// The span of the entity's mapping.
+    pub fn span(&self) -> Span {
+        match &self.body {
+            Body::Whole(w) => w.node.span,
+            Body::Pruned(f) => f.span(),
+        }
+    }
+
+    fn first_key(&self) -> Span {
+        match &self.body {
+            Body::Whole(w) => w.first_key,
+            Body::Pruned(f) => f.header().first_key,
+        }
+    }
+
+    /// The whole tree; `None` once pruned. Local rules, which run before pruning and on the
+    /// entities judged again whole, read it directly.
+    pub fn tree(&self) -> Option<&Node> {
+        match &self.body {
+            Body::Whole(w) => Some(&w.node),
+            Body::Pruned(_) => None,
+        }
+    }
+
+    /// The tree as nodes: borrowed when whole, thawed when pruned.
+    fn root(&self) -> Cow<'_, Node> {
+        match &self.body {
+            Body::Whole(w) => Cow::Borrowed(&w.node),
+            Body::Pruned(f) => Cow::Owned(f.thaw()),
+        }
+    }
+
+    /// The first top-level member with this key, read in place.
+    fn member(&self, key: &str) -> Option<Member<'_>> {
+        match &self.body {
+            Body::Whole(w) => w.node.entry(key).map(Member::Tree),
+            Body::Pruned(f) => f.member(key).map(Member::Frozen),
         }
     }
 
     /// Id (servers, backups), name (requests) or image (operations): how findings name it.
     /// Read from the tree (pruning keeps the field), not stored twice.
     pub fn label(&self) -> &str {
-        match self.node.get(self.kind.label_key()).map(|n| &n.kind) {
-            Some(Kind::Scalar(s)) => &s.text,
-            Some(Kind::Seq(_)) => "a list",
-            Some(Kind::Map(_)) => "a mapping",
+        match self.member(self.kind.label_key()).map(|m| m.shape()) {
+            Some(Shape::Scalar { text, .. }) => text,
+            Some(Shape::Seq) => "a list",
+            Some(Shape::Map) => "a mapping",
             None => "",
         }
     }
@@ -174,8 +299,12 @@ impl Entity {
     /// The label as a key for indexes: only a scalar that is not null names an entity (two
     /// servers with `id: ~`, or with a list for an id, are not one server described twice).
     fn key(&self) -> Option<&str> {
-        match self.node.get(self.kind.label_key()).map(|n| &n.kind) {
-            Some(Kind::Scalar(s)) if s.value() != crate::tree::Value::Null => Some(&s.text),
+        match self.member(self.kind.label_key()).map(|m| m.shape()) {
+            Some(Shape::Scalar { text, plain })
+                if crate::tree::typed(text, plain) != crate::tree::Value::Null =>
+            {
+                Some(text)
+            }
             _ => None,
         }
     }
@@ -188,39 +317,49 @@ impl Entity {
         self.rare.as_ref().map_or(&[], |r| &r.invalid)
     }
 
-    /// Keep only `id`, the field that names the entity and the `keep` fields: all the
-    /// whole-inventory pass reads of an entity that nothing else describes (its local rules
-    /// have run by then). Cuts the memory a large run holds.
+    /// Keep only `id`, the field that names the entity and the `keep` fields, frozen (see
+    /// [`crate::frozen`]): all the whole-inventory pass reads of an entity that nothing else
+    /// describes (its local rules have run by then). Cuts the memory a large run holds.
     pub fn prune(&mut self, keep: &[&str]) {
-        self.digest = Some(self.content_digest());
+        let digest = self.content_digest();
         let label_key = self.kind.label_key();
-        if let Kind::Map(entries) = &mut self.node.kind {
+        let Body::Whole(w) = &mut self.body else {
+            return;
+        };
+        if let Kind::Map(entries) = &mut w.node.kind {
             entries
                 .retain(|e| e.key == "id" || e.key == label_key || keep.contains(&e.key.as_str()));
-            entries.shrink_to_fit();
         }
+        let header = crate::frozen::Header {
+            digest,
+            first_key: w.first_key,
+            pointer: &w.pointer,
+            region: w.region.as_deref(),
+        };
+        self.body = Body::Pruned(Frozen::new(&w.node, &header));
     }
 
     /// The tree is whole (not pruned).
     pub fn is_whole(&self) -> bool {
-        self.digest.is_none()
+        matches!(self.body, Body::Whole(_))
     }
 
     /// Put back the whole tree of a pruned description (read again from its file).
     pub fn restore(&mut self, whole: Entity) {
-        self.node = whole.node;
-        self.digest = None;
+        self.body = whole.body;
     }
 
     /// A digest of what the description says: the same for descriptions that say the same
-    /// thing wherever they say it (spans, key order and the case of `id` aside).
+    /// thing wherever they say it (spans, key order and the case of `id` aside). Taken before
+    /// the tree is pruned, and kept with it.
     fn content_digest(&self) -> u64 {
-        if let Some(d) = self.digest {
-            return d;
-        }
+        let node = match &self.body {
+            Body::Whole(w) => &w.node,
+            Body::Pruned(f) => return f.header().digest,
+        };
         use std::hash::{Hash, Hasher};
         let mut total = 0u64;
-        for e in self.node.as_map().unwrap_or_default() {
+        for e in node.as_map().unwrap_or_default() {
             let mut h = crate::tree::hasher();
             e.key.hash(&mut h);
             match (e.key.as_str(), e.value.as_str()) {
@@ -246,6 +385,11 @@ impl Entity {
         self.rare.as_ref().map_or(&NONE, |r| &r.raw)
     }
 
+    /// The pointer of a value at `span`: its raw pointer when synthesized, else `pointer`.
+    fn raw_or(&self, span: Span, pointer: impl FnOnce() -> String) -> String {
+        self.raw().get(&span).cloned().unwrap_or_else(pointer)
+    }
+
     /// This description and the others, most authoritative first.
     pub fn descriptions(&self) -> impl Iterator<Item = &Entity> {
         let others = self.rare.as_ref().map_or(&[][..], |r| &r.others);
@@ -258,13 +402,8 @@ impl Entity {
 
     /// Where findings about a missing value point: the entity's first key.
     pub fn key_place(&self) -> Place {
-        let span = self.first_key;
-        let pointer = self
-            .raw()
-            .get(&self.node.span)
-            .cloned()
-            .unwrap_or_else(|| self.pointer.to_string());
-        self.place(span, pointer)
+        let pointer = self.raw_or(self.span(), || self.pointer().to_string());
+        self.place(self.first_key(), pointer)
     }
 
     pub fn found_place(&self, found: &Found) -> Place {
@@ -274,31 +413,37 @@ impl Entity {
     /// Where a field's key sits (in the first description that has it).
     pub fn key_place_of(&self, field: &str) -> Option<Place> {
         self.descriptions().find_map(|d| {
-            let e = d.node.entry(field)?;
-            let pointer = d
-                .raw()
-                .get(&e.value.span)
-                .cloned()
-                .unwrap_or_else(|| pointer_push(&d.pointer, field));
-            Some(d.place(e.key_span, pointer))
+            let m = d.member(field)?;
+            let pointer = d.raw_or(m.span(), || pointer_push(d.pointer(), field));
+            Some(d.place(m.key_span(), pointer))
         })
     }
 
     pub fn hit(&self, rule: &str, variant: &'static str, place: Place) -> Hit {
         let mut hit = Hit::new(rule, variant, place).entity(self.label());
         hit.subject = Some(self.serial);
-        hit.anchor = Some(
-            self.raw()
-                .get(&self.node.span)
-                .cloned()
-                .unwrap_or_else(|| self.pointer.to_string()),
-        );
+        hit.anchor = Some(self.raw_or(self.span(), || self.pointer().to_string()));
         hit
+    }
+
+    /// This description states the field, not as null (a collection counts).
+    pub fn states(&self, field: &str) -> bool {
+        self.member(field).is_some_and(|m| match m.shape() {
+            Shape::Scalar { text, plain } => {
+                crate::tree::typed(text, plain) != crate::tree::Value::Null
+            }
+            Shape::Seq | Shape::Map => true,
+        })
+    }
+
+    /// Where this description's key for the field sits.
+    pub fn key_span(&self, field: &str) -> Option<Span> {
+        self.member(field).map(|m| m.key_span())
     }
 
     /// Some description states this field (valid or not).
     pub fn has(&self, field: &str) -> bool {
-        self.descriptions().any(|d| d.node.get(field).is_some())
+        self.descriptions().any(|d| d.member(field).is_some())
     }
 
     /// Values at a field path (`a.b`, `a[].b` walks a list), from the first description that
@@ -314,43 +459,25 @@ impl Entity {
     }
 
     fn field_here(&self, path: &str) -> Vec<Found<'_>> {
-        let mut current = vec![Found {
-            node: &self.node,
-            pointer: self.pointer.to_string(),
+        let found = |node, pointer| Found {
+            node,
+            pointer,
             file: &self.file,
             raw: self.raw(),
-        }];
-        for part in path.split('.') {
-            let (name, each) = match part.strip_suffix("[]") {
-                Some(n) => (n, true),
-                None => (part, false),
-            };
-            let mut next = Vec::new();
-            for found in current {
-                let Some(child) = found.node.get(name) else {
-                    continue;
-                };
-                let pointer = pointer_push(&found.pointer, name);
-                if each {
-                    for (i, item) in child.as_seq().unwrap_or_default().iter().enumerate() {
-                        next.push(Found {
-                            node: item,
-                            pointer: pointer_push(&pointer, &i.to_string()),
-                            file: &self.file,
-                            raw: self.raw(),
-                        });
-                    }
-                } else {
-                    next.push(Found {
-                        node: child,
-                        pointer,
-                        file: &self.file,
-                        raw: self.raw(),
-                    });
-                }
+        };
+        let mut current: Vec<Found<'_>> = match &self.body {
+            Body::Whole(w) => walk(&w.node, &w.pointer, path)
+                .into_iter()
+                .map(|(node, pointer)| found(Cow::Borrowed(node), pointer))
+                .collect(),
+            Body::Pruned(f) => {
+                let root = f.thaw();
+                walk(&root, f.header().pointer, path)
+                    .into_iter()
+                    .map(|(node, pointer)| found(Cow::Owned(node.clone()), pointer))
+                    .collect()
             }
-            current = next;
-        }
+        };
         current.retain(|f| !self.invalid().contains(&f.node.span));
         if !self.raw().is_empty() {
             for f in &mut current {
@@ -369,9 +496,9 @@ impl Entity {
 
     /// A string field's value (case as written), if present, valid and a string.
     pub fn str(&self, field: &str) -> Option<&str> {
-        // Called for every condition and lookup: no pointer is built, unlike `get`.
+        // Called for every condition and lookup: read in place, no pointer built.
         self.descriptions()
-            .find_map(|d| d.node.get(field).filter(|n| !d.invalid().contains(&n.span)))?
+            .find_map(|d| d.member(field).filter(|m| !d.invalid().contains(&m.span())))?
             .as_str()
     }
 
@@ -412,8 +539,9 @@ impl Entity {
     /// Scalar fields the user's inventory and another description both state, differently.
     fn conflicts(&self, other: &Entity) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for e in self.node.as_map().unwrap_or_default() {
-            let (Some(mine), Some(theirs)) = (e.value.as_scalar(), other.node.get(&e.key)) else {
+        let (mine, their_root) = (self.root(), other.root());
+        for e in mine.as_map().unwrap_or_default() {
+            let (Some(mine), Some(theirs)) = (e.value.as_scalar(), their_root.get(&e.key)) else {
                 continue;
             };
             let Some(their_scalar) = theirs.as_scalar() else {
@@ -428,12 +556,8 @@ impl Entity {
             if same || e.key == "id" {
                 continue;
             }
-            let place = self.place(e.value.span, pointer_push(&self.pointer, &e.key));
-            let their_pointer = other
-                .raw()
-                .get(&theirs.span)
-                .cloned()
-                .unwrap_or_else(|| pointer_push(&other.pointer, &e.key));
+            let place = self.place(e.value.span, pointer_push(self.pointer(), &e.key));
+            let their_pointer = other.raw_or(theirs.span, || pointer_push(other.pointer(), &e.key));
             let their_place = Place::new(other.file.clone(), theirs.span, their_pointer);
             hits.push(
                 self.hit("inventory-conflict", "main", place)
@@ -448,6 +572,33 @@ impl Entity {
         }
         hits
     }
+}
+
+/// The nodes at a field path under `root` (see [`Entity::field`]), with their pointers.
+fn walk<'r>(root: &'r Node, pointer: &str, path: &str) -> Vec<(&'r Node, String)> {
+    let mut current = vec![(root, pointer.to_string())];
+    for part in path.split('.') {
+        let (name, each) = match part.strip_suffix("[]") {
+            Some(n) => (n, true),
+            None => (part, false),
+        };
+        let mut next = Vec::new();
+        for (node, pointer) in current {
+            let Some(child) = node.get(name) else {
+                continue;
+            };
+            let pointer = pointer_push(&pointer, name);
+            if each {
+                for (i, item) in child.as_seq().unwrap_or_default().iter().enumerate() {
+                    next.push((item, pointer_push(&pointer, &i.to_string())));
+                }
+            } else {
+                next.push((child, pointer));
+            }
+        }
+        current = next;
+    }
+    current
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -696,7 +847,7 @@ fn entity(
     invalid: Vec<Span>,
 ) -> Entity {
     let mut e = Entity::new(kind, file, pointer, node, Origin::Native);
-    e.region = region;
+    e.set_region(region);
     if !invalid.is_empty() {
         e.rare_mut().invalid = invalid;
     }
@@ -767,8 +918,8 @@ impl ModelBuilder {
                 }
                 // Compared by digest: the earlier description may be pruned by now.
                 if earlier.content_digest() != entity.content_digest() {
-                    let id = entity.node.get("id").map_or(entity.node.span, |n| n.span);
-                    let place = entity.place(id, pointer_push(&entity.pointer, "id"));
+                    let id = entity.member("id").map_or(entity.span(), |m| m.span());
+                    let place = entity.place(id, pointer_push(entity.pointer(), "id"));
                     let hit = entity
                         .hit(DUPLICATE, "main", place)
                         .arg("kind", kind.name())

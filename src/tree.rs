@@ -90,25 +90,7 @@ impl Value<'_> {
 
 impl Scalar {
     pub fn value(&self) -> Value<'_> {
-        if !self.plain {
-            return Value::Str(&self.text);
-        }
-        let t = self.text.as_str();
-        match t {
-            "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-            "true" | "True" | "TRUE" => return Value::Bool(true),
-            "false" | "False" | "FALSE" => return Value::Bool(false),
-            _ => {}
-        }
-        if let Some(i) = parse_int(t) {
-            return Value::Int(i);
-        }
-        if looks_like_float(t)
-            && let Ok(f) = t.parse::<f64>()
-        {
-            return Value::Float(f);
-        }
-        Value::Str(t)
+        typed(&self.text, self.plain)
     }
 
     /// What YAML 1.1 (PyYAML, Ansible, older tools) would make of this plain scalar, when that
@@ -133,6 +115,29 @@ impl Scalar {
             _ => None,
         }
     }
+}
+
+/// The typed reading of a scalar's text: plain scalars by the YAML 1.2 core schema, quoted
+/// and block ones as strings.
+pub fn typed(t: &str, plain: bool) -> Value<'_> {
+    if !plain {
+        return Value::Str(t);
+    }
+    match t {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    if let Some(i) = parse_int(t) {
+        return Value::Int(i);
+    }
+    if looks_like_float(t)
+        && let Ok(f) = t.parse::<f64>()
+    {
+        return Value::Float(f);
+    }
+    Value::Str(t)
 }
 
 fn parse_int(t: &str) -> Option<i64> {

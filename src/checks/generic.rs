@@ -67,7 +67,7 @@ impl AllowedValues {
                 );
             }
             for f in found {
-                if f.node.as_scalar().is_some() && !self.values.iter().any(|v| equals(f.node, v)) {
+                if f.node.as_scalar().is_some() && !self.values.iter().any(|v| equals(&f.node, v)) {
                     out.push(
                         e.hit(rule, "main", e.found_place(&f))
                             .arg("field", &self.field)
@@ -101,7 +101,7 @@ impl ForbiddenValues {
     pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
         for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e, inv)) {
             for f in e.field(&self.field) {
-                if self.values.iter().any(|v| equals(f.node, v)) {
+                if self.values.iter().any(|v| equals(&f.node, v)) {
                     out.push(
                         e.hit(rule, "main", e.found_place(&f))
                             .arg("field", &self.field)
@@ -136,8 +136,7 @@ impl RequiredField {
             }
             let (parent, leaf) = self.field.rsplit_once('.').unwrap_or(("", &self.field));
             let present = if parent.is_empty() {
-                e.descriptions()
-                    .any(|d| d.node.get(leaf).is_some_and(stated))
+                e.descriptions().any(|d| d.states(leaf))
             } else {
                 e.field(parent)
                     .iter()
@@ -166,13 +165,9 @@ impl ExclusiveFields {
                 .iter()
                 .map(String::as_str)
                 // `instance_id: null` sets nothing (the schema reports the null).
-                .filter(|f| {
-                    e.node
-                        .get(f)
-                        .is_some_and(|n| n.value() != Some(Value::Null))
-                })
+                .filter(|f| e.states(f))
                 .collect();
-            given.sort_by_key(|f| e.node.entry(f).map(|x| x.key_span.start()));
+            given.sort_by_key(|f| e.key_span(f).map(crate::tree::Span::start));
             if given.is_empty() && self.required {
                 out.push(
                     e.hit(rule, "missing", e.key_place()).arg(
@@ -429,15 +424,17 @@ pub struct KnownFields {
 
 impl KnownFields {
     pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
+        // Local: judged on whole trees, before pruning.
         for e in entities(kinds, inv) {
-            for entry in e.node.as_map().unwrap_or_default() {
+            let Some(tree) = e.tree() else { continue };
+            for entry in tree.as_map().unwrap_or_default() {
                 if self.fields.iter().any(|f| *f == entry.key) {
                     continue;
                 }
                 let suggestion = suggest(&entry.key, self.fields.iter().map(String::as_str))
                     .map(|s| format!(", did you mean `{s}`?"))
                     .unwrap_or_default();
-                let place = e.place(entry.key_span, pointer_push(&e.pointer, &entry.key));
+                let place = e.place(entry.key_span, pointer_push(e.pointer(), &entry.key));
                 out.push(
                     e.hit(rule, "main", place)
                         .arg("field", entry.key.as_str())

@@ -164,7 +164,7 @@ pub fn lvm_multi_pv(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
                 let Some(pvs) = group.node.get("physical_volumes") else {
                     // Reports (vgs, Ansible) give a count instead of the list.
                     if let Some(count) = group.child("pv_count")
-                        && let Some(n) = count_of(count.node)
+                        && let Some(n) = count_of(&count.node)
                         && n > 1
                     {
                         out.push(
@@ -228,7 +228,7 @@ pub fn system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         let system: Vec<_> = e
             .field("disks[].system")
             .into_iter()
-            .filter(|f| is_true(f.node))
+            .filter(|f| is_true(&f.node))
             .collect();
         match system.len() {
             // A `system` value the schema pass rejected is already reported.
@@ -318,7 +318,7 @@ pub fn backup_system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         if e.get("volumes").is_none() {
             continue;
         }
-        if !e.field("volumes[].system").iter().any(|f| is_true(f.node))
+        if !e.field("volumes[].system").iter().any(|f| is_true(&f.node))
             && !has_rejected(e, "volumes[]", "system")
         {
             let place = e.key_place_of("volumes").unwrap_or_else(|| e.key_place());
@@ -368,7 +368,7 @@ pub fn replicate_region(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             continue;
         }
         let Some(target) = op.get("target_region") else {
-            if op.node.get("target_region").is_none() {
+            if !op.has("target_region") {
                 out.push(op.hit(rule, "missing_target", op.key_place()));
             }
             continue;
@@ -379,7 +379,7 @@ pub fn replicate_region(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             continue;
         }
         let request = op.str("image").and_then(|name| inv.request(name));
-        match request.and_then(|r| r.region.as_deref().map(|region| (r, region))) {
+        match request.and_then(|r| r.region().map(|region| (r, region))) {
             // The image's region is the missing value: at the operation's first key (SPEC §4),
             // the request that makes the image related.
             None => {
@@ -436,7 +436,7 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             continue;
         };
         let made_by = format!("image `{}` is made by this request", request.label());
-        if request.node.get("instance_id").is_some() && request.node.get("backup_id").is_none() {
+        if request.has("instance_id") && !request.has("backup_id") {
             out.push(
                 op.hit(rule, "server", place)
                     .related(request.key_place(), made_by)
@@ -466,7 +466,7 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             out.push(with_sources(op.hit(rule, "csbs", place)));
         } else if backup.is_some_and(|b| {
             b.get("shared_from_other_tenant")
-                .is_some_and(|f| is_true(f.node))
+                .is_some_and(|f| is_true(&f.node))
         }) {
             out.push(with_sources(op.hit(rule, "shared_in", place)));
         }
@@ -622,7 +622,7 @@ pub fn vault_required(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
         let Some(instance) = r.get("instance_id") else {
             continue;
         };
-        if r.node.get("vault_id").is_some() || r.node.get("backup_id").is_some() {
+        if r.has("vault_id") || r.has("backup_id") {
             continue;
         }
         let Some(id) = instance.node.as_str() else {
@@ -663,9 +663,9 @@ pub fn vault_required(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
 pub fn whole_image_type(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
     for r in inv.of_kind(EntityKind::Request) {
         let given = r.get("whole_image_type");
-        if r.node.get("backup_id").is_none() {
+        if !r.has("backup_id") {
             if let Some(f) = &given
-                && r.node.get("instance_id").is_some()
+                && r.has("instance_id")
             {
                 out.push(
                     r.hit(rule, "server_path", r.found_place(f))
@@ -768,7 +768,7 @@ impl DiskFlag {
             };
             for disk in e.field(list) {
                 if let Some(own) = disk.child(key) {
-                    if stated && is_true(own.node) {
+                    if stated && is_true(&own.node) {
                         out.push(
                             e.hit(rule, "main", own.place())
                                 .arg("value", own.node.display()),
@@ -786,7 +786,7 @@ impl DiskFlag {
                     continue;
                 };
                 if let Some(flag) = volume.get(key)
-                    && is_true(flag.node)
+                    && is_true(&flag.node)
                 {
                     // Synthesized flags point at the raw value (e.g. the storage pool id).
                     let span = flag.node.span;
