@@ -102,7 +102,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             node.get("id")?;
             let mut e = Entity::new(kind, file, pointer, node, Origin::Api);
             e.set_raw(s.raw);
-            Some(Box::new(e))
+            Some(e)
         })
         .collect();
     Some(DocModel {

@@ -96,11 +96,6 @@ impl Frozen {
     }
 
     pub fn header(&self) -> Header<'_> {
-        self.parts().0
-    }
-
-    /// The header, and a reader at the root node.
-    fn parts(&self) -> (Header<'_>, Reader<'_>) {
         let digest = self
             .0
             .get(..8)
@@ -113,25 +108,36 @@ impl Frozen {
             0 => None,
             n => Some(r.str(n as usize - 1)),
         };
-        let header = Header {
+        Header {
             digest,
             first_key,
             pointer,
             region,
-        };
-        (header, r)
+        }
+    }
+
+    /// A reader at the root node, past the header (read without decoding it: member lookups
+    /// are what index lookups make).
+    fn root(&self) -> Reader<'_> {
+        let mut r = self.reader();
+        r.span();
+        let pointer = r.varint() as usize;
+        r.at += pointer;
+        let region = r.varint() as usize;
+        r.at += region.saturating_sub(1);
+        r
     }
 
     /// The root's span.
     pub fn span(&self) -> Span {
-        let (_, mut r) = self.parts();
+        let mut r = self.root();
         r.byte();
         r.span()
     }
 
     /// The first top-level member with this key.
     pub fn member(&self, key: &str) -> Option<Member<'_>> {
-        let (_, mut r) = self.parts();
+        let mut r = self.root();
         if r.byte() != MAP {
             return None;
         }
@@ -139,11 +145,11 @@ impl Frozen {
         let count = r.varint();
         r.varint();
         for _ in 0..count {
-            let here = r.key();
+            let here = r.key_bytes();
             let key_span = r.span();
             let value = r.clone();
             r.skip_node();
-            if here == key {
+            if here == key.as_bytes() {
                 return Some(Member { key_span, value });
             }
         }
@@ -152,7 +158,7 @@ impl Frozen {
 
     /// The whole (pruned) tree, as nodes again.
     pub fn thaw(&self) -> Node {
-        self.parts().1.node()
+        self.root().node()
     }
 }
 
@@ -320,9 +326,19 @@ impl<'a> Reader<'a> {
     }
 
     fn key(&mut self) -> &'a str {
+        std::str::from_utf8(self.key_bytes()).unwrap_or_default()
+    }
+
+    fn key_bytes(&mut self) -> &'a [u8] {
         match self.varint() {
-            0 => self.text(),
-            i => KEYS.get(i as usize - 1).copied().unwrap_or_default(),
+            0 => {
+                let len = self.varint() as usize;
+                let end = (self.at + len).min(self.bytes.len());
+                let start = self.at.min(end);
+                self.at = end;
+                &self.bytes[start..end]
+            }
+            i => KEYS.get(i as usize - 1).map_or(&[], |k| k.as_bytes()),
         }
     }
 

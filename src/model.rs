@@ -629,16 +629,19 @@ fn id_hash(id: &str) -> u64 {
 }
 
 impl IdIndex {
-    fn get(&self, entities: &[Box<Entity>], id: &str) -> Option<usize> {
+    fn get(&self, entities: &[Entity], id: &str) -> Option<usize> {
+        self.find(entities, id, |label| label.eq_ignore_ascii_case(id))
+    }
+
+    /// The entity whose label `same` accepts, among those whose label hashes like `id`.
+    fn find(&self, entities: &[Entity], id: &str, same: impl Fn(&str) -> bool) -> Option<usize> {
         self.0
-            .find(id_hash(id), |&i| {
-                entities[i as usize].label().eq_ignore_ascii_case(id)
-            })
+            .find(id_hash(id), |&i| same(entities[i as usize].label()))
             .map(|&i| i as usize)
     }
 
     /// Add the entity about to be pushed at `index` (not yet in `entities`).
-    fn insert(&mut self, entities: &[Box<Entity>], id: &str, index: usize) {
+    fn insert(&mut self, entities: &[Entity], id: &str, index: usize) {
         self.0.insert_unique(id_hash(id), index as u32, |&i| {
             id_hash(entities[i as usize].label())
         });
@@ -648,14 +651,15 @@ impl IdIndex {
 /// All documents of one run, as one inventory.
 #[derive(Debug, Default)]
 pub struct Inventory {
-    /// Boxed: built on the worker threads and never moved again (moving a hundred thousand
-    /// entities into one list would briefly double their memory).
-    pub entities: Vec<Box<Entity>>,
+    /// Small (a pruned entity's tree is out of line, frozen), so moving them from the files'
+    /// lists into this one is cheap; it is sized once, for all of them.
+    pub entities: Vec<Entity>,
     pub documents: usize,
     servers: IdIndex,
     backups: IdIndex,
     volumes: IdIndex,
-    requests: HashMap<String, Vec<usize>>,
+    /// The first request of each name (names compared exactly).
+    requests: IdIndex,
     /// The entities rules judge when not all of them: `subjects[i]` for `entities[i]`.
     subjects: Option<Vec<bool>>,
 }
@@ -663,7 +667,7 @@ pub struct Inventory {
 impl Inventory {
     /// The entities of one file, judged on their own by the local pass (no indexes: local
     /// rules look nothing up). `judge` picks the ones rules report on.
-    pub fn of_file(entities: Vec<Box<Entity>>, judge: impl Fn(&Entity) -> bool) -> Inventory {
+    pub fn of_file(entities: Vec<Entity>, judge: impl Fn(&Entity) -> bool) -> Inventory {
         let subjects = Some(entities.iter().map(|e| judge(e)).collect());
         Inventory {
             entities,
@@ -683,26 +687,29 @@ impl Inventory {
             .iter()
             .enumerate()
             .filter(|(i, _)| self.subjects.as_ref().is_none_or(|s| s[*i]))
-            .map(|(_, e)| &**e)
+            .map(|(_, e)| e)
     }
 
     pub fn of_kind(&self, kind: EntityKind) -> impl Iterator<Item = &Entity> {
         self.subjects().filter(move |e| e.kind == kind)
     }
 
-    /// Backups made from each server (by lowercase server id), in inventory order.
-    pub fn backups_by_server(&self) -> HashMap<String, Vec<&Entity>> {
-        let mut out: HashMap<String, Vec<&Entity>> = HashMap::new();
-        for b in self
-            .entities
-            .iter()
-            .filter(|e| e.kind == EntityKind::Backup)
-        {
-            if let Some(server) = b.str("server_id") {
-                out.entry(server.to_ascii_lowercase()).or_default().push(b);
-            }
-        }
-        out
+    /// Backups by the server they were made from: positions sorted by server id whatever its
+    /// case (then by position), searched by halves. No copy of an id.
+    pub fn backups_by_server(&self) -> BackupsByServer<'_> {
+        let server_of = |i: &u32| {
+            self.entities[*i as usize]
+                .str("server_id")
+                .unwrap_or_default()
+        };
+        let mut sorted: Vec<u32> = (0..self.entities.len() as u32)
+            .filter(|&i| {
+                let e = &self.entities[i as usize];
+                e.kind == EntityKind::Backup && e.str("server_id").is_some()
+            })
+            .collect();
+        sorted.sort_by(|a, b| cmp_ignoring_case(server_of(a), server_of(b)).then(a.cmp(b)));
+        BackupsByServer { inv: self, sorted }
     }
 
     pub fn server(&self, id: &str) -> Option<&Entity> {
@@ -723,11 +730,41 @@ impl Inventory {
 
     /// The first request with this name (what an operation's `image` refers to).
     pub fn request(&self, name: &str) -> Option<&Entity> {
-        self.requests
-            .get(name)?
-            .first()
-            .map(|&i| &*self.entities[i])
+        let i = self
+            .requests
+            .find(&self.entities, name, |label| label == name)?;
+        Some(&self.entities[i])
     }
+}
+
+/// See [`Inventory::backups_by_server`].
+pub struct BackupsByServer<'a> {
+    inv: &'a Inventory,
+    sorted: Vec<u32>,
+}
+
+impl<'a> BackupsByServer<'a> {
+    /// The backups made from this server, in inventory order.
+    pub fn of<'s>(&'s self, server: &'s str) -> impl Iterator<Item = &'a Entity> + 's {
+        let server_of = |i: &u32| {
+            let e = &self.inv.entities[*i as usize];
+            e.str("server_id").unwrap_or_default()
+        };
+        let from = self
+            .sorted
+            .partition_point(|i| cmp_ignoring_case(server_of(i), server).is_lt());
+        self.sorted[from..]
+            .iter()
+            .take_while(move |i| server_of(i).eq_ignore_ascii_case(server))
+            .map(|&i| &self.inv.entities[i as usize])
+    }
+}
+
+/// Order strings as their ASCII lowercase forms would be ordered.
+fn cmp_ignoring_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|b| b.to_ascii_lowercase())
+        .cmp(b.bytes().map(|b| b.to_ascii_lowercase()))
 }
 
 /// What a document is, judged from its top level (SPEC §3).
@@ -750,7 +787,7 @@ pub fn classify(root: &Node) -> Option<DocKind> {
 /// independent work, done in parallel; adding them to the inventory is the ordered step.
 pub struct DocModel {
     pub kind: DocKind,
-    pub entities: Vec<Box<Entity>>,
+    pub entities: Vec<Entity>,
     pub hits: Vec<Hit>,
 }
 
@@ -768,14 +805,14 @@ pub fn read_document(file: &Arc<SourceFile>, root: Node) -> Option<DocModel> {
     match kind {
         DocKind::Request => {
             ctx.check_map(&root, schema::REQUEST, "", false);
-            entities.push(Box::new(entity(
+            entities.push(entity(
                 file,
                 EntityKind::Request,
                 String::new(),
                 root,
                 None,
                 invalid,
-            )));
+            ));
         }
         DocKind::Inventory => {
             ctx.check_map(&root, schema::DOCUMENT, "", true);
@@ -818,14 +855,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: Node) -> Option<DocModel> {
                                 s.start() >= item.span.start() && s.end() <= item.span.end()
                             })
                             .collect();
-                        entities.push(Box::new(entity(
-                            file,
-                            kind,
-                            pointer,
-                            item,
-                            region.clone(),
-                            mine,
-                        )));
+                        entities.push(entity(file, kind, pointer, item, region.clone(), mine));
                     }
                 }
             }
@@ -871,8 +901,13 @@ impl ModelBuilder {
         }
     }
 
+    /// Make room for this many more entities at once (the list is not grown by doubling).
+    pub fn reserve(&mut self, entities: usize) {
+        self.inventory.entities.reserve_exact(entities);
+    }
+
     /// Add one more description (host facts) of a server.
-    pub fn add_entity(&mut self, entity: Box<Entity>) {
+    pub fn add_entity(&mut self, entity: Entity) {
         self.push(entity);
     }
 
@@ -885,7 +920,7 @@ impl ModelBuilder {
         }
     }
 
-    fn push(&mut self, entity: Box<Entity>) {
+    fn push(&mut self, entity: Entity) {
         let kind = entity.kind;
         let index = self.inventory.entities.len();
         let inv = &mut self.inventory;
@@ -894,11 +929,13 @@ impl ModelBuilder {
             EntityKind::Backup => Some(&mut inv.backups),
             EntityKind::Volume => Some(&mut inv.volumes),
             EntityKind::Request => {
-                if let Some(name) = entity.key() {
-                    inv.requests
-                        .entry(name.to_string())
-                        .or_default()
-                        .push(index);
+                if let Some(name) = entity.key()
+                    && inv
+                        .requests
+                        .find(&inv.entities, name, |label| label == name)
+                        .is_none()
+                {
+                    inv.requests.insert(&inv.entities, name, index);
                 }
                 None
             }
@@ -912,7 +949,7 @@ impl ModelBuilder {
                 let earlier = &mut inv.entities[first];
                 if earlier.origin != Origin::Native || entity.origin != Origin::Native {
                     // A dump or host facts describe the same entity: merge the descriptions.
-                    let hits = earlier.absorb(*entity);
+                    let hits = earlier.absorb(entity);
                     self.hits.extend(hits);
                     return;
                 }

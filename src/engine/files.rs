@@ -47,10 +47,14 @@ impl Loaded {
         !self.docs.is_empty() || self.facts.is_some()
     }
 
+    /// Entities this file adds to the inventory (at most).
+    pub(super) fn entity_count(&self) -> usize {
+        self.docs.iter().map(|d| d.entities.len()).sum::<usize>()
+            + usize::from(self.facts.is_some())
+    }
+
     pub(super) fn entities(&self) -> impl Iterator<Item = &crate::model::Entity> {
-        self.docs
-            .iter()
-            .flat_map(|d| d.entities.iter().map(|e| &**e))
+        self.docs.iter().flat_map(|d| d.entities.iter())
     }
 }
 
@@ -348,11 +352,7 @@ impl FileJob<'_> {
         let parsed =
             parse::parse_keeping(&file.text(), format_of(input), self.limits, Comments::Skip);
         let docs = read_documents(&file, parsed.docs, 0);
-        let entities = docs
-            .into_iter()
-            .flat_map(|d| d.entities)
-            .map(|e| *e)
-            .collect();
+        let entities = docs.into_iter().flat_map(|d| d.entities).collect();
         (entities, None)
     }
 }

@@ -164,6 +164,7 @@ impl Engine<'_> {
         restore_whole(&mut loaded, inputs, &job);
 
         let mut model = ModelBuilder::new();
+        model.reserve(loaded.iter().map(Loaded::entity_count).sum());
         let mut suppressions = Vec::new();
         let mut local = Vec::new();
         for l in &mut loaded {
@@ -172,11 +173,12 @@ impl Engine<'_> {
                 model.add(doc);
             }
             if let Some(facts) = l.facts.take() {
-                model.add_entity(Box::new(facts));
+                model.add_entity(facts);
             }
             suppressions.append(&mut l.suppressions);
             local.push((l.unit, std::mem::take(&mut l.local)));
         }
+        drop(loaded);
         let documents = model.inventory.documents;
         let only_notes = hits.iter().all(|h| h.variant == "skipped");
         if documents == 0 && only_notes && model.inventory.entities.is_empty() {
@@ -276,21 +278,22 @@ impl Engine<'_> {
         local: Vec<(u32, Vec<Hit>)>,
         hits: &mut Vec<Hit>,
     ) {
-        let alone: HashSet<(u32, u32)> = inventory
+        // Sorted pairs, searched by halves: a large run has hundreds of thousands.
+        let mut alone: Vec<(u32, u32)> = inventory
             .entities
             .iter()
             .filter(|e| self.judged_alone(e))
             .map(|e| (e.unit, e.serial))
             .collect();
+        alone.sort_unstable();
         // Hits are large and a large run has many: the list grows to its size once, instead of
         // doubling past it.
         hits.reserve_exact(local.iter().map(|(_, found)| found.len()).sum());
         for (unit, found) in local {
-            hits.extend(
-                found
-                    .into_iter()
-                    .filter(|h| h.subject.is_none_or(|s| alone.contains(&(unit, s)))),
-            );
+            hits.extend(found.into_iter().filter(|h| {
+                h.subject
+                    .is_none_or(|s| alone.binary_search(&(unit, s)).is_ok())
+            }));
         }
         // Most large runs describe every entity once, natively: nothing to judge again.
         let rejudged = if alone.len() == inventory.entities.len() {
@@ -498,11 +501,7 @@ fn relate_backups(hits: &mut [Hit], inv: &crate::model::Inventory) {
     let backups = inv.backups_by_server();
     for hit in hits.iter_mut().filter(|h| h.relate_backups) {
         let Some(server) = &hit.entity else { continue };
-        for b in backups
-            .get(&server.to_ascii_lowercase())
-            .into_iter()
-            .flatten()
-        {
+        for b in backups.of(server) {
             hit.related.push((
                 b.key_place(),
                 format!("backup {} was made from this server", b.label()),
