@@ -668,7 +668,7 @@ impl Inventory {
     /// The entities of one file, judged on their own by the local pass (no indexes: local
     /// rules look nothing up). `judge` picks the ones rules report on.
     pub fn of_file(entities: Vec<Entity>, judge: impl Fn(&Entity) -> bool) -> Inventory {
-        let subjects = Some(entities.iter().map(|e| judge(e)).collect());
+        let subjects = Some(entities.iter().map(&judge).collect());
         Inventory {
             entities,
             subjects,
@@ -678,7 +678,7 @@ impl Inventory {
 
     /// Judge only the entities `judge` picks (all again with `None`).
     pub fn set_subjects(&mut self, judge: Option<&dyn Fn(&Entity) -> bool>) {
-        self.subjects = judge.map(|j| self.entities.iter().map(|e| j(e)).collect());
+        self.subjects = judge.map(|j| self.entities.iter().map(j).collect());
     }
 
     /// The entities rules judge.

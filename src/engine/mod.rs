@@ -364,7 +364,7 @@ impl Engine<'_> {
                 .map(|(i, _)| i)
                 .collect(),
         };
-        inventory.entities.iter().map(|e| listed(e)).collect()
+        inventory.entities.iter().map(listed).collect()
     }
 
     /// Described by the user's inventory alone: the local rules that ran on its file judged
