@@ -131,6 +131,8 @@ impl FileJob<'_> {
         }
         loaded.facts_refs = self.facts_refs(&loaded);
         self.judge_locally(&mut loaded);
+        // Held until the end of the run: no spare room.
+        loaded.local.shrink_to_fit();
         place_local(&loaded.file, &loaded.local);
         // API dumps are kept: rules quote their raw values.
         if loaded
@@ -364,6 +366,9 @@ impl FileJob<'_> {
 pub(super) fn named_facts(loaded: &mut [Loaded]) -> Vec<FactsRef> {
     use crate::model::{EntityKind, Origin};
     use std::collections::HashMap;
+    if loaded.iter().all(|l| l.facts_refs.is_empty()) {
+        return Vec::new(); // no server names facts: no need to list them all
+    }
     // Servers in inventory order, each with its first native description (file, serial).
     let mut slot: HashMap<String, usize> = HashMap::new();
     let mut first_native: Vec<Option<(usize, u32)>> = Vec::new();

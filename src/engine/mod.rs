@@ -188,7 +188,7 @@ impl Engine<'_> {
         }
         hits.append(&mut model.hits);
         let mut inventory = model.inventory;
-        self.judge(&mut inventory, &active, local, &mut hits);
+        let batches = self.judge(&mut inventory, &active, hits, local);
         let entities = if self.list_entities {
             self.listed(&inventory)
         } else {
@@ -198,7 +198,7 @@ impl Engine<'_> {
         // Freeing many small allocations takes a noticeable share of a large run; do it on
         // another thread meanwhile.
         std::thread::spawn(move || drop(inventory));
-        let findings = self.word(hits, suppressions, &cwd);
+        let findings = self.word(batches, suppressions, &cwd);
         Ok(Outcome {
             findings,
             files: names.len(),
@@ -270,14 +270,16 @@ impl Engine<'_> {
 
     /// The rules over the whole inventory. A file's local findings stand for entities
     /// described there alone; the others (API dumps, host facts, descriptions merged across
-    /// files) are judged again, whole; then the global pass follows references.
+    /// files) are judged again, whole; then the global pass follows references. Returns every
+    /// hit, `found` first, in batches: one per file, kept apart so that no list of all hits
+    /// is ever built (wording frees each batch as it goes).
     fn judge(
         &self,
         inventory: &mut Inventory,
         active: &[&Rule],
+        found: Vec<Hit>,
         local: Vec<(u32, Vec<Hit>)>,
-        hits: &mut Vec<Hit>,
-    ) {
+    ) -> Vec<Vec<Hit>> {
         // Sorted pairs, searched by halves: a large run has hundreds of thousands.
         let mut alone: Vec<(u32, u32)> = inventory
             .entities
@@ -286,42 +288,38 @@ impl Engine<'_> {
             .map(|e| (e.unit, e.serial))
             .collect();
         alone.sort_unstable();
-        // Hits are large and a large run has many: the list grows to its size once, instead of
-        // doubling past it.
-        hits.reserve_exact(local.iter().map(|(_, found)| found.len()).sum());
-        for (unit, found) in local {
-            hits.extend(found.into_iter().filter(|h| {
+        let mut batches = Vec::with_capacity(local.len() + 3);
+        batches.push(found);
+        for (unit, mut found) in local {
+            found.retain(|h| {
                 h.subject
                     .is_none_or(|s| alone.binary_search(&(unit, s)).is_ok())
-            }));
+            });
+            batches.push(found);
         }
         // Most large runs describe every entity once, natively: nothing to judge again.
-        let rejudged = if alone.len() == inventory.entities.len() {
-            Vec::new()
-        } else {
+        if alone.len() != inventory.entities.len() {
             let rejudge: &dyn Fn(&crate::model::Entity) -> bool = &|e| !self.judged_alone(e);
             inventory.set_subjects(Some(rejudge));
-            let hits = run_pass(active, inventory, Pass::Local);
+            batches.extend(run_pass(active, inventory, Pass::Local));
             inventory.set_subjects(None);
-            hits
-        };
-        let global = run_pass(active, inventory, Pass::Global);
-        hits.reserve_exact(rejudged.len() + global.len());
-        hits.extend(rejudged);
-        hits.extend(global);
-        relate_backups(hits, inventory);
+        }
+        batches.extend(run_pass(active, inventory, Pass::Global));
+        relate_backups(&mut batches, inventory);
+        batches
     }
 
     /// Hits worded as findings, placed, suppressed, selected, sorted and freed of twins.
     fn word(
         &self,
-        hits: Vec<Hit>,
+        batches: Vec<Vec<Hit>>,
         mut suppressions: Vec<suppress::Suppression>,
         cwd: &std::path::Path,
     ) -> Vec<Finding> {
-        let mut findings: Vec<Finding> = hits
+        // In order, whatever the threads; each batch is freed once worded.
+        let mut findings: Vec<Finding> = batches
             .into_par_iter()
-            .filter_map(|h| self.finding(h))
+            .flat_map_iter(|batch| batch.into_iter().filter_map(|h| self.finding(h)))
             .collect();
         for file in place_findings(&findings) {
             findings.extend(self.finding(problem_hit(&file, &changed())));
@@ -429,20 +427,17 @@ fn kept_fields<'r>(active: &[&'r Rule], listed: bool) -> Vec<(EntityKind, Vec<&'
     kept
 }
 
-/// One pass of every active rule over the inventory, rules in parallel (their hits in rule
-/// order, whatever the threads).
-fn run_pass(active: &[&Rule], inventory: &Inventory, pass: Pass) -> Vec<Hit> {
-    let per_rule: Vec<Vec<Hit>> = active
+/// One pass of every active rule over the inventory, rules in parallel: a batch of hits per
+/// rule, in rule order whatever the threads.
+fn run_pass(active: &[&Rule], inventory: &Inventory, pass: Pass) -> Vec<Vec<Hit>> {
+    active
         .par_iter()
         .map(|rule| {
             let mut out = Vec::new();
             rule.template.run(rule, inventory, pass, &mut out);
             out
         })
-        .collect();
-    let mut hits = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
-    hits.extend(per_rule.into_iter().flatten());
-    hits
+        .collect()
 }
 
 /// Work out every finding's line and column, a file at a time and files in parallel: a
@@ -494,12 +489,12 @@ fn changed() -> Problem {
 }
 
 /// Point findings that ask for it at the backups made from their server.
-fn relate_backups(hits: &mut [Hit], inv: &crate::model::Inventory) {
-    if !hits.iter().any(|h| h.relate_backups) {
+fn relate_backups(batches: &mut [Vec<Hit>], inv: &crate::model::Inventory) {
+    if !batches.iter().flatten().any(|h| h.relate_backups) {
         return;
     }
     let backups = inv.backups_by_server();
-    for hit in hits.iter_mut().filter(|h| h.relate_backups) {
+    for hit in batches.iter_mut().flatten().filter(|h| h.relate_backups) {
         let Some(server) = &hit.entity else { continue };
         for b in backups.of(server) {
             hit.related.push((
