@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 
 use crate::source::{Position, SourceFile};
-use crate::tree::Span;
+use crate::tree::{Span, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -32,29 +32,38 @@ impl Severity {
 pub struct Place {
     pub file: Arc<SourceFile>,
     pub span: Span,
-    pub pointer: String,
+    pub pointer: Text,
     /// Line and column, worked out once for every finding of a file together (see
-    /// [`crate::engine`]), or on first use.
-    pos: OnceLock<Position>,
+    /// [`crate::engine`]), or on first use. Held as 32-bit numbers (spans are 32-bit too):
+    /// every hit and finding carries a place.
+    pos: OnceLock<[u32; 4]>,
 }
 
 impl Place {
-    pub fn new(file: Arc<SourceFile>, span: Span, pointer: String) -> Place {
+    pub fn new(file: Arc<SourceFile>, span: Span, pointer: impl Into<Text>) -> Place {
         Place {
             file,
             span,
-            pointer,
+            pointer: pointer.into(),
             pos: OnceLock::new(),
         }
     }
 
     pub fn position(&self) -> Position {
-        *self.pos.get_or_init(|| self.file.position(self.span))
+        let [line, column, end_line, end_column] = *self
+            .pos
+            .get_or_init(|| compact(self.file.position(self.span)));
+        Position {
+            line: line as usize,
+            column: column as usize,
+            end_line: end_line as usize,
+            end_column: end_column as usize,
+        }
     }
 
     /// Record the position worked out elsewhere.
     pub fn set_position(&self, pos: Position) {
-        let _ = self.pos.set(pos);
+        let _ = self.pos.set(compact(pos));
     }
 
     /// The position is known already.
@@ -63,18 +72,25 @@ impl Place {
     }
 }
 
+/// A position as four 32-bit numbers (lines and columns of a text under 4 GiB fit).
+fn compact(p: Position) -> [u32; 4] {
+    [p.line, p.column, p.end_line, p.end_column].map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+}
+
 /// What a check found, before the rule file's wording and the configuration are applied.
+/// A large run holds every hit until the end: short strings (rule ids, pointers into an
+/// entity, most argument values) are kept inline.
 #[derive(Debug, Clone)]
 pub struct Hit {
-    pub rule: String,
+    pub rule: Text,
     /// Which of the rule's message templates to use.
     pub variant: &'static str,
     pub place: Place,
-    pub entity: Option<String>,
+    pub entity: Option<Text>,
     /// The entity's own pointer: findings are identified relative to it (see `Finding::path`).
-    pub anchor: Option<String>,
+    pub anchor: Option<Text>,
     /// Values for the message placeholders.
-    pub args: Vec<(&'static str, String)>,
+    pub args: Vec<(&'static str, Text)>,
     /// `Some(Warning)` for "cannot verify" hits: capped at warning whatever the rule's level.
     pub cap: Option<Severity>,
     pub related: Vec<(Place, String)>,
@@ -89,7 +105,7 @@ pub struct Hit {
 impl Hit {
     pub fn new(rule: &str, variant: &'static str, place: Place) -> Hit {
         Hit {
-            rule: rule.to_string(),
+            rule: rule.into(),
             variant,
             place,
             entity: None,
@@ -108,11 +124,11 @@ impl Hit {
     }
 
     pub fn entity(mut self, entity: &str) -> Hit {
-        self.entity = Some(entity.to_string());
+        self.entity = Some(entity.into());
         self
     }
 
-    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Hit {
+    pub fn arg(mut self, name: &'static str, value: impl Into<Text>) -> Hit {
         self.args.push((name, value.into()));
         self
     }
@@ -125,6 +141,13 @@ impl Hit {
     pub fn cap(mut self, severity: Severity) -> Hit {
         self.cap = Some(severity);
         self
+    }
+
+    /// Give back the spare room of the argument and related lists (grown one push at a
+    /// time): for hits held until the end of a large run.
+    pub fn shrink(&mut self) {
+        self.args.shrink_to_fit();
+        self.related.shrink_to_fit();
     }
 
     pub fn related(mut self, place: Place, message: impl Into<String>) -> Hit {

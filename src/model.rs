@@ -422,7 +422,10 @@ impl Entity {
     pub fn hit(&self, rule: &str, variant: &'static str, place: Place) -> Hit {
         let mut hit = Hit::new(rule, variant, place).entity(self.label());
         hit.subject = Some(self.serial);
-        hit.anchor = Some(self.raw_or(self.span(), || self.pointer().to_string()));
+        hit.anchor = Some(
+            self.raw_or(self.span(), || self.pointer().to_string())
+                .into(),
+        );
         hit
     }
 
@@ -1016,7 +1019,7 @@ impl Ctx<'_> {
             };
             if entries[..i].iter().any(|x| x.key == e.key) {
                 let h = self.hit("duplicate_key", e.key_span, &at.pointer());
-                h.args.push(("value", e.key.to_string()));
+                h.args.push(("value", e.key.clone()));
                 continue;
             }
             match fields.iter().find(|f| f.name == e.key) {
@@ -1026,8 +1029,8 @@ impl Ctx<'_> {
                         .map(|s| format!(", did you mean `{s}`?"))
                         .unwrap_or_default();
                     let h = self.hit("unknown", e.key_span, &at.pointer());
-                    h.args.push(("value", e.key.to_string()));
-                    h.args.push(("suggestion", suggestion));
+                    h.args.push(("value", e.key.clone()));
+                    h.args.push(("suggestion", suggestion.into()));
                     h.cap = Some(crate::finding::Severity::Warning);
                 }
                 None => {}
@@ -1057,8 +1060,8 @@ impl Ctx<'_> {
                     && !values.iter().any(|x| x.eq_ignore_ascii_case(v))
                 {
                     let h = self.hit("invalid", node.span, &at.pointer());
-                    h.args.push(("value", v.to_string()));
-                    h.args.push(("allowed", values.join(", ")));
+                    h.args.push(("value", v.to_string().into()));
+                    h.args.push(("allowed", values.join(", ").into()));
                     self.invalid.push(node.span);
                 }
             }
@@ -1116,8 +1119,8 @@ impl Ctx<'_> {
     /// A required key is missing (reported at `span`, the mapping's first key).
     fn required(&mut self, span: Span, pointer: &str, field: &str) {
         let h = self.hit("required", span, pointer);
-        h.args.push(("field", field.to_string()));
-        h.args.push(("value", field.to_string()));
+        h.args.push(("field", field.to_string().into()));
+        h.args.push(("value", field.to_string().into()));
     }
 
     /// A scalar that YAML 1.1 tools read differently, where a `ty` belongs: reported and left
@@ -1128,9 +1131,9 @@ impl Ctx<'_> {
             return;
         };
         let h = self.hit("yaml11", node.span, pointer);
-        h.args.push(("value", s.text.to_string()));
-        h.args.push(("reading", reading.to_string()));
-        h.args.push(("expected", schema::type_name(ty)));
+        h.args.push(("value", s.text.to_string().into()));
+        h.args.push(("reading", reading.to_string().into()));
+        h.args.push(("expected", schema::type_name(ty).into()));
         self.invalid.push(node.span);
     }
 
@@ -1153,9 +1156,9 @@ impl Ctx<'_> {
 
     fn type_error(&mut self, node: &Node, expected: String, pointer: &str) {
         let h = self.hit("type", node.span, pointer);
-        h.args.push(("expected", expected));
-        h.args.push(("found", node.type_name().to_string()));
-        h.args.push(("value", node.display()));
+        h.args.push(("expected", expected.into()));
+        h.args.push(("found", node.type_name().to_string().into()));
+        h.args.push(("value", node.display().into()));
         self.invalid.push(node.span);
     }
 }

@@ -93,7 +93,7 @@ impl Rule {
     }
 
     /// Fill a message template's `{placeholders}`.
-    pub fn message(&self, variant: &str, args: &[(&str, String)]) -> String {
+    pub fn message(&self, variant: &str, args: &[(&str, crate::tree::Text)]) -> String {
         let template = self
             .messages
             .get(variant)

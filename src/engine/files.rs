@@ -133,6 +133,7 @@ impl FileJob<'_> {
         self.judge_locally(&mut loaded);
         // Held until the end of the run: no spare room.
         loaded.local.shrink_to_fit();
+        loaded.local.iter_mut().for_each(Hit::shrink);
         place_local(&loaded.file, &loaded.local);
         // API dumps are kept: rules quote their raw values.
         if loaded

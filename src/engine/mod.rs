@@ -435,6 +435,8 @@ fn run_pass(active: &[&Rule], inventory: &Inventory, pass: Pass) -> Vec<Vec<Hit>
         .map(|rule| {
             let mut out = Vec::new();
             rule.template.run(rule, inventory, pass, &mut out);
+            out.shrink_to_fit();
+            out.iter_mut().for_each(Hit::shrink);
             out
         })
         .collect()
@@ -527,7 +529,7 @@ impl Engine<'_> {
             } else {
                 entity
             };
-            args.push(("entity", shown.to_string()));
+            args.push(("entity", shown.into()));
         }
         let path = match (&entity, &anchor) {
             (Some(_), Some(anchor)) => place
@@ -535,10 +537,10 @@ impl Engine<'_> {
                 .strip_prefix(anchor.as_str())
                 .unwrap_or(&place.pointer)
                 .to_string(),
-            _ => place.pointer.clone(),
+            _ => place.pointer.to_string(),
         };
         // No id or name: no entity to report (nor to suppress by).
-        let entity = entity.filter(|e| !e.is_empty());
+        let entity = entity.filter(|e| !e.is_empty()).map(String::from);
         Some(Finding {
             rule: rule.id.clone(),
             title: rule.title.clone(),
