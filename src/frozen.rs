@@ -6,11 +6,17 @@
 //! (what index lookups and `when:` conditions read) and thaw a member back into a [`Node`]
 //! when a rule walks it.
 //!
+//! The frozen trees of one file's entities share one allocation (an [`Arena`]): a large run
+//! holds a few thousand of those instead of hundreds of thousands of small blocks, which
+//! would pin allocator pages that the file's transient trees also used.
+//!
 //! Layout: digest (8 bytes), base offset (4 bytes), then varints: the first key's span, the
 //! pointer, the region, and the root node. A node is a tag byte, its span (offset from the
 //! base, zigzag, and length), then a scalar's text, or a collection's item count, byte size and
 //! items. A map entry is its key (a [`KEYS`] number, or 0 and the text), its key span and its
 //! value.
+
+use std::sync::Arc;
 
 use crate::tree::{Entry, Kind, Node, Scalar, Span, Text};
 
@@ -47,9 +53,30 @@ const QUOTED: u8 = 1;
 const SEQ: u8 = 2;
 const MAP: u8 = 3;
 
+/// The frozen trees of one file, one after the other.
+#[derive(Debug, Clone)]
+pub struct Arena(Arc<Box<[u8]>>);
+
+impl Arena {
+    pub fn new(bytes: Vec<u8>) -> Arena {
+        Arena(Arc::new(bytes.into_boxed_slice()))
+    }
+
+    /// The tree written at `at` (see [`Frozen::write`]).
+    pub fn at(&self, at: u32) -> Frozen {
+        Frozen {
+            arena: self.clone(),
+            at,
+        }
+    }
+}
+
 /// A frozen tree with what an entity keeps beside it (see the module documentation).
 #[derive(Debug)]
-pub struct Frozen(Box<[u8]>);
+pub struct Frozen {
+    arena: Arena,
+    at: u32,
+}
 
 /// What a frozen entity says about itself, besides its tree.
 pub struct Header<'a> {
@@ -60,10 +87,18 @@ pub struct Header<'a> {
 }
 
 impl Frozen {
-    pub fn new(root: &Node, header: &Header) -> Frozen {
+    /// Append a tree to a file's arena bytes, its root's entries limited to those `keep`
+    /// accepts; returns where it starts.
+    pub fn write(
+        root: &Node,
+        header: &Header,
+        keep: &dyn Fn(&str) -> bool,
+        out: &mut Vec<u8>,
+    ) -> u32 {
+        let at = u32::try_from(out.len()).unwrap_or(u32::MAX);
         let base = root.span.start();
         let mut w = Writer {
-            out: Vec::with_capacity(64),
+            out: std::mem::take(out),
             base,
         };
         w.out.extend_from_slice(&header.digest.to_le_bytes());
@@ -78,26 +113,31 @@ impl Frozen {
             }
             None => w.varint(0),
         }
-        w.node(root);
-        Frozen(w.out.into_boxed_slice())
+        w.node_keeping(root, keep);
+        *out = w.out;
+        at
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.arena.0.get(self.at as usize..).unwrap_or_default()
     }
 
     fn reader(&self) -> Reader<'_> {
-        let base = self
-            .0
+        let bytes = self.bytes();
+        let base = bytes
             .get(8..12)
             .and_then(|b| b.try_into().ok())
             .map_or(0, u32::from_le_bytes) as usize;
         Reader {
-            bytes: &self.0,
-            at: 12.min(self.0.len()),
+            bytes,
+            at: 12.min(bytes.len()),
             base,
         }
     }
 
     pub fn header(&self) -> Header<'_> {
         let digest = self
-            .0
+            .bytes()
             .get(..8)
             .and_then(|b| b.try_into().ok())
             .map_or(0, u64::from_le_bytes);
@@ -233,6 +273,11 @@ impl Writer {
     }
 
     fn node(&mut self, node: &Node) {
+        self.node_keeping(node, &|_| true);
+    }
+
+    /// A node; a map keeps only the entries whose key `keep` accepts.
+    fn node_keeping(&mut self, node: &Node, keep: &dyn Fn(&str) -> bool) {
         let tag = match &node.kind {
             Kind::Scalar(s) if s.plain => PLAIN,
             Kind::Scalar(_) => QUOTED,
@@ -248,19 +293,22 @@ impl Writer {
                     w.node(item);
                 }
             }),
-            Kind::Map(entries) => self.collection(entries.len(), |w| {
-                for e in entries {
-                    match KEYS.iter().position(|k| *k == e.key) {
-                        Some(i) => w.varint(i as u64 + 1),
-                        None => {
-                            w.varint(0);
-                            w.text(&e.key);
+            Kind::Map(entries) => {
+                let kept = || entries.iter().filter(|e| keep(&e.key));
+                self.collection(kept().count(), |w| {
+                    for e in kept() {
+                        match KEYS.iter().position(|k| *k == e.key) {
+                            Some(i) => w.varint(i as u64 + 1),
+                            None => {
+                                w.varint(0);
+                                w.text(&e.key);
+                            }
                         }
+                        w.span(e.key_span);
+                        w.node(&e.value);
                     }
-                    w.span(e.key_span);
-                    w.node(&e.value);
-                }
-            }),
+                });
+            }
         }
     }
 
@@ -406,15 +454,17 @@ mod tests {
         let text = "x: 1\nitem:\n  id: AB-1\n  weird key: [1, 'two', {k: ~}]\n  backup_service: CBR\n  images: []\n";
         let root = tree(text);
         let item = root.get("item").expect("item").clone();
-        let frozen = Frozen::new(
-            &item,
-            &Header {
-                digest: 42,
-                first_key: Span::new(14, 16),
-                pointer: "/item",
-                region: Some("eu-west-0"),
-            },
-        );
+        // Another tree first: trees are found by their offset in the arena.
+        let mut bytes = Vec::new();
+        let header = |pointer| Header {
+            digest: 42,
+            first_key: Span::new(14, 16),
+            pointer,
+            region: Some("eu-west-0"),
+        };
+        Frozen::write(&root, &header(""), &|_| true, &mut bytes);
+        let at = Frozen::write(&item, &header("/item"), &|_| true, &mut bytes);
+        let frozen = Arena::new(bytes).at(at);
         assert_eq!(frozen.thaw(), item);
         assert_eq!(frozen.span(), item.span);
         let header = frozen.header();
@@ -440,5 +490,31 @@ mod tests {
         assert_eq!(weird.thaw(), *item.get("weird key").expect("weird"));
         assert!(matches!(weird.shape(), Shape::Seq));
         assert!(frozen.member("missing").is_none());
+    }
+
+    #[test]
+    fn only_the_kept_top_level_entries_are_frozen() {
+        let item = tree("id: a\nos: linux\ndisks: [{id: d, system: true}]\n");
+        let mut bytes = Vec::new();
+        let header = Header {
+            digest: 0,
+            first_key: Span::new(0, 2),
+            pointer: "",
+            region: None,
+        };
+        let at = Frozen::write(&item, &header, &|k| k != "os", &mut bytes);
+        let frozen = Arena::new(bytes).at(at);
+        let kept: Vec<String> = frozen
+            .thaw()
+            .as_map()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.key.to_string())
+            .collect();
+        assert_eq!(kept, ["id", "disks"]);
+        assert_eq!(
+            frozen.member("disks").map(|m| m.thaw()).as_ref(),
+            item.get("disks")
+        );
     }
 }

@@ -317,26 +317,29 @@ impl Entity {
         self.rare.as_ref().map_or(&[], |r| &r.invalid)
     }
 
-    /// Keep only `id`, the field that names the entity and the `keep` fields, frozen (see
-    /// [`crate::frozen`]): all the whole-inventory pass reads of an entity that nothing else
-    /// describes (its local rules have run by then). Cuts the memory a large run holds.
-    pub fn prune(&mut self, keep: &[&str]) {
-        let digest = self.content_digest();
-        let label_key = self.kind.label_key();
-        let Body::Whole(w) = &mut self.body else {
-            return;
+    /// Write the part of the tree the whole-inventory pass reads (`id`, the field that names
+    /// the entity and the `keep` fields) into its file's arena bytes (see [`crate::frozen`]);
+    /// returns where it starts, `None` when the entity is pruned already. [`Entity::prune`]
+    /// swaps the tree for it once the arena is complete.
+    pub fn freeze(&self, keep: &[&str], out: &mut Vec<u8>) -> Option<u32> {
+        let Body::Whole(w) = &self.body else {
+            return None;
         };
-        if let Kind::Map(entries) = &mut w.node.kind {
-            entries
-                .retain(|e| e.key == "id" || e.key == label_key || keep.contains(&e.key.as_str()));
-        }
+        let label_key = self.kind.label_key();
         let header = crate::frozen::Header {
-            digest,
+            digest: self.content_digest(),
             first_key: w.first_key,
             pointer: &w.pointer,
             region: w.region.as_deref(),
         };
-        self.body = Body::Pruned(Frozen::new(&w.node, &header));
+        let keep = |key: &str| key == "id" || key == label_key || keep.contains(&key);
+        Some(Frozen::write(&w.node, &header, &keep, out))
+    }
+
+    /// Drop the whole tree for its frozen part: all the whole-inventory pass reads of an
+    /// entity nothing else describes (its local rules have run). Cuts what a large run holds.
+    pub fn prune(&mut self, frozen: Frozen) {
+        self.body = Body::Pruned(frozen);
     }
 
     /// The tree is whole (not pruned).
@@ -632,31 +635,101 @@ fn id_hash(id: &str) -> u64 {
 }
 
 impl IdIndex {
-    fn get(&self, entities: &[Entity], id: &str) -> Option<usize> {
+    fn get(&self, entities: &Entities, id: &str) -> Option<usize> {
         self.find(entities, id, |label| label.eq_ignore_ascii_case(id))
     }
 
     /// The entity whose label `same` accepts, among those whose label hashes like `id`.
-    fn find(&self, entities: &[Entity], id: &str, same: impl Fn(&str) -> bool) -> Option<usize> {
+    fn find(&self, entities: &Entities, id: &str, same: impl Fn(&str) -> bool) -> Option<usize> {
         self.0
             .find(id_hash(id), |&i| same(entities[i as usize].label()))
             .map(|&i| i as usize)
     }
 
     /// Add the entity about to be pushed at `index` (not yet in `entities`).
-    fn insert(&mut self, entities: &[Entity], id: &str, index: usize) {
+    fn insert(&mut self, entities: &Entities, id: &str, index: usize) {
         self.0.insert_unique(id_hash(id), index as u32, |&i| {
             id_hash(entities[i as usize].label())
         });
     }
 }
 
+/// The entities of a run in chunks, one per document as it was read: moving hundreds of
+/// thousands of entities into one list would hold them twice for a while. Positions count
+/// across the chunks.
+#[derive(Debug, Default)]
+pub struct Entities {
+    chunks: Vec<Vec<Entity>>,
+    /// Position of each chunk's first entity.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl Entities {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Entity> {
+        self.chunks.iter().flatten()
+    }
+
+    /// Start a chunk for the entities of one more document.
+    fn chunk(&mut self, capacity: usize) {
+        self.chunks.push(Vec::with_capacity(capacity));
+        self.starts.push(self.len);
+    }
+
+    fn push(&mut self, entity: Entity) {
+        if self.chunks.is_empty() {
+            self.chunk(1);
+        }
+        if let Some(last) = self.chunks.last_mut() {
+            last.push(entity);
+            self.len += 1;
+        }
+    }
+
+    /// The chunk holding position `i`, and the position within it.
+    fn locate(&self, i: usize) -> (usize, usize) {
+        let chunk = self.starts.partition_point(|&s| s <= i).saturating_sub(1);
+        (chunk, i - self.starts.get(chunk).copied().unwrap_or(0))
+    }
+}
+
+impl std::ops::Index<usize> for Entities {
+    type Output = Entity;
+
+    fn index(&self, i: usize) -> &Entity {
+        let (chunk, at) = self.locate(i);
+        &self.chunks[chunk][at]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Entities {
+    fn index_mut(&mut self, i: usize) -> &mut Entity {
+        let (chunk, at) = self.locate(i);
+        &mut self.chunks[chunk][at]
+    }
+}
+
+impl IntoIterator for Entities {
+    type Item = Entity;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<Entity>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.chunks.into_iter().flatten()
+    }
+}
+
 /// All documents of one run, as one inventory.
 #[derive(Debug, Default)]
 pub struct Inventory {
-    /// Small (a pruned entity's tree is out of line, frozen), so moving them from the files'
-    /// lists into this one is cheap; it is sized once, for all of them.
-    pub entities: Vec<Entity>,
+    pub entities: Entities,
     pub documents: usize,
     servers: IdIndex,
     backups: IdIndex,
@@ -672,8 +745,13 @@ impl Inventory {
     /// rules look nothing up). `judge` picks the ones rules report on.
     pub fn of_file(entities: Vec<Entity>, judge: impl Fn(&Entity) -> bool) -> Inventory {
         let subjects = Some(entities.iter().map(&judge).collect());
+        let len = entities.len();
         Inventory {
-            entities,
+            entities: Entities {
+                chunks: vec![entities],
+                starts: vec![0],
+                len,
+            },
             subjects,
             ..Inventory::default()
         }
@@ -904,11 +982,6 @@ impl ModelBuilder {
         }
     }
 
-    /// Make room for this many more entities at once (the list is not grown by doubling).
-    pub fn reserve(&mut self, entities: usize) {
-        self.inventory.entities.reserve_exact(entities);
-    }
-
     /// Add one more description (host facts) of a server.
     pub fn add_entity(&mut self, entity: Entity) {
         self.push(entity);
@@ -918,6 +991,7 @@ impl ModelBuilder {
     pub fn add(&mut self, doc: DocModel) {
         self.inventory.documents += 1;
         self.hits.extend(doc.hits);
+        self.inventory.entities.chunk(doc.entities.len());
         for entity in doc.entities {
             self.push(entity);
         }

@@ -47,12 +47,6 @@ impl Loaded {
         !self.docs.is_empty() || self.facts.is_some()
     }
 
-    /// Entities this file adds to the inventory (at most).
-    pub(super) fn entity_count(&self) -> usize {
-        self.docs.iter().map(|d| d.entities.len()).sum::<usize>()
-            + usize::from(self.facts.is_some())
-    }
-
     pub(super) fn entities(&self) -> impl Iterator<Item = &crate::model::Entity> {
         self.docs.iter().flat_map(|d| d.entities.iter())
     }
@@ -172,15 +166,23 @@ impl FileJob<'_> {
         let mut entities = inv.entities.into_iter();
         for (doc, n) in loaded.docs.iter_mut().zip(counts) {
             doc.entities = entities.by_ref().take(n).collect();
-            for e in doc
-                .entities
-                .iter_mut()
-                .filter(|e| e.origin == Origin::Native)
-            {
-                if let Some((_, fields)) = kept.iter().find(|(kind, _)| *kind == e.kind) {
-                    e.prune(fields);
+        }
+        // The file's frozen trees go into one arena; then the whole trees are dropped.
+        let mut arena = Vec::new();
+        let mut frozen = Vec::new();
+        for (d, doc) in loaded.docs.iter().enumerate() {
+            for (i, e) in doc.entities.iter().enumerate() {
+                let fields = kept.iter().find(|(kind, _)| *kind == e.kind);
+                if let Some((_, fields)) = fields.filter(|_| e.origin == Origin::Native)
+                    && let Some(at) = e.freeze(fields, &mut arena)
+                {
+                    frozen.push((d, i, at));
                 }
             }
+        }
+        let arena = crate::frozen::Arena::new(arena);
+        for (d, i, at) in frozen {
+            loaded.docs[d].entities[i].prune(arena.at(at));
         }
     }
 

@@ -164,7 +164,6 @@ impl Engine<'_> {
         restore_whole(&mut loaded, inputs, &job);
 
         let mut model = ModelBuilder::new();
-        model.reserve(loaded.iter().map(Loaded::entity_count).sum());
         let mut suppressions = Vec::new();
         let mut local = Vec::new();
         for l in &mut loaded {
