@@ -58,8 +58,16 @@ const MAP: u8 = 3;
 pub struct Arena(Arc<Box<[u8]>>);
 
 impl Arena {
-    pub fn new(bytes: Vec<u8>) -> Arena {
-        Arena(Arc::new(bytes.into_boxed_slice()))
+    /// An arena of exactly these bytes.
+    pub fn new(bytes: &[u8]) -> Arena {
+        Arena(Arc::new(Box::from(bytes)))
+    }
+
+    /// An arena of no trees (shared): what a pruned entity points at for a moment, while its
+    /// file's arena is made.
+    pub fn empty() -> Arena {
+        static EMPTY: std::sync::LazyLock<Arena> = std::sync::LazyLock::new(|| Arena::new(&[]));
+        EMPTY.clone()
     }
 
     /// The tree written at `at` (see [`Frozen::write`]).
@@ -464,7 +472,7 @@ mod tests {
         };
         Frozen::write(&root, &header(""), &|_| true, &mut bytes);
         let at = Frozen::write(&item, &header("/item"), &|_| true, &mut bytes);
-        let frozen = Arena::new(bytes).at(at);
+        let frozen = Arena::new(&bytes).at(at);
         assert_eq!(frozen.thaw(), item);
         assert_eq!(frozen.span(), item.span);
         let header = frozen.header();
@@ -503,7 +511,7 @@ mod tests {
             region: None,
         };
         let at = Frozen::write(&item, &header, &|k| k != "os", &mut bytes);
-        let frozen = Arena::new(bytes).at(at);
+        let frozen = Arena::new(&bytes).at(at);
         let kept: Vec<String> = frozen
             .thaw()
             .as_map()

@@ -231,7 +231,8 @@ impl Entity {
         }
     }
 
-    /// `region` of the entity's document.
+    /// `region` of the entity's document (once pruned, kept only when a rule reads it: see
+    /// [`Entity::freeze`]).
     pub fn region(&self) -> Option<&str> {
         match &self.body {
             Body::Whole(w) => w.region.as_deref(),
@@ -318,7 +319,8 @@ impl Entity {
     }
 
     /// Write the part of the tree the whole-inventory pass reads (`id`, the field that names
-    /// the entity and the `keep` fields) into its file's arena bytes (see [`crate::frozen`]);
+    /// the entity and the `keep` fields; the document's region when `keep` names `region`)
+    /// into its file's arena bytes (see [`crate::frozen`]);
     /// returns where it starts, `None` when the entity is pruned already. [`Entity::prune`]
     /// swaps the tree for it once the arena is complete.
     pub fn freeze(&self, keep: &[&str], out: &mut Vec<u8>) -> Option<u32> {
@@ -330,7 +332,7 @@ impl Entity {
             digest: self.content_digest(),
             first_key: w.first_key,
             pointer: &w.pointer,
-            region: w.region.as_deref(),
+            region: w.region.as_deref().filter(|_| keep.contains(&"region")),
         };
         let keep = |key: &str| key == "id" || key == label_key || keep.contains(&key);
         Some(Frozen::write(&w.node, &header, &keep, out))

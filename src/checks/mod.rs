@@ -104,8 +104,9 @@ impl Template {
     }
 
     /// Fields of a `kind` entity that this rule's global pass reads (a path such as `a.b` or
-    /// `a[].b` stands for its top-level field). Entities keep only these (with `id` and the
-    /// field that names them) once their local rules ran.
+    /// `a[].b` stands for its top-level field; `region` is also the region of the entity's
+    /// document). Entities keep only these (with `id` and the field that names them) once
+    /// their local rules ran.
     /// `None` when the global pass judges such entities themselves and may read any field (a
     /// rule with `source.` conditions, on its `kinds`): they are kept whole.
     pub fn kept_fields(&self, kinds: &[EntityKind], kind: EntityKind) -> Option<Vec<&str>> {
@@ -139,6 +140,8 @@ impl Template {
             (Template::OneImagePerBackup(_), Backup) => &["images"],
             (Template::OneImagePerBackup(_), Request) => &["backup_id"],
             (Template::ReplicateRegion(_), Operation) => &["action", "target_region"],
+            // The request's document `region` (see `Entity::region`).
+            (Template::ReplicateRegion(_), Request) => &["region"],
             (Template::ShareSource(_), Operation) => &["action"],
             (Template::ShareSource(_), Request) => {
                 &["instance_id", "backup_id", "whole_image_type"]

@@ -167,23 +167,34 @@ impl FileJob<'_> {
         for (doc, n) in loaded.docs.iter_mut().zip(counts) {
             doc.entities = entities.by_ref().take(n).collect();
         }
-        // The file's frozen trees go into one arena; then the whole trees are dropped.
-        let mut arena = Vec::new();
-        let mut frozen = Vec::new();
-        for (d, doc) in loaded.docs.iter().enumerate() {
-            for (i, e) in doc.entities.iter().enumerate() {
-                let fields = kept.iter().find(|(kind, _)| *kind == e.kind);
-                if let Some((_, fields)) = fields.filter(|_| e.origin == Origin::Native)
-                    && let Some(at) = e.freeze(fields, &mut arena)
-                {
-                    frozen.push((d, i, at));
+        // The file's frozen trees go into one arena, written in a buffer each thread reuses.
+        // The whole trees are dropped before the arena is allocated: it then takes room they
+        // leave, instead of pinning fresh allocator pages among them for the rest of the run.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        SCRATCH.with_borrow_mut(|bytes| {
+            bytes.clear();
+            let mut frozen = Vec::new();
+            for (d, doc) in loaded.docs.iter().enumerate() {
+                for (i, e) in doc.entities.iter().enumerate() {
+                    let fields = kept.iter().find(|(kind, _)| *kind == e.kind);
+                    if let Some((_, fields)) = fields.filter(|_| e.origin == Origin::Native)
+                        && let Some(at) = e.freeze(fields, bytes)
+                    {
+                        frozen.push((d, i, at));
+                    }
                 }
             }
-        }
-        let arena = crate::frozen::Arena::new(arena);
-        for (d, i, at) in frozen {
-            loaded.docs[d].entities[i].prune(arena.at(at));
-        }
+            let empty = crate::frozen::Arena::empty();
+            for &(d, i, _) in &frozen {
+                loaded.docs[d].entities[i].prune(empty.at(0));
+            }
+            let arena = crate::frozen::Arena::new(bytes);
+            for (d, i, at) in frozen {
+                loaded.docs[d].entities[i].prune(arena.at(at));
+            }
+        });
     }
 
     /// Host facts files named by servers' `facts:` lists (relative to the inventory file); a
