@@ -78,19 +78,19 @@ fn compact(p: Position) -> [u32; 4] {
 }
 
 /// What a check found, before the rule file's wording and the configuration are applied.
-/// A large run holds every hit until the end: short strings (rule ids, pointers into an
-/// entity, most argument values) are kept inline.
+/// A large run holds every hit until the end, packed (see [`crate::packed`]); short strings
+/// are kept inline.
 #[derive(Debug, Clone)]
 pub struct Hit {
     pub rule: Text,
     /// Which of the rule's message templates to use.
-    pub variant: &'static str,
+    pub variant: Text,
     pub place: Place,
     pub entity: Option<Text>,
     /// The entity's own pointer: findings are identified relative to it (see `Finding::path`).
     pub anchor: Option<Text>,
     /// Values for the message placeholders.
-    pub args: Vec<(&'static str, Text)>,
+    pub args: Vec<(Text, Text)>,
     /// `Some(Warning)` for "cannot verify" hits: capped at warning whatever the rule's level.
     pub cap: Option<Severity>,
     pub related: Vec<(Place, String)>,
@@ -103,10 +103,10 @@ pub struct Hit {
 }
 
 impl Hit {
-    pub fn new(rule: &str, variant: &'static str, place: Place) -> Hit {
+    pub fn new(rule: &str, variant: impl Into<Text>, place: Place) -> Hit {
         Hit {
             rule: rule.into(),
-            variant,
+            variant: variant.into(),
             place,
             entity: None,
             anchor: None,
@@ -129,7 +129,7 @@ impl Hit {
     }
 
     pub fn arg(mut self, name: &'static str, value: impl Into<Text>) -> Hit {
-        self.args.push((name, value.into()));
+        self.args.push((name.into(), value.into()));
         self
     }
 
@@ -141,13 +141,6 @@ impl Hit {
     pub fn cap(mut self, severity: Severity) -> Hit {
         self.cap = Some(severity);
         self
-    }
-
-    /// Give back the spare room of the argument and related lists (grown one push at a
-    /// time): for hits held until the end of a large run.
-    pub fn shrink(&mut self) {
-        self.args.shrink_to_fit();
-        self.related.shrink_to_fit();
     }
 
     pub fn related(mut self, place: Place, message: impl Into<String>) -> Hit {

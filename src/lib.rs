@@ -17,6 +17,7 @@ pub mod finding;
 pub mod frozen;
 pub mod load;
 pub mod model;
+pub mod packed;
 pub mod parse;
 pub mod report;
 pub mod rules;

@@ -1095,7 +1095,7 @@ impl Ctx<'_> {
             };
             if entries[..i].iter().any(|x| x.key == e.key) {
                 let h = self.hit("duplicate_key", e.key_span, &at.pointer());
-                h.args.push(("value", e.key.clone()));
+                h.args.push(("value".into(), e.key.clone()));
                 continue;
             }
             match fields.iter().find(|f| f.name == e.key) {
@@ -1105,8 +1105,8 @@ impl Ctx<'_> {
                         .map(|s| format!(", did you mean `{s}`?"))
                         .unwrap_or_default();
                     let h = self.hit("unknown", e.key_span, &at.pointer());
-                    h.args.push(("value", e.key.clone()));
-                    h.args.push(("suggestion", suggestion.into()));
+                    h.args.push(("value".into(), e.key.clone()));
+                    h.args.push(("suggestion".into(), suggestion.into()));
                     h.cap = Some(crate::finding::Severity::Warning);
                 }
                 None => {}
@@ -1136,8 +1136,8 @@ impl Ctx<'_> {
                     && !values.iter().any(|x| x.eq_ignore_ascii_case(v))
                 {
                     let h = self.hit("invalid", node.span, &at.pointer());
-                    h.args.push(("value", v.to_string().into()));
-                    h.args.push(("allowed", values.join(", ").into()));
+                    h.args.push(("value".into(), v.to_string().into()));
+                    h.args.push(("allowed".into(), values.join(", ").into()));
                     self.invalid.push(node.span);
                 }
             }
@@ -1195,8 +1195,8 @@ impl Ctx<'_> {
     /// A required key is missing (reported at `span`, the mapping's first key).
     fn required(&mut self, span: Span, pointer: &str, field: &str) {
         let h = self.hit("required", span, pointer);
-        h.args.push(("field", field.to_string().into()));
-        h.args.push(("value", field.to_string().into()));
+        h.args.push(("field".into(), field.to_string().into()));
+        h.args.push(("value".into(), field.to_string().into()));
     }
 
     /// A scalar that YAML 1.1 tools read differently, where a `ty` belongs: reported and left
@@ -1207,9 +1207,10 @@ impl Ctx<'_> {
             return;
         };
         let h = self.hit("yaml11", node.span, pointer);
-        h.args.push(("value", s.text.to_string().into()));
-        h.args.push(("reading", reading.to_string().into()));
-        h.args.push(("expected", schema::type_name(ty).into()));
+        h.args.push(("value".into(), s.text.to_string().into()));
+        h.args.push(("reading".into(), reading.to_string().into()));
+        h.args
+            .push(("expected".into(), schema::type_name(ty).into()));
         self.invalid.push(node.span);
     }
 
@@ -1232,9 +1233,10 @@ impl Ctx<'_> {
 
     fn type_error(&mut self, node: &Node, expected: String, pointer: &str) {
         let h = self.hit("type", node.span, pointer);
-        h.args.push(("expected", expected.into()));
-        h.args.push(("found", node.type_name().to_string().into()));
-        h.args.push(("value", node.display().into()));
+        h.args.push(("expected".into(), expected.into()));
+        h.args
+            .push(("found".into(), node.type_name().to_string().into()));
+        h.args.push(("value".into(), node.display().into()));
         self.invalid.push(node.span);
     }
 }

@@ -93,7 +93,11 @@ impl Rule {
     }
 
     /// Fill a message template's `{placeholders}`.
-    pub fn message(&self, variant: &str, args: &[(&str, crate::tree::Text)]) -> String {
+    pub fn message(
+        &self,
+        variant: &str,
+        args: &[(crate::tree::Text, crate::tree::Text)],
+    ) -> String {
         let template = self
             .messages
             .get(variant)
@@ -113,7 +117,7 @@ impl Rule {
                 {
                     let name = &after[..close];
                     // Later arguments override earlier ones of the same name.
-                    match args.iter().rev().find(|(k, _)| *k == name) {
+                    match args.iter().rev().find(|(k, _)| k == name) {
                         Some((_, v)) => out.push_str(v),
                         None => out.push_str(&rest[open..open + close + 2]),
                     }

@@ -27,8 +27,8 @@ pub(super) struct Loaded {
     pub(super) facts: Option<crate::model::Entity>,
     pub(super) problems: Vec<Problem>,
     pub(super) suppressions: Vec<suppress::Suppression>,
-    /// Findings of the local rules about this file's own entities.
-    pub(super) local: Vec<Hit>,
+    /// Findings of the local rules about this file's own entities (packed: held to the end).
+    pub(super) local: crate::packed::Packed,
     /// Host facts files named by this file's servers (`facts:`).
     pub(super) facts_refs: Vec<FactsRef>,
 }
@@ -91,7 +91,7 @@ impl FileJob<'_> {
             facts: None,
             problems: problem.into_iter().collect(),
             suppressions: Vec::new(),
-            local: Vec::new(),
+            local: crate::packed::Packed::default(),
             facts_refs: Vec::new(),
         };
         if !loaded.problems.is_empty() {
@@ -124,11 +124,9 @@ impl FileJob<'_> {
             loaded.suppressions = suppress::inline(&loaded.file, &parsed.comments);
         }
         loaded.facts_refs = self.facts_refs(&loaded);
-        self.judge_locally(&mut loaded);
-        // Held until the end of the run: no spare room.
-        loaded.local.shrink_to_fit();
-        loaded.local.iter_mut().for_each(Hit::shrink);
-        place_local(&loaded.file, &loaded.local);
+        let local = self.judge_locally(&mut loaded);
+        place_local(&loaded.file, &local);
+        loaded.local = crate::packed::Packed::new(local);
         // API dumps are kept: rules quote their raw values.
         if loaded
             .entities()
@@ -141,11 +139,12 @@ impl FileJob<'_> {
 
     /// Run the local rules over the file's own entities (those of the user's inventory; API
     /// dumps and host facts may describe an entity together with other files, and are judged
-    /// once the whole inventory is built), then prune its entities.
-    fn judge_locally(&self, loaded: &mut Loaded) {
+    /// once the whole inventory is built), then prune its entities. Returns their hits.
+    fn judge_locally(&self, loaded: &mut Loaded) -> Vec<Hit> {
         use crate::model::{Inventory, Origin};
+        let mut hits = Vec::new();
         if !self.two_pass {
-            return; // the reference mode judges everything once, over the whole inventory
+            return hits; // the reference mode judges everything once, over the whole inventory
         }
         let counts: Vec<usize> = loaded.docs.iter().map(|d| d.entities.len()).collect();
         let all = loaded
@@ -156,7 +155,7 @@ impl FileJob<'_> {
         let inv = Inventory::of_file(all, |e| e.origin == Origin::Native);
         for rule in self.active {
             rule.template
-                .run(rule, &inv, crate::checks::Pass::Local, &mut loaded.local);
+                .run(rule, &inv, crate::checks::Pass::Local, &mut hits);
         }
         // A pruned entity may have to be read again whole (see `restore_whole`).
         let kept = self
@@ -195,6 +194,7 @@ impl FileJob<'_> {
                 loaded.docs[d].entities[i].prune(arena.at(at));
             }
         });
+        hits
     }
 
     /// Host facts files named by servers' `facts:` lists (relative to the inventory file); a

@@ -2,7 +2,7 @@
 //! rules, apply configuration and suppressions. The result is sorted, so it is the same
 //! whatever the number of threads.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -14,6 +14,7 @@ use crate::error::UsageError;
 use crate::finding::{Finding, Hit, Place, Related, Severity};
 use crate::model::ModelBuilder;
 use crate::model::{EntityKind, Inventory};
+use crate::packed::Packed;
 use crate::parse::{Limits, Problem, ProblemKind};
 use crate::rules::{Rule, RuleSet};
 use crate::source::SourceFile;
@@ -187,7 +188,7 @@ impl Engine<'_> {
         }
         hits.append(&mut model.hits);
         let mut inventory = model.inventory;
-        let batches = self.judge(&mut inventory, &active, hits, local);
+        let judged = self.judge(&mut inventory, &active, hits, local);
         let entities = if self.list_entities {
             self.listed(&inventory)
         } else {
@@ -197,7 +198,7 @@ impl Engine<'_> {
         // Freeing many small allocations takes a noticeable share of a large run; do it on
         // another thread meanwhile.
         std::thread::spawn(move || drop(inventory));
-        let findings = self.word(batches, suppressions, &cwd);
+        let findings = self.word(judged, suppressions, &cwd);
         Ok(Outcome {
             findings,
             files: names.len(),
@@ -269,16 +270,16 @@ impl Engine<'_> {
 
     /// The rules over the whole inventory. A file's local findings stand for entities
     /// described there alone; the others (API dumps, host facts, descriptions merged across
-    /// files) are judged again, whole; then the global pass follows references. Returns every
-    /// hit, `found` first, in batches: one per file, kept apart so that no list of all hits
-    /// is ever built (wording frees each batch as it goes).
+    /// files) are judged again, whole; then the global pass follows references. Every hit,
+    /// `found` first, stays packed in batches (one per file, one per rule) until it is
+    /// worded; what wording needs of the inventory is taken now (see [`Judged`]).
     fn judge(
         &self,
         inventory: &mut Inventory,
         active: &[&Rule],
         found: Vec<Hit>,
-        local: Vec<(u32, Vec<Hit>)>,
-    ) -> Vec<Vec<Hit>> {
+        local: Vec<(u32, Packed)>,
+    ) -> Judged {
         // Sorted pairs, searched by halves: a large run has hundreds of thousands.
         let mut alone: Vec<(u32, u32)> = inventory
             .entities
@@ -287,38 +288,78 @@ impl Engine<'_> {
             .map(|e| (e.unit, e.serial))
             .collect();
         alone.sort_unstable();
-        let mut batches = Vec::with_capacity(local.len() + 3);
-        batches.push(found);
-        for (unit, mut found) in local {
-            found.retain(|h| {
-                h.subject
-                    .is_none_or(|s| alone.binary_search(&(unit, s)).is_ok())
-            });
-            batches.push(found);
-        }
+        let mut batches = Vec::with_capacity(local.len() + 2 * active.len() + 1);
+        batches.push(Batch {
+            hits: Packed::new(found),
+            unit: None,
+        });
+        batches.extend(local.into_iter().map(|(unit, hits)| Batch {
+            hits,
+            unit: Some(unit),
+        }));
+        let unfiltered = |hits| Batch { hits, unit: None };
         // Most large runs describe every entity once, natively: nothing to judge again.
         if alone.len() != inventory.entities.len() {
             let rejudge: &dyn Fn(&crate::model::Entity) -> bool = &|e| !self.judged_alone(e);
             inventory.set_subjects(Some(rejudge));
-            batches.extend(run_pass(active, inventory, Pass::Local));
+            batches.extend(
+                run_pass(active, inventory, Pass::Local)
+                    .into_iter()
+                    .map(unfiltered),
+            );
             inventory.set_subjects(None);
         }
-        batches.extend(run_pass(active, inventory, Pass::Global));
-        relate_backups(&mut batches, inventory);
-        batches
+        batches.extend(
+            run_pass(active, inventory, Pass::Global)
+                .into_iter()
+                .map(unfiltered),
+        );
+        let backups = backup_links(&batches, inventory);
+        Judged {
+            batches,
+            alone,
+            backups,
+        }
     }
 
     /// Hits worded as findings, placed, suppressed, selected, sorted and freed of twins.
     fn word(
         &self,
-        batches: Vec<Vec<Hit>>,
+        judged: Judged,
         mut suppressions: Vec<suppress::Suppression>,
         cwd: &std::path::Path,
     ) -> Vec<Finding> {
+        let Judged {
+            batches,
+            alone,
+            backups,
+        } = judged;
+        // A file's local hits about an entity judged again (or not kept) are left out.
+        let stands = |unit: Option<u32>, hit: &Hit| match (unit, hit.subject) {
+            (Some(unit), Some(s)) => alone.binary_search(&(unit, s)).is_ok(),
+            _ => true,
+        };
         // In order, whatever the threads; each batch is freed once worded.
         let mut findings: Vec<Finding> = batches
             .into_par_iter()
-            .flat_map_iter(|batch| batch.into_iter().filter_map(|h| self.finding(h)))
+            .flat_map_iter(|batch| {
+                batch
+                    .hits
+                    .hits()
+                    .filter(|h| stands(batch.unit, h))
+                    .filter_map(|mut hit| {
+                        if hit.relate_backups
+                            && let Some(links) = hit
+                                .entity
+                                .as_ref()
+                                .and_then(|e| backups.get(&e.as_str().to_ascii_lowercase()))
+                        {
+                            hit.related.extend(links.iter().cloned());
+                        }
+                        self.finding(hit)
+                    })
+                    .collect::<Vec<_>>()
+            })
             .collect();
         for file in place_findings(&findings) {
             findings.extend(self.finding(problem_hit(&file, &changed())));
@@ -428,15 +469,13 @@ fn kept_fields<'r>(active: &[&'r Rule], listed: bool) -> Vec<(EntityKind, Vec<&'
 
 /// One pass of every active rule over the inventory, rules in parallel: a batch of hits per
 /// rule, in rule order whatever the threads.
-fn run_pass(active: &[&Rule], inventory: &Inventory, pass: Pass) -> Vec<Vec<Hit>> {
+fn run_pass(active: &[&Rule], inventory: &Inventory, pass: Pass) -> Vec<Packed> {
     active
         .par_iter()
         .map(|rule| {
             let mut out = Vec::new();
             rule.template.run(rule, inventory, pass, &mut out);
-            out.shrink_to_fit();
-            out.iter_mut().for_each(Hit::shrink);
-            out
+            Packed::new(out)
         })
         .collect()
 }
@@ -489,21 +528,56 @@ fn changed() -> Problem {
     }
 }
 
-/// Point findings that ask for it at the backups made from their server.
-fn relate_backups(batches: &mut [Vec<Hit>], inv: &crate::model::Inventory) {
-    if !batches.iter().flatten().any(|h| h.relate_backups) {
-        return;
+/// What the run keeps of the inventory to word its hits (the inventory itself is let go).
+struct Judged {
+    batches: Vec<Batch>,
+    /// The entities judged in their own file, as `(unit, serial)`, sorted.
+    alone: Vec<(u32, u32)>,
+    /// Related places of the backups made from each server a hit asks to relate to (see
+    /// [`Hit::relate_backups`]), by server id in lowercase.
+    backups: HashMap<String, Vec<(Place, String)>>,
+}
+
+/// Hits waiting to be worded, with the input file whose local pass made them, if any.
+struct Batch {
+    hits: Packed,
+    unit: Option<u32>,
+}
+
+/// The backups made from each server some hit asks to relate to.
+fn backup_links(
+    batches: &[Batch],
+    inv: &crate::model::Inventory,
+) -> HashMap<String, Vec<(Place, String)>> {
+    let servers: HashSet<String> = batches
+        .par_iter()
+        .filter(|b| b.hits.relates)
+        .flat_map_iter(|b| {
+            b.hits
+                .hits()
+                .filter(|h| h.relate_backups)
+                .filter_map(|h| h.entity.map(|e| e.as_str().to_ascii_lowercase()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if servers.is_empty() {
+        return HashMap::new();
     }
     let backups = inv.backups_by_server();
-    for hit in batches.iter_mut().flatten().filter(|h| h.relate_backups) {
-        let Some(server) = &hit.entity else { continue };
-        for b in backups.of(server) {
-            hit.related.push((
-                b.key_place(),
-                format!("backup {} was made from this server", b.label()),
-            ));
-        }
-    }
+    servers
+        .into_iter()
+        .map(|server| {
+            let links: Vec<(Place, String)> = backups
+                .of(&server)
+                .map(|b| {
+                    let message = format!("backup {} was made from this server", b.label());
+                    (b.key_place(), message)
+                })
+                .collect();
+            (server, links)
+        })
+        .filter(|(_, links)| !links.is_empty())
+        .collect()
 }
 
 impl Engine<'_> {
@@ -528,7 +602,7 @@ impl Engine<'_> {
             } else {
                 entity
             };
-            args.push(("entity", shown.into()));
+            args.push(("entity".into(), shown.into()));
         }
         let path = match (&entity, &anchor) {
             (Some(_), Some(anchor)) => place
@@ -544,7 +618,7 @@ impl Engine<'_> {
             rule: rule.id.clone(),
             title: rule.title.clone(),
             severity,
-            message: rule.message(variant, &args),
+            message: rule.message(&variant, &args),
             place,
             entity,
             path,
