@@ -72,10 +72,13 @@ impl Arena {
 
     /// The tree written at `at` (see [`Frozen::write`]).
     pub fn at(&self, at: u32) -> Frozen {
-        Frozen {
+        let mut frozen = Frozen {
             arena: self.clone(),
             at,
-        }
+            root: 0,
+        };
+        frozen.root = u32::try_from(frozen.past_header()).unwrap_or(u32::MAX);
+        frozen
     }
 }
 
@@ -84,6 +87,8 @@ impl Arena {
 pub struct Frozen {
     arena: Arena,
     at: u32,
+    /// Where the root node starts, past the header (found once: every lookup starts there).
+    root: u32,
 }
 
 /// What a frozen entity says about itself, besides its tree.
@@ -164,15 +169,21 @@ impl Frozen {
         }
     }
 
-    /// A reader at the root node, past the header (read without decoding it: member lookups
-    /// are what index lookups make).
-    fn root(&self) -> Reader<'_> {
+    /// The offset of the root node, past the header (skipped without decoding it).
+    fn past_header(&self) -> usize {
         let mut r = self.reader();
         r.span();
         let pointer = r.varint() as usize;
         r.at += pointer;
         let region = r.varint() as usize;
         r.at += region.saturating_sub(1);
+        r.at
+    }
+
+    /// A reader at the root node.
+    fn root(&self) -> Reader<'_> {
+        let mut r = self.reader();
+        r.at = self.root as usize;
         r
     }
 

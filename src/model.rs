@@ -391,8 +391,12 @@ impl Entity {
     }
 
     /// The pointer of a value at `span`: its raw pointer when synthesized, else `pointer`.
-    fn raw_or(&self, span: Span, pointer: impl FnOnce() -> String) -> String {
-        self.raw().get(&span).cloned().unwrap_or_else(pointer)
+    /// (The span is only worked out for synthesized descriptions.)
+    fn raw_or(&self, span: impl FnOnce() -> Span, pointer: impl FnOnce() -> String) -> String {
+        match self.rare.as_ref().filter(|r| !r.raw.is_empty()) {
+            Some(rare) => rare.raw.get(&span()).cloned().unwrap_or_else(pointer),
+            None => pointer(),
+        }
     }
 
     /// This description and the others, most authoritative first.
@@ -407,7 +411,7 @@ impl Entity {
 
     /// Where findings about a missing value point: the entity's first key.
     pub fn key_place(&self) -> Place {
-        let pointer = self.raw_or(self.span(), || self.pointer().to_string());
+        let pointer = self.raw_or(|| self.span(), || self.pointer().to_string());
         self.place(self.first_key(), pointer)
     }
 
@@ -419,7 +423,7 @@ impl Entity {
     pub fn key_place_of(&self, field: &str) -> Option<Place> {
         self.descriptions().find_map(|d| {
             let m = d.member(field)?;
-            let pointer = d.raw_or(m.span(), || pointer_push(d.pointer(), field));
+            let pointer = d.raw_or(|| m.span(), || pointer_push(d.pointer(), field));
             Some(d.place(m.key_span(), pointer))
         })
     }
@@ -428,7 +432,7 @@ impl Entity {
         let mut hit = Hit::new(rule, variant, place).entity(self.label());
         hit.subject = Some(self.serial);
         hit.anchor = Some(
-            self.raw_or(self.span(), || self.pointer().to_string())
+            self.raw_or(|| self.span(), || self.pointer().to_string())
                 .into(),
         );
         hit
@@ -479,7 +483,21 @@ impl Entity {
                 .map(|(node, pointer)| found(Cow::Borrowed(node), pointer))
                 .collect(),
             Body::Pruned(f) => {
-                let root = f.thaw();
+                // Only the member the path starts with is thawed.
+                let first = path.split('.').next().unwrap_or_default();
+                let name = first.strip_suffix("[]").unwrap_or(first);
+                let Some(member) = f.member(name) else {
+                    return Vec::new();
+                };
+                let entry = crate::tree::Entry {
+                    key: name.into(),
+                    key_span: member.key_span,
+                    value: member.thaw(),
+                };
+                let root = Node {
+                    span: f.span(),
+                    kind: Kind::Map(vec![entry]),
+                };
                 walk(&root, f.header().pointer, path)
                     .into_iter()
                     .map(|(node, pointer)| found(Cow::Owned(node.clone()), pointer))
@@ -565,7 +583,8 @@ impl Entity {
                 continue;
             }
             let place = self.place(e.value.span, pointer_push(self.pointer(), &e.key));
-            let their_pointer = other.raw_or(theirs.span, || pointer_push(other.pointer(), &e.key));
+            let their_pointer =
+                other.raw_or(|| theirs.span, || pointer_push(other.pointer(), &e.key));
             let their_place = Place::new(other.file.clone(), theirs.span, their_pointer);
             hits.push(
                 self.hit("inventory-conflict", "main", place)
@@ -777,21 +796,17 @@ impl Inventory {
         self.subjects().filter(move |e| e.kind == kind)
     }
 
-    /// Backups by the server they were made from: positions sorted by server id whatever its
-    /// case (then by position), searched by halves. No copy of an id.
+    /// Backups by the server they were made from: sorted by server id whatever its case
+    /// (then by position), searched by halves. No copy of an id.
     pub fn backups_by_server(&self) -> BackupsByServer<'_> {
-        let server_of = |i: &u32| {
-            self.entities[*i as usize]
-                .str("server_id")
-                .unwrap_or_default()
-        };
-        let mut sorted: Vec<u32> = (0..self.entities.len() as u32)
-            .filter(|&i| {
-                let e = &self.entities[i as usize];
-                e.kind == EntityKind::Backup && e.str("server_id").is_some()
-            })
+        let mut sorted: Vec<(&str, u32)> = self
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == EntityKind::Backup)
+            .filter_map(|(i, e)| Some((e.str("server_id")?, i as u32)))
             .collect();
-        sorted.sort_by(|a, b| cmp_ignoring_case(server_of(a), server_of(b)).then(a.cmp(b)));
+        sorted.sort_by(|a, b| cmp_ignoring_case(a.0, b.0).then(a.1.cmp(&b.1)));
         BackupsByServer { inv: self, sorted }
     }
 
@@ -823,23 +838,20 @@ impl Inventory {
 /// See [`Inventory::backups_by_server`].
 pub struct BackupsByServer<'a> {
     inv: &'a Inventory,
-    sorted: Vec<u32>,
+    /// Server id and position of each backup.
+    sorted: Vec<(&'a str, u32)>,
 }
 
 impl<'a> BackupsByServer<'a> {
     /// The backups made from this server, in inventory order.
     pub fn of<'s>(&'s self, server: &'s str) -> impl Iterator<Item = &'a Entity> + 's {
-        let server_of = |i: &u32| {
-            let e = &self.inv.entities[*i as usize];
-            e.str("server_id").unwrap_or_default()
-        };
         let from = self
             .sorted
-            .partition_point(|i| cmp_ignoring_case(server_of(i), server).is_lt());
+            .partition_point(|(id, _)| cmp_ignoring_case(id, server).is_lt());
         self.sorted[from..]
             .iter()
-            .take_while(move |i| server_of(i).eq_ignore_ascii_case(server))
-            .map(|&i| &self.inv.entities[i as usize])
+            .take_while(move |(id, _)| id.eq_ignore_ascii_case(server))
+            .map(|&(_, i)| &self.inv.entities[i as usize])
     }
 }
 

@@ -162,10 +162,7 @@ impl FileJob<'_> {
             .kept
             .filter(|_| loaded.file.rereadable())
             .unwrap_or(&[]);
-        let mut entities = inv.entities.into_iter();
-        for (doc, n) in loaded.docs.iter_mut().zip(counts) {
-            doc.entities = entities.by_ref().take(n).collect();
-        }
+        let mut entities: Vec<crate::model::Entity> = inv.entities.into_iter().collect();
         // The file's frozen trees go into one arena, written in a buffer each thread reuses.
         // The whole trees are dropped before the arena is allocated: it then takes room they
         // leave, instead of pinning fresh allocator pages among them for the rest of the run.
@@ -175,25 +172,28 @@ impl FileJob<'_> {
         SCRATCH.with_borrow_mut(|bytes| {
             bytes.clear();
             let mut frozen = Vec::new();
-            for (d, doc) in loaded.docs.iter().enumerate() {
-                for (i, e) in doc.entities.iter().enumerate() {
-                    let fields = kept.iter().find(|(kind, _)| *kind == e.kind);
-                    if let Some((_, fields)) = fields.filter(|_| e.origin == Origin::Native)
-                        && let Some(at) = e.freeze(fields, bytes)
-                    {
-                        frozen.push((d, i, at));
-                    }
+            for (i, e) in entities.iter().enumerate() {
+                let fields = kept.iter().find(|(kind, _)| *kind == e.kind);
+                if let Some((_, fields)) = fields.filter(|_| e.origin == Origin::Native)
+                    && let Some(at) = e.freeze(fields, bytes)
+                {
+                    frozen.push((i, at));
                 }
             }
             let empty = crate::frozen::Arena::empty();
-            for &(d, i, _) in &frozen {
-                loaded.docs[d].entities[i].prune(empty.at(0));
+            for &(i, _) in &frozen {
+                entities[i].prune(empty.at(0));
             }
             let arena = crate::frozen::Arena::new(bytes);
-            for (d, i, at) in frozen {
-                loaded.docs[d].entities[i].prune(arena.at(at));
+            for (i, at) in frozen {
+                entities[i].prune(arena.at(at));
             }
         });
+        let mut entities = entities.into_iter();
+        for (doc, n) in loaded.docs.iter_mut().zip(counts) {
+            doc.entities = Vec::with_capacity(n);
+            doc.entities.extend(entities.by_ref().take(n));
+        }
         hits
     }
 
