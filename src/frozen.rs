@@ -18,6 +18,7 @@
 
 use std::sync::Arc;
 
+use crate::bytes::{Cursor, Encoder};
 use crate::tree::{Entry, Kind, Node, Scalar, Span, Text};
 
 /// Keys pruned entities keep most often, stored as one byte (their position plus one).
@@ -111,7 +112,9 @@ impl Frozen {
         let at = u32::try_from(out.len()).unwrap_or(u32::MAX);
         let base = root.span.start();
         let mut w = Writer {
-            out: std::mem::take(out),
+            enc: Encoder {
+                out: std::mem::take(out),
+            },
             base,
         };
         w.out.extend_from_slice(&header.digest.to_le_bytes());
@@ -127,7 +130,7 @@ impl Frozen {
             None => w.varint(0),
         }
         w.node_keeping(root, keep);
-        *out = w.out;
+        *out = w.enc.out;
         at
     }
 
@@ -142,8 +145,10 @@ impl Frozen {
             .and_then(|b| b.try_into().ok())
             .map_or(0, u32::from_le_bytes) as usize;
         Reader {
-            bytes,
-            at: 12.min(bytes.len()),
+            cursor: Cursor {
+                bytes,
+                at: 12.min(bytes.len()),
+            },
             base,
         }
     }
@@ -234,6 +239,16 @@ pub enum Shape<'a> {
     Map,
 }
 
+impl<'a> Shape<'a> {
+    /// A scalar's typed value (as [`Node::value`] reads it); `None` for collections.
+    pub fn value(&self) -> Option<crate::tree::Value<'a>> {
+        match *self {
+            Shape::Scalar { text, plain } => Some(crate::tree::typed(text, plain)),
+            Shape::Seq | Shape::Map => None,
+        }
+    }
+}
+
 impl<'a> Member<'a> {
     pub fn span(&self) -> Span {
         let mut r = self.value.clone();
@@ -261,34 +276,31 @@ impl<'a> Member<'a> {
 }
 
 struct Writer {
-    out: Vec<u8>,
+    enc: Encoder,
     base: usize,
 }
 
-impl Writer {
-    fn varint(&mut self, mut n: u64) {
-        loop {
-            let low = (n & 0x7f) as u8;
-            n >>= 7;
-            if n == 0 {
-                self.out.push(low);
-                return;
-            }
-            self.out.push(low | 0x80);
-        }
-    }
+impl std::ops::Deref for Writer {
+    type Target = Encoder;
 
+    fn deref(&self) -> &Encoder {
+        &self.enc
+    }
+}
+
+impl std::ops::DerefMut for Writer {
+    fn deref_mut(&mut self) -> &mut Encoder {
+        &mut self.enc
+    }
+}
+
+impl Writer {
     /// A span as its start's distance from the base (zigzag: aliases may point before it) and
     /// its length.
     fn span(&mut self, span: Span) {
         let delta = span.start() as i64 - self.base as i64;
         self.varint(((delta << 1) ^ (delta >> 63)) as u64);
         self.varint((span.end() - span.start()) as u64);
-    }
-
-    fn text(&mut self, text: &str) {
-        self.varint(text.len() as u64);
-        self.out.extend_from_slice(text.as_bytes());
     }
 
     fn node(&mut self, node: &Node) {
@@ -334,7 +346,7 @@ impl Writer {
     /// A collection's count and byte size (so readers can skip it), then its items.
     fn collection(&mut self, count: usize, items: impl FnOnce(&mut Writer)) {
         let mut inner = Writer {
-            out: Vec::new(),
+            enc: Encoder::default(),
             base: self.base,
         };
         items(&mut inner);
@@ -344,52 +356,34 @@ impl Writer {
     }
 }
 
-/// Reads what [`Writer`] wrote. The bytes never leave this module, so they are well formed;
-/// should they not be, reading stops at the end with empty values instead of panicking.
+/// Reads what [`Writer`] wrote (see [`crate::bytes`] for malformed bytes).
 #[derive(Clone)]
 struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+    cursor: Cursor<'a>,
     base: usize,
 }
 
+impl<'a> std::ops::Deref for Reader<'a> {
+    type Target = Cursor<'a>;
+
+    fn deref(&self) -> &Cursor<'a> {
+        &self.cursor
+    }
+}
+
+impl std::ops::DerefMut for Reader<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.cursor
+    }
+}
+
 impl<'a> Reader<'a> {
-    fn byte(&mut self) -> u8 {
-        let b = self.bytes.get(self.at).copied().unwrap_or(0);
-        self.at += 1;
-        b
-    }
-
-    fn varint(&mut self) -> u64 {
-        let mut n = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte();
-            n |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-        n
-    }
-
     fn span(&mut self) -> Span {
         let z = self.varint();
         let delta = ((z >> 1) as i64) ^ -((z & 1) as i64);
         let start = (self.base as i64 + delta).max(0) as usize;
         let len = self.varint() as usize;
         Span::new(start, start + len)
-    }
-
-    fn str(&mut self, len: usize) -> &'a str {
-        let end = (self.at + len).min(self.bytes.len());
-        let start = self.at.min(end);
-        self.at = end;
-        std::str::from_utf8(&self.bytes[start..end]).unwrap_or_default()
-    }
-
-    fn text(&mut self) -> &'a str {
-        let len = self.varint() as usize;
-        self.str(len)
     }
 
     fn key(&mut self) -> &'a str {
@@ -400,10 +394,7 @@ impl<'a> Reader<'a> {
         match self.varint() {
             0 => {
                 let len = self.varint() as usize;
-                let end = (self.at + len).min(self.bytes.len());
-                let start = self.at.min(end);
-                self.at = end;
-                &self.bytes[start..end]
+                self.take(len)
             }
             i => KEYS.get(i as usize - 1).map_or(&[], |k| k.as_bytes()),
         }

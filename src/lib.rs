@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod baseline;
+pub mod bytes;
 pub mod checks;
 pub mod cli;
 pub mod config;

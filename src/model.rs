@@ -185,11 +185,8 @@ impl<'a> Member<'a> {
 
     /// The value when it is a string (as [`Node::as_str`] reads it).
     fn as_str(&self) -> Option<&'a str> {
-        match self.shape() {
-            Shape::Scalar { text, plain } => match crate::tree::typed(text, plain) {
-                crate::tree::Value::Str(s) => Some(s),
-                _ => None,
-            },
+        match self.shape().value()? {
+            crate::tree::Value::Str(s) => Some(s),
             _ => None,
         }
     }
@@ -300,9 +297,9 @@ impl Entity {
     /// The label as a key for indexes: only a scalar that is not null names an entity (two
     /// servers with `id: ~`, or with a list for an id, are not one server described twice).
     fn key(&self) -> Option<&str> {
-        match self.member(self.kind.label_key()).map(|m| m.shape()) {
-            Some(Shape::Scalar { text, plain })
-                if crate::tree::typed(text, plain) != crate::tree::Value::Null =>
+        match self.member(self.kind.label_key())?.shape() {
+            shape @ Shape::Scalar { text, .. }
+                if shape.value() != Some(crate::tree::Value::Null) =>
             {
                 Some(text)
             }
@@ -393,10 +390,11 @@ impl Entity {
     /// The pointer of a value at `span`: its raw pointer when synthesized, else `pointer`.
     /// (The span is only worked out for synthesized descriptions.)
     fn raw_or(&self, span: impl FnOnce() -> Span, pointer: impl FnOnce() -> String) -> String {
-        match self.rare.as_ref().filter(|r| !r.raw.is_empty()) {
-            Some(rare) => rare.raw.get(&span()).cloned().unwrap_or_else(pointer),
-            None => pointer(),
+        let raw = self.raw();
+        if raw.is_empty() {
+            return pointer();
         }
+        raw.get(&span()).cloned().unwrap_or_else(pointer)
     }
 
     /// This description and the others, most authoritative first.
@@ -440,12 +438,8 @@ impl Entity {
 
     /// This description states the field, not as null (a collection counts).
     pub fn states(&self, field: &str) -> bool {
-        self.member(field).is_some_and(|m| match m.shape() {
-            Shape::Scalar { text, plain } => {
-                crate::tree::typed(text, plain) != crate::tree::Value::Null
-            }
-            Shape::Seq | Shape::Map => true,
-        })
+        self.member(field)
+            .is_some_and(|m| m.shape().value() != Some(crate::tree::Value::Null))
     }
 
     /// Where this description's key for the field sits.

@@ -11,6 +11,7 @@
 
 use std::sync::Arc;
 
+use crate::bytes::{Cursor, Encoder};
 use crate::finding::{Hit, Place, Severity};
 use crate::source::{Position, SourceFile};
 use crate::tree::{Span, Text};
@@ -28,7 +29,7 @@ pub struct Packed {
 impl Packed {
     pub fn new(hits: Vec<Hit>) -> Packed {
         let mut w = Writer {
-            out: Vec::new(),
+            enc: Encoder::default(),
             files: Vec::new(),
         };
         let relates = hits.iter().any(|h| h.relate_backups);
@@ -37,7 +38,7 @@ impl Packed {
             w.hit(hit);
         }
         Packed {
-            bytes: w.out.into_boxed_slice(),
+            bytes: w.enc.out.into_boxed_slice(),
             files: w.files.into_boxed_slice(),
             len,
             relates,
@@ -47,8 +48,10 @@ impl Packed {
     /// The hits, unpacked one at a time, in the order they were packed.
     pub fn hits(&self) -> impl Iterator<Item = Hit> + '_ {
         let mut r = Reader {
-            bytes: &self.bytes,
-            at: 0,
+            cursor: Cursor {
+                bytes: &self.bytes,
+                at: 0,
+            },
             files: &self.files,
         };
         (0..self.len).map(move |_| r.hit())
@@ -56,35 +59,18 @@ impl Packed {
 }
 
 struct Writer {
-    out: Vec<u8>,
+    enc: Encoder,
     files: Vec<Arc<SourceFile>>,
 }
 
 impl Writer {
-    fn varint(&mut self, mut n: u64) {
-        loop {
-            let low = (n & 0x7f) as u8;
-            n >>= 7;
-            if n == 0 {
-                self.out.push(low);
-                return;
-            }
-            self.out.push(low | 0x80);
-        }
-    }
-
-    fn text(&mut self, text: &str) {
-        self.varint(text.len() as u64);
-        self.out.extend_from_slice(text.as_bytes());
-    }
-
     fn optional(&mut self, text: Option<&str>) {
         match text {
             Some(t) => {
-                self.out.push(1);
-                self.text(t);
+                self.enc.out.push(1);
+                self.enc.text(t);
             }
-            None => self.out.push(0),
+            None => self.enc.out.push(0),
         }
     }
 
@@ -96,105 +82,82 @@ impl Writer {
                 self.files.len() - 1
             }
         };
-        self.varint(file as u64);
-        self.varint(place.span.start() as u64);
-        self.varint((place.span.end() - place.span.start()) as u64);
-        self.text(&place.pointer);
+        self.enc.varint(file as u64);
+        self.enc.varint(place.span.start() as u64);
+        self.enc
+            .varint((place.span.end() - place.span.start()) as u64);
+        self.enc.text(&place.pointer);
         if place.is_placed() {
             let p = place.position();
-            self.out.push(1);
+            self.enc.out.push(1);
             for n in [p.line, p.column, p.end_line, p.end_column] {
-                self.varint(n as u64);
+                self.enc.varint(n as u64);
             }
         } else {
-            self.out.push(0);
+            self.enc.out.push(0);
         }
     }
 
     fn hit(&mut self, hit: Hit) {
-        self.text(&hit.rule);
-        self.text(&hit.variant);
+        self.enc.text(&hit.rule);
+        self.enc.text(&hit.variant);
         self.place(&hit.place);
         self.optional(hit.entity.as_deref());
         self.optional(hit.anchor.as_deref());
-        self.varint(hit.args.len() as u64);
+        self.enc.varint(hit.args.len() as u64);
         for (name, value) in &hit.args {
-            self.text(name);
-            self.text(value);
+            self.enc.text(name);
+            self.enc.text(value);
         }
-        self.out.push(match hit.cap {
+        self.enc.out.push(match hit.cap {
             None => 0,
             Some(Severity::Note) => 1,
             Some(Severity::Warning) => 2,
             Some(Severity::Error) => 3,
         });
-        self.varint(hit.related.len() as u64);
+        self.enc.varint(hit.related.len() as u64);
         for (place, message) in &hit.related {
             self.place(place);
-            self.text(message);
+            self.enc.text(message);
         }
-        self.out.push(u8::from(hit.relate_backups));
+        self.enc.out.push(u8::from(hit.relate_backups));
         match hit.subject {
             Some(s) => {
-                self.out.push(1);
-                self.varint(u64::from(s));
+                self.enc.out.push(1);
+                self.enc.varint(u64::from(s));
             }
-            None => self.out.push(0),
+            None => self.enc.out.push(0),
         }
     }
 }
 
-/// Reads what [`Writer`] wrote. The bytes never leave this module, so they are well formed;
-/// should they not be, reading yields empty values instead of panicking.
+/// Reads what [`Writer`] wrote (see [`crate::bytes`] for malformed bytes).
 struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+    cursor: Cursor<'a>,
     files: &'a [Arc<SourceFile>],
 }
 
 impl Reader<'_> {
-    fn byte(&mut self) -> u8 {
-        let b = self.bytes.get(self.at).copied().unwrap_or(0);
-        self.at += 1;
-        b
-    }
-
-    fn varint(&mut self) -> u64 {
-        let mut n = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte();
-            n |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-        n
-    }
-
     fn text(&mut self) -> Text {
-        let len = self.varint() as usize;
-        let end = (self.at + len).min(self.bytes.len());
-        let start = self.at.min(end);
-        self.at = end;
-        Text::from(std::str::from_utf8(&self.bytes[start..end]).unwrap_or_default())
+        Text::from(self.cursor.text())
     }
 
     fn optional(&mut self) -> Option<Text> {
-        (self.byte() == 1).then(|| self.text())
+        (self.cursor.byte() == 1).then(|| self.text())
     }
 
     fn place(&mut self) -> Place {
-        let file = self.varint() as usize;
-        let start = self.varint() as usize;
-        let span = Span::new(start, start + self.varint() as usize);
+        let file = self.cursor.varint() as usize;
+        let start = self.cursor.varint() as usize;
+        let span = Span::new(start, start + self.cursor.varint() as usize);
         let pointer = self.text();
         let file = match self.files.get(file).or(self.files.first()) {
             Some(f) => f.clone(),
             None => SourceFile::new(String::new(), String::new()),
         };
         let place = Place::new(file, span, pointer);
-        if self.byte() == 1 {
-            let mut n = || self.varint() as usize;
+        if self.cursor.byte() == 1 {
+            let mut n = || self.cursor.varint() as usize;
             place.set_position(Position {
                 line: n(),
                 column: n(),
@@ -212,20 +175,20 @@ impl Reader<'_> {
         let mut hit = Hit::new(&rule, variant, place);
         hit.entity = self.optional();
         hit.anchor = self.optional();
-        let args = self.varint() as usize;
+        let args = self.cursor.varint() as usize;
         hit.args = (0..args).map(|_| (self.text(), self.text())).collect();
-        hit.cap = match self.byte() {
+        hit.cap = match self.cursor.byte() {
             1 => Some(Severity::Note),
             2 => Some(Severity::Warning),
             3 => Some(Severity::Error),
             _ => None,
         };
-        let related = self.varint() as usize;
+        let related = self.cursor.varint() as usize;
         hit.related = (0..related)
             .map(|_| (self.place(), self.text().into()))
             .collect();
-        hit.relate_backups = self.byte() == 1;
-        hit.subject = (self.byte() == 1).then(|| self.varint() as u32);
+        hit.relate_backups = self.cursor.byte() == 1;
+        hit.subject = (self.cursor.byte() == 1).then(|| self.cursor.varint() as u32);
         hit
     }
 }
