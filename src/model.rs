@@ -693,15 +693,15 @@ impl Entities {
         self.chunks.iter().flatten()
     }
 
-    /// Start a chunk for the entities of one more document.
-    fn chunk(&mut self, capacity: usize) {
-        self.chunks.push(Vec::with_capacity(capacity));
+    /// Start a chunk for the entities of one more document, in `storage` (empty).
+    fn chunk(&mut self, storage: Vec<Entity>) {
+        self.chunks.push(storage);
         self.starts.push(self.len);
     }
 
     fn push(&mut self, entity: Entity) {
         if self.chunks.is_empty() {
-            self.chunk(1);
+            self.chunk(Vec::with_capacity(1));
         }
         if let Some(last) = self.chunks.last_mut() {
             last.push(entity);
@@ -977,6 +977,8 @@ fn entity(
 pub struct ModelBuilder {
     pub inventory: Inventory,
     pub hits: Vec<Hit>,
+    /// The entities of the document being added (see [`ModelBuilder::add`]).
+    incoming: Vec<Entity>,
 }
 
 const SCHEMA: &str = "inventory-schema";
@@ -987,6 +989,7 @@ impl ModelBuilder {
         ModelBuilder {
             inventory: Inventory::default(),
             hits: Vec::new(),
+            incoming: Vec::new(),
         }
     }
 
@@ -999,10 +1002,18 @@ impl ModelBuilder {
     pub fn add(&mut self, doc: DocModel) {
         self.inventory.documents += 1;
         self.hits.extend(doc.hits);
-        self.inventory.entities.chunk(doc.entities.len());
-        for entity in doc.entities {
+        // The document's own list becomes its chunk: its entities pass through a buffer
+        // reused for every document. Copied into a fresh list instead, a large run's entity
+        // headers (10 MB on 13 000 files) landed in new allocator pages while the old lists
+        // left holes among the frozen trees: 11 MB more peak RSS.
+        let mut incoming = std::mem::take(&mut self.incoming);
+        let mut storage = doc.entities;
+        incoming.append(&mut storage);
+        self.inventory.entities.chunk(storage);
+        for entity in incoming.drain(..) {
             self.push(entity);
         }
+        self.incoming = incoming;
     }
 
     fn push(&mut self, entity: Entity) {
