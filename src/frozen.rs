@@ -11,7 +11,7 @@
 //! would pin allocator pages that the file's transient trees also used.
 //!
 //! Layout: digest (8 bytes), base offset (4 bytes), then varints: the first key's span, the
-//! pointer, the region, and the root node. A node is a tag byte, its span (offset from the
+//! pointer, the region, the spans the schema pass rejected, and the root node. A node is a tag byte, its span (offset from the
 //! base, zigzag, and length), then a scalar's text, or a collection's item count, byte size and
 //! items. A map entry is its key (a [`KEYS`] number, or 0 and the text), its key span and its
 //! value.
@@ -19,6 +19,7 @@
 use std::sync::Arc;
 
 use crate::bytes::{Cursor, Encoder};
+use crate::source::SourceFile;
 use crate::tree::{Entry, Kind, Node, Scalar, Span, Text};
 
 /// Keys pruned entities keep most often, stored as one byte (their position plus one).
@@ -54,21 +55,24 @@ const QUOTED: u8 = 1;
 const SEQ: u8 = 2;
 const MAP: u8 = 3;
 
-/// The frozen trees of one file, one after the other.
+/// The frozen trees of one file, one after the other, and the file (which their entities
+/// then need not hold each).
 #[derive(Debug, Clone)]
-pub struct Arena(Arc<Box<[u8]>>);
+pub struct Arena(Arc<Trees>);
+
+#[derive(Debug)]
+struct Trees {
+    file: Arc<SourceFile>,
+    bytes: Box<[u8]>,
+}
 
 impl Arena {
     /// An arena of exactly these bytes.
-    pub fn new(bytes: &[u8]) -> Arena {
-        Arena(Arc::new(Box::from(bytes)))
-    }
-
-    /// An arena of no trees (shared): what a pruned entity points at for a moment, while its
-    /// file's arena is made.
-    pub fn empty() -> Arena {
-        static EMPTY: std::sync::LazyLock<Arena> = std::sync::LazyLock::new(|| Arena::new(&[]));
-        EMPTY.clone()
+    pub fn new(file: &Arc<SourceFile>, bytes: &[u8]) -> Arena {
+        Arena(Arc::new(Trees {
+            file: file.clone(),
+            bytes: Box::from(bytes),
+        }))
     }
 
     /// The tree written at `at` (see [`Frozen::write`]).
@@ -102,10 +106,12 @@ pub struct Header<'a> {
 
 impl Frozen {
     /// Append a tree to a file's arena bytes, its root's entries limited to those `keep`
-    /// accepts; returns where it starts.
+    /// accepts, with the spans of values the schema pass rejected (see
+    /// [`Frozen::is_invalid`]); returns where it starts.
     pub fn write(
         root: &Node,
         header: &Header,
+        invalid: &[Span],
         keep: &dyn Fn(&str) -> bool,
         out: &mut Vec<u8>,
     ) -> u32 {
@@ -129,13 +135,25 @@ impl Frozen {
             }
             None => w.varint(0),
         }
+        w.varint(invalid.len() as u64);
+        for &span in invalid {
+            w.span(span);
+        }
         w.node_keeping(root, keep);
         *out = w.enc.out;
         at
     }
 
     fn bytes(&self) -> &[u8] {
-        self.arena.0.get(self.at as usize..).unwrap_or_default()
+        self.arena
+            .0
+            .bytes
+            .get(self.at as usize..)
+            .unwrap_or_default()
+    }
+
+    pub fn file(&self) -> &Arc<SourceFile> {
+        &self.arena.0.file
     }
 
     fn reader(&self) -> Reader<'_> {
@@ -174,14 +192,29 @@ impl Frozen {
         }
     }
 
-    /// The offset of the root node, past the header (skipped without decoding it).
-    fn past_header(&self) -> usize {
+    /// The header's reader at its invalid spans, past the pointer and the region.
+    fn at_invalid(&self) -> Reader<'_> {
         let mut r = self.reader();
         r.span();
         let pointer = r.varint() as usize;
         r.at += pointer;
         let region = r.varint() as usize;
         r.at += region.saturating_sub(1);
+        r
+    }
+
+    /// The schema pass rejected the value at `span`.
+    pub fn is_invalid(&self, span: Span) -> bool {
+        let mut r = self.at_invalid();
+        (0..r.varint()).any(|_| r.span() == span)
+    }
+
+    /// The offset of the root node, past the header (skipped without decoding it).
+    fn past_header(&self) -> usize {
+        let mut r = self.at_invalid();
+        for _ in 0..r.varint() {
+            r.span();
+        }
         r.at
     }
 
@@ -472,10 +505,15 @@ mod tests {
             pointer,
             region: Some("eu-west-0"),
         };
-        Frozen::write(&root, &header(""), &|_| true, &mut bytes);
-        let at = Frozen::write(&item, &header("/item"), &|_| true, &mut bytes);
-        let frozen = Arena::new(&bytes).at(at);
+        let id_span = item.get("id").expect("id").span;
+        Frozen::write(&root, &header(""), &[], &|_| true, &mut bytes);
+        let at = Frozen::write(&item, &header("/item"), &[id_span], &|_| true, &mut bytes);
+        let file = SourceFile::new("x.yaml".into(), text.into());
+        let frozen = Arena::new(&file, &bytes).at(at);
+        assert!(Arc::ptr_eq(frozen.file(), &file));
         assert_eq!(frozen.thaw(), item);
+        assert!(frozen.is_invalid(id_span));
+        assert!(!frozen.is_invalid(item.span));
         assert_eq!(frozen.span(), item.span);
         let header = frozen.header();
         assert_eq!(
@@ -512,8 +550,9 @@ mod tests {
             pointer: "",
             region: None,
         };
-        let at = Frozen::write(&item, &header, &|k| k != "os", &mut bytes);
-        let frozen = Arena::new(&bytes).at(at);
+        let at = Frozen::write(&item, &header, &[], &|k| k != "os", &mut bytes);
+        let file = SourceFile::new("x.yaml".into(), String::new());
+        let frozen = Arena::new(&file, &bytes).at(at);
         let kept: Vec<String> = frozen
             .thaw()
             .as_map()

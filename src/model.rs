@@ -75,12 +75,15 @@ pub struct Entity {
     /// entities: ties the file's local findings to it.
     pub unit: u32,
     pub serial: u32,
-    pub file: Arc<SourceFile>,
+    /// Everything else is behind one pointer: a large run holds hundreds of thousands of
+    /// entities, so this header is 32 bytes (with the file and the rare parts beside it,
+    /// 48).
     body: Body,
-    /// What few entities have (see [`Rare`]): out of line, as a large run holds hundreds of
-    /// thousands of entities.
-    rare: Option<Box<Rare>>,
 }
+
+// The header stays small: see `Entity::body`.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Entity>() == 32);
 
 /// An entity's tree: whole while its local rules run (and for the entities judged again over
 /// the whole inventory), frozen once pruned (see [`Entity::prune`]).
@@ -92,6 +95,7 @@ enum Body {
 
 #[derive(Debug)]
 struct Whole {
+    file: Arc<SourceFile>,
     /// JSON pointer of the entity's mapping inside its document.
     pointer: crate::tree::Text,
     node: Node,
@@ -100,6 +104,9 @@ struct Whole {
     /// The span of the first key of the entity's mapping (where "missing field" findings
     /// point).
     first_key: Span,
+    /// What few entities have (see [`Rare`]). A frozen entity keeps its invalid spans in its
+    /// frozen header; the rest only whole entities have (synthesized or merged ones).
+    rare: Option<Box<Rare>>,
 }
 
 /// The parts of an entity most do not have.
@@ -209,14 +216,22 @@ impl Entity {
             origin,
             unit: 0,
             serial: 0,
-            file: file.clone(),
             body: Body::Whole(Box::new(Whole {
+                file: file.clone(),
                 pointer: pointer.into(),
                 node,
                 region: None,
                 first_key,
+                rare: None,
             })),
-            rare: None,
+        }
+    }
+
+    /// The file the entity is described in.
+    pub fn file(&self) -> &Arc<SourceFile> {
+        match &self.body {
+            Body::Whole(w) => &w.file,
+            Body::Pruned(f) => f.file(),
         }
     }
 
@@ -307,12 +322,28 @@ impl Entity {
         }
     }
 
-    fn rare_mut(&mut self) -> &mut Rare {
-        self.rare.get_or_insert_with(Box::default)
+    fn rare(&self) -> Option<&Rare> {
+        match &self.body {
+            Body::Whole(w) => w.rare.as_deref(),
+            Body::Pruned(_) => None,
+        }
     }
 
-    fn invalid(&self) -> &[Span] {
-        self.rare.as_ref().map_or(&[], |r| &r.invalid)
+    /// The rare parts, to fill in: only whole entities take them (an entity is pruned in its
+    /// own file's pass, before it is merged with others; nothing is synthesized into it).
+    fn rare_mut(&mut self) -> Option<&mut Rare> {
+        match &mut self.body {
+            Body::Whole(w) => Some(w.rare.get_or_insert_with(Box::default)),
+            Body::Pruned(_) => None,
+        }
+    }
+
+    /// The schema pass rejected the value at `span`: rules do not judge it again.
+    fn is_invalid(&self, span: Span) -> bool {
+        match &self.body {
+            Body::Whole(w) => w.rare.as_ref().is_some_and(|r| r.invalid.contains(&span)),
+            Body::Pruned(f) => f.is_invalid(span),
+        }
     }
 
     /// Write the part of the tree the whole-inventory pass reads (`id`, the field that names
@@ -331,8 +362,9 @@ impl Entity {
             pointer: &w.pointer,
             region: w.region.as_deref().filter(|_| keep.contains(&"region")),
         };
+        let invalid = w.rare.as_ref().map_or(&[][..], |r| &r.invalid);
         let keep = |key: &str| key == "id" || key == label_key || keep.contains(&key);
-        Some(Frozen::write(&w.node, &header, &keep, out))
+        Some(Frozen::write(&w.node, &header, invalid, &keep, out))
     }
 
     /// Drop the whole tree for its frozen part: all the whole-inventory pass reads of an
@@ -375,8 +407,10 @@ impl Entity {
 
     /// Record the raw pointer of a synthesized value.
     pub fn set_raw(&mut self, raw: HashMap<Span, String>) {
-        if !raw.is_empty() {
-            self.rare_mut().raw = raw;
+        if !raw.is_empty()
+            && let Some(rare) = self.rare_mut()
+        {
+            rare.raw = raw;
         }
     }
 
@@ -384,7 +418,7 @@ impl Entity {
     fn raw(&self) -> &HashMap<Span, String> {
         static NONE: std::sync::LazyLock<HashMap<Span, String>> =
             std::sync::LazyLock::new(HashMap::new);
-        self.rare.as_ref().map_or(&NONE, |r| &r.raw)
+        self.rare().map_or(&NONE, |r| &r.raw)
     }
 
     /// The pointer of a value at `span`: its raw pointer when synthesized, else `pointer`.
@@ -399,12 +433,12 @@ impl Entity {
 
     /// This description and the others, most authoritative first.
     pub fn descriptions(&self) -> impl Iterator<Item = &Entity> {
-        let others = self.rare.as_ref().map_or(&[][..], |r| &r.others);
+        let others = self.rare().map_or(&[][..], |r| &r.others);
         std::iter::once(self).chain(others.iter())
     }
 
     pub fn place(&self, span: Span, pointer: String) -> Place {
-        Place::new(self.file.clone(), span, pointer)
+        Place::new(self.file().clone(), span, pointer)
     }
 
     /// Where findings about a missing value point: the entity's first key.
@@ -468,7 +502,7 @@ impl Entity {
         let found = |node, pointer| Found {
             node,
             pointer,
-            file: &self.file,
+            file: self.file(),
             raw: self.raw(),
         };
         let mut current: Vec<Found<'_>> = match &self.body {
@@ -498,7 +532,7 @@ impl Entity {
                     .collect()
             }
         };
-        current.retain(|f| !self.invalid().contains(&f.node.span));
+        current.retain(|f| !self.is_invalid(f.node.span));
         if !self.raw().is_empty() {
             for f in &mut current {
                 if let Some(raw) = self.raw().get(&f.node.span) {
@@ -518,7 +552,7 @@ impl Entity {
     pub fn str(&self, field: &str) -> Option<&str> {
         // Called for every condition and lookup: read in place, no pointer built.
         self.descriptions()
-            .find_map(|d| d.member(field).filter(|m| !d.invalid().contains(&m.span())))?
+            .find_map(|d| d.member(field).filter(|m| !d.is_invalid(m.span())))?
             .as_str()
     }
 
@@ -534,9 +568,9 @@ impl Entity {
         let swapped = other.origin < self.origin;
         if swapped {
             std::mem::swap(self, &mut other);
-            if let Some(rare) = other.rare.as_mut() {
-                let mut theirs = std::mem::take(&mut rare.others);
-                self.rare_mut().others.append(&mut theirs);
+            let theirs = other.rare_mut().map(|r| std::mem::take(&mut r.others));
+            if let (Some(mut theirs), Some(rare)) = (theirs, self.rare_mut()) {
+                rare.others.append(&mut theirs);
             }
         }
         // The user's inventory is compared with every description it has not met yet: all of
@@ -550,9 +584,15 @@ impl Entity {
                 }
             }
         }
-        let others = &mut self.rare_mut().others;
-        others.push(other);
-        others.sort_by_key(|d| d.origin);
+        // Descriptions are merged before any is pruned (see `restore_whole`).
+        debug_assert!(
+            self.is_whole(),
+            "a pruned entity cannot take other descriptions"
+        );
+        if let Some(rare) = self.rare_mut() {
+            rare.others.push(other);
+            rare.others.sort_by_key(|d| d.origin);
+        }
         hits
     }
 
@@ -579,7 +619,7 @@ impl Entity {
             let place = self.place(e.value.span, pointer_push(self.pointer(), &e.key));
             let their_pointer =
                 other.raw_or(|| theirs.span, || pointer_push(other.pointer(), &e.key));
-            let their_place = Place::new(other.file.clone(), theirs.span, their_pointer);
+            let their_place = Place::new(other.file().clone(), theirs.span, their_pointer);
             hits.push(
                 self.hit("inventory-conflict", "main", place)
                     .arg("field", e.key.clone())
@@ -587,7 +627,7 @@ impl Entity {
                     .arg("other", theirs.display())
                     .related(
                         their_place,
-                        format!("{} says `{}`", other.file.name, theirs.display()),
+                        format!("{} says `{}`", other.file().name, theirs.display()),
                     ),
             );
         }
@@ -967,8 +1007,10 @@ fn entity(
 ) -> Entity {
     let mut e = Entity::new(kind, file, pointer, node, Origin::Native);
     e.set_region(region);
-    if !invalid.is_empty() {
-        e.rare_mut().invalid = invalid;
+    if !invalid.is_empty()
+        && let Some(rare) = e.rare_mut()
+    {
+        rare.invalid = invalid;
     }
     e
 }

@@ -180,11 +180,12 @@ impl FileJob<'_> {
                     frozen.push((i, at));
                 }
             }
-            let empty = crate::frozen::Arena::empty();
+            let empty = crate::frozen::Arena::new(&loaded.file, &[]);
             for &(i, _) in &frozen {
                 entities[i].prune(empty.at(0));
             }
-            let arena = crate::frozen::Arena::new(bytes);
+            drop(empty);
+            let arena = crate::frozen::Arena::new(&loaded.file, bytes);
             for (i, at) in frozen {
                 entities[i].prune(arena.at(at));
             }
