@@ -77,6 +77,19 @@ fn compact(p: Position) -> [u32; 4] {
     [p.line, p.column, p.end_line, p.end_column].map(|n| u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+/// Where a rule puts its hits: a list (a file's local pass places them before packing), or a
+/// [`crate::packed::Packer`] that packs each as it comes (the global pass, where one rule may
+/// find thousands).
+pub trait Sink {
+    fn push(&mut self, hit: Hit);
+}
+
+impl Sink for Vec<Hit> {
+    fn push(&mut self, hit: Hit) {
+        Vec::push(self, hit);
+    }
+}
+
 /// What a check found, before the rule file's wording and the configuration are applied.
 /// A large run holds every hit until the end, packed (see [`crate::packed`]); short strings
 /// are kept inline.

@@ -680,7 +680,7 @@ impl std::fmt::Debug for IdIndex {
 }
 
 /// The hash of an id whatever its case.
-fn id_hash(id: &str) -> u64 {
+pub(crate) fn id_hash(id: &str) -> u64 {
     use std::hash::Hasher;
     let mut h = crate::tree::hasher();
     for b in id.bytes() {
@@ -1033,6 +1033,32 @@ impl ModelBuilder {
             hits: Vec::new(),
             incoming: Vec::new(),
         }
+    }
+
+    /// A builder for this many documents and these entities: its lists and indexes are made
+    /// at their size once. Grown by doubling instead, a large run's freed smaller copies
+    /// stayed in its peak memory.
+    pub fn expecting<'e>(
+        documents: usize,
+        entities: impl Iterator<Item = &'e Entity>,
+    ) -> ModelBuilder {
+        let mut counts = [0usize; 5];
+        for e in entities {
+            counts[e.kind as usize] += 1;
+        }
+        let mut builder = ModelBuilder::new();
+        let inv = &mut builder.inventory;
+        inv.entities.chunks.reserve_exact(documents);
+        inv.entities.starts.reserve_exact(documents);
+        for (kind, index) in [
+            (EntityKind::Server, &mut inv.servers),
+            (EntityKind::Backup, &mut inv.backups),
+            (EntityKind::Volume, &mut inv.volumes),
+            (EntityKind::Request, &mut inv.requests),
+        ] {
+            index.0.reserve(counts[kind as usize], |_| 0);
+        }
+        builder
     }
 
     /// Add one more description (host facts) of a server.

@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use crate::bytes::{Cursor, Encoder};
-use crate::finding::{Hit, Place, Severity};
+use crate::finding::{Hit, Place, Severity, Sink};
 use crate::source::{Position, SourceFile};
 use crate::tree::{Span, Text};
 
@@ -28,21 +28,11 @@ pub struct Packed {
 
 impl Packed {
     pub fn new(hits: Vec<Hit>) -> Packed {
-        let mut w = Writer {
-            enc: Encoder::default(),
-            files: Vec::new(),
-        };
-        let relates = hits.iter().any(|h| h.relate_backups);
-        let len = hits.len();
+        let mut packer = Packer::default();
         for hit in hits {
-            w.hit(hit);
+            packer.push(hit);
         }
-        Packed {
-            bytes: w.enc.out.into_boxed_slice(),
-            files: w.files.into_boxed_slice(),
-            len,
-            relates,
-        }
+        packer.finish()
     }
 
     /// The hits, unpacked one at a time, in the order they were packed.
@@ -58,6 +48,34 @@ impl Packed {
     }
 }
 
+/// Packs hits as they come (see [`crate::finding::Sink`]).
+#[derive(Default)]
+pub struct Packer {
+    w: Writer,
+    len: usize,
+    relates: bool,
+}
+
+impl Packer {
+    pub fn finish(self) -> Packed {
+        Packed {
+            bytes: self.w.enc.out.into_boxed_slice(),
+            files: self.w.files.into_boxed_slice(),
+            len: self.len,
+            relates: self.relates,
+        }
+    }
+}
+
+impl Sink for Packer {
+    fn push(&mut self, hit: Hit) {
+        self.relates |= hit.relate_backups;
+        self.len += 1;
+        self.w.hit(hit);
+    }
+}
+
+#[derive(Default)]
 struct Writer {
     enc: Encoder,
     files: Vec<Arc<SourceFile>>,

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 
 use super::{When, is_uuid, when_matches};
-use crate::finding::Hit;
+use crate::finding::Sink;
 use crate::model::{Entity, EntityKind, Inventory, suggest};
 use crate::tree::{Node, Value, pointer_push};
 
@@ -56,7 +56,7 @@ pub struct AllowedValues {
 }
 
 impl AllowedValues {
-    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut dyn Sink) {
         for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e, inv)) {
             let found = e.field(&self.field);
             if found.is_empty() && self.if_missing == IfMissing::Warn && !e.has(leaf(&self.field)) {
@@ -98,7 +98,7 @@ pub struct ForbiddenValues {
 }
 
 impl ForbiddenValues {
-    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut dyn Sink) {
         for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e, inv)) {
             for f in e.field(&self.field) {
                 if self.values.iter().any(|v| equals(&f.node, v)) {
@@ -122,7 +122,7 @@ pub struct RequiredField {
 }
 
 impl RequiredField {
-    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut dyn Sink) {
         let stated = |n: &Node| n.value() != Some(Value::Null);
         for e in entities(kinds, inv).filter(|e| when_matches(&self.when, e, inv)) {
             // `a[].b`: every item of `a` must state `b`.
@@ -158,7 +158,7 @@ pub struct ExclusiveFields {
 }
 
 impl ExclusiveFields {
-    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut dyn Sink) {
         for e in entities(kinds, inv) {
             let mut given: Vec<&str> = self
                 .fields
@@ -286,7 +286,7 @@ impl StringFormat {
         v
     }
 
-    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut dyn Sink) {
         for e in entities(kinds, inv) {
             let Some(f) = e.get(&self.field) else {
                 if self.required && !e.has(&self.field) {
@@ -350,7 +350,7 @@ pub struct IdFormat {
 }
 
 impl IdFormat {
-    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut dyn Sink) {
         for e in entities(kinds, inv) {
             for (field, kind) in &self.fields {
                 let Some(f) = e.get(field) else { continue };
@@ -390,7 +390,7 @@ pub struct ReferenceLookup {
 }
 
 impl ReferenceLookup {
-    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut dyn Sink) {
         for e in entities(kinds, inv) {
             for (field, kind) in &self.references {
                 let Some(f) = e.get(field) else { continue };
@@ -423,7 +423,7 @@ pub struct KnownFields {
 }
 
 impl KnownFields {
-    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, kinds: &[EntityKind], inv: &Inventory, out: &mut dyn Sink) {
         // Local: judged on whole trees, before pruning.
         for e in entities(kinds, inv) {
             let Some(tree) = e.tree() else { continue };
@@ -456,7 +456,7 @@ pub struct RequiredTag {
 }
 
 impl RequiredTag {
-    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut dyn Sink) {
         for e in inv
             .of_kind(EntityKind::Request)
             .filter(|e| when_matches(&self.when, e, inv))

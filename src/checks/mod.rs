@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::finding::Hit;
+use crate::finding::Sink;
 use crate::model::{EntityKind, Inventory};
 use crate::rules::Rule;
 
@@ -184,7 +184,7 @@ impl Template {
     /// on its own and runs per file while the file's tree is at hand; the global pass follows
     /// references between entities (request -> server, operation -> request, ...) over the
     /// whole inventory, whose entities keep only the fields [`Template::kept_fields`] names.
-    pub fn run(&self, rule: &Rule, inv: &Inventory, pass: Pass, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &Rule, inv: &Inventory, pass: Pass, out: &mut dyn Sink) {
         let kinds = rule.kinds();
         let id = rule.id.as_str();
         let local = pass == Pass::Local;

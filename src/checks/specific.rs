@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::generic::is_chinese;
-use crate::finding::Hit;
+use crate::finding::{Hit, Sink};
 use crate::model::{EntityKind, Inventory};
 use crate::tree::{Node, Value, pointer_push};
 
@@ -20,7 +20,7 @@ pub struct ServerState {
 }
 
 impl ServerState {
-    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut dyn Sink) {
         for e in inv.of_kind(EntityKind::Server) {
             match e.get("status") {
                 None if !e.has("status") => {
@@ -83,7 +83,7 @@ pub struct OptimizationChecklist {
 }
 
 impl OptimizationChecklist {
-    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut dyn Sink) {
         for e in inv.of_kind(EntityKind::Server) {
             // Findings point at the backups made from the server too; those may sit in any
             // file, so the engine adds them once the whole inventory is known.
@@ -146,7 +146,7 @@ impl OptimizationChecklist {
 }
 
 /// Linux: no VG and no LV made of several PVs.
-pub fn lvm_multi_pv(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+pub fn lvm_multi_pv(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
     for e in inv.of_kind(EntityKind::Server) {
         if e.is("os", "windows") {
             continue;
@@ -220,7 +220,7 @@ fn count_of(node: &Node) -> Option<i64> {
 }
 
 /// Exactly one system disk when disks are listed; no detach of the system disk planned.
-pub fn system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+pub fn system_disk(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
     for e in inv.of_kind(EntityKind::Server) {
         if e.get("disks").is_none() {
             continue;
@@ -254,7 +254,7 @@ pub fn system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
 
 /// A planned `detach-disk` operation must not detach a server's system disk. Global: the
 /// server is looked up by id (and read whole, see `Engine`).
-pub fn detach_system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+pub fn detach_system_disk(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
     for op in inv.of_kind(EntityKind::Operation) {
         if !op.is("action", "detach-disk") {
             continue;
@@ -296,7 +296,7 @@ pub fn detach_system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
 
 /// A backup that lists its volumes must contain the system disk; a CBR backup from an API dump
 /// must be a server backup that contains it.
-pub fn backup_system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+pub fn backup_system_disk(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
     for e in inv.of_kind(EntityKind::Backup) {
         if let Some(t) = e.get("resource_type")
             && t.node
@@ -328,7 +328,7 @@ pub fn backup_system_disk(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
 }
 
 /// One whole image per backup: no images made from it yet, and no two requests using it.
-pub fn one_image_per_backup(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+pub fn one_image_per_backup(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
     for e in inv.of_kind(EntityKind::Backup) {
         if let Some(images) = e.get("images") {
             let count = images.node.as_seq().map_or(0, <[Node]>::len);
@@ -340,29 +340,52 @@ pub fn one_image_per_backup(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
             }
         }
     }
-    let mut first_use = HashMap::new();
-    for r in inv.of_kind(EntityKind::Request) {
-        let Some(f) = r.get("backup_id") else {
+    // The first request using each backup, hashed by the id whatever its case; the id is
+    // read again to compare (a large run has a request per backup: a copy of every id with
+    // its place took megabytes).
+    fn backup_id(r: &crate::model::Entity) -> Option<crate::model::Found<'_>> {
+        r.get("backup_id")
+    }
+    let requests = inv.of_kind(EntityKind::Request);
+    let mut first_use: hashbrown::HashTable<&crate::model::Entity> =
+        hashbrown::HashTable::with_capacity(inv.of_kind(EntityKind::Request).count());
+    for r in requests {
+        let Some(f) = backup_id(r) else {
             continue;
         };
         let Some(id) = f.node.as_str() else { continue };
-        let place = r.found_place(&f);
-        match first_use.get(&id.to_ascii_lowercase()) {
-            None => {
-                first_use.insert(id.to_ascii_lowercase(), (place, r.label().to_string()));
-            }
-            Some((earlier, name)) => {
-                out.push(r.hit(rule, "reused", place).arg("value", id).related(
-                    earlier.clone(),
-                    format!("request `{name}` already makes a whole image from this backup"),
-                ))
-            }
-        }
+        let same = |earlier: &&crate::model::Entity| {
+            backup_id(earlier)
+                .is_some_and(|e| e.node.as_str().is_some_and(|e| e.eq_ignore_ascii_case(id)))
+        };
+        let hash = crate::model::id_hash(id);
+        let Some(earlier) = first_use.find(hash, same) else {
+            first_use.insert_unique(hash, r, |e| {
+                backup_id(e)
+                    .and_then(|f| f.node.as_str().map(crate::model::id_hash))
+                    .unwrap_or_default()
+            });
+            continue;
+        };
+        let Some(earlier_place) = backup_id(earlier).map(|f| earlier.found_place(&f)) else {
+            continue;
+        };
+        out.push(
+            r.hit(rule, "reused", r.found_place(&f))
+                .arg("value", id)
+                .related(
+                    earlier_place,
+                    format!(
+                        "request `{}` already makes a whole image from this backup",
+                        earlier.label()
+                    ),
+                ),
+        )
     }
 }
 
 /// Replication only to another region.
-pub fn replicate_region(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+pub fn replicate_region(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
     for op in inv.of_kind(EntityKind::Operation) {
         if !op.is("action", "replicate") {
             continue;
@@ -414,7 +437,7 @@ pub fn replicate_region(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
 }
 
 /// Only whole images made from the tenant's own CBR backups can be shared.
-pub fn share_source(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+pub fn share_source(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
     for op in inv.of_kind(EntityKind::Operation) {
         if !op.is("action", "share") {
             continue;
@@ -486,7 +509,7 @@ fn key_char(c: char) -> bool {
 }
 
 impl TagFormat {
-    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, inv: &Inventory, out: &mut dyn Sink) {
         for r in inv.of_kind(EntityKind::Request) {
             for (field, expected) in [
                 ("tags", "a `key.value` string"),
@@ -587,7 +610,7 @@ impl TagFormat {
 }
 
 /// `min_ram`/`max_ram`: integers (MB), not negative, min not above max.
-pub fn ram_range(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+pub fn ram_range(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
     for r in inv.of_kind(EntityKind::Request) {
         let mut ints = [None, None];
         for (slot, field) in ["min_ram", "max_ram"].into_iter().enumerate() {
@@ -617,7 +640,7 @@ pub fn ram_range(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
 }
 
 /// Server path: `vault_id` is required when the server is backed up by CBR.
-pub fn vault_required(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+pub fn vault_required(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
     for r in inv.of_kind(EntityKind::Request) {
         let Some(instance) = r.get("instance_id") else {
             continue;
@@ -660,7 +683,7 @@ pub fn vault_required(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
 }
 
 /// Backup path: `whole_image_type` is CBR or CSBS (default CSBS) and matches the backup.
-pub fn whole_image_type(rule: &str, inv: &Inventory, out: &mut Vec<Hit>) {
+pub fn whole_image_type(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
     for r in inv.of_kind(EntityKind::Request) {
         let given = r.get("whole_image_type");
         if !r.has("backup_id") {
@@ -750,7 +773,7 @@ pub enum DiskFlagPart {
 }
 
 impl DiskFlag {
-    pub fn run(&self, rule: &str, inv: &Inventory, part: DiskFlagPart, out: &mut Vec<Hit>) {
+    pub fn run(&self, rule: &str, inv: &Inventory, part: DiskFlagPart, out: &mut dyn Sink) {
         let stated = part != DiskFlagPart::Joined;
         let joined = part != DiskFlagPart::Stated;
         let key = match self.flag {

@@ -164,9 +164,12 @@ impl Engine<'_> {
         // read those files again where their entities were pruned.
         restore_whole(&mut loaded, inputs, &job);
 
-        let mut model = ModelBuilder::new();
+        let mut model = ModelBuilder::expecting(
+            loaded.iter().map(|l| l.docs.len()).sum(),
+            loaded.iter().flat_map(|l| l.entities()),
+        );
         let mut suppressions = Vec::new();
-        let mut local = Vec::new();
+        let mut local = Vec::with_capacity(loaded.len());
         for l in &mut loaded {
             hits.extend(l.problems.iter().map(|p| problem_hit(&l.file, p)));
             for doc in std::mem::take(&mut l.docs) {
@@ -466,9 +469,9 @@ fn run_pass(active: &[&Rule], inventory: &Inventory, pass: Pass) -> Vec<Packed> 
     active
         .par_iter()
         .map(|rule| {
-            let mut out = Vec::new();
+            let mut out = crate::packed::Packer::default();
             rule.template.run(rule, inventory, pass, &mut out);
-            Packed::new(out)
+            out.finish()
         })
         .collect()
 }
