@@ -1,21 +1,26 @@
 //! A pruned entity's tree, frozen into one compact byte string. A large run holds every entity
 //! until the whole-inventory pass: as trees of nodes (40 bytes each, 72 per map entry, a heap
 //! string per id) a pruned server took about 370 bytes, more than half the text it came from.
-//! Frozen, spans are small offsets from the entity's start, common keys one byte, and the
-//! values their text: about a third of that. Readers look up top-level members in place
-//! (what index lookups and `when:` conditions read) and thaw a member back into a [`Node`]
-//! when a rule walks it.
+//! Frozen, it takes about 65: keys are one byte, values their text, and spans one or two
+//! bytes. Readers look up top-level members in place (what index lookups and `when:`
+//! conditions read) and thaw a member back into a [`Node`] when a rule walks it.
 //!
-//! The frozen trees of one file's entities share one allocation (an [`Arena`]): a large run
-//! holds a few thousand of those instead of hundreds of thousands of small blocks, which
-//! would pin allocator pages that the file's transient trees also used.
+//! The frozen trees of one file's entities share one allocation (an [`Arena`]) with the file:
+//! a large run holds a few thousand of those instead of hundreds of thousands of small blocks,
+//! which would pin allocator pages that the file's transient trees also used.
 //!
-//! Layout: digest (8 bytes), base offset (4 bytes), then varints: the first key's span, the
-//! pointer, the region, the spans the schema pass rejected, and the root node. A node is a tag byte, its span (offset from the
-//! base, zigzag, and length), then a scalar's text, or a collection's item count, byte size and
-//! items. A map entry is its key (a [`KEYS`] number, or 0 and the text), its key span and its
-//! value.
+//! Layout: digest (8 bytes), then varints: the base offset, the first key's span, the pointer
+//! (a list and a position, or text), the region, the spans the schema pass rejected, and the
+//! root node. A node is a tag byte, its span, then a scalar's text, or a collection's item
+//! count, byte size and items. A map entry is its key (a [`KEYS`] number, or 0 and the text)
+//! with a flag for a key span as long as the key, its key span and its value.
+//!
+//! A span is its start's distance from where the previous one ended (zigzag: aliases may point
+//! back), then its length unless the tag says it is the text's. Nodes are written in document
+//! order, so distances are small (`: `, a line break and an indent). A collection's items start
+//! from its own start; what follows it, from its end (so it can be skipped).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::bytes::{Cursor, Encoder};
@@ -50,10 +55,17 @@ const KEYS: [&str; 24] = [
     "task_state",
 ];
 
+/// The lists of an inventory document: an entity's pointer `/servers/3` is stored as the
+/// list's number (plus one) and the position.
+const LISTS: [&str; 4] = ["/servers/", "/backups/", "/requests/", "/operations/"];
+
 const PLAIN: u8 = 0;
 const QUOTED: u8 = 1;
 const SEQ: u8 = 2;
 const MAP: u8 = 3;
+const KIND: u8 = 3;
+/// In a tag: the node's span is as long as its text (scalars written as they read).
+const TEXT_LONG: u8 = 4;
 
 /// The frozen trees of one file, one after the other, and the file (which their entities
 /// then need not hold each).
@@ -100,7 +112,7 @@ pub struct Frozen {
 pub struct Header<'a> {
     pub digest: u64,
     pub first_key: Span,
-    pub pointer: &'a str,
+    pub pointer: Cow<'a, str>,
     pub region: Option<&'a str>,
 }
 
@@ -121,13 +133,12 @@ impl Frozen {
             enc: Encoder {
                 out: std::mem::take(out),
             },
-            base,
+            last: base,
         };
         w.out.extend_from_slice(&header.digest.to_le_bytes());
-        w.out
-            .extend_from_slice(&u32::try_from(base).unwrap_or(u32::MAX).to_le_bytes());
-        w.span(header.first_key);
-        w.text(header.pointer);
+        w.varint(base as u64);
+        w.span_from(base, header.first_key);
+        w.pointer(&header.pointer);
         match header.region {
             Some(region) => {
                 w.varint(region.len() as u64 + 1);
@@ -137,7 +148,7 @@ impl Frozen {
         }
         w.varint(invalid.len() as u64);
         for &span in invalid {
-            w.span(span);
+            w.span_from(base, span);
         }
         w.node_keeping(root, keep);
         *out = w.enc.out;
@@ -156,19 +167,18 @@ impl Frozen {
         &self.arena.0.file
     }
 
+    /// A reader past the digest, at the base offset.
     fn reader(&self) -> Reader<'_> {
         let bytes = self.bytes();
-        let base = bytes
-            .get(8..12)
-            .and_then(|b| b.try_into().ok())
-            .map_or(0, u32::from_le_bytes) as usize;
-        Reader {
+        let mut r = Reader {
             cursor: Cursor {
                 bytes,
-                at: 12.min(bytes.len()),
+                at: 8.min(bytes.len()),
             },
-            base,
-        }
+            last: 0,
+        };
+        r.last = r.varint() as usize;
+        r
     }
 
     pub fn header(&self) -> Header<'_> {
@@ -178,8 +188,9 @@ impl Frozen {
             .and_then(|b| b.try_into().ok())
             .map_or(0, u64::from_le_bytes);
         let mut r = self.reader();
-        let first_key = r.span();
-        let pointer = r.text();
+        let base = r.last;
+        let first_key = r.span_from(base);
+        let pointer = r.pointer();
         let region = match r.varint() {
             0 => None,
             n => Some(r.str(n as usize - 1)),
@@ -195,9 +206,9 @@ impl Frozen {
     /// The header's reader at its invalid spans, past the pointer and the region.
     fn at_invalid(&self) -> Reader<'_> {
         let mut r = self.reader();
-        r.span();
-        let pointer = r.varint() as usize;
-        r.at += pointer;
+        let base = r.last;
+        r.span_from(base);
+        r.pointer();
         let region = r.varint() as usize;
         r.at += region.saturating_sub(1);
         r
@@ -206,14 +217,16 @@ impl Frozen {
     /// The schema pass rejected the value at `span`.
     pub fn is_invalid(&self, span: Span) -> bool {
         let mut r = self.at_invalid();
-        (0..r.varint()).any(|_| r.span() == span)
+        let base = r.last;
+        (0..r.varint()).any(|_| r.span_from(base) == span)
     }
 
     /// The offset of the root node, past the header (skipped without decoding it).
     fn past_header(&self) -> usize {
         let mut r = self.at_invalid();
+        let base = r.last;
         for _ in 0..r.varint() {
-            r.span();
+            r.span_from(base);
         }
         r.at
     }
@@ -228,22 +241,22 @@ impl Frozen {
     /// The root's span.
     pub fn span(&self) -> Span {
         let mut r = self.root();
-        r.byte();
-        r.span()
+        let tag = r.byte();
+        r.span(tag)
     }
 
     /// The first top-level member with this key.
     pub fn member(&self, key: &str) -> Option<Member<'_>> {
         let mut r = self.root();
-        if r.byte() != MAP {
+        let tag = r.byte();
+        if tag & KIND != MAP {
             return None;
         }
-        r.span();
+        r.span(tag);
         let count = r.varint();
         r.varint();
         for _ in 0..count {
-            let here = r.key_bytes();
-            let key_span = r.span();
+            let (here, key_span) = r.key();
             let value = r.clone();
             r.skip_node();
             if here == key.as_bytes() {
@@ -285,18 +298,18 @@ impl<'a> Shape<'a> {
 impl<'a> Member<'a> {
     pub fn span(&self) -> Span {
         let mut r = self.value.clone();
-        r.byte();
-        r.span()
+        let tag = r.byte();
+        r.span(tag)
     }
 
     pub fn shape(&self) -> Shape<'a> {
         let mut r = self.value.clone();
         let tag = r.byte();
-        r.span();
-        match tag {
+        r.span(tag);
+        match tag & KIND {
             PLAIN | QUOTED => Shape::Scalar {
                 text: r.text(),
-                plain: tag == PLAIN,
+                plain: tag & KIND == PLAIN,
             },
             SEQ => Shape::Seq,
             _ => Shape::Map,
@@ -310,7 +323,8 @@ impl<'a> Member<'a> {
 
 struct Writer {
     enc: Encoder,
-    base: usize,
+    /// Where the last span written ended (see the module documentation).
+    last: usize,
 }
 
 impl std::ops::Deref for Writer {
@@ -327,13 +341,46 @@ impl std::ops::DerefMut for Writer {
     }
 }
 
+/// `n` as an unsigned number, small whatever its sign.
+fn zigzag(n: i64) -> u64 {
+    ((n << 1) ^ (n >> 63)) as u64
+}
+
+fn unzigzag(z: u64) -> i64 {
+    ((z >> 1) as i64) ^ -((z & 1) as i64)
+}
+
 impl Writer {
-    /// A span as its start's distance from the base (zigzag: aliases may point before it) and
-    /// its length.
-    fn span(&mut self, span: Span) {
-        let delta = span.start() as i64 - self.base as i64;
-        self.varint(((delta << 1) ^ (delta >> 63)) as u64);
+    /// A span after the previous one; its length unless `text_long` (see [`TEXT_LONG`]).
+    fn span(&mut self, span: Span, text_long: bool) {
+        let delta = span.start() as i64 - self.last as i64;
+        self.varint(zigzag(delta));
+        if !text_long {
+            self.varint((span.end() - span.start()) as u64);
+        }
+        self.last = span.end();
+    }
+
+    /// A span of the header, from the base.
+    fn span_from(&mut self, base: usize, span: Span) {
+        let delta = span.start() as i64 - base as i64;
+        self.varint(zigzag(delta));
         self.varint((span.end() - span.start()) as u64);
+    }
+
+    fn pointer(&mut self, pointer: &str) {
+        for (i, list) in LISTS.iter().enumerate() {
+            if let Some(n) = pointer.strip_prefix(list)
+                && let Ok(position) = n.parse::<u64>()
+                && position.to_string() == n
+            {
+                self.varint(i as u64 + 1);
+                self.varint(position);
+                return;
+            }
+        }
+        self.varint(0);
+        self.text(pointer);
     }
 
     fn node(&mut self, node: &Node) {
@@ -342,33 +389,37 @@ impl Writer {
 
     /// A node; a map keeps only the entries whose key `keep` accepts.
     fn node_keeping(&mut self, node: &Node, keep: &dyn Fn(&str) -> bool) {
-        let tag = match &node.kind {
-            Kind::Scalar(s) if s.plain => PLAIN,
-            Kind::Scalar(_) => QUOTED,
-            Kind::Seq(_) => SEQ,
-            Kind::Map(_) => MAP,
+        let (kind, text_long) = match &node.kind {
+            Kind::Scalar(s) => (
+                if s.plain { PLAIN } else { QUOTED },
+                s.text.len() == node.span.end() - node.span.start(),
+            ),
+            Kind::Seq(_) => (SEQ, false),
+            Kind::Map(_) => (MAP, false),
         };
-        self.out.push(tag);
-        self.span(node.span);
+        self.out.push(kind | if text_long { TEXT_LONG } else { 0 });
+        self.span(node.span, text_long);
         match &node.kind {
             Kind::Scalar(s) => self.text(&s.text),
-            Kind::Seq(items) => self.collection(items.len(), |w| {
+            Kind::Seq(items) => self.collection(node.span, items.len(), |w| {
                 for item in items {
                     w.node(item);
                 }
             }),
             Kind::Map(entries) => {
                 let kept = || entries.iter().filter(|e| keep(&e.key));
-                self.collection(kept().count(), |w| {
+                self.collection(node.span, kept().count(), |w| {
                     for e in kept() {
+                        let key_long = e.key.len() == e.key_span.end() - e.key_span.start();
+                        let flag = u64::from(key_long);
                         match KEYS.iter().position(|k| *k == e.key) {
-                            Some(i) => w.varint(i as u64 + 1),
+                            Some(i) => w.varint(((i as u64 + 1) << 1) | flag),
                             None => {
-                                w.varint(0);
+                                w.varint(flag);
                                 w.text(&e.key);
                             }
                         }
-                        w.span(e.key_span);
+                        w.span(e.key_span, key_long);
                         w.node(&e.value);
                     }
                 });
@@ -376,16 +427,18 @@ impl Writer {
         }
     }
 
-    /// A collection's count and byte size (so readers can skip it), then its items.
-    fn collection(&mut self, count: usize, items: impl FnOnce(&mut Writer)) {
+    /// A collection's count and byte size (so readers can skip it), then its items, which
+    /// start from the collection's start; what follows starts from its end.
+    fn collection(&mut self, span: Span, count: usize, items: impl FnOnce(&mut Writer)) {
         let mut inner = Writer {
             enc: Encoder::default(),
-            base: self.base,
+            last: span.start(),
         };
         items(&mut inner);
         self.varint(count as u64);
         self.varint(inner.out.len() as u64);
         self.out.extend_from_slice(&inner.out);
+        self.last = span.end();
     }
 }
 
@@ -393,7 +446,8 @@ impl Writer {
 #[derive(Clone)]
 struct Reader<'a> {
     cursor: Cursor<'a>,
-    base: usize,
+    /// Where the last span read ended.
+    last: usize,
 }
 
 impl<'a> std::ops::Deref for Reader<'a> {
@@ -411,48 +465,93 @@ impl std::ops::DerefMut for Reader<'_> {
 }
 
 impl<'a> Reader<'a> {
-    fn span(&mut self) -> Span {
-        let z = self.varint();
-        let delta = ((z >> 1) as i64) ^ -((z & 1) as i64);
-        let start = (self.base as i64 + delta).max(0) as usize;
+    /// A node's span, after its tag. A scalar's length, when implied, is read from its text
+    /// without moving past it.
+    fn span(&mut self, tag: u8) -> Span {
+        let start = self.start();
+        let len = if tag & TEXT_LONG != 0 {
+            self.clone().varint() as usize
+        } else {
+            self.varint() as usize
+        };
+        self.end_span(start, len, tag & KIND)
+    }
+
+    fn start(&mut self) -> usize {
+        (self.last as i64 + unzigzag(self.varint())).max(0) as usize
+    }
+
+    /// Where the next span starts from: a collection's items from its start, anything else
+    /// from its end.
+    fn end_span(&mut self, start: usize, len: usize, kind: u8) -> Span {
+        let span = Span::new(start, start.saturating_add(len));
+        self.last = if kind == SEQ || kind == MAP {
+            span.start()
+        } else {
+            span.end()
+        };
+        span
+    }
+
+    fn span_from(&mut self, base: usize) -> Span {
+        let start = (base as i64 + unzigzag(self.varint())).max(0) as usize;
         let len = self.varint() as usize;
-        Span::new(start, start + len)
+        Span::new(start, start.saturating_add(len))
     }
 
-    fn key(&mut self) -> &'a str {
-        std::str::from_utf8(self.key_bytes()).unwrap_or_default()
-    }
-
-    fn key_bytes(&mut self) -> &'a [u8] {
+    fn pointer(&mut self) -> Cow<'a, str> {
         match self.varint() {
+            0 => Cow::Borrowed(self.text()),
+            list => {
+                let position = self.varint();
+                let list = LISTS.get(list as usize - 1).unwrap_or(&"/");
+                Cow::Owned(format!("{list}{position}"))
+            }
+        }
+    }
+
+    /// A map entry's key and key span.
+    fn key(&mut self) -> (&'a [u8], Span) {
+        let code = self.varint();
+        let key = match code >> 1 {
             0 => {
                 let len = self.varint() as usize;
                 self.take(len)
             }
-            i => KEYS.get(i as usize - 1).map_or(&[], |k| k.as_bytes()),
-        }
+            i => KEYS.get(i as usize - 1).map_or(&[][..], |k| k.as_bytes()),
+        };
+        let start = self.start();
+        let len = if code & 1 == 1 {
+            key.len()
+        } else {
+            self.varint() as usize
+        };
+        let span = Span::new(start, start.saturating_add(len));
+        self.last = span.end();
+        (key, span)
     }
 
     fn skip_node(&mut self) {
         let tag = self.byte();
-        self.span();
-        if tag == PLAIN || tag == QUOTED {
+        let span = self.span(tag);
+        if tag & KIND == PLAIN || tag & KIND == QUOTED {
             let len = self.varint() as usize;
             self.at += len;
         } else {
             self.varint();
             let size = self.varint() as usize;
             self.at += size;
+            self.last = span.end();
         }
     }
 
     fn node(&mut self) -> Node {
         let tag = self.byte();
-        let span = self.span();
-        let kind = match tag {
+        let span = self.span(tag);
+        let kind = match tag & KIND {
             PLAIN | QUOTED => Kind::Scalar(Scalar {
                 text: Text::from(self.text()),
-                plain: tag == PLAIN,
+                plain: tag & KIND == PLAIN,
             }),
             SEQ => {
                 let count = self.varint();
@@ -465,8 +564,8 @@ impl<'a> Reader<'a> {
                 Kind::Map(
                     (0..count)
                         .map(|_| {
-                            let key = Text::from(self.key());
-                            let key_span = self.span();
+                            let (key, key_span) = self.key();
+                            let key = Text::from(std::str::from_utf8(key).unwrap_or_default());
                             let value = self.node();
                             Entry {
                                 key,
@@ -478,6 +577,7 @@ impl<'a> Reader<'a> {
                 )
             }
         };
+        self.last = span.end();
         Node { span, kind }
     }
 }
@@ -502,7 +602,7 @@ mod tests {
         let header = |pointer| Header {
             digest: 42,
             first_key: Span::new(14, 16),
-            pointer,
+            pointer: Cow::Borrowed(pointer),
             region: Some("eu-west-0"),
         };
         let id_span = item.get("id").expect("id").span;
@@ -523,7 +623,12 @@ mod tests {
                 header.pointer,
                 header.region
             ),
-            (42, Span::new(14, 16), "/item", Some("eu-west-0"))
+            (
+                42,
+                Span::new(14, 16),
+                Cow::Borrowed("/item"),
+                Some("eu-west-0")
+            )
         );
         let id = frozen.member("id").expect("id");
         assert!(matches!(
@@ -541,13 +646,39 @@ mod tests {
     }
 
     #[test]
+    fn pointers_read_back_as_written() {
+        let item = tree("id: a\n");
+        let file = SourceFile::new("x.yaml".into(), String::new());
+        for pointer in [
+            "/servers/12",
+            "/servers/012",
+            "/operations/0",
+            "/x/1",
+            "",
+            "/requests/",
+        ] {
+            let mut bytes = Vec::new();
+            let header = Header {
+                digest: 0,
+                first_key: Span::new(0, 2),
+                pointer: Cow::Borrowed(pointer),
+                region: None,
+            };
+            let at = Frozen::write(&item, &header, &[], &|_| true, &mut bytes);
+            let frozen = Arena::new(&file, &bytes).at(at);
+            assert_eq!(frozen.header().pointer, pointer);
+            assert_eq!(frozen.thaw(), item);
+        }
+    }
+
+    #[test]
     fn only_the_kept_top_level_entries_are_frozen() {
         let item = tree("id: a\nos: linux\ndisks: [{id: d, system: true}]\n");
         let mut bytes = Vec::new();
         let header = Header {
             digest: 0,
             first_key: Span::new(0, 2),
-            pointer: "",
+            pointer: Cow::Borrowed(""),
             region: None,
         };
         let at = Frozen::write(&item, &header, &[], &|k| k != "os", &mut bytes);

@@ -236,9 +236,9 @@ impl Entity {
     }
 
     /// JSON pointer of the entity's mapping inside its document.
-    pub fn pointer(&self) -> &str {
+    pub fn pointer(&self) -> Cow<'_, str> {
         match &self.body {
-            Body::Whole(w) => &w.pointer,
+            Body::Whole(w) => Cow::Borrowed(&w.pointer),
             Body::Pruned(f) => f.header().pointer,
         }
     }
@@ -359,7 +359,7 @@ impl Entity {
         let header = crate::frozen::Header {
             digest: self.content_digest(),
             first_key: w.first_key,
-            pointer: &w.pointer,
+            pointer: Cow::Borrowed(&w.pointer),
             region: w.region.as_deref().filter(|_| keep.contains(&"region")),
         };
         let invalid = w.rare.as_ref().map_or(&[][..], |r| &r.invalid);
@@ -455,7 +455,7 @@ impl Entity {
     pub fn key_place_of(&self, field: &str) -> Option<Place> {
         self.descriptions().find_map(|d| {
             let m = d.member(field)?;
-            let pointer = d.raw_or(|| m.span(), || pointer_push(d.pointer(), field));
+            let pointer = d.raw_or(|| m.span(), || pointer_push(&d.pointer(), field));
             Some(d.place(m.key_span(), pointer))
         })
     }
@@ -526,7 +526,7 @@ impl Entity {
                     span: f.span(),
                     kind: Kind::Map(vec![entry]),
                 };
-                walk(&root, f.header().pointer, path)
+                walk(&root, &f.header().pointer, path)
                     .into_iter()
                     .map(|(node, pointer)| found(Cow::Owned(node.clone()), pointer))
                     .collect()
@@ -616,9 +616,9 @@ impl Entity {
             if same || e.key == "id" {
                 continue;
             }
-            let place = self.place(e.value.span, pointer_push(self.pointer(), &e.key));
+            let place = self.place(e.value.span, pointer_push(&self.pointer(), &e.key));
             let their_pointer =
-                other.raw_or(|| theirs.span, || pointer_push(other.pointer(), &e.key));
+                other.raw_or(|| theirs.span, || pointer_push(&other.pointer(), &e.key));
             let their_place = Place::new(other.file().clone(), theirs.span, their_pointer);
             hits.push(
                 self.hit("inventory-conflict", "main", place)
@@ -1120,7 +1120,7 @@ impl ModelBuilder {
                 // Compared by digest: the earlier description may be pruned by now.
                 if earlier.content_digest() != entity.content_digest() {
                     let id = entity.member("id").map_or(entity.span(), |m| m.span());
-                    let place = entity.place(id, pointer_push(entity.pointer(), "id"));
+                    let place = entity.place(id, pointer_push(&entity.pointer(), "id"));
                     let hit = entity
                         .hit(DUPLICATE, "main", place)
                         .arg("kind", kind.name())

@@ -434,7 +434,7 @@ impl KnownFields {
                 let suggestion = suggest(&entry.key, self.fields.iter().map(String::as_str))
                     .map(|s| format!(", did you mean `{s}`?"))
                     .unwrap_or_default();
-                let place = e.place(entry.key_span, pointer_push(e.pointer(), &entry.key));
+                let place = e.place(entry.key_span, pointer_push(&e.pointer(), &entry.key));
                 out.push(
                     e.hit(rule, "main", place)
                         .arg("field", entry.key.as_str())
