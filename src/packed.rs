@@ -4,10 +4,11 @@
 //! over small blocks among the parser's short-lived ones. Packed, a file's hits are one block
 //! of about 130 bytes each; they are unpacked one at a time, just before wording.
 //!
-//! Layout per hit: the rule, variant, place, entity, anchor, arguments, cap, related places,
-//! whether to relate backups and the subject, as varints and length-prefixed strings. A place
-//! is its file (a number in the batch's file table), span, pointer and, when worked out, its
-//! line and column.
+//! Layout per hit: the rule, variant, entity, anchor, place, arguments, cap, related places,
+//! whether to relate backups and the subject, as varints and length-prefixed strings. Rule
+//! ids, variants and argument names are [`symbols`]: a number each. A place is its file (a
+//! number in the batch's file table), span, pointer (past the anchor when it starts with it)
+//! and, when worked out, its line and column.
 
 use std::sync::Arc;
 
@@ -92,7 +93,12 @@ impl Writer {
         }
     }
 
-    fn place(&mut self, place: &Place) {
+    fn symbol(&mut self, name: &str) {
+        self.enc.varint(u64::from(symbols::number(name)));
+    }
+
+    /// A place; its pointer past `anchor` when it starts with it.
+    fn place(&mut self, place: &Place, anchor: Option<&str>) {
         let file = match self.files.iter().position(|f| Arc::ptr_eq(f, &place.file)) {
             Some(i) => i,
             None => {
@@ -104,7 +110,16 @@ impl Writer {
         self.enc.varint(place.span.start() as u64);
         self.enc
             .varint((place.span.end() - place.span.start()) as u64);
-        self.enc.text(&place.pointer);
+        match anchor.and_then(|a| place.pointer.strip_prefix(a)) {
+            Some(rest) => {
+                self.enc.out.push(1);
+                self.enc.text(rest);
+            }
+            None => {
+                self.enc.out.push(0);
+                self.enc.text(&place.pointer);
+            }
+        }
         if place.is_placed() {
             let p = place.position();
             self.enc.out.push(1);
@@ -117,14 +132,14 @@ impl Writer {
     }
 
     fn hit(&mut self, hit: Hit) {
-        self.enc.text(&hit.rule);
-        self.enc.text(&hit.variant);
-        self.place(&hit.place);
+        self.symbol(&hit.rule);
+        self.symbol(&hit.variant);
         self.optional(hit.entity.as_deref());
         self.optional(hit.anchor.as_deref());
+        self.place(&hit.place, hit.anchor.as_deref());
         self.enc.varint(hit.args.len() as u64);
         for (name, value) in &hit.args {
-            self.enc.text(name);
+            self.symbol(name);
             self.enc.text(value);
         }
         self.enc.out.push(match hit.cap {
@@ -135,7 +150,7 @@ impl Writer {
         });
         self.enc.varint(hit.related.len() as u64);
         for (place, message) in &hit.related {
-            self.place(place);
+            self.place(place, None);
             self.enc.text(message);
         }
         self.enc.out.push(u8::from(hit.relate_backups));
@@ -164,11 +179,18 @@ impl Reader<'_> {
         (self.cursor.byte() == 1).then(|| self.text())
     }
 
-    fn place(&mut self) -> Place {
+    fn symbol(&mut self) -> Text {
+        symbols::name(self.cursor.varint())
+    }
+
+    fn place(&mut self, anchor: Option<&str>) -> Place {
         let file = self.cursor.varint() as usize;
         let start = self.cursor.varint() as usize;
         let span = Span::new(start, start + self.cursor.varint() as usize);
-        let pointer = self.text();
+        let pointer = match (self.cursor.byte(), anchor) {
+            (1, Some(anchor)) => Text::from(format!("{anchor}{}", self.cursor.text())),
+            _ => self.text(),
+        };
         let file = match self.files.get(file).or(self.files.first()) {
             Some(f) => f.clone(),
             None => SourceFile::new(String::new(), String::new()),
@@ -187,14 +209,16 @@ impl Reader<'_> {
     }
 
     fn hit(&mut self) -> Hit {
-        let rule = self.text();
-        let variant = self.text();
-        let place = self.place();
+        let rule = self.symbol();
+        let variant = self.symbol();
+        let entity = self.optional();
+        let anchor = self.optional();
+        let place = self.place(anchor.as_deref());
         let mut hit = Hit::new(&rule, variant, place);
-        hit.entity = self.optional();
-        hit.anchor = self.optional();
+        hit.entity = entity;
+        hit.anchor = anchor;
         let args = self.cursor.varint() as usize;
-        hit.args = (0..args).map(|_| (self.text(), self.text())).collect();
+        hit.args = (0..args).map(|_| (self.symbol(), self.text())).collect();
         hit.cap = match self.cursor.byte() {
             1 => Some(Severity::Note),
             2 => Some(Severity::Warning),
@@ -203,11 +227,55 @@ impl Reader<'_> {
         };
         let related = self.cursor.varint() as usize;
         hit.related = (0..related)
-            .map(|_| (self.place(), self.text().into()))
+            .map(|_| (self.place(None), self.text().into()))
             .collect();
         hit.relate_backups = self.cursor.byte() == 1;
         hit.subject = (self.cursor.byte() == 1).then(|| self.cursor.varint() as u32);
         hit
+    }
+}
+
+/// Names many hits share (rule ids, variants, argument names), numbered once for the whole
+/// run: a packed hit holds a number for each instead of its text (about 30 bytes a hit).
+/// Only names made by rules and their templates are numbered, so there are few.
+mod symbols {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, RwLock};
+
+    use crate::tree::Text;
+
+    #[derive(Default)]
+    struct Symbols {
+        names: Vec<Text>,
+        numbers: HashMap<Text, u32>,
+    }
+
+    static SYMBOLS: LazyLock<RwLock<Symbols>> = LazyLock::new(RwLock::default);
+
+    pub fn number(name: &str) -> u32 {
+        if let Ok(symbols) = SYMBOLS.read()
+            && let Some(&n) = symbols.numbers.get(name)
+        {
+            return n;
+        }
+        // A poisoned lock still holds every name given a number.
+        let mut symbols = SYMBOLS.write().unwrap_or_else(|e| e.into_inner());
+        let next = u32::try_from(symbols.names.len()).unwrap_or(u32::MAX);
+        let name = Text::from(name);
+        let n = *symbols.numbers.entry(name.clone()).or_insert(next);
+        if n == next {
+            symbols.names.push(name);
+        }
+        n
+    }
+
+    pub fn name(n: u64) -> Text {
+        let symbols = SYMBOLS.read().unwrap_or_else(|e| e.into_inner());
+        usize::try_from(n)
+            .ok()
+            .and_then(|n| symbols.names.get(n))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -226,12 +294,14 @@ mod tests {
             end_line: 2,
             end_column: 10,
         });
-        let first = Hit::new("server-status", "missing", placed)
+        // Its pointer under its anchor is stored past it; the second's is not under it.
+        let mut first = Hit::new("server-status", "missing", placed)
             .entity("x")
             .arg("value", "a value longer than twenty-four bytes")
             .related(Place::new(b.clone(), Span::new(0, 7), ""), "über")
             .warning()
             .relate_backups();
+        first.anchor = Some("/servers/0".into());
         let mut second = Hit::new(
             "inventory-syntax",
             "main",
