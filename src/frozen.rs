@@ -75,14 +75,17 @@ pub struct Arena(Arc<Trees>);
 #[derive(Debug)]
 struct Trees {
     file: Arc<SourceFile>,
+    /// The file's position among the run's inputs.
+    unit: u32,
     bytes: Box<[u8]>,
 }
 
 impl Arena {
-    /// An arena of exactly these bytes.
-    pub fn new(file: &Arc<SourceFile>, bytes: &[u8]) -> Arena {
+    /// An arena of exactly these bytes, for the file at this position among the inputs.
+    pub fn new(file: &Arc<SourceFile>, unit: u32, bytes: &[u8]) -> Arena {
         Arena(Arc::new(Trees {
             file: file.clone(),
+            unit,
             bytes: Box::from(bytes),
         }))
     }
@@ -165,6 +168,10 @@ impl Frozen {
 
     pub fn file(&self) -> &Arc<SourceFile> {
         &self.arena.0.file
+    }
+
+    pub fn unit(&self) -> u32 {
+        self.arena.0.unit
     }
 
     /// A reader past the digest, at the base offset.
@@ -609,7 +616,7 @@ mod tests {
         Frozen::write(&root, &header(""), &[], &|_| true, &mut bytes);
         let at = Frozen::write(&item, &header("/item"), &[id_span], &|_| true, &mut bytes);
         let file = SourceFile::new("x.yaml".into(), text.into());
-        let frozen = Arena::new(&file, &bytes).at(at);
+        let frozen = Arena::new(&file, 0, &bytes).at(at);
         assert!(Arc::ptr_eq(frozen.file(), &file));
         assert_eq!(frozen.thaw(), item);
         assert!(frozen.is_invalid(id_span));
@@ -665,7 +672,7 @@ mod tests {
                 region: None,
             };
             let at = Frozen::write(&item, &header, &[], &|_| true, &mut bytes);
-            let frozen = Arena::new(&file, &bytes).at(at);
+            let frozen = Arena::new(&file, 0, &bytes).at(at);
             assert_eq!(frozen.header().pointer, pointer);
             assert_eq!(frozen.thaw(), item);
         }
@@ -683,7 +690,7 @@ mod tests {
         };
         let at = Frozen::write(&item, &header, &[], &|k| k != "os", &mut bytes);
         let file = SourceFile::new("x.yaml".into(), String::new());
-        let frozen = Arena::new(&file, &bytes).at(at);
+        let frozen = Arena::new(&file, 0, &bytes).at(at);
         let kept: Vec<String> = frozen
             .thaw()
             .as_map()

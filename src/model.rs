@@ -71,19 +71,18 @@ pub enum Origin {
 pub struct Entity {
     pub kind: EntityKind,
     pub origin: Origin,
-    /// Which input file of the run it comes from, and its position among that file's
-    /// entities: ties the file's local findings to it.
-    pub unit: u32,
+    /// Its position among its file's entities: with the file's unit (see [`Entity::unit`]),
+    /// ties the file's local findings to it.
     pub serial: u32,
     /// Everything else is behind one pointer: a large run holds hundreds of thousands of
-    /// entities, so this header is 32 bytes (with the file and the rare parts beside it,
-    /// 48).
+    /// entities, so this header is 24 bytes (with the file, its unit and the rare parts
+    /// beside it, 48).
     body: Body,
 }
 
 // The header stays small: see `Entity::body`.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Entity>() == 32);
+const _: () = assert!(std::mem::size_of::<Entity>() == 24);
 
 /// An entity's tree: whole while its local rules run (and for the entities judged again over
 /// the whole inventory), frozen once pruned (see [`Entity::prune`]).
@@ -96,6 +95,7 @@ enum Body {
 #[derive(Debug)]
 struct Whole {
     file: Arc<SourceFile>,
+    unit: u32,
     /// JSON pointer of the entity's mapping inside its document.
     pointer: crate::tree::Text,
     node: Node,
@@ -214,16 +214,31 @@ impl Entity {
         Entity {
             kind,
             origin,
-            unit: 0,
             serial: 0,
             body: Body::Whole(Box::new(Whole {
                 file: file.clone(),
+                unit: 0,
                 pointer: pointer.into(),
                 node,
                 region: None,
                 first_key,
                 rare: None,
             })),
+        }
+    }
+
+    /// Which input file of the run it comes from (its position among the inputs).
+    pub fn unit(&self) -> u32 {
+        match &self.body {
+            Body::Whole(w) => w.unit,
+            Body::Pruned(f) => f.unit(),
+        }
+    }
+
+    /// Set the unit of a whole entity (a pruned one has its arena's).
+    pub fn set_unit(&mut self, unit: u32) {
+        if let Body::Whole(w) = &mut self.body {
+            w.unit = unit;
         }
     }
 
@@ -380,7 +395,13 @@ impl Entity {
 
     /// Put back the whole tree of a pruned description (read again from its file).
     pub fn restore(&mut self, whole: Entity) {
+        // Findings keep pointing at the file as first read (whose text can be released).
+        let (file, unit) = (self.file().clone(), self.unit());
         self.body = whole.body;
+        if let Body::Whole(w) = &mut self.body {
+            w.file = file;
+            w.unit = unit;
+        }
     }
 
     /// A digest of what the description says: the same for descriptions that say the same

@@ -100,7 +100,7 @@ impl FileJob<'_> {
         if let Role::FactsOf(server) = role {
             match crate::facts::read(&loaded.file, server, self.limits) {
                 Ok(mut entity) => {
-                    entity.unit = unit;
+                    entity.set_unit(unit);
                     loaded.facts = Some(entity);
                 }
                 Err(p) => loaded.problems.push(p),
@@ -180,12 +180,12 @@ impl FileJob<'_> {
                     frozen.push((i, at));
                 }
             }
-            let empty = crate::frozen::Arena::new(&loaded.file, &[]);
+            let empty = crate::frozen::Arena::new(&loaded.file, loaded.unit, &[]);
             for &(i, _) in &frozen {
                 entities[i].prune(empty.at(0));
             }
             drop(empty);
-            let arena = crate::frozen::Arena::new(&loaded.file, bytes);
+            let arena = crate::frozen::Arena::new(&loaded.file, loaded.unit, bytes);
             for (i, at) in frozen {
                 entities[i].prune(arena.at(at));
             }
@@ -273,7 +273,7 @@ fn read_documents(
         .flat_map(|d| d.entities.iter_mut())
         .enumerate()
     {
-        e.unit = unit;
+        e.set_unit(unit);
         e.serial = serial as u32;
     }
     docs

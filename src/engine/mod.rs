@@ -156,7 +156,7 @@ impl Engine<'_> {
         };
         let Read {
             mut loaded,
-            names,
+            files,
             mut hits,
         } = self.read_files(inputs, &job)?;
         hits.extend(too_many);
@@ -204,7 +204,7 @@ impl Engine<'_> {
         let findings = self.word(judged, suppressions, &cwd);
         Ok(Outcome {
             findings,
-            files: names.len(),
+            files,
             documents,
             entities,
         })
@@ -266,7 +266,7 @@ impl Engine<'_> {
         loaded.extend(facts);
         Ok(Read {
             loaded,
-            names,
+            files: names.len(),
             hits,
         })
     }
@@ -411,8 +411,8 @@ impl Engine<'_> {
 /// What the per-file phase gives the rest of the run.
 struct Read {
     loaded: Vec<Loaded>,
-    /// Every file read (for the summary's count).
-    names: HashSet<String>,
+    /// How many distinct files were read (for the summary).
+    files: usize,
     /// Findings about `facts:` entries naming files that do not exist.
     hits: Vec<Hit>,
 }
@@ -551,7 +551,7 @@ impl Alone {
     ) -> Alone {
         let mut widths: Vec<u32> = Vec::new();
         for e in entities.iter() {
-            let unit = e.unit as usize;
+            let unit = e.unit() as usize;
             if widths.len() <= unit {
                 widths.resize(unit + 1, 0);
             }
@@ -570,7 +570,7 @@ impl Alone {
             count: 0,
         };
         for e in entities.iter().filter(|e| member(e)) {
-            if let Some(bit) = set.bit(e.unit, e.serial) {
+            if let Some(bit) = set.bit(e.unit(), e.serial) {
                 set.bits[bit / 64] |= 1 << (bit % 64);
                 set.count += 1;
             }
