@@ -5,11 +5,13 @@
 //! bytes. Readers look up top-level members in place (what index lookups and `when:`
 //! conditions read) and thaw a member back into a [`Node`] when a rule walks it.
 //!
-//! The frozen trees of one file's entities share one allocation (an [`Arena`]) with the file:
-//! a large run holds a few thousand of those instead of hundreds of thousands of small blocks,
-//! which would pin allocator pages that the file's transient trees also used.
+//! The frozen trees of a group of files share one allocation (an [`Arena`]) with a table of
+//! the files: a large run holds a few hundred of those instead of hundreds of thousands of
+//! small blocks, which would pin allocator pages that the files' transient trees also used,
+//! and lose a fifth of their size to the allocator's size classes.
 //!
-//! Layout: digest (8 bytes), then varints: the base offset, the first key's span, the pointer
+//! Layout: digest (8 bytes), then varints: the file (its number in the arena's table), the
+//! base offset, the first key's span, the pointer
 //! (a list and a position, or text), the region, the spans the schema pass rejected, and the
 //! root node. A node is a tag byte, its span, then a scalar's text, or a collection's item
 //! count, byte size and items. A map entry is its key (a [`KEYS`] number, or 0 and the text)
@@ -67,25 +69,23 @@ const KIND: u8 = 3;
 /// In a tag: the node's span is as long as its text (scalars written as they read).
 const TEXT_LONG: u8 = 4;
 
-/// The frozen trees of one file, one after the other, and the file (which their entities
-/// then need not hold each).
+/// The frozen trees of a group of files, one after the other, and the files (which their
+/// entities then need not hold each).
 #[derive(Debug, Clone)]
 pub struct Arena(Arc<Trees>);
 
 #[derive(Debug)]
 struct Trees {
-    file: Arc<SourceFile>,
-    /// The file's position among the run's inputs.
-    unit: u32,
+    /// Each file with its position among the run's inputs (its unit).
+    files: Box<[(Arc<SourceFile>, u32)]>,
     bytes: Box<[u8]>,
 }
 
 impl Arena {
-    /// An arena of exactly these bytes, for the file at this position among the inputs.
-    pub fn new(file: &Arc<SourceFile>, unit: u32, bytes: &[u8]) -> Arena {
+    /// An arena of exactly these bytes, for trees of these files (see [`Header::file`]).
+    pub fn new(files: Vec<(Arc<SourceFile>, u32)>, bytes: &[u8]) -> Arena {
         Arena(Arc::new(Trees {
-            file: file.clone(),
-            unit,
+            files: Box::from(files.as_slice()),
             bytes: Box::from(bytes),
         }))
     }
@@ -114,6 +114,8 @@ pub struct Frozen {
 /// What a frozen entity says about itself, besides its tree.
 pub struct Header<'a> {
     pub digest: u64,
+    /// Its file's number in the arena's table.
+    pub file: u32,
     pub first_key: Span,
     pub pointer: Cow<'a, str>,
     pub region: Option<&'a str>,
@@ -139,6 +141,7 @@ impl Frozen {
             last: base,
         };
         w.out.extend_from_slice(&header.digest.to_le_bytes());
+        w.varint(u64::from(header.file));
         w.varint(base as u64);
         w.span_from(base, header.first_key);
         w.pointer(&header.pointer);
@@ -166,24 +169,43 @@ impl Frozen {
             .unwrap_or_default()
     }
 
+    /// The entity's file, and its position among the run's inputs.
+    fn file_entry(&self) -> &(Arc<SourceFile>, u32) {
+        static NONE: std::sync::LazyLock<(Arc<SourceFile>, u32)> =
+            std::sync::LazyLock::new(|| (SourceFile::new(String::new(), String::new()), 0));
+        let files = &self.arena.0.files;
+        let file = self.file_reader().varint();
+        usize::try_from(file)
+            .ok()
+            .and_then(|i| files.get(i))
+            .or(files.first())
+            .unwrap_or(&NONE)
+    }
+
     pub fn file(&self) -> &Arc<SourceFile> {
-        &self.arena.0.file
+        &self.file_entry().0
     }
 
     pub fn unit(&self) -> u32 {
-        self.arena.0.unit
+        self.file_entry().1
     }
 
-    /// A reader past the digest, at the base offset.
-    fn reader(&self) -> Reader<'_> {
+    /// A reader past the digest, at the file number.
+    fn file_reader(&self) -> Reader<'_> {
         let bytes = self.bytes();
-        let mut r = Reader {
+        Reader {
             cursor: Cursor {
                 bytes,
                 at: 8.min(bytes.len()),
             },
             last: 0,
-        };
+        }
+    }
+
+    /// A reader past the file number, at the base offset.
+    fn reader(&self) -> Reader<'_> {
+        let mut r = self.file_reader();
+        r.varint();
         r.last = r.varint() as usize;
         r
     }
@@ -194,6 +216,7 @@ impl Frozen {
             .get(..8)
             .and_then(|b| b.try_into().ok())
             .map_or(0, u64::from_le_bytes);
+        let file = u32::try_from(self.file_reader().varint()).unwrap_or(0);
         let mut r = self.reader();
         let base = r.last;
         let first_key = r.span_from(base);
@@ -204,6 +227,7 @@ impl Frozen {
         };
         Header {
             digest,
+            file,
             first_key,
             pointer,
             region,
@@ -608,6 +632,7 @@ mod tests {
         let mut bytes = Vec::new();
         let header = |pointer| Header {
             digest: 42,
+            file: 0,
             first_key: Span::new(14, 16),
             pointer: Cow::Borrowed(pointer),
             region: Some("eu-west-0"),
@@ -616,7 +641,7 @@ mod tests {
         Frozen::write(&root, &header(""), &[], &|_| true, &mut bytes);
         let at = Frozen::write(&item, &header("/item"), &[id_span], &|_| true, &mut bytes);
         let file = SourceFile::new("x.yaml".into(), text.into());
-        let frozen = Arena::new(&file, 0, &bytes).at(at);
+        let frozen = Arena::new(vec![(file.clone(), 0)], &bytes).at(at);
         assert!(Arc::ptr_eq(frozen.file(), &file));
         assert_eq!(frozen.thaw(), item);
         assert!(frozen.is_invalid(id_span));
@@ -667,12 +692,13 @@ mod tests {
             let mut bytes = Vec::new();
             let header = Header {
                 digest: 0,
+                file: 0,
                 first_key: Span::new(0, 2),
                 pointer: Cow::Borrowed(pointer),
                 region: None,
             };
             let at = Frozen::write(&item, &header, &[], &|_| true, &mut bytes);
-            let frozen = Arena::new(&file, 0, &bytes).at(at);
+            let frozen = Arena::new(vec![(file.clone(), 0)], &bytes).at(at);
             assert_eq!(frozen.header().pointer, pointer);
             assert_eq!(frozen.thaw(), item);
         }
@@ -684,13 +710,14 @@ mod tests {
         let mut bytes = Vec::new();
         let header = Header {
             digest: 0,
+            file: 0,
             first_key: Span::new(0, 2),
             pointer: Cow::Borrowed(""),
             region: None,
         };
         let at = Frozen::write(&item, &header, &[], &|k| k != "os", &mut bytes);
         let file = SourceFile::new("x.yaml".into(), String::new());
-        let frozen = Arena::new(&file, 0, &bytes).at(at);
+        let frozen = Arena::new(vec![(file.clone(), 0)], &bytes).at(at);
         let kept: Vec<String> = frozen
             .thaw()
             .as_map()

@@ -363,16 +363,17 @@ impl Entity {
 
     /// Write the part of the tree the whole-inventory pass reads (`id`, the field that names
     /// the entity and the `keep` fields; the document's region when `keep` names `region`)
-    /// into its file's arena bytes (see [`crate::frozen`]);
+    /// into its group's arena bytes, where its file is number `file` (see [`crate::frozen`]);
     /// returns where it starts, `None` when the entity is pruned already. [`Entity::prune`]
     /// swaps the tree for it once the arena is complete.
-    pub fn freeze(&self, keep: &[&str], out: &mut Vec<u8>) -> Option<u32> {
+    pub fn freeze(&self, keep: &[&str], file: u32, out: &mut Vec<u8>) -> Option<u32> {
         let Body::Whole(w) = &self.body else {
             return None;
         };
         let label_key = self.kind.label_key();
         let header = crate::frozen::Header {
             digest: self.content_digest(),
+            file,
             first_key: w.first_key,
             pointer: Cow::Borrowed(&w.pointer),
             region: w.region.as_deref().filter(|_| keep.contains(&"region")),

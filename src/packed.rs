@@ -36,6 +36,11 @@ impl Packed {
         packer.finish()
     }
 
+    /// How many hits it holds.
+    pub fn count(&self) -> usize {
+        self.len
+    }
+
     /// The hits, unpacked one at a time, in the order they were packed.
     pub fn hits(&self) -> impl Iterator<Item = Hit> + '_ {
         let mut r = Reader {
@@ -60,8 +65,8 @@ pub struct Packer {
 impl Packer {
     pub fn finish(self) -> Packed {
         Packed {
-            bytes: self.w.enc.out.into_boxed_slice(),
-            files: self.w.files.into_boxed_slice(),
+            bytes: exact(self.w.enc.out),
+            files: exact(self.w.files),
             len: self.len,
             relates: self.relates,
         }
@@ -73,6 +78,17 @@ impl Sink for Packer {
         self.relates |= hit.relate_backups;
         self.len += 1;
         self.w.hit(hit);
+    }
+}
+
+/// A list's items in a block of their size. Shrinking the list in place would not do: the
+/// allocator keeps a block shrunk to half its size or more, and a large run holds one packed
+/// batch per file (on 13 000 files, 1.7 MB of tails).
+fn exact<T: Clone>(list: Vec<T>) -> Box<[T]> {
+    if list.capacity() == list.len() {
+        list.into_boxed_slice()
+    } else {
+        Box::from(list.as_slice())
     }
 }
 

@@ -59,6 +59,75 @@ pub(super) enum Role<'a> {
     FactsOf(&'a str),
 }
 
+/// The frozen trees of a group of files, written as each file is judged, then made into
+/// one arena once the group is read.
+#[derive(Default)]
+pub(super) struct Freezer {
+    bytes: Vec<u8>,
+    files: Vec<(Arc<SourceFile>, u32)>,
+    /// Each frozen entity: its file's position in the group, its position among the file's
+    /// entities, and where its tree starts.
+    frozen: Vec<(usize, usize, u32)>,
+    /// The position in the group of the file being loaded.
+    position: usize,
+}
+
+impl Freezer {
+    /// Freeze a file's entities (the `kept` fields of each kind), pointing them at an empty
+    /// arena until the group's is made. Their whole trees are dropped now: the arena then
+    /// takes room they leave, instead of pinning fresh allocator pages among them.
+    fn freeze(
+        &mut self,
+        loaded: &Loaded,
+        entities: &mut [crate::model::Entity],
+        kept: &[(crate::model::EntityKind, Vec<&str>)],
+    ) {
+        let file = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        let mut empty = None;
+        for (i, e) in entities.iter_mut().enumerate() {
+            let fields = kept.iter().find(|(kind, _)| *kind == e.kind);
+            if let Some((_, fields)) = fields.filter(|_| e.origin == crate::model::Origin::Native)
+                && let Some(at) = e.freeze(fields, file, &mut self.bytes)
+            {
+                let empty = empty.get_or_insert_with(|| {
+                    crate::frozen::Arena::new(vec![(loaded.file.clone(), loaded.unit)], &[])
+                });
+                e.prune(empty.at(0));
+                self.frozen.push((self.position, i, at));
+            }
+        }
+        if empty.is_some() {
+            self.files.push((loaded.file.clone(), loaded.unit));
+        }
+    }
+
+    /// Make the group's arena and point the frozen entities at their trees in it.
+    fn finish(self, loaded: &mut [Loaded]) {
+        if self.frozen.is_empty() {
+            return;
+        }
+        let arena = crate::frozen::Arena::new(self.files, &self.bytes);
+        let mut frozen = self.frozen.iter().peekable();
+        for (position, l) in loaded.iter_mut().enumerate() {
+            let mut entities = l
+                .docs
+                .iter_mut()
+                .flat_map(|d| d.entities.iter_mut())
+                .enumerate();
+            while let Some(&&(file, entity, at)) = frozen.peek() {
+                if file != position {
+                    break;
+                }
+                frozen.next();
+                // Positions ascend: each search starts where the last one stopped.
+                if let Some((_, e)) = entities.find(|(i, _)| *i == entity) {
+                    e.prune(arena.at(at));
+                }
+            }
+        }
+    }
+}
+
 /// What every file's parallel phase shares.
 pub(super) struct FileJob<'a> {
     pub(super) limits: &'a Limits,
@@ -81,7 +150,33 @@ fn format_of(input: &Input) -> Format {
 }
 
 impl FileJob<'_> {
-    pub(super) fn load(&self, unit: u32, input: &Input, role: Role) -> Loaded {
+    /// Load a group of inputs, the first at position `first`, one after the other: their
+    /// frozen trees share one arena (see [`crate::frozen`]).
+    pub(super) fn load_group(&self, first: usize, inputs: &[Input]) -> Vec<Loaded> {
+        let mut freezer = Freezer::default();
+        let mut loaded: Vec<Loaded> = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| {
+                let owner = role_of(input);
+                let role = owner.as_deref().map_or(Role::Inventory, Role::FactsOf);
+                freezer.position = i;
+                self.load((first + i) as u32, input, role, &mut freezer)
+            })
+            .collect();
+        freezer.finish(&mut loaded);
+        loaded
+    }
+
+    /// Load one input on its own.
+    pub(super) fn load_one(&self, unit: u32, input: &Input, role: Role) -> Loaded {
+        let mut freezer = Freezer::default();
+        let mut loaded = self.load(unit, input, role, &mut freezer);
+        freezer.finish(std::slice::from_mut(&mut loaded));
+        loaded
+    }
+
+    fn load(&self, unit: u32, input: &Input, role: Role, freezer: &mut Freezer) -> Loaded {
         let (file, problem) = crate::load::source(input, self.limits, self.stdin);
         let mut loaded = Loaded {
             unit,
@@ -124,7 +219,7 @@ impl FileJob<'_> {
             loaded.suppressions = suppress::inline(&loaded.file, &parsed.comments);
         }
         loaded.facts_refs = self.facts_refs(&loaded);
-        let local = self.judge_locally(&mut loaded);
+        let local = self.judge_locally(&mut loaded, freezer);
         place_local(&loaded.file, &local);
         loaded.local = crate::packed::Packed::new(local);
         // API dumps are kept: rules quote their raw values.
@@ -140,7 +235,7 @@ impl FileJob<'_> {
     /// Run the local rules over the file's own entities (those of the user's inventory; API
     /// dumps and host facts may describe an entity together with other files, and are judged
     /// once the whole inventory is built), then prune its entities. Returns their hits.
-    fn judge_locally(&self, loaded: &mut Loaded) -> Vec<Hit> {
+    fn judge_locally(&self, loaded: &mut Loaded, freezer: &mut Freezer) -> Vec<Hit> {
         use crate::model::{Inventory, Origin};
         let mut hits = Vec::new();
         if !self.two_pass {
@@ -163,33 +258,7 @@ impl FileJob<'_> {
             .filter(|_| loaded.file.rereadable())
             .unwrap_or(&[]);
         let mut entities: Vec<crate::model::Entity> = inv.entities.into_iter().collect();
-        // The file's frozen trees go into one arena, written in a buffer each thread reuses.
-        // The whole trees are dropped before the arena is allocated: it then takes room they
-        // leave, instead of pinning fresh allocator pages among them for the rest of the run.
-        thread_local! {
-            static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        SCRATCH.with_borrow_mut(|bytes| {
-            bytes.clear();
-            let mut frozen = Vec::new();
-            for (i, e) in entities.iter().enumerate() {
-                let fields = kept.iter().find(|(kind, _)| *kind == e.kind);
-                if let Some((_, fields)) = fields.filter(|_| e.origin == Origin::Native)
-                    && let Some(at) = e.freeze(fields, bytes)
-                {
-                    frozen.push((i, at));
-                }
-            }
-            let empty = crate::frozen::Arena::new(&loaded.file, loaded.unit, &[]);
-            for &(i, _) in &frozen {
-                entities[i].prune(empty.at(0));
-            }
-            drop(empty);
-            let arena = crate::frozen::Arena::new(&loaded.file, loaded.unit, bytes);
-            for (i, at) in frozen {
-                entities[i].prune(arena.at(at));
-            }
-        });
+        freezer.freeze(loaded, &mut entities, kept);
         let mut entities = entities.into_iter();
         for (doc, n) in loaded.docs.iter_mut().zip(counts) {
             doc.entities = Vec::with_capacity(n);
