@@ -113,6 +113,20 @@ impl Writer {
         self.enc.varint(u64::from(symbols::number(name)));
     }
 
+    /// A value that is often an id: a UUID in its usual form takes 17 bytes instead of 37.
+    fn value(&mut self, value: &str) {
+        match uuid::pack(value) {
+            Some((case, bytes)) => {
+                self.enc.varint(case);
+                self.enc.out.extend_from_slice(&bytes);
+            }
+            None => {
+                self.enc.varint((value.len() as u64) << 1);
+                self.enc.out.extend_from_slice(value.as_bytes());
+            }
+        }
+    }
+
     /// A place; its pointer past `anchor` when it starts with it.
     fn place(&mut self, place: &Place, anchor: Option<&str>) {
         let file = match self.files.iter().position(|f| Arc::ptr_eq(f, &place.file)) {
@@ -150,13 +164,19 @@ impl Writer {
     fn hit(&mut self, hit: Hit) {
         self.symbol(&hit.rule);
         self.symbol(&hit.variant);
-        self.optional(hit.entity.as_deref());
+        match hit.entity.as_deref() {
+            Some(entity) => {
+                self.enc.out.push(1);
+                self.value(entity);
+            }
+            None => self.enc.out.push(0),
+        }
         self.optional(hit.anchor.as_deref());
         self.place(&hit.place, hit.anchor.as_deref());
         self.enc.varint(hit.args.len() as u64);
         for (name, value) in &hit.args {
             self.symbol(name);
-            self.enc.text(value);
+            self.value(value);
         }
         self.enc.out.push(match hit.cap {
             None => 0,
@@ -199,6 +219,15 @@ impl Reader<'_> {
         symbols::name(self.cursor.varint())
     }
 
+    fn value(&mut self) -> Text {
+        let head = self.cursor.varint();
+        if head & 1 == 1 {
+            let bytes = self.cursor.take(16);
+            return Text::from(uuid::unpack(head, bytes));
+        }
+        Text::from(self.cursor.str((head >> 1) as usize))
+    }
+
     fn place(&mut self, anchor: Option<&str>) -> Place {
         let file = self.cursor.varint() as usize;
         let start = self.cursor.varint() as usize;
@@ -227,14 +256,14 @@ impl Reader<'_> {
     fn hit(&mut self) -> Hit {
         let rule = self.symbol();
         let variant = self.symbol();
-        let entity = self.optional();
+        let entity = (self.cursor.byte() == 1).then(|| self.value());
         let anchor = self.optional();
         let place = self.place(anchor.as_deref());
         let mut hit = Hit::new(&rule, variant, place);
         hit.entity = entity;
         hit.anchor = anchor;
         let args = self.cursor.varint() as usize;
-        hit.args = (0..args).map(|_| (self.symbol(), self.text())).collect();
+        hit.args = (0..args).map(|_| (self.symbol(), self.value())).collect();
         hit.cap = match self.cursor.byte() {
             1 => Some(Severity::Note),
             2 => Some(Severity::Warning),
@@ -248,6 +277,61 @@ impl Reader<'_> {
         hit.relate_backups = self.cursor.byte() == 1;
         hit.subject = (self.cursor.byte() == 1).then(|| self.cursor.varint() as u32);
         hit
+    }
+}
+
+/// UUIDs in their usual form (`8-4-4-4-12` hex digits, all lowercase or all uppercase) as
+/// 16 bytes, with which case they were written in (an odd number, see `Writer::value`).
+mod uuid {
+    const DASHES: [usize; 4] = [8, 13, 18, 23];
+    const LOWER: u64 = 1;
+    const UPPER: u64 = 3;
+
+    pub fn pack(text: &str) -> Option<(u64, [u8; 16])> {
+        let b = text.as_bytes();
+        if b.len() != 36 || DASHES.iter().any(|&i| b[i] != b'-') {
+            return None;
+        }
+        let digits = b.iter().enumerate().filter(|(i, _)| !DASHES.contains(i));
+        let (mut lower, mut upper) = (false, false);
+        let mut out = [0u8; 16];
+        for (n, (_, &c)) in digits.enumerate() {
+            let v = match c {
+                b'0'..=b'9' => c - b'0',
+                b'a'..=b'f' => {
+                    lower = true;
+                    c - b'a' + 10
+                }
+                b'A'..=b'F' => {
+                    upper = true;
+                    c - b'A' + 10
+                }
+                _ => return None,
+            };
+            out[n / 2] |= if n % 2 == 0 { v << 4 } else { v };
+        }
+        match (lower, upper) {
+            (true, true) => None,
+            (false, true) => Some((UPPER, out)),
+            _ => Some((LOWER, out)),
+        }
+    }
+
+    pub fn unpack(case: u64, bytes: &[u8]) -> String {
+        let hex: &[u8; 16] = if case == UPPER {
+            b"0123456789ABCDEF"
+        } else {
+            b"0123456789abcdef"
+        };
+        let mut out = String::with_capacity(36);
+        for (n, &b) in bytes.iter().enumerate() {
+            if matches!(n, 4 | 6 | 8 | 10) {
+                out.push('-');
+            }
+            out.push(char::from(hex[usize::from(b >> 4)]));
+            out.push(char::from(hex[usize::from(b & 15)]));
+        }
+        out
     }
 }
 
@@ -324,6 +408,13 @@ mod tests {
             Place::new(b, Span::default(), ""),
         );
         second.subject = Some(70_000);
+        // Values in the usual UUID form are stored as 16 bytes, in their case.
+        second = second
+            .entity("0f3c2a9e-6b1d-4c8e-9a7f-21d4e5b6c7a8")
+            .arg("value", "0F3C2A9E-6B1D-4C8E-9A7F-21D4E5B6C7A8")
+            .arg("mixed", "0f3c2a9e-6B1D-4c8e-9a7f-21d4e5b6c7a8")
+            .arg("digits", "01234567-8901-2345-6789-012345678901")
+            .arg("not", "0f3c2a9e_6b1d_4c8e_9a7f_21d4e5b6c7a8");
         second.anchor = Some("/servers/0".into());
         let hits = vec![first, second];
         let packed = Packed::new(hits.clone());

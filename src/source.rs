@@ -16,12 +16,21 @@ pub struct SourceFile {
     /// Path as shown to users: relative to the working directory when under it, `/` separators.
     pub name: String,
     text: RwLock<Option<Text>>,
-    /// Where the text can be read again; `None` keeps it for the whole run (stdin, pipes,
-    /// config).
-    path: Option<PathBuf>,
+    /// Where the text can be read again.
+    source: Reread,
     digest: u64,
     /// Size of the text when first read: reading again stops just past it.
     len: usize,
+}
+
+/// Where a file's text can be read again.
+#[derive(Debug)]
+enum Reread {
+    /// Nowhere: the text is kept for the whole run (stdin, pipes, config).
+    Never,
+    /// At the path it is shown as (most files: a large run names each once, not twice).
+    AtName,
+    At(PathBuf),
 }
 
 /// A file's text with the offsets of its lines (found on first use: most files never need
@@ -117,23 +126,41 @@ impl SourceFile {
     }
 
     fn build(name: String, text: String, path: Option<PathBuf>) -> Arc<SourceFile> {
+        let source = match path {
+            None => Reread::Never,
+            Some(path) if path.as_os_str() == name.as_str() => Reread::AtName,
+            Some(path) => Reread::At(path),
+        };
         Arc::new(SourceFile {
+            digest: if matches!(source, Reread::Never) {
+                0
+            } else {
+                digest(&text)
+            },
             name,
-            digest: if path.is_some() { digest(&text) } else { 0 },
             len: text.len(),
             text: RwLock::new(Some(Text::new(text.into()))),
-            path,
+            source,
         })
+    }
+
+    /// Where the text can be read again, if anywhere.
+    fn path(&self) -> Option<&std::path::Path> {
+        match &self.source {
+            Reread::Never => None,
+            Reread::AtName => Some(std::path::Path::new(&self.name)),
+            Reread::At(path) => Some(path),
+        }
     }
 
     /// The text can be released and read again (a regular file).
     pub fn rereadable(&self) -> bool {
-        self.path.is_some()
+        self.path().is_some()
     }
 
     /// Free the text until something asks for it again (regular files only).
     pub fn release(&self) {
-        if self.path.is_some()
+        if self.path().is_some()
             && let Ok(mut text) = self.text.write()
         {
             *text = None;
@@ -142,7 +169,7 @@ impl SourceFile {
 
     /// `other` is the text this file had when it was first read.
     pub fn same_text(&self, other: &str) -> bool {
-        self.path.is_none() || digest(other) == self.digest
+        self.path().is_none() || digest(other) == self.digest
     }
 
     fn loaded(&self) -> Text {
@@ -164,7 +191,7 @@ impl SourceFile {
     /// positions would point at the wrong text).
     fn read_again(&self) -> Option<String> {
         use std::io::Read;
-        let file = std::fs::File::open(self.path.as_ref()?).ok()?;
+        let file = std::fs::File::open(self.path()?).ok()?;
         // A BOM or UTF-16 makes the bytes longer than the text; a file that grew is caught
         // by the digest.
         let cap = 2 * self.len as u64 + 4;
