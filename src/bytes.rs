@@ -74,3 +74,73 @@ impl<'a> Cursor<'a> {
         self.str(len)
     }
 }
+
+/// UUIDs in their usual form (`8-4-4-4-12` hex digits, all lowercase or all uppercase) as 16
+/// bytes, with the case they were written in (an odd number: see their writers).
+pub mod uuid {
+    const DASHES: [usize; 4] = [8, 13, 18, 23];
+    pub const LOWER: u64 = 1;
+    pub const UPPER: u64 = 3;
+
+    pub fn pack(text: &str) -> Option<(u64, [u8; 16])> {
+        let b = text.as_bytes();
+        if b.len() != 36 || DASHES.iter().any(|&i| b[i] != b'-') {
+            return None;
+        }
+        let digits = b.iter().enumerate().filter(|(i, _)| !DASHES.contains(i));
+        let (mut lower, mut upper) = (false, false);
+        let mut out = [0u8; 16];
+        for (n, (_, &c)) in digits.enumerate() {
+            let v = match c {
+                b'0'..=b'9' => c - b'0',
+                b'a'..=b'f' => {
+                    lower = true;
+                    c - b'a' + 10
+                }
+                b'A'..=b'F' => {
+                    upper = true;
+                    c - b'A' + 10
+                }
+                _ => return None,
+            };
+            out[n / 2] |= if n % 2 == 0 { v << 4 } else { v };
+        }
+        match (lower, upper) {
+            (true, true) => None,
+            (false, true) => Some((UPPER, out)),
+            _ => Some((LOWER, out)),
+        }
+    }
+
+    /// The text of a packed UUID (fewer than 16 bytes read as zeros).
+    pub fn unpack(case: u64, bytes: &[u8]) -> Text36 {
+        let hex: &[u8; 16] = if case == UPPER {
+            b"0123456789ABCDEF"
+        } else {
+            b"0123456789abcdef"
+        };
+        let mut out = [b'-'; 36];
+        let mut at = 0;
+        for n in 0..16 {
+            if matches!(n, 4 | 6 | 8 | 10) {
+                at += 1;
+            }
+            let b = bytes.get(n).copied().unwrap_or(0);
+            out[at] = hex[usize::from(b >> 4)];
+            out[at + 1] = hex[usize::from(b & 15)];
+            at += 2;
+        }
+        Text36(out)
+    }
+
+    /// A UUID's text, held inline.
+    #[derive(Clone, Copy)]
+    pub struct Text36([u8; 36]);
+
+    impl Text36 {
+        pub fn as_str(&self) -> &str {
+            // Only ASCII hex digits and dashes are written.
+            std::str::from_utf8(&self.0).unwrap_or_default()
+        }
+    }
+}

@@ -17,6 +17,9 @@
 //! count, byte size and items. A map entry is its key (a [`KEYS`] number, or 0 and the text)
 //! with a flag for a key span as long as the key, its key span and its value.
 //!
+//! A scalar in the usual UUID form is stored as 16 bytes instead of its text (see
+//! [`crate::bytes::uuid`]), and read back as a [`Str`].
+//!
 //! A span is its start's distance from where the previous one ended (zigzag: aliases may point
 //! back), then its length unless the tag says it is the text's. Nodes are written in document
 //! order, so distances are small (`: `, a line break and an indent). A collection's items start
@@ -68,6 +71,10 @@ const MAP: u8 = 3;
 const KIND: u8 = 3;
 /// In a tag: the node's span is as long as its text (scalars written as they read).
 const TEXT_LONG: u8 = 4;
+/// In a tag: the scalar is a UUID in its usual form, stored as 16 bytes (ids are about half
+/// of what a large run freezes); with [`UPPER`], written in uppercase.
+const UUID: u8 = 8;
+const UPPER: u8 = 16;
 
 /// The frozen trees of a group of files, one after the other, and the files (which their
 /// entities then need not hold each).
@@ -311,18 +318,60 @@ pub struct Member<'a> {
 
 /// What a value is, read without thawing it.
 pub enum Shape<'a> {
-    Scalar { text: &'a str, plain: bool },
+    Scalar { text: Str<'a>, plain: bool },
     Seq,
     Map,
 }
 
-impl<'a> Shape<'a> {
+impl Shape<'_> {
     /// A scalar's typed value (as [`Node::value`] reads it); `None` for collections.
-    pub fn value(&self) -> Option<crate::tree::Value<'a>> {
-        match *self {
-            Shape::Scalar { text, plain } => Some(crate::tree::typed(text, plain)),
+    pub fn value(&self) -> Option<crate::tree::Value<'_>> {
+        match self {
+            Shape::Scalar { text, plain } => Some(crate::tree::typed(text, *plain)),
             Shape::Seq | Shape::Map => None,
         }
+    }
+}
+
+/// A scalar's text: in place, or unpacked from a frozen UUID.
+#[derive(Clone, Copy)]
+pub enum Str<'a> {
+    Here(&'a str),
+    Uuid(crate::bytes::uuid::Text36),
+}
+
+impl std::ops::Deref for Str<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Str::Here(text) => text,
+            Str::Uuid(text) => text.as_str(),
+        }
+    }
+}
+
+impl std::fmt::Display for Str<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl std::fmt::Debug for Str<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl PartialEq for Str<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl PartialEq<&str> for Str<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        &**self == *other
     }
 }
 
@@ -339,7 +388,7 @@ impl<'a> Member<'a> {
         r.span(tag);
         match tag & KIND {
             PLAIN | QUOTED => Shape::Scalar {
-                text: r.text(),
+                text: r.scalar(tag),
                 plain: tag & KIND == PLAIN,
             },
             SEQ => Shape::Seq,
@@ -428,9 +477,20 @@ impl Writer {
             Kind::Seq(_) => (SEQ, false),
             Kind::Map(_) => (MAP, false),
         };
-        self.out.push(kind | if text_long { TEXT_LONG } else { 0 });
+        let uuid = match &node.kind {
+            Kind::Scalar(s) => crate::bytes::uuid::pack(&s.text),
+            _ => None,
+        };
+        let uuid_tag = match uuid {
+            Some((crate::bytes::uuid::UPPER, _)) => UUID | UPPER,
+            Some(_) => UUID,
+            None => 0,
+        };
+        self.out
+            .push(kind | uuid_tag | if text_long { TEXT_LONG } else { 0 });
         self.span(node.span, text_long);
         match &node.kind {
+            Kind::Scalar(_) if let Some((_, bytes)) = uuid => self.out.extend_from_slice(&bytes),
             Kind::Scalar(s) => self.text(&s.text),
             Kind::Seq(items) => self.collection(node.span, items.len(), |w| {
                 for item in items {
@@ -500,12 +560,25 @@ impl<'a> Reader<'a> {
     /// without moving past it.
     fn span(&mut self, tag: u8) -> Span {
         let start = self.start();
-        let len = if tag & TEXT_LONG != 0 {
-            self.clone().varint() as usize
-        } else {
-            self.varint() as usize
+        let len = match (tag & TEXT_LONG != 0, tag & UUID != 0) {
+            (true, true) => 36,
+            (true, false) => self.clone().varint() as usize,
+            (false, _) => self.varint() as usize,
         };
         self.end_span(start, len, tag & KIND)
+    }
+
+    /// A scalar's text, after its tag and span.
+    fn scalar(&mut self, tag: u8) -> Str<'a> {
+        if tag & UUID == 0 {
+            return Str::Here(self.text());
+        }
+        let case = if tag & UPPER != 0 {
+            crate::bytes::uuid::UPPER
+        } else {
+            crate::bytes::uuid::LOWER
+        };
+        Str::Uuid(crate::bytes::uuid::unpack(case, self.take(16)))
     }
 
     fn start(&mut self) -> usize {
@@ -566,7 +639,11 @@ impl<'a> Reader<'a> {
         let tag = self.byte();
         let span = self.span(tag);
         if tag & KIND == PLAIN || tag & KIND == QUOTED {
-            let len = self.varint() as usize;
+            let len = if tag & UUID != 0 {
+                16
+            } else {
+                self.varint() as usize
+            };
             self.at += len;
         } else {
             self.varint();
@@ -581,7 +658,7 @@ impl<'a> Reader<'a> {
         let span = self.span(tag);
         let kind = match tag & KIND {
             PLAIN | QUOTED => Kind::Scalar(Scalar {
-                text: Text::from(self.text()),
+                text: Text::from(&*self.scalar(tag)),
                 plain: tag & KIND == PLAIN,
             }),
             SEQ => {
@@ -625,7 +702,7 @@ mod tests {
 
     #[test]
     fn a_frozen_tree_thaws_to_the_same_nodes_and_spans() {
-        let text = "x: 1\nitem:\n  id: AB-1\n  weird key: [1, 'two', {k: ~}]\n  backup_service: CBR\n  images: []\n";
+        let text = "x: 1\nitem:\n  id: AB-1\n  weird key: [1, 'two', {k: ~}]\n  backup_service: CBR\n  images: []\n  server: 0F3C2A9E-6B1D-4C8E-9A7F-21D4E5B6C7A8\n  ref: \"0f3c2a9e-6b1d-4c8e-9a7f-21d4e5b6c7a8\"\n  digits: [01234567-8901-2345-6789-012345678901]\n";
         let root = tree(text);
         let item = root.get("item").expect("item").clone();
         // Another tree first: trees are found by their offset in the arena.
@@ -665,12 +742,19 @@ mod tests {
         let id = frozen.member("id").expect("id");
         assert!(matches!(
             id.shape(),
-            Shape::Scalar {
-                text: "AB-1",
-                plain: true
-            }
+            Shape::Scalar { text, plain: true } if *text == *"AB-1"
         ));
         assert_eq!(id.span(), item.get("id").expect("id").span);
+        // UUIDs are stored as 16 bytes and read back as written, case and spans included.
+        for key in ["server", "ref"] {
+            let member = frozen.member(key).expect("a UUID");
+            let node = item.get(key).expect("in the tree");
+            assert!(matches!(
+                member.shape(),
+                Shape::Scalar { text, .. } if *text == *node.as_str().expect("a string")
+            ));
+            assert_eq!(member.span(), node.span);
+        }
         let weird = frozen.member("weird key").expect("an unknown key");
         assert_eq!(weird.thaw(), *item.get("weird key").expect("weird"));
         assert!(matches!(weird.shape(), Shape::Seq));

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::finding::{Hit, Place};
-use crate::frozen::{Frozen, Shape};
+use crate::frozen::{Frozen, Shape, Str};
 use crate::schema::{self, Field, Ty};
 use crate::source::SourceFile;
 use crate::tree::{Kind, Node, Span, pointer_push};
@@ -180,7 +180,7 @@ impl<'a> Member<'a> {
         match self {
             Member::Tree(e) => match &e.value.kind {
                 Kind::Scalar(s) => Shape::Scalar {
-                    text: &s.text,
+                    text: Str::Here(&s.text),
                     plain: s.plain,
                 },
                 Kind::Seq(_) => Shape::Seq,
@@ -191,9 +191,11 @@ impl<'a> Member<'a> {
     }
 
     /// The value when it is a string (as [`Node::as_str`] reads it).
-    fn as_str(&self) -> Option<&'a str> {
-        match self.shape().value()? {
-            crate::tree::Value::Str(s) => Some(s),
+    fn as_str(&self) -> Option<Str<'a>> {
+        let shape = self.shape();
+        let is_str = matches!(shape.value()?, crate::tree::Value::Str(_));
+        match shape {
+            Shape::Scalar { text, .. } if is_str => Some(text),
             _ => None,
         }
     }
@@ -315,24 +317,22 @@ impl Entity {
 
     /// Id (servers, backups), name (requests) or image (operations): how findings name it.
     /// Read from the tree (pruning keeps the field), not stored twice.
-    pub fn label(&self) -> &str {
+    pub fn label(&self) -> Str<'_> {
         match self.member(self.kind.label_key()).map(|m| m.shape()) {
             Some(Shape::Scalar { text, .. }) => text,
-            Some(Shape::Seq) => "a list",
-            Some(Shape::Map) => "a mapping",
-            None => "",
+            Some(Shape::Seq) => Str::Here("a list"),
+            Some(Shape::Map) => Str::Here("a mapping"),
+            None => Str::Here(""),
         }
     }
 
     /// The label as a key for indexes: only a scalar that is not null names an entity (two
     /// servers with `id: ~`, or with a list for an id, are not one server described twice).
-    fn key(&self) -> Option<&str> {
-        match self.member(self.kind.label_key())?.shape() {
-            shape @ Shape::Scalar { text, .. }
-                if shape.value() != Some(crate::tree::Value::Null) =>
-            {
-                Some(text)
-            }
+    fn key(&self) -> Option<Str<'_>> {
+        let shape = self.member(self.kind.label_key())?.shape();
+        let named = shape.value().is_some_and(|v| v != crate::tree::Value::Null);
+        match shape {
+            Shape::Scalar { text, .. } if named => Some(text),
             _ => None,
         }
     }
@@ -483,7 +483,7 @@ impl Entity {
     }
 
     pub fn hit(&self, rule: &str, variant: &'static str, place: Place) -> Hit {
-        let mut hit = Hit::new(rule, variant, place).entity(self.label());
+        let mut hit = Hit::new(rule, variant, place).entity(&self.label());
         hit.subject = Some(self.serial);
         hit.anchor = Some(
             self.raw_or(|| self.span(), || self.pointer().to_string())
@@ -571,7 +571,7 @@ impl Entity {
     }
 
     /// A string field's value (case as written), if present, valid and a string.
-    pub fn str(&self, field: &str) -> Option<&str> {
+    pub fn str(&self, field: &str) -> Option<Str<'_>> {
         // Called for every condition and lookup: read in place, no pointer built.
         self.descriptions()
             .find_map(|d| d.member(field).filter(|m| !d.is_invalid(m.span())))?
@@ -719,14 +719,14 @@ impl IdIndex {
     /// The entity whose label `same` accepts, among those whose label hashes like `id`.
     fn find(&self, entities: &Entities, id: &str, same: impl Fn(&str) -> bool) -> Option<usize> {
         self.0
-            .find(id_hash(id), |&i| same(entities[i as usize].label()))
+            .find(id_hash(id), |&i| same(&entities[i as usize].label()))
             .map(|&i| i as usize)
     }
 
     /// Add the entity about to be pushed at `index` (not yet in `entities`).
     fn insert(&mut self, entities: &Entities, id: &str, index: usize) {
         self.0.insert_unique(id_hash(id), index as u32, |&i| {
-            id_hash(entities[i as usize].label())
+            id_hash(&entities[i as usize].label())
         });
     }
 }
@@ -853,16 +853,17 @@ impl Inventory {
     }
 
     /// Backups by the server they were made from: sorted by server id whatever its case
-    /// (then by position), searched by halves. No copy of an id.
+    /// (then by position), searched by halves. Ids are read in place (a frozen UUID is unpacked
+    /// inline), never copied to the heap.
     pub fn backups_by_server(&self) -> BackupsByServer<'_> {
-        let mut sorted: Vec<(&str, u32)> = self
+        let mut sorted: Vec<(Str<'_>, u32)> = self
             .entities
             .iter()
             .enumerate()
             .filter(|(_, e)| e.kind == EntityKind::Backup)
             .filter_map(|(i, e)| Some((e.str("server_id")?, i as u32)))
             .collect();
-        sorted.sort_by(|a, b| cmp_ignoring_case(a.0, b.0).then(a.1.cmp(&b.1)));
+        sorted.sort_by(|a, b| cmp_ignoring_case(&a.0, &b.0).then(a.1.cmp(&b.1)));
         BackupsByServer { inv: self, sorted }
     }
 
@@ -895,7 +896,7 @@ impl Inventory {
 pub struct BackupsByServer<'a> {
     inv: &'a Inventory,
     /// Server id and position of each backup.
-    sorted: Vec<(&'a str, u32)>,
+    sorted: Vec<(Str<'a>, u32)>,
 }
 
 impl<'a> BackupsByServer<'a> {
@@ -1118,10 +1119,10 @@ impl ModelBuilder {
                 if let Some(name) = entity.key()
                     && inv
                         .requests
-                        .find(&inv.entities, name, |label| label == name)
+                        .find(&inv.entities, &name, |label| label == &*name)
                         .is_none()
                 {
-                    inv.requests.insert(&inv.entities, name, index);
+                    inv.requests.insert(&inv.entities, &name, index);
                 }
                 None
             }
@@ -1131,7 +1132,7 @@ impl ModelBuilder {
             let Some(id) = entity.key() else {
                 return; // the schema pass reported the missing or mistyped id
             };
-            if let Some(first) = table.get(&inv.entities, id) {
+            if let Some(first) = table.get(&inv.entities, &id) {
                 let earlier = &mut inv.entities[first];
                 if earlier.origin != Origin::Native || entity.origin != Origin::Native {
                     // A dump or host facts describe the same entity: merge the descriptions.
@@ -1158,7 +1159,7 @@ impl ModelBuilder {
                 }
                 return; // an identical repeat says nothing new
             }
-            table.insert(&inv.entities, id, index);
+            table.insert(&inv.entities, &id, index);
         }
         self.inventory.entities.push(entity);
     }

@@ -115,7 +115,7 @@ impl Writer {
 
     /// A value that is often an id: a UUID in its usual form takes 17 bytes instead of 37.
     fn value(&mut self, value: &str) {
-        match uuid::pack(value) {
+        match crate::bytes::uuid::pack(value) {
             Some((case, bytes)) => {
                 self.enc.varint(case);
                 self.enc.out.extend_from_slice(&bytes);
@@ -223,7 +223,7 @@ impl Reader<'_> {
         let head = self.cursor.varint();
         if head & 1 == 1 {
             let bytes = self.cursor.take(16);
-            return Text::from(uuid::unpack(head, bytes));
+            return Text::from(crate::bytes::uuid::unpack(head, bytes).as_str());
         }
         Text::from(self.cursor.str((head >> 1) as usize))
     }
@@ -277,61 +277,6 @@ impl Reader<'_> {
         hit.relate_backups = self.cursor.byte() == 1;
         hit.subject = (self.cursor.byte() == 1).then(|| self.cursor.varint() as u32);
         hit
-    }
-}
-
-/// UUIDs in their usual form (`8-4-4-4-12` hex digits, all lowercase or all uppercase) as
-/// 16 bytes, with which case they were written in (an odd number, see `Writer::value`).
-mod uuid {
-    const DASHES: [usize; 4] = [8, 13, 18, 23];
-    const LOWER: u64 = 1;
-    const UPPER: u64 = 3;
-
-    pub fn pack(text: &str) -> Option<(u64, [u8; 16])> {
-        let b = text.as_bytes();
-        if b.len() != 36 || DASHES.iter().any(|&i| b[i] != b'-') {
-            return None;
-        }
-        let digits = b.iter().enumerate().filter(|(i, _)| !DASHES.contains(i));
-        let (mut lower, mut upper) = (false, false);
-        let mut out = [0u8; 16];
-        for (n, (_, &c)) in digits.enumerate() {
-            let v = match c {
-                b'0'..=b'9' => c - b'0',
-                b'a'..=b'f' => {
-                    lower = true;
-                    c - b'a' + 10
-                }
-                b'A'..=b'F' => {
-                    upper = true;
-                    c - b'A' + 10
-                }
-                _ => return None,
-            };
-            out[n / 2] |= if n % 2 == 0 { v << 4 } else { v };
-        }
-        match (lower, upper) {
-            (true, true) => None,
-            (false, true) => Some((UPPER, out)),
-            _ => Some((LOWER, out)),
-        }
-    }
-
-    pub fn unpack(case: u64, bytes: &[u8]) -> String {
-        let hex: &[u8; 16] = if case == UPPER {
-            b"0123456789ABCDEF"
-        } else {
-            b"0123456789abcdef"
-        };
-        let mut out = String::with_capacity(36);
-        for (n, &b) in bytes.iter().enumerate() {
-            if matches!(n, 4 | 6 | 8 | 10) {
-                out.push('-');
-            }
-            out.push(char::from(hex[usize::from(b >> 4)]));
-            out.push(char::from(hex[usize::from(b & 15)]));
-        }
-        out
     }
 }
 

@@ -258,10 +258,10 @@ pub fn source_server<'a>(
     inv: &'a Inventory,
 ) -> Option<&'a crate::model::Entity> {
     if let Some(id) = e.str("instance_id") {
-        return inv.server(id);
+        return inv.server(&id);
     }
-    let backup = inv.backup(e.str("backup_id")?)?;
-    inv.server(backup.str("server_id")?)
+    let backup = inv.backup(&e.str("backup_id")?)?;
+    inv.server(&backup.str("server_id")?)
 }
 
 /// `true` for a canonical UUID (8-4-4-4-12 hex digits, any case).

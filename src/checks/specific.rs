@@ -105,7 +105,7 @@ impl OptimizationChecklist {
                 continue;
             };
             let checklist_key = e.key_place_of("optimization");
-            for item in self.required.for_os(os) {
+            for item in self.required.for_os(&os) {
                 match checklist.child(item) {
                     // A missing value: at the entity's first key (SPEC §4), the checklist
                     // related.
@@ -129,7 +129,7 @@ impl OptimizationChecklist {
                     Some(_) => {}
                 }
             }
-            for item in self.recommended.for_os(os) {
+            for item in self.recommended.for_os(&os) {
                 if let Some(v) = checklist.child(item)
                     && v.node.value() == Some(Value::Bool(false))
                 {
@@ -265,7 +265,7 @@ pub fn detach_system_disk(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
         let Some(disk_id) = disk.node.as_str() else {
             continue;
         };
-        let Some(server) = inv.server(server_id) else {
+        let Some(server) = inv.server(&server_id) else {
             continue;
         };
         for d in server.field("disks[]") {
@@ -279,7 +279,7 @@ pub fn detach_system_disk(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
                 out.push(
                     // The server is what the finding is about (a detach-disk names no image).
                     op.hit(rule, "detach", op.found_place(&disk))
-                        .entity(server.label())
+                        .entity(&server.label())
                         .arg("disk", disk_id)
                         .related(
                             place,
@@ -401,7 +401,7 @@ pub fn replicate_region(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
             out.push(op.hit(rule, "missing_target", op.found_place(&target)));
             continue;
         }
-        let request = op.str("image").and_then(|name| inv.request(name));
+        let request = op.str("image").and_then(|name| inv.request(&name));
         match request.and_then(|r| r.region().map(|region| (r, region))) {
             // The image's region is the missing value: at the operation's first key (SPEC §4),
             // the request that makes the image related.
@@ -449,7 +449,7 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
         let Some(image) = op.str("image") else {
             continue;
         };
-        let Some(request) = inv.request(image) else {
+        let Some(request) = inv.request(&image) else {
             let image = image.to_string();
             out.push(
                 op.hit(rule, "unknown_image", place)
@@ -470,11 +470,11 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
         let Some(backup_id) = request.str("backup_id") else {
             continue;
         };
-        let backup = inv.backup(backup_id);
+        let backup = inv.backup(&backup_id);
         let service = backup
             .and_then(|b| b.str("service"))
             .or_else(|| request.str("whole_image_type"))
-            .unwrap_or("CSBS");
+            .unwrap_or(crate::frozen::Str::Here("CSBS"));
         // Related: the request that makes the image, and the backup it is made from.
         let with_sources = |hit: Hit| {
             let hit = hit.related(request.key_place(), made_by.clone());
@@ -713,7 +713,7 @@ pub fn whole_image_type(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
             },
             None => "CSBS".to_string(),
         };
-        let Some(backup) = r.str("backup_id").and_then(|id| inv.backup(id)) else {
+        let Some(backup) = r.str("backup_id").and_then(|id| inv.backup(&id)) else {
             continue;
         };
         let Some(service) = backup.str("service") else {

@@ -292,7 +292,7 @@ impl FileJob<'_> {
                     })
                 } else {
                     Err(Hit::new("inventory-facts", "main", entry.place())
-                        .entity(server.label())
+                        .entity(&server.label())
                         .arg(
                             "detail",
                             format!("facts file `{rel}` does not exist ({name})"),
