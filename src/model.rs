@@ -852,18 +852,18 @@ impl Inventory {
         self.subjects().filter(move |e| e.kind == kind)
     }
 
-    /// Backups by the server they were made from: sorted by server id whatever its case
-    /// (then by position), searched by halves. Ids are read in place (a frozen UUID is unpacked
-    /// inline), never copied to the heap.
+    /// Backups by the server they were made from: sorted by the hash of the server id
+    /// whatever its case (then by position), searched by halves; the id itself is read again
+    /// to compare. 16 bytes a backup, no copy of an id.
     pub fn backups_by_server(&self) -> BackupsByServer<'_> {
-        let mut sorted: Vec<(Str<'_>, u32)> = self
+        let mut sorted: Vec<(u64, u32)> = self
             .entities
             .iter()
             .enumerate()
             .filter(|(_, e)| e.kind == EntityKind::Backup)
-            .filter_map(|(i, e)| Some((e.str("server_id")?, i as u32)))
+            .filter_map(|(i, e)| Some((id_hash(&e.str("server_id")?), i as u32)))
             .collect();
-        sorted.sort_by(|a, b| cmp_ignoring_case(&a.0, &b.0).then(a.1.cmp(&b.1)));
+        sorted.sort_unstable();
         BackupsByServer { inv: self, sorted }
     }
 
@@ -895,28 +895,25 @@ impl Inventory {
 /// See [`Inventory::backups_by_server`].
 pub struct BackupsByServer<'a> {
     inv: &'a Inventory,
-    /// Server id and position of each backup.
-    sorted: Vec<(Str<'a>, u32)>,
+    /// The hash of each backup's server id (see [`id_hash`]) and its position.
+    sorted: Vec<(u64, u32)>,
 }
 
 impl<'a> BackupsByServer<'a> {
     /// The backups made from this server, in inventory order.
     pub fn of<'s>(&'s self, server: &'s str) -> impl Iterator<Item = &'a Entity> + 's {
-        let from = self
-            .sorted
-            .partition_point(|(id, _)| cmp_ignoring_case(id, server).is_lt());
+        let hash = id_hash(server);
+        let from = self.sorted.partition_point(|&(h, _)| h < hash);
+        let inv = self.inv;
         self.sorted[from..]
             .iter()
-            .take_while(move |(id, _)| id.eq_ignore_ascii_case(server))
-            .map(|&(_, i)| &self.inv.entities[i as usize])
+            .take_while(move |&&(h, _)| h == hash)
+            .map(move |&(_, i)| &inv.entities[i as usize])
+            .filter(move |b| {
+                b.str("server_id")
+                    .is_some_and(|id| id.eq_ignore_ascii_case(server))
+            })
     }
-}
-
-/// Order strings as their ASCII lowercase forms would be ordered.
-fn cmp_ignoring_case(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|b| b.to_ascii_lowercase())
-        .cmp(b.bytes().map(|b| b.to_ascii_lowercase()))
 }
 
 /// What a document is, judged from its top level (SPEC §3).

@@ -334,8 +334,8 @@ impl Engine<'_> {
             (Some(unit), Some(s)) => alone.contains(unit, s),
             _ => true,
         };
-        let word_batch = |batch: Batch| {
-            batch
+        let word_batch = |batch: &Batch, out: &mut Vec<Finding>| {
+            let worded = batch
                 .hits
                 .hits()
                 .filter(|h| stands(batch.unit, h))
@@ -349,22 +349,38 @@ impl Engine<'_> {
                         hit.related.extend(links.iter().cloned());
                     }
                     self.finding(hit)
-                })
-                .collect::<Vec<_>>()
+                });
+            out.extend(worded);
         };
         // In order, whatever the threads; each batch is freed once worded. The findings go
-        // straight into one list made at its size, a few dozen batches at a time in parallel:
-        // worded all at once and then gathered, a large run held its findings twice for a
+        // straight into one list made at its size: small batches (a file's) a few dozen at a
+        // time in parallel, large ones (a rule's, over the whole inventory) one at a time.
+        // Worded all at once and then gathered, a large run held its findings twice for a
         // moment (15 MB more peak memory on 13 000 files).
         let mut findings: Vec<Finding> =
             Vec::with_capacity(batches.iter().map(|b| b.hits.count()).sum());
-        let mut batches = batches.into_iter();
-        loop {
-            let some: Vec<Batch> = batches.by_ref().take(64).collect();
-            if some.is_empty() {
-                break;
+        let mut batches = batches.into_iter().peekable();
+        while let Some(first) = batches.peek() {
+            if first.hits.count() > 256 {
+                if let Some(batch) = batches.next() {
+                    word_batch(&batch, &mut findings);
+                }
+                continue;
             }
-            let worded: Vec<Vec<Finding>> = some.into_par_iter().map(word_batch).collect();
+            let mut small = Vec::new();
+            while small.len() < 64
+                && let Some(batch) = batches.next_if(|b| b.hits.count() <= 256)
+            {
+                small.push(batch);
+            }
+            let worded: Vec<Vec<Finding>> = small
+                .into_par_iter()
+                .map(|batch| {
+                    let mut worded = Vec::new();
+                    word_batch(&batch, &mut worded);
+                    worded
+                })
+                .collect();
             for mut w in worded {
                 findings.append(&mut w);
             }
