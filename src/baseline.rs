@@ -61,9 +61,9 @@ impl Keys {
     fn of(&self, f: &Finding) -> Entry {
         Entry {
             file: crate::source::relative_to(Path::new(&f.place.file.name), &self.cwd, &self.dir),
-            rule: f.rule.clone(),
+            rule: f.rule.to_string(),
             entity: f.entity.clone(),
-            path: f.path.clone(),
+            path: f.path.to_string(),
         }
     }
 }

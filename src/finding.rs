@@ -170,7 +170,8 @@ pub struct Related {
 
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub rule: String,
+    /// Inline when short, as most rule ids are: a large run words tens of thousands.
+    pub rule: Text,
     /// Shared with the rule: thousands of findings of one rule hold one copy.
     pub title: Arc<str>,
     pub severity: Severity,
@@ -180,7 +181,7 @@ pub struct Finding {
     /// Where in its entity the finding is (`/disks/1/dss`), or the pointer when it has no
     /// entity. With the file, rule and entity, this identifies a finding whatever its line or
     /// the entity's position in its list: baselines and fingerprints are keyed on it.
-    pub path: String,
+    pub path: Text,
     pub help: Arc<str>,
     pub remediation: Arc<[String]>,
     pub related: Vec<Related>,

@@ -209,7 +209,7 @@ fn fixtures_produce_exactly_the_expected_findings() {
         {
             let line = f.place.file.line_of(f.place.span.start());
             *actual
-                .entry((f.place.file.name.clone(), line, f.rule.clone()))
+                .entry((f.place.file.name.clone(), line, f.rule.to_string()))
                 .or_default() += 1;
         }
         let actual: BTreeSet<_> = actual

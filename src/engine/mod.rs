@@ -724,13 +724,13 @@ impl Engine<'_> {
         // No id or name: no entity to report (nor to suppress by).
         let entity = entity.filter(|e| !e.is_empty()).map(String::from);
         Some(Finding {
-            rule: rule.id.clone(),
+            rule: crate::tree::Text::from(rule.id.as_str()),
             title: rule.title.clone(),
             severity,
             message: rule.message(&variant, &args),
             place,
             entity,
-            path,
+            path: crate::tree::Text::from(path),
             help: rule.help.clone(),
             remediation: rule.remediation.clone(),
             related: related

@@ -71,7 +71,7 @@ pub fn gitlab(report: &Report) -> String {
             };
             json!({
                 "description": format!("{} ({})", f.message, f.rule),
-                "check_name": f.rule,
+                "check_name": f.rule.as_str(),
                 "fingerprint": print,
                 "severity": severity,
                 "location": {"path": f.place.file.name, "lines": {"begin": p.line, "end": p.end_line}},

@@ -108,7 +108,7 @@ fn shown(f: &Finding) -> Shown {
         help.push_str(&format!("\n(suppressed: {reason})"));
     }
     Shown {
-        code: f.rule.clone(),
+        code: f.rule.to_string(),
         message: f.message.clone(),
         severity: f.severity,
         help: Some(help),

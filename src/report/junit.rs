@@ -17,7 +17,7 @@ pub fn render(report: &Report) -> String {
             .filter(|e| !e.is_empty())
             .unwrap_or_else(|| f.place.file.name.clone());
         failing
-            .entry((f.rule.clone(), subject))
+            .entry((f.rule.to_string(), subject))
             .or_default()
             .push(f);
     }

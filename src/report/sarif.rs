@@ -83,7 +83,7 @@ pub fn render(report: &Report) -> String {
                 })
                 .collect();
             let mut result = json!({
-                "ruleId": f.rule,
+                "ruleId": f.rule.as_str(),
                 "ruleIndex": index,
                 "level": level(f.severity),
                 "message": {"text": f.message},
