@@ -172,8 +172,9 @@ pub struct Related {
 pub struct Finding {
     /// Inline when short, as most rule ids are: a large run words tens of thousands.
     pub rule: Text,
-    /// Shared with the rule: thousands of findings of one rule hold one copy.
-    pub title: Arc<str>,
+    /// The rule's title, help and remediation, shared: thousands of findings of one rule hold
+    /// one pointer each.
+    pub advice: Arc<Advice>,
     pub severity: Severity,
     pub message: String,
     pub place: Place,
@@ -182,8 +183,6 @@ pub struct Finding {
     /// entity. With the file, rule and entity, this identifies a finding whatever its line or
     /// the entity's position in its list: baselines and fingerprints are keyed on it.
     pub path: Text,
-    pub help: Arc<str>,
-    pub remediation: Arc<[String]>,
     pub related: Vec<Related>,
     /// The reason given by the suppression that silenced this finding, if any.
     pub suppressed: Option<String>,
@@ -193,7 +192,27 @@ pub struct Finding {
     pub baselined: bool,
 }
 
+/// What a rule tells about every finding of it (see [`Finding::advice`]).
+#[derive(Debug)]
+pub struct Advice {
+    pub title: Arc<str>,
+    pub help: Arc<str>,
+    pub remediation: Arc<[String]>,
+}
+
 impl Finding {
+    pub fn title(&self) -> &str {
+        &self.advice.title
+    }
+
+    pub fn help(&self) -> &str {
+        &self.advice.help
+    }
+
+    pub fn remediation(&self) -> &[String] {
+        &self.advice.remediation
+    }
+
     /// Shown and counted: neither suppressed nor in the baseline.
     pub fn is_active(&self) -> bool {
         self.suppressed.is_none() && !self.baselined

@@ -73,6 +73,8 @@ pub struct Rule {
     pub messages: BTreeMap<String, String>,
     pub help: Arc<str>,
     pub remediation: Arc<[String]>,
+    /// The title, help and remediation again, as its findings share them.
+    pub advice: Arc<crate::finding::Advice>,
     pub template: Template,
     pub template_name: String,
     pub examples: Examples,
@@ -349,16 +351,25 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
             crate::report::HOMEPAGE.to_string()
         }
     });
+    let title: Arc<str> = file.title.into();
+    let help: Arc<str> = file.help.into();
+    let remediation: Arc<[String]> = file.remediation.into();
+    let advice = Arc::new(crate::finding::Advice {
+        title: title.clone(),
+        help: help.clone(),
+        remediation: remediation.clone(),
+    });
     Ok(Rule {
         id: file.id,
-        title: file.title.into(),
+        title,
         severity: file.severity,
         applies_to: file.applies_to,
         source: file.source,
         rationale: file.rationale,
         messages: file.messages,
-        help: file.help.into(),
-        remediation: file.remediation.into(),
+        help,
+        remediation,
+        advice,
         template,
         template_name: file.check.template,
         help_uri,

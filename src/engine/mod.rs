@@ -725,14 +725,12 @@ impl Engine<'_> {
         let entity = entity.filter(|e| !e.is_empty()).map(String::from);
         Some(Finding {
             rule: crate::tree::Text::from(rule.id.as_str()),
-            title: rule.title.clone(),
+            advice: rule.advice.clone(),
             severity,
             message: rule.message(&variant, &args),
             place,
             entity,
             path: crate::tree::Text::from(path),
-            help: rule.help.clone(),
-            remediation: rule.remediation.clone(),
             related: related
                 .into_iter()
                 .map(|(place, message)| Related { place, message })

@@ -37,7 +37,7 @@ pub fn github(report: &Report) -> String {
         }
         props.push_str(&format!(
             ",title={}",
-            escape_property(&format!("{} ({})", f.title, f.rule))
+            escape_property(&format!("{} ({})", f.title(), f.rule))
         ));
         out.push_str(&format!(
             "::{command} {props}::{}\n",

@@ -82,7 +82,7 @@ fn label(text: Option<String>, span: crate::tree::Span, primary: bool) -> Labele
 
 fn shown(f: &Finding) -> Shown {
     let file = &f.place.file;
-    let mut labels = vec![label(Some(f.title.to_string()), f.place.span, true)];
+    let mut labels = vec![label(Some(f.title().to_string()), f.place.span, true)];
     let mut related = Vec::new();
     for r in &f.related {
         if r.place.file.name == file.name {
@@ -100,8 +100,8 @@ fn shown(f: &Finding) -> Shown {
             });
         }
     }
-    let mut help = f.help.to_string();
-    for (i, step) in f.remediation.iter().enumerate() {
+    let mut help = f.help().to_string();
+    for (i, step) in f.remediation().iter().enumerate() {
         help.push_str(&format!("\n  {}. {step}", i + 1));
     }
     if let Some(reason) = &f.suppressed {

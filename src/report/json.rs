@@ -95,7 +95,7 @@ impl<'a> Diagnostic<'a> {
             end_line: p.end_line,
             entity: f.entity.as_deref(),
             file: &f.place.file.name,
-            help: &f.help,
+            help: f.help(),
             line: p.line,
             message: &f.message,
             pointer: &f.place.pointer,
@@ -104,7 +104,7 @@ impl<'a> Diagnostic<'a> {
                 .iter()
                 .map(|r| Related::of(&r.place, &r.message))
                 .collect(),
-            remediation: &f.remediation,
+            remediation: f.remediation(),
             rule: &f.rule,
             severity: f.severity,
             suppressed: f.suppressed.as_deref().map(|reason| Reason { reason }),

@@ -45,7 +45,11 @@ pub fn render(report: &Report) -> String {
             status.set_type(f.severity.as_str());
             status.set_description(format!(
                 "{}:{}:{}: {}\n{}",
-                f.place.file.name, p.line, p.column, f.message, f.help
+                f.place.file.name,
+                p.line,
+                p.column,
+                f.message,
+                f.help()
             ));
             let name = if i == 0 {
                 subject.clone()
