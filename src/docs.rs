@@ -10,7 +10,7 @@ pub fn rule_list(rules: &RuleSet, as_json: bool) -> String {
         let list: Vec<_> = rules
             .rules
             .iter()
-            .map(|r| json!({"id": r.id, "severity": r.severity, "applies_to": r.applies_to, "title": r.title, "template": r.template_name, "origin": r.origin}))
+            .map(|r| json!({"id": r.id, "severity": r.severity, "applies_to": r.applies_to, "title": r.title(), "template": r.template_name, "origin": r.origin}))
             .collect();
         return format!(
             "{}\n",
@@ -25,14 +25,14 @@ pub fn rule_list(rules: &RuleSet, as_json: bool) -> String {
             r.id,
             r.severity.as_str(),
             r.applies_to.join(", "),
-            r.title
+            r.title()
         ));
     }
     out
 }
 
 pub fn explain(r: &Rule) -> String {
-    let mut out = format!("{}: {}\n\n", r.id, r.title);
+    let mut out = format!("{}: {}\n\n", r.id, r.title());
     out.push_str(&format!(
         "Default severity: {}\nApplies to: {}\n",
         r.severity.as_str(),
@@ -57,8 +57,8 @@ pub fn explain(r: &Rule) -> String {
         "\nWhy it matters\n{}\n",
         indent(r.rationale.trim())
     ));
-    out.push_str(&format!("\nHow to fix\n  {}\n", r.help));
-    for (i, step) in r.remediation.iter().enumerate() {
+    out.push_str(&format!("\nHow to fix\n  {}\n", r.help()));
+    for (i, step) in r.remediation().iter().enumerate() {
         out.push_str(&format!("  {}. {step}\n", i + 1));
     }
     out.push_str(&format!(
@@ -88,7 +88,7 @@ pub fn markdown_table(rules: &RuleSet) -> String {
             r.id,
             r.severity.as_str(),
             r.applies_to.join(", "),
-            r.title
+            r.title()
         ));
     }
     out

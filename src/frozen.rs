@@ -97,6 +97,14 @@ impl Arena {
         }))
     }
 
+    /// An arena of no trees and no files (shared): what a pruned entity points at for a
+    /// moment, while its group's arena is made.
+    pub fn empty() -> Arena {
+        static EMPTY: std::sync::LazyLock<Arena> =
+            std::sync::LazyLock::new(|| Arena::new(Vec::new(), &[]));
+        EMPTY.clone()
+    }
+
     /// The tree written at `at` (see [`Frozen::write`]).
     pub fn at(&self, at: u32) -> Frozen {
         let mut frozen = Frozen {

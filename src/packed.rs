@@ -99,11 +99,12 @@ struct Writer {
 }
 
 impl Writer {
-    fn optional(&mut self, text: Option<&str>) {
-        match text {
-            Some(t) => {
+    /// A value (see [`Writer::value`]) that may be missing.
+    fn optional(&mut self, value: Option<&str>) {
+        match value {
+            Some(v) => {
                 self.enc.out.push(1);
-                self.enc.text(t);
+                self.value(v);
             }
             None => self.enc.out.push(0),
         }
@@ -164,13 +165,7 @@ impl Writer {
     fn hit(&mut self, hit: Hit) {
         self.symbol(&hit.rule);
         self.symbol(&hit.variant);
-        match hit.entity.as_deref() {
-            Some(entity) => {
-                self.enc.out.push(1);
-                self.value(entity);
-            }
-            None => self.enc.out.push(0),
-        }
+        self.optional(hit.entity.as_deref());
         self.optional(hit.anchor.as_deref());
         self.place(&hit.place, hit.anchor.as_deref());
         self.enc.varint(hit.args.len() as u64);
@@ -212,7 +207,7 @@ impl Reader<'_> {
     }
 
     fn optional(&mut self) -> Option<Text> {
-        (self.cursor.byte() == 1).then(|| self.text())
+        (self.cursor.byte() == 1).then(|| self.value())
     }
 
     fn symbol(&mut self) -> Text {
@@ -256,7 +251,7 @@ impl Reader<'_> {
     fn hit(&mut self) -> Hit {
         let rule = self.symbol();
         let variant = self.symbol();
-        let entity = (self.cursor.byte() == 1).then(|| self.value());
+        let entity = self.optional();
         let anchor = self.optional();
         let place = self.place(anchor.as_deref());
         let mut hit = Hit::new(&rule, variant, place);

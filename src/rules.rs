@@ -65,15 +65,12 @@ struct RuleFile {
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
-    pub title: Arc<str>,
     pub severity: Severity,
     pub applies_to: Vec<String>,
     pub source: SourceRef,
     pub rationale: String,
     pub messages: BTreeMap<String, String>,
-    pub help: Arc<str>,
-    pub remediation: Arc<[String]>,
-    /// The title, help and remediation again, as its findings share them.
+    /// Title, help and remediation, shared with the rule's findings.
     pub advice: Arc<crate::finding::Advice>,
     pub template: Template,
     pub template_name: String,
@@ -86,6 +83,18 @@ pub struct Rule {
 }
 
 impl Rule {
+    pub fn title(&self) -> &str {
+        &self.advice.title
+    }
+
+    pub fn help(&self) -> &str {
+        &self.advice.help
+    }
+
+    pub fn remediation(&self) -> &[String] {
+        &self.advice.remediation
+    }
+
     /// The entity kinds the rule's generic template walks.
     pub fn kinds(&self) -> Vec<EntityKind> {
         self.applies_to
@@ -105,7 +114,7 @@ impl Rule {
             .get(variant)
             .or_else(|| self.messages.get("main"))
             .or_else(|| self.messages.values().next())
-            .map_or(&*self.title, String::as_str);
+            .map_or(self.title(), String::as_str);
         let mut out = String::with_capacity(template.len() + 32);
         let mut rest = template;
         while let Some(open) = rest.find('{') {
@@ -351,24 +360,18 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
             crate::report::HOMEPAGE.to_string()
         }
     });
-    let title: Arc<str> = file.title.into();
-    let help: Arc<str> = file.help.into();
-    let remediation: Arc<[String]> = file.remediation.into();
     let advice = Arc::new(crate::finding::Advice {
-        title: title.clone(),
-        help: help.clone(),
-        remediation: remediation.clone(),
+        title: file.title.into(),
+        help: file.help.into(),
+        remediation: file.remediation.into(),
     });
     Ok(Rule {
         id: file.id,
-        title,
         severity: file.severity,
         applies_to: file.applies_to,
         source: file.source,
         rationale: file.rationale,
         messages: file.messages,
-        help,
-        remediation,
         advice,
         template,
         template_name: file.check.template,

@@ -74,7 +74,7 @@ fn every_spec_rule_has_a_rule_file_with_default_severity() {
         };
         assert_eq!(rule.severity.as_str(), expected, "default severity of {id}");
         assert!(
-            rule.remediation.len() >= 2,
+            rule.remediation().len() >= 2,
             "{id} needs concrete remediation steps"
         );
         assert!(

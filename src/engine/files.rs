@@ -64,9 +64,8 @@ pub(super) enum Role<'a> {
 #[derive(Default)]
 pub(super) struct Freezer {
     bytes: Vec<u8>,
-    files: Vec<(Arc<SourceFile>, u32)>,
-    /// Each frozen entity: its file's position in the group, its position among the file's
-    /// entities, and where its tree starts.
+    /// Each frozen entity: its file's position in the group (its number in the arena's file
+    /// table), its position among the file's entities, and where its tree starts.
     frozen: Vec<(usize, usize, u32)>,
     /// The position in the group of the file being loaded.
     position: usize,
@@ -78,35 +77,29 @@ impl Freezer {
     /// takes room they leave, instead of pinning fresh allocator pages among them.
     fn freeze(
         &mut self,
-        loaded: &Loaded,
         entities: &mut [crate::model::Entity],
         kept: &[(crate::model::EntityKind, Vec<&str>)],
     ) {
-        let file = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
-        let mut empty = None;
+        let file = u32::try_from(self.position).unwrap_or(u32::MAX);
         for (i, e) in entities.iter_mut().enumerate() {
             let fields = kept.iter().find(|(kind, _)| *kind == e.kind);
             if let Some((_, fields)) = fields.filter(|_| e.origin == crate::model::Origin::Native)
                 && let Some(at) = e.freeze(fields, file, &mut self.bytes)
             {
-                let empty = empty.get_or_insert_with(|| {
-                    crate::frozen::Arena::new(vec![(loaded.file.clone(), loaded.unit)], &[])
-                });
-                e.prune(empty.at(0));
+                e.prune(crate::frozen::Arena::empty().at(0));
                 self.frozen.push((self.position, i, at));
             }
         }
-        if empty.is_some() {
-            self.files.push((loaded.file.clone(), loaded.unit));
-        }
     }
 
-    /// Make the group's arena and point the frozen entities at their trees in it.
+    /// Make the group's arena (its file table: the group's files, in order) and point the
+    /// frozen entities at their trees in it.
     fn finish(self, loaded: &mut [Loaded]) {
         if self.frozen.is_empty() {
             return;
         }
-        let arena = crate::frozen::Arena::new(self.files, &self.bytes);
+        let files = loaded.iter().map(|l| (l.file.clone(), l.unit)).collect();
+        let arena = crate::frozen::Arena::new(files, &self.bytes);
         let mut frozen = self.frozen.iter().peekable();
         for (position, l) in loaded.iter_mut().enumerate() {
             let mut entities = l
@@ -258,7 +251,7 @@ impl FileJob<'_> {
             .filter(|_| loaded.file.rereadable())
             .unwrap_or(&[]);
         let mut entities: Vec<crate::model::Entity> = inv.entities.into_iter().collect();
-        freezer.freeze(loaded, &mut entities, kept);
+        freezer.freeze(&mut entities, kept);
         let mut entities = entities.into_iter();
         for (doc, n) in loaded.docs.iter_mut().zip(counts) {
             doc.entities = Vec::with_capacity(n);

@@ -45,14 +45,14 @@ pub fn render(report: &Report) -> String {
         .rules
         .iter()
         .map(|r| {
-            let steps: Vec<String> = r.remediation.iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)).collect();
-            let text = format!("{}\n\n{}\n\n{}", r.rationale.trim(), r.help, steps.join("\n"));
+            let steps: Vec<String> = r.remediation().iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)).collect();
+            let text = format!("{}\n\n{}\n\n{}", r.rationale.trim(), r.help(), steps.join("\n"));
             json!({
                 "id": r.id,
                 "name": r.id,
-                "shortDescription": {"text": r.title},
+                "shortDescription": {"text": r.title()},
                 "fullDescription": {"text": r.rationale.trim()},
-                "help": {"text": text, "markdown": format!("**{}**\n\n{}\n\n{}\n\n{}", r.title, r.rationale.trim(), r.help, steps.join("\n"))},
+                "help": {"text": text, "markdown": format!("**{}**\n\n{}\n\n{}\n\n{}", r.title(), r.rationale.trim(), r.help(), steps.join("\n"))},
                 "helpUri": r.help_uri,
                 "defaultConfiguration": {"level": level(r.severity)},
                 "properties": {"tags": r.applies_to},
