@@ -5,7 +5,10 @@ use std::{env, fs, path::Path};
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    // Read when the script runs, not when it was compiled: cargo reuses a build script across
+    // checkouts that share a target directory.
+    let manifest = env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("rules");
     let mut files: Vec<_> = fs::read_dir(&dir)
         .expect("rules/ directory")
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -60,7 +60,11 @@ impl Keys {
 
     fn of(&self, f: &Finding) -> Entry {
         Entry {
-            file: crate::source::relative_to(Path::new(&f.place.file.name), &self.cwd, &self.dir),
+            file: crate::input::source::relative_to(
+                Path::new(&f.place.file.name),
+                &self.cwd,
+                &self.dir,
+            ),
             rule: f.rule.to_string(),
             entity: f.entity.clone(),
             path: f.path.to_string(),
@@ -97,9 +101,9 @@ pub fn apply(path: &Path, findings: &mut [Finding]) -> Result<Vec<Entry>, UsageE
     let text = std::fs::read_to_string(path)
         .map_err(|e| UsageError::msg(format!("cannot read baseline {shown}: {e}")))?;
     let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
-        let source = crate::source::SourceFile::new(shown.clone(), text.clone());
+        let source = crate::input::source::SourceFile::new(shown.clone(), text.clone());
         let at = line_start(&source.text(), e.line()) + e.column().saturating_sub(1);
-        let span = crate::tree::Span::new(at, at + 1);
+        let span = crate::syntax::tree::Span::new(at, at + 1);
         UsageError::in_file(
             &shown,
             &text,

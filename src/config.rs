@@ -8,9 +8,9 @@ use serde::Deserialize;
 
 use crate::error::UsageError;
 use crate::finding::Severity;
-use crate::parse::Limits;
 use crate::rules::RuleSet;
-use crate::tree::Span;
+use crate::syntax::parse::Limits;
+use crate::syntax::tree::Span;
 
 pub const FILE_NAME: &str = ".ims-preflight.yaml";
 
@@ -128,7 +128,9 @@ impl Config {
     pub fn shown(&self) -> String {
         self.path
             .as_deref()
-            .map(|p| crate::source::display_path(p, &std::env::current_dir().unwrap_or_default()))
+            .map(|p| {
+                crate::input::source::display_path(p, &std::env::current_dir().unwrap_or_default())
+            })
             .unwrap_or_default()
     }
 

@@ -5,7 +5,7 @@ use std::fmt;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
-use crate::tree::Span;
+use crate::syntax::tree::Span;
 
 #[derive(Debug, Clone)]
 pub struct UsageError {

@@ -6,8 +6,8 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
-use crate::source::{Position, SourceFile};
-use crate::tree::{Span, Text};
+use crate::input::source::{Position, SourceFile};
+use crate::syntax::tree::{Span, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -78,7 +78,7 @@ fn compact(p: Position) -> [u32; 4] {
 }
 
 /// Where a rule puts its hits: a list (a file's local pass places them before packing), or a
-/// [`crate::packed::Packer`] that packs each as it comes (the global pass, where one rule may
+/// [`crate::store::packed::Packer`] that packs each as it comes (the global pass, where one rule may
 /// find thousands).
 pub trait Sink {
     fn push(&mut self, hit: Hit);
@@ -91,7 +91,7 @@ impl Sink for Vec<Hit> {
 }
 
 /// What a check found, before the rule file's wording and the configuration are applied.
-/// A large run holds every hit until the end, packed (see [`crate::packed`]); short strings
+/// A large run holds every hit until the end, packed (see [`crate::store::packed`]); short strings
 /// are kept inline.
 #[derive(Debug, Clone)]
 pub struct Hit {

@@ -1,29 +1,27 @@
 //! ims-preflight: a pre-flight checker for Huawei Cloud full-ECS ("whole") images.
 //!
-//! Data flows one way: [`discover`] -> [`load`]/[`parse`] -> [`model`] -> [`checks`] (driven
-//! by [`rules`]) -> [`engine`] (configuration, suppressions) -> [`report`].
+//! Data flows one way, stage by stage; no stage reaches back upstream:
+//! [`input`] (which files, their bytes and text) -> [`syntax`] (YAML/JSON into a located tree)
+//! -> [`model`] (entities from inventories, API dumps and host facts, every value with its
+//! span) -> [`checks`] (one file per check, driven by [`rules`]) -> [`engine`] (passes,
+//! configuration, suppressions) -> [`report`]. How entities and hits are held compactly in a
+//! large run is the private `store`, which checks cannot name.
 
-pub mod api;
 pub mod baseline;
-pub mod bytes;
 pub mod checks;
 pub mod cli;
 pub mod config;
-pub mod discover;
 pub mod docs;
 pub mod engine;
 pub mod error;
-pub mod facts;
 pub mod finding;
-pub mod frozen;
-pub mod load;
+pub mod input;
 pub mod model;
-pub mod packed;
-pub mod parse;
 pub mod report;
 pub mod rules;
-pub mod schema;
-pub mod source;
+mod store;
 pub mod suppress;
-pub mod synth;
-pub mod tree;
+pub mod syntax;
+
+/// The project's home page (SARIF `informationUri`, rule documentation links).
+pub const HOMEPAGE: &str = "https://github.com/ims-preflight/ims-preflight";

@@ -8,10 +8,10 @@ use globset::Glob;
 
 use crate::config::IgnoreEntry;
 use crate::finding::{Finding, Hit, Place};
-use crate::parse::Comment;
+use crate::input::source::SourceFile;
 use crate::rules::RuleSet;
-use crate::source::SourceFile;
-use crate::tree::Span;
+use crate::syntax::parse::Comment;
+use crate::syntax::tree::Span;
 
 pub const MARKER: &str = "ims-preflight:";
 
@@ -146,7 +146,7 @@ impl Suppression {
                         .is_some_and(|x| x.eq_ignore_ascii_case(e))
                 }) && path
                     .as_ref()
-                    .is_none_or(|g| g.is_match(crate::source::relative_to(file, cwd, base)))
+                    .is_none_or(|g| g.is_match(crate::input::source::relative_to(file, cwd, base)))
             }
         }
     }

@@ -5,9 +5,9 @@ mod common;
 
 use std::fs;
 
-use ims_preflight::parse::{self, Format, Limits};
 use ims_preflight::report::OutputFormat;
-use ims_preflight::tree::{Node, Span, resolve};
+use ims_preflight::syntax::parse::{self, Format, Limits};
+use ims_preflight::syntax::tree::{Node, Span, resolve};
 use proptest::prelude::*;
 
 fn scalar() -> impl Strategy<Value = String> {
@@ -142,7 +142,7 @@ proptest! {
 
     #[test]
     fn no_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        if let Ok(text) = ims_preflight::load::decode(&bytes) {
+        if let Ok(text) = ims_preflight::input::source::decode(&bytes) {
             let _ = parse::parse(&text, Format::Yaml, &Limits::default());
             let _ = parse::parse(&text, Format::Json, &Limits::default());
         }
@@ -151,7 +151,7 @@ proptest! {
         fs::write(&path, &bytes).expect("write");
         let rules = common::rules();
         let cwd = std::env::current_dir().expect("cwd");
-        let walk = ims_preflight::discover::Walk { cwd: &cwd, exclude: &[], exclude_base: &cwd, follow_links: false };
+        let walk = ims_preflight::input::discover::Walk { cwd: &cwd, exclude: &[], exclude_base: &cwd, follow_links: false };
         let found = walk.run(&[path.display().to_string()]).expect("walk");
         let config = ims_preflight::config::Config::default();
         let selection = ims_preflight::engine::Selection::default();

@@ -5,9 +5,9 @@
 use std::sync::OnceLock;
 
 use ims_preflight::config::Config;
-use ims_preflight::discover::{Input, Origin};
+use ims_preflight::input::discover::{Input, Origin};
 use ims_preflight::engine::{Engine, Selection};
-use ims_preflight::parse::Limits;
+use ims_preflight::syntax::parse::Limits;
 use ims_preflight::report::{self, OutputFormat, Report};
 use ims_preflight::rules::RuleSet;
 use libfuzzer_sys::fuzz_target;

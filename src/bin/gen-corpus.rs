@@ -221,7 +221,7 @@ fn main() {
 
 /// The same document as JSON, through the checker's own YAML reader.
 fn to_json(yaml: &str) -> String {
-    use ims_preflight::tree::{Kind, Node, Value};
+    use ims_preflight::syntax::tree::{Kind, Node, Value};
     fn conv(n: &Node) -> serde_json::Value {
         match &n.kind {
             Kind::Scalar(s) => match s.value() {
@@ -238,9 +238,9 @@ fn to_json(yaml: &str) -> String {
                 .collect(),
         }
     }
-    let parsed = ims_preflight::parse::parse(
+    let parsed = ims_preflight::syntax::parse::parse(
         yaml,
-        ims_preflight::parse::Format::Yaml,
+        ims_preflight::syntax::parse::Format::Yaml,
         &Default::default(),
     );
     let value = parsed.docs.first().map(conv).unwrap_or_default();

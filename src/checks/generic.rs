@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 use super::{When, is_uuid, when_matches};
 use crate::finding::Sink;
 use crate::model::{Entity, EntityKind, Inventory, suggest};
-use crate::tree::{Node, Value, pointer_push};
+use crate::syntax::tree::{Node, Value, pointer_push};
 
 fn entities<'a>(kinds: &'a [EntityKind], inv: &'a Inventory) -> impl Iterator<Item = &'a Entity> {
     inv.subjects().filter(move |e| kinds.contains(&e.kind))
@@ -167,7 +167,7 @@ impl ExclusiveFields {
                 // `instance_id: null` sets nothing (the schema reports the null).
                 .filter(|f| e.states(f))
                 .collect();
-            given.sort_by_key(|f| e.key_span(f).map(crate::tree::Span::start));
+            given.sort_by_key(|f| e.key_span(f).map(crate::syntax::tree::Span::start));
             if given.is_empty() && self.required {
                 out.push(
                     e.hit(rule, "missing", e.key_place()).arg(

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::generic::is_chinese;
 use crate::finding::{Hit, Sink};
 use crate::model::{EntityKind, Inventory};
-use crate::tree::{Node, Value, pointer_push};
+use crate::syntax::tree::{Node, Value, pointer_push};
 
 fn is_true(node: &Node) -> bool {
     node.value() == Some(Value::Bool(true))
@@ -474,7 +474,7 @@ pub fn share_source(rule: &str, inv: &Inventory, out: &mut dyn Sink) {
         let service = backup
             .and_then(|b| b.str("service"))
             .or_else(|| request.str("whole_image_type"))
-            .unwrap_or(crate::frozen::Str::Here("CSBS"));
+            .unwrap_or(crate::store::frozen::Str::Here("CSBS"));
         // Related: the request that makes the image, and the backup it is made from.
         let with_sources = |hit: Hit| {
             let hit = hit.related(request.key_place(), made_by.clone());

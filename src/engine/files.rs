@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::discover::Input;
 use crate::finding::Hit;
-use crate::parse::{self, Format, Limits, Problem};
-use crate::source::SourceFile;
+use crate::input::discover::Input;
+use crate::input::source::SourceFile;
 use crate::suppress;
+use crate::syntax::parse::{self, Format, Limits, Problem};
 
 use super::changed;
-use crate::parse::Comments;
+use crate::syntax::parse::Comments;
 
 /// One input file after the parallel phase: its documents (entities pruned once their local
 /// rules have run), the local findings, and what the whole-inventory phase still needs.
@@ -28,7 +28,7 @@ pub(super) struct Loaded {
     pub(super) problems: Vec<Problem>,
     pub(super) suppressions: Vec<suppress::Suppression>,
     /// Findings of the local rules about this file's own entities (packed: held to the end).
-    pub(super) local: crate::packed::Packed,
+    pub(super) local: crate::store::packed::Packed,
     /// Host facts files named by this file's servers (`facts:`).
     pub(super) facts_refs: Vec<FactsRef>,
 }
@@ -86,7 +86,7 @@ impl Freezer {
             if let Some((_, fields)) = fields.filter(|_| e.origin == crate::model::Origin::Native)
                 && let Some(at) = e.freeze(fields, file, &mut self.bytes)
             {
-                e.prune(crate::frozen::Arena::empty().at(0));
+                e.prune(crate::store::frozen::Arena::empty().at(0));
                 self.frozen.push((self.position, i, at));
             }
         }
@@ -99,7 +99,7 @@ impl Freezer {
             return;
         }
         let files = loaded.iter().map(|l| (l.file.clone(), l.unit)).collect();
-        let arena = crate::frozen::Arena::new(files, &self.bytes);
+        let arena = crate::store::frozen::Arena::new(files, &self.bytes);
         let mut frozen = self.frozen.iter().peekable();
         for (position, l) in loaded.iter_mut().enumerate() {
             let mut entities = l
@@ -137,14 +137,16 @@ pub(super) struct FileJob<'a> {
 
 fn format_of(input: &Input) -> Format {
     match &input.origin {
-        crate::discover::Origin::Path(p) => Format::of(p),
-        crate::discover::Origin::Stdin | crate::discover::Origin::Special => Format::Yaml,
+        crate::input::discover::Origin::Path(p) => Format::of(p),
+        crate::input::discover::Origin::Stdin | crate::input::discover::Origin::Special => {
+            Format::Yaml
+        }
     }
 }
 
 impl FileJob<'_> {
     /// Load a group of inputs, the first at position `first`, one after the other: their
-    /// frozen trees share one arena (see [`crate::frozen`]).
+    /// frozen trees share one arena (see [`crate::store::frozen`]).
     pub(super) fn load_group(&self, first: usize, inputs: &[Input]) -> Vec<Loaded> {
         let mut freezer = Freezer::default();
         let mut loaded: Vec<Loaded> = inputs
@@ -170,7 +172,7 @@ impl FileJob<'_> {
     }
 
     fn load(&self, unit: u32, input: &Input, role: Role, freezer: &mut Freezer) -> Loaded {
-        let (file, problem) = crate::load::source(input, self.limits, self.stdin);
+        let (file, problem) = crate::input::load::source(input, self.limits, self.stdin);
         let mut loaded = Loaded {
             unit,
             file,
@@ -179,14 +181,14 @@ impl FileJob<'_> {
             facts: None,
             problems: problem.into_iter().collect(),
             suppressions: Vec::new(),
-            local: crate::packed::Packed::default(),
+            local: crate::store::packed::Packed::default(),
             facts_refs: Vec::new(),
         };
         if !loaded.problems.is_empty() {
             return loaded;
         }
         if let Role::FactsOf(server) = role {
-            match crate::facts::read(&loaded.file, server, self.limits) {
+            match crate::model::facts::read(&loaded.file, server, self.limits) {
                 Ok(mut entity) => {
                     entity.set_unit(unit);
                     loaded.facts = Some(entity);
@@ -214,7 +216,7 @@ impl FileJob<'_> {
         loaded.facts_refs = self.facts_refs(&loaded);
         let local = self.judge_locally(&mut loaded, freezer);
         place_local(&loaded.file, &local);
-        loaded.local = crate::packed::Packed::new(local);
+        loaded.local = crate::store::packed::Packed::new(local);
         // API dumps are kept: rules quote their raw values.
         if loaded
             .entities()
@@ -275,12 +277,12 @@ impl FileJob<'_> {
                 let base = std::path::Path::new(&entry.file.name)
                     .parent()
                     .unwrap_or(std::path::Path::new(""));
-                let path = crate::source::normalize(&base.join(rel));
-                let name = crate::source::display_path(&path, self.cwd);
+                let path = crate::input::source::normalize(&base.join(rel));
+                let name = crate::input::source::display_path(&path, self.cwd);
                 let file = if path.is_file() {
                     Ok(Input {
                         name,
-                        origin: crate::discover::Origin::Path(path),
+                        origin: crate::input::discover::Origin::Path(path),
                         explicit: false,
                     })
                 } else {
@@ -320,13 +322,13 @@ fn place_local(file: &Arc<SourceFile>, hits: &[Hit]) {
 /// The inventory documents of a parsed file, their entities numbered in file order.
 fn read_documents(
     file: &Arc<SourceFile>,
-    roots: Vec<crate::tree::Node>,
+    roots: Vec<crate::syntax::tree::Node>,
     unit: u32,
 ) -> Vec<crate::model::DocModel> {
     let mut docs: Vec<crate::model::DocModel> = roots
         .into_iter()
         .filter_map(|root| {
-            crate::api::read_document(file, &root)
+            crate::model::api::read_document(file, &root)
                 .or_else(|| crate::model::read_document(file, root))
         })
         .collect();
@@ -343,8 +345,8 @@ fn read_documents(
 
 pub(super) fn role_of(input: &Input) -> Option<String> {
     match &input.origin {
-        crate::discover::Origin::Path(p) => crate::discover::facts_owner(p),
-        crate::discover::Origin::Stdin | crate::discover::Origin::Special => None,
+        crate::input::discover::Origin::Path(p) => crate::input::discover::facts_owner(p),
+        crate::input::discover::Origin::Stdin | crate::input::discover::Origin::Special => None,
     }
 }
 
@@ -419,7 +421,7 @@ impl FileJob<'_> {
         input: &Input,
         first: &SourceFile,
     ) -> (Vec<crate::model::Entity>, Option<Problem>) {
-        let text = match crate::load::read(input, self.limits, self.stdin) {
+        let text = match crate::input::load::read(input, self.limits, self.stdin) {
             Ok(text) => text,
             Err((p, _)) => return (Vec::new(), Some(p)),
         };

@@ -9,16 +9,16 @@ use rayon::prelude::*;
 
 use crate::checks::Pass;
 use crate::config::Config;
-use crate::discover::Input;
 use crate::error::UsageError;
 use crate::finding::{Finding, Hit, Place, Related, Severity};
+use crate::input::discover::Input;
+use crate::input::source::SourceFile;
 use crate::model::ModelBuilder;
 use crate::model::{EntityKind, Inventory};
-use crate::packed::Packed;
-use crate::parse::{Limits, Problem, ProblemKind};
 use crate::rules::{Rule, RuleSet};
-use crate::source::SourceFile;
+use crate::store::packed::Packed;
 use crate::suppress;
+use crate::syntax::parse::{Limits, Problem, ProblemKind};
 
 mod files;
 
@@ -128,7 +128,7 @@ impl Engine<'_> {
             let file = Arc::new(SourceFile::new(first.name.clone(), String::new()));
             let problem = Problem {
                 kind: ProblemKind::Limit("max_files"),
-                span: crate::tree::Span::default(),
+                span: crate::syntax::tree::Span::default(),
                 message: format!(
                     "{} files to check, the limit is {}; this file and the {} after it were not checked",
                     inputs.len() + left_out.len(),
@@ -232,7 +232,7 @@ impl Engine<'_> {
         }
         let mut names: HashSet<String> = inputs
             .iter()
-            .filter(|i| i.origin != crate::discover::Origin::Special)
+            .filter(|i| i.origin != crate::input::discover::Origin::Special)
             .map(|i| i.name.clone())
             .collect();
         // A file the walk already met as plain JSON is read again, as facts.
@@ -496,7 +496,7 @@ fn run_pass(active: &[&Rule], inventory: &Inventory, pass: Pass) -> Vec<Packed> 
     active
         .par_iter()
         .map(|rule| {
-            let mut out = crate::packed::Packer::default();
+            let mut out = crate::store::packed::Packer::default();
             rule.template.run(rule, inventory, pass, &mut out);
             out.finish()
         })
@@ -576,7 +576,7 @@ fn place_in(file: &SourceFile, places: &[&Place]) -> bool {
 fn changed() -> Problem {
     Problem {
         kind: ProblemKind::Syntax,
-        span: crate::tree::Span::default(),
+        span: crate::syntax::tree::Span::default(),
         message: "the file changed while it was being checked; check it again".into(),
     }
 }
@@ -724,13 +724,13 @@ impl Engine<'_> {
         // No id or name: no entity to report (nor to suppress by).
         let entity = entity.filter(|e| !e.is_empty()).map(String::from);
         Some(Finding {
-            rule: crate::tree::Text::from(rule.id.as_str()),
+            rule: crate::syntax::tree::Text::from(rule.id.as_str()),
             advice: rule.advice.clone(),
             severity,
             message: rule.message(&variant, &args),
             place,
             entity,
-            path: crate::tree::Text::from(path),
+            path: crate::syntax::tree::Text::from(path),
             related: related
                 .into_iter()
                 .map(|(place, message)| Related { place, message })

@@ -71,7 +71,7 @@ impl Diagnostic for Shown {
     }
 }
 
-fn label(text: Option<String>, span: crate::tree::Span, primary: bool) -> LabeledSpan {
+fn label(text: Option<String>, span: crate::syntax::tree::Span, primary: bool) -> LabeledSpan {
     let len = span.end().saturating_sub(span.start());
     if primary {
         LabeledSpan::new_primary_with_span(text, (span.start(), len))

@@ -9,7 +9,7 @@ mod sarif;
 use crate::finding::{Finding, Severity};
 use crate::rules::RuleSet;
 
-pub const HOMEPAGE: &str = "https://github.com/ims-preflight/ims-preflight";
+pub use crate::HOMEPAGE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -86,7 +86,7 @@ pub fn write(
     out.write_all(text.as_bytes())
 }
 
-pub use crate::source::Position;
+pub use crate::input::source::Position;
 
 /// One line per finding, nothing else (the summary goes to stderr): what editors and `grep`
 /// read.

@@ -5,11 +5,11 @@
 use std::path::Path;
 
 use ims_preflight::config::Config;
-use ims_preflight::discover::Walk;
 use ims_preflight::engine::{Engine, Outcome, Selection};
-use ims_preflight::parse::Limits;
+use ims_preflight::input::discover::Walk;
 use ims_preflight::report::{self, OutputFormat, Report};
 use ims_preflight::rules::RuleSet;
+use ims_preflight::syntax::parse::Limits;
 
 pub fn rules() -> RuleSet {
     RuleSet::builtin().expect("built-in rules load")

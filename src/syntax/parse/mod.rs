@@ -1,10 +1,10 @@
 //! Parsing: source text -> located trees. The YAML and JSON parsers are hidden behind this
-//! module; everything downstream sees only [`crate::tree::Node`].
+//! module; everything downstream sees only [`crate::syntax::tree::Node`].
 
 mod json;
 mod yaml;
 
-use crate::tree::{Node, Span};
+use crate::syntax::tree::{Node, Span};
 
 /// Resource limits that keep hostile input bounded in time and memory.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::config::{Config, FailOn};
-use crate::discover::{Origin, Walk};
 use crate::engine::{Engine, Selection};
 use crate::error::UsageError;
-use crate::parse::Limits;
+use crate::input::discover::{Origin, Walk};
 use crate::report::{self, OutputFormat, Report};
 use crate::rules::RuleSet;
+use crate::syntax::parse::Limits;
 
 /// `eprintln!` that never panics: with `2>&1 | head`, stderr closes too, and a lost note must
 /// not end the run with a panic.
@@ -194,8 +194,8 @@ fn run(cli: Cli) -> Result<i32, UsageError> {
             Ok(emit(&crate::docs::explain(r), None))
         }
         Command::Schema => {
-            let text =
-                serde_json::to_string_pretty(&crate::schema::json_schema()).unwrap_or_default();
+            let text = serde_json::to_string_pretty(&crate::model::schema::json_schema())
+                .unwrap_or_default();
             Ok(emit(&format!("{text}\n"), None))
         }
         Command::Completions { shell } => {
@@ -217,7 +217,7 @@ fn run(cli: Cli) -> Result<i32, UsageError> {
 fn discovered_config() -> Result<Option<Config>, UsageError> {
     let cwd = std::env::current_dir().unwrap_or_default();
     Config::discover(&cwd)
-        .map(|p| Config::load(&p, &crate::source::display_path(&p, &cwd)))
+        .map(|p| Config::load(&p, &crate::input::source::display_path(&p, &cwd)))
         .transpose()
 }
 
@@ -225,7 +225,7 @@ fn load_rules(dirs: &[PathBuf], config: Option<&Config>) -> Result<RuleSet, Usag
     let mut rules = RuleSet::builtin()?;
     let cwd = std::env::current_dir().unwrap_or_default();
     for dir in dirs {
-        rules.load_custom(dir, &crate::source::display_path(dir, &cwd))?;
+        rules.load_custom(dir, &crate::input::source::display_path(dir, &cwd))?;
     }
     if let Some(config) = config {
         for p in &config.file.rule_paths {
@@ -324,7 +324,7 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         None => Config::discover(&cwd),
     };
     let config = match &config_path {
-        Some(p) => Config::load(p, &crate::source::display_path(p, &cwd))?,
+        Some(p) => Config::load(p, &crate::input::source::display_path(p, &cwd))?,
         None => Config::default(),
     };
     let rules = load_rules(&args.rule_dirs, Some(&config))?;

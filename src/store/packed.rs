@@ -12,10 +12,10 @@
 
 use std::sync::Arc;
 
-use crate::bytes::{Cursor, Encoder};
 use crate::finding::{Hit, Place, Severity, Sink};
-use crate::source::{Position, SourceFile};
-use crate::tree::{Span, Text};
+use crate::input::source::{Position, SourceFile};
+use crate::store::bytes::{Cursor, Encoder};
+use crate::syntax::tree::{Span, Text};
 
 /// A batch of hits, packed (see the module documentation).
 #[derive(Default)]
@@ -116,7 +116,7 @@ impl Writer {
 
     /// A value that is often an id: a UUID in its usual form takes 17 bytes instead of 37.
     fn value(&mut self, value: &str) {
-        match crate::bytes::uuid::pack(value) {
+        match crate::store::bytes::uuid::pack(value) {
             Some((case, bytes)) => {
                 self.enc.varint(case);
                 self.enc.out.extend_from_slice(&bytes);
@@ -195,7 +195,7 @@ impl Writer {
     }
 }
 
-/// Reads what [`Writer`] wrote (see [`crate::bytes`] for malformed bytes).
+/// Reads what [`Writer`] wrote (see [`crate::store::bytes`] for malformed bytes).
 struct Reader<'a> {
     cursor: Cursor<'a>,
     files: &'a [Arc<SourceFile>],
@@ -218,7 +218,7 @@ impl Reader<'_> {
         let head = self.cursor.varint();
         if head & 1 == 1 {
             let bytes = self.cursor.take(16);
-            return Text::from(crate::bytes::uuid::unpack(head, bytes).as_str());
+            return Text::from(crate::store::bytes::uuid::unpack(head, bytes).as_str());
         }
         Text::from(self.cursor.str((head >> 1) as usize))
     }
@@ -282,7 +282,7 @@ mod symbols {
     use std::collections::HashMap;
     use std::sync::{LazyLock, RwLock};
 
-    use crate::tree::Text;
+    use crate::syntax::tree::Text;
 
     #[derive(Default)]
     struct Symbols {

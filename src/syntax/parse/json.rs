@@ -4,7 +4,7 @@ use jsonc_parser::ast::{ObjectPropName, Value as J};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, parse_to_ast};
 
 use super::{Limits, Parsed, Problem, ProblemKind};
-use crate::tree::{Entry, Kind, Node, Scalar, Span};
+use crate::syntax::tree::{Entry, Kind, Node, Scalar, Span};
 
 pub fn parse(text: &str, limits: &Limits) -> Parsed {
     let strict = ParseOptions {

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock, RwLock};
 
-use crate::tree::Span;
+use crate::syntax::parse::{Problem, ProblemKind};
+use crate::syntax::tree::Span;
 
 /// One input file, shared (by `Arc`) between the documents and findings that point into it.
 ///
@@ -108,7 +109,7 @@ pub struct LineCol {
 
 fn digest(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = crate::tree::hasher();
+    let mut h = crate::syntax::tree::hasher();
     text.hash(&mut h);
     h.finish()
 }
@@ -197,9 +198,7 @@ impl SourceFile {
         let cap = 2 * self.len as u64 + 4;
         let mut bytes = Vec::new();
         file.take(cap).read_to_end(&mut bytes).ok()?;
-        crate::load::decode(&bytes)
-            .ok()
-            .filter(|t| self.same_text(t))
+        decode(&bytes).ok().filter(|t| self.same_text(t))
     }
 
     /// The file's text (read again from disk if it was released).
@@ -285,6 +284,43 @@ pub fn display_path(path: &std::path::Path, cwd: &std::path::Path) -> String {
     };
     let text = shown.to_string_lossy().replace('\\', "/");
     if text.is_empty() { ".".into() } else { text }
+}
+
+/// UTF-8 (with or without BOM) or UTF-16 with a BOM.
+pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
+    let utf16 = |rest: &[u8], big_endian: bool| {
+        let units: Vec<u16> = rest
+            .chunks(2)
+            .map(|c| {
+                let pair = [c[0], *c.get(1).unwrap_or(&0)];
+                if big_endian {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
+            })
+            .collect();
+        String::from_utf16(&units).map_err(|_| Problem {
+            kind: ProblemKind::Syntax,
+            span: Span::default(),
+            message: "invalid UTF-16 text".into(),
+        })
+    };
+    match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec()).map_err(utf8_error),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, false),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, true),
+        _ => String::from_utf8(bytes.to_vec()).map_err(utf8_error),
+    }
+}
+
+fn utf8_error(e: std::string::FromUtf8Error) -> Problem {
+    let at = e.utf8_error().valid_up_to();
+    Problem {
+        kind: ProblemKind::Syntax,
+        span: Span::new(at, at),
+        message: format!("the file is not UTF-8 text (invalid byte at offset {at})"),
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use granit_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use super::{Comment, Limits, Parsed, Problem, ProblemKind};
-use crate::tree::{Entry, Kind, Node, Scalar, Span};
+use crate::syntax::tree::{Entry, Kind, Node, Scalar, Span};
 
 enum Frame {
     Seq {
@@ -19,7 +19,7 @@ enum Frame {
         anchor: usize,
         entries: Vec<Entry>,
         merges: Vec<Node>,
-        key: Option<(crate::tree::Text, Span, bool)>,
+        key: Option<(crate::syntax::tree::Text, Span, bool)>,
     },
 }
 
@@ -263,7 +263,7 @@ fn handle(b: &mut Builder, out: &mut Parsed, event: Event, span: Span) -> Result
             let node = Node {
                 span,
                 kind: Kind::Scalar(Scalar {
-                    text: crate::tree::Text::from(value.as_ref()),
+                    text: crate::syntax::tree::Text::from(value.as_ref()),
                     plain: style == ScalarStyle::Plain,
                 }),
             };

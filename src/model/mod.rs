@@ -2,15 +2,21 @@
 //! entities (servers, backups, requests, operations) and the indexes cross-file rules use.
 //! Building it runs the schema pass, which reports every problem in one go.
 
+pub mod api;
+pub mod facts;
+pub mod schema;
+pub mod synth;
+pub mod values;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::finding::{Hit, Place};
-use crate::frozen::{Frozen, Shape, Str};
-use crate::schema::{self, Field, Ty};
-use crate::source::SourceFile;
-use crate::tree::{Kind, Node, Span, pointer_push};
+use crate::input::source::SourceFile;
+use crate::store::frozen::{Frozen, Shape, Str};
+use crate::syntax::tree::{Kind, Node, Span, pointer_push};
+use schema::{Field, Ty};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityKind {
@@ -97,7 +103,7 @@ struct Whole {
     file: Arc<SourceFile>,
     unit: u32,
     /// JSON pointer of the entity's mapping inside its document.
-    pointer: crate::tree::Text,
+    pointer: crate::syntax::tree::Text,
     node: Node,
     /// `region` of the entity's document, shared by the entities of one document.
     region: Option<Arc<str>>,
@@ -157,8 +163,8 @@ impl<'a> Found<'a> {
 
 /// A top-level member of an entity's mapping, read in place from a whole or a frozen tree.
 enum Member<'a> {
-    Tree(&'a crate::tree::Entry),
-    Frozen(crate::frozen::Member<'a>),
+    Tree(&'a crate::syntax::tree::Entry),
+    Frozen(crate::store::frozen::Member<'a>),
 }
 
 impl<'a> Member<'a> {
@@ -193,7 +199,7 @@ impl<'a> Member<'a> {
     /// The value when it is a string (as [`Node::as_str`] reads it).
     fn as_str(&self) -> Option<Str<'a>> {
         let shape = self.shape();
-        let is_str = matches!(shape.value()?, crate::tree::Value::Str(_));
+        let is_str = matches!(shape.value()?, crate::syntax::tree::Value::Str(_));
         match shape {
             Shape::Scalar { text, .. } if is_str => Some(text),
             _ => None,
@@ -330,7 +336,9 @@ impl Entity {
     /// servers with `id: ~`, or with a list for an id, are not one server described twice).
     fn key(&self) -> Option<Str<'_>> {
         let shape = self.member(self.kind.label_key())?.shape();
-        let named = shape.value().is_some_and(|v| v != crate::tree::Value::Null);
+        let named = shape
+            .value()
+            .is_some_and(|v| v != crate::syntax::tree::Value::Null);
         match shape {
             Shape::Scalar { text, .. } if named => Some(text),
             _ => None,
@@ -363,7 +371,7 @@ impl Entity {
 
     /// Write the part of the tree the whole-inventory pass reads (`id`, the field that names
     /// the entity and the `keep` fields; the document's region when `keep` names `region`)
-    /// into its group's arena bytes, where its file is number `file` (see [`crate::frozen`]);
+    /// into its group's arena bytes, where its file is number `file` (see [`crate::store::frozen`]);
     /// returns where it starts, `None` when the entity is pruned already. [`Entity::prune`]
     /// swaps the tree for it once the arena is complete.
     pub fn freeze(&self, keep: &[&str], file: u32, out: &mut Vec<u8>) -> Option<u32> {
@@ -371,7 +379,7 @@ impl Entity {
             return None;
         };
         let label_key = self.kind.label_key();
-        let header = crate::frozen::Header {
+        let header = crate::store::frozen::Header {
             digest: self.content_digest(),
             file,
             first_key: w.first_key,
@@ -416,7 +424,7 @@ impl Entity {
         use std::hash::{Hash, Hasher};
         let mut total = 0u64;
         for e in node.as_map().unwrap_or_default() {
-            let mut h = crate::tree::hasher();
+            let mut h = crate::syntax::tree::hasher();
             e.key.hash(&mut h);
             match (e.key.as_str(), e.value.as_str()) {
                 ("id", Some(id)) => id.to_ascii_lowercase().hash(&mut h),
@@ -495,7 +503,7 @@ impl Entity {
     /// This description states the field, not as null (a collection counts).
     pub fn states(&self, field: &str) -> bool {
         self.member(field)
-            .is_some_and(|m| m.shape().value() != Some(crate::tree::Value::Null))
+            .is_some_and(|m| m.shape().value() != Some(crate::syntax::tree::Value::Null))
     }
 
     /// Where this description's key for the field sits.
@@ -539,7 +547,7 @@ impl Entity {
                 let Some(member) = f.member(name) else {
                     return Vec::new();
                 };
-                let entry = crate::tree::Entry {
+                let entry = crate::syntax::tree::Entry {
                     key: name.into(),
                     key_span: member.key_span,
                     value: member.thaw(),
@@ -630,7 +638,7 @@ impl Entity {
                 continue;
             };
             let same = match (mine.value(), their_scalar.value()) {
-                (crate::tree::Value::Str(a), crate::tree::Value::Str(b)) => {
+                (crate::syntax::tree::Value::Str(a), crate::syntax::tree::Value::Str(b)) => {
                     a.eq_ignore_ascii_case(b)
                 }
                 (a, b) => a == b,
@@ -704,7 +712,7 @@ impl std::fmt::Debug for IdIndex {
 /// The hash of an id whatever its case.
 pub(crate) fn id_hash(id: &str) -> u64 {
     use std::hash::Hasher;
-    let mut h = crate::tree::hasher();
+    let mut h = crate::syntax::tree::hasher();
     for b in id.bytes() {
         h.write_u8(b.to_ascii_lowercase());
     }
@@ -1246,8 +1254,10 @@ impl Ctx<'_> {
                     self.invalid.push(node.span);
                 }
             }
-            (Ty::NullableStr, Kind::Scalar(s)) if s.value() == crate::tree::Value::Null => {}
-            (Ty::Bool, Kind::Scalar(s)) if matches!(s.value(), crate::tree::Value::Bool(_)) => {}
+            (Ty::NullableStr, Kind::Scalar(s)) if s.value() == crate::syntax::tree::Value::Null => {
+            }
+            (Ty::Bool, Kind::Scalar(s))
+                if matches!(s.value(), crate::syntax::tree::Value::Bool(_)) => {}
             (Ty::StrList, Kind::Seq(items)) => {
                 let here = at.pointer();
                 for (i, item) in items.iter().enumerate() {

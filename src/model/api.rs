@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
+use crate::input::source::SourceFile;
+use crate::model::synth::{Synth, map, seq};
 use crate::model::{DocKind, DocModel, Entity, EntityKind, Origin};
-use crate::source::SourceFile;
-use crate::synth::{Synth, map, seq};
-use crate::tree::{Node, Value, pointer_push};
+use crate::syntax::tree::{Node, Value, pointer_push};
 
 #[derive(Clone, Copy)]
 enum Shape {

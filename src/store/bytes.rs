@@ -1,5 +1,5 @@
-//! The byte encoding shared by frozen trees ([`crate::frozen`]) and packed hits
-//! ([`crate::packed`]): LEB128 varints and length-prefixed strings. Each of those modules
+//! The byte encoding shared by frozen trees ([`crate::store::frozen`]) and packed hits
+//! ([`crate::store::packed`]): LEB128 varints and length-prefixed strings. Each of those modules
 //! reads only what it wrote itself; should the bytes still be malformed, reading yields zeros
 //! and empty strings instead of panicking.
 

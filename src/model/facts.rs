@@ -7,11 +7,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::input::source::SourceFile;
+use crate::model::synth::{Synth, map, seq};
 use crate::model::{Entity, EntityKind, Origin};
-use crate::parse::{Format, Limits, Problem, ProblemKind};
-use crate::source::SourceFile;
-use crate::synth::{Synth, map, seq};
-use crate::tree::{Node, Span, Value, pointer_push};
+use crate::syntax::parse::{Format, Limits, Problem, ProblemKind};
+use crate::syntax::tree::{Node, Span, Value, pointer_push};
 
 fn problem(span: Span, message: String) -> Problem {
     Problem {
@@ -27,7 +27,7 @@ pub fn read(file: &Arc<SourceFile>, server_id: &str, limits: &Limits) -> Result<
     let text = &*text;
     let trimmed = text.trim_start();
     let (node, rank, raw) = if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let parsed = crate::parse::parse(text, Format::Json, limits);
+        let parsed = crate::syntax::parse::parse(text, Format::Json, limits);
         if let Some(p) = parsed.problems.into_iter().next() {
             return Err(problem(
                 p.span,
@@ -48,7 +48,7 @@ pub fn read(file: &Arc<SourceFile>, server_id: &str, limits: &Limits) -> Result<
         "id",
         Node {
             span: Span::default(),
-            kind: crate::tree::Kind::Scalar(crate::tree::Scalar {
+            kind: crate::syntax::tree::Kind::Scalar(crate::syntax::tree::Scalar {
                 text: server_id.into(),
                 plain: false,
             }),
@@ -107,7 +107,7 @@ fn json_facts(root: &Node) -> Result<Facts, Problem> {
             Some(Value::Int(3)) => "OfflineAll",
             Some(Value::Int(4)) => "OfflineInternal",
             Some(Value::Str(t))
-                if crate::schema::SAN_POLICIES
+                if crate::model::schema::SAN_POLICIES
                     .iter()
                     .any(|p| p.eq_ignore_ascii_case(t)) =>
             {
@@ -456,7 +456,7 @@ fn text_facts(text: &str) -> Result<Facts, Problem> {
                 + 1
                 + (body[colon + 1..].len() - body[colon + 1..].trim_start().len());
             let joined: String = value.split_whitespace().collect();
-            let Some(name) = crate::schema::SAN_POLICIES
+            let Some(name) = crate::model::schema::SAN_POLICIES
                 .iter()
                 .find(|p| p.eq_ignore_ascii_case(&joined))
             else {

@@ -18,7 +18,7 @@
 //! with a flag for a key span as long as the key, its key span and its value.
 //!
 //! A scalar in the usual UUID form is stored as 16 bytes instead of its text (see
-//! [`crate::bytes::uuid`]), and read back as a [`Str`].
+//! [`crate::store::bytes::uuid`]), and read back as a [`Str`].
 //!
 //! A span is its start's distance from where the previous one ended (zigzag: aliases may point
 //! back), then its length unless the tag says it is the text's. Nodes are written in document
@@ -28,9 +28,9 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::bytes::{Cursor, Encoder};
-use crate::source::SourceFile;
-use crate::tree::{Entry, Kind, Node, Scalar, Span, Text};
+use crate::input::source::SourceFile;
+use crate::store::bytes::{Cursor, Encoder};
+use crate::syntax::tree::{Entry, Kind, Node, Scalar, Span, Text};
 
 /// Keys pruned entities keep most often, stored as one byte (their position plus one).
 const KEYS: [&str; 24] = [
@@ -333,9 +333,9 @@ pub enum Shape<'a> {
 
 impl Shape<'_> {
     /// A scalar's typed value (as [`Node::value`] reads it); `None` for collections.
-    pub fn value(&self) -> Option<crate::tree::Value<'_>> {
+    pub fn value(&self) -> Option<crate::syntax::tree::Value<'_>> {
         match self {
-            Shape::Scalar { text, plain } => Some(crate::tree::typed(text, *plain)),
+            Shape::Scalar { text, plain } => Some(crate::syntax::tree::typed(text, *plain)),
             Shape::Seq | Shape::Map => None,
         }
     }
@@ -345,7 +345,7 @@ impl Shape<'_> {
 #[derive(Clone, Copy)]
 pub enum Str<'a> {
     Here(&'a str),
-    Uuid(crate::bytes::uuid::Text36),
+    Uuid(crate::store::bytes::uuid::Text36),
 }
 
 impl std::ops::Deref for Str<'_> {
@@ -486,11 +486,11 @@ impl Writer {
             Kind::Map(_) => (MAP, false),
         };
         let uuid = match &node.kind {
-            Kind::Scalar(s) => crate::bytes::uuid::pack(&s.text),
+            Kind::Scalar(s) => crate::store::bytes::uuid::pack(&s.text),
             _ => None,
         };
         let uuid_tag = match uuid {
-            Some((crate::bytes::uuid::UPPER, _)) => UUID | UPPER,
+            Some((crate::store::bytes::uuid::UPPER, _)) => UUID | UPPER,
             Some(_) => UUID,
             None => 0,
         };
@@ -541,7 +541,7 @@ impl Writer {
     }
 }
 
-/// Reads what [`Writer`] wrote (see [`crate::bytes`] for malformed bytes).
+/// Reads what [`Writer`] wrote (see [`crate::store::bytes`] for malformed bytes).
 #[derive(Clone)]
 struct Reader<'a> {
     cursor: Cursor<'a>,
@@ -582,11 +582,11 @@ impl<'a> Reader<'a> {
             return Str::Here(self.text());
         }
         let case = if tag & UPPER != 0 {
-            crate::bytes::uuid::UPPER
+            crate::store::bytes::uuid::UPPER
         } else {
-            crate::bytes::uuid::LOWER
+            crate::store::bytes::uuid::LOWER
         };
-        Str::Uuid(crate::bytes::uuid::unpack(case, self.take(16)))
+        Str::Uuid(crate::store::bytes::uuid::unpack(case, self.take(16)))
     }
 
     fn start(&mut self) -> usize {
@@ -701,10 +701,10 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::{Format, Limits};
+    use crate::syntax::parse::{Format, Limits};
 
     fn tree(text: &str) -> Node {
-        let parsed = crate::parse::parse(text, Format::Yaml, &Limits::default());
+        let parsed = crate::syntax::parse::parse(text, Format::Yaml, &Limits::default());
         parsed.docs.into_iter().next().expect("one document")
     }
 

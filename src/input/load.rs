@@ -4,10 +4,10 @@
 use std::io::Read;
 use std::sync::Arc;
 
-use crate::discover::{Input, Origin};
-use crate::parse::{Limits, Problem, ProblemKind};
-use crate::source::SourceFile;
-use crate::tree::Span;
+use crate::input::discover::{Input, Origin};
+use crate::input::source::{SourceFile, decode};
+use crate::syntax::parse::{Limits, Problem, ProblemKind};
+use crate::syntax::tree::Span;
 
 fn problem(kind: ProblemKind, message: String) -> Problem {
     Problem {
@@ -100,38 +100,4 @@ fn read_bytes(
         return Err(too_big(bytes.len() as u64));
     }
     Ok((bytes, regular))
-}
-
-/// UTF-8 (with or without BOM) or UTF-16 with a BOM.
-pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
-    let utf16 = |rest: &[u8], big_endian: bool| {
-        let units: Vec<u16> = rest
-            .chunks(2)
-            .map(|c| {
-                let pair = [c[0], *c.get(1).unwrap_or(&0)];
-                if big_endian {
-                    u16::from_be_bytes(pair)
-                } else {
-                    u16::from_le_bytes(pair)
-                }
-            })
-            .collect();
-        String::from_utf16(&units)
-            .map_err(|_| problem(ProblemKind::Syntax, "invalid UTF-16 text".into()))
-    };
-    match bytes {
-        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec()).map_err(utf8_error),
-        [0xFF, 0xFE, rest @ ..] => utf16(rest, false),
-        [0xFE, 0xFF, rest @ ..] => utf16(rest, true),
-        _ => String::from_utf8(bytes.to_vec()).map_err(utf8_error),
-    }
-}
-
-fn utf8_error(e: std::string::FromUtf8Error) -> Problem {
-    let at = e.utf8_error().valid_up_to();
-    Problem {
-        kind: ProblemKind::Syntax,
-        span: Span::new(at, at),
-        message: format!("the file is not UTF-8 text (invalid byte at offset {at})"),
-    }
 }

@@ -107,7 +107,7 @@ impl Rule {
     pub fn message(
         &self,
         variant: &str,
-        args: &[(crate::tree::Text, crate::tree::Text)],
+        args: &[(crate::syntax::tree::Text, crate::syntax::tree::Text)],
     ) -> String {
         let template = self
             .messages
@@ -192,8 +192,10 @@ impl RuleSet {
             return Err(UsageError::msg(format!("rule path {shown} does not exist")));
         }
         for file in files {
-            let name =
-                crate::source::display_path(&file, &std::env::current_dir().unwrap_or_default());
+            let name = crate::input::source::display_path(
+                &file,
+                &std::env::current_dir().unwrap_or_default(),
+            );
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| UsageError::msg(format!("cannot read rule file {name}: {e}")))?;
             let rule = parse_rule(&name, &text, &name)?;
@@ -230,7 +232,7 @@ impl RuleSet {
 }
 
 /// The span of the first line whose key (after indentation) is `key`, so errors point at it.
-fn line_of_key(text: &str, key: &str) -> Option<crate::tree::Span> {
+fn line_of_key(text: &str, key: &str) -> Option<crate::syntax::tree::Span> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
@@ -242,13 +244,16 @@ fn line_of_key(text: &str, key: &str) -> Option<crate::tree::Span> {
             .then(|| trimmed.len() - bare.len());
         if let Some(skip) = found {
             let start = offset + indent + skip;
-            return Some(crate::tree::Span::new(start, start + key.len()));
+            return Some(crate::syntax::tree::Span::new(start, start + key.len()));
         }
         if let Some(i) = line
             .find(&format!("{key}:"))
             .filter(|&i| i > 0 && !line.as_bytes()[i - 1].is_ascii_alphanumeric())
         {
-            return Some(crate::tree::Span::new(offset + i, offset + i + key.len()));
+            return Some(crate::syntax::tree::Span::new(
+                offset + i,
+                offset + i + key.len(),
+            ));
         }
         offset += line.len();
     }
@@ -340,7 +345,7 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
     if let Some(field) = template
         .when_fields()
         .into_iter()
-        .find(|f| !crate::schema::is_known_field(f))
+        .find(|f| !crate::model::schema::is_known_field(f))
     {
         return Err(problem(
             field,
@@ -351,13 +356,9 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
     }
     let help_uri = file.help_uri.unwrap_or_else(|| {
         if origin == "built-in" {
-            format!(
-                "{}/blob/main/rules/{}.yaml",
-                crate::report::HOMEPAGE,
-                file.id
-            )
+            format!("{}/blob/main/rules/{}.yaml", crate::HOMEPAGE, file.id)
         } else {
-            crate::report::HOMEPAGE.to_string()
+            crate::HOMEPAGE.to_string()
         }
     });
     let advice = Arc::new(crate::finding::Advice {

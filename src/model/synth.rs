@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::tree::{Entry, Kind, Node, Scalar, Span, pointer_push};
+use crate::syntax::tree::{Entry, Kind, Node, Scalar, Span, pointer_push};
 
 #[derive(Default)]
 pub struct Synth {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::error::UsageError;
-use crate::source::display_path;
+use crate::input::source::display_path;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Origin {
@@ -47,7 +47,7 @@ pub fn facts_owner(path: &Path) -> Option<String> {
     let dir = path.parent()?;
     let id = dir.file_name()?.to_str()?;
     let facts = dir.parent()?.file_name()?.to_str()?;
-    (facts == "facts" && crate::checks::is_uuid(id)).then(|| id.to_string())
+    (facts == "facts" && crate::model::values::is_uuid(id)).then(|| id.to_string())
 }
 
 fn is_candidate(path: &Path) -> bool {
@@ -110,7 +110,8 @@ impl Walk<'_> {
             let base = self.exclude_base.to_path_buf();
             walker.filter_entry(move |entry| {
                 let p = entry.path();
-                p == walk_root || !excludes.is_match(crate::source::relative_to(p, &cwd, &base))
+                p == walk_root
+                    || !excludes.is_match(crate::input::source::relative_to(p, &cwd, &base))
             });
             for entry in walker.build() {
                 let entry = match entry {

@@ -1,0 +1,12 @@
+//! Predicates on values that several stages share (the file walker names facts folders by
+//! server id; checks validate ids).
+
+/// `true` for a canonical UUID (8-4-4-4-12 hex digits, any case).
+pub fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
