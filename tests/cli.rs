@@ -635,7 +635,7 @@ fn custom_rules_load_and_broken_ones_exit_2() {
         (
             "unknown template",
             good.replace("template: required-tag", "template: required-tags"),
-            "unknown variant",
+            "unknown template `required-tags`",
         ),
         (
             "bad params",

@@ -13,6 +13,8 @@ use crate::suppress;
 use crate::syntax::parse::{self, Format, Limits, Problem};
 
 use super::changed;
+use super::plan::Plan;
+use crate::model::{EntityKind, Keep};
 use crate::syntax::parse::Comments;
 
 /// One input file after the parallel phase: its documents (entities pruned once their local
@@ -75,11 +77,7 @@ impl Freezer {
     /// Freeze a file's entities (the `kept` fields of each kind), pointing them at an empty
     /// arena until the group's is made. Their whole trees are dropped now: the arena then
     /// takes room they leave, instead of pinning fresh allocator pages among them.
-    fn freeze(
-        &mut self,
-        entities: &mut [crate::model::Entity],
-        kept: &[(crate::model::EntityKind, Vec<&str>)],
-    ) {
+    fn freeze(&mut self, entities: &mut [crate::model::Entity], kept: &[(EntityKind, Keep)]) {
         let file = u32::try_from(self.position).unwrap_or(u32::MAX);
         for (i, e) in entities.iter_mut().enumerate() {
             let fields = kept.iter().find(|(kind, _)| *kind == e.kind);
@@ -126,11 +124,11 @@ pub(super) struct FileJob<'a> {
     pub(super) limits: &'a Limits,
     /// Run the local pass per file (off in the reference mode, see `Engine::prune`).
     pub(super) two_pass: bool,
-    /// Prune entities once their local rules ran, to these fields per kind (see
-    /// `Template::kept_fields`; a kind left out stays whole); `None` keeps all whole.
-    pub(super) kept: Option<&'a [(crate::model::EntityKind, Vec<&'a str>)]>,
-    /// The rules that run (configured, not `off`).
-    pub(super) active: &'a [&'a crate::rules::Rule],
+    /// Prune entities once their file's pass ran, to what each kind keeps (see
+    /// [`Plan::keep`]; a kind left out stays whole); `None` keeps all whole.
+    pub(super) keep: Option<&'a [(EntityKind, Keep)]>,
+    /// The rules that run (configured, not `off`), and how.
+    pub(super) plan: &'a Plan<'a>,
     pub(super) cwd: &'a std::path::Path,
     pub(super) stdin: Option<&'a [u8]>,
 }
@@ -243,13 +241,12 @@ impl FileJob<'_> {
             .flat_map(|d| std::mem::take(&mut d.entities))
             .collect();
         let inv = Inventory::of_file(all, |e| e.origin == Origin::Native);
-        for rule in self.active {
-            rule.template
-                .run(rule, &inv, crate::checks::Pass::Local, &mut hits);
+        for rule in &self.plan.rules {
+            rule.run_each(&inv, &mut hits);
         }
         // A pruned entity may have to be read again whole (see `restore_whole`).
         let kept = self
-            .kept
+            .keep
             .filter(|_| loaded.file.rereadable())
             .unwrap_or(&[]);
         let mut entities: Vec<crate::model::Entity> = inv.entities.into_iter().collect();
@@ -351,66 +348,58 @@ pub(super) fn role_of(input: &Input) -> Option<String> {
 }
 
 /// Read again the files whose pruned entities must be whole: servers and backups described
-/// elsewhere too (API dumps, host facts), servers a planned `detach-disk` names, and every
-/// server and backup when API dumps describe EVS volumes (their disks are joined to the
-/// volumes).
-pub(super) fn restore_whole(loaded: &mut [Loaded], inputs: &[Input], job: &FileJob) {
-    use crate::model::{EntityKind, Origin};
+/// elsewhere too (API dumps, host facts: descriptions of one entity are merged, and judged
+/// together, whole), and the kinds checks read whole when the run has entities of another
+/// kind (`whole_when`, see `checks::Reads::whole_when_present`). Files are read again in
+/// parallel, each restored as soon as it is read.
+pub(super) fn restore_whole(
+    loaded: &mut [Loaded],
+    inputs: &[Input],
+    job: &FileJob,
+    whole_when: &[(EntityKind, EntityKind)],
+) {
+    use crate::model::Origin;
     let mut ids = HashSet::new();
-    let mut volumes = false;
+    let mut present = HashSet::new();
     for e in loaded
         .iter()
         .flat_map(|l| l.entities().chain(l.facts.iter()))
     {
-        match e.kind {
-            EntityKind::Server | EntityKind::Backup if e.origin != Origin::Native => {
-                ids.insert((e.kind, e.label().to_ascii_lowercase()));
-            }
-            EntityKind::Volume => volumes = true,
-            EntityKind::Operation if e.is("action", "detach-disk") => {
-                ids.extend(
-                    e.str("server")
-                        .map(|s| (EntityKind::Server, s.to_ascii_lowercase())),
-                );
-            }
-            _ => {}
+        present.insert(e.kind);
+        if matches!(e.kind, EntityKind::Server | EntityKind::Backup) && e.origin != Origin::Native {
+            ids.insert((e.kind, e.label().to_ascii_lowercase()));
         }
     }
-    if ids.is_empty() && !volumes {
+    let whole_kinds: Vec<EntityKind> = whole_when
+        .iter()
+        .filter(|(_, other)| present.contains(other))
+        .map(|(kind, _)| *kind)
+        .collect();
+    if ids.is_empty() && whole_kinds.is_empty() {
         return;
     }
     let needed = |e: &crate::model::Entity| {
-        let joined = volumes && matches!(e.kind, EntityKind::Server | EntityKind::Backup);
-        !e.is_whole() && (joined || ids.contains(&(e.kind, e.label().to_ascii_lowercase())))
+        !e.is_whole()
+            && (whole_kinds.contains(&e.kind)
+                || ids.contains(&(e.kind, e.label().to_ascii_lowercase())))
     };
-    let units: Vec<usize> = loaded
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.entities().any(needed))
-        .map(|(i, _)| i)
-        .collect();
-    if units.is_empty() {
-        return;
-    }
-    let whole: Vec<(usize, Vec<crate::model::Entity>, Option<Problem>)> = units
-        .par_iter()
-        .map(|&i| {
-            let input = &inputs[loaded[i].unit as usize];
-            let (entities, problem) = job.reread(input, &loaded[i].file);
-            (i, entities, problem)
-        })
-        .collect();
-    for (i, entities, problem) in whole {
-        let l = &mut loaded[i];
-        let mut entities = entities.into_iter();
-        for e in l.docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
-            match entities.next() {
-                Some(w) if needed(e) && w.kind == e.kind && w.label() == e.label() => e.restore(w),
-                _ => {}
+    loaded
+        .par_iter_mut()
+        .filter(|l| l.entities().any(needed))
+        .for_each(|l| {
+            let input = &inputs[l.unit as usize];
+            let (entities, problem) = job.reread(input, &l.file);
+            let mut entities = entities.into_iter();
+            for e in l.docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
+                match entities.next() {
+                    Some(w) if needed(e) && w.kind == e.kind && w.label() == e.label() => {
+                        e.restore(w)
+                    }
+                    _ => {}
+                }
             }
-        }
-        l.problems.extend(problem);
-    }
+            l.problems.extend(problem);
+        });
 }
 
 impl FileJob<'_> {

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::checks::Pass;
 use crate::config::Config;
 use crate::error::UsageError;
 use crate::finding::{Finding, Hit, Place, Related, Severity};
@@ -21,8 +20,10 @@ use crate::suppress;
 use crate::syntax::parse::{Limits, Problem, ProblemKind};
 
 mod files;
+mod plan;
 
 use files::{FileJob, Loaded, Role, named_facts, restore_whole, role_of};
+use plan::Plan;
 
 /// Which rules run, at which severity.
 #[derive(Debug, Clone, Default)]
@@ -145,12 +146,12 @@ impl Engine<'_> {
             .filter(|r| self.configured(&r.id).is_some())
             .collect();
         let cwd = std::env::current_dir().unwrap_or_default();
-        let kept = kept_fields(&active, self.list_entities);
+        let plan = Plan::new(&active, self.list_entities);
         let job = FileJob {
             limits: self.limits,
             two_pass: self.prune,
-            kept: Some(kept.as_slice()).filter(|_| self.prune),
-            active: &active,
+            keep: Some(plan.keep.as_slice()).filter(|_| self.prune),
+            plan: &plan,
             cwd: &cwd,
             stdin,
         };
@@ -162,7 +163,7 @@ impl Engine<'_> {
         hits.extend(too_many);
         // Descriptions of one entity in several places are judged together, on whole trees:
         // read those files again where their entities were pruned.
-        restore_whole(&mut loaded, inputs, &job);
+        restore_whole(&mut loaded, inputs, &job, &plan.whole_when);
 
         let mut model = ModelBuilder::expecting(
             loaded.iter().map(|l| l.docs.len()).sum(),
@@ -191,7 +192,7 @@ impl Engine<'_> {
         }
         hits.append(&mut model.hits);
         let mut inventory = model.inventory;
-        let judged = self.judge(&mut inventory, &active, hits, local);
+        let judged = self.judge(&mut inventory, &plan, hits, local);
         let entities = if self.list_entities {
             self.listed(&inventory)
         } else {
@@ -278,12 +279,12 @@ impl Engine<'_> {
     fn judge(
         &self,
         inventory: &mut Inventory,
-        active: &[&Rule],
+        plan: &Plan,
         found: Vec<Hit>,
         local: Vec<(u32, Packed)>,
     ) -> Judged {
         let alone = Alone::new(&inventory.entities, |e| self.judged_alone(e));
-        let mut batches = Vec::with_capacity(local.len() + 2 * active.len() + 1);
+        let mut batches = Vec::with_capacity(local.len() + 2 * plan.rules.len() + 1);
         batches.push(Batch {
             hits: Packed::new(found),
             unit: None,
@@ -298,14 +299,14 @@ impl Engine<'_> {
             let rejudge: &dyn Fn(&crate::model::Entity) -> bool = &|e| !self.judged_alone(e);
             inventory.set_subjects(Some(rejudge));
             batches.extend(
-                run_pass(active, inventory, Pass::Local)
+                run_pass(plan, inventory, Part::EachEntity)
                     .into_iter()
                     .map(unfiltered),
             );
             inventory.set_subjects(None);
         }
         batches.extend(
-            run_pass(active, inventory, Pass::Global)
+            run_pass(plan, inventory, Part::Inventory)
                 .into_iter()
                 .map(unfiltered),
         );
@@ -421,7 +422,7 @@ impl Engine<'_> {
                 .rules
                 .iter()
                 .enumerate()
-                .filter(|(i, r)| kinds[*i].contains(&e.kind) && !r.template.applies(e, inventory))
+                .filter(|(i, r)| kinds[*i].contains(&e.kind) && !judges(r, e, inventory))
                 .map(|(i, _)| i)
                 .collect(),
         };
@@ -444,63 +445,36 @@ struct Read {
     hits: Vec<Hit>,
 }
 
-/// What each kind of entity keeps once its local rules ran: what the active rules' global
-/// passes read (see `Template::kept_fields`) and what the engine itself reads (a backup's
-/// server for the optimisation checklist's links; a planned detach-disk, to know which
-/// servers to restore). A kind left out is kept whole. For a JUnit report, entities also keep
-/// what tells whether a rule checks them at all (see `Template::applies`).
-fn kept_fields<'r>(active: &[&'r Rule], listed: bool) -> Vec<(EntityKind, Vec<&'r str>)> {
-    let mut kept = Vec::new();
-    for kind in [
-        EntityKind::Server,
-        EntityKind::Backup,
-        EntityKind::Request,
-        EntityKind::Operation,
-    ] {
-        let engine: &[&str] = match kind {
-            EntityKind::Backup => &["server_id"],
-            EntityKind::Operation => &["action", "server"],
-            _ => &[],
-        };
-        let per_rule: Option<Vec<Vec<&str>>> = active
-            .iter()
-            .map(|r| r.template.kept_fields(&r.kinds(), kind))
-            .collect();
-        let Some(per_rule) = per_rule else { continue };
-        // A path (`a.b`, `a[].b`) is kept by its top-level field.
-        let mut fields: Vec<&str> = per_rule
-            .into_iter()
-            .flatten()
-            .filter_map(|path| path.split(['.', '[']).next())
-            .collect();
-        fields.extend(engine);
-        if listed {
-            for rule in active.iter().filter(|r| r.kinds().contains(&kind)) {
-                let when = rule.template.when_fields();
-                fields.extend(when.into_iter().filter(|f| !f.starts_with("source.")));
-            }
-            if kind == EntityKind::Server {
-                fields.push("os");
-            }
-        }
-        fields.sort_unstable();
-        fields.dedup();
-        kept.push((kind, fields));
-    }
-    kept
+/// Which part of the rules' checks a pass runs.
+#[derive(Clone, Copy)]
+enum Part {
+    /// Each entity on its own (entities described in several places, judged again whole).
+    EachEntity,
+    /// The whole-inventory part.
+    Inventory,
 }
 
-/// One pass of every active rule over the inventory, rules in parallel: a batch of hits per
+/// One part of every active rule over the inventory, rules in parallel: a batch of hits per
 /// rule, in rule order whatever the threads.
-fn run_pass(active: &[&Rule], inventory: &Inventory, pass: Pass) -> Vec<Packed> {
-    active
+fn run_pass(plan: &Plan, inventory: &Inventory, part: Part) -> Vec<Packed> {
+    plan.rules
         .par_iter()
-        .map(|rule| {
+        .map(|p| {
             let mut out = crate::store::packed::Packer::default();
-            rule.template.run(rule, inventory, pass, &mut out);
+            match part {
+                Part::EachEntity => p.run_each(inventory, &mut out),
+                Part::Inventory => p.run_inventory(inventory, &mut out),
+            }
             out.finish()
         })
         .collect()
+}
+
+/// The rule judges this entity at all (its kind aside): its `when:` conditions hold and its
+/// check applies. What JUnit lists as test cases.
+fn judges(rule: &Rule, e: &crate::model::Entity, inv: &Inventory) -> bool {
+    let when = rule.check.when();
+    when.is_none_or(|w| crate::checks::when_matches(w, e, inv)) && rule.check.applies(e)
 }
 
 /// Sort findings by [`Finding::sort_key`], in parallel, stably (equal keys keep their order,

@@ -29,6 +29,15 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
+    /// Every kind, in order.
+    pub const ALL: [EntityKind; 5] = [
+        EntityKind::Server,
+        EntityKind::Backup,
+        EntityKind::Request,
+        EntityKind::Operation,
+        EntityKind::Volume,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             EntityKind::Server => "server",
@@ -49,15 +58,7 @@ impl EntityKind {
     }
 
     pub fn parse(name: &str) -> Option<EntityKind> {
-        [
-            EntityKind::Server,
-            EntityKind::Backup,
-            EntityKind::Request,
-            EntityKind::Operation,
-            EntityKind::Volume,
-        ]
-        .into_iter()
-        .find(|k| k.name() == name)
+        EntityKind::ALL.into_iter().find(|k| k.name() == name)
     }
 }
 
@@ -70,6 +71,63 @@ pub enum Origin {
     Api,
     /// Host facts, ranked: LVM reports and Windows storage facts 0, lsblk 1, Ansible 2.
     Facts(u8),
+}
+
+/// What a pruned entity of one kind keeps for the whole-inventory pass (besides `id` and the
+/// field that names it): top-level fields, and lists of which only some items count.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keep {
+    pub fields: Vec<String>,
+    pub items: Vec<ItemsWhere>,
+}
+
+impl Keep {
+    /// It keeps this top-level field whole.
+    pub fn has(&self, field: &str) -> bool {
+        self.fields.iter().any(|f| f == field)
+    }
+}
+
+/// Of a list, the items whose `key` is `true`, with `key` and `fields`; the other items are
+/// kept as empty mappings, so positions (and pointers) stay as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemsWhere {
+    pub list: &'static str,
+    pub key: &'static str,
+    pub fields: &'static [&'static str],
+}
+
+impl ItemsWhere {
+    /// The list as kept (anything but a list is kept whole).
+    fn project(&self, list: &Node) -> Node {
+        let Some(items) = list.as_seq() else {
+            return list.clone();
+        };
+        let item = |node: &Node| {
+            let entries = match node.as_map() {
+                Some(entries)
+                    if node.get(self.key).is_some_and(|v| {
+                        v.value() == Some(crate::syntax::tree::Value::Bool(true))
+                    }) =>
+                {
+                    entries
+                        .iter()
+                        .filter(|e| e.key == self.key || self.fields.contains(&e.key.as_str()))
+                        .cloned()
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            Node {
+                span: node.span,
+                kind: Kind::Map(entries),
+            }
+        };
+        Node {
+            span: list.span,
+            kind: Kind::Seq(items.iter().map(item).collect()),
+        }
+    }
 }
 
 /// One server, backup, request, operation or volume, with its subtree and where it came from.
@@ -271,7 +329,10 @@ impl Entity {
     pub fn region(&self) -> Option<&str> {
         match &self.body {
             Body::Whole(w) => w.region.as_deref(),
-            Body::Pruned(f) => f.header().region,
+            Body::Pruned(f) => {
+                crate::store::declared::check(self.kind.name(), "region");
+                f.header().region
+            }
         }
     }
 
@@ -317,7 +378,10 @@ impl Entity {
     fn member(&self, key: &str) -> Option<Member<'_>> {
         match &self.body {
             Body::Whole(w) => w.node.entry(key).map(Member::Tree),
-            Body::Pruned(f) => f.member(key).map(Member::Frozen),
+            Body::Pruned(f) => {
+                crate::store::declared::check(self.kind.name(), key);
+                f.member(key).map(Member::Frozen)
+            }
         }
     }
 
@@ -370,11 +434,11 @@ impl Entity {
     }
 
     /// Write the part of the tree the whole-inventory pass reads (`id`, the field that names
-    /// the entity and the `keep` fields; the document's region when `keep` names `region`)
-    /// into its group's arena bytes, where its file is number `file` (see [`crate::store::frozen`]);
+    /// the entity and what `keep` names; the document's region when it names `region`) into
+    /// its group's arena bytes, where its file is number `file` (see [`crate::store::frozen`]);
     /// returns where it starts, `None` when the entity is pruned already. [`Entity::prune`]
     /// swaps the tree for it once the arena is complete.
-    pub fn freeze(&self, keep: &[&str], file: u32, out: &mut Vec<u8>) -> Option<u32> {
+    pub fn freeze(&self, keep: &Keep, file: u32, out: &mut Vec<u8>) -> Option<u32> {
         let Body::Whole(w) = &self.body else {
             return None;
         };
@@ -384,11 +448,38 @@ impl Entity {
             file,
             first_key: w.first_key,
             pointer: Cow::Borrowed(&w.pointer),
-            region: w.region.as_deref().filter(|_| keep.contains(&"region")),
+            region: w.region.as_deref().filter(|_| keep.has("region")),
         };
         let invalid = w.rare.as_ref().map_or(&[][..], |r| &r.invalid);
-        let keep = |key: &str| key == "id" || key == label_key || keep.contains(&key);
-        Some(Frozen::write(&w.node, &header, invalid, &keep, out))
+        let whole = |key: &str| key == "id" || key == label_key || keep.has(key);
+        let projected = keep
+            .items
+            .iter()
+            .any(|items| !whole(items.list) && w.node.get(items.list).is_some());
+        if !projected {
+            return Some(Frozen::write(&w.node, &header, invalid, &whole, out));
+        }
+        let entries = w.node.as_map().unwrap_or_default();
+        let root = Node {
+            span: w.node.span,
+            kind: Kind::Map(
+                entries
+                    .iter()
+                    .filter_map(|e| {
+                        if whole(&e.key) {
+                            return Some(e.clone());
+                        }
+                        let items = keep.items.iter().find(|i| i.list == e.key)?;
+                        Some(crate::syntax::tree::Entry {
+                            key: e.key.clone(),
+                            key_span: e.key_span,
+                            value: items.project(&e.value),
+                        })
+                    })
+                    .collect(),
+            ),
+        };
+        Some(Frozen::write(&root, &header, invalid, &|_| true, out))
     }
 
     /// Drop the whole tree for its frozen part: all the whole-inventory pass reads of an
@@ -500,6 +591,16 @@ impl Entity {
         hit
     }
 
+    /// The keys of this description's mapping, with where each is written.
+    pub fn keys(&self) -> Vec<(String, Span)> {
+        self.root()
+            .as_map()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| (e.key.to_string(), e.key_span))
+            .collect()
+    }
+
     /// This description states the field, not as null (a collection counts).
     pub fn states(&self, field: &str) -> bool {
         self.member(field)
@@ -544,6 +645,7 @@ impl Entity {
                 // Only the member the path starts with is thawed.
                 let first = path.split('.').next().unwrap_or_default();
                 let name = first.strip_suffix("[]").unwrap_or(first);
+                crate::store::declared::check(self.kind.name(), name);
                 let Some(member) = f.member(name) else {
                     return Vec::new();
                 };
@@ -736,6 +838,47 @@ impl IdIndex {
         self.0.insert_unique(id_hash(id), index as u32, |&i| {
             id_hash(&entities[i as usize].label())
         });
+    }
+}
+
+/// The first entity to use each value of a field (an id, compared whatever its case): a
+/// table of entities hashed by the value, which is read again to compare (a large run has an
+/// entity per value: a copy of every value with its place would take megabytes).
+pub struct FirstUse<'a> {
+    field: &'static str,
+    table: hashbrown::HashTable<&'a Entity>,
+}
+
+impl<'a> FirstUse<'a> {
+    /// For about `capacity` entities.
+    pub fn new(field: &'static str, capacity: usize) -> FirstUse<'a> {
+        FirstUse {
+            field,
+            table: hashbrown::HashTable::with_capacity(capacity),
+        }
+    }
+
+    /// The earlier entity that used `value` (this entity's value of the field), or `None`
+    /// after recording this one as its first user.
+    pub fn earlier(&mut self, e: &'a Entity, value: &str) -> Option<&'a Entity> {
+        let field = self.field;
+        let hash = id_hash(value);
+        let same = |earlier: &&Entity| {
+            earlier.get(field).is_some_and(|f| {
+                f.node
+                    .as_str()
+                    .is_some_and(|v| v.eq_ignore_ascii_case(value))
+            })
+        };
+        if let Some(earlier) = self.table.find(hash, same) {
+            return Some(earlier);
+        }
+        self.table.insert_unique(hash, e, |e| {
+            e.get(field)
+                .and_then(|f| f.node.as_str().map(id_hash))
+                .unwrap_or_default()
+        });
+        None
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::checks::Template;
+use crate::checks::{Check, CheckError};
 use crate::error::UsageError;
 use crate::finding::Severity;
 use crate::model::EntityKind;
@@ -72,7 +72,8 @@ pub struct Rule {
     pub messages: BTreeMap<String, String>,
     /// Title, help and remediation, shared with the rule's findings.
     pub advice: Arc<crate::finding::Advice>,
-    pub template: Template,
+    /// The check behind it, built from the rule file's `check`.
+    pub check: Arc<dyn Check>,
     pub template_name: String,
     pub examples: Examples,
     /// Absolute documentation URL: the rule file's `help_uri`, else the built-in rule's file in
@@ -95,12 +96,20 @@ impl Rule {
         &self.advice.remediation
     }
 
-    /// The entity kinds the rule's generic template walks.
+    /// The kinds of entity the rule applies to (its file's `applies_to`).
     pub fn kinds(&self) -> Vec<EntityKind> {
         self.applies_to
             .iter()
             .filter_map(|a| EntityKind::parse(a))
             .collect()
+    }
+
+    /// The kinds of entity its check judges: the check's own, else the rule's.
+    pub fn judged_kinds(&self) -> Vec<EntityKind> {
+        match self.check.kinds() {
+            Some(kinds) => kinds.to_vec(),
+            None => self.kinds(),
+        }
     }
 
     /// Fill a message template's `{placeholders}`.
@@ -305,16 +314,14 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
         serde_json::Value::Null => serde_json::json!({}),
         p => p,
     };
-    let tagged = serde_json::json!({"template": file.check.template, "params": params});
-    let template: Template = serde_json::from_value(tagged).map_err(|e| {
-        let key = if e.to_string().contains("unknown variant") {
-            "template"
-        } else {
-            "params"
+    let check = crate::checks::parse_check(&file.check.template, params).map_err(|e| {
+        let key = match e {
+            CheckError::UnknownTemplate(_) => "template",
+            CheckError::Params(_) => "params",
         };
         problem(key, format!("invalid check: {e}"))
     })?;
-    let variants = template.variants();
+    let variants = check.variants();
     for variant in &variants {
         if !file.messages.contains_key(*variant) {
             return Err(problem(
@@ -342,9 +349,10 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
             ),
         ));
     }
-    if let Some(field) = template
-        .when_fields()
+    if let Some(field) = check
+        .when()
         .into_iter()
+        .flat_map(|when| when.keys())
         .find(|f| !crate::model::schema::is_known_field(f))
     {
         return Err(problem(
@@ -374,7 +382,7 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
         rationale: file.rationale,
         messages: file.messages,
         advice,
-        template,
+        check,
         template_name: file.check.template,
         help_uri,
         examples: file.examples,

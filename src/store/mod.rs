@@ -4,5 +4,6 @@
 //! they see entities and report hits.
 
 pub(crate) mod bytes;
+pub(crate) mod declared;
 pub(crate) mod frozen;
 pub(crate) mod packed;

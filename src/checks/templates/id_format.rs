@@ -1,0 +1,75 @@
+//! `id-format`: id fields are UUIDs (or `"0"` where the API accepts it).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::checks::{Check, Cx, Reads};
+use crate::model::Entity;
+use crate::model::values::is_uuid;
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdKind {
+    Uuid,
+    UuidOrZero,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdFormat {
+    pub fields: BTreeMap<String, IdKind>,
+}
+
+impl Check for IdFormat {
+    fn variants(&self) -> Vec<&'static str> {
+        vec!["main"]
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::each_entity()
+    }
+
+    fn check_entity(&self, e: &Entity, cx: &mut Cx) {
+        for (field, kind) in &self.fields {
+            let Some(f) = e.get(field) else { continue };
+            let ok = match (f.node.as_str(), kind) {
+                (Some(s), IdKind::Uuid) => is_uuid(s),
+                (Some(s), IdKind::UuidOrZero) => s == "0" || is_uuid(s),
+                (None, _) => false,
+            };
+            if !ok {
+                let format = match kind {
+                    IdKind::Uuid => "a UUID",
+                    IdKind::UuidOrZero => "\"0\" or a UUID",
+                };
+                cx.report(
+                    cx.hit(e, "main", e.found_place(&f))
+                        .arg("field", field)
+                        .arg("value", f.node.display())
+                        .arg("format", format),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::Tester;
+
+    #[test]
+    fn ids_are_uuids_or_zero_where_allowed() {
+        Tester::new(
+            "id-format",
+            r#"{"fields": {"vault_id": "uuid", "enterprise_project_id": "uuid-or-zero"}}"#,
+            "request",
+        )
+        .pass("requests:\n  - name: a\n    instance_id: x\n    enterprise_project_id: \"0\"\n")
+        .pass(
+            "requests:\n  - name: a\n    instance_id: x\n    vault_id: 3F2504E0-4F89-11D3-9A0C-0305E82C3301\n",
+        )
+        .fail("requests:\n  - name: a\n    instance_id: x\n    vault_id: vault-1\n", &["main"])
+        .run();
+    }
+}
