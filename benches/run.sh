@@ -7,6 +7,12 @@
 # comments only in files that contain a suppression marker).
 #
 #   benches/run.sh [SIZES...]        e.g. benches/run.sh 100 1000
+#   SHAPES=detach benches/run.sh 5000 13000
+#
+# Two corpus shapes (`gen-corpus`): `standard` (servers of 1-3 disks, 2 backups, 2 requests
+# and 2 operations a file) and `detach` (`--detach --multi-doc`: servers of 5 disks and 5 VGs
+# / 10 LVs, 5 backups, 10 requests, 6 operations a file, one a `detach-disk` of a server in
+# another file; one file in ten with two documents). SHAPES picks them (default: both).
 #
 # Needs GNU time (/usr/bin/time, Debian package `time`).
 set -euo pipefail
@@ -17,10 +23,18 @@ cargo build --release --quiet --features bench-tools
 bin=target/release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+shapes=(${SHAPES:-standard detach})
+for shape in "${shapes[@]}"; do
+case $shape in
+  standard) options=() ;;
+  detach) options=(--detach --multi-doc) ;;
+  *) echo "unknown shape $shape (standard, detach)" >&2; exit 2 ;;
+esac
+echo "shape: $shape"
 printf '%-7s %9s %10s %10s %10s %10s %9s %11s %12s %9s\n' files MB floor_s floor_nc_s check_s med_ratio files/s check_MB/s peak_RSS_MB RSS/MB
 prev="" prev_n=""
 for n in "${sizes[@]}"; do
-  "$bin/gen-corpus" "$work/$n" "$n" 10 1 >/dev/null
+  "$bin/gen-corpus" "$work/$n" "$n" 10 1 "${options[@]}" >/dev/null
   bytes=$(du -sb "$work/$n" | cut -f1)
   # Five rounds, each timing the floor and then `check` back to back, so both see the same
   # machine: on a noisy VM the floor itself moves by 15 % between runs. Reported: the best of
@@ -45,4 +59,6 @@ for n in "${sizes[@]}"; do
       'BEGIN{ printf "        %gx the files costs %.1fx the time\n", n/m, b/a }'
   fi
   prev=$best prev_n=$n
+  rm -rf "${work:?}/$n"
+done
 done

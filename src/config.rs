@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::error::UsageError;
 use crate::finding::Severity;
+use crate::finding::ids;
 use crate::rules::RuleSet;
 use crate::syntax::parse::Limits;
 use crate::syntax::tree::Span;
@@ -231,7 +232,7 @@ pub fn parse_config(shown: &str, text: &str) -> Result<ConfigFile, UsageError> {
 
 /// Findings that say a file could not be checked: they always fail the run, since a CI gate
 /// must not pass because a file was skipped.
-pub const ALWAYS_ERRORS: &[&str] = &["inventory-syntax", "inventory-limit"];
+pub const ALWAYS_ERRORS: &[&str] = &[ids::INVENTORY_SYNTAX, ids::INVENTORY_LIMIT];
 
 pub fn always_error(id: &str) -> String {
     format!(

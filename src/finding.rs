@@ -9,6 +9,31 @@ use serde::{Deserialize, Serialize};
 use crate::input::source::{Position, SourceFile};
 use crate::syntax::tree::{Span, Text};
 
+/// The ids of the rules whose findings the engine makes itself (their rule files name the
+/// `engine` check): typed, so a misspelt id is a compile error, not a dropped finding.
+pub mod ids {
+    pub const INVENTORY_SYNTAX: &str = "inventory-syntax";
+    pub const INVENTORY_SCHEMA: &str = "inventory-schema";
+    pub const INVENTORY_DUPLICATE_ID: &str = "inventory-duplicate-id";
+    pub const INVENTORY_LIMIT: &str = "inventory-limit";
+    pub const INVENTORY_CONFLICT: &str = "inventory-conflict";
+    pub const INVENTORY_FACTS: &str = "inventory-facts";
+    pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+    pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
+
+    /// Every one of them (a test checks each has a rule file naming the `engine` check).
+    pub const ALL: [&str; 8] = [
+        INVENTORY_SYNTAX,
+        INVENTORY_SCHEMA,
+        INVENTORY_DUPLICATE_ID,
+        INVENTORY_LIMIT,
+        INVENTORY_CONFLICT,
+        INVENTORY_FACTS,
+        UNUSED_SUPPRESSION,
+        INVALID_SUPPRESSION,
+    ];
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use globset::Glob;
 
 use crate::config::IgnoreEntry;
+use crate::finding::ids;
 use crate::finding::{Finding, Hit, Place};
 use crate::input::source::SourceFile;
 use crate::rules::RuleSet;
@@ -176,7 +177,7 @@ pub fn apply(
         let rule_list = s.rules.join(", ");
         if s.rules.is_empty() {
             hits.push(Hit::new(
-                "invalid-suppression",
+                ids::INVALID_SUPPRESSION,
                 "malformed",
                 s.place.clone(),
             ));
@@ -188,14 +189,14 @@ pub fn apply(
                 .map(|x| format!("; did you mean `{x}`?"))
                 .unwrap_or_default();
             hits.push(
-                Hit::new("invalid-suppression", "unknown_rule", s.place.clone())
+                Hit::new(ids::INVALID_SUPPRESSION, "unknown_rule", s.place.clone())
                     .arg("rule", r.as_str())
                     .arg("suggestion", hint),
             );
         }
         if s.reason.is_none() {
             hits.push(
-                Hit::new("invalid-suppression", "no_reason", s.place.clone())
+                Hit::new(ids::INVALID_SUPPRESSION, "no_reason", s.place.clone())
                     .arg("rule", rule_list.clone()),
             );
         }
@@ -203,7 +204,7 @@ pub fn apply(
         for (rule, used) in s.rules.iter().zip(&s.used) {
             if !used && rules.get(rule).is_some() && active(rule) {
                 hits.push(
-                    Hit::new("unused-suppression", "main", s.place.clone())
+                    Hit::new(ids::UNUSED_SUPPRESSION, "main", s.place.clone())
                         .arg("rule", rule.as_str()),
                 );
             }

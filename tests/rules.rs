@@ -276,3 +276,18 @@ fn readme_rule_table_matches_the_rule_files() {
         "README rule table is stale: regenerate with `cargo run -- rules --format markdown`"
     );
 }
+
+#[test]
+fn the_engine_makes_findings_of_exactly_the_rules_that_name_the_engine_check() {
+    let rules = common::rules();
+    let mut engine: Vec<&str> = rules
+        .rules
+        .iter()
+        .filter(|r| r.template_name == "engine")
+        .map(|r| r.id.as_str())
+        .collect();
+    engine.sort_unstable();
+    let mut ids = ims_preflight::finding::ids::ALL.to_vec();
+    ids.sort_unstable();
+    assert_eq!(engine, ids);
+}

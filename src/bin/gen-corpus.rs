@@ -2,7 +2,12 @@
 //! servers with disks, checklists and LVM or volumes; backups; requests; operations; references
 //! across files; and a share of violations. Same seed, same bytes.
 //!
-//! `cargo run --release --features bench-tools --bin gen-corpus -- OUT_DIR FILES [SERVERS_PER_FILE] [SEED] [yaml|json]`
+//! `cargo run --release --features bench-tools --bin gen-corpus -- OUT_DIR FILES [SERVERS_PER_FILE] [SEED] [yaml|json] [--detach] [--multi-doc]`
+//!
+//! `--detach`: the heavier shape of a real estate: servers of 5 disks, Linux ones with 5 VGs
+//! and 10 LVs; 5 backups, 10 requests and 6 operations a file, one of them a `detach-disk` of
+//! a server described in the next file (now and then its system disk). `--multi-doc`: one file
+//! in ten holds two YAML documents (servers, then the rest; YAML only).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -40,7 +45,14 @@ fn uuid(kind: u64, a: u64, b: u64) -> String {
     )
 }
 
-fn file_yaml(rng: &mut Rng, file: u64, files: u64, servers: u64) -> String {
+/// Which corpus to write (see the module documentation).
+#[derive(Clone, Copy, Default)]
+struct Shape {
+    detach: bool,
+    multi_doc: bool,
+}
+
+fn file_yaml(rng: &mut Rng, file: u64, files: u64, servers: u64, shape: Shape) -> String {
     let mut s = String::new();
     let regions = ["cn-north-4", "cn-south-1", "ap-southeast-1", "eu-west-0"];
     let region = regions[rng.below(4) as usize];
@@ -103,7 +115,7 @@ fn file_yaml(rng: &mut Rng, file: u64, files: u64, servers: u64) -> String {
             let _ = writeln!(s, "      {item}: {}", !rng.chance(2));
         }
         let _ = writeln!(s, "    disks:");
-        let disks = 1 + rng.below(3);
+        let disks = if shape.detach { 5 } else { 1 + rng.below(3) };
         for d in 0..disks {
             let _ = writeln!(
                 s,
@@ -120,6 +132,25 @@ fn file_yaml(rng: &mut Rng, file: u64, files: u64, servers: u64) -> String {
                 "    volumes:\n      - {{name: \"C:\", type: simple}}\n      - {{name: \"D:\", type: {}}}",
                 if rng.chance(5) { "spanned" } else { "simple" }
             );
+        } else if shape.detach {
+            let _ = writeln!(s, "    lvm:\n      volume_groups:");
+            for g in 0..5 {
+                let pvs = if rng.chance(2) {
+                    format!("[/dev/vd{0}, /dev/vd{0}1]", (b'b' + g as u8) as char)
+                } else {
+                    format!("[/dev/vd{}]", (b'b' + g as u8) as char)
+                };
+                let _ = writeln!(s, "        - {{name: vg_{g}, physical_volumes: {pvs}}}");
+            }
+            let _ = writeln!(s, "      logical_volumes:");
+            for l in 0..10 {
+                let _ = writeln!(
+                    s,
+                    "        - {{name: lv_{l}, volume_group: vg_{}, physical_volumes: [/dev/vd{}]}}",
+                    l / 2,
+                    (b'b' + (l / 2) as u8) as char
+                );
+            }
         } else {
             let pvs = if rng.chance(5) {
                 "[/dev/vdb, /dev/vdc]"
@@ -132,8 +163,12 @@ fn file_yaml(rng: &mut Rng, file: u64, files: u64, servers: u64) -> String {
             );
         }
     }
+    if shape.multi_doc && file % 10 == 5 {
+        let _ = writeln!(s, "---\nregion: {region}");
+    }
     let _ = writeln!(s, "backups:");
-    for b in 0..2 {
+    let backups = if shape.detach { 5 } else { 2 };
+    for b in 0..backups {
         let cbr = rng.chance(60);
         let _ = writeln!(s, "  - id: {}", uuid(3, file, b));
         let _ = writeln!(s, "    service: {}", if cbr { "CBR" } else { "CSBS" });
@@ -171,6 +206,16 @@ fn file_yaml(rng: &mut Rng, file: u64, files: u64, servers: u64) -> String {
         uuid(3, reused, 0),
         if rng.chance(3) { 16384 } else { 1024 }
     );
+    if shape.detach {
+        for r in 0..8 {
+            let server = uuid(1, file, r % servers);
+            let _ = writeln!(
+                s,
+                "  - name: img-{file}-r{r}\n    description: nightly image {r}\n    instance_id: {server}\n    vault_id: {}\n    image_tags: [{{key: env, value: prod}}]",
+                uuid(4, file, r + 1)
+            );
+        }
+    }
     let _ = writeln!(s, "operations:");
     let target = if rng.chance(5) { region } else { "la-south-2" };
     let _ = writeln!(
@@ -182,13 +227,43 @@ fn file_yaml(rng: &mut Rng, file: u64, files: u64, servers: u64) -> String {
         "  - {{action: {}, image: img-{file}-b, projects: [p1]}}",
         if rng.chance(4) { "export" } else { "share" }
     );
+    if shape.detach {
+        for r in 0..3 {
+            let _ = writeln!(
+                s,
+                "  - {{action: replicate, image: img-{file}-r{r}, target_region: la-south-2}}"
+            );
+        }
+        // The system disk is the first: now and then the plan detaches it.
+        let disk = if rng.chance(3) { 0 } else { 1 + rng.below(4) };
+        let _ = writeln!(
+            s,
+            "  - {{action: detach-disk, server: {}, disk: {}}}",
+            uuid(1, next, 0),
+            uuid(2, next * 100, disk)
+        );
+    }
     s
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (flags, args): (Vec<String>, Vec<String>) =
+        std::env::args().skip(1).partition(|a| a.starts_with("--"));
+    let shape = Shape {
+        detach: flags.iter().any(|f| f == "--detach"),
+        multi_doc: flags.iter().any(|f| f == "--multi-doc"),
+    };
+    if let Some(unknown) = flags
+        .iter()
+        .find(|f| !matches!(f.as_str(), "--detach" | "--multi-doc"))
+    {
+        eprintln!("unknown option {unknown}");
+        std::process::exit(2);
+    }
     if args.len() < 2 {
-        eprintln!("usage: gen-corpus OUT_DIR FILES [SERVERS_PER_FILE=10] [SEED=1] [yaml|json]");
+        eprintln!(
+            "usage: gen-corpus OUT_DIR FILES [SERVERS_PER_FILE=10] [SEED=1] [yaml|json] [--detach] [--multi-doc]"
+        );
         std::process::exit(2);
     }
     let out = PathBuf::from(&args[0]);
@@ -199,7 +274,7 @@ fn main() {
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut bytes = 0usize;
     for file in 0..files {
-        let yaml = file_yaml(&mut rng, file, files, servers);
+        let yaml = file_yaml(&mut rng, file, files, servers, shape);
         let dir = out.join(format!("{:03}", file / 1000));
         if let Err(e) = std::fs::create_dir_all(&dir) {
             eprintln!("cannot create {}: {e}", dir.display());

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::finding::Hit;
+use crate::finding::ids;
 use crate::input::discover::Input;
 use crate::input::source::SourceFile;
 use crate::suppress;
@@ -283,7 +284,7 @@ impl FileJob<'_> {
                         explicit: false,
                     })
                 } else {
-                    Err(Hit::new("inventory-facts", "main", entry.place())
+                    Err(Hit::new(ids::INVENTORY_FACTS, "main", entry.place())
                         .entity(&server.label())
                         .arg(
                             "detail",

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::UsageError;
+use crate::finding::ids;
 use crate::finding::{Finding, Hit, Place, Related, Severity};
 use crate::input::discover::Input;
 use crate::input::source::SourceFile;
@@ -666,6 +667,11 @@ fn backup_links(
 impl Engine<'_> {
     /// Word a hit with its rule file and apply the configured severity.
     fn finding(&self, hit: Hit) -> Option<Finding> {
+        debug_assert!(
+            self.rules.get(&hit.rule).is_some(),
+            "a hit names rule `{}`, which has no rule file",
+            hit.rule
+        );
         let rule = self.rules.get(&hit.rule)?;
         let level = self.configured(&hit.rule)?;
         let severity = hit.cap.map_or(level, |cap| cap.min(level));
@@ -720,16 +726,16 @@ fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
     let place = Place::new(file.clone(), p.span, String::new());
     match p.kind {
         ProblemKind::Syntax => {
-            Hit::new("inventory-syntax", "main", place).arg("detail", p.message.clone())
+            Hit::new(ids::INVENTORY_SYNTAX, "main", place).arg("detail", p.message.clone())
         }
-        ProblemKind::Skipped => Hit::new("inventory-limit", "skipped", place)
+        ProblemKind::Skipped => Hit::new(ids::INVENTORY_LIMIT, "skipped", place)
             .arg("limit", "special files")
             .arg("detail", p.message.clone())
             .cap(Severity::Note),
         ProblemKind::Facts => {
-            Hit::new("inventory-facts", "main", place).arg("detail", p.message.clone())
+            Hit::new(ids::INVENTORY_FACTS, "main", place).arg("detail", p.message.clone())
         }
-        ProblemKind::Limit(limit) => Hit::new("inventory-limit", "main", place)
+        ProblemKind::Limit(limit) => Hit::new(ids::INVENTORY_LIMIT, "main", place)
             .arg("limit", limit)
             .arg("detail", p.message.clone()),
     }

@@ -12,9 +12,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::finding::ids;
 use crate::finding::{Hit, Place};
 use crate::input::source::SourceFile;
-use crate::store::frozen::{Frozen, Shape, Str};
+use crate::store::frozen::{Frozen, Kept, Shape, Str};
 use crate::syntax::tree::{Kind, Node, Span, pointer_push};
 use schema::{Field, Ty};
 
@@ -89,45 +90,12 @@ impl Keep {
 }
 
 /// Of a list, the items whose `key` is `true`, with `key` and `fields`; the other items are
-/// kept as empty mappings, so positions (and pointers) stay as written.
+/// kept as holes that read as empty mappings, so positions (and pointers) stay as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemsWhere {
     pub list: &'static str,
     pub key: &'static str,
     pub fields: &'static [&'static str],
-}
-
-impl ItemsWhere {
-    /// The list as kept (anything but a list is kept whole).
-    fn project(&self, list: &Node) -> Node {
-        let Some(items) = list.as_seq() else {
-            return list.clone();
-        };
-        let item = |node: &Node| {
-            let entries = match node.as_map() {
-                Some(entries)
-                    if node.get(self.key).is_some_and(|v| {
-                        v.value() == Some(crate::syntax::tree::Value::Bool(true))
-                    }) =>
-                {
-                    entries
-                        .iter()
-                        .filter(|e| e.key == self.key || self.fields.contains(&e.key.as_str()))
-                        .cloned()
-                        .collect()
-                }
-                _ => Vec::new(),
-            };
-            Node {
-                span: node.span,
-                kind: Kind::Map(entries),
-            }
-        };
-        Node {
-            span: list.span,
-            kind: Kind::Seq(items.iter().map(item).collect()),
-        }
-    }
 }
 
 /// One server, backup, request, operation or volume, with its subtree and where it came from.
@@ -451,35 +419,17 @@ impl Entity {
             region: w.region.as_deref().filter(|_| keep.has("region")),
         };
         let invalid = w.rare.as_ref().map_or(&[][..], |r| &r.invalid);
-        let whole = |key: &str| key == "id" || key == label_key || keep.has(key);
-        let projected = keep
-            .items
-            .iter()
-            .any(|items| !whole(items.list) && w.node.get(items.list).is_some());
-        if !projected {
-            return Some(Frozen::write(&w.node, &header, invalid, &whole, out));
-        }
-        let entries = w.node.as_map().unwrap_or_default();
-        let root = Node {
-            span: w.node.span,
-            kind: Kind::Map(
-                entries
-                    .iter()
-                    .filter_map(|e| {
-                        if whole(&e.key) {
-                            return Some(e.clone());
-                        }
-                        let items = keep.items.iter().find(|i| i.list == e.key)?;
-                        Some(crate::syntax::tree::Entry {
-                            key: e.key.clone(),
-                            key_span: e.key_span,
-                            value: items.project(&e.value),
-                        })
-                    })
-                    .collect(),
-            ),
+        let kept = |key: &str| {
+            if key == "id" || key == label_key || keep.has(key) {
+                return Some(Kept::Whole);
+            }
+            let items = keep.items.iter().find(|i| i.list == key)?;
+            Some(Kept::Items {
+                key: items.key,
+                fields: items.fields,
+            })
         };
-        Some(Frozen::write(&root, &header, invalid, &|_| true, out))
+        Some(Frozen::write(&w.node, &header, invalid, &kept, out))
     }
 
     /// Drop the whole tree for its frozen part: all the whole-inventory pass reads of an
@@ -753,7 +703,7 @@ impl Entity {
                 other.raw_or(|| theirs.span, || pointer_push(&other.pointer(), &e.key));
             let their_place = Place::new(other.file().clone(), theirs.span, their_pointer);
             hits.push(
-                self.hit("inventory-conflict", "main", place)
+                self.hit(ids::INVENTORY_CONFLICT, "main", place)
                     .arg("field", e.key.clone())
                     .arg("value", e.value.display())
                     .arg("other", theirs.display())
@@ -1194,9 +1144,6 @@ pub struct ModelBuilder {
     incoming: Vec<Entity>,
 }
 
-const SCHEMA: &str = "inventory-schema";
-const DUPLICATE: &str = "inventory-duplicate-id";
-
 impl ModelBuilder {
     pub fn new() -> ModelBuilder {
         ModelBuilder {
@@ -1293,7 +1240,7 @@ impl ModelBuilder {
                     let id = entity.member("id").map_or(entity.span(), |m| m.span());
                     let place = entity.place(id, pointer_push(&entity.pointer(), "id"));
                     let hit = entity
-                        .hit(DUPLICATE, "main", place)
+                        .hit(ids::INVENTORY_DUPLICATE_ID, "main", place)
                         .arg("kind", kind.name())
                         .arg("value", entity.label().to_string())
                         .related(
@@ -1335,7 +1282,7 @@ impl Ctx<'_> {
             .replace("~1", "/")
             .replace("~0", "~");
         self.hits
-            .push(Hit::new(SCHEMA, variant, place).arg("field", field));
+            .push(Hit::new(ids::INVENTORY_SCHEMA, variant, place).arg("field", field));
         let last = self.hits.len() - 1;
         &mut self.hits[last]
     }

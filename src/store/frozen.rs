@@ -33,7 +33,7 @@ use crate::store::bytes::{Cursor, Encoder};
 use crate::syntax::tree::{Entry, Kind, Node, Scalar, Span, Text};
 
 /// Keys pruned entities keep most often, stored as one byte (their position plus one).
-const KEYS: [&str; 24] = [
+const KEYS: [&str; 25] = [
     "id",
     "name",
     "image",
@@ -58,6 +58,7 @@ const KEYS: [&str; 24] = [
     "facts",
     "san_policy",
     "task_state",
+    "system",
 ];
 
 /// The lists of an inventory document: an entity's pointer `/servers/3` is stored as the
@@ -75,6 +76,23 @@ const TEXT_LONG: u8 = 4;
 /// of what a large run freezes); with [`UPPER`], written in uppercase.
 const UUID: u8 = 8;
 const UPPER: u8 = 16;
+/// A tag on its own: an item of a projected list that is not kept (see [`Kept::Items`]),
+/// read back as an empty mapping where the previous node ended. It keeps the positions of the
+/// kept items, and so their pointers.
+const HOLE: u8 = 32;
+
+/// What a frozen tree keeps of one of its root's members.
+#[derive(Debug, Clone, Copy)]
+pub enum Kept {
+    /// The whole value.
+    Whole,
+    /// Of a list, the items whose `key` is `true`, with `key` and `fields`; the others are
+    /// holes.
+    Items {
+        key: &'static str,
+        fields: &'static [&'static str],
+    },
+}
 
 /// The frozen trees of a group of files, one after the other, and the files (which their
 /// entities then need not hold each).
@@ -137,14 +155,14 @@ pub struct Header<'a> {
 }
 
 impl Frozen {
-    /// Append a tree to a file's arena bytes, its root's entries limited to those `keep`
-    /// accepts, with the spans of values the schema pass rejected (see
+    /// Append a tree to a file's arena bytes, its root's entries limited to what `keep`
+    /// says of each, with the spans of values the schema pass rejected (see
     /// [`Frozen::is_invalid`]); returns where it starts.
     pub fn write(
         root: &Node,
         header: &Header,
         invalid: &[Span],
-        keep: &dyn Fn(&str) -> bool,
+        keep: &dyn Fn(&str) -> Option<Kept>,
         out: &mut Vec<u8>,
     ) -> u32 {
         let at = u32::try_from(out.len()).unwrap_or(u32::MAX);
@@ -171,7 +189,7 @@ impl Frozen {
         for &span in invalid {
             w.span_from(base, span);
         }
-        w.node_keeping(root, keep);
+        w.root(root, keep);
         *out = w.enc.out;
         at
     }
@@ -293,7 +311,11 @@ impl Frozen {
 
     /// The first top-level member with this key.
     pub fn member(&self, key: &str) -> Option<Member<'_>> {
-        let mut r = self.root();
+        Self::member_of(self.root(), key)
+    }
+
+    /// The first member with this key of the map at `r`.
+    fn member_of<'r>(mut r: Reader<'r>, key: &str) -> Option<Member<'r>> {
         let tag = r.byte();
         if tag & KIND != MAP {
             return None;
@@ -475,6 +497,47 @@ impl Writer {
         self.node_keeping(node, &|_| true);
     }
 
+    /// The root: a map keeps its entries as `keep` says (anything else is written whole).
+    fn root(&mut self, root: &Node, keep: &dyn Fn(&str) -> Option<Kept>) {
+        let Kind::Map(entries) = &root.kind else {
+            self.node(root);
+            return;
+        };
+        self.map_entries(
+            root,
+            entries,
+            &|key| keep(key).is_some(),
+            |w, e| match keep(&e.key) {
+                Some(Kept::Items { key, fields, .. }) => w.items(&e.value, key, fields),
+                _ => w.node(&e.value),
+            },
+        );
+    }
+
+    /// A list of which only the items whose `key` is `true` are kept (with `key` and
+    /// `fields`), the others written as holes; anything but a list is written whole.
+    fn items(&mut self, list: &Node, key: &str, fields: &[&str]) {
+        let Kind::Seq(items) = &list.kind else {
+            self.node(list);
+            return;
+        };
+        self.out.push(SEQ);
+        self.span(list.span, false);
+        let kept = |item: &Node| {
+            item.get(key)
+                .is_some_and(|v| v.value() == Some(crate::syntax::tree::Value::Bool(true)))
+        };
+        self.collection(list.span, items.len(), |w| {
+            for item in items {
+                if kept(item) {
+                    w.node_keeping(item, &|k| k == key || fields.contains(&k));
+                } else {
+                    w.out.push(HOLE);
+                }
+            }
+        });
+    }
+
     /// A node; a map keeps only the entries whose key `keep` accepts.
     fn node_keeping(&mut self, node: &Node, keep: &dyn Fn(&str) -> bool) {
         let (kind, text_long) = match &node.kind {
@@ -506,24 +569,49 @@ impl Writer {
                 }
             }),
             Kind::Map(entries) => {
-                let kept = || entries.iter().filter(|e| keep(&e.key));
-                self.collection(node.span, kept().count(), |w| {
-                    for e in kept() {
-                        let key_long = e.key.len() == e.key_span.end() - e.key_span.start();
-                        let flag = u64::from(key_long);
-                        match KEYS.iter().position(|k| *k == e.key) {
-                            Some(i) => w.varint(((i as u64 + 1) << 1) | flag),
-                            None => {
-                                w.varint(flag);
-                                w.text(&e.key);
-                            }
-                        }
-                        w.span(e.key_span, key_long);
-                        w.node(&e.value);
-                    }
-                });
+                self.map_entries_body(node, entries, keep, |w, e| w.node(&e.value))
             }
         }
+    }
+
+    /// A map node (tag, span, then its entries), keeping the entries whose key `keep`
+    /// accepts and writing each value with `value`.
+    fn map_entries(
+        &mut self,
+        node: &Node,
+        entries: &[Entry],
+        keep: &dyn Fn(&str) -> bool,
+        value: impl Fn(&mut Writer, &Entry),
+    ) {
+        self.out.push(MAP);
+        self.span(node.span, false);
+        self.map_entries_body(node, entries, keep, value);
+    }
+
+    /// A map's entries (after its tag and span), those whose key `keep` accepts.
+    fn map_entries_body(
+        &mut self,
+        node: &Node,
+        entries: &[Entry],
+        keep: &dyn Fn(&str) -> bool,
+        value: impl Fn(&mut Writer, &Entry),
+    ) {
+        let kept = || entries.iter().filter(|e| keep(&e.key));
+        self.collection(node.span, kept().count(), |w| {
+            for e in kept() {
+                let key_long = e.key.len() == e.key_span.end() - e.key_span.start();
+                let flag = u64::from(key_long);
+                match KEYS.iter().position(|k| *k == e.key) {
+                    Some(i) => w.varint(((i as u64 + 1) << 1) | flag),
+                    None => {
+                        w.varint(flag);
+                        w.text(&e.key);
+                    }
+                }
+                w.span(e.key_span, key_long);
+                value(w, e);
+            }
+        });
     }
 
     /// A collection's count and byte size (so readers can skip it), then its items, which
@@ -645,6 +733,9 @@ impl<'a> Reader<'a> {
 
     fn skip_node(&mut self) {
         let tag = self.byte();
+        if tag == HOLE {
+            return;
+        }
         let span = self.span(tag);
         if tag & KIND == PLAIN || tag & KIND == QUOTED {
             let len = if tag & UUID != 0 {
@@ -663,6 +754,12 @@ impl<'a> Reader<'a> {
 
     fn node(&mut self) -> Node {
         let tag = self.byte();
+        if tag == HOLE {
+            return Node {
+                span: Span::new(self.last, self.last),
+                kind: Kind::Map(Vec::new()),
+            };
+        }
         let span = self.span(tag);
         let kind = match tag & KIND {
             PLAIN | QUOTED => Kind::Scalar(Scalar {
@@ -709,6 +806,42 @@ mod tests {
     }
 
     #[test]
+    fn a_projected_list_keeps_its_matching_items_in_place_and_holes_for_the_others() {
+        let text = "id: s1\ndisks:\n  - {id: d0, device: /dev/vda, system: false}\n  - {id: d1, device: /dev/vdb, system: true}\n  - {id: d2}\nname: web\n";
+        let root = tree(text);
+        let keep = |key: &str| match key {
+            "id" => Some(Kept::Whole),
+            "disks" => Some(Kept::Items {
+                key: "system",
+                fields: &["id"],
+            }),
+            _ => None,
+        };
+        let mut bytes = Vec::new();
+        let header = Header {
+            digest: 0,
+            file: 0,
+            first_key: Span::new(0, 2),
+            pointer: Cow::Borrowed("/servers/0"),
+            region: None,
+        };
+        let at = Frozen::write(&root, &header, &[], &keep, &mut bytes);
+        let file = SourceFile::new("x.yaml".into(), text.into());
+        let frozen = Arena::new(vec![(file, 0)], &bytes).at(at);
+        assert!(frozen.member("name").is_none(), "a member not kept");
+        let disks = frozen.member("disks").expect("disks").thaw();
+        let items = disks.as_seq().expect("a list");
+        assert_eq!(items.len(), 3, "positions are kept");
+        assert_eq!(items[0].as_map().map(<[Entry]>::len), Some(0), "a hole");
+        assert_eq!(items[2].as_map().map(<[Entry]>::len), Some(0), "a hole");
+        let kept = &root.get("disks").and_then(Node::as_seq).expect("disks")[1];
+        assert_eq!(items[1].span, kept.span);
+        assert_eq!(items[1].get("id"), kept.get("id"));
+        assert_eq!(items[1].get("system"), kept.get("system"));
+        assert!(items[1].get("device").is_none(), "a field not kept");
+    }
+
+    #[test]
     fn a_frozen_tree_thaws_to_the_same_nodes_and_spans() {
         let text = "x: 1\nitem:\n  id: AB-1\n  weird key: [1, 'two', {k: ~}]\n  backup_service: CBR\n  images: []\n  server: 0F3C2A9E-6B1D-4C8E-9A7F-21D4E5B6C7A8\n  ref: \"0f3c2a9e-6b1d-4c8e-9a7f-21d4e5b6c7a8\"\n  digits: [01234567-8901-2345-6789-012345678901]\n";
         let root = tree(text);
@@ -723,8 +856,14 @@ mod tests {
             region: Some("eu-west-0"),
         };
         let id_span = item.get("id").expect("id").span;
-        Frozen::write(&root, &header(""), &[], &|_| true, &mut bytes);
-        let at = Frozen::write(&item, &header("/item"), &[id_span], &|_| true, &mut bytes);
+        Frozen::write(&root, &header(""), &[], &|_| Some(Kept::Whole), &mut bytes);
+        let at = Frozen::write(
+            &item,
+            &header("/item"),
+            &[id_span],
+            &|_| Some(Kept::Whole),
+            &mut bytes,
+        );
         let file = SourceFile::new("x.yaml".into(), text.into());
         let frozen = Arena::new(vec![(file.clone(), 0)], &bytes).at(at);
         assert!(Arc::ptr_eq(frozen.file(), &file));
@@ -789,7 +928,7 @@ mod tests {
                 pointer: Cow::Borrowed(pointer),
                 region: None,
             };
-            let at = Frozen::write(&item, &header, &[], &|_| true, &mut bytes);
+            let at = Frozen::write(&item, &header, &[], &|_| Some(Kept::Whole), &mut bytes);
             let frozen = Arena::new(vec![(file.clone(), 0)], &bytes).at(at);
             assert_eq!(frozen.header().pointer, pointer);
             assert_eq!(frozen.thaw(), item);
@@ -807,7 +946,13 @@ mod tests {
             pointer: Cow::Borrowed(""),
             region: None,
         };
-        let at = Frozen::write(&item, &header, &[], &|k| k != "os", &mut bytes);
+        let at = Frozen::write(
+            &item,
+            &header,
+            &[],
+            &|k| (k != "os").then_some(Kept::Whole),
+            &mut bytes,
+        );
         let file = SourceFile::new("x.yaml".into(), String::new());
         let frozen = Arena::new(vec![(file.clone(), 0)], &bytes).at(at);
         let kept: Vec<String> = frozen

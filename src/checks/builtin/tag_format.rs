@@ -45,50 +45,40 @@ impl Check for TagFormat {
     }
 
     fn check_entity(&self, r: &Entity, cx: &mut Cx) {
-        {
-            for (field, expected) in [
-                ("tags", "a `key.value` string"),
-                ("image_tags", "a `{key, value}` mapping"),
-            ] {
-                let Some(list) = r.get(field) else { continue };
-                let Some(items) = list.node.as_seq() else {
-                    cx.report(
-                        cx.hit(r, "shape", r.found_place(&list))
-                            .arg("expected", format!("a list, each item {expected}"))
-                            .arg("value", list.node.display()),
-                    );
-                    continue;
-                };
-                if items.len() > self.max_tags {
-                    cx.report(
-                        cx.hit(r, "too_many", r.found_place(&list))
-                            .arg("count", items.len().to_string())
-                            .warning(),
-                    );
-                }
-                let mut seen: HashMap<String, Place> = HashMap::new();
-                for (i, item) in items.iter().enumerate() {
-                    let pointer = pointer_push(&list.pointer, &i.to_string());
-                    let place = r.place(item.span, pointer.clone());
-                    let (key, value) = match (field, item.as_str()) {
-                        ("tags", Some(text)) => match text.split_once('.') {
-                            Some((k, v)) => (k.to_string(), v.to_string()),
-                            None => (text.to_string(), String::new()),
-                        },
-                        ("image_tags", _) => match (
-                            item.get("key").and_then(Node::as_str),
-                            item.get("value").and_then(Node::as_str),
-                        ) {
-                            (Some(k), Some(v)) => (k.to_string(), v.to_string()),
-                            _ => {
-                                cx.report(
-                                    cx.hit(r, "shape", place)
-                                        .arg("expected", expected)
-                                        .arg("value", item.display()),
-                                );
-                                continue;
-                            }
-                        },
+        for (field, expected) in [
+            ("tags", "a `key.value` string"),
+            ("image_tags", "a `{key, value}` mapping"),
+        ] {
+            let Some(list) = r.get(field) else { continue };
+            let Some(items) = list.node.as_seq() else {
+                cx.report(
+                    cx.hit(r, "shape", r.found_place(&list))
+                        .arg("expected", format!("a list, each item {expected}"))
+                        .arg("value", list.node.display()),
+                );
+                continue;
+            };
+            if items.len() > self.max_tags {
+                cx.report(
+                    cx.hit(r, "too_many", r.found_place(&list))
+                        .arg("count", items.len().to_string())
+                        .warning(),
+                );
+            }
+            let mut seen: HashMap<String, Place> = HashMap::new();
+            for (i, item) in items.iter().enumerate() {
+                let pointer = pointer_push(&list.pointer, &i.to_string());
+                let place = r.place(item.span, pointer.clone());
+                let (key, value) = match (field, item.as_str()) {
+                    ("tags", Some(text)) => match text.split_once('.') {
+                        Some((k, v)) => (k.to_string(), v.to_string()),
+                        None => (text.to_string(), String::new()),
+                    },
+                    ("image_tags", _) => match (
+                        item.get("key").and_then(Node::as_str),
+                        item.get("value").and_then(Node::as_str),
+                    ) {
+                        (Some(k), Some(v)) => (k.to_string(), v.to_string()),
                         _ => {
                             cx.report(
                                 cx.hit(r, "shape", place)
@@ -97,49 +87,54 @@ impl Check for TagFormat {
                             );
                             continue;
                         }
-                    };
-                    // An `image_tags` finding points at the offending `key` or `value`; a
-                    // `key.value` string is one value.
-                    let part = |name: &str| match (field, item.get(name)) {
-                        ("image_tags", Some(n)) => r.place(n.span, pointer_push(&pointer, name)),
-                        _ => place.clone(),
-                    };
-                    let (key_place, value_place) = (part("key"), part("value"));
-                    let hit = |cx: &Cx, variant, at: &Place| {
-                        cx.hit(r, variant, at.clone())
-                            .arg("key", &key)
-                            .arg("value", item.display())
-                    };
-                    if key.is_empty() {
-                        cx.report(hit(cx, "key_empty", &key_place));
+                    },
+                    _ => {
+                        cx.report(
+                            cx.hit(r, "shape", place)
+                                .arg("expected", expected)
+                                .arg("value", item.display()),
+                        );
                         continue;
                     }
-                    let key_len = key.chars().count();
-                    if key_len > self.max_key {
-                        cx.report(
-                            hit(cx, "key_length", &key_place).arg("length", key_len.to_string()),
-                        );
-                    }
-                    let value_len = value.chars().count();
-                    if value_len > self.max_value {
-                        cx.report(
-                            hit(cx, "value_length", &value_place)
-                                .arg("length", value_len.to_string()),
-                        );
-                    }
-                    if !key.chars().all(key_char) {
-                        cx.report(hit(cx, "charset", &key_place).warning());
-                    } else if !value.chars().all(|c| key_char(c) || c == '.') {
-                        cx.report(hit(cx, "charset", &value_place).warning());
-                    }
-                    match seen.get(&key) {
-                        Some(first) => cx.report(
-                            hit(cx, "duplicate", &key_place)
-                                .related(first.clone(), format!("tag key `{key}` first used here")),
-                        ),
-                        None => {
-                            seen.insert(key.clone(), key_place.clone());
-                        }
+                };
+                // An `image_tags` finding points at the offending `key` or `value`; a
+                // `key.value` string is one value.
+                let part = |name: &str| match (field, item.get(name)) {
+                    ("image_tags", Some(n)) => r.place(n.span, pointer_push(&pointer, name)),
+                    _ => place.clone(),
+                };
+                let (key_place, value_place) = (part("key"), part("value"));
+                let hit = |cx: &Cx, variant, at: &Place| {
+                    cx.hit(r, variant, at.clone())
+                        .arg("key", &key)
+                        .arg("value", item.display())
+                };
+                if key.is_empty() {
+                    cx.report(hit(cx, "key_empty", &key_place));
+                    continue;
+                }
+                let key_len = key.chars().count();
+                if key_len > self.max_key {
+                    cx.report(hit(cx, "key_length", &key_place).arg("length", key_len.to_string()));
+                }
+                let value_len = value.chars().count();
+                if value_len > self.max_value {
+                    cx.report(
+                        hit(cx, "value_length", &value_place).arg("length", value_len.to_string()),
+                    );
+                }
+                if !key.chars().all(key_char) {
+                    cx.report(hit(cx, "charset", &key_place).warning());
+                } else if !value.chars().all(|c| key_char(c) || c == '.') {
+                    cx.report(hit(cx, "charset", &value_place).warning());
+                }
+                match seen.get(&key) {
+                    Some(first) => cx.report(
+                        hit(cx, "duplicate", &key_place)
+                            .related(first.clone(), format!("tag key `{key}` first used here")),
+                    ),
+                    None => {
+                        seen.insert(key.clone(), key_place.clone());
                     }
                 }
             }

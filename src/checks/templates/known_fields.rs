@@ -24,7 +24,7 @@ impl Check for KnownFields {
 
     fn check_entity(&self, e: &Entity, cx: &mut Cx) {
         for (key, key_span) in e.keys() {
-            if self.fields.iter().any(|f| *f == key) {
+            if self.fields.contains(&key) {
                 continue;
             }
             let suggestion = suggest(&key, self.fields.iter().map(String::as_str))
