@@ -457,7 +457,7 @@ impl Entity {
     /// A digest of what the description says: the same for descriptions that say the same
     /// thing wherever they say it (spans, key order and the case of `id` aside). Taken before
     /// the tree is pruned, and kept with it.
-    fn content_digest(&self) -> u64 {
+    fn content_digest(&self) -> u32 {
         let node = match &self.body {
             Body::Whole(w) => &w.node,
             Body::Pruned(f) => return f.header().digest,
@@ -473,7 +473,9 @@ impl Entity {
             }
             total = total.wrapping_add(h.finish());
         }
-        total
+        // 32 bits: held by every pruned entity; two different descriptions of one id
+        // collide once in four billion.
+        (total ^ (total >> 32)) as u32
     }
 
     /// Record the raw pointer of a synthesized value.

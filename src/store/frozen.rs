@@ -10,7 +10,7 @@
 //! small blocks, which would pin allocator pages that the files' transient trees also used,
 //! and lose a fifth of their size to the allocator's size classes.
 //!
-//! Layout: digest (8 bytes), then varints: the file (its number in the arena's table), the
+//! Layout: digest (4 bytes), then varints: the file (its number in the arena's table), the
 //! base offset, the first key's span, the pointer
 //! (a list and a position, or text), the region, the spans the schema pass rejected, and the
 //! root node. A node is a tag byte, its span, then a scalar's text, or a collection's item
@@ -65,6 +65,9 @@ const KEYS: [&str; 25] = [
 /// list's number (plus one) and the position.
 const LISTS: [&str; 4] = ["/servers/", "/backups/", "/requests/", "/operations/"];
 
+/// The digest's size (see [`Header::digest`]).
+const DIGEST: usize = 4;
+
 const PLAIN: u8 = 0;
 const QUOTED: u8 = 1;
 const SEQ: u8 = 2;
@@ -80,6 +83,10 @@ const UPPER: u8 = 16;
 /// read back as an empty mapping where the previous node ended. It keeps the positions of the
 /// kept items, and so their pointers.
 const HOLE: u8 = 32;
+/// A tag on its own: the `true` of the key that kept an item of a projected list (see
+/// [`Kept::Items`]), read back as a plain `true` where the previous node ended (nothing reads
+/// where it was written).
+const TRUE: u8 = 64;
 
 /// What a frozen tree keeps of one of its root's members.
 #[derive(Debug, Clone, Copy)]
@@ -146,7 +153,7 @@ pub struct Frozen {
 
 /// What a frozen entity says about itself, besides its tree.
 pub struct Header<'a> {
-    pub digest: u64,
+    pub digest: u32,
     /// Its file's number in the arena's table.
     pub file: u32,
     pub first_key: Span,
@@ -229,7 +236,7 @@ impl Frozen {
         Reader {
             cursor: Cursor {
                 bytes,
-                at: 8.min(bytes.len()),
+                at: DIGEST.min(bytes.len()),
             },
             last: 0,
         }
@@ -246,9 +253,9 @@ impl Frozen {
     pub fn header(&self) -> Header<'_> {
         let digest = self
             .bytes()
-            .get(..8)
+            .get(..DIGEST)
             .and_then(|b| b.try_into().ok())
-            .map_or(0, u64::from_le_bytes);
+            .map_or(0, u32::from_le_bytes);
         let file = u32::try_from(self.file_reader().varint()).unwrap_or(0);
         let mut r = self.reader();
         let base = r.last;
@@ -529,10 +536,22 @@ impl Writer {
         };
         self.collection(list.span, items.len(), |w| {
             for item in items {
-                if kept(item) {
-                    w.node_keeping(item, &|k| k == key || fields.contains(&k));
-                } else {
-                    w.out.push(HOLE);
+                match &item.kind {
+                    Kind::Map(entries) if kept(item) => {
+                        w.map_entries(
+                            item,
+                            entries,
+                            &|k| k == key || fields.contains(&k),
+                            |w, e| {
+                                if e.key == key {
+                                    w.out.push(TRUE);
+                                } else {
+                                    w.node(&e.value);
+                                }
+                            },
+                        );
+                    }
+                    _ => w.out.push(HOLE),
                 }
             }
         });
@@ -733,7 +752,7 @@ impl<'a> Reader<'a> {
 
     fn skip_node(&mut self) {
         let tag = self.byte();
-        if tag == HOLE {
+        if tag == HOLE || tag == TRUE {
             return;
         }
         let span = self.span(tag);
@@ -754,11 +773,16 @@ impl<'a> Reader<'a> {
 
     fn node(&mut self) -> Node {
         let tag = self.byte();
-        if tag == HOLE {
-            return Node {
-                span: Span::new(self.last, self.last),
-                kind: Kind::Map(Vec::new()),
+        if tag == HOLE || tag == TRUE {
+            let span = Span::new(self.last, self.last);
+            let kind = match tag {
+                TRUE => Kind::Scalar(Scalar {
+                    text: Text::from("true"),
+                    plain: true,
+                }),
+                _ => Kind::Map(Vec::new()),
             };
+            return Node { span, kind };
         }
         let span = self.span(tag);
         let kind = match tag & KIND {
@@ -837,7 +861,8 @@ mod tests {
         let kept = &root.get("disks").and_then(Node::as_seq).expect("disks")[1];
         assert_eq!(items[1].span, kept.span);
         assert_eq!(items[1].get("id"), kept.get("id"));
-        assert_eq!(items[1].get("system"), kept.get("system"));
+        let system = items[1].get("system").expect("the key that kept it");
+        assert_eq!(system.value(), Some(crate::syntax::tree::Value::Bool(true)));
         assert!(items[1].get("device").is_none(), "a field not kept");
     }
 
