@@ -344,6 +344,11 @@ fn utf16_api_dumps_are_read() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     fs::write(dir.path().join("servers.json"), bytes).expect("write");
+    // A dump's servers are judged when a request uses them.
+    let request = format!(
+        "requests:\n  - {{name: lnx-whole, instance_id: {LINUX}, vault_id: de9fcf45-11b2-432c-8562-5c5428574600}}\n"
+    );
+    fs::write(dir.path().join("requests.yaml"), request).expect("write");
     let (code, v) = check(dir.path(), &[]);
     assert_eq!(code, 1);
     assert!(rules(&v).contains(&"server-status".to_string()));

@@ -64,6 +64,7 @@ fn every_spec_rule_has_a_rule_file_with_default_severity() {
             *id,
             "request-unknown-field"
                 | "request-unresolved-reference"
+                | "image-data-restore-new-server"
                 | "unused-suppression"
                 | "invalid-suppression"
                 | "inventory-conflict"

@@ -295,9 +295,17 @@ impl Engine<'_> {
             unit: Some(unit),
         }));
         let unfiltered = |hits| Batch { hits, unit: None };
+        // Entities of API dumps are judged when something uses them (SPEC §11.5): a list dump
+        // holds unrelated servers and disk-level backups.
+        let used = used_by_requests(inventory);
+        let in_scope = |e: &crate::model::Entity| {
+            e.origin != crate::model::Origin::Api
+                || used.contains(&(e.kind, e.label().to_ascii_lowercase()))
+        };
         // Most large runs describe every entity once, natively: nothing to judge again.
         if alone.count != inventory.entities.len() {
-            let rejudge: &dyn Fn(&crate::model::Entity) -> bool = &|e| !self.judged_alone(e);
+            let rejudge: &dyn Fn(&crate::model::Entity) -> bool =
+                &|e| !self.judged_alone(e) && in_scope(e);
             inventory.set_subjects(Some(rejudge));
             batches.extend(
                 run_pass(plan, inventory, Part::EachEntity)
@@ -306,11 +314,16 @@ impl Engine<'_> {
             );
             inventory.set_subjects(None);
         }
+        let unused = inventory.entities.iter().any(|e| !in_scope(e));
+        if unused {
+            inventory.set_subjects(Some(&in_scope));
+        }
         batches.extend(
             run_pass(plan, inventory, Part::Inventory)
                 .into_iter()
                 .map(unfiltered),
         );
+        inventory.set_subjects(None);
         let backups = backup_links(&batches, inventory);
         Judged {
             batches,
@@ -427,7 +440,17 @@ impl Engine<'_> {
                 .map(|(i, _)| i)
                 .collect(),
         };
-        inventory.entities.iter().map(listed).collect()
+        // Entities of API dumps that nothing uses are not judged: not test cases either.
+        let used = used_by_requests(inventory);
+        inventory
+            .entities
+            .iter()
+            .filter(|e| {
+                e.origin != crate::model::Origin::Api
+                    || used.contains(&(e.kind, e.label().to_ascii_lowercase()))
+            })
+            .map(listed)
+            .collect()
     }
 
     /// Described by the user's inventory alone: the local rules that ran on its file judged
@@ -444,6 +467,40 @@ struct Read {
     files: usize,
     /// Findings about `facts:` entries naming files that do not exist.
     hits: Vec<Hit>,
+}
+
+/// The servers and backups that requests and operations use, by kind and id in lowercase: a
+/// request's server or backup, the server a backup was made from, an operation's server.
+fn used_by_requests(inv: &Inventory) -> HashSet<(EntityKind, String)> {
+    let mut used = HashSet::new();
+    if inv
+        .entities
+        .iter()
+        .all(|e| e.origin != crate::model::Origin::Api)
+    {
+        return used;
+    }
+    let mut add = |kind, id: Option<crate::store::frozen::Str>| {
+        if let Some(id) = id {
+            used.insert((kind, id.to_ascii_lowercase()));
+        }
+    };
+    for e in inv.entities.iter() {
+        match e.kind {
+            EntityKind::Request => {
+                add(EntityKind::Server, e.str("instance_id"));
+                if let Some(backup) = e.str("backup_id").and_then(|id| inv.backup(&id)) {
+                    add(EntityKind::Backup, Some(backup.label()));
+                    add(EntityKind::Server, backup.str("server_id"));
+                } else {
+                    add(EntityKind::Backup, e.str("backup_id"));
+                }
+            }
+            EntityKind::Operation => add(EntityKind::Server, e.str("server")),
+            _ => {}
+        }
+    }
+    used
 }
 
 /// Which part of the rules' checks a pass runs.

@@ -52,10 +52,18 @@ impl<'r> Plan<'r> {
         'kinds: for kind in PRUNED {
             let mut kept = Keep::default();
             // What the engine itself reads: a backup's server, to relate findings about a
-            // server to the backups made from it.
-            if kind == EntityKind::Backup {
-                kept.fields.push("server_id".into());
-            }
+            // server to the backups made from it; what requests and operations use, to judge
+            // the entities of API dumps that something uses.
+            kept.fields.extend(
+                match kind {
+                    EntityKind::Backup => &["server_id"][..],
+                    EntityKind::Request => &["instance_id", "backup_id"],
+                    EntityKind::Operation => &["server"],
+                    _ => &[],
+                }
+                .iter()
+                .map(|f| f.to_string()),
+            );
             for p in &rules {
                 match p.needs(kind) {
                     None => continue 'kinds,

@@ -251,7 +251,12 @@ fn cbr_backup(s: &mut Synth, obj: &Node, p: &str) -> Node {
     {
         members.push(("contain_system_disk", c));
     }
-    if let Some(children) = obj.get("children").filter(|n| n.as_seq().is_some()) {
+    // List responses (ListBackups, the backup metadata API) give `children: []` for server
+    // backups: an empty list says nothing about the disks (only ShowBackup fills it in).
+    let children = obj
+        .get("children")
+        .filter(|n| n.as_seq().is_some_and(|items| !items.is_empty()));
+    if let Some(children) = children {
         let cp = pointer_push(p, "children");
         let mut vols = Vec::new();
         for (i, child) in children.as_seq().unwrap_or_default().iter().enumerate() {

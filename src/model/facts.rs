@@ -146,12 +146,15 @@ fn lsblk(s: &mut Synth, devices: &Node) -> Result<Node, Problem> {
             "expected `blockdevices` to be a list".into(),
         ));
     };
-    // lv name -> [(parent name node, pointer)]
+    // lv name -> [(physical volume name node, pointer)]
     let mut parents: BTreeMap<String, Vec<(Node, String)>> = BTreeMap::new();
+    /// `pv`: the nearest ancestor that is not itself an LVM device. Device-mapper layers of
+    /// one LV (a thin pool's `_tmeta`/`_tdata`, a snapshot's `-real`/`-cow`, a cache's
+    /// `_cdata`/`_cmeta`) are `lvm` parents too, but all sit on the same physical volume.
     fn walk(
         node: &Node,
         pointer: &str,
-        parent: Option<(&Node, String)>,
+        pv: Option<(&Node, String)>,
         out: &mut BTreeMap<String, Vec<(Node, String)>>,
         depth: usize,
     ) {
@@ -159,19 +162,26 @@ fn lsblk(s: &mut Synth, devices: &Node) -> Result<Node, Problem> {
             return;
         }
         let name = node.get("name");
-        if node.get("type").and_then(Node::as_str) == Some("lvm")
-            && let (Some(name), Some((pname, ppointer))) =
-                (name.and_then(Node::as_str), parent.clone())
+        let is_lvm = node.get("type").and_then(Node::as_str) == Some("lvm");
+        if is_lvm
+            && let (Some(name), Some((pname, ppointer))) = (name.and_then(Node::as_str), pv.clone())
+            && !out
+                .get(name)
+                .is_some_and(|uses| uses.iter().any(|(n, _)| n.as_str() == pname.as_str()))
         {
             out.entry(name.to_string())
                 .or_default()
                 .push((pname.clone(), ppointer));
         }
         if let Some(children) = node.get("children").and_then(Node::as_seq) {
-            let me = name.map(|n| (n, pointer_push(pointer, "name")));
+            let below = if is_lvm {
+                pv
+            } else {
+                name.map(|n| (n, pointer_push(pointer, "name")))
+            };
             for (i, child) in children.iter().enumerate() {
                 let cp = pointer_push(&pointer_push(pointer, "children"), &i.to_string());
-                walk(child, &cp, me.clone(), out, depth + 1);
+                walk(child, &cp, below.clone(), out, depth + 1);
             }
         }
     }
@@ -385,6 +395,7 @@ const VOLUME_TYPES: &[(&str, Option<&str>)] = &[
     ("Mirror", Some("mirror")),
     ("RAID-5", Some("raid5")),
     ("DVD-ROM", None),
+    ("CD-ROM", None),
     ("Removable", None),
 ];
 
@@ -418,7 +429,7 @@ fn volume_row(
         return Err(problem(
             Span::new(offset, offset + len),
             format!(
-                "cannot find the Type of `{}`: expected one of Spanned, Simple, Partition, Stripe, Mirror, RAID-5, DVD-ROM, Removable",
+                "cannot find the Type of `{}`: expected one of Spanned, Simple, Partition, Stripe, Mirror, RAID-5, DVD-ROM, CD-ROM, Removable",
                 body.trim()
             ),
         ));

@@ -951,6 +951,12 @@ impl Inventory {
             .map(|(_, e)| e)
     }
 
+    /// Some entity of this kind is described, judged or not (volumes are looked up, never
+    /// judged themselves).
+    pub fn describes(&self, kind: EntityKind) -> bool {
+        self.entities.iter().any(|e| e.kind == kind)
+    }
+
     pub fn of_kind(&self, kind: EntityKind) -> impl Iterator<Item = &Entity> {
         self.subjects().filter(move |e| e.kind == kind)
     }

@@ -83,7 +83,7 @@ impl Check for DiskFlag {
 
     /// The flag found on the EVS volume a disk without its own flag names.
     fn check_inventory(&self, inv: &Inventory, cx: &mut Cx) {
-        if inv.of_kind(EntityKind::Volume).next().is_none() {
+        if !inv.describes(EntityKind::Volume) {
             return;
         }
         let key = self.key();

@@ -39,7 +39,13 @@ impl Check for SystemDisk {
             .into_iter()
             .filter(|f| is_true(&f.node))
             .collect();
+        // Disks listed, none saying whether it is the system disk (the native `/v2.1` server
+        // API gives neither `bootIndex` nor `device`): unknown, not a violation. No disk at
+        // all is a server without a system disk (IMG.0119).
+        let disks = e.field("disks[]");
+        let stated = disks.is_empty() || disks.iter().any(|d| d.node.get("system").is_some());
         match system.len() {
+            0 if !stated => {}
             // A `system` value the schema pass rejected is already reported.
             0 if has_rejected(e, "disks[]", "system") => {}
             0 => {
@@ -113,7 +119,8 @@ mod tests {
     fn exactly_one_system_disk() {
         Tester::new("system-disk", "{}", "server")
             .pass(SERVER)
-            .fail("servers:\n  - id: s1\n    disks:\n      - id: d1\n", &["none"])
+            .pass("servers:\n  - id: s1\n    disks:\n      - id: d1\n")
+            .fail("servers:\n  - id: s1\n    disks:\n      - {id: d1, system: false}\n", &["none"])
             .fail(
                 "servers:\n  - id: s1\n    disks:\n      - {id: d1, system: true}\n      - {id: d2, system: true}\n",
                 &["many"],

@@ -1,0 +1,93 @@
+//! Trust (SPEC §11): real-world input that is correct gives no error (no false fail), and
+//! what matters is never skipped silently (no false pass). Each fixture directory under
+//! `tests/fixtures/trust/` reproduces one case; its comments cite where the input comes from.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// `check DIR --format json`: the exit code and the findings' `(rule, severity)`.
+fn check(dir: &str) -> (i32, Vec<(String, String)>) {
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(["check", dir, "--format", "json"])
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let findings = v["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or_default().to_string(),
+                d["severity"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap_or(-1), findings)
+}
+
+fn fixture(name: &str) -> String {
+    let dir = format!("tests/fixtures/trust/{name}");
+    assert!(Path::new(&dir).is_dir(), "{dir} is missing");
+    dir
+}
+
+fn errors(findings: &[(String, String)]) -> Vec<&str> {
+    findings
+        .iter()
+        .filter(|(_, severity)| severity == "error")
+        .map(|(rule, _)| rule.as_str())
+        .collect()
+}
+
+#[test]
+fn a_cbr_list_backups_dump_with_empty_children_is_not_missing_its_system_disk() {
+    let (code, findings) = check(&fixture("cbr-list-backups"));
+    assert_eq!(errors(&findings), Vec::<&str>::new(), "{findings:?}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_native_nova_server_without_boot_index_has_an_unknown_system_disk_not_none() {
+    let (_, findings) = check(&fixture("native-nova-server"));
+    assert!(
+        !findings.iter().any(|(rule, _)| rule == "system-disk"),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_diskpart_cd_rom_row_is_read() {
+    let (code, findings) = check(&fixture("diskpart-cd-rom"));
+    assert!(
+        !findings.iter().any(|(rule, _)| rule == "inventory-facts"),
+        "{findings:?}"
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn an_lsblk_thin_pool_on_one_disk_is_not_several_physical_volumes() {
+    let (code, findings) = check(&fixture("lsblk-thin-pool"));
+    assert!(
+        !findings
+            .iter()
+            .any(|(rule, _)| rule == "linux-lvm-multi-pv"),
+        "{findings:?}"
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn an_unrelated_error_server_in_a_list_dump_is_no_finding() {
+    let (code, findings) = check(&fixture("unrelated-error-server"));
+    assert_eq!(errors(&findings), Vec::<&str>::new(), "{findings:?}");
+    assert_eq!(code, 0);
+}
