@@ -91,3 +91,43 @@ fn an_unrelated_error_server_in_a_list_dump_is_no_finding() {
     assert_eq!(errors(&findings), Vec::<&str>::new(), "{findings:?}");
     assert_eq!(code, 0);
 }
+
+#[test]
+fn a_near_miss_in_a_top_level_key_is_an_error_not_a_skipped_file() {
+    let (code, findings) = check(&fixture("near-miss-key"));
+    assert_eq!(code, 1);
+    let schema: Vec<_> = findings
+        .iter()
+        .filter(|(rule, _)| rule == "inventory-schema")
+        .collect();
+    assert_eq!(
+        schema.len(),
+        1,
+        "the Compose file stays skipped: {findings:?}"
+    );
+    assert_eq!(schema[0].1, "error");
+}
+
+#[test]
+fn windows_only_keys_make_a_server_without_os_a_windows_server() {
+    let (code, findings) = check(&fixture("windows-without-os"));
+    assert_eq!(code, 1);
+    for rule in ["windows-san-policy", "windows-spanned-volume"] {
+        assert!(
+            findings.iter().any(|(r, s)| r == rule && s == "error"),
+            "{rule}: {findings:?}"
+        );
+    }
+}
+
+#[test]
+fn an_api_error_response_saved_as_a_dump_is_an_error() {
+    let (code, findings) = check(&fixture("api-error-response"));
+    assert_eq!(code, 1);
+    assert!(
+        findings
+            .iter()
+            .any(|(r, s)| r == "inventory-facts" && s == "error"),
+        "{findings:?}"
+    );
+}

@@ -34,6 +34,9 @@ pub(super) struct Loaded {
     pub(super) local: crate::store::packed::Packed,
     /// Host facts files named by this file's servers (`facts:`).
     pub(super) facts_refs: Vec<FactsRef>,
+    /// A document of the file is no inventory for a reason worth a finding (a near miss in a
+    /// top-level key, a cloud API error response): the file is reported, not skipped.
+    pub(super) noticed: bool,
 }
 
 /// One entry of a server's `facts:` list: the file to read as facts of the server, or the
@@ -182,6 +185,7 @@ impl FileJob<'_> {
             suppressions: Vec::new(),
             local: crate::store::packed::Packed::default(),
             facts_refs: Vec::new(),
+            noticed: false,
         };
         if !loaded.problems.is_empty() {
             return loaded;
@@ -207,13 +211,16 @@ impl FileJob<'_> {
         };
         let parsed = parse::parse_keeping(&text, format_of(input), self.limits, comments);
         drop(text);
-        loaded.docs = read_documents(&loaded.file, parsed.docs, unit);
+        let (docs, notices) = read_documents(&loaded.file, parsed.docs, unit);
+        loaded.docs = docs;
+        loaded.noticed = !notices.is_empty();
         loaded.problems = parsed.problems;
         if loaded.recognised() {
             loaded.suppressions = suppress::inline(&loaded.file, &parsed.comments);
         }
         loaded.facts_refs = self.facts_refs(&loaded);
-        let local = self.judge_locally(&mut loaded, freezer);
+        let mut local = self.judge_locally(&mut loaded, freezer);
+        local.extend(notices);
         place_local(&loaded.file, &local);
         loaded.local = crate::store::packed::Packed::new(local);
         // API dumps are kept: rules quote their raw values.
@@ -317,17 +324,28 @@ fn place_local(file: &Arc<SourceFile>, hits: &[Hit]) {
     }
 }
 
-/// The inventory documents of a parsed file, their entities numbered in file order.
+/// The inventory documents of a parsed file, their entities numbered in file order, and the
+/// findings about documents that are no inventory for a reason worth saying (see
+/// [`crate::model::near_miss`], [`crate::model::api_error`]).
 fn read_documents(
     file: &Arc<SourceFile>,
     roots: Vec<crate::syntax::tree::Node>,
     unit: u32,
-) -> Vec<crate::model::DocModel> {
+) -> (Vec<crate::model::DocModel>, Vec<Hit>) {
+    let mut notices = Vec::new();
     let mut docs: Vec<crate::model::DocModel> = roots
         .into_iter()
         .filter_map(|root| {
-            crate::model::api::read_document(file, &root)
-                .or_else(|| crate::model::read_document(file, root))
+            if let Some(doc) = crate::model::api::read_document(file, &root) {
+                return Some(doc);
+            }
+            let notice = crate::model::api_error(file, &root)
+                .or_else(|| crate::model::near_miss(file, &root));
+            let doc = crate::model::read_document(file, root);
+            if doc.is_none() {
+                notices.extend(notice);
+            }
+            doc
         })
         .collect();
     for (serial, e) in docs
@@ -338,7 +356,7 @@ fn read_documents(
         e.set_unit(unit);
         e.serial = serial as u32;
     }
-    docs
+    (docs, notices)
 }
 
 pub(super) fn role_of(input: &Input) -> Option<String> {
@@ -422,7 +440,7 @@ impl FileJob<'_> {
         // Suppressions were taken at the first read.
         let parsed =
             parse::parse_keeping(&file.text(), format_of(input), self.limits, Comments::Skip);
-        let docs = read_documents(&file, parsed.docs, 0);
+        let (docs, _) = read_documents(&file, parsed.docs, 0);
         let entities = docs.into_iter().flat_map(|d| d.entities).collect();
         (entities, None)
     }

@@ -170,6 +170,7 @@ impl Engine<'_> {
             loaded.iter().map(|l| l.docs.len()).sum(),
             loaded.iter().flat_map(|l| l.entities()),
         );
+        let noticed = loaded.iter().any(|l| l.noticed);
         let mut suppressions = Vec::new();
         let mut local = Vec::with_capacity(loaded.len());
         for l in &mut loaded {
@@ -186,7 +187,7 @@ impl Engine<'_> {
         drop(loaded);
         let documents = model.inventory.documents;
         let only_notes = hits.iter().all(|h| h.variant == "skipped");
-        if documents == 0 && only_notes && model.inventory.entities.is_empty() {
+        if documents == 0 && only_notes && !noticed && model.inventory.entities.is_empty() {
             return Err(UsageError::msg(
                 "no inventory document found under the given paths",
             ));
@@ -225,7 +226,7 @@ impl Engine<'_> {
             .collect();
         if let Some(l) = loaded
             .iter()
-            .find(|l| l.explicit && !l.recognised() && l.problems.is_empty())
+            .find(|l| l.explicit && !l.recognised() && !l.noticed && l.problems.is_empty())
         {
             return Err(UsageError::msg(format!(
                 "{} is not an inventory: no document has `servers`, `backups`, `requests` or `operations`, and none is a request body (`name` with `instance_id` or `backup_id`) or a cloud API response",

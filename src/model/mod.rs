@@ -1130,11 +1130,18 @@ fn entity(
     file: &Arc<SourceFile>,
     kind: EntityKind,
     pointer: String,
-    node: Node,
+    mut node: Node,
     region: Option<std::sync::Arc<str>>,
     invalid: Vec<Span>,
 ) -> Entity {
+    let implied = match kind {
+        EntityKind::Server => windows_implied(&mut node, &pointer),
+        _ => None,
+    };
     let mut e = Entity::new(kind, file, pointer, node, Origin::Native);
+    if let Some((span, pointer)) = implied {
+        e.set_raw(HashMap::from([(span, pointer)]));
+    }
     e.set_region(region);
     if !invalid.is_empty()
         && let Some(rare) = e.rare_mut()
@@ -1142,6 +1149,93 @@ fn entity(
         rare.invalid = invalid;
     }
     e
+}
+
+/// Keys only a Windows server has: a server that states one and not its `os` is a Windows
+/// server (SPEC §11.2: facts imply facts), so the Windows rules judge it.
+const WINDOWS_ONLY: [&str; 2] = ["san_policy", "volumes"];
+
+/// Add `os: windows` to a server that states no `os` but a Windows-only key; returns the
+/// span the added value stands at (the key that implies it) and that key's pointer.
+fn windows_implied(node: &mut Node, pointer: &str) -> Option<(Span, String)> {
+    let Kind::Map(entries) = &mut node.kind else {
+        return None;
+    };
+    if entries.iter().any(|e| e.key == "os") {
+        return None;
+    }
+    let by = entries.iter().find(|e| {
+        WINDOWS_ONLY.contains(&e.key.as_str())
+            && e.value.value() != Some(crate::syntax::tree::Value::Null)
+    })?;
+    let (span, implied_by) = (by.key_span, pointer_push(pointer, &by.key));
+    entries.push(crate::syntax::tree::Entry {
+        key: "os".into(),
+        key_span: span,
+        value: Node {
+            span,
+            kind: Kind::Scalar(crate::syntax::tree::Scalar {
+                text: "windows".into(),
+                plain: true,
+            }),
+        },
+    });
+    Some((span, implied_by))
+}
+
+/// Top-level keys of an inventory document.
+const INVENTORY_KEYS: [&str; 4] = ["servers", "backups", "requests", "operations"];
+
+/// A document that is no inventory because of a near miss in a top-level key (`servres`,
+/// `Servers`, `server:` holding a list): an `inventory-schema` error with the key it was
+/// meant to be, instead of a file skipped in silence (SPEC §11.4).
+pub fn near_miss(file: &Arc<SourceFile>, root: &Node) -> Option<Hit> {
+    let entries = root.as_map()?;
+    entries.iter().find_map(|e| {
+        let key = e.key.as_str();
+        let meant = INVENTORY_KEYS.iter().find(|k| {
+            let lower = key.to_ascii_lowercase();
+            let distance = strsim::osa_distance(&lower, k);
+            lower == **k
+                || distance == 1
+                || (k.len() >= 9 && distance == 2)
+                || (k.strip_suffix('s') == Some(lower.as_str()) && e.value.as_seq().is_some())
+        })?;
+        let place = Place::new(file.clone(), e.key_span, pointer_push("", key));
+        Some(
+            Hit::new(ids::INVENTORY_SCHEMA, "near_miss", place)
+                .arg("field", key)
+                .arg("suggestion", format!(", did you mean `{meant}`?")),
+        )
+    })
+}
+
+/// A cloud API error response saved as a dump (`{"error": {...}}`, `{"error_code": ...}`):
+/// an `inventory-facts` error naming the code and message, not a dump skipped in silence
+/// (the request that uses the server would then pass with less checked).
+pub fn api_error(file: &Arc<SourceFile>, root: &Node) -> Option<Hit> {
+    let (at, fields) = match root.get("error") {
+        Some(error) if error.as_map().is_some() => (error, error),
+        _ => (root.get("error_code")?, root),
+    };
+    let text = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| fields.get(k).map(Node::display))
+            .unwrap_or_default()
+    };
+    let code = text(&["code", "error_code"]);
+    let message = text(&["message", "error_msg"]);
+    let place = Place::new(file.clone(), at.span, String::new());
+    Some(
+        Hit::new(ids::INVENTORY_FACTS, "api_error", place)
+            .arg("value", file.name.clone())
+            .arg(
+                "detail",
+                format!("{code}: {message}")
+                    .trim_matches([':', ' '])
+                    .to_string(),
+            ),
+    )
 }
 
 /// Builds the inventory in input order; schema problems come out as hits.
