@@ -90,6 +90,9 @@ pub struct ConfigFile {
     pub exclude: Vec<String>,
     #[serde(default)]
     pub fail_on: Option<FailOn>,
+    /// Unknowns are errors (`request-unverified` at error severity), as `--strict`.
+    #[serde(default)]
+    pub strict: bool,
     #[serde(default)]
     pub rule_paths: Vec<String>,
     #[serde(default)]

@@ -20,6 +20,8 @@ pub mod ids {
     pub const INVENTORY_FACTS: &str = "inventory-facts";
     pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
     pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
+    /// Made by a check, not the engine, but raised to an error by `--strict`.
+    pub const REQUEST_UNVERIFIED: &str = "request-unverified";
 
     /// Every one of them (a test checks each has a rule file naming the `engine` check).
     pub const ALL: [&str; 8] = [

@@ -39,6 +39,12 @@ const SPEC_RULES: &[&str] = &[
     "request-whole-image-type",
     "request-unknown-field",
     "request-unresolved-reference",
+    "request-duplicate-name",
+    "image-share-limit",
+    "image-encrypted",
+    "image-replicate-once",
+    "image-windows-intl",
+    "request-unverified",
     "unused-suppression",
     "invalid-suppression",
     "inventory-syntax",
@@ -65,6 +71,9 @@ fn every_spec_rule_has_a_rule_file_with_default_severity() {
             "request-unknown-field"
                 | "request-unresolved-reference"
                 | "image-data-restore-new-server"
+                | "request-duplicate-name"
+                | "image-windows-intl"
+                | "request-unverified"
                 | "unused-suppression"
                 | "invalid-suppression"
                 | "inventory-conflict"

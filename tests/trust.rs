@@ -131,3 +131,44 @@ fn an_api_error_response_saved_as_a_dump_is_an_error() {
         "{findings:?}"
     );
 }
+
+/// `check DIR --format json ARGS`: the exit code and `(rule, severity)` of the findings.
+fn check_with(dir: &str, args: &[&str]) -> (i32, Vec<(String, String)>) {
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(["check", dir, "--format", "json"])
+        .args(args)
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let findings = v["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or_default().to_string(),
+                d["severity"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap_or(-1), findings)
+}
+
+#[test]
+fn unknown_is_a_warning_and_strict_makes_it_an_error() {
+    let dir = fixture("unverified");
+    let (code, findings) = check_with(&dir, &["--select", "request-unverified"]);
+    assert_eq!(code, 0, "{findings:?}");
+    assert_eq!(
+        findings,
+        vec![("request-unverified".to_string(), "warning".to_string())]
+    );
+    let (code, findings) = check_with(&dir, &["--select", "request-unverified", "--strict"]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        findings,
+        vec![("request-unverified".to_string(), "error".to_string())]
+    );
+}

@@ -81,6 +81,9 @@ pub struct Reads {
     /// Kinds read whole when the run has entities of another kind (see
     /// [`Reads::whole_when_present`]).
     pub(crate) whole_when: Vec<(EntityKind, EntityKind)>,
+    /// Fields of which the inventory part only asks whether they are stated
+    /// ([`Entity::knows`]): nothing of them is kept.
+    pub(crate) stated: Vec<(EntityKind, String)>,
 }
 
 impl Reads {
@@ -126,7 +129,22 @@ impl Reads {
         key: &'static str,
         fields: &'static [&'static str],
     ) -> Reads {
-        self.items.push((kind, ItemsWhere { list, key, fields }));
+        self.items.push((
+            kind,
+            ItemsWhere {
+                list,
+                keys: vec![key],
+                fields: fields.to_vec(),
+            },
+        ));
+        self
+    }
+
+    /// The inventory part only asks whether `kind` entities state these fields
+    /// ([`Entity::knows`]), without reading them.
+    pub fn stated(mut self, kind: EntityKind, fields: &[&str]) -> Reads {
+        self.stated
+            .extend(fields.iter().map(|f| (kind, (*f).to_string())));
         self
     }
 

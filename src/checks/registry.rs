@@ -43,6 +43,12 @@ checks! {
     "ram-range" => RamRange,
     "vault-required" => VaultRequired,
     "whole-image-type" => WholeImageType,
+    "duplicate-name" => DuplicateName,
+    "share-limit" => ShareLimit,
+    "encrypted-source" => EncryptedSource,
+    "replicate-once" => ReplicateOnce,
+    "windows-intl" => WindowsIntl,
+    "unverified" => Unverified,
     "engine" => EngineMade,
 }
 

@@ -69,6 +69,10 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1 (default: error, or the config's fail_on).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Unknowns are errors: a request whose restrictions cannot all be verified fails
+    /// (`request-unverified` at error severity; config `strict: true`).
+    #[arg(long)]
+    pub strict: bool,
     /// Load extra rule files from DIR (repeatable).
     #[arg(long = "rules", value_name = "DIR")]
     pub rule_dirs: Vec<PathBuf>,
@@ -366,6 +370,7 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
     let selection = Selection {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        strict: args.strict || config.file.strict,
     };
     let engine = Engine {
         rules: &rules,

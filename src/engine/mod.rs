@@ -33,6 +33,8 @@ pub struct Selection {
     pub select: Vec<String>,
     /// Skip these rules.
     pub ignore: Vec<String>,
+    /// Unknowns are errors: `request-unverified` at error severity (unless turned off).
+    pub strict: bool,
 }
 
 pub struct Outcome {
@@ -111,9 +113,15 @@ impl Engine<'_> {
     /// not off runs, so suppressions are judged against all findings even under `--select`.
     fn configured(&self, id: &str) -> Option<Severity> {
         let rule = self.rules.get(id)?;
-        match self.config.file.rules.get(id) {
+        let level = match self.config.file.rules.get(id) {
             Some(level) => level.severity(),
             None => Some(rule.severity),
+        };
+        match level {
+            Some(_) if self.selection.strict && id == crate::finding::ids::REQUEST_UNVERIFIED => {
+                Some(Severity::Error)
+            }
+            level => level,
         }
     }
 

@@ -69,7 +69,9 @@ impl<'r> Plan<'r> {
                     None => continue 'kinds,
                     Some(needs) => {
                         kept.fields.extend(needs.fields);
-                        kept.items.extend(needs.items);
+                        for items in needs.items {
+                            kept.add_items(items);
+                        }
                     }
                 }
                 if listed && p.kinds.contains(&kind) {
@@ -83,7 +85,6 @@ impl<'r> Plan<'r> {
             }
             kept.fields.sort_unstable();
             kept.fields.dedup();
-            kept.items.dedup();
             keep.push((kind, kept));
         }
         let mut whole_when: Vec<(EntityKind, EntityKind)> = rules
@@ -119,6 +120,14 @@ impl<'r> Planned<'r> {
                 let fields = planned.needs(kind).map(|needs| {
                     let mut fields = needs.fields;
                     fields.extend(needs.items.iter().map(|i| i.list.to_string()));
+                    fields.extend(
+                        planned
+                            .reads
+                            .stated
+                            .iter()
+                            .filter(|(k, _)| *k == kind)
+                            .map(|(_, f)| format!("?{f}")),
+                    );
                     fields.push("id".into());
                     fields.push(kind.label_key().into());
                     fields

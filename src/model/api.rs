@@ -199,6 +199,16 @@ fn volume(s: &mut Synth, obj: &Node, p: &str) -> Node {
             ),
         ));
     }
+    if let Some(flag) = obj.get("encrypted") {
+        members.push((
+            "encrypted",
+            s.scalar(
+                if truthy(flag) { "true" } else { "false" },
+                flag.span,
+                &pointer_push(p, "encrypted"),
+            ),
+        ));
+    }
     for key in ["multiattach", "shareable"] {
         if let Some(flag) = obj.get(key) {
             let shared = truthy(flag);

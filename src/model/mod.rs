@@ -89,13 +89,35 @@ impl Keep {
     }
 }
 
-/// Of a list, the items whose `key` is `true`, with `key` and `fields`; the other items are
-/// kept as holes that read as empty mappings, so positions (and pointers) stay as written.
+/// Of a list, the items with one of the `keys` `true`, with those keys and `fields`; the other
+/// items are kept as holes that read as empty mappings, so positions (and pointers) stay as
+/// written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemsWhere {
     pub list: &'static str,
-    pub key: &'static str,
-    pub fields: &'static [&'static str],
+    pub keys: Vec<&'static str>,
+    pub fields: Vec<&'static str>,
+}
+
+impl Keep {
+    /// Read also these items of a list (merged with what is read of it already).
+    pub fn add_items(&mut self, items: ItemsWhere) {
+        match self.items.iter_mut().find(|i| i.list == items.list) {
+            Some(known) => {
+                for key in items.keys {
+                    if !known.keys.contains(&key) {
+                        known.keys.push(key);
+                    }
+                }
+                for field in items.fields {
+                    if !known.fields.contains(&field) {
+                        known.fields.push(field);
+                    }
+                }
+            }
+            None => self.items.push(items),
+        }
+    }
 }
 
 /// One server, backup, request, operation or volume, with its subtree and where it came from.
@@ -425,8 +447,8 @@ impl Entity {
             }
             let items = keep.items.iter().find(|i| i.list == key)?;
             Some(Kept::Items {
-                key: items.key,
-                fields: items.fields,
+                keys: &items.keys,
+                fields: &items.fields,
             })
         };
         Some(Frozen::write(&w.node, &header, invalid, &kept, out))
@@ -562,6 +584,19 @@ impl Entity {
     /// Where this description's key for the field sits.
     pub fn key_span(&self, field: &str) -> Option<Span> {
         self.member(field).map(|m| m.key_span())
+    }
+
+    /// Some description stated this field (valid or not), kept or not: a pruned entity
+    /// remembers which common keys it stated (see [`crate::store::frozen`]). What a check
+    /// that only asks whether a fact is known needs (`Reads::stated`).
+    pub fn knows(&self, field: &str) -> bool {
+        self.descriptions().any(|d| match &d.body {
+            Body::Whole(w) => w.node.entry(field).is_some(),
+            Body::Pruned(f) => {
+                crate::store::declared::check_stated(d.kind.name(), field);
+                f.stated(field).unwrap_or_else(|| f.member(field).is_some())
+            }
+        })
     }
 
     /// Some description states this field (valid or not).

@@ -108,6 +108,7 @@ const DISK: &[Field] = &[
     f("system", Ty::Bool, "the system (boot) disk"),
     f("dss", Ty::Bool, "on a dedicated distributed storage pool"),
     f("shared", Ty::Bool, "shared (multi-attach) disk"),
+    f("encrypted", Ty::Bool, "encrypted with a KMS key"),
 ];
 
 const VOLUME: &[Field] = &[
@@ -174,6 +175,7 @@ const BACKUP_VOLUME: &[Field] = &[
     f("id", Ty::Str, "EVS volume id"),
     f("system", Ty::Bool, "the system disk"),
     f("shared", Ty::Bool, "shared volume"),
+    f("encrypted", Ty::Bool, "encrypted with a KMS key"),
 ];
 
 pub const BACKUP: &[Field] = &[
@@ -237,6 +239,11 @@ pub const OPERATION: &[Field] = &[
     f("projects", Ty::StrList, "share: project ids"),
     f("server", Ty::Str, "change-os / detach-disk: server id"),
     f("disk", Ty::Str, "detach-disk: disk id"),
+    f(
+        "name",
+        Ty::Str,
+        "replicate: the copy's name, for later operations on the replica",
+    ),
 ];
 
 pub const DOCUMENT: &[Field] = &[

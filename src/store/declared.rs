@@ -49,6 +49,29 @@ pub(crate) fn check(kind: &str, key: &str) {
     let _ = (kind, key);
 }
 
+/// A pruned entity of `kind` is asked whether it stated `key` (not for its value): allowed
+/// when the running check declared it reads the key or only asks whether it is stated.
+pub(crate) fn check_stated(kind: &str, key: &str) {
+    #[cfg(debug_assertions)]
+    DECLARED.with(|d| {
+        if let Some((rule, declared)) = d.borrow().as_ref() {
+            let asked = format!("?{key}");
+            let allowed = declared.iter().any(|(k, fields)| {
+                *k == kind
+                    && fields
+                        .as_ref()
+                        .is_none_or(|f| f.iter().any(|f| *f == key || *f == asked))
+            });
+            assert!(
+                allowed,
+                "rule `{rule}` asks whether a pruned {kind} states `{key}`, which its check's `reads()` does not declare"
+            );
+        }
+    });
+    #[cfg(not(debug_assertions))]
+    let _ = (kind, key);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,8 +10,8 @@
 //! small blocks, which would pin allocator pages that the files' transient trees also used,
 //! and lose a fifth of their size to the allocator's size classes.
 //!
-//! Layout: digest (4 bytes), then varints: the file (its number in the arena's table), the
-//! base offset, the first key's span, the pointer
+//! Layout: digest (4 bytes), then varints: the file (its number in the arena's table), which
+//! of the common keys the tree stated (a bit each), the base offset, the first key's span, the pointer
 //! (a list and a position, or text), the region, the spans the schema pass rejected, and the
 //! root node. A node is a tag byte, its span, then a scalar's text, or a collection's item
 //! count, byte size and items. A map entry is its key (a [`KEYS`] number, or 0 and the text)
@@ -33,7 +33,7 @@ use crate::store::bytes::{Cursor, Encoder};
 use crate::syntax::tree::{Entry, Kind, Node, Scalar, Span, Text};
 
 /// Keys pruned entities keep most often, stored as one byte (their position plus one).
-const KEYS: [&str; 25] = [
+const KEYS: [&str; 28] = [
     "id",
     "name",
     "image",
@@ -59,7 +59,20 @@ const KEYS: [&str; 25] = [
     "san_policy",
     "task_state",
     "system",
+    "lvm",
+    "optimization",
+    "contain_system_disk",
 ];
+
+/// Which of the [`KEYS`] a root map states (bit `i` for `KEYS[i]`): what a check that only
+/// asks whether a fact is known needs, without keeping the fact.
+fn stated_keys(root: &Node) -> u64 {
+    root.as_map()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| KEYS.iter().position(|k| *k == e.key))
+        .fold(0, |bits, i| bits | 1 << i)
+}
 
 /// The lists of an inventory document: an entity's pointer `/servers/3` is stored as the
 /// list's number (plus one) and the position.
@@ -90,14 +103,14 @@ const TRUE: u8 = 64;
 
 /// What a frozen tree keeps of one of its root's members.
 #[derive(Debug, Clone, Copy)]
-pub enum Kept {
+pub enum Kept<'k> {
     /// The whole value.
     Whole,
-    /// Of a list, the items whose `key` is `true`, with `key` and `fields`; the others are
-    /// holes.
+    /// Of a list, the items with one of the `keys` `true`, with those keys and `fields`; the
+    /// others are holes.
     Items {
-        key: &'static str,
-        fields: &'static [&'static str],
+        keys: &'k [&'static str],
+        fields: &'k [&'static str],
     },
 }
 
@@ -165,11 +178,11 @@ impl Frozen {
     /// Append a tree to a file's arena bytes, its root's entries limited to what `keep`
     /// says of each, with the spans of values the schema pass rejected (see
     /// [`Frozen::is_invalid`]); returns where it starts.
-    pub fn write(
+    pub fn write<'k>(
         root: &Node,
         header: &Header,
         invalid: &[Span],
-        keep: &dyn Fn(&str) -> Option<Kept>,
+        keep: &dyn Fn(&str) -> Option<Kept<'k>>,
         out: &mut Vec<u8>,
     ) -> u32 {
         let at = u32::try_from(out.len()).unwrap_or(u32::MAX);
@@ -182,6 +195,7 @@ impl Frozen {
         };
         w.out.extend_from_slice(&header.digest.to_le_bytes());
         w.varint(u64::from(header.file));
+        w.varint(stated_keys(root));
         w.varint(base as u64);
         w.span_from(base, header.first_key);
         w.pointer(&header.pointer);
@@ -246,8 +260,18 @@ impl Frozen {
     fn reader(&self) -> Reader<'_> {
         let mut r = self.file_reader();
         r.varint();
+        r.varint();
         r.last = r.varint() as usize;
         r
+    }
+
+    /// Whether the tree stated `key` before it was pruned (kept or not), when `key` is one of
+    /// the keys whose presence every frozen tree records ([`KEYS`]); `None` for another key.
+    pub fn stated(&self, key: &str) -> Option<bool> {
+        let bit = KEYS.iter().position(|k| *k == key)?;
+        let mut r = self.file_reader();
+        r.varint();
+        Some(r.varint() & (1 << bit) != 0)
     }
 
     pub fn header(&self) -> Header<'_> {
@@ -505,7 +529,7 @@ impl Writer {
     }
 
     /// The root: a map keeps its entries as `keep` says (anything else is written whole).
-    fn root(&mut self, root: &Node, keep: &dyn Fn(&str) -> Option<Kept>) {
+    fn root<'k>(&mut self, root: &Node, keep: &dyn Fn(&str) -> Option<Kept<'k>>) {
         let Kind::Map(entries) = &root.kind else {
             self.node(root);
             return;
@@ -515,25 +539,23 @@ impl Writer {
             entries,
             &|key| keep(key).is_some(),
             |w, e| match keep(&e.key) {
-                Some(Kept::Items { key, fields, .. }) => w.items(&e.value, key, fields),
+                Some(Kept::Items { keys, fields }) => w.items(&e.value, keys, fields),
                 _ => w.node(&e.value),
             },
         );
     }
 
-    /// A list of which only the items whose `key` is `true` are kept (with `key` and
-    /// `fields`), the others written as holes; anything but a list is written whole.
-    fn items(&mut self, list: &Node, key: &str, fields: &[&str]) {
+    /// A list of which only the items with one of the `keys` `true` are kept (with those keys
+    /// and `fields`), the others written as holes; anything but a list is written whole.
+    fn items(&mut self, list: &Node, keys: &[&str], fields: &[&str]) {
         let Kind::Seq(items) = &list.kind else {
             self.node(list);
             return;
         };
         self.out.push(SEQ);
         self.span(list.span, false);
-        let kept = |item: &Node| {
-            item.get(key)
-                .is_some_and(|v| v.value() == Some(crate::syntax::tree::Value::Bool(true)))
-        };
+        let is_true = |v: &Node| v.value() == Some(crate::syntax::tree::Value::Bool(true));
+        let kept = |item: &Node| keys.iter().any(|k| item.get(k).is_some_and(is_true));
         self.collection(list.span, items.len(), |w| {
             for item in items {
                 match &item.kind {
@@ -541,9 +563,9 @@ impl Writer {
                         w.map_entries(
                             item,
                             entries,
-                            &|k| k == key || fields.contains(&k),
+                            &|k| keys.contains(&k) || fields.contains(&k),
                             |w, e| {
-                                if e.key == key {
+                                if keys.contains(&e.key.as_str()) && is_true(&e.value) {
                                     w.out.push(TRUE);
                                 } else {
                                     w.node(&e.value);
@@ -836,7 +858,7 @@ mod tests {
         let keep = |key: &str| match key {
             "id" => Some(Kept::Whole),
             "disks" => Some(Kept::Items {
-                key: "system",
+                keys: &["system"],
                 fields: &["id"],
             }),
             _ => None,

@@ -40,6 +40,7 @@ fn check_with(paths: &[&Path], select: &[&str], prune: bool) -> (RuleSet, Outcom
     let selection = Selection {
         select: select.iter().map(|s| s.to_string()).collect(),
         ignore: Vec::new(),
+        strict: false,
     };
     let limits = Limits::default();
     let engine = Engine {
