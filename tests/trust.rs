@@ -172,3 +172,74 @@ fn unknown_is_a_warning_and_strict_makes_it_an_error() {
         vec![("request-unverified".to_string(), "error".to_string())]
     );
 }
+
+fn readiness(args: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .arg("readiness")
+        .arg(fixture("readiness"))
+        .args(args)
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn readiness_gives_a_verdict_per_request_and_per_unused_server() {
+    let (code, text) = readiness(&["--format", "json", "--servers"]);
+    assert_eq!(code, 1, "a blocked request fails as `check` does");
+    let v: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(v["version"], 1);
+    let requests = v["requests"].as_array().expect("requests");
+    let verdict = |name: &str| {
+        requests
+            .iter()
+            .find(|r| r["request"] == name)
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+    };
+    let blocked = verdict("win-web-01-whole");
+    assert_eq!(blocked["verdict"], "blocked");
+    assert_eq!(
+        blocked["blocking"],
+        serde_json::json!(["windows-san-policy"])
+    );
+    assert_eq!(blocked["source"]["kind"], "server");
+    assert_eq!(blocked["source"]["name"], "win-web-01");
+    assert_eq!(blocked["line"], 26);
+    assert_eq!(verdict("lnx-db-01-whole")["verdict"], "ready");
+    let unverified = verdict("ghost-whole");
+    assert_eq!(unverified["verdict"], "unverified");
+    assert!(
+        unverified["missing"][0]
+            .as_str()
+            .is_some_and(|m| m.contains("7de3ded2-7c15-4dc3-bf8d-75760010c215 is not described")),
+        "{unverified}"
+    );
+    let servers = v["servers"].as_array().expect("servers");
+    assert_eq!(
+        servers.len(),
+        1,
+        "only the server no request uses: {servers:?}"
+    );
+    assert_eq!(servers[0]["name"], "spare-01");
+    assert_eq!(servers[0]["verdict"], "unverified");
+}
+
+#[test]
+fn readiness_csv_has_the_documented_columns() {
+    let (_, text) = readiness(&["--format", "csv"]);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("request,source_kind,source_id,source_name,verdict,blocking,missing")
+    );
+    assert!(
+        lines.any(|l| l.starts_with(
+            "win-web-01-whole,server,877a2cda-ba63-4e1e-b95f-e67e48b6129a,win-web-01,blocked,windows-san-policy,"
+        )),
+        "{text}"
+    );
+}

@@ -14,6 +14,8 @@ use crate::report::{self, OutputFormat, Report};
 use crate::rules::RuleSet;
 use crate::syntax::parse::Limits;
 
+mod readiness;
+
 /// `eprintln!` that never panics: with `2>&1 | head`, stderr closes too, and a lost note must
 /// not end the run with a panic.
 macro_rules! to_stderr {
@@ -39,14 +41,15 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Color {
+    #[default]
     Auto,
     Always,
     Never,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct CheckArgs {
     /// Files or directories to check (`-` reads stdin).
     #[arg(default_value = ".")]
@@ -124,6 +127,9 @@ pub struct CheckArgs {
 pub enum Command {
     /// Check inventory files and directories.
     Check(Box<CheckArgs>),
+    /// One row per request: ready, blocked (and by which rules) or unverified (and what is
+    /// missing); `--servers` adds the servers no request uses.
+    Readiness(Box<readiness::ReadinessArgs>),
     /// List all rules: id, default severity, applies to, title.
     Rules {
         /// Also list custom rules from DIR.
@@ -182,6 +188,7 @@ pub fn main() -> i32 {
 fn run(cli: Cli) -> Result<i32, UsageError> {
     match cli.command {
         Command::Check(args) => check(*args),
+        Command::Readiness(args) => readiness::readiness(*args),
         Command::Rules { rule_dirs, format } => {
             let rules = load_rules(&rule_dirs, discovered_config()?.as_ref())?;
             let text = match format {
@@ -314,28 +321,41 @@ fn limits(args: &CheckArgs, config: &Config) -> Limits {
     limit_flags(args).apply(config.limits(Limits::default()))
 }
 
-fn check(args: CheckArgs) -> Result<i32, UsageError> {
+/// What a run of the engine gives the commands that report on it.
+struct Ran {
+    rules: RuleSet,
+    config: Config,
+    outcome: crate::engine::Outcome,
+    /// The rules that are reported (configured, selected).
+    reported: std::collections::HashSet<String>,
+}
+
+/// Load the configuration and the rules, walk the paths and run the engine (for `readiness`,
+/// with its rows); `Err(Ok(code))` when the run ends early (`--show-config`).
+fn run_engine(args: &CheckArgs, readiness: Option<bool>) -> Result<Ran, Result<i32, UsageError>> {
     let cwd = std::env::current_dir()
-        .map_err(|e| UsageError::msg(format!("no working directory: {e}")))?;
+        .map_err(|e| Err(UsageError::msg(format!("no working directory: {e}"))))?;
     let config_path = match &args.config {
         Some(p) if !p.is_file() => {
-            return Err(UsageError::msg(format!(
+            return Err(Err(UsageError::msg(format!(
                 "config file {} does not exist",
                 p.display()
-            )));
+            ))));
         }
         Some(p) => Some(p.clone()),
         None => Config::discover(&cwd),
     };
     let config = match &config_path {
-        Some(p) => Config::load(p, &crate::input::source::display_path(p, &cwd))?,
+        Some(p) => Config::load(p, &crate::input::source::display_path(p, &cwd)).map_err(Err)?,
         None => Config::default(),
     };
-    let rules = load_rules(&args.rule_dirs, Some(&config))?;
-    config.validate(&rules)?;
+    let rules = load_rules(&args.rule_dirs, Some(&config)).map_err(Err)?;
+    config.validate(&rules).map_err(Err)?;
     for id in args.select.iter().chain(&args.ignore) {
         if rules.get(id).is_none() {
-            return Err(UsageError::msg(crate::config::unknown_rule(id, &rules)));
+            return Err(Err(UsageError::msg(crate::config::unknown_rule(
+                id, &rules,
+            ))));
         }
     }
     if let Some(id) = args
@@ -343,12 +363,12 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         .iter()
         .find(|id| crate::config::ALWAYS_ERRORS.contains(&id.as_str()))
     {
-        return Err(UsageError::msg(crate::config::always_error(id)));
+        return Err(Err(UsageError::msg(crate::config::always_error(id))));
     }
-    let limits = limits(&args, &config);
+    let limits = limits(args, &config);
     if args.show_config {
-        let text = show_config(&args, &config, config_path.as_deref(), &rules, &limits);
-        return Ok(emit(&text, args.output.as_ref()));
+        let text = show_config(args, &config, config_path.as_deref(), &rules, &limits);
+        return Err(Ok(emit(&text, args.output.as_ref())));
     }
     let exclude_base = config.base_dir();
     let walk = Walk {
@@ -357,7 +377,7 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         exclude_base: &exclude_base,
         follow_links: args.follow_links,
     };
-    let found = walk.run(&args.paths)?;
+    let found = walk.run(&args.paths).map_err(Err)?;
     let stdin = if found.inputs.iter().any(|i| i.origin == Origin::Stdin) {
         let mut buf = Vec::new();
         let _ = std::io::stdin()
@@ -382,12 +402,39 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
             .chain(args.reports.iter().map(|(format, _)| *format))
             .any(|format| format == OutputFormat::Junit),
     };
-    let mut outcome = engine.check(&found.inputs, stdin.as_deref())?;
+    let outcome = match readiness {
+        None => engine.check(&found.inputs, stdin.as_deref()),
+        Some(servers) => engine.readiness(&found.inputs, stdin.as_deref(), servers),
+    }
+    .map_err(Err)?;
     if !args.quiet {
         for note in &found.notes {
             to_stderr!("note: {note}");
         }
     }
+    let reported = rules
+        .ids()
+        .filter(|id| engine.level(id).is_some())
+        .map(String::from)
+        .collect();
+    Ok(Ran {
+        rules,
+        config,
+        outcome,
+        reported,
+    })
+}
+
+fn check(args: CheckArgs) -> Result<i32, UsageError> {
+    let Ran {
+        rules,
+        config,
+        mut outcome,
+        reported,
+    } = match run_engine(&args, None) {
+        Ok(ran) => ran,
+        Err(end) => return end,
+    };
     if let Some(path) = &args.write_baseline {
         let n = crate::baseline::write(path, &outcome.findings)?;
         if !args.quiet {
@@ -421,7 +468,7 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
     let count = |pred: fn(&crate::finding::Finding) -> bool| {
         outcome.findings.iter().filter(|f| pred(f)).count()
     };
-    let checked = || outcome.checked(&rules, &|id| engine.level(id).is_some());
+    let checked = || outcome.checked(&rules, &|id| reported.contains(id));
     let report_for = |color: bool| Report {
         findings: outcome
             .findings

@@ -22,6 +22,7 @@ use crate::syntax::parse::{Limits, Problem, ProblemKind};
 
 mod files;
 mod plan;
+pub mod readiness;
 
 use files::{FileJob, Loaded, Role, named_facts, restore_whole, role_of};
 use plan::Plan;
@@ -40,6 +41,8 @@ pub struct Selection {
 pub struct Outcome {
     /// Every finding, suppressed ones included (marked), sorted.
     pub findings: Vec<Finding>,
+    /// Readiness rows, for `readiness` runs.
+    pub rows: Option<readiness::Rows>,
     pub files: usize,
     pub documents: usize,
     /// Every entity checked (when `Engine::list_entities` asks for it).
@@ -126,6 +129,26 @@ impl Engine<'_> {
     }
 
     pub fn check(&self, inputs: &[Input], stdin: Option<&[u8]>) -> Result<Outcome, UsageError> {
+        self.run(inputs, stdin, None)
+    }
+
+    /// A run for `readiness` (SPEC §11.3): the outcome, with a row per request (and, with
+    /// `servers`, per described server no request uses, every one of them judged).
+    pub fn readiness(
+        &self,
+        inputs: &[Input],
+        stdin: Option<&[u8]>,
+        servers: bool,
+    ) -> Result<Outcome, UsageError> {
+        self.run(inputs, stdin, Some(servers))
+    }
+
+    fn run(
+        &self,
+        inputs: &[Input],
+        stdin: Option<&[u8]>,
+        readiness: Option<bool>,
+    ) -> Result<Outcome, UsageError> {
         // Over `max_files`, the first files (in path order) are checked and the first one left
         // out carries an `inventory-limit` finding (SPEC §9): the run fails, visibly.
         let (inputs, left_out) = inputs.split_at(inputs.len().min(self.limits.max_files));
@@ -155,7 +178,7 @@ impl Engine<'_> {
             .filter(|r| self.configured(&r.id).is_some())
             .collect();
         let cwd = std::env::current_dir().unwrap_or_default();
-        let plan = Plan::new(&active, self.list_entities);
+        let plan = Plan::new(&active, self.list_entities, readiness.is_some());
         let job = FileJob {
             limits: self.limits,
             two_pass: self.prune,
@@ -202,7 +225,9 @@ impl Engine<'_> {
         }
         hits.append(&mut model.hits);
         let mut inventory = model.inventory;
-        let judged = self.judge(&mut inventory, &plan, hits, local);
+        let every_server = readiness == Some(true);
+        let judged = self.judge(&mut inventory, &plan, hits, local, every_server);
+        let rows = readiness.map(|servers| readiness::rows(&inventory, servers));
         let entities = if self.list_entities {
             self.listed(&inventory)
         } else {
@@ -214,6 +239,7 @@ impl Engine<'_> {
         drop(inventory);
         let findings = self.word(judged, suppressions, &cwd);
         Ok(Outcome {
+            rows,
             findings,
             files,
             documents,
@@ -292,6 +318,7 @@ impl Engine<'_> {
         plan: &Plan,
         found: Vec<Hit>,
         local: Vec<(u32, Packed)>,
+        every_server: bool,
     ) -> Judged {
         let alone = Alone::new(&inventory.entities, |e| self.judged_alone(e));
         let mut batches = Vec::with_capacity(local.len() + 2 * plan.rules.len() + 1);
@@ -309,6 +336,7 @@ impl Engine<'_> {
         let used = used_by_requests(inventory);
         let in_scope = |e: &crate::model::Entity| {
             e.origin != crate::model::Origin::Api
+                || (every_server && e.kind == EntityKind::Server)
                 || used.contains(&(e.kind, e.label().to_ascii_lowercase()))
         };
         // Most large runs describe every entity once, natively: nothing to judge again.
@@ -480,7 +508,7 @@ struct Read {
 
 /// The servers and backups that requests and operations use, by kind and id in lowercase: a
 /// request's server or backup, the server a backup was made from, an operation's server.
-fn used_by_requests(inv: &Inventory) -> HashSet<(EntityKind, String)> {
+pub(crate) fn used_by_requests(inv: &Inventory) -> HashSet<(EntityKind, String)> {
     let mut used = HashSet::new();
     if inv
         .entities
@@ -507,6 +535,28 @@ fn used_by_requests(inv: &Inventory) -> HashSet<(EntityKind, String)> {
             }
             EntityKind::Operation => add(EntityKind::Server, e.str("server")),
             _ => {}
+        }
+    }
+    used
+}
+
+/// The servers requests use (through `instance_id`, or their backup's `server_id`), by id in
+/// lowercase, whatever the descriptions' origin.
+pub(crate) fn used_by_requests_all(inv: &Inventory) -> HashSet<String> {
+    let mut used = HashSet::new();
+    for r in inv
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Request)
+    {
+        if let Some(id) = r.str("instance_id") {
+            used.insert(id.to_ascii_lowercase());
+        } else if let Some(server) = r
+            .str("backup_id")
+            .and_then(|id| inv.backup(&id))
+            .and_then(|b| b.str("server_id"))
+        {
+            used.insert(server.to_ascii_lowercase());
         }
     }
     used

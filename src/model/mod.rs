@@ -6,6 +6,7 @@ pub mod api;
 pub mod facts;
 pub mod schema;
 pub mod synth;
+pub mod unknowns;
 pub mod values;
 
 use std::borrow::Cow;

@@ -11,8 +11,9 @@ use crate::rules::RuleSet;
 
 pub use crate::HOMEPAGE;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
+    #[default]
     Human,
     Compact,
     Json,

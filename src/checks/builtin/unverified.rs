@@ -6,82 +6,12 @@
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
-use crate::model::{Entity, EntityKind, Inventory};
+use crate::model::unknowns::request_unknowns;
+use crate::model::{EntityKind, Inventory};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Unverified {}
-
-/// What a server must state for its restrictions to be verified, and how to collect it:
-/// (field, OS it applies to, what is missing, how to collect it).
-const SERVER_FACTS: [(&str, Option<&str>, &str, &str); 7] = [
-    ("status", None, "status", "`hcloud ECS ShowServer` output"),
-    ("os", None, "OS", "`os`, or `hcloud ECS ShowServer` output"),
-    ("disks", None, "disks", "`hcloud ECS ShowServer` output"),
-    (
-        "optimization",
-        None,
-        "optimisation checklist",
-        "`optimization`, or the collector in examples/collect",
-    ),
-    (
-        "san_policy",
-        Some("windows"),
-        "SAN policy",
-        "diskpart `san` or `Get-StorageSetting` output",
-    ),
-    (
-        "volumes",
-        Some("windows"),
-        "volumes",
-        "diskpart `list volume` output",
-    ),
-    (
-        "lvm",
-        Some("linux"),
-        "LVM layout",
-        "`vgs` and `lvs` reports",
-    ),
-];
-
-/// What a backup must state: (field, what is missing, how to collect it).
-const BACKUP_FACTS: [(&str, &str, &str); 2] = [
-    ("status", "status", "`hcloud CBR ShowBackup` output"),
-    (
-        "images",
-        "images made from it",
-        "`hcloud CBR ShowBackup` output",
-    ),
-];
-
-fn server_unknowns(server: &Entity, missing: &mut Vec<String>) {
-    let os = server.str("os").map(|os| os.to_ascii_lowercase());
-    for (field, only_on, what, collect) in SERVER_FACTS {
-        let applies = match (only_on, os.as_deref()) {
-            (None, _) => true,
-            (Some(wanted), Some(os)) => wanted == os,
-            // The OS is unknown (listed itself): so are the OS-specific facts.
-            (Some(_), None) => false,
-        };
-        if applies && !server.knows(field) {
-            missing.push(format!("{what} of server {} ({collect})", server.label()));
-        }
-    }
-}
-
-fn backup_unknowns(backup: &Entity, missing: &mut Vec<String>) {
-    for (field, what, collect) in BACKUP_FACTS {
-        if !backup.knows(field) {
-            missing.push(format!("{what} of backup {} ({collect})", backup.label()));
-        }
-    }
-    if !backup.knows("volumes") && !backup.knows("contain_system_disk") {
-        missing.push(format!(
-            "disks in backup {} (`hcloud CBR ShowBackup` output)",
-            backup.label()
-        ));
-    }
-}
 
 impl Check for Unverified {
     fn variants(&self) -> Vec<&'static str> {
@@ -113,53 +43,9 @@ impl Check for Unverified {
 
     fn check_inventory(&self, inv: &Inventory, cx: &mut Cx) {
         for r in inv.of_kind(EntityKind::Request) {
-            let mut missing = Vec::new();
-            let server = if let Some(id) = r.str("instance_id") {
-                let server = inv.server(&id);
-                if server.is_none() {
-                    missing.push(format!(
-                        "server {id} is not described (add it, or `hcloud ECS ShowServer` output)"
-                    ));
-                }
-                server
-            } else if let Some(id) = r.str("backup_id") {
-                match inv.backup(&id) {
-                    None => {
-                        missing.push(format!(
-                            "backup {id} is not described (add it, or `hcloud CBR ShowBackup` output)"
-                        ));
-                        None
-                    }
-                    Some(backup) => {
-                        backup_unknowns(backup, &mut missing);
-                        match backup.str("server_id") {
-                            None => {
-                                missing.push(format!(
-                                    "the server backup {} was made from (`server_id`)",
-                                    backup.label()
-                                ));
-                                None
-                            }
-                            Some(sid) => {
-                                let server = inv.server(&sid);
-                                if server.is_none() {
-                                    missing.push(format!(
-                                        "server {sid}, which backup {} was made from, is not described (add it, or `hcloud ECS ShowServer` output)",
-                                        backup.label()
-                                    ));
-                                }
-                                server
-                            }
-                        }
-                    }
-                }
-            } else {
-                // No source at all is `request-source`'s finding.
+            let Some(missing) = request_unknowns(r, inv) else {
                 continue;
             };
-            if let Some(server) = server {
-                server_unknowns(server, &mut missing);
-            }
             if missing.is_empty() {
                 continue;
             }
