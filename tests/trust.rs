@@ -243,3 +243,40 @@ fn readiness_csv_has_the_documented_columns() {
         "{text}"
     );
 }
+
+#[test]
+fn a_stale_inventory_value_never_hides_what_the_host_facts_say() {
+    let (code, findings) = check(&fixture("stale-inventory"));
+    assert_eq!(code, 1);
+    for rule in ["windows-san-policy", "linux-lvm-multi-pv"] {
+        assert!(
+            findings.iter().any(|(r, s)| r == rule && s == "error"),
+            "{rule}: {findings:?}"
+        );
+    }
+    let warned_twice = findings
+        .iter()
+        .filter(|(r, _)| r == "server-optimized")
+        .count();
+    assert_eq!(
+        warned_twice, 2,
+        "one missing checklist per server: {findings:?}"
+    );
+}
+
+#[test]
+fn a_raw_control_character_in_json_is_a_syntax_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("servers.json");
+    std::fs::write(
+        &path,
+        "{\"servers\": [{\"id\": \"a\u{0}b\", \"os\": \"linux\"}]}",
+    )
+    .expect("write");
+    let (code, findings) = check(path.to_str().expect("utf-8 path"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings,
+        vec![("inventory-syntax".to_string(), "error".to_string())]
+    );
+}

@@ -213,11 +213,45 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// Judge every entity the rule judges one at a time (see [`Check::check_entity`]).
+/// Judge every entity the rule judges one at a time (see [`Check::check_entity`]). An
+/// entity several sources describe is judged as each of them says it too (SPEC §11.1: a
+/// stale value in one never hides a violation another reports); the same finding reached
+/// twice is shown once.
 pub(crate) fn judge_each(check: &dyn Check, inv: &Inventory, cx: &mut Cx) {
     for e in cx.judged(inv) {
-        if check.applies(e) {
-            check.check_entity(e, cx);
+        let views = e.views();
+        if views.is_empty() {
+            if check.applies(e) {
+                check.check_entity(e, cx);
+            }
+            continue;
+        }
+        // A view reports only what the entity as a whole does not (a missing value is missing
+        // from every view alike, and said once).
+        let mut seen: Vec<Hit> = Vec::new();
+        for view in std::iter::once(e).chain(views.iter()) {
+            let judged =
+                std::ptr::eq(view, e) || cx.when.is_none_or(|w| when_matches(w, view, inv));
+            if !judged || !check.applies(view) {
+                continue;
+            }
+            let mut hits: Vec<Hit> = Vec::new();
+            check.check_entity(
+                view,
+                &mut Cx {
+                    out: &mut hits,
+                    ..*cx
+                },
+            );
+            for hit in hits {
+                let said = seen
+                    .iter()
+                    .any(|h| h.variant == hit.variant && h.args == hit.args);
+                if !said {
+                    seen.push(hit.clone());
+                    cx.report(hit);
+                }
+            }
         }
     }
 }

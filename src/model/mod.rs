@@ -533,6 +533,59 @@ impl Entity {
         std::iter::once(self).chain(others.iter())
     }
 
+    /// One description alone, whole, without the others (`None` when pruned).
+    fn description_alone(&self) -> Option<Entity> {
+        let Body::Whole(w) = &self.body else {
+            return None;
+        };
+        let rare = w.rare.as_ref().map(|r| {
+            Box::new(Rare {
+                invalid: r.invalid.clone(),
+                raw: r.raw.clone(),
+                others: Vec::new(),
+            })
+        });
+        Some(Entity {
+            kind: self.kind,
+            origin: self.origin,
+            serial: self.serial,
+            body: Body::Whole(Box::new(Whole {
+                file: w.file.clone(),
+                unit: w.unit,
+                pointer: w.pointer.clone(),
+                node: w.node.clone(),
+                region: w.region.clone(),
+                first_key: w.first_key,
+                rare,
+            })),
+        })
+    }
+
+    /// The entity as each of its other descriptions says it (SPEC §11.1: several sources
+    /// disagree, the worst case wins): for each, the same descriptions with that one first, so
+    /// its values are the ones read and a violation is found where it says so. Empty for an
+    /// entity described once.
+    pub fn views(&self) -> Vec<Entity> {
+        let others = self.rare().map_or(&[][..], |r| &r.others);
+        (0..others.len())
+            .filter_map(|i| {
+                let mut view = others[i].description_alone()?;
+                let rest: Vec<Entity> = std::iter::once(self)
+                    .chain(
+                        others
+                            .iter()
+                            .enumerate()
+                            .filter(|(j, _)| *j != i)
+                            .map(|(_, o)| o),
+                    )
+                    .filter_map(Entity::description_alone)
+                    .collect();
+                view.rare_mut()?.others = rest;
+                Some(view)
+            })
+            .collect()
+    }
+
     pub fn place(&self, span: Span, pointer: String) -> Place {
         Place::new(self.file().clone(), span, pointer)
     }

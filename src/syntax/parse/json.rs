@@ -24,6 +24,24 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
         tokens: false,
     };
     let mut out = Parsed::default();
+    // RFC 8259: a control character (U+0000 to U+001F) may appear only escaped in a string,
+    // and outside strings only tab, line feed and carriage return separate tokens. The parser
+    // lets raw ones through in strings.
+    if let Some(at) = text
+        .bytes()
+        .position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+    {
+        out.problems.push(Problem {
+            kind: ProblemKind::Syntax,
+            span: Span::new(at, at + 1),
+            message: format!(
+                "raw control character U+{:04X} in the text; JSON (RFC 8259) allows it only escaped in a string (\\u{:04x})",
+                text.as_bytes()[at],
+                text.as_bytes()[at]
+            ),
+        });
+        return out;
+    }
     match parse_to_ast(text, &collect, &strict) {
         Err(e) => {
             let r = e.range();
