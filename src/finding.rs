@@ -140,6 +140,10 @@ pub struct Hit {
     /// Which entity of its file the hit judges (see `Entity::serial`): the engine keeps or
     /// redoes a file's local findings per entity.
     pub subject: Option<u32>,
+    /// Where in its entity the hit is, list items named by what they are (`[name=vg_data]`)
+    /// instead of their position, when the place is inside a list item: what baselines and
+    /// fingerprints key on (SPEC §11.6).
+    pub key: Option<Text>,
 }
 
 impl Hit {
@@ -155,6 +159,7 @@ impl Hit {
             related: Vec::new(),
             relate_backups: false,
             subject: None,
+            key: None,
         }
     }
 

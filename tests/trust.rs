@@ -280,3 +280,44 @@ fn a_raw_control_character_in_json_is_a_syntax_error() {
         vec![("inventory-syntax".to_string(), "error".to_string())]
     );
 }
+
+#[test]
+fn a_baselined_finding_in_a_list_stays_baselined_when_an_item_is_added_above_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inventory = dir.path().join("s.yaml");
+    let baseline = dir.path().join("baseline.json");
+    let server = |groups: &str| {
+        format!(
+            "servers:\n  - id: 5b1f6e52-3c0a-4d8e-9f1a-2b7c4d6e8a01\n    os: linux\n    lvm:\n      volume_groups:\n{groups}"
+        )
+    };
+    let spanning = "        - {name: vg_data, physical_volumes: [/dev/vdb, /dev/vdc]}\n";
+    std::fs::write(&inventory, server(spanning)).expect("write");
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("ims-preflight")
+            .expect("binary")
+            .arg("check")
+            .arg(&inventory)
+            .args(["--select", "linux-lvm-multi-pv", "--format", "compact"])
+            .args(extra)
+            .output()
+            .expect("run")
+    };
+    let wrote = run(&["--write-baseline", baseline.to_str().expect("path")]);
+    assert!(
+        baseline.is_file(),
+        "{}",
+        String::from_utf8_lossy(&wrote.stderr)
+    );
+    // A realistic edit: another (single-PV) volume group above it.
+    let above = "        - {name: vg_logs, physical_volumes: [/dev/vdd]}\n";
+    std::fs::write(&inventory, server(&format!("{above}{spanning}"))).expect("write");
+    let again = run(&["--baseline", baseline.to_str().expect("path")]);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&again.stdout),
+        String::from_utf8_lossy(&again.stderr)
+    );
+}

@@ -798,6 +798,7 @@ impl Engine<'_> {
             anchor,
             mut args,
             related,
+            key,
             ..
         } = hit;
         if let Some(entity) = &entity {
@@ -809,8 +810,9 @@ impl Engine<'_> {
             };
             args.push(("entity".into(), shown.into()));
         }
-        let path = match (&entity, &anchor) {
-            (Some(_), Some(anchor)) => place
+        let path = match (&entity, &anchor, key) {
+            (Some(_), _, Some(key)) => key.to_string(),
+            (Some(_), Some(anchor), None) => place
                 .pointer
                 .strip_prefix(anchor.as_str())
                 .unwrap_or(&place.pointer)

@@ -610,13 +610,53 @@ impl Entity {
     }
 
     pub fn hit(&self, rule: &str, variant: &'static str, place: Place) -> Hit {
+        let anchor = self.raw_or(|| self.span(), || self.pointer().to_string());
+        let key = place
+            .pointer
+            .strip_prefix(anchor.as_str())
+            .and_then(|path| self.stable_path(path));
         let mut hit = Hit::new(rule, variant, place).entity(&self.label());
         hit.subject = Some(self.serial);
-        hit.anchor = Some(
-            self.raw_or(|| self.span(), || self.pointer().to_string())
-                .into(),
-        );
+        hit.anchor = Some(anchor.into());
+        hit.key = key.map(Into::into);
         hit
+    }
+
+    /// A path inside the entity with each list position replaced by what the item is (its
+    /// `name`, `id`, `key` or `device`: `/lvm/volume_groups/[name=vg_data]/physical_volumes`),
+    /// so that adding an item above it does not change it (SPEC §11.6). `None` when the path
+    /// holds no list position, or an item has none of those keys (its position is all there
+    /// is), or the path is not in this description's tree.
+    fn stable_path(&self, path: &str) -> Option<String> {
+        if !path
+            .split('/')
+            .any(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return None;
+        }
+        let root = self.root();
+        let mut node: &Node = &root;
+        let mut out = String::new();
+        for segment in path.split('/').skip(1) {
+            let key = segment.replace("~1", "/").replace("~0", "~");
+            match &node.kind {
+                Kind::Seq(items) => {
+                    let item = items.get(segment.parse::<usize>().ok()?)?;
+                    let (name, value) = ["name", "id", "key", "device"]
+                        .iter()
+                        .find_map(|k| Some((*k, item.get(k)?.as_str()?)))?;
+                    let value = value.replace('~', "~0").replace('/', "~1");
+                    out.push_str(&format!("/[{name}={value}]"));
+                    node = item;
+                }
+                _ => {
+                    out.push('/');
+                    out.push_str(segment);
+                    node = node.get(&key)?;
+                }
+            }
+        }
+        Some(out)
     }
 
     /// The keys of this description's mapping, with where each is written.

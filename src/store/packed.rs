@@ -192,6 +192,7 @@ impl Writer {
             }
             None => self.enc.out.push(0),
         }
+        self.optional(hit.key.as_deref());
     }
 }
 
@@ -271,6 +272,7 @@ impl Reader<'_> {
             .collect();
         hit.relate_backups = self.cursor.byte() == 1;
         hit.subject = (self.cursor.byte() == 1).then(|| self.cursor.varint() as u32);
+        hit.key = self.optional();
         hit
     }
 }
@@ -342,6 +344,7 @@ mod tests {
             .warning()
             .relate_backups();
         first.anchor = Some("/servers/0".into());
+        first.key = Some("/lvm/volume_groups/[name=vg_data]/physical_volumes".into());
         let mut second = Hit::new(
             "inventory-syntax",
             "main",
@@ -369,7 +372,7 @@ mod tests {
                 })
                 .collect();
             format!(
-                "{} {} {:?} {:?} {:?} {:?} {:?} {:?} {} {:?}",
+                "{} {} {:?} {:?} {:?} {:?} {:?} {:?} {} {:?} {:?}",
                 h.rule,
                 h.variant,
                 places,
@@ -379,7 +382,8 @@ mod tests {
                 h.cap,
                 h.related.iter().map(|(_, m)| m).collect::<Vec<_>>(),
                 h.relate_backups,
-                h.subject
+                h.subject,
+                h.key
             )
         };
         let unpacked: Vec<String> = packed.hits().map(|h| shown(&h)).collect();
