@@ -95,6 +95,12 @@ fn an_empty_task_state_is_idle() {
 fn diskpart_rows_with_wide_labels_are_read_and_unreadable_rows_reported() {
     let dir = tempfile::tempdir().expect("tempdir");
     let header = "  Volume ###  Ltr  Label        Fs     Type        Size     Status     Info\r\n  ----------  ---  -----------  -----  ----------  -------  ---------  --------\r\n";
+    // Facts describe a server of the run (a facts folder that matches none is an error).
+    write(
+        dir.path(),
+        "inv.yaml",
+        &format!("servers:\n  - id: {SERVER}\n    os: windows\n"),
+    );
     write(
         dir.path(),
         &format!("facts/{SERVER}/lv.txt"),

@@ -321,3 +321,23 @@ fn a_baselined_finding_in_a_list_stays_baselined_when_an_item_is_added_above_it(
         String::from_utf8_lossy(&again.stderr)
     );
 }
+
+#[test]
+fn a_facts_folder_is_matched_by_server_name_and_an_unmatched_one_is_an_error() {
+    let (code, findings) = check(&fixture("facts-by-name"));
+    assert_eq!(code, 1);
+    assert!(
+        findings
+            .iter()
+            .any(|(r, s)| r == "linux-lvm-multi-pv" && s == "error"),
+        "the facts of folder lnx-db-01 are the server's: {findings:?}"
+    );
+    assert_eq!(
+        findings
+            .iter()
+            .filter(|(r, _)| r == "inventory-facts")
+            .count(),
+        1,
+        "{findings:?}"
+    );
+}

@@ -366,6 +366,61 @@ pub(super) fn role_of(input: &Input) -> Option<String> {
     }
 }
 
+/// Match host facts to the servers they describe: a facts folder names a server by its id, or
+/// by its name when exactly one server has it (SPEC §11.4). A folder that matches no server is
+/// an `inventory-facts` error, and its facts describe nothing that is judged.
+pub(super) fn attach_facts(loaded: &mut [Loaded]) -> Vec<Hit> {
+    use std::collections::HashMap;
+    if loaded.iter().all(|l| l.facts.is_none()) {
+        return Vec::new();
+    }
+    let mut ids = HashSet::new();
+    let mut names: HashMap<String, Vec<String>> = HashMap::new();
+    let servers = loaded
+        .iter()
+        .flat_map(|l| l.entities())
+        .filter(|e| e.kind == EntityKind::Server);
+    for e in servers {
+        ids.insert(e.label().to_ascii_lowercase());
+        if let Some(name) = e.str("name") {
+            names
+                .entry(name.to_string())
+                .or_default()
+                .push(e.label().to_string());
+        }
+    }
+    let mut hits = Vec::new();
+    for l in loaded.iter_mut() {
+        let Some(facts) = &mut l.facts else { continue };
+        let owner = facts.label().to_string();
+        if ids.contains(&owner.to_ascii_lowercase()) {
+            continue;
+        }
+        let detail = match names.get(&owner).map(Vec::as_slice) {
+            Some([id]) => {
+                facts.set_id(id);
+                continue;
+            }
+            Some(several) => format!(
+                "facts folder `{owner}` names {} servers ({}); name the folder after the server's id",
+                several.len(),
+                several.join(", ")
+            ),
+            None => format!(
+                "facts folder `{owner}` matches no server id or server name; describe the server (inventory or `hcloud ECS ShowServer` output) or name the folder after its id"
+            ),
+        };
+        let place =
+            crate::finding::Place::new(l.file.clone(), crate::syntax::tree::Span::default(), "");
+        hits.push(
+            Hit::new(crate::finding::ids::INVENTORY_FACTS, "unmatched", place)
+                .arg("detail", detail),
+        );
+        l.facts = None;
+    }
+    hits
+}
+
 /// Read again the files whose pruned entities must be whole: servers and backups described
 /// elsewhere too (API dumps, host facts: descriptions of one entity are merged, and judged
 /// together, whole), and the kinds checks read whole when the run has entities of another

@@ -178,7 +178,20 @@ impl Engine<'_> {
             .filter(|r| self.configured(&r.id).is_some())
             .collect();
         let cwd = std::env::current_dir().unwrap_or_default();
-        let plan = Plan::new(&active, self.list_entities, readiness.is_some());
+        // A readiness report names each request's server and reads what is unknown of it;
+        // facts folders named after a server's name are matched by it.
+        let mut server_fields = Vec::new();
+        if readiness.is_some() {
+            server_fields.extend(["name", "os"]);
+        }
+        let by_name = inputs
+            .iter()
+            .filter_map(role_of)
+            .any(|owner| !crate::model::values::is_uuid(&owner));
+        if by_name {
+            server_fields.push("name");
+        }
+        let plan = Plan::new(&active, self.list_entities, &server_fields);
         let job = FileJob {
             limits: self.limits,
             two_pass: self.prune,
@@ -193,6 +206,7 @@ impl Engine<'_> {
             mut hits,
         } = self.read_files(inputs, &job)?;
         hits.extend(too_many);
+        hits.extend(files::attach_facts(&mut loaded));
         // Descriptions of one entity in several places are judged together, on whole trees:
         // read those files again where their entities were pruned.
         restore_whole(&mut loaded, inputs, &job, &plan.whole_when);

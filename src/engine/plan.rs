@@ -46,7 +46,9 @@ pub(super) struct Planned<'r> {
 impl<'r> Plan<'r> {
     /// The plan for these rules; `listed`: entities also keep what tells whether a rule
     /// judges them at all (for a JUnit report, see `Engine::listed`).
-    pub(super) fn new(active: &[&'r Rule], listed: bool, readiness: bool) -> Plan<'r> {
+    /// `server_fields`: what the engine itself reads of servers in this run (see
+    /// `Engine::run`).
+    pub(super) fn new(active: &[&'r Rule], listed: bool, server_fields: &[&str]) -> Plan<'r> {
         let rules: Vec<Planned> = active.iter().map(|r| Planned::new(r)).collect();
         let mut keep = Vec::new();
         'kinds: for kind in PRUNED {
@@ -54,9 +56,9 @@ impl<'r> Plan<'r> {
             // What the engine itself reads: a backup's server, to relate findings about a
             // server to the backups made from it; what requests and operations use, to judge
             // the entities of API dumps that something uses.
-            // A readiness report names each request's server and reads what is unknown of it.
-            if readiness && kind == EntityKind::Server {
-                kept.fields.extend(["name".to_string(), "os".to_string()]);
+            if kind == EntityKind::Server {
+                kept.fields
+                    .extend(server_fields.iter().map(|f| f.to_string()));
             }
             kept.fields.extend(
                 match kind {

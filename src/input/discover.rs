@@ -42,12 +42,13 @@ pub struct Walk<'a> {
     pub follow_links: bool,
 }
 
-/// The server a facts file belongs to by the layout convention `facts/<server-id>/<file>`.
+/// The server a facts file belongs to by the layout convention `facts/<server>/<file>`: the
+/// server's id or its (unique) name, matched once every file is read.
 pub fn facts_owner(path: &Path) -> Option<String> {
     let dir = path.parent()?;
-    let id = dir.file_name()?.to_str()?;
+    let owner = dir.file_name()?.to_str()?;
     let facts = dir.parent()?.file_name()?.to_str()?;
-    (facts == "facts" && crate::model::values::is_uuid(id)).then(|| id.to_string())
+    (facts == "facts" && !owner.starts_with('.')).then(|| owner.to_string())
 }
 
 fn is_candidate(path: &Path) -> bool {

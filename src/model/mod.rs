@@ -292,6 +292,18 @@ impl Entity {
         }
     }
 
+    /// Name the server a description (host facts read from a folder named after the server's
+    /// name) is about, by its id.
+    pub fn set_id(&mut self, id: &str) {
+        if let Body::Whole(w) = &mut self.body
+            && let Kind::Map(entries) = &mut w.node.kind
+            && let Some(entry) = entries.iter_mut().find(|e| e.key == "id")
+            && let Kind::Scalar(scalar) = &mut entry.value.kind
+        {
+            scalar.text = id.into();
+        }
+    }
+
     /// Set the unit of a whole entity (a pruned one has its arena's).
     pub fn set_unit(&mut self, unit: u32) {
         if let Body::Whole(w) = &mut self.body {
