@@ -341,3 +341,23 @@ fn a_facts_folder_is_matched_by_server_name_and_an_unmatched_one_is_an_error() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn verbose_lists_the_files_it_skipped() {
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args([
+            "check",
+            &fixture("near-miss-key"),
+            "--verbose",
+            "--format",
+            "compact",
+        ])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("note: skipped") && stderr.contains("docker-compose.yaml"),
+        "{stderr}"
+    );
+}

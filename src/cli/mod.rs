@@ -85,6 +85,9 @@ pub struct CheckArgs {
     /// Print nothing but findings.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also list every file read and skipped (no inventory, API dump or host facts in it).
+    #[arg(long)]
+    pub verbose: bool,
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     pub follow_links: bool,
@@ -410,6 +413,13 @@ fn run_engine(args: &CheckArgs, readiness: Option<bool>) -> Result<Ran, Result<i
     if !args.quiet {
         for note in &found.notes {
             to_stderr!("note: {note}");
+        }
+    }
+    if args.verbose {
+        for name in &outcome.skipped {
+            to_stderr!(
+                "note: skipped {name}: no inventory document, cloud API dump or host facts in it"
+            );
         }
     }
     let reported = rules

@@ -43,6 +43,9 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Readiness rows, for `readiness` runs.
     pub rows: Option<readiness::Rows>,
+    /// Files read and skipped: no inventory document, API dump or host facts in them (a
+    /// Kubernetes manifest, an Ansible playbook); `--verbose` lists them.
+    pub skipped: Vec<String>,
     pub files: usize,
     pub documents: usize,
     /// Every entity checked (when `Engine::list_entities` asks for it).
@@ -216,6 +219,11 @@ impl Engine<'_> {
             loaded.iter().flat_map(|l| l.entities()),
         );
         let noticed = loaded.iter().any(|l| l.noticed);
+        let skipped: Vec<String> = loaded
+            .iter()
+            .filter(|l| !l.recognised() && !l.noticed && l.problems.is_empty())
+            .map(|l| l.file.name.clone())
+            .collect();
         let mut suppressions = Vec::new();
         let mut local = Vec::with_capacity(loaded.len());
         for l in &mut loaded {
@@ -254,6 +262,7 @@ impl Engine<'_> {
         let findings = self.word(judged, suppressions, &cwd);
         Ok(Outcome {
             rows,
+            skipped,
             findings,
             files,
             documents,

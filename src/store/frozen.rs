@@ -534,10 +534,26 @@ impl Writer {
             self.node(root);
             return;
         };
+        // A projected list none of whose items is kept says nothing: left out whole.
+        let is_true = |v: &Node| v.value() == Some(crate::syntax::tree::Value::Bool(true));
+        let kept = |e: &Entry| match keep(&e.key) {
+            None => false,
+            Some(Kept::Whole) => true,
+            Some(Kept::Items { keys, .. }) => e.value.as_seq().is_none_or(|items| {
+                items
+                    .iter()
+                    .any(|item| keys.iter().any(|k| item.get(k).is_some_and(is_true)))
+            }),
+        };
+        let kept_keys: Vec<&str> = entries
+            .iter()
+            .filter(|e| kept(e))
+            .map(|e| e.key.as_str())
+            .collect();
         self.map_entries(
             root,
             entries,
-            &|key| keep(key).is_some(),
+            &|key| kept_keys.contains(&key),
             |w, e| match keep(&e.key) {
                 Some(Kept::Items { keys, fields }) => w.items(&e.value, keys, fields),
                 _ => w.node(&e.value),

@@ -24,25 +24,36 @@ impl Check for DuplicateName {
     }
 
     /// Every request of a name used twice is reported (with the others related), whatever
-    /// the order the files are read in.
+    /// the order the files are read in. The inventory's index gives each name's first
+    /// request: only the requests of duplicated names are gathered.
     fn check_inventory(&self, inv: &Inventory, cx: &mut Cx) {
-        let mut by_name: HashMap<String, Vec<&Entity>> = HashMap::new();
+        let mut groups: HashMap<*const Entity, Vec<&Entity>> = HashMap::new();
         for r in inv.of_kind(EntityKind::Request) {
-            if let Some(name) = r.str("name") {
-                by_name.entry(name.to_string()).or_default().push(r);
+            let Some(first) = r.str("name").and_then(|name| inv.request(&name)) else {
+                continue;
+            };
+            if !std::ptr::eq(first, r) {
+                groups
+                    .entry(first as *const Entity)
+                    .or_insert_with(|| vec![first])
+                    .push(r);
             }
         }
+        if groups.is_empty() {
+            return;
+        }
         for r in inv.of_kind(EntityKind::Request) {
+            let Some(first) = r.str("name").and_then(|name| inv.request(&name)) else {
+                continue;
+            };
+            let Some(all) = groups.get(&(first as *const Entity)) else {
+                continue;
+            };
             let Some(name) = r.get("name") else { continue };
-            let Some(text) = name.node.as_str() else {
-                continue;
-            };
-            let Some(all) = by_name.get(text).filter(|all| all.len() > 1) else {
-                continue;
-            };
+            let text = name.node.as_str().unwrap_or_default().to_string();
             let mut hit = cx
                 .hit(r, "main", r.found_place(&name))
-                .arg("value", text)
+                .arg("value", text.clone())
                 .arg("count", all.len().to_string());
             for other in all.iter().filter(|o| !std::ptr::eq(**o, r)) {
                 hit = hit.related(other.key_place(), format!("another request named `{text}`"));

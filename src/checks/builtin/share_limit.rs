@@ -7,7 +7,8 @@ use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
 use crate::finding::Place;
-use crate::model::{EntityKind, Inventory};
+use crate::model::{Entity, EntityKind, Inventory};
+use crate::syntax::tree::Node;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -25,13 +26,39 @@ impl Check for ShareLimit {
     }
 
     fn check_inventory(&self, inv: &Inventory, cx: &mut Cx) {
-        // Per image: the projects it is shared with so far, and where.
+        let shares = || {
+            inv.of_kind(EntityKind::Operation)
+                .filter(|op| op.is("action", "share"))
+        };
+        let projects = |op: &Entity| {
+            op.get("projects")
+                .and_then(|p| p.node.as_seq().map(<[Node]>::len))
+                .unwrap_or(0)
+        };
+        // Most images are shared once, with few projects: only the others are looked at
+        // closely (a large plan shares thousands of images).
+        // Counted by the name's hash: a collision only makes two images looked at closely.
+        let state = std::collections::hash_map::RandomState::new();
+        let hash = |name: &str| {
+            use std::hash::BuildHasher;
+            state.hash_one(name)
+        };
+        let mut shares_of: HashMap<u64, u32> = HashMap::new();
+        for op in shares() {
+            if let Some(image) = op.str("image") {
+                *shares_of.entry(hash(&image)).or_default() += 1;
+            }
+        }
         let mut shared: HashMap<String, (Vec<String>, Vec<Place>)> = HashMap::new();
-        for op in inv.of_kind(EntityKind::Operation) {
-            if !op.is("action", "share") {
+        for op in shares() {
+            let Some(image) = op.str("image") else {
+                continue;
+            };
+            let once = shares_of.get(&hash(&image)).is_some_and(|n| *n == 1);
+            if once && projects(op) <= self.max {
                 continue;
             }
-            let (Some(image), Some(projects)) = (op.str("image"), op.get("projects")) else {
+            let Some(projects) = op.get("projects") else {
                 continue;
             };
             let (known, places) = shared.entry(image.to_string()).or_default();

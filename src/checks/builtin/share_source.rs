@@ -22,7 +22,7 @@ impl Check for ShareSource {
             .fields(EntityKind::Operation, &["action"])
             .fields(
                 EntityKind::Request,
-                &["instance_id", "backup_id", "whole_image_type"],
+                &["instance_id", "backup_id", "vault_id", "whole_image_type"],
             )
             .fields(EntityKind::Backup, &["service", "shared_from_other_tenant"])
     }
@@ -50,6 +50,11 @@ impl Check for ShareSource {
             };
             let made_by = format!("image `{}` is made by this request", request.label());
             if request.has("instance_id") && !request.has("backup_id") {
+                // With `vault_id` the image is made through CBR (as every Terraform
+                // `huaweicloud_ims_ecs_whole_image` is): shareable (SPEC §4).
+                if request.has("vault_id") {
+                    continue;
+                }
                 cx.report(
                     cx.hit(op, "server", place)
                         .related(request.key_place(), made_by)
