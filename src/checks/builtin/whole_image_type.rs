@@ -12,7 +12,7 @@ pub struct WholeImageType {}
 
 impl Check for WholeImageType {
     fn variants(&self) -> Vec<&'static str> {
-        vec!["invalid", "mismatch", "server_path"]
+        vec!["invalid", "mismatch", "server_path", "case"]
     }
 
     fn reads(&self) -> Reads {
@@ -42,6 +42,15 @@ impl Check for WholeImageType {
             let value = match &given {
                 Some(f) => match f.node.as_str() {
                     Some(v) if v.eq_ignore_ascii_case("CBR") || v.eq_ignore_ascii_case("CSBS") => {
+                        // Every document and Terraform send it in capitals; whether the API
+                        // takes other cases is not documented.
+                        if v != v.to_ascii_uppercase() {
+                            cx.report(
+                                cx.hit(r, "case", r.found_place(f))
+                                    .arg("value", v)
+                                    .warning(),
+                            );
+                        }
                         v.to_ascii_uppercase()
                     }
                     _ => {
@@ -95,9 +104,16 @@ mod tests {
         let backup = "backups:\n  - {id: b1, service: CBR}\n";
         Tester::new("whole-image-type", "{}", "request")
             .pass_files(&[
-                "requests:\n  - {name: a, backup_id: b1, whole_image_type: cbr}\n",
+                "requests:\n  - {name: a, backup_id: b1, whole_image_type: CBR}\n",
                 backup,
             ])
+            .fail_files(
+                &[
+                    "requests:\n  - {name: a, backup_id: b1, whole_image_type: cbr}\n",
+                    backup,
+                ],
+                &["case"],
+            )
             .fail_files(
                 &["requests:\n  - {name: a, backup_id: b1}\n", backup],
                 &["mismatch"],
