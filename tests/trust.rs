@@ -11,9 +11,15 @@ use serde_json::Value;
 
 /// `check DIR --format json`: the exit code and the findings' `(rule, severity)`.
 fn check(dir: &str) -> (i32, Vec<(String, String)>) {
+    check_with(dir, &[])
+}
+
+/// `check DIR --format json ARGS`: the exit code and `(rule, severity)` of the findings.
+fn check_with(dir: &str, args: &[&str]) -> (i32, Vec<(String, String)>) {
     let out = Command::cargo_bin("ims-preflight")
         .expect("binary")
         .args(["check", dir, "--format", "json"])
+        .args(args)
         .output()
         .expect("run");
     let v: Value = serde_json::from_slice(&out.stdout)
@@ -130,30 +136,6 @@ fn an_api_error_response_saved_as_a_dump_is_an_error() {
             .any(|(r, s)| r == "inventory-facts" && s == "error"),
         "{findings:?}"
     );
-}
-
-/// `check DIR --format json ARGS`: the exit code and `(rule, severity)` of the findings.
-fn check_with(dir: &str, args: &[&str]) -> (i32, Vec<(String, String)>) {
-    let out = Command::cargo_bin("ims-preflight")
-        .expect("binary")
-        .args(["check", dir, "--format", "json"])
-        .args(args)
-        .output()
-        .expect("run");
-    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let findings = v["diagnostics"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap_or_default().to_string(),
-                d["severity"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
-    (out.status.code().unwrap_or(-1), findings)
 }
 
 #[test]
