@@ -339,13 +339,14 @@ fn read_documents(
             if let Some(doc) = crate::model::api::read_document(file, &root) {
                 return Some(doc);
             }
-            let notice = crate::model::api_error(file, &root)
-                .or_else(|| crate::model::near_miss(file, &root));
-            let doc = crate::model::read_document(file, root);
-            if doc.is_none() {
-                notices.extend(notice);
+            if crate::model::classify(&root).is_none() {
+                notices.extend(
+                    crate::model::api_error(file, &root)
+                        .or_else(|| crate::model::near_miss(file, &root)),
+                );
+                return None;
             }
-            doc
+            crate::model::read_document(file, root)
         })
         .collect();
     for (serial, e) in docs

@@ -70,8 +70,46 @@ fn stated_keys(root: &Node) -> u64 {
     root.as_map()
         .unwrap_or_default()
         .iter()
-        .filter_map(|e| KEYS.iter().position(|k| *k == e.key))
+        .filter_map(|e| key_index(&e.key))
         .fold(0, |bits, i| bits | 1 << i)
+}
+
+/// The position of a key in [`KEYS`] (every frozen entry's key is looked up: a `match` the
+/// compiler turns into a length switch, not a scan of the table).
+fn key_index(key: &str) -> Option<usize> {
+    let i = match key {
+        "id" => 0,
+        "name" => 1,
+        "image" => 2,
+        "os" => 3,
+        "status" => 4,
+        "backup_service" => 5,
+        "server_id" => 6,
+        "service" => 7,
+        "images" => 8,
+        "shared_from_other_tenant" => 9,
+        "instance_id" => 10,
+        "backup_id" => 11,
+        "vault_id" => 12,
+        "whole_image_type" => 13,
+        "action" => 14,
+        "target_region" => 15,
+        "server" => 16,
+        "disk" => 17,
+        "projects" => 18,
+        "disks" => 19,
+        "volumes" => 20,
+        "facts" => 21,
+        "san_policy" => 22,
+        "task_state" => 23,
+        "system" => 24,
+        "lvm" => 25,
+        "optimization" => 26,
+        "contain_system_disk" => 27,
+        _ => return None,
+    };
+    debug_assert_eq!(KEYS[i], key);
+    Some(i)
 }
 
 /// The lists of an inventory document: an entity's pointer `/servers/3` is stored as the
@@ -268,7 +306,7 @@ impl Frozen {
     /// Whether the tree stated `key` before it was pruned (kept or not), when `key` is one of
     /// the keys whose presence every frozen tree records ([`KEYS`]); `None` for another key.
     pub fn stated(&self, key: &str) -> Option<bool> {
-        let bit = KEYS.iter().position(|k| *k == key)?;
+        let bit = key_index(key)?;
         let mut r = self.file_reader();
         r.varint();
         Some(r.varint() & (1 << bit) != 0)
@@ -534,26 +572,10 @@ impl Writer {
             self.node(root);
             return;
         };
-        // A projected list none of whose items is kept says nothing: left out whole.
-        let is_true = |v: &Node| v.value() == Some(crate::syntax::tree::Value::Bool(true));
-        let kept = |e: &Entry| match keep(&e.key) {
-            None => false,
-            Some(Kept::Whole) => true,
-            Some(Kept::Items { keys, .. }) => e.value.as_seq().is_none_or(|items| {
-                items
-                    .iter()
-                    .any(|item| keys.iter().any(|k| item.get(k).is_some_and(is_true)))
-            }),
-        };
-        let kept_keys: Vec<&str> = entries
-            .iter()
-            .filter(|e| kept(e))
-            .map(|e| e.key.as_str())
-            .collect();
         self.map_entries(
             root,
             entries,
-            &|key| kept_keys.contains(&key),
+            &|key| keep(key).is_some(),
             |w, e| match keep(&e.key) {
                 Some(Kept::Items { keys, fields }) => w.items(&e.value, keys, fields),
                 _ => w.node(&e.value),
@@ -658,7 +680,7 @@ impl Writer {
             for e in kept() {
                 let key_long = e.key.len() == e.key_span.end() - e.key_span.start();
                 let flag = u64::from(key_long);
-                match KEYS.iter().position(|k| *k == e.key) {
+                match key_index(&e.key) {
                     Some(i) => w.varint(((i as u64 + 1) << 1) | flag),
                     None => {
                         w.varint(flag);
