@@ -664,7 +664,7 @@ snippet_line() {
 note_summary() {
     out=$NOTES/summary.txt
     {
-        echo "Huawei optimisation checklist (reference: huawei-ims-facts.md 7.1) for $SERVER_ID"
+        echo "Huawei optimisation checklist (Huawei Cloud IMS guide: optimising a Linux private image) for $SERVER_ID"
         printf '  %-32s %-8s %s\n' "L1 dhcp" "$V_DHCP" "$R_DHCP"
         printf '  %-32s %-8s %s\n' "L2 persistent_net_rules_removed" "$V_UDEV" "$R_UDEV"
         printf '  %-32s %-8s %s\n' "L3 grub_uuid" "$V_GRUB" "$R_GRUB"

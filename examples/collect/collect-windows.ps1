@@ -411,7 +411,7 @@ Write-Utf8File (Join-Path $NotesDir 'system.txt') @(
     "windows: $osLine",
     "powershell: $($PSVersionTable.PSVersion)")
 
-$lines = @("Huawei optimisation checklist (reference: huawei-ims-facts.md 7.2, 8) for $ServerId")
+$lines = @("Huawei optimisation checklist (Huawei Cloud IMS guide: optimising a Windows private image) for $ServerId")
 foreach ($k in $Verdict.Keys) {
     $lines += ('  {0,-16} {1,-15} {2}' -f $k, $Verdict[$k][0], $Verdict[$k][1])
 }
