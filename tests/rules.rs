@@ -301,3 +301,36 @@ fn the_engine_makes_findings_of_exactly_the_rules_that_name_the_engine_check() {
     ids.sort_unstable();
     assert_eq!(engine, ids);
 }
+
+#[test]
+fn shipped_text_cites_only_what_ships() {
+    let mut files: Vec<PathBuf> = [
+        "README.md",
+        "CONTRIBUTING.md",
+        "rules/README.md",
+        "examples/README.md",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .collect();
+    for dir in ["rules", "examples/collect"] {
+        for entry in fs::read_dir(dir).expect("dir") {
+            files.push(entry.expect("entry").path());
+        }
+    }
+    for file in files.iter().filter(|f| f.is_file()) {
+        let text = fs::read_to_string(file).unwrap_or_default();
+        for cited in [
+            "huawei-ims-facts",
+            "domain-review",
+            "newcomer-trial",
+            "SPEC §",
+        ] {
+            assert!(
+                !text.contains(cited),
+                "{} cites `{cited}`, which does not ship",
+                file.display()
+            );
+        }
+    }
+}
