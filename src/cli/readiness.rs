@@ -2,7 +2,7 @@
 //! uses): its source, `ready` / `blocked` / `unverified`, the rules that block it and the facts
 //! that are missing. Exit codes as `check`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use serde_json::json;
@@ -65,19 +65,32 @@ struct Row {
     missing: Vec<String>,
 }
 
-/// The rules at error severity (after configuration) whose active findings concern `keys`.
-fn blocking(findings: &[Finding], keys: &[String]) -> Vec<String> {
-    let rules: BTreeSet<String> = findings
+/// The rules at error severity (after configuration) of the active findings, by entity in
+/// lowercase: looked up per row instead of scanning every finding for each row.
+fn errors_by_entity(findings: &[Finding]) -> HashMap<String, BTreeSet<String>> {
+    let mut by_entity: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for f in findings
         .iter()
         .filter(|f| f.is_active() && f.severity == Severity::Error)
-        .filter(|f| {
-            f.entity
-                .as_ref()
-                .is_some_and(|e| keys.contains(&e.to_ascii_lowercase()))
-        })
-        .map(|f| f.rule.to_string())
+    {
+        if let Some(entity) = &f.entity {
+            by_entity
+                .entry(entity.to_ascii_lowercase())
+                .or_default()
+                .insert(f.rule.to_string());
+        }
+    }
+    by_entity
+}
+
+/// The rules whose errors concern `keys` (a request, its server, its backup).
+fn blocking(errors: &HashMap<String, BTreeSet<String>>, keys: &[String]) -> Vec<String> {
+    let rules: BTreeSet<&String> = keys
+        .iter()
+        .filter_map(|k| errors.get(k))
+        .flatten()
         .collect();
-    rules.into_iter().collect()
+    rules.into_iter().cloned().collect()
 }
 
 fn verdict(blocking: &[String], missing: &[String]) -> &'static str {
@@ -91,11 +104,12 @@ fn verdict(blocking: &[String], missing: &[String]) -> &'static str {
 }
 
 fn rows(rows: &Rows, findings: &[Finding]) -> (Vec<Row>, Vec<Row>) {
+    let errors = errors_by_entity(findings);
     let requests = rows
         .requests
         .iter()
         .map(|r| {
-            let blocking = blocking(findings, &r.keys);
+            let blocking = blocking(&errors, &r.keys);
             let source = r.source.as_ref();
             Row {
                 request: r.request.clone(),
@@ -114,7 +128,7 @@ fn rows(rows: &Rows, findings: &[Finding]) -> (Vec<Row>, Vec<Row>) {
         .servers
         .iter()
         .map(|s| {
-            let blocking = blocking(findings, &[s.id.to_ascii_lowercase()]);
+            let blocking = blocking(&errors, &[s.id.to_ascii_lowercase()]);
             Row {
                 request: String::new(),
                 file: String::new(),

@@ -354,13 +354,9 @@ impl Engine<'_> {
             unit: Some(unit),
         }));
         let unfiltered = |hits| Batch { hits, unit: None };
-        // Entities of API dumps are judged when something uses them (SPEC §11.5): a list dump
-        // holds unrelated servers and disk-level backups.
-        let used = used_by_requests(inventory);
+        let used = api_in_scope(inventory);
         let in_scope = |e: &crate::model::Entity| {
-            e.origin != crate::model::Origin::Api
-                || (every_server && e.kind == EntityKind::Server)
-                || used.contains(&(e.kind, e.label().to_ascii_lowercase()))
+            (every_server && e.kind == EntityKind::Server) || in_scope(e, used.as_ref())
         };
         // Most large runs describe every entity once, natively: nothing to judge again.
         if alone.count != inventory.entities.len() {
@@ -501,14 +497,11 @@ impl Engine<'_> {
                 .collect(),
         };
         // Entities of API dumps that nothing uses are not judged: not test cases either.
-        let used = used_by_requests(inventory);
+        let used = api_in_scope(inventory);
         inventory
             .entities
             .iter()
-            .filter(|e| {
-                e.origin != crate::model::Origin::Api
-                    || used.contains(&(e.kind, e.label().to_ascii_lowercase()))
-            })
+            .filter(|e| in_scope(e, used.as_ref()))
             .map(listed)
             .collect()
     }
@@ -529,60 +522,64 @@ struct Read {
     hits: Vec<Hit>,
 }
 
-/// The servers and backups that requests and operations use, by kind and id in lowercase: a
-/// request's server or backup, the server a backup was made from, an operation's server.
-pub(crate) fn used_by_requests(inv: &Inventory) -> HashSet<(EntityKind, String)> {
-    let mut used = HashSet::new();
-    if inv
-        .entities
-        .iter()
-        .all(|e| e.origin != crate::model::Origin::Api)
-    {
-        return used;
-    }
-    let mut add = |kind, id: Option<crate::store::frozen::Str>| {
-        if let Some(id) = id {
-            used.insert((kind, id.to_ascii_lowercase()));
-        }
-    };
-    for e in inv.entities.iter() {
-        match e.kind {
-            EntityKind::Request => {
-                add(EntityKind::Server, e.str("instance_id"));
-                if let Some(backup) = e.str("backup_id").and_then(|id| inv.backup(&id)) {
-                    add(EntityKind::Backup, Some(backup.label()));
-                    add(EntityKind::Server, backup.str("server_id"));
-                } else {
-                    add(EntityKind::Backup, e.str("backup_id"));
-                }
-            }
-            EntityKind::Operation => add(EntityKind::Server, e.str("server")),
-            _ => {}
-        }
-    }
-    used
-}
-
-/// The servers requests use (through `instance_id`, or their backup's `server_id`), by id in
-/// lowercase, whatever the descriptions' origin.
-pub(crate) fn used_by_requests_all(inv: &Inventory) -> HashSet<String> {
-    let mut used = HashSet::new();
+/// The sources of every request: its server, or its backup and the server the backup was made
+/// from (each as the request or backup names it).
+pub(crate) fn request_sources<'i>(
+    inv: &'i Inventory,
+    mut add: impl FnMut(EntityKind, crate::store::frozen::Str<'i>),
+) {
     for r in inv
         .entities
         .iter()
         .filter(|e| e.kind == EntityKind::Request)
     {
         if let Some(id) = r.str("instance_id") {
-            used.insert(id.to_ascii_lowercase());
-        } else if let Some(server) = r
-            .str("backup_id")
-            .and_then(|id| inv.backup(&id))
-            .and_then(|b| b.str("server_id"))
-        {
-            used.insert(server.to_ascii_lowercase());
+            add(EntityKind::Server, id);
+        }
+        if let Some(backup) = r.str("backup_id").and_then(|id| inv.backup(&id)) {
+            add(EntityKind::Backup, backup.label());
+            if let Some(server) = backup.str("server_id") {
+                add(EntityKind::Server, server);
+            }
+        } else if let Some(id) = r.str("backup_id") {
+            add(EntityKind::Backup, id);
+        }
+    }
+}
+
+/// The servers and backups that requests and operations use, by kind and id in lowercase (see
+/// [`request_sources`]; an operation's server too).
+fn used_by_requests(inv: &Inventory) -> HashSet<(EntityKind, String)> {
+    let mut used = HashSet::new();
+    request_sources(inv, |kind, id| {
+        used.insert((kind, id.to_ascii_lowercase()));
+    });
+    for op in inv
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Operation)
+    {
+        if let Some(server) = op.str("server") {
+            used.insert((EntityKind::Server, server.to_ascii_lowercase()));
         }
     }
     used
+}
+
+/// The entities of API dumps are judged when something uses them (SPEC §11.5: a list dump
+/// holds unrelated servers and disk-level backups); every other entity always. `None`: the run
+/// has no API entity, all are judged.
+fn api_in_scope(inv: &Inventory) -> Option<HashSet<(EntityKind, String)>> {
+    let api = inv
+        .entities
+        .iter()
+        .any(|e| e.origin == crate::model::Origin::Api);
+    api.then(|| used_by_requests(inv))
+}
+
+fn in_scope(e: &crate::model::Entity, used: Option<&HashSet<(EntityKind, String)>>) -> bool {
+    e.origin != crate::model::Origin::Api
+        || used.is_none_or(|used| used.contains(&(e.kind, e.label().to_ascii_lowercase())))
 }
 
 /// Which part of the rules' checks a pass runs.
@@ -651,13 +648,19 @@ fn move_into_order<T>(items: &mut [T], mut order: Vec<usize>) {
 /// released text is read once for all the findings in it, and let go again. Returns the files
 /// that changed since they were checked (their positions fall back to the file's start).
 fn place_findings(findings: &[Finding]) -> Vec<Arc<SourceFile>> {
+    place_all(
+        findings
+            .iter()
+            .flat_map(|f| std::iter::once(&f.place).chain(f.related.iter().map(|r| &r.place))),
+    )
+}
+
+/// Work out the line and column of places not placed yet, a file at a time and files in
+/// parallel (see [`place_findings`]); returns the files that changed.
+fn place_all<'p>(places: impl Iterator<Item = &'p Place>) -> Vec<Arc<SourceFile>> {
     use std::collections::HashMap;
     let mut by_file: HashMap<*const SourceFile, Vec<&Place>> = HashMap::new();
-    let places = findings
-        .iter()
-        .flat_map(|f| std::iter::once(&f.place).chain(f.related.iter().map(|r| &r.place)))
-        .filter(|place| !place.is_placed());
-    for place in places {
+    for place in places.filter(|place| !place.is_placed()) {
         by_file
             .entry(Arc::as_ptr(&place.file))
             .or_default()

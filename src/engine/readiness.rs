@@ -88,7 +88,12 @@ pub(super) fn rows(inv: &Inventory, servers: bool) -> Rows {
         });
     }
     if servers {
-        let used = super::used_by_requests_all(inv);
+        let mut used = std::collections::HashSet::new();
+        super::request_sources(inv, |kind, id| {
+            if kind == EntityKind::Server {
+                used.insert(id.to_ascii_lowercase());
+            }
+        });
         for s in inv
             .entities
             .iter()

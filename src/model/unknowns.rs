@@ -87,43 +87,41 @@ pub fn request_unknowns(r: &Entity, inv: &Inventory) -> Option<Vec<String>> {
             ));
         }
         server
-    } else if let Some(id) = r.str("backup_id") {
-        match inv.backup(&id) {
-            None => {
-                missing.push(format!(
-                    "backup {id} is not described (add it, or `hcloud CBR ShowBackup` output)"
-                ));
-                None
-            }
-            Some(backup) => {
-                backup_unknowns(backup, &mut missing);
-                match backup.str("server_id") {
-                    None => {
-                        missing.push(format!(
-                            "the server backup {} was made from (`server_id`)",
-                            backup.label()
-                        ));
-                        None
-                    }
-                    Some(sid) => {
-                        let server = inv.server(&sid);
-                        if server.is_none() {
-                            missing.push(format!(
-                                    "server {sid}, which backup {} was made from, is not described (add it, or `hcloud ECS ShowServer` output)",
-                                    backup.label()
-                                ));
-                        }
-                        server
-                    }
-                }
-            }
-        }
     } else {
-        // No source at all is `request-source`'s finding.
-        return None;
+        backup_source(&r.str("backup_id")?, inv, &mut missing)
     };
     if let Some(server) = server {
         server_unknowns(server, &mut missing);
     }
     Some(missing)
+}
+
+/// What is unknown of a request's backup, and the server it was made from, when described.
+fn backup_source<'i>(
+    id: &str,
+    inv: &'i Inventory,
+    missing: &mut Vec<String>,
+) -> Option<&'i Entity> {
+    let Some(backup) = inv.backup(id) else {
+        missing.push(format!(
+            "backup {id} is not described (add it, or `hcloud CBR ShowBackup` output)"
+        ));
+        return None;
+    };
+    backup_unknowns(backup, missing);
+    let Some(sid) = backup.str("server_id") else {
+        missing.push(format!(
+            "the server backup {} was made from (`server_id`)",
+            backup.label()
+        ));
+        return None;
+    };
+    let server = inv.server(&sid);
+    if server.is_none() {
+        missing.push(format!(
+            "server {sid}, which backup {} was made from, is not described (add it, or `hcloud ECS ShowServer` output)",
+            backup.label()
+        ));
+    }
+    server
 }
