@@ -69,33 +69,25 @@ impl Check for TagFormat {
             for (i, item) in items.iter().enumerate() {
                 let pointer = pointer_push(&list.pointer, &i.to_string());
                 let place = r.place(item.span, pointer.clone());
-                let (key, value) = match (field, item.as_str()) {
-                    ("tags", Some(text)) => match text.split_once('.') {
+                let pair = match (field, item.as_str()) {
+                    ("tags", Some(text)) => Some(match text.split_once('.') {
                         Some((k, v)) => (k.to_string(), v.to_string()),
                         None => (text.to_string(), String::new()),
-                    },
-                    ("image_tags", _) => match (
-                        item.get("key").and_then(Node::as_str),
-                        item.get("value").and_then(Node::as_str),
-                    ) {
-                        (Some(k), Some(v)) => (k.to_string(), v.to_string()),
-                        _ => {
-                            cx.report(
-                                cx.hit(r, "shape", place)
-                                    .arg("expected", expected)
-                                    .arg("value", item.display()),
-                            );
-                            continue;
-                        }
-                    },
-                    _ => {
-                        cx.report(
-                            cx.hit(r, "shape", place)
-                                .arg("expected", expected)
-                                .arg("value", item.display()),
-                        );
-                        continue;
-                    }
+                    }),
+                    ("image_tags", _) => item
+                        .get("key")
+                        .and_then(Node::as_str)
+                        .zip(item.get("value").and_then(Node::as_str))
+                        .map(|(k, v)| (k.to_string(), v.to_string())),
+                    _ => None,
+                };
+                let Some((key, value)) = pair else {
+                    cx.report(
+                        cx.hit(r, "shape", place)
+                            .arg("expected", expected)
+                            .arg("value", item.display()),
+                    );
+                    continue;
                 };
                 // An `image_tags` finding points at the offending `key` or `value`; a
                 // `key.value` string is one value.
