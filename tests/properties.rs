@@ -156,7 +156,7 @@ proptest! {
         let config = ims_preflight::config::Config::default();
         let selection = ims_preflight::engine::Selection::default();
         let limits = Limits::default();
-        let engine = ims_preflight::engine::Engine { rules: &rules, config: &config, selection: &selection, limits: &limits, prune: true, list_entities: false };
+        let engine = ims_preflight::engine::Engine { rules: &rules, config: &config, selection: &selection, limits: &limits, prune: true, list_entities: false, terraform: &Default::default() };
         let _ = engine.check(&found.inputs, None);
     }
 

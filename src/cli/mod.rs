@@ -91,6 +91,13 @@ pub struct CheckArgs {
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     pub follow_links: bool,
+    /// Terraform: a variable definitions file for the root modules (repeatable, as
+    /// `terraform plan -var-file`).
+    #[arg(long = "var-file", value_name = "FILE", help_heading = "Terraform")]
+    pub var_files: Vec<PathBuf>,
+    /// Terraform: set a root module variable, NAME=VALUE (repeatable, as `terraform plan -var`).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = crate::model::terraform::Options::parse_var, help_heading = "Terraform")]
+    pub vars: Vec<(String, String)>,
     /// Also list suppressed findings (marked as such).
     #[arg(long)]
     pub show_suppressed: bool,
@@ -395,7 +402,18 @@ fn run_engine(args: &CheckArgs, readiness: Option<bool>) -> Result<Ran, Result<i
         ignore: args.ignore.clone(),
         strict: args.strict || config.file.strict,
     };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let terraform = crate::model::terraform::Options {
+        var_files: args
+            .var_files
+            .iter()
+            .map(|p| crate::input::source::normalize(&cwd.join(p)))
+            .collect(),
+        vars: args.vars.clone(),
+        env: crate::model::terraform::Options::from_env(),
+    };
     let engine = Engine {
+        terraform: &terraform,
         rules: &rules,
         config: &config,
         selection: &selection,

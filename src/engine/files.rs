@@ -37,6 +37,8 @@ pub(super) struct Loaded {
     /// A document of the file is no inventory for a reason worth a finding (a near miss in a
     /// top-level key, a cloud API error response): the file is reported, not skipped.
     pub(super) noticed: bool,
+    /// A file of a Terraform module: read with its module (see [`super::terraform`]).
+    pub(super) terraform: bool,
 }
 
 /// One entry of a server's `facts:` list: the file to read as facts of the server, or the
@@ -49,6 +51,36 @@ pub(super) struct FactsRef {
 }
 
 impl Loaded {
+    /// A file read as it is, before its documents are known.
+    pub(super) fn new(unit: u32, file: Arc<SourceFile>, problem: Option<Problem>) -> Loaded {
+        Loaded {
+            unit,
+            file,
+            explicit: false,
+            docs: Vec::new(),
+            facts: None,
+            problems: problem.into_iter().collect(),
+            suppressions: Vec::new(),
+            local: crate::store::packed::Packed::default(),
+            facts_refs: Vec::new(),
+            noticed: false,
+            terraform: false,
+        }
+    }
+
+    /// Give the file's entities its unit and their positions in it.
+    pub(super) fn number_entities(&mut self) {
+        for (serial, e) in self
+            .docs
+            .iter_mut()
+            .flat_map(|d| d.entities.iter_mut())
+            .enumerate()
+        {
+            e.set_unit(self.unit);
+            e.serial = serial as u32;
+        }
+    }
+
     pub(super) fn recognised(&self) -> bool {
         !self.docs.is_empty() || self.facts.is_some()
     }
@@ -175,19 +207,10 @@ impl FileJob<'_> {
 
     fn load(&self, unit: u32, input: &Input, role: Role, freezer: &mut Freezer) -> Loaded {
         let (file, problem) = crate::input::load::source(input, self.limits, self.stdin);
-        let mut loaded = Loaded {
-            unit,
-            file,
-            explicit: input.explicit,
-            docs: Vec::new(),
-            facts: None,
-            problems: problem.into_iter().collect(),
-            suppressions: Vec::new(),
-            local: crate::store::packed::Packed::default(),
-            facts_refs: Vec::new(),
-            noticed: false,
-        };
-        if !loaded.problems.is_empty() {
+        let mut loaded = Loaded::new(unit, file, problem);
+        loaded.explicit = input.explicit;
+        // Terraform configuration is read with the rest of its module, once all files are.
+        if !loaded.problems.is_empty() || super::terraform::is_config(input) {
             return loaded;
         }
         if let Role::FactsOf(server) = role {
@@ -336,6 +359,9 @@ fn read_documents(
     let mut docs: Vec<crate::model::DocModel> = roots
         .into_iter()
         .filter_map(|root| {
+            if let Some(doc) = crate::model::terraform::plan::read_document(file, &root) {
+                return Some(doc);
+            }
             if let Some(doc) = crate::model::api::read_document(file, &root) {
                 return Some(doc);
             }

@@ -22,6 +22,7 @@ use crate::syntax::parse::{Limits, Problem, ProblemKind};
 
 mod files;
 mod plan;
+mod terraform;
 pub mod readiness;
 
 use files::{FileJob, Loaded, Role, named_facts, restore_whole, role_of};
@@ -93,6 +94,8 @@ pub struct Engine<'a> {
     /// List every entity in the outcome, for reports with a test case per rule and entity
     /// (JUnit); others leave it out, which spares a large run a copy of every label.
     pub list_entities: bool,
+    /// `--var-file`, `--var` and `TF_VAR_*` for Terraform root modules.
+    pub terraform: &'a crate::model::terraform::Options,
 }
 
 impl Engine<'_> {
@@ -221,7 +224,7 @@ impl Engine<'_> {
         let noticed = loaded.iter().any(|l| l.noticed);
         let skipped: Vec<String> = loaded
             .iter()
-            .filter(|l| !l.recognised() && !l.noticed && l.problems.is_empty())
+            .filter(|l| !l.recognised() && !l.noticed && !l.terraform && l.problems.is_empty())
             .map(|l| l.file.name.clone())
             .collect();
         let mut suppressions = Vec::new();
@@ -281,9 +284,19 @@ impl Engine<'_> {
             .enumerate()
             .flat_map_iter(|(n, chunk)| job.load_group(n * group, chunk))
             .collect();
+        terraform::read_modules(
+            &mut loaded,
+            inputs,
+            self.terraform,
+            self.limits,
+            job.cwd,
+            inputs.len() as u32,
+        )?;
         if let Some(l) = loaded
             .iter()
-            .find(|l| l.explicit && !l.recognised() && !l.noticed && l.problems.is_empty())
+            .find(|l| {
+                l.explicit && !l.recognised() && !l.noticed && !l.terraform && l.problems.is_empty()
+            })
         {
             return Err(UsageError::msg(format!(
                 "{} is not an inventory: no document has `servers`, `backups`, `requests` or `operations`, and none is a request body (`name` with `instance_id` or `backup_id`) or a cloud API response",
@@ -294,6 +307,12 @@ impl Engine<'_> {
             .iter()
             .filter(|i| i.origin != crate::input::discover::Origin::Special)
             .map(|i| i.name.clone())
+            .chain(
+                loaded
+                    .iter()
+                    .filter(|l| l.unit as usize >= inputs.len())
+                    .map(|l| l.file.name.clone()),
+            )
             .collect();
         // A file the walk already met as plain JSON is read again, as facts.
         let mut as_facts: HashSet<String> = inputs
@@ -314,7 +333,8 @@ impl Engine<'_> {
                 }
             }
         }
-        let first_unit = inputs.len();
+        // Units past the inputs: the files Terraform modules read, then these.
+        let first_unit = inputs.len().max(loaded.iter().map(|l| l.unit as usize + 1).max().unwrap_or(0));
         let facts: Vec<Loaded> = wanted
             .par_iter()
             .enumerate()
@@ -570,15 +590,21 @@ fn used_by_requests(inv: &Inventory) -> HashSet<(EntityKind, String)> {
 /// holds unrelated servers and disk-level backups); every other entity always. `None`: the run
 /// has no API entity, all are judged.
 fn api_in_scope(inv: &Inventory) -> Option<HashSet<(EntityKind, String)>> {
-    let api = inv
-        .entities
-        .iter()
-        .any(|e| e.origin == crate::model::Origin::Api);
+    let api = inv.entities.iter().any(when_used);
     api.then(|| used_by_requests(inv))
 }
 
+/// A server, backup or volume of an API dump or of Terraform: judged when used.
+fn when_used(e: &crate::model::Entity) -> bool {
+    e.origin.judged_when_used()
+        && matches!(
+            e.kind,
+            EntityKind::Server | EntityKind::Backup | EntityKind::Volume
+        )
+}
+
 fn in_scope(e: &crate::model::Entity, used: Option<&HashSet<(EntityKind, String)>>) -> bool {
-    e.origin != crate::model::Origin::Api
+    !when_used(e)
         || used.is_none_or(|used| used.contains(&(e.kind, e.label().to_ascii_lowercase())))
 }
 

@@ -54,7 +54,7 @@ pub fn facts_owner(path: &Path) -> Option<String> {
 fn is_candidate(path: &Path) -> bool {
     facts_owner(path).is_some()
         || path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            ["yaml", "yml", "json"]
+            ["yaml", "yml", "json", "tf"]
                 .iter()
                 .any(|x| e.eq_ignore_ascii_case(x))
         })

@@ -6,6 +6,7 @@ pub mod api;
 pub mod facts;
 pub mod schema;
 pub mod synth;
+pub mod terraform;
 pub mod unknowns;
 pub mod values;
 
@@ -73,6 +74,30 @@ pub enum Origin {
     Api,
     /// Host facts, ranked: LVM reports and Windows storage facts 0, lsblk 1, Ansible 2.
     Facts(u8),
+    /// Terraform configuration or a plan: what will be sent, and what the configuration says
+    /// of servers (which describes their intended disks, not what the guest holds).
+    Terraform,
+}
+
+impl Origin {
+    /// Servers, backups and volumes from this origin are judged only when a request or an
+    /// operation uses them (a cloud list dump or an infrastructure repository describes many
+    /// that no image is made from); requests and operations always are.
+    pub fn judged_when_used(self) -> bool {
+        matches!(self, Origin::Api | Origin::Terraform)
+    }
+}
+
+/// A Terraform value the entity's tree holds at a span of the entity's file, but which is
+/// written elsewhere: in a variable's value (findings sit where it is written, the attribute
+/// that uses it related: SPEC §10), or in another resource's block (an attached volume, a
+/// vault's member list).
+#[derive(Debug, Clone)]
+pub struct Moved {
+    pub span: Span,
+    pub to: Place,
+    /// The attribute that uses the value, and what to say of it.
+    pub used: Option<(Place, String)>,
 }
 
 /// What a pruned entity of one kind keeps for the whole-inventory pass (besides `id` and the
@@ -174,6 +199,10 @@ struct Rare {
     raw: HashMap<Span, String>,
     /// Other descriptions of the same entity, most authoritative first.
     others: Vec<Entity>,
+    /// Values not known before apply (Terraform): the argument, and why.
+    unknown: Vec<(String, String)>,
+    /// Values written elsewhere than the entity's file (Terraform).
+    moved: Vec<Moved>,
 }
 
 /// A value found under an entity, with the file it sits in and its pointer. Borrowed from a
@@ -339,7 +368,15 @@ impl Entity {
         }
     }
 
-    fn set_region(&mut self, region: Option<Arc<str>>) {
+    /// Where findings about a value the entity does not state point (by default its first
+    /// key): a Terraform resource's block.
+    pub fn set_key_span(&mut self, span: Span) {
+        if let Body::Whole(w) = &mut self.body {
+            w.first_key = span;
+        }
+    }
+
+    pub fn set_region(&mut self, region: Option<Arc<str>>) {
         if let Body::Whole(w) = &mut self.body {
             w.region = region;
         }
@@ -522,6 +559,24 @@ impl Entity {
         }
     }
 
+    /// What Terraform does not know before apply, and values written in other files (see
+    /// [`Moved`]). Unknown values are not judged (as rejected ones are not).
+    pub fn set_terraform(&mut self, unknown: Vec<(String, String)>, invalid: Vec<Span>, moved: Vec<Moved>) {
+        if unknown.is_empty() && invalid.is_empty() && moved.is_empty() {
+            return;
+        }
+        if let Some(rare) = self.rare_mut() {
+            rare.unknown = unknown;
+            rare.invalid.extend(invalid);
+            rare.moved = moved;
+        }
+    }
+
+    /// The arguments whose values are not known before apply, and why (Terraform).
+    pub fn unknown_values(&self) -> &[(String, String)] {
+        self.rare().map_or(&[][..], |r| &r.unknown)
+    }
+
     /// Raw pointers of synthesized values (none for the user's own inventory).
     fn raw(&self) -> &HashMap<Span, String> {
         static NONE: std::sync::LazyLock<HashMap<Span, String>> =
@@ -555,6 +610,8 @@ impl Entity {
                 invalid: r.invalid.clone(),
                 raw: r.raw.clone(),
                 others: Vec::new(),
+                unknown: r.unknown.clone(),
+                moved: r.moved.clone(),
             })
         });
         Some(Entity {
@@ -627,7 +684,21 @@ impl Entity {
             .pointer
             .strip_prefix(anchor.as_str())
             .and_then(|path| self.stable_path(path));
-        let mut hit = Hit::new(rule, variant, place).entity(&self.label());
+        let moved = self.rare().and_then(|r| {
+            r.moved
+                .iter()
+                .find(|m| m.span == place.span && Arc::ptr_eq(&place.file, self.file()))
+        });
+        let mut hit = match moved {
+            Some(m) => {
+                let hit = Hit::new(rule, variant, m.to.clone()).entity(&self.label());
+                match &m.used {
+                    Some((used, what)) => hit.related(used.clone(), what.clone()),
+                    None => hit,
+                }
+            }
+            None => Hit::new(rule, variant, place).entity(&self.label()),
+        };
         hit.subject = Some(self.serial);
         hit.anchor = Some(anchor.into());
         hit.key = key.map(Into::into);

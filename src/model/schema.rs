@@ -155,6 +155,11 @@ pub const SERVER: &[Field] = &[
         Ty::Enum(SERVICES),
         "CBR | CSBS: which service backs the server up",
     ),
+    f(
+        "vault_id",
+        Ty::Str,
+        "CBR vault the server is in (a server is in one vault only)",
+    ),
     f("san_policy", Ty::Enum(SAN_POLICIES), "windows SAN policy"),
     f(
         "optimization",

@@ -78,7 +78,8 @@ pub fn backup_unknowns(backup: &Entity, missing: &mut Vec<String>) {
 /// The facts a request's source needs that nothing states, with how to collect them; `None`
 /// when the request names no source (another rule's finding).
 pub fn request_unknowns(r: &Entity, inv: &Inventory) -> Option<Vec<String>> {
-    let mut missing = Vec::new();
+    // What Terraform knows only after apply, first: the request's own values.
+    let mut missing = own_unknowns(r);
     let server = if let Some(id) = r.str("instance_id") {
         let server = inv.server(&id);
         if server.is_none() {
@@ -87,13 +88,23 @@ pub fn request_unknowns(r: &Entity, inv: &Inventory) -> Option<Vec<String>> {
             ));
         }
         server
+    } else if let Some(id) = r.str("backup_id") {
+        backup_source(&id, inv, &mut missing)
     } else {
-        backup_source(&r.str("backup_id")?, inv, &mut missing)
+        return (!missing.is_empty()).then_some(missing);
     };
     if let Some(server) = server {
         server_unknowns(server, &mut missing);
     }
     Some(missing)
+}
+
+/// The entity's own values that are not known before apply (Terraform), and why.
+pub fn own_unknowns(e: &Entity) -> Vec<String> {
+    e.unknown_values()
+        .iter()
+        .map(|(arg, why)| format!("`{arg}` of {} ({why})", e.label()))
+        .collect()
 }
 
 /// What is unknown of a request's backup, and the server it was made from, when described.

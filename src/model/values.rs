@@ -16,3 +16,47 @@ pub fn is_uuid(s: &str) -> bool {
 pub fn is_chinese(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{323af}')
 }
+
+/// A Terraform resource or data source address (`huaweicloud_cbr_vault.v`,
+/// `module.app.data.huaweicloud_compute_instance.db[0]`): what a reference to an id not known
+/// before apply stands for, which joins Terraform entities to each other.
+pub fn is_terraform_address(s: &str) -> bool {
+    let mut rest = s;
+    while let Some(after) = rest.strip_prefix("module.") {
+        let Some((_, tail)) = after.split_once('.') else {
+            return false;
+        };
+        rest = tail;
+    }
+    let rest = rest.strip_prefix("data.").unwrap_or(rest);
+    let Some((ty, name)) = rest.split_once('.') else {
+        return false;
+    };
+    let name = name.split_once('[').map_or(name, |(n, _)| n);
+    ty.starts_with("huaweicloud_")
+        && ty.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terraform_addresses_are_told_from_ids() {
+        for address in [
+            "huaweicloud_cbr_vault.v",
+            "module.app.huaweicloud_compute_instance.web[0]",
+            "data.huaweicloud_compute_instance.db",
+            "module.a.module.b.huaweicloud_evs_volume.d[\"x\"]",
+        ] {
+            assert!(is_terraform_address(address), "{address}");
+        }
+        for id in ["877a2cda-ba63-4e1e-b95f-e67e48b6129a", "web-01", "huaweicloud_x", "a.b"] {
+            assert!(!is_terraform_address(id), "{id}");
+        }
+    }
+}

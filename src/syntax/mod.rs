@@ -1,5 +1,7 @@
 //! The second stage: YAML and JSON text parsed into one located tree ([`tree`]) by
-//! [`parse`], with every problem reported at its place.
+//! [`parse`], and Terraform's HCL parsed with its spans ([`terraform`]), with every problem
+//! reported at its place.
 
 pub mod parse;
+pub mod terraform;
 pub mod tree;

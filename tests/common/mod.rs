@@ -50,6 +50,7 @@ fn check_with(paths: &[&Path], select: &[&str], prune: bool) -> (RuleSet, Outcom
         limits: &limits,
         prune,
         list_entities: true,
+        terraform: &Default::default(),
     };
     let outcome = engine.check(&found.inputs, None).expect("check runs");
     (rules, outcome)

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
-use crate::model::unknowns::request_unknowns;
+use crate::model::unknowns::{own_unknowns, request_unknowns};
 use crate::model::{EntityKind, Inventory};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -15,7 +15,7 @@ pub struct Unverified {}
 
 impl Check for Unverified {
     fn variants(&self) -> Vec<&'static str> {
-        vec!["main"]
+        vec!["main", "operation"]
     }
 
     fn reads(&self) -> Reads {
@@ -54,6 +54,18 @@ impl Check for Unverified {
                     .arg("count", missing.len().to_string())
                     .arg("missing", missing.join("; ")),
             );
+        }
+        // An operation (Terraform) on an image whose source is unknown: it may be a whole
+        // image, so its restrictions are unknown, not passed.
+        for op in inv.of_kind(EntityKind::Operation) {
+            let missing = own_unknowns(op);
+            if !missing.is_empty() {
+                cx.report(
+                    cx.hit(op, "operation", op.key_place())
+                        .arg("count", missing.len().to_string())
+                        .arg("missing", missing.join("; ")),
+                );
+            }
         }
     }
 }

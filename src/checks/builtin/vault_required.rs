@@ -12,7 +12,7 @@ pub struct VaultRequired {}
 
 impl Check for VaultRequired {
     fn variants(&self) -> Vec<&'static str> {
-        vec!["main", "unknown_service"]
+        vec!["main", "unknown_service", "other_vault"]
     }
 
     fn reads(&self) -> Reads {
@@ -21,7 +21,7 @@ impl Check for VaultRequired {
                 EntityKind::Request,
                 &["instance_id", "vault_id", "backup_id"],
             )
-            .fields(EntityKind::Server, &["backup_service"])
+            .fields(EntityKind::Server, &["backup_service", "vault_id"])
     }
 
     fn check_inventory(&self, inv: &Inventory, cx: &mut Cx) {
@@ -29,7 +29,11 @@ impl Check for VaultRequired {
             let Some(instance) = r.get("instance_id") else {
                 continue;
             };
-            if r.has("vault_id") || r.has("backup_id") {
+            if let Some(vault) = r.get("vault_id") {
+                other_vault(r, &instance, &vault, inv, cx);
+                continue;
+            }
+            if r.has("backup_id") {
                 continue;
             }
             let Some(id) = instance.node.as_str() else {
@@ -68,6 +72,46 @@ impl Check for VaultRequired {
     }
 }
 
+/// A server is in one vault only: a request naming another is refused (IMG.0183). Ids are
+/// compared only when both are ids, or both Terraform addresses (an address and an id may be
+/// the same vault).
+fn other_vault(
+    r: &crate::model::Entity,
+    instance: &crate::model::Found,
+    vault: &crate::model::Found,
+    inv: &Inventory,
+    cx: &mut Cx,
+) {
+    use crate::model::values::is_terraform_address;
+    let (Some(id), Some(named)) = (instance.node.as_str(), vault.node.as_str()) else {
+        return;
+    };
+    let Some(server) = inv.server(id) else {
+        return;
+    };
+    let Some(member) = server.get("vault_id") else {
+        return;
+    };
+    let Some(actual) = member.node.as_str() else {
+        return;
+    };
+    if actual.eq_ignore_ascii_case(named)
+        || is_terraform_address(actual) != is_terraform_address(named)
+    {
+        return;
+    }
+    cx.report(
+        cx.hit(r, "other_vault", r.found_place(vault))
+            .arg("value", named)
+            .arg("server", id)
+            .arg("vault", actual)
+            .related(
+                server.found_place(&member),
+                format!("server {id} is in vault {actual}"),
+            ),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use crate::checks::testing::Tester;
@@ -87,6 +131,22 @@ mod tests {
                 &["main"],
             )
             .fail(REQUEST, &["unknown_service"])
+            .run();
+    }
+
+    #[test]
+    fn a_server_is_in_one_vault_only() {
+        let request = "requests:\n  - {name: img, instance_id: s1, vault_id: 6f1b7c2e-0000-4000-8000-000000000001}\n";
+        let server = |vault: &str| {
+            format!("servers:\n  - {{id: s1, backup_service: CBR, vault_id: {vault}}}\n")
+        };
+        Tester::new("vault-required", "{}", "request")
+            .pass_files(&[request, &server("6F1B7C2E-0000-4000-8000-000000000001")])
+            .pass_files(&[request, &server("huaweicloud_cbr_vault.v")])
+            .fail_files(
+                &[request, &server("6f1b7c2e-0000-4000-8000-000000000002")],
+                &["other_vault"],
+            )
             .run();
     }
 }

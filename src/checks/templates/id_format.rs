@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
 use crate::model::Entity;
-use crate::model::values::is_uuid;
+use crate::model::values::{is_terraform_address, is_uuid};
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
@@ -33,7 +33,12 @@ impl Check for IdFormat {
     fn check_entity(&self, e: &Entity, cx: &mut Cx) {
         for (field, kind) in &self.fields {
             let Some(f) = e.get(field) else { continue };
-            let ok = match (f.node.as_str(), kind) {
+            // A Terraform reference to a resource created in the same run: its id is known
+            // only after apply, and it will be a real one.
+            let reference = e.origin == crate::model::Origin::Terraform
+                && f.node.as_str().is_some_and(is_terraform_address);
+            let ok = reference
+                || match (f.node.as_str(), kind) {
                 (Some(s), IdKind::Uuid) => is_uuid(s),
                 (Some(s), IdKind::UuidOrZero) => s == "0" || is_uuid(s),
                 (None, _) => false,

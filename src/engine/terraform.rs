@@ -1,0 +1,188 @@
+//! Terraform modules in a run (SPEC §10): every directory holding `.tf` files is read as one
+//! module, with its tfvars, the `--var-file`s and the local modules it calls (read from disk
+//! even when outside the given paths); the model then evaluates them. Each file keeps its own
+//! findings and suppressions, like any input.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::error::UsageError;
+use crate::input::discover::{Input, Origin};
+use crate::input::source::SourceFile;
+use crate::model::terraform::{self, Kind, Source, config};
+use crate::model::{DocKind, DocModel};
+use crate::syntax::parse::{Format, Limits, Problem};
+
+use super::files::Loaded;
+
+/// Most module directories one run reads (local module calls included).
+const MAX_DIRS: usize = 1024;
+
+/// A Terraform input of the walk is only read here: `load` leaves it unparsed.
+pub(super) fn is_config(input: &Input) -> bool {
+    match &input.origin {
+        Origin::Path(p) => Kind::of(p) == Some(Kind::Config),
+        Origin::Stdin | Origin::Special => false,
+    }
+}
+
+/// Read the modules of the run's Terraform inputs, fill in their `Loaded` entries, and add
+/// one for each other file read (tfvars, var files, other files of a module, called
+/// modules' files), numbered from `next_unit`.
+pub(super) fn read_modules(
+    loaded: &mut Vec<Loaded>,
+    inputs: &[Input],
+    options: &terraform::Options,
+    limits: &Limits,
+    cwd: &Path,
+    next_unit: u32,
+) -> Result<(), UsageError> {
+    let mut at: HashMap<PathBuf, usize> = HashMap::new();
+    let mut queue: Vec<PathBuf> = Vec::new();
+    for (i, l) in loaded.iter().enumerate() {
+        if let Some(input) = inputs.get(l.unit as usize)
+            && let Origin::Path(p) = &input.origin
+            && Kind::of(p).is_some()
+        {
+            let p = crate::input::source::normalize(p);
+            if is_config(input) {
+                queue.extend(p.parent().map(Path::to_path_buf));
+            }
+            at.insert(p, i);
+        }
+    }
+    if queue.is_empty() {
+        return Ok(());
+    }
+    let mut sources: Vec<Source> = Vec::new();
+    // Which `Loaded` each source is (an input of the run, or a file read here).
+    let mut owners: Vec<usize> = Vec::new();
+    let mut problems: Vec<Option<Problem>> = Vec::new();
+    let mut comments = Vec::new();
+    let mut unit = next_unit;
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut read = |path: PathBuf, kind: Kind, loaded: &mut Vec<Loaded>, sources: &mut Vec<Source>, owners: &mut Vec<usize>| {
+        let owner = match at.get(&path) {
+            Some(&i) => i,
+            None => {
+                let input = Input {
+                    name: crate::input::source::display_path(&path, cwd),
+                    origin: Origin::Path(path.clone()),
+                    explicit: false,
+                };
+                let (file, problem) = crate::input::load::source(&input, limits, None);
+                loaded.push(Loaded::new(unit, file, problem));
+                unit += 1;
+                at.insert(path.clone(), loaded.len() - 1);
+                loaded.len() - 1
+            }
+        };
+        let l = &loaded[owner];
+        let (body, problem, found) = if l.problems.is_empty() {
+            parse(&l.file, &path, kind, limits)
+        } else {
+            (None, None, Vec::new())
+        };
+        sources.push(Source {
+            file: l.file.clone(),
+            path,
+            kind,
+            body,
+        });
+        owners.push(owner);
+        (problem, found)
+    };
+    while let Some(dir) = queue.pop() {
+        if !seen.insert(dir.clone()) || seen.len() > MAX_DIRS {
+            continue;
+        }
+        let first = sources.len();
+        for (path, kind) in module_files(&dir) {
+            let (problem, found) = read(path, kind, loaded, &mut sources, &mut owners);
+            problems.push(problem);
+            comments.push(found);
+        }
+        let bodies: Vec<&config::Body> = sources[first..]
+            .iter()
+            .filter(|s| s.kind == Kind::Config)
+            .filter_map(|s| s.body.as_ref())
+            .collect();
+        queue.extend(terraform::called_dirs(&dir, &bodies));
+    }
+    for path in &options.var_files {
+        if !path.is_file() {
+            return Err(UsageError::msg(format!(
+                "--var-file {}: no such file",
+                crate::input::source::display_path(path, cwd)
+            )));
+        }
+        let (problem, found) = read(path.clone(), Kind::VarFile, loaded, &mut sources, &mut owners);
+        problems.push(problem);
+        comments.push(found);
+    }
+    let out = terraform::read(&sources, options);
+    let mut entities = out.entities;
+    for (i, owner) in owners.iter().enumerate() {
+        let l = &mut loaded[*owner];
+        l.problems.extend(problems[i].take());
+        l.suppressions = crate::suppress::inline(&l.file, &comments[i]);
+        let found = std::mem::take(&mut entities[i]);
+        if !found.is_empty() {
+            l.docs.push(DocModel {
+                kind: DocKind::Inventory,
+                entities: found,
+                hits: Vec::new(),
+            });
+        }
+        l.terraform = true;
+        l.number_entities();
+    }
+    for (i, problem) in out.problems {
+        loaded[owners[i]].problems.push(problem);
+    }
+    Ok(())
+}
+
+/// The files Terraform reads in a module's directory, in name order.
+fn module_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
+    let mut files: Vec<(PathBuf, Kind)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| {
+            let path = crate::input::source::normalize(&e.path());
+            let kind = Kind::of(&path)?;
+            Some((path, kind))
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// Parse one file of a module into the model's configuration shape.
+fn parse(
+    file: &Arc<SourceFile>,
+    path: &Path,
+    kind: Kind,
+    limits: &Limits,
+) -> (Option<config::Body>, Option<Problem>, Vec<crate::syntax::parse::Comment>) {
+    let text = file.text();
+    let json = path.extension().is_some_and(|e| e == "json");
+    if json {
+        let mut parsed = crate::syntax::parse::parse(&text, Format::Json, limits);
+        let Some(root) = parsed.docs.pop() else {
+            return (None, parsed.problems.into_iter().next(), Vec::new());
+        };
+        let body = match kind {
+            Kind::Config => config::from_json(&root),
+            Kind::Vars | Kind::VarFile => config::json_body(&root, false),
+        };
+        return (Some(body), None, Vec::new());
+    }
+    match crate::syntax::terraform::parse(&text, limits) {
+        Ok(parsed) => (Some(config::from_hcl(&parsed.body)), None, parsed.comments),
+        Err(problem) => (None, Some(problem), Vec::new()),
+    }
+}

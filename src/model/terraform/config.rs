@@ -1,0 +1,220 @@
+//! One shape for Terraform's two syntaxes: a `.tf` file (HCL) and a `.tf.json` file become
+//! the same tree of blocks and attributes, each attribute an expression with the span of its
+//! value in its file.
+
+use hcl::edit::Span as _;
+
+use crate::syntax::tree::{Kind, Node, Span};
+
+/// An attribute: its expression and where its key and value are written.
+#[derive(Debug, Clone)]
+pub struct Attr {
+    pub expr: hcl::Expression,
+    pub span: Span,
+    pub key_span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub attrs: Vec<(String, Attr)>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub ty: String,
+    pub labels: Vec<String>,
+    pub body: Body,
+    /// Where the block's type keyword (or JSON key) is written: findings about a value the
+    /// block does not state point here.
+    pub span: Span,
+}
+
+impl Body {
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, a)| a)
+    }
+
+    pub fn blocks<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+        self.blocks.iter().filter(move |b| b.ty == ty)
+    }
+}
+
+fn span_of(s: Option<std::ops::Range<usize>>) -> Span {
+    s.map_or_else(Span::default, |r| Span::new(r.start, r.end))
+}
+
+/// A `.tf` file's body.
+pub fn from_hcl(body: &hcl::edit::structure::Body) -> Body {
+    let mut out = Body::default();
+    for structure in body.iter() {
+        match structure {
+            hcl::edit::structure::Structure::Attribute(a) => out.attrs.push((
+                a.key.as_str().to_string(),
+                Attr {
+                    expr: hcl::Expression::from(a.value.clone()),
+                    span: span_of(a.value.span()),
+                    key_span: span_of(a.key.span()),
+                },
+            )),
+            hcl::edit::structure::Structure::Block(b) => out.blocks.push(Block {
+                ty: b.ident.as_str().to_string(),
+                labels: b
+                    .labels
+                    .iter()
+                    .map(|l| match l {
+                        hcl::edit::structure::BlockLabel::String(s) => s.as_str().to_string(),
+                        hcl::edit::structure::BlockLabel::Ident(i) => i.as_str().to_string(),
+                    })
+                    .collect(),
+                body: from_hcl(&b.body),
+                span: span_of(b.ident.span()),
+            }),
+        }
+    }
+    out
+}
+
+/// Nested blocks of the resources read here, which JSON writes as objects (or lists of
+/// objects) like any attribute.
+const NESTED_BLOCKS: [&str; 3] = ["data_disks", "resources", "lifecycle"];
+
+/// The top-level block types of a module and how many labels each has in JSON nesting.
+const TOP_LEVEL: [(&str, usize); 7] = [
+    ("resource", 2),
+    ("data", 2),
+    ("variable", 1),
+    ("module", 1),
+    ("provider", 1),
+    ("output", 1),
+    ("locals", 0),
+];
+
+/// A `.tf.json` file's top-level object.
+pub fn from_json(root: &Node) -> Body {
+    let mut out = Body::default();
+    for entry in root.as_map().unwrap_or_default() {
+        let Some(&(ty, depth)) = TOP_LEVEL.iter().find(|(t, _)| *t == entry.key.as_str()) else {
+            continue;
+        };
+        json_blocks(ty, depth, Vec::new(), &entry.value, entry.key_span, &mut out.blocks);
+    }
+    out
+}
+
+fn json_blocks(ty: &str, depth: usize, labels: Vec<String>, node: &Node, span: Span, out: &mut Vec<Block>) {
+    if depth == 0 {
+        // A block may be written as an object or as a list of objects.
+        let bodies: Vec<&Node> = match &node.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => vec![node],
+        };
+        for body in bodies {
+            out.push(Block {
+                ty: ty.to_string(),
+                labels: labels.clone(),
+                body: json_body(body, true),
+                span,
+            });
+        }
+        return;
+    }
+    for entry in node.as_map().unwrap_or_default() {
+        let mut labels = labels.clone();
+        labels.push(entry.key.to_string());
+        json_blocks(ty, depth - 1, labels, &entry.value, entry.key_span, out);
+    }
+}
+
+/// A JSON object as a block body: `templates` when strings are Terraform templates (a
+/// `.tf.json` file), not when they are values already (a plan).
+pub fn json_body(node: &Node, templates: bool) -> Body {
+    let mut out = Body::default();
+    for entry in node.as_map().unwrap_or_default() {
+        let key = entry.key.as_str();
+        if NESTED_BLOCKS.contains(&key) && !matches!(entry.value.kind, Kind::Scalar(_)) {
+            if templates {
+                json_blocks(key, 0, Vec::new(), &entry.value, entry.key_span, &mut out.blocks);
+            } else {
+                for item in entry.value.as_seq().unwrap_or_default() {
+                    out.blocks.push(Block {
+                        ty: key.to_string(),
+                        labels: Vec::new(),
+                        body: json_body(item, false),
+                        span: item.span,
+                    });
+                }
+            }
+            continue;
+        }
+        out.attrs.push((
+            key.to_string(),
+            Attr {
+                expr: json_expr(&entry.value, templates),
+                span: entry.value.span,
+                key_span: entry.key_span,
+            },
+        ));
+    }
+    out
+}
+
+/// A JSON value as Terraform reads it: strings are templates (`"${var.name}"`).
+pub fn json_expr(node: &Node, templates: bool) -> hcl::Expression {
+    match &node.kind {
+        Kind::Scalar(_) => match node.value() {
+            Some(crate::syntax::tree::Value::Str(text)) => {
+                if templates && (text.contains("${") || text.contains("%{")) {
+                    hcl::Expression::TemplateExpr(Box::new(hcl::expr::TemplateExpr::QuotedString(
+                        text.to_string(),
+                    )))
+                } else {
+                    hcl::Expression::String(text.to_string())
+                }
+            }
+            Some(crate::syntax::tree::Value::Bool(b)) => hcl::Expression::Bool(b),
+            Some(crate::syntax::tree::Value::Int(i)) => hcl::Expression::from(i),
+            Some(crate::syntax::tree::Value::Float(f)) => hcl::Expression::from(f),
+            Some(crate::syntax::tree::Value::Null) | None => hcl::Expression::Null,
+        },
+        Kind::Seq(items) => hcl::Expression::Array(items.iter().map(|i| json_expr(i, templates)).collect()),
+        Kind::Map(entries) => hcl::Expression::Object(
+            entries
+                .iter()
+                .map(|e| {
+                    (
+                        hcl::ObjectKey::Expression(hcl::Expression::String(e.key.to_string())),
+                        json_expr(&e.value, templates),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hcl_and_json_give_the_same_blocks() {
+        let hcl = hcl::edit::parser::parse_body(
+            "resource \"huaweicloud_ims_ecs_whole_image\" \"web\" {\n  name = \"img\"\n}\n",
+        )
+        .expect("parses");
+        let from_hcl = from_hcl(&hcl);
+        let json = crate::syntax::parse::parse(
+            r#"{"resource": {"huaweicloud_ims_ecs_whole_image": {"web": {"name": "img"}}}}"#,
+            crate::syntax::parse::Format::Json,
+            &crate::syntax::parse::Limits::default(),
+        );
+        let from_json = from_json(&json.docs[0]);
+        for body in [from_hcl, from_json] {
+            let block = &body.blocks[0];
+            assert_eq!(block.ty, "resource");
+            assert_eq!(block.labels, ["huaweicloud_ims_ecs_whole_image", "web"]);
+            let name = block.body.attr("name").map(|a| a.expr.clone());
+            assert_eq!(name, Some(hcl::Expression::String("img".into())));
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! Terraform values as `terraform plan` would know them: literals, variables, locals, string
+//! templates, conditionals and the common functions are evaluated (by `hcl-rs`); a reference
+//! to a resource's `id` links two entities; everything else that depends on a resource, a
+//! data source, a module output or a variable without a value is *unknown*, never guessed.
+
+use hcl::Value;
+use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
+
+/// What an attribute's value is before apply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Known(Value),
+    /// Known only after apply, or not given: why, in words.
+    Unknown(String),
+    /// The `id` of another resource or data source of the run, by address
+    /// (`huaweicloud_compute_instance.web`, `data.huaweicloud_compute_instance.db`).
+    Ref(String),
+}
+
+/// What an expression may read: the module's variables and locals, and per instance of a
+/// resource `count.index` or `each.key`/`each.value`.
+#[derive(Default, Clone)]
+pub struct Scope {
+    pub vars: hcl::Map<String, Value>,
+    /// Variables declared without a value (nor default): reading one is unknown.
+    pub unset: Vec<String>,
+    pub locals: hcl::Map<String, Value>,
+    pub count_index: Option<i64>,
+    pub each: Option<(Value, Value)>,
+    /// The module's path (`path.module`), as Terraform gives it.
+    pub path_module: String,
+}
+
+impl Scope {
+    fn context(&self) -> Context<'static> {
+        let mut ctx = Context::new();
+        ctx.declare_var("var", Value::Object(self.vars.clone()));
+        ctx.declare_var("local", Value::Object(self.locals.clone()));
+        if let Some(i) = self.count_index {
+            ctx.declare_var("count", Value::Object(hcl::Map::from_iter([("index".to_string(), Value::from(i))])));
+        }
+        if let Some((key, value)) = &self.each {
+            ctx.declare_var(
+                "each",
+                Value::Object(hcl::Map::from_iter([
+                    ("key".to_string(), key.clone()),
+                    ("value".to_string(), value.clone()),
+                ])),
+            );
+        }
+        ctx.declare_var(
+            "path",
+            Value::Object(hcl::Map::from_iter([
+                ("module".to_string(), Value::from(self.path_module.clone())),
+                ("root".to_string(), Value::from(".")),
+                ("cwd".to_string(), Value::from(".")),
+            ])),
+        );
+        for (name, func) in functions() {
+            ctx.declare_func(name, func);
+        }
+        ctx
+    }
+
+    /// The value of an expression, as a plan would know it.
+    pub fn eval(&self, expr: &hcl::edit::expr::Expression) -> Val {
+        let expr = hcl::Expression::from(expr.clone());
+        self.eval_expr(&expr)
+    }
+
+    pub fn eval_expr(&self, expr: &hcl::Expression) -> Val {
+        if let Some(address) = reference(expr) {
+            return Val::Ref(address);
+        }
+        match expr.evaluate(&self.context()) {
+            Ok(value) => Val::Known(value),
+            Err(e) => Val::Unknown(self.why_unknown(e.kind())),
+        }
+    }
+
+    fn why_unknown(&self, kind: &hcl::eval::ErrorKind) -> String {
+        use hcl::eval::ErrorKind;
+        match kind {
+            ErrorKind::UndefinedVar(root) => match root.as_str() {
+                "data" => "it is read from a data source".to_string(),
+                "module" => "it is an output of a module".to_string(),
+                "count" | "each" => format!("`{root}` is not known statically"),
+                "terraform" => "it depends on `terraform.workspace`".to_string(),
+                "known_after_apply" => "the plan says it is known only after apply".to_string(),
+                "sensitive_value" => "it is sensitive (not read)".to_string(),
+                other => format!("it is known only after apply (it reads `{other}`)"),
+            },
+            ErrorKind::NoSuchKey(key) if self.unset.iter().any(|v| v == key) => format!(
+                "variable `{key}` has no value (set it in terraform.tfvars, with --var-file or with --var {key}=...)"
+            ),
+            ErrorKind::NoSuchKey(key) => format!("`{key}` is not declared"),
+            ErrorKind::UndefinedFunc(name) => {
+                format!("the function `{name}` is not evaluated by ims-preflight")
+            }
+            other => format!("it cannot be evaluated statically ({other})"),
+        }
+    }
+}
+
+/// `T.N.id`, `T.N[0].id`, `T.N["k"].id` or `data.T.N.id` of a resource type (`a_b`):
+/// the address of what it names.
+fn reference(expr: &hcl::Expression) -> Option<String> {
+    use hcl::expr::TraversalOperator as Op;
+    let hcl::Expression::Traversal(t) = expr else {
+        return None;
+    };
+    let hcl::Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    let mut ops = t.operators.iter();
+    let mut address = root.as_str().to_string();
+    if root.as_str() == "data" {
+        let Some(Op::GetAttr(ty)) = ops.next() else {
+            return None;
+        };
+        address = format!("data.{ty}");
+    }
+    if !address.contains('_') {
+        return None;
+    }
+    let Some(Op::GetAttr(name)) = ops.next() else {
+        return None;
+    };
+    address = format!("{address}.{name}");
+    let mut next = ops.next()?;
+    match next {
+        Op::Index(hcl::Expression::Number(n)) => {
+            address = format!("{address}[{n}]");
+            next = ops.next()?;
+        }
+        Op::LegacyIndex(n) => {
+            address = format!("{address}[{n}]");
+            next = ops.next()?;
+        }
+        Op::Index(hcl::Expression::String(s)) => {
+            address = format!("{address}[\"{s}\"]");
+            next = ops.next()?;
+        }
+        _ => {}
+    }
+    match (next, ops.next()) {
+        (Op::GetAttr(id), None) if id.as_str() == "id" => Some(address),
+        _ => None,
+    }
+}
+
+/// The value as text (strings as they are, numbers and booleans as written).
+pub fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The common functions of Terraform's language that a whole-image configuration uses to
+/// build names, descriptions and tags. A call to any other is unknown, not guessed.
+fn functions() -> Vec<(&'static str, FuncDef)> {
+    let string = |f: hcl::eval::Func| FuncDef::builder().param(ParamType::String).build(f);
+    vec![
+        ("lower", string(|a| Ok(Value::from(arg_str(&a, 0).to_lowercase())))),
+        ("upper", string(|a| Ok(Value::from(arg_str(&a, 0).to_uppercase())))),
+        ("trimspace", string(|a| Ok(Value::from(arg_str(&a, 0).trim())))),
+        ("tostring", FuncDef::builder().param(ParamType::Any).build(|a| {
+            text(&a[0]).map(Value::from).ok_or_else(|| "not a primitive value".to_string())
+        })),
+        ("tonumber", FuncDef::builder().param(ParamType::Any).build(|a| match &a[0] {
+            Value::Number(_) => Ok(a[0].clone()),
+            Value::String(s) => s
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| s.parse::<f64>().map(Value::from))
+                .map_err(|e| e.to_string()),
+            _ => Err("not a number".to_string()),
+        })),
+        ("join", FuncDef::builder().param(ParamType::String).variadic_param(ParamType::Array(Box::new(ParamType::Any))).build(|a| {
+            let sep = arg_str(&a, 0);
+            let mut parts = Vec::new();
+            for list in a.iter().skip(1) {
+                for v in list.as_array().into_iter().flatten() {
+                    parts.push(text(v).ok_or("join: not a string")?);
+                }
+            }
+            Ok(Value::from(parts.join(&sep)))
+        })),
+        ("concat", FuncDef::builder().variadic_param(ParamType::Array(Box::new(ParamType::Any))).build(|a| {
+            Ok(Value::Array(a.iter().flat_map(|l| l.as_array().cloned().unwrap_or_default()).collect()))
+        })),
+        ("tolist", FuncDef::builder().param(ParamType::Any).build(|a| Ok(a[0].clone()))),
+        ("toset", FuncDef::builder().param(ParamType::Any).build(|a| {
+            let mut out: Vec<Value> = Vec::new();
+            for v in a[0].as_array().into_iter().flatten() {
+                if !out.contains(v) {
+                    out.push(v.clone());
+                }
+            }
+            Ok(Value::Array(out))
+        })),
+        ("tomap", FuncDef::builder().param(ParamType::Any).build(|a| Ok(a[0].clone()))),
+        ("length", FuncDef::builder().param(ParamType::Any).build(|a| match &a[0] {
+            Value::Array(v) => Ok(Value::from(v.len() as u64)),
+            Value::Object(m) => Ok(Value::from(m.len() as u64)),
+            Value::String(s) => Ok(Value::from(s.chars().count() as u64)),
+            _ => Err("length: not a collection".to_string()),
+        })),
+        ("merge", FuncDef::builder().variadic_param(ParamType::Any).build(|a| {
+            let mut out = hcl::Map::new();
+            for m in a.iter() {
+                match m {
+                    Value::Object(m) => out.extend(m.clone()),
+                    Value::Null => {}
+                    _ => return Err("merge: not an object".to_string()),
+                }
+            }
+            Ok(Value::Object(out))
+        })),
+        ("lookup", FuncDef::builder().param(ParamType::Any).param(ParamType::String).variadic_param(ParamType::Any).build(|a| {
+            let key = arg_str(&a, 1);
+            match a[0].as_object().and_then(|m| m.get(&key)) {
+                Some(v) => Ok(v.clone()),
+                None => a.get(2).cloned().ok_or_else(|| format!("lookup: no key `{key}`")),
+            }
+        })),
+        ("coalesce", FuncDef::builder().variadic_param(ParamType::Any).build(|a| {
+            a.iter()
+                .find(|v| !v.is_null() && v.as_str() != Some(""))
+                .cloned()
+                .ok_or_else(|| "coalesce: no non-empty value".to_string())
+        })),
+        ("replace", FuncDef::builder().params([ParamType::String, ParamType::String, ParamType::String]).build(|a| {
+            let (s, from, to) = (arg_str(&a, 0), arg_str(&a, 1), arg_str(&a, 2));
+            if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
+                return Err("replace: regular expressions are not evaluated".to_string());
+            }
+            Ok(Value::from(s.replace(&from, &to)))
+        })),
+        ("substr", FuncDef::builder().params([ParamType::String, ParamType::Number, ParamType::Number]).build(|a| {
+            let s: Vec<char> = arg_str(&a, 0).chars().collect();
+            let offset = a[1].as_i64().unwrap_or(0).clamp(0, s.len() as i64) as usize;
+            let length = a[2].as_i64().unwrap_or(-1);
+            let end = if length < 0 { s.len() } else { (offset + length as usize).min(s.len()) };
+            Ok(Value::from(s[offset..end].iter().collect::<String>()))
+        })),
+        ("format", FuncDef::builder().param(ParamType::String).variadic_param(ParamType::Any).build(|a| {
+            let spec = arg_str(&a, 0);
+            let mut out = String::new();
+            let mut args = a.iter().skip(1);
+            let mut chars = spec.chars();
+            while let Some(c) = chars.next() {
+                if c != '%' {
+                    out.push(c);
+                    continue;
+                }
+                match chars.next() {
+                    Some('%') => out.push('%'),
+                    Some('s' | 'd' | 'v') => {
+                        let v = args.next().ok_or("format: too few arguments")?;
+                        out.push_str(&text(v).ok_or("format: not a primitive value")?);
+                    }
+                    _ => return Err("format: only %s, %d and %v are evaluated".to_string()),
+                }
+            }
+            Ok(Value::from(out))
+        })),
+        ("element", FuncDef::builder().params([ParamType::Array(Box::new(ParamType::Any)), ParamType::Number]).build(|a| {
+            let list = a[0].as_array().ok_or("element: not a list")?;
+            if list.is_empty() {
+                return Err("element: empty list".to_string());
+            }
+            let i = a[1].as_u64().unwrap_or(0) as usize % list.len();
+            Ok(list[i].clone())
+        })),
+        ("contains", FuncDef::builder().params([ParamType::Array(Box::new(ParamType::Any)), ParamType::Any]).build(|a| {
+            Ok(Value::from(a[0].as_array().is_some_and(|l| l.contains(&a[1]))))
+        })),
+    ]
+}
+
+fn arg_str(args: &FuncArgs, i: usize) -> String {
+    args.get(i).and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(scope: &Scope, text: &str) -> Val {
+        let body = hcl::edit::parser::parse_body(&format!("x = {text}\n")).expect("parses");
+        let attr = body.get_attribute("x").expect("attribute");
+        scope.eval(&attr.value)
+    }
+
+    #[test]
+    fn literals_variables_templates_and_functions_are_evaluated() {
+        let mut scope = Scope::default();
+        scope.vars.insert("env".into(), Value::from("prod"));
+        scope.unset.push("later".into());
+        scope.locals.insert("prefix".into(), Value::from(" web"));
+        assert_eq!(eval(&scope, "\"${local.prefix}-${var.env}\""), Val::Known(Value::from(" web-prod")));
+        assert_eq!(eval(&scope, "var.env == \"prod\" ? 4096 : 1024"), Val::Known(Value::from(4096)));
+        assert_eq!(eval(&scope, "upper(format(\"%s-%d\", var.env, 2))"), Val::Known(Value::from("PROD-2")));
+        assert_eq!(eval(&scope, "join(\"-\", [\"a\", var.env])"), Val::Known(Value::from("a-prod")));
+    }
+
+    #[test]
+    fn references_link_and_the_rest_stays_unknown() {
+        let mut scope = Scope::default();
+        scope.unset.push("later".into());
+        assert_eq!(
+            eval(&scope, "huaweicloud_compute_instance.web.id"),
+            Val::Ref("huaweicloud_compute_instance.web".into())
+        );
+        assert_eq!(
+            eval(&scope, "huaweicloud_compute_instance.web[0].id"),
+            Val::Ref("huaweicloud_compute_instance.web[0]".into())
+        );
+        assert_eq!(
+            eval(&scope, "data.huaweicloud_compute_instance.db.id"),
+            Val::Ref("data.huaweicloud_compute_instance.db".into())
+        );
+        for unknown in [
+            "huaweicloud_compute_instance.web.name",
+            "\"${huaweicloud_compute_instance.web.name}-img\"",
+            "var.later",
+            "data.huaweicloud_images_image.x.min_ram",
+            "module.app.id",
+            "regex(\"a\", \"b\")",
+        ] {
+            assert!(matches!(eval(&scope, unknown), Val::Unknown(_)), "{unknown}");
+        }
+    }
+}

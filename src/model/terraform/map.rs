@@ -1,0 +1,486 @@
+//! Resources to entities (SPEC §10's mapping): whole-image resources become requests, image
+//! copies, shares and exports operations, instances servers with their disks (attached
+//! volumes included) and the CBR vault they are in. Every value keeps the span of the
+//! attribute it comes from; a value written in a variable is found where it is written.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use hcl::Value;
+
+use super::Source;
+use super::eval::{Val, text};
+use super::module::{Instance, Value2};
+use crate::finding::Place;
+use crate::input::source::SourceFile;
+use crate::model::synth::{map, seq};
+use crate::model::{Entity, EntityKind, Moved, Origin};
+use crate::syntax::tree::{Kind, Node, Scalar, Span, pointer_push};
+
+/// The entities of every instance, by the source file their resource block is written in.
+pub fn entities(instances: &[Instance], sources: &[Source]) -> Vec<Vec<Entity>> {
+    let mut out: Vec<Vec<Entity>> = (0..sources.len()).map(|_| Vec::new()).collect();
+    let index: HashMap<&str, &Instance> = instances.iter().map(|i| (i.address.as_str(), i)).collect();
+    let links = Links::new(instances);
+    for inst in instances {
+        let entity = match (inst.data, inst.ty.as_str()) {
+            (false, "huaweicloud_ims_ecs_whole_image") => request(inst, sources, &index, Path::Server),
+            (false, "huaweicloud_ims_cbr_whole_image") => request(inst, sources, &index, Path::Backup),
+            (false, "huaweicloud_images_image") => {
+                let path = if inst.body.attr("instance_id").is_some() && inst.body.attr("vault_id").is_some() {
+                    Some(Path::Server)
+                } else if inst.body.attr("backup_id").is_some() {
+                    Some(Path::Backup)
+                } else {
+                    None // a system-disk image, or one from a file: not a whole image
+                };
+                path.and_then(|p| request(inst, sources, &index, p))
+            }
+            (false, "huaweicloud_images_image_copy") => operation(inst, sources, &index, "replicate"),
+            (false, "huaweicloud_images_image_share") => operation(inst, sources, &index, "share"),
+            (false, "huaweicloud_ims_image_export" | "huaweicloud_imsv21_image_export") => {
+                operation(inst, sources, &index, "export")
+            }
+            (_, "huaweicloud_compute_instance") => Some(server(inst, sources, &index, &links)),
+            _ => None,
+        };
+        if let Some(e) = entity {
+            out[inst.source].push(e);
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Path {
+    Server,
+    Backup,
+}
+
+/// One entity being built from an instance.
+struct Draft<'a> {
+    inst: &'a Instance,
+    sources: &'a [Source],
+    index: &'a HashMap<&'a str, &'a Instance>,
+    file: Arc<SourceFile>,
+    pointer: String,
+    members: Vec<(&'static str, Node)>,
+    raw: HashMap<Span, String>,
+    unknown: Vec<(String, String)>,
+    invalid: Vec<Span>,
+    moved: Vec<Moved>,
+    foreign: u32,
+}
+
+/// Spans given to values written in another file than the entity's: far past any file's end,
+/// each found again through `Moved`.
+const FOREIGN_BASE: usize = 0xC000_0000;
+
+impl<'a> Draft<'a> {
+    fn new(inst: &'a Instance, sources: &'a [Source], index: &'a HashMap<&'a str, &'a Instance>) -> Draft<'a> {
+        let kind = if inst.data { "data" } else { "resource" };
+        let name = inst.address.rsplit_once(&format!("{}.", inst.ty)).map_or(inst.address.as_str(), |(_, n)| n);
+        let pointer = inst
+            .pointer
+            .clone()
+            .unwrap_or_else(|| pointer_push(&pointer_push(&format!("/{kind}"), &inst.ty), name));
+        Draft {
+            inst,
+            sources,
+            index,
+            file: sources[inst.source].file.clone(),
+            pointer,
+            members: Vec::new(),
+            raw: HashMap::new(),
+            unknown: Vec::new(),
+            invalid: Vec::new(),
+            moved: Vec::new(),
+            foreign: 0,
+        }
+    }
+
+    fn scalar(&mut self, text: String, plain: bool, span: Span, pointer: String) -> Node {
+        self.raw.insert(span, pointer);
+        Node {
+            span,
+            kind: Kind::Scalar(Scalar {
+                text: text.into(),
+                plain,
+            }),
+        }
+    }
+
+    /// A value the resource block implies (`whole_image_type: CBR`, `system: true`), at the
+    /// block's type.
+    fn implied(&mut self, key: &'static str, text: &str, plain: bool) {
+        let node = self.scalar(text.to_string(), plain, self.inst.span, self.pointer.clone());
+        self.members.push((key, node));
+    }
+
+    /// An argument as the entity's field `key`; `None` when the argument is not set.
+    fn arg(&mut self, key: &'static str, name: &str) -> Option<()> {
+        let v = self.inst.value(name)?;
+        let node = self.node(key, name, &v)?;
+        self.members.push((key, node));
+        Some(())
+    }
+
+    /// The node for a value; `None` for `null` and the values the provider does not send
+    /// (`0` RAM, an empty enterprise project: `ValueIgnoreEmpty`).
+    fn node(&mut self, key: &str, name: &str, v: &Value2) -> Option<Node> {
+        let span = v.attr.span;
+        let pointer = pointer_push(&self.pointer, name);
+        if let Some(w) = v.written {
+            self.moved.push(Moved {
+                span,
+                to: Place::new(self.sources[w.source].file.clone(), w.span, w.pointer.clone()),
+                used: Some((
+                    Place::new(self.file.clone(), span, pointer.clone()),
+                    format!("`{name}` of {} uses the {}", self.inst.address, w.what),
+                )),
+            });
+        }
+        Some(match &v.val {
+            Val::Known(Value::Null) => return None,
+            Val::Known(Value::Number(n)) if n.as_i64() == Some(0) && key.ends_with("_ram") => return None,
+            Val::Known(Value::String(s)) if s.is_empty() && key == "enterprise_project_id" => return None,
+            Val::Known(Value::String(s)) => self.scalar(s.clone(), false, span, pointer),
+            Val::Known(value @ (Value::Number(_) | Value::Bool(_))) => {
+                self.scalar(text(value).unwrap_or_default(), true, span, pointer)
+            }
+            Val::Known(Value::Array(items)) => {
+                let items = items
+                    .iter()
+                    .map(|i| match i {
+                        Value::String(s) => self.scalar(s.clone(), false, span, pointer.clone()),
+                        other => self.scalar(text(other).unwrap_or_default(), true, span, pointer.clone()),
+                    })
+                    .collect();
+                self.raw.insert(span, pointer);
+                seq(span, items)
+            }
+            Val::Known(Value::Object(_)) => {
+                return self.unknown_node(key, name, span, "an object is not a value of this field".into());
+            }
+            Val::Unknown(why) => return self.unknown_node(key, name, span, why.clone()),
+            Val::Ref(address) => {
+                let id = self.resolve(address);
+                self.scalar(id, false, span, pointer)
+            }
+        })
+    }
+
+    fn unknown_node(&mut self, _key: &str, name: &str, span: Span, why: String) -> Option<Node> {
+        self.unknown.push((name.to_string(), why));
+        self.invalid.push(span);
+        let pointer = pointer_push(&self.pointer, name);
+        Some(self.scalar("(unknown)".into(), false, span, pointer))
+    }
+
+    /// What another resource's `id` stands for: a data source's literal id when it has one,
+    /// else the address (which joins entities of the run to each other).
+    fn resolve(&self, address: &str) -> String {
+        match self.index.get(address) {
+            Some(inst) if inst.data => ["instance_id", "id"]
+                .iter()
+                .find_map(|a| match inst.value(a).map(|v| v.val) {
+                    Some(Val::Known(Value::String(id))) => Some(id),
+                    _ => None,
+                })
+                .unwrap_or_else(|| address.to_string()),
+            _ => address.to_string(),
+        }
+    }
+
+    /// `tags` (a map) as `image_tags` (`[{key, value}]`), as the provider sends them.
+    fn tags(&mut self) {
+        let Some(v) = self.inst.value("tags") else {
+            return;
+        };
+        let span = v.attr.span;
+        let pointer = pointer_push(&self.pointer, "tags");
+        match &v.val {
+            Val::Known(Value::Object(map_value)) => {
+                let items = map_value
+                    .iter()
+                    .map(|(k, value)| {
+                        let key = self.scalar(k.clone(), false, span, pointer.clone());
+                        let value = self.scalar(text(value).unwrap_or_default(), false, span, pointer.clone());
+                        map(span, vec![("key", key), ("value", value)])
+                    })
+                    .collect();
+                self.raw.insert(span, pointer);
+                self.members.push(("image_tags", seq(span, items)));
+            }
+            Val::Known(Value::Null) => {}
+            _ => {
+                if let Some(node) = self.node("image_tags", "tags", &v) {
+                    self.members.push(("image_tags", node));
+                }
+            }
+        }
+    }
+
+    /// A node for a value written in another file (an attached volume, a vault): a span of
+    /// its own that `Moved` leads back to the real place.
+    fn foreign(&mut self, source: usize, span: Span, pointer: String, node: Node) -> Node {
+        if source == self.inst.source {
+            return node;
+        }
+        self.foreign += 1;
+        let at = Span::new(FOREIGN_BASE + self.foreign as usize, FOREIGN_BASE + self.foreign as usize);
+        self.moved.push(Moved {
+            span: at,
+            to: Place::new(self.sources[source].file.clone(), span, pointer),
+            used: None,
+        });
+        Node { span: at, ..node }
+    }
+
+    fn finish(self, kind: EntityKind) -> Entity {
+        let span = self.inst.span;
+        let node = map(span, self.members);
+        let mut e = Entity::new(kind, &self.file, self.pointer, node, Origin::Terraform);
+        e.set_raw(self.raw);
+        e.set_key_span(span);
+        e.set_terraform(self.unknown, self.invalid, self.moved);
+        if let Val::Known(Value::String(region)) = self.inst.region() {
+            e.set_region(Some(Arc::from(region.as_str())));
+        }
+        e
+    }
+}
+
+fn request(inst: &Instance, sources: &[Source], index: &HashMap<&str, &Instance>, path: Path) -> Option<Entity> {
+    let mut d = Draft::new(inst, sources, index);
+    d.arg("name", "name");
+    d.arg("description", "description");
+    match path {
+        Path::Server => {
+            d.arg("instance_id", "instance_id");
+            d.arg("vault_id", "vault_id");
+        }
+        Path::Backup => {
+            d.arg("backup_id", "backup_id");
+            d.implied("whole_image_type", "CBR", false);
+        }
+    }
+    d.arg("min_ram", "min_ram");
+    d.arg("max_ram", "max_ram");
+    d.arg("enterprise_project_id", "enterprise_project_id");
+    d.tags();
+    Some(d.finish(EntityKind::Request))
+}
+
+fn operation(inst: &Instance, sources: &[Source], index: &HashMap<&str, &Instance>, action: &str) -> Option<Entity> {
+    let mut d = Draft::new(inst, sources, index);
+    let image_arg = if action == "export" { "image_id" } else { "source_image_id" };
+    let image = inst.value(image_arg);
+    // The image's name when the run makes it; otherwise why it is unknown.
+    let made = match image.as_ref().map(|v| &v.val) {
+        Some(Val::Ref(address)) => match index.get(address.as_str()) {
+            Some(r) if is_whole_image(r) => match r.value("name").map(|v| v.val) {
+                Some(Val::Known(Value::String(name))) => Ok(name),
+                _ => Err(format!("the name of the image {address} makes is not known before apply")),
+            },
+            _ => Err(format!("{address} is not a whole image made in this run")),
+        },
+        Some(Val::Known(Value::String(id))) => Err(format!("image `{id}` is not made in this run")),
+        Some(Val::Unknown(why)) => Err(why.clone()),
+        _ => Err(format!("`{image_arg}` is not set")),
+    };
+    match (made, image) {
+        (Ok(name), Some(v)) => {
+            d.implied("action", action, false);
+            let pointer = pointer_push(&d.pointer, image_arg);
+            let node = d.scalar(name, false, v.attr.span, pointer);
+            d.members.push(("image", node));
+        }
+        (made, v) => {
+            // Whether it is a whole image at all is unknown: no rule on operations judges
+            // it; `request-unverified` says so.
+            let why = made.err().unwrap_or_else(|| format!("`{image_arg}` is not set"));
+            let span = v.map_or(inst.span, |v| v.attr.span);
+            let why = format!("{why}; it may be a whole image, whose restrictions on `{action}` were not checked");
+            d.unknown.push((image_arg.to_string(), why));
+            d.invalid.push(span);
+            let node = d.scalar(action.to_string(), false, inst.span, d.pointer.clone());
+            d.invalid.push(inst.span);
+            d.members.push(("action", node));
+            // Named by its own address: the image it works on is what is unknown.
+            let pointer = pointer_push(&d.pointer, image_arg);
+            let node = d.scalar(inst.address.clone(), false, span, pointer);
+            d.members.push(("image", node));
+            return Some(d.finish(EntityKind::Operation));
+        }
+    }
+    match action {
+        "replicate" => {
+            d.arg("target_region", "target_region");
+            d.arg("name", "name");
+        }
+        "share" => {
+            d.arg("projects", "target_project_ids");
+        }
+        _ => {}
+    }
+    Some(d.finish(EntityKind::Operation))
+}
+
+fn is_whole_image(inst: &Instance) -> bool {
+    match inst.ty.as_str() {
+        "huaweicloud_ims_ecs_whole_image" | "huaweicloud_ims_cbr_whole_image" => true,
+        "huaweicloud_images_image" => {
+            (inst.body.attr("instance_id").is_some() && inst.body.attr("vault_id").is_some())
+                || inst.body.attr("backup_id").is_some()
+        }
+        _ => false,
+    }
+}
+
+/// What other resources say about servers: their attached volumes and the vault they are in.
+struct Links<'a> {
+    /// Server address -> volumes attached to it (the volume, and the attribute that attaches it).
+    volumes: HashMap<String, Vec<&'a Instance>>,
+    /// Server address (or literal id) -> the vault resource and its `server_id` attribute.
+    vaults: HashMap<String, (&'a Instance, Value2<'a>)>,
+}
+
+impl<'a> Links<'a> {
+    fn new(instances: &'a [Instance]) -> Links<'a> {
+        let by_address: HashMap<&str, &Instance> = instances.iter().map(|i| (i.address.as_str(), i)).collect();
+        let mut volumes: HashMap<String, Vec<&Instance>> = HashMap::new();
+        let mut vaults = HashMap::new();
+        for inst in instances.iter().filter(|i| !i.data) {
+            match inst.ty.as_str() {
+                "huaweicloud_compute_volume_attach" => {
+                    if let (Some(Val::Ref(server)), Some(Val::Ref(volume))) = (
+                        inst.value("instance_id").map(|v| v.val),
+                        inst.value("volume_id").map(|v| v.val),
+                    ) && let Some(v) = by_address.get(volume.as_str())
+                    {
+                        volumes.entry(server).or_default().push(v);
+                    }
+                }
+                "huaweicloud_evs_volume" => {
+                    if let Some(Val::Ref(server)) = inst.value("server_id").map(|v| v.val) {
+                        volumes.entry(server).or_default().push(inst);
+                    }
+                }
+                "huaweicloud_cbr_vault" => {
+                    for block in inst.body.blocks("resources") {
+                        let Some(attr) = block.body.attr("server_id") else {
+                            continue;
+                        };
+                        let v = inst.value_of(attr);
+                        let key = match &v.val {
+                            Val::Ref(address) => address.clone(),
+                            Val::Known(Value::String(id)) => id.clone(),
+                            _ => continue,
+                        };
+                        vaults.insert(key, (inst, v));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Links { volumes, vaults }
+    }
+}
+
+/// Whether an optional argument names something (a pool, a key): `true` when set to a
+/// non-empty value, unknown when its value is.
+fn set_flag(d: &mut Draft, inst: &Instance, key: &'static str, name: &str, source: usize) -> Option<(&'static str, Node)> {
+    let v = inst.value(name)?;
+    let span = v.attr.span;
+    let pointer = pointer_push(&format!("/resource/{}/{}", inst.ty, inst.address.rsplit('.').next().unwrap_or_default()), name);
+    let (text, unknown) = match &v.val {
+        Val::Known(Value::Null) => return None,
+        Val::Known(Value::String(s)) if s.is_empty() => ("false".to_string(), None),
+        Val::Known(Value::Bool(b)) => (b.to_string(), None),
+        Val::Unknown(why) => ("(unknown)".to_string(), Some(why.clone())),
+        _ => ("true".to_string(), None),
+    };
+    let plain = unknown.is_none();
+    let node = d.scalar(text, plain, span, pointer.clone());
+    let node = d.foreign(source, span, pointer, node);
+    if let Some(why) = unknown {
+        d.unknown.push((name.to_string(), why));
+        d.invalid.push(node.span);
+    }
+    Some((key, node))
+}
+
+fn server(inst: &Instance, sources: &[Source], index: &HashMap<&str, &Instance>, links: &Links) -> Entity {
+    let mut d = Draft::new(inst, sources, index);
+    let id = if inst.data { d.resolve(&inst.address) } else { inst.address.clone() };
+    d.implied("id", &id, false);
+    d.arg("name", "name");
+    if let Some(v) = inst.value("power_action")
+        && let Val::Known(Value::String(action)) = &v.val
+    {
+        let status = match action.to_ascii_uppercase().as_str() {
+            "OFF" | "FORCE-OFF" => Some("SHUTOFF"),
+            "ON" | "REBOOT" | "FORCE-REBOOT" => Some("ACTIVE"),
+            _ => None,
+        };
+        if let Some(status) = status {
+            let node = d.scalar(status.into(), false, v.attr.span, pointer_push(&d.pointer, "power_action"));
+            d.members.push(("status", node));
+        }
+    }
+    if !inst.data {
+        let mut disks = Vec::new();
+        let mut system = vec![("system", d.scalar("true".into(), true, inst.span, d.pointer.clone()))];
+        system.extend(set_flag(&mut d, inst, "dss", "system_disk_dss_pool_id", inst.source));
+        system.extend(set_flag(&mut d, inst, "encrypted", "system_disk_kms_key_id", inst.source));
+        disks.push(map(inst.span, system));
+        for block in inst.body.blocks("data_disks") {
+            let mut disk = vec![("system", d.scalar("false".into(), true, block.span, d.pointer.clone()))];
+            let part = Instance {
+                address: inst.address.clone(),
+                ty: inst.ty.clone(),
+                data: false,
+                body: block.body.clone(),
+                span: block.span,
+                source: inst.source,
+                module: inst.module.clone(),
+                scope: inst.scope.clone(),
+                pointer: None,
+            };
+            disk.extend(set_flag(&mut d, &part, "dss", "dss_pool_id", inst.source));
+            disk.extend(set_flag(&mut d, &part, "encrypted", "kms_key_id", inst.source));
+            disks.push(map(block.span, disk));
+        }
+        for volume in links.volumes.get(&inst.address).into_iter().flatten() {
+            let vp = format!("/resource/{}/{}", volume.ty, volume.address.rsplit('.').next().unwrap_or_default());
+            let id = d.scalar(volume.address.clone(), false, volume.span, vp.clone());
+            let mut disk = vec![
+                ("id", d.foreign(volume.source, volume.span, vp.clone(), id)),
+                ("system", d.scalar("false".into(), true, volume.span, vp.clone())),
+            ];
+            if let Some(v) = volume.value("multiattach")
+                && let Val::Known(Value::Bool(shared)) = v.val
+            {
+                let node = d.scalar(shared.to_string(), true, v.attr.span, pointer_push(&vp, "multiattach"));
+                disk.push(("shared", d.foreign(volume.source, v.attr.span, pointer_push(&vp, "multiattach"), node)));
+            }
+            disk.extend(set_flag(&mut d, volume, "dss", "dedicated_storage_id", volume.source));
+            disk.extend(set_flag(&mut d, volume, "encrypted", "kms_id", volume.source));
+            let at = disk[0].1.span;
+            disks.push(map(at, disk));
+        }
+        d.members.push(("disks", seq(inst.span, disks)));
+    }
+    let vault = links.vaults.get(&inst.address).or_else(|| links.vaults.get(&id));
+    if let Some((vault, v)) = vault {
+        let vp = pointer_push(&format!("/resource/{}/{}", vault.ty, vault.address.rsplit('.').next().unwrap_or_default()), "resources");
+        let service = d.scalar("CBR".into(), false, v.attr.span, vp.clone());
+        let service = d.foreign(vault.source, v.attr.span, vp.clone(), service);
+        d.members.push(("backup_service", service));
+        let id = d.scalar(vault.address.clone(), false, vault.span, vp.clone());
+        let id = d.foreign(vault.source, vault.span, vp, id);
+        d.members.push(("vault_id", id));
+    }
+    d.finish(EntityKind::Server)
+}

@@ -1,0 +1,489 @@
+//! A Terraform module read as `terraform plan` reads it: every configuration file of its
+//! directory, its variables (defaults, `terraform.tfvars`, `*.auto.tfvars`, `--var-file`,
+//! `--var`, `TF_VAR_*`), locals, providers' regions, local modules with their inputs bound,
+//! and `count`/`for_each` expanded when their values are known.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use hcl::Value;
+
+use super::config::{Attr, Body};
+use super::eval::{Scope, Val};
+use super::{Options, Source};
+use crate::syntax::parse::{Problem, ProblemKind};
+use crate::syntax::tree::Span;
+
+/// Where a variable's value is written: findings on the value point there (SPEC §10).
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub source: usize,
+    pub span: Span,
+    pub pointer: String,
+    /// What the place is, for the attribute shown beside it ("value of variable `x`").
+    pub what: String,
+}
+
+/// What a module's expressions read, shared by its resources' instances.
+#[derive(Default)]
+pub struct ModuleScope {
+    pub scope: Scope,
+    /// Variables bound to another resource's id by the module's caller.
+    pub refs: HashMap<String, String>,
+    pub written: HashMap<String, Written>,
+    /// Region of the default provider configuration and of each alias.
+    pub regions: HashMap<String, Val>,
+    /// The module's address prefix (`module.app.`): references inside it name its resources.
+    pub prefix: String,
+}
+
+/// One instance of a resource or data source.
+pub struct Instance {
+    pub address: String,
+    pub ty: String,
+    pub data: bool,
+    pub body: Body,
+    /// Where the block's type is written.
+    pub span: Span,
+    pub source: usize,
+    pub module: Arc<ModuleScope>,
+    pub scope: Scope,
+    /// The JSON pointer of the block's values when it has one (a plan's `change.after`).
+    pub pointer: Option<String>,
+}
+
+/// An attribute of an instance, with its value and where that value is written when
+/// elsewhere (a variable).
+pub struct Value2<'a> {
+    pub val: Val,
+    pub attr: &'a Attr,
+    pub written: Option<&'a Written>,
+}
+
+impl Instance {
+    pub fn value(&self, name: &str) -> Option<Value2<'_>> {
+        let attr = self.body.attr(name)?;
+        Some(self.value_of(attr))
+    }
+
+    pub fn value_of<'a>(&'a self, attr: &'a Attr) -> Value2<'a> {
+        let var = direct_var(&attr.expr);
+        let val = match var.and_then(|v| self.module.refs.get(v)) {
+            Some(address) => Val::Ref(address.clone()),
+            None => match self.scope.eval_expr(&attr.expr) {
+                Val::Ref(address) => Val::Ref(format!("{}{address}", self.module.prefix)),
+                other => other,
+            },
+        };
+        Value2 {
+            val,
+            attr,
+            written: var.and_then(|v| self.module.written.get(v)),
+        }
+    }
+
+    /// The region the resource is created in: its `region`, else its provider's.
+    pub fn region(&self) -> Val {
+        if let Some(v) = self.value("region") {
+            return v.val;
+        }
+        let alias = self
+            .body
+            .attr("provider")
+            .and_then(|a| provider_alias(&a.expr))
+            .unwrap_or_default();
+        self.module.regions.get(&alias).cloned().unwrap_or_else(|| {
+            Val::Unknown(format!(
+                "neither the resource nor its provider configuration{} sets `region`",
+                if alias.is_empty() { String::new() } else { format!(" `huaweicloud.{alias}`") }
+            ))
+        })
+    }
+}
+
+/// The blocks of a type in some files of the module, with the file each is in.
+fn blocks<'a>(
+    sources: &'a [Source],
+    files: &'a [usize],
+    ty: &'a str,
+) -> impl Iterator<Item = (usize, &'a super::config::Block)> + 'a {
+    files.iter().flat_map(move |&i| {
+        sources[i]
+            .body
+            .iter()
+            .flat_map(move |b| b.blocks(ty).map(move |block| (i, block)))
+    })
+}
+
+/// `var.NAME` alone: the variable it is.
+fn direct_var(expr: &hcl::Expression) -> Option<&str> {
+    let hcl::Expression::Traversal(t) = expr else {
+        return None;
+    };
+    let hcl::Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    match t.operators.as_slice() {
+        [hcl::expr::TraversalOperator::GetAttr(name)] if root.as_str() == "var" => Some(name.as_str()),
+        _ => None,
+    }
+}
+
+/// `huaweicloud.ALIAS` in a `provider` argument.
+fn provider_alias(expr: &hcl::Expression) -> Option<String> {
+    let hcl::Expression::Traversal(t) = expr else {
+        return None;
+    };
+    match t.operators.as_slice() {
+        [hcl::expr::TraversalOperator::GetAttr(alias)] => Some(alias.to_string()),
+        _ => None,
+    }
+}
+
+/// How a module gets its variables.
+pub enum Inputs<'a> {
+    /// The root module: tfvars files of its directory, `--var-file`, `--var`, `TF_VAR_*`.
+    Root(&'a Options),
+    /// A local module: the arguments of its call, evaluated in the caller.
+    Call {
+        values: HashMap<String, (Val, Option<Written>)>,
+    },
+}
+
+pub struct Reader<'s> {
+    pub sources: &'s [Source],
+    pub instances: Vec<Instance>,
+    pub problems: Vec<(usize, Problem)>,
+    /// Directories being read, outermost first: a module that calls itself stops here.
+    stack: Vec<PathBuf>,
+}
+
+/// Deepest chain of local module calls followed.
+const MAX_MODULE_DEPTH: usize = 16;
+
+impl<'s> Reader<'s> {
+    pub fn new(sources: &'s [Source]) -> Reader<'s> {
+        Reader {
+            sources,
+            instances: Vec::new(),
+            problems: Vec::new(),
+            stack: Vec::new(),
+        }
+    }
+
+    fn configs(&self, dir: &Path) -> Vec<usize> {
+        (0..self.sources.len())
+            .filter(|&i| {
+                let s = &self.sources[i];
+                s.kind == super::Kind::Config && s.path.parent() == Some(dir)
+            })
+            .collect()
+    }
+
+    pub fn read_module(&mut self, dir: &Path, prefix: &str, inputs: Inputs) {
+        if self.stack.len() >= MAX_MODULE_DEPTH || self.stack.iter().any(|d| d == dir) {
+            return;
+        }
+        self.stack.push(dir.to_path_buf());
+        let files = self.configs(dir);
+        let mut module = self.module_scope(dir, &files, inputs);
+        module.prefix = prefix.to_string();
+        let module = Arc::new(module);
+        for (source, block) in blocks(self.sources, &files, "resource").chain(blocks(self.sources, &files, "data")).collect::<Vec<_>>() {
+            let (Some(ty), Some(name)) = (block.labels.first(), block.labels.get(1)) else {
+                continue;
+            };
+            if !ty.starts_with("huaweicloud_") {
+                continue;
+            }
+            let data = block.ty == "data";
+            let base = if data {
+                format!("{prefix}data.{ty}.{name}")
+            } else {
+                format!("{prefix}{ty}.{name}")
+            };
+            for (suffix, scope) in expand(&block.body, &module.scope) {
+                self.instances.push(Instance {
+                    address: format!("{base}{suffix}"),
+                    ty: ty.clone(),
+                    data,
+                    body: block.body.clone(),
+                    span: block.span,
+                    source,
+                    module: module.clone(),
+                    scope,
+                    pointer: None,
+                });
+            }
+        }
+        let calls: Vec<(usize, super::config::Block)> =
+            blocks(self.sources, &files, "module").map(|(i, b)| (i, b.clone())).collect();
+        for (source, call) in calls {
+            self.read_call(dir, prefix, source, &call, &module);
+        }
+        self.stack.pop();
+    }
+
+    fn read_call(&mut self, dir: &Path, prefix: &str, source: usize, call: &super::config::Block, module: &Arc<ModuleScope>) {
+        let Some(name) = call.labels.first() else {
+            return;
+        };
+        let Some(from) = call.body.attr("source") else {
+            return;
+        };
+        let Some(child) = local_source(dir, &from.expr) else {
+            let shown = match &from.expr {
+                hcl::Expression::String(s) => s.clone(),
+                _ => "a computed source".to_string(),
+            };
+            self.problems.push((
+                source,
+                Problem {
+                    kind: ProblemKind::Skipped,
+                    span: from.span,
+                    message: format!(
+                        "module `{name}` comes from `{shown}`, which is not fetched: its resources are not checked (run `terraform init` and check the module's directory under .terraform/modules, or check a plan)"
+                    ),
+                },
+            ));
+            return;
+        };
+        for (suffix, scope) in expand(&call.body, &module.scope) {
+            let mut values = HashMap::new();
+            for (key, attr) in &call.body.attrs {
+                if ["source", "version", "count", "for_each", "providers", "depends_on"].contains(&key.as_str()) {
+                    continue;
+                }
+                let instance = Instance {
+                    address: String::new(),
+                    ty: String::new(),
+                    data: false,
+                    body: Body::default(),
+                    span: call.span,
+                    source,
+                    module: module.clone(),
+                    scope: scope.clone(),
+                    pointer: None,
+                };
+                let v = instance.value_of(attr);
+                let written = match v.written {
+                    Some(w) => w.clone(),
+                    None => Written {
+                        source,
+                        span: attr.span,
+                        pointer: format!("/module/{name}/{key}"),
+                        what: format!("input `{key}` of module `{name}`"),
+                    },
+                };
+                values.insert(key.clone(), (v.val, Some(written)));
+            }
+            let child_prefix = format!("{prefix}module.{name}{suffix}.");
+            self.read_module(&child, &child_prefix, Inputs::Call { values });
+        }
+    }
+
+    fn module_scope(&mut self, dir: &Path, files: &[usize], inputs: Inputs) -> ModuleScope {
+        let mut m = ModuleScope::default();
+        m.scope.path_module = dir.display().to_string();
+        let mut declared = Vec::new();
+        let variables: Vec<(usize, super::config::Block)> =
+            blocks(self.sources, files, "variable").map(|(i, b)| (i, b.clone())).collect();
+        for (source, block) in &variables {
+            let Some(name) = block.labels.first() else {
+                continue;
+            };
+            declared.push(name.clone());
+            if let Some(default) = block.body.attr("default")
+                && let Val::Known(v) = m.scope.eval_expr(&default.expr)
+                && !v.is_null()
+            {
+                m.scope.vars.insert(name.clone(), v);
+                m.written.insert(
+                    name.clone(),
+                    Written {
+                        source: *source,
+                        span: default.span,
+                        pointer: format!("/variable/{name}/default"),
+                        what: format!("default of variable `{name}`"),
+                    },
+                );
+            }
+        }
+        match inputs {
+            Inputs::Root(options) => self.root_values(dir, options, &declared, &mut m),
+            Inputs::Call { values } => {
+                for (name, (val, written)) in values {
+                    match val {
+                        Val::Known(v) => {
+                            m.scope.vars.insert(name.clone(), v);
+                        }
+                        Val::Ref(address) => {
+                            m.refs.insert(name.clone(), address);
+                        }
+                        Val::Unknown(_) => {
+                            m.scope.vars.shift_remove(&name);
+                            m.scope.unset.push(name.clone());
+                        }
+                    }
+                    if let Some(w) = written {
+                        m.written.insert(name, w);
+                    }
+                }
+            }
+        }
+        for name in &declared {
+            if !m.scope.vars.contains_key(name) && !m.refs.contains_key(name) && !m.scope.unset.contains(name) {
+                m.scope.unset.push(name.clone());
+            }
+        }
+        self.locals(files, &mut m);
+        self.providers(files, &mut m);
+        m
+    }
+
+    /// Values of the root module's variables, later ones winning as in Terraform: defaults,
+    /// `TF_VAR_*`, `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars(.json)` in
+    /// name order, then `--var-file` and `--var` in the order given.
+    fn root_values(&self, dir: &Path, options: &Options, declared: &[String], m: &mut ModuleScope) {
+        for (name, text) in &options.env {
+            if declared.contains(name) {
+                m.scope.vars.insert(name.clone(), cli_value(text));
+                m.written.remove(name);
+            }
+        }
+        let mut tfvars: Vec<usize> = (0..self.sources.len())
+            .filter(|&i| self.sources[i].kind == super::Kind::Vars && self.sources[i].path.parent() == Some(dir))
+            .collect();
+        tfvars.sort_by_key(|&i| {
+            let name = self.sources[i].path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            (!name.starts_with("terraform.tfvars"), name)
+        });
+        let var_files: Vec<usize> = options
+            .var_files
+            .iter()
+            .filter_map(|p| self.sources.iter().position(|s| &s.path == p && s.kind == super::Kind::VarFile))
+            .collect();
+        for i in tfvars.into_iter().chain(var_files) {
+            let Some(body) = &self.sources[i].body else {
+                continue;
+            };
+            for (name, attr) in &body.attrs {
+                if let Val::Known(v) = Scope::default().eval_expr(&attr.expr) {
+                    m.scope.vars.insert(name.clone(), v);
+                    m.written.insert(
+                        name.clone(),
+                        Written {
+                            source: i,
+                            span: attr.span,
+                            pointer: format!("/{name}"),
+                            what: format!("value of variable `{name}`"),
+                        },
+                    );
+                }
+            }
+        }
+        for (name, text) in &options.vars {
+            m.scope.vars.insert(name.clone(), cli_value(text));
+            m.written.remove(name);
+        }
+    }
+
+    /// Locals may read each other: evaluated until nothing more becomes known.
+    fn locals(&self, files: &[usize], m: &mut ModuleScope) {
+        let attrs: Vec<(String, hcl::Expression)> = blocks(self.sources, files, "locals")
+            .flat_map(|(_, b)| b.body.attrs.iter().map(|(k, a)| (k.clone(), a.expr.clone())))
+            .collect();
+        let mut pending: Vec<&(String, hcl::Expression)> = attrs.iter().collect();
+        loop {
+            let before = pending.len();
+            pending.retain(|(name, expr)| match m.scope.eval_expr(expr) {
+                Val::Known(v) => {
+                    m.scope.locals.insert(name.clone(), v);
+                    false
+                }
+                _ => true,
+            });
+            if pending.is_empty() || pending.len() == before {
+                break;
+            }
+        }
+    }
+
+    fn providers(&self, files: &[usize], m: &mut ModuleScope) {
+        for (_, block) in blocks(self.sources, files, "provider") {
+            if block.labels.first().map(String::as_str) != Some("huaweicloud") {
+                continue;
+            }
+            let alias = match block.body.attr("alias").map(|a| m.scope.eval_expr(&a.expr)) {
+                Some(Val::Known(Value::String(s))) => s,
+                _ => String::new(),
+            };
+            if let Some(region) = block.body.attr("region") {
+                let val = m.scope.eval_expr(&region.expr);
+                m.regions.insert(alias, val);
+            }
+        }
+    }
+}
+
+/// A `--var` or `TF_VAR_` value: a number or boolean when it reads as one, else the string.
+fn cli_value(text: &str) -> Value {
+    if let Ok(i) = text.parse::<i64>() {
+        return Value::from(i);
+    }
+    match text {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        _ => Value::from(text),
+    }
+}
+
+/// The directory of a module call whose `source` is a local path (`./x`, `../x`).
+pub fn local_source(dir: &Path, expr: &hcl::Expression) -> Option<PathBuf> {
+    let hcl::Expression::String(s) = expr else {
+        return None;
+    };
+    (s.starts_with("./") || s.starts_with("../") || s == "." || s == "..")
+        .then(|| crate::input::source::normalize(&dir.join(s)))
+}
+
+/// The instances of a resource or module call: `count` and `for_each` expanded when known
+/// (`[0]`, `["a"]`); otherwise one instance standing for each of them.
+fn expand(body: &Body, scope: &Scope) -> Vec<(String, Scope)> {
+    if let Some(count) = body.attr("count") {
+        return match scope.eval_expr(&count.expr) {
+            Val::Known(v) => {
+                let n = v.as_u64().unwrap_or(0).min(1000);
+                (0..n)
+                    .map(|i| {
+                        let mut s = scope.clone();
+                        s.count_index = Some(i as i64);
+                        (format!("[{i}]"), s)
+                    })
+                    .collect()
+            }
+            _ => vec![(String::new(), scope.clone())],
+        };
+    }
+    if let Some(each) = body.attr("for_each") {
+        let pairs: Option<Vec<(Value, Value)>> = match scope.eval_expr(&each.expr) {
+            Val::Known(Value::Object(map)) => Some(map.into_iter().map(|(k, v)| (Value::from(k), v)).collect()),
+            Val::Known(Value::Array(items)) => Some(items.into_iter().map(|v| (v.clone(), v)).collect()),
+            _ => None,
+        };
+        return match pairs {
+            Some(pairs) => pairs
+                .into_iter()
+                .map(|(k, v)| {
+                    let key = super::eval::text(&k).unwrap_or_default();
+                    let mut s = scope.clone();
+                    s.each = Some((k, v));
+                    (format!("[\"{key}\"]"), s)
+                })
+                .collect(),
+            None => vec![(String::new(), scope.clone())],
+        };
+    }
+    vec![(String::new(), scope.clone())]
+}

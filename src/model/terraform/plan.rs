@@ -1,0 +1,255 @@
+//! Plans (`terraform show -json PLANFILE`): what `terraform apply` will do, with every value
+//! Terraform knows. `create` (and replace) actions are new requests; copies, shares and
+//! exports being created or changed are operations; instances are servers. Values in
+//! `after_unknown` are unknown (linked to the resource they reference when the plan's
+//! configuration says which); sensitive values are never read.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use super::config::{Attr, json_body};
+use super::eval::{Scope, Val};
+use super::module::{Instance, ModuleScope};
+use super::{Kind, Source};
+use crate::input::source::SourceFile;
+use crate::model::{DocKind, DocModel};
+use crate::syntax::tree::{Node, Value};
+
+/// A plan has `format_version` and `resource_changes` or `planned_values`.
+pub fn is_plan(root: &Node) -> bool {
+    root.get("format_version").is_some()
+        && (root.get("resource_changes").is_some() || root.get("planned_values").is_some())
+}
+
+/// The resource types a plan's changes are read for.
+const READ: [&str; 12] = [
+    "huaweicloud_ims_ecs_whole_image",
+    "huaweicloud_ims_cbr_whole_image",
+    "huaweicloud_images_image",
+    "huaweicloud_images_image_copy",
+    "huaweicloud_images_image_share",
+    "huaweicloud_ims_image_export",
+    "huaweicloud_imsv21_image_export",
+    "huaweicloud_compute_instance",
+    "huaweicloud_evs_volume",
+    "huaweicloud_compute_volume_attach",
+    "huaweicloud_cbr_vault",
+    "huaweicloud_ims_image_share",
+];
+
+pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
+    if !is_plan(root) {
+        return None;
+    }
+    let config = Config::new(root.get("configuration"));
+    let mut scopes: HashMap<String, Arc<ModuleScope>> = HashMap::new();
+    let mut instances = Vec::new();
+    for (i, rc) in root
+        .get("resource_changes")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let (Some(ty), Some(address), Some(change)) = (
+            rc.get("type").and_then(Node::as_str),
+            rc.get("address"),
+            rc.get("change"),
+        ) else {
+            continue;
+        };
+        if !READ.contains(&ty) {
+            continue;
+        }
+        let actions: Vec<&str> = change
+            .get("actions")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::as_str)
+            .collect();
+        let creates = actions.contains(&"create");
+        let wanted = match ty {
+            "huaweicloud_ims_ecs_whole_image" | "huaweicloud_ims_cbr_whole_image" | "huaweicloud_images_image" => creates,
+            "huaweicloud_images_image_copy"
+            | "huaweicloud_images_image_share"
+            | "huaweicloud_ims_image_export"
+            | "huaweicloud_imsv21_image_export" => creates || actions.contains(&"update"),
+            _ => actions != ["delete"],
+        };
+        let Some(after) = change.get("after").filter(|a| a.as_map().is_some()) else {
+            continue;
+        };
+        if !wanted {
+            continue;
+        }
+        let module = rc.get("module_address").and_then(Node::as_str).unwrap_or_default();
+        let prefix = if module.is_empty() { String::new() } else { format!("{module}.") };
+        let data = rc.get("mode").and_then(Node::as_str) == Some("data");
+        let name = rc.get("name").and_then(Node::as_str).unwrap_or_default();
+        let local = if data { format!("data.{ty}.{name}") } else { format!("{ty}.{name}") };
+        let mut body = json_body(after, false);
+        for (key, why) in withheld(change) {
+            let expr = match (why, config.reference(&prefix, &local, &key)) {
+                (Withheld::Unknown, Some(reference)) => reference,
+                (Withheld::Unknown, None) => marker("known_after_apply"),
+                (Withheld::Sensitive, _) => marker("sensitive_value"),
+            };
+            let span = after.get(&key).map_or(after.span, |n| n.span);
+            let attr = Attr {
+                expr,
+                span,
+                key_span: span,
+            };
+            match body.attrs.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, a)) => *a = attr,
+                None => body.attrs.push((key, attr)),
+            }
+        }
+        let scope = scopes
+            .entry(prefix.clone())
+            .or_insert_with(|| {
+                Arc::new(ModuleScope {
+                    regions: config.regions.clone(),
+                    prefix: prefix.clone(),
+                    ..ModuleScope::default()
+                })
+            })
+            .clone();
+        instances.push(Instance {
+            address: address.as_str().unwrap_or_default().to_string(),
+            ty: ty.to_string(),
+            data,
+            body,
+            span: address.span,
+            source: 0,
+            module: scope,
+            scope: Scope::default(),
+            pointer: Some(format!("/resource_changes/{i}/change/after")),
+        });
+    }
+    let sources = [Source {
+        file: file.clone(),
+        path: PathBuf::new(),
+        kind: Kind::Config,
+        body: None,
+    }];
+    let entities = super::map::entities(&instances, &sources).into_iter().next().unwrap_or_default();
+    Some(DocModel {
+        kind: DocKind::Inventory,
+        entities,
+        hits: Vec::new(),
+    })
+}
+
+/// An expression that evaluates to unknown, saying why.
+fn marker(root: &str) -> hcl::Expression {
+    hcl::Expression::Variable(hcl::expr::Variable::unchecked(root))
+}
+
+enum Withheld {
+    Unknown,
+    Sensitive,
+}
+
+/// The top-level values of `after` that are unknown until apply, or sensitive.
+fn withheld(change: &Node) -> Vec<(String, Withheld)> {
+    let mut out: Vec<(String, Withheld)> = Vec::new();
+    for (field, sensitive) in [("after_unknown", false), ("after_sensitive", true)] {
+        for entry in change.get(field).and_then(Node::as_map).unwrap_or_default() {
+            // A list or object with anything withheld inside: the whole value is.
+            if contains_true(&entry.value) {
+                out.retain(|(k, _)| k != entry.key.as_str());
+                let why = if sensitive { Withheld::Sensitive } else { Withheld::Unknown };
+                out.push((entry.key.to_string(), why));
+            }
+        }
+    }
+    out
+}
+
+fn contains_true(node: &Node) -> bool {
+    match node.value() {
+        Some(Value::Bool(b)) => b,
+        Some(_) => false,
+        None => match &node.kind {
+            crate::syntax::tree::Kind::Seq(items) => items.iter().any(contains_true),
+            crate::syntax::tree::Kind::Map(entries) => entries.iter().any(|e| contains_true(&e.value)),
+            crate::syntax::tree::Kind::Scalar(_) => false,
+        },
+    }
+}
+
+/// What the plan's `configuration` says: the provider's region and which resource each
+/// argument references.
+struct Config {
+    regions: HashMap<String, Val>,
+    /// (module prefix + resource address, argument) -> the `id` reference it makes.
+    references: HashMap<(String, String), String>,
+}
+
+impl Config {
+    fn new(config: Option<&Node>) -> Config {
+        let mut regions = HashMap::new();
+        for entry in config
+            .and_then(|c| c.get("provider_config"))
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+        {
+            let p = &entry.value;
+            if p.get("name").and_then(Node::as_str) != Some("huaweicloud") {
+                continue;
+            }
+            let alias = p.get("alias").and_then(Node::as_str).unwrap_or_default();
+            if let Some(region) = p
+                .get("expressions")
+                .and_then(|e| e.get("region"))
+                .and_then(|r| r.get("constant_value"))
+                .and_then(Node::as_str)
+            {
+                regions.insert(alias.to_string(), Val::Known(hcl::Value::from(region)));
+            }
+        }
+        let mut references = HashMap::new();
+        if let Some(root) = config.and_then(|c| c.get("root_module")) {
+            collect_references(root, "", &mut references, 0);
+        }
+        Config { regions, references }
+    }
+
+    fn reference(&self, prefix: &str, local: &str, key: &str) -> Option<hcl::Expression> {
+        let text = self.references.get(&(format!("{prefix}{local}"), key.to_string()))?;
+        hcl::Expression::from_str(text).ok()
+    }
+}
+
+fn collect_references(module: &Node, prefix: &str, out: &mut HashMap<(String, String), String>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    for r in module.get("resources").and_then(Node::as_seq).unwrap_or_default() {
+        let Some(address) = r.get("address").and_then(Node::as_str) else {
+            continue;
+        };
+        for e in r.get("expressions").and_then(Node::as_map).unwrap_or_default() {
+            let id = e
+                .value
+                .get("references")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Node::as_str)
+                .find(|r| r.ends_with(".id"));
+            if let Some(id) = id {
+                out.insert((format!("{prefix}{address}"), e.key.to_string()), id.to_string());
+            }
+        }
+    }
+    for call in module.get("module_calls").and_then(Node::as_map).unwrap_or_default() {
+        if let Some(child) = call.value.get("module") {
+            collect_references(child, &format!("{prefix}module.{}.", call.key), out, depth + 1);
+        }
+    }
+}
