@@ -22,8 +22,8 @@ use crate::syntax::parse::{Limits, Problem, ProblemKind};
 
 mod files;
 mod plan;
-mod terraform;
 pub mod readiness;
+mod terraform;
 
 use files::{FileJob, Loaded, Role, named_facts, restore_whole, role_of};
 use plan::Plan;
@@ -292,12 +292,9 @@ impl Engine<'_> {
             job.cwd,
             inputs.len() as u32,
         )?;
-        if let Some(l) = loaded
-            .iter()
-            .find(|l| {
-                l.explicit && !l.recognised() && !l.noticed && !l.terraform && l.problems.is_empty()
-            })
-        {
+        if let Some(l) = loaded.iter().find(|l| {
+            l.explicit && !l.recognised() && !l.noticed && !l.terraform && l.problems.is_empty()
+        }) {
             return Err(UsageError::msg(format!(
                 "{} is not an inventory: no document has `servers`, `backups`, `requests` or `operations`, and none is a request body (`name` with `instance_id` or `backup_id`) or a cloud API response",
                 l.file.name
@@ -334,7 +331,13 @@ impl Engine<'_> {
             }
         }
         // Units past the inputs: the files Terraform modules read, then these.
-        let first_unit = inputs.len().max(loaded.iter().map(|l| l.unit as usize + 1).max().unwrap_or(0));
+        let first_unit = inputs.len().max(
+            loaded
+                .iter()
+                .map(|l| l.unit as usize + 1)
+                .max()
+                .unwrap_or(0),
+        );
         let facts: Vec<Loaded> = wanted
             .par_iter()
             .enumerate()

@@ -62,7 +62,11 @@ pub(super) fn read_modules(
     let mut comments = Vec::new();
     let mut unit = next_unit;
     let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut read = |path: PathBuf, kind: Kind, loaded: &mut Vec<Loaded>, sources: &mut Vec<Source>, owners: &mut Vec<usize>| {
+    let mut read = |path: PathBuf,
+                    kind: Kind,
+                    loaded: &mut Vec<Loaded>,
+                    sources: &mut Vec<Source>,
+                    owners: &mut Vec<usize>| {
         let owner = match at.get(&path) {
             Some(&i) => i,
             None => {
@@ -117,7 +121,13 @@ pub(super) fn read_modules(
                 crate::input::source::display_path(path, cwd)
             )));
         }
-        let (problem, found) = read(path.clone(), Kind::VarFile, loaded, &mut sources, &mut owners);
+        let (problem, found) = read(
+            path.clone(),
+            Kind::VarFile,
+            loaded,
+            &mut sources,
+            &mut owners,
+        );
         problems.push(problem);
         comments.push(found);
     }
@@ -141,7 +151,38 @@ pub(super) fn read_modules(
     for (i, problem) in out.problems {
         loaded[owners[i]].problems.push(problem);
     }
+    drop_planned_twice(loaded);
     Ok(())
+}
+
+/// A module and its plan in one run describe the same resources: the module's entities are
+/// kept (their findings point at the `.tf` attribute a pull request can annotate, SPEC §10)
+/// and the plan's of the same address dropped.
+fn drop_planned_twice(loaded: &mut [Loaded]) {
+    let from_modules: std::collections::HashSet<String> = loaded
+        .iter()
+        .flat_map(Loaded::entities)
+        .filter_map(|e| match e.terraform_address() {
+            Some((address, false)) => Some(address.to_string()),
+            _ => None,
+        })
+        .collect();
+    if from_modules.is_empty() {
+        return;
+    }
+    for l in loaded.iter_mut() {
+        let mut changed = false;
+        for doc in &mut l.docs {
+            let before = doc.entities.len();
+            doc.entities.retain(
+                |e| !matches!(e.terraform_address(), Some((a, true)) if from_modules.contains(a)),
+            );
+            changed |= doc.entities.len() != before;
+        }
+        if changed {
+            l.number_entities();
+        }
+    }
 }
 
 /// The files Terraform reads in a module's directory, in name order.
@@ -167,7 +208,11 @@ fn parse(
     path: &Path,
     kind: Kind,
     limits: &Limits,
-) -> (Option<config::Body>, Option<Problem>, Vec<crate::syntax::parse::Comment>) {
+) -> (
+    Option<config::Body>,
+    Option<Problem>,
+    Vec<crate::syntax::parse::Comment>,
+) {
     let text = file.text();
     let json = path.extension().is_some_and(|e| e == "json");
     if json {

@@ -203,6 +203,8 @@ struct Rare {
     unknown: Vec<(String, String)>,
     /// Values written elsewhere than the entity's file (Terraform).
     moved: Vec<Moved>,
+    /// The Terraform address it comes from, and whether from a plan.
+    address: Option<(String, bool)>,
 }
 
 /// A value found under an entity, with the file it sits in and its pointer. Borrowed from a
@@ -561,7 +563,12 @@ impl Entity {
 
     /// What Terraform does not know before apply, and values written in other files (see
     /// [`Moved`]). Unknown values are not judged (as rejected ones are not).
-    pub fn set_terraform(&mut self, unknown: Vec<(String, String)>, invalid: Vec<Span>, moved: Vec<Moved>) {
+    pub fn set_terraform(
+        &mut self,
+        unknown: Vec<(String, String)>,
+        invalid: Vec<Span>,
+        moved: Vec<Moved>,
+    ) {
         if unknown.is_empty() && invalid.is_empty() && moved.is_empty() {
             return;
         }
@@ -570,6 +577,21 @@ impl Entity {
             rare.invalid.extend(invalid);
             rare.moved = moved;
         }
+    }
+
+    /// The Terraform resource address the entity comes from, and whether it was read from a
+    /// plan (a module and its plan in one run describe the same resources).
+    pub fn set_address(&mut self, address: String, plan: bool) {
+        if let Some(rare) = self.rare_mut() {
+            rare.address = Some((address, plan));
+        }
+    }
+
+    pub fn terraform_address(&self) -> Option<(&str, bool)> {
+        self.rare()?
+            .address
+            .as_ref()
+            .map(|(a, plan)| (a.as_str(), *plan))
     }
 
     /// The arguments whose values are not known before apply, and why (Terraform).
@@ -612,6 +634,7 @@ impl Entity {
                 others: Vec::new(),
                 unknown: r.unknown.clone(),
                 moved: r.moved.clone(),
+                address: r.address.clone(),
             })
         });
         Some(Entity {

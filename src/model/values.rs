@@ -34,7 +34,9 @@ pub fn is_terraform_address(s: &str) -> bool {
     };
     let name = name.split_once('[').map_or(name, |(n, _)| n);
     ty.starts_with("huaweicloud_")
-        && ty.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && ty
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && !name.is_empty()
         && name
             .bytes()
@@ -55,7 +57,12 @@ mod tests {
         ] {
             assert!(is_terraform_address(address), "{address}");
         }
-        for id in ["877a2cda-ba63-4e1e-b95f-e67e48b6129a", "web-01", "huaweicloud_x", "a.b"] {
+        for id in [
+            "877a2cda-ba63-4e1e-b95f-e67e48b6129a",
+            "web-01",
+            "huaweicloud_x",
+            "a.b",
+        ] {
             assert!(!is_terraform_address(id), "{id}");
         }
     }

@@ -71,7 +71,10 @@ fn comments(text: &str) -> Vec<Comment> {
     for line in text.split('\n') {
         if let Some(at) = line.find(marker) {
             let before = &line[..at];
-            let sign = before.rfind('#').map(|i| (i, 1)).or_else(|| before.rfind("//").map(|i| (i, 2)));
+            let sign = before
+                .rfind('#')
+                .map(|i| (i, 1))
+                .or_else(|| before.rfind("//").map(|i| (i, 2)));
             if let Some((i, len)) = sign {
                 out.push(Comment {
                     span: Span::new(start + i, start + line.len()),
@@ -92,10 +95,22 @@ mod tests {
     fn a_syntax_error_has_a_place_and_deep_nesting_is_refused() {
         let limits = Limits::default();
         let bad = parse("resource \"a\" \"b\" {\n  name = \n}\n", &limits);
-        assert!(matches!(bad, Err(Problem { kind: ProblemKind::Syntax, .. })));
+        assert!(matches!(
+            bad,
+            Err(Problem {
+                kind: ProblemKind::Syntax,
+                ..
+            })
+        ));
         let deep = format!("x = {}{}\n", "[".repeat(100), "]".repeat(100));
         let deep = parse(&deep, &limits);
-        assert!(matches!(deep, Err(Problem { kind: ProblemKind::Limit("max_depth"), .. })));
+        assert!(matches!(
+            deep,
+            Err(Problem {
+                kind: ProblemKind::Limit("max_depth"),
+                ..
+            })
+        ));
         let ok = parse("a = 1 # ims-preflight: ignore[request-name] ok\n", &limits);
         let ok = ok.map(|p| p.comments.len()).ok();
         assert_eq!(ok, Some(1));

@@ -39,10 +39,10 @@ impl Check for IdFormat {
                 && f.node.as_str().is_some_and(is_terraform_address);
             let ok = reference
                 || match (f.node.as_str(), kind) {
-                (Some(s), IdKind::Uuid) => is_uuid(s),
-                (Some(s), IdKind::UuidOrZero) => s == "0" || is_uuid(s),
-                (None, _) => false,
-            };
+                    (Some(s), IdKind::Uuid) => is_uuid(s),
+                    (Some(s), IdKind::UuidOrZero) => s == "0" || is_uuid(s),
+                    (None, _) => false,
+                };
             if !ok {
                 let format = match kind {
                     IdKind::Uuid => "a UUID",

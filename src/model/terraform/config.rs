@@ -97,12 +97,26 @@ pub fn from_json(root: &Node) -> Body {
         let Some(&(ty, depth)) = TOP_LEVEL.iter().find(|(t, _)| *t == entry.key.as_str()) else {
             continue;
         };
-        json_blocks(ty, depth, Vec::new(), &entry.value, entry.key_span, &mut out.blocks);
+        json_blocks(
+            ty,
+            depth,
+            Vec::new(),
+            &entry.value,
+            entry.key_span,
+            &mut out.blocks,
+        );
     }
     out
 }
 
-fn json_blocks(ty: &str, depth: usize, labels: Vec<String>, node: &Node, span: Span, out: &mut Vec<Block>) {
+fn json_blocks(
+    ty: &str,
+    depth: usize,
+    labels: Vec<String>,
+    node: &Node,
+    span: Span,
+    out: &mut Vec<Block>,
+) {
     if depth == 0 {
         // A block may be written as an object or as a list of objects.
         let bodies: Vec<&Node> = match &node.kind {
@@ -134,7 +148,14 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
         let key = entry.key.as_str();
         if NESTED_BLOCKS.contains(&key) && !matches!(entry.value.kind, Kind::Scalar(_)) {
             if templates {
-                json_blocks(key, 0, Vec::new(), &entry.value, entry.key_span, &mut out.blocks);
+                json_blocks(
+                    key,
+                    0,
+                    Vec::new(),
+                    &entry.value,
+                    entry.key_span,
+                    &mut out.blocks,
+                );
             } else {
                 for item in entry.value.as_seq().unwrap_or_default() {
                     out.blocks.push(Block {
@@ -177,7 +198,9 @@ pub fn json_expr(node: &Node, templates: bool) -> hcl::Expression {
             Some(crate::syntax::tree::Value::Float(f)) => hcl::Expression::from(f),
             Some(crate::syntax::tree::Value::Null) | None => hcl::Expression::Null,
         },
-        Kind::Seq(items) => hcl::Expression::Array(items.iter().map(|i| json_expr(i, templates)).collect()),
+        Kind::Seq(items) => {
+            hcl::Expression::Array(items.iter().map(|i| json_expr(i, templates)).collect())
+        }
         Kind::Map(entries) => hcl::Expression::Object(
             entries
                 .iter()

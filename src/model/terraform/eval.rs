@@ -37,7 +37,10 @@ impl Scope {
         ctx.declare_var("var", Value::Object(self.vars.clone()));
         ctx.declare_var("local", Value::Object(self.locals.clone()));
         if let Some(i) = self.count_index {
-            ctx.declare_var("count", Value::Object(hcl::Map::from_iter([("index".to_string(), Value::from(i))])));
+            ctx.declare_var(
+                "count",
+                Value::Object(hcl::Map::from_iter([("index".to_string(), Value::from(i))])),
+            );
         }
         if let Some((key, value)) = &self.each {
             ctx.declare_var(
@@ -91,7 +94,7 @@ impl Scope {
                 other => format!("it is known only after apply (it reads `{other}`)"),
             },
             ErrorKind::NoSuchKey(key) if self.unset.iter().any(|v| v == key) => format!(
-                "variable `{key}` has no value (set it in terraform.tfvars, with --var-file or with --var {key}=...)"
+                "variable `{key}` has no value: set it in terraform.tfvars, with --var-file or with --var {key}=..."
             ),
             ErrorKind::NoSuchKey(key) => format!("`{key}` is not declared"),
             ErrorKind::UndefinedFunc(name) => {
@@ -164,126 +167,236 @@ pub fn text(value: &Value) -> Option<String> {
 fn functions() -> Vec<(&'static str, FuncDef)> {
     let string = |f: hcl::eval::Func| FuncDef::builder().param(ParamType::String).build(f);
     vec![
-        ("lower", string(|a| Ok(Value::from(arg_str(&a, 0).to_lowercase())))),
-        ("upper", string(|a| Ok(Value::from(arg_str(&a, 0).to_uppercase())))),
-        ("trimspace", string(|a| Ok(Value::from(arg_str(&a, 0).trim())))),
-        ("tostring", FuncDef::builder().param(ParamType::Any).build(|a| {
-            text(&a[0]).map(Value::from).ok_or_else(|| "not a primitive value".to_string())
-        })),
-        ("tonumber", FuncDef::builder().param(ParamType::Any).build(|a| match &a[0] {
-            Value::Number(_) => Ok(a[0].clone()),
-            Value::String(s) => s
-                .parse::<i64>()
-                .map(Value::from)
-                .or_else(|_| s.parse::<f64>().map(Value::from))
-                .map_err(|e| e.to_string()),
-            _ => Err("not a number".to_string()),
-        })),
-        ("join", FuncDef::builder().param(ParamType::String).variadic_param(ParamType::Array(Box::new(ParamType::Any))).build(|a| {
-            let sep = arg_str(&a, 0);
-            let mut parts = Vec::new();
-            for list in a.iter().skip(1) {
-                for v in list.as_array().into_iter().flatten() {
-                    parts.push(text(v).ok_or("join: not a string")?);
-                }
-            }
-            Ok(Value::from(parts.join(&sep)))
-        })),
-        ("concat", FuncDef::builder().variadic_param(ParamType::Array(Box::new(ParamType::Any))).build(|a| {
-            Ok(Value::Array(a.iter().flat_map(|l| l.as_array().cloned().unwrap_or_default()).collect()))
-        })),
-        ("tolist", FuncDef::builder().param(ParamType::Any).build(|a| Ok(a[0].clone()))),
-        ("toset", FuncDef::builder().param(ParamType::Any).build(|a| {
-            let mut out: Vec<Value> = Vec::new();
-            for v in a[0].as_array().into_iter().flatten() {
-                if !out.contains(v) {
-                    out.push(v.clone());
-                }
-            }
-            Ok(Value::Array(out))
-        })),
-        ("tomap", FuncDef::builder().param(ParamType::Any).build(|a| Ok(a[0].clone()))),
-        ("length", FuncDef::builder().param(ParamType::Any).build(|a| match &a[0] {
-            Value::Array(v) => Ok(Value::from(v.len() as u64)),
-            Value::Object(m) => Ok(Value::from(m.len() as u64)),
-            Value::String(s) => Ok(Value::from(s.chars().count() as u64)),
-            _ => Err("length: not a collection".to_string()),
-        })),
-        ("merge", FuncDef::builder().variadic_param(ParamType::Any).build(|a| {
-            let mut out = hcl::Map::new();
-            for m in a.iter() {
-                match m {
-                    Value::Object(m) => out.extend(m.clone()),
-                    Value::Null => {}
-                    _ => return Err("merge: not an object".to_string()),
-                }
-            }
-            Ok(Value::Object(out))
-        })),
-        ("lookup", FuncDef::builder().param(ParamType::Any).param(ParamType::String).variadic_param(ParamType::Any).build(|a| {
-            let key = arg_str(&a, 1);
-            match a[0].as_object().and_then(|m| m.get(&key)) {
-                Some(v) => Ok(v.clone()),
-                None => a.get(2).cloned().ok_or_else(|| format!("lookup: no key `{key}`")),
-            }
-        })),
-        ("coalesce", FuncDef::builder().variadic_param(ParamType::Any).build(|a| {
-            a.iter()
-                .find(|v| !v.is_null() && v.as_str() != Some(""))
-                .cloned()
-                .ok_or_else(|| "coalesce: no non-empty value".to_string())
-        })),
-        ("replace", FuncDef::builder().params([ParamType::String, ParamType::String, ParamType::String]).build(|a| {
-            let (s, from, to) = (arg_str(&a, 0), arg_str(&a, 1), arg_str(&a, 2));
-            if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
-                return Err("replace: regular expressions are not evaluated".to_string());
-            }
-            Ok(Value::from(s.replace(&from, &to)))
-        })),
-        ("substr", FuncDef::builder().params([ParamType::String, ParamType::Number, ParamType::Number]).build(|a| {
-            let s: Vec<char> = arg_str(&a, 0).chars().collect();
-            let offset = a[1].as_i64().unwrap_or(0).clamp(0, s.len() as i64) as usize;
-            let length = a[2].as_i64().unwrap_or(-1);
-            let end = if length < 0 { s.len() } else { (offset + length as usize).min(s.len()) };
-            Ok(Value::from(s[offset..end].iter().collect::<String>()))
-        })),
-        ("format", FuncDef::builder().param(ParamType::String).variadic_param(ParamType::Any).build(|a| {
-            let spec = arg_str(&a, 0);
-            let mut out = String::new();
-            let mut args = a.iter().skip(1);
-            let mut chars = spec.chars();
-            while let Some(c) = chars.next() {
-                if c != '%' {
-                    out.push(c);
-                    continue;
-                }
-                match chars.next() {
-                    Some('%') => out.push('%'),
-                    Some('s' | 'd' | 'v') => {
-                        let v = args.next().ok_or("format: too few arguments")?;
-                        out.push_str(&text(v).ok_or("format: not a primitive value")?);
+        (
+            "lower",
+            string(|a| Ok(Value::from(arg_str(&a, 0).to_lowercase()))),
+        ),
+        (
+            "upper",
+            string(|a| Ok(Value::from(arg_str(&a, 0).to_uppercase()))),
+        ),
+        (
+            "trimspace",
+            string(|a| Ok(Value::from(arg_str(&a, 0).trim()))),
+        ),
+        (
+            "tostring",
+            FuncDef::builder().param(ParamType::Any).build(|a| {
+                text(&a[0])
+                    .map(Value::from)
+                    .ok_or_else(|| "not a primitive value".to_string())
+            }),
+        ),
+        (
+            "tonumber",
+            FuncDef::builder()
+                .param(ParamType::Any)
+                .build(|a| match &a[0] {
+                    Value::Number(_) => Ok(a[0].clone()),
+                    Value::String(s) => s
+                        .parse::<i64>()
+                        .map(Value::from)
+                        .or_else(|_| s.parse::<f64>().map(Value::from))
+                        .map_err(|e| e.to_string()),
+                    _ => Err("not a number".to_string()),
+                }),
+        ),
+        (
+            "join",
+            FuncDef::builder()
+                .param(ParamType::String)
+                .variadic_param(ParamType::Array(Box::new(ParamType::Any)))
+                .build(|a| {
+                    let sep = arg_str(&a, 0);
+                    let mut parts = Vec::new();
+                    for list in a.iter().skip(1) {
+                        for v in list.as_array().into_iter().flatten() {
+                            parts.push(text(v).ok_or("join: not a string")?);
+                        }
                     }
-                    _ => return Err("format: only %s, %d and %v are evaluated".to_string()),
+                    Ok(Value::from(parts.join(&sep)))
+                }),
+        ),
+        (
+            "concat",
+            FuncDef::builder()
+                .variadic_param(ParamType::Array(Box::new(ParamType::Any)))
+                .build(|a| {
+                    Ok(Value::Array(
+                        a.iter()
+                            .flat_map(|l| l.as_array().cloned().unwrap_or_default())
+                            .collect(),
+                    ))
+                }),
+        ),
+        (
+            "tolist",
+            FuncDef::builder()
+                .param(ParamType::Any)
+                .build(|a| Ok(a[0].clone())),
+        ),
+        (
+            "toset",
+            FuncDef::builder().param(ParamType::Any).build(|a| {
+                let mut out: Vec<Value> = Vec::new();
+                for v in a[0].as_array().into_iter().flatten() {
+                    if !out.contains(v) {
+                        out.push(v.clone());
+                    }
                 }
-            }
-            Ok(Value::from(out))
-        })),
-        ("element", FuncDef::builder().params([ParamType::Array(Box::new(ParamType::Any)), ParamType::Number]).build(|a| {
-            let list = a[0].as_array().ok_or("element: not a list")?;
-            if list.is_empty() {
-                return Err("element: empty list".to_string());
-            }
-            let i = a[1].as_u64().unwrap_or(0) as usize % list.len();
-            Ok(list[i].clone())
-        })),
-        ("contains", FuncDef::builder().params([ParamType::Array(Box::new(ParamType::Any)), ParamType::Any]).build(|a| {
-            Ok(Value::from(a[0].as_array().is_some_and(|l| l.contains(&a[1]))))
-        })),
+                Ok(Value::Array(out))
+            }),
+        ),
+        (
+            "tomap",
+            FuncDef::builder()
+                .param(ParamType::Any)
+                .build(|a| Ok(a[0].clone())),
+        ),
+        (
+            "length",
+            FuncDef::builder()
+                .param(ParamType::Any)
+                .build(|a| match &a[0] {
+                    Value::Array(v) => Ok(Value::from(v.len() as u64)),
+                    Value::Object(m) => Ok(Value::from(m.len() as u64)),
+                    Value::String(s) => Ok(Value::from(s.chars().count() as u64)),
+                    _ => Err("length: not a collection".to_string()),
+                }),
+        ),
+        (
+            "merge",
+            FuncDef::builder()
+                .variadic_param(ParamType::Any)
+                .build(|a| {
+                    let mut out = hcl::Map::new();
+                    for m in a.iter() {
+                        match m {
+                            Value::Object(m) => out.extend(m.clone()),
+                            Value::Null => {}
+                            _ => return Err("merge: not an object".to_string()),
+                        }
+                    }
+                    Ok(Value::Object(out))
+                }),
+        ),
+        (
+            "lookup",
+            FuncDef::builder()
+                .param(ParamType::Any)
+                .param(ParamType::String)
+                .variadic_param(ParamType::Any)
+                .build(|a| {
+                    let key = arg_str(&a, 1);
+                    match a[0].as_object().and_then(|m| m.get(&key)) {
+                        Some(v) => Ok(v.clone()),
+                        None => a
+                            .get(2)
+                            .cloned()
+                            .ok_or_else(|| format!("lookup: no key `{key}`")),
+                    }
+                }),
+        ),
+        (
+            "coalesce",
+            FuncDef::builder()
+                .variadic_param(ParamType::Any)
+                .build(|a| {
+                    a.iter()
+                        .find(|v| !v.is_null() && v.as_str() != Some(""))
+                        .cloned()
+                        .ok_or_else(|| "coalesce: no non-empty value".to_string())
+                }),
+        ),
+        (
+            "replace",
+            FuncDef::builder()
+                .params([ParamType::String, ParamType::String, ParamType::String])
+                .build(|a| {
+                    let (s, from, to) = (arg_str(&a, 0), arg_str(&a, 1), arg_str(&a, 2));
+                    if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
+                        return Err("replace: regular expressions are not evaluated".to_string());
+                    }
+                    Ok(Value::from(s.replace(&from, &to)))
+                }),
+        ),
+        (
+            "substr",
+            FuncDef::builder()
+                .params([ParamType::String, ParamType::Number, ParamType::Number])
+                .build(|a| {
+                    let s: Vec<char> = arg_str(&a, 0).chars().collect();
+                    let offset = a[1].as_i64().unwrap_or(0).clamp(0, s.len() as i64) as usize;
+                    let length = a[2].as_i64().unwrap_or(-1);
+                    let end = if length < 0 {
+                        s.len()
+                    } else {
+                        (offset + length as usize).min(s.len())
+                    };
+                    Ok(Value::from(s[offset..end].iter().collect::<String>()))
+                }),
+        ),
+        (
+            "format",
+            FuncDef::builder()
+                .param(ParamType::String)
+                .variadic_param(ParamType::Any)
+                .build(|a| {
+                    let spec = arg_str(&a, 0);
+                    let mut out = String::new();
+                    let mut args = a.iter().skip(1);
+                    let mut chars = spec.chars();
+                    while let Some(c) = chars.next() {
+                        if c != '%' {
+                            out.push(c);
+                            continue;
+                        }
+                        match chars.next() {
+                            Some('%') => out.push('%'),
+                            Some('s' | 'd' | 'v') => {
+                                let v = args.next().ok_or("format: too few arguments")?;
+                                out.push_str(&text(v).ok_or("format: not a primitive value")?);
+                            }
+                            _ => return Err("format: only %s, %d and %v are evaluated".to_string()),
+                        }
+                    }
+                    Ok(Value::from(out))
+                }),
+        ),
+        (
+            "element",
+            FuncDef::builder()
+                .params([
+                    ParamType::Array(Box::new(ParamType::Any)),
+                    ParamType::Number,
+                ])
+                .build(|a| {
+                    let list = a[0].as_array().ok_or("element: not a list")?;
+                    if list.is_empty() {
+                        return Err("element: empty list".to_string());
+                    }
+                    let i = a[1].as_u64().unwrap_or(0) as usize % list.len();
+                    Ok(list[i].clone())
+                }),
+        ),
+        (
+            "contains",
+            FuncDef::builder()
+                .params([ParamType::Array(Box::new(ParamType::Any)), ParamType::Any])
+                .build(|a| {
+                    Ok(Value::from(
+                        a[0].as_array().is_some_and(|l| l.contains(&a[1])),
+                    ))
+                }),
+        ),
     ]
 }
 
 fn arg_str(args: &FuncArgs, i: usize) -> String {
-    args.get(i).and_then(Value::as_str).unwrap_or_default().to_string()
+    args.get(i)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[cfg(test)]
@@ -302,10 +415,22 @@ mod tests {
         scope.vars.insert("env".into(), Value::from("prod"));
         scope.unset.push("later".into());
         scope.locals.insert("prefix".into(), Value::from(" web"));
-        assert_eq!(eval(&scope, "\"${local.prefix}-${var.env}\""), Val::Known(Value::from(" web-prod")));
-        assert_eq!(eval(&scope, "var.env == \"prod\" ? 4096 : 1024"), Val::Known(Value::from(4096)));
-        assert_eq!(eval(&scope, "upper(format(\"%s-%d\", var.env, 2))"), Val::Known(Value::from("PROD-2")));
-        assert_eq!(eval(&scope, "join(\"-\", [\"a\", var.env])"), Val::Known(Value::from("a-prod")));
+        assert_eq!(
+            eval(&scope, "\"${local.prefix}-${var.env}\""),
+            Val::Known(Value::from(" web-prod"))
+        );
+        assert_eq!(
+            eval(&scope, "var.env == \"prod\" ? 4096 : 1024"),
+            Val::Known(Value::from(4096))
+        );
+        assert_eq!(
+            eval(&scope, "upper(format(\"%s-%d\", var.env, 2))"),
+            Val::Known(Value::from("PROD-2"))
+        );
+        assert_eq!(
+            eval(&scope, "join(\"-\", [\"a\", var.env])"),
+            Val::Known(Value::from("a-prod"))
+        );
     }
 
     #[test]
@@ -332,7 +457,10 @@ mod tests {
             "module.app.id",
             "regex(\"a\", \"b\")",
         ] {
-            assert!(matches!(eval(&scope, unknown), Val::Unknown(_)), "{unknown}");
+            assert!(
+                matches!(eval(&scope, unknown), Val::Unknown(_)),
+                "{unknown}"
+            );
         }
     }
 }

@@ -20,14 +20,21 @@ use crate::syntax::tree::{Kind, Node, Scalar, Span, pointer_push};
 /// The entities of every instance, by the source file their resource block is written in.
 pub fn entities(instances: &[Instance], sources: &[Source]) -> Vec<Vec<Entity>> {
     let mut out: Vec<Vec<Entity>> = (0..sources.len()).map(|_| Vec::new()).collect();
-    let index: HashMap<&str, &Instance> = instances.iter().map(|i| (i.address.as_str(), i)).collect();
+    let index: HashMap<&str, &Instance> =
+        instances.iter().map(|i| (i.address.as_str(), i)).collect();
     let links = Links::new(instances);
     for inst in instances {
         let entity = match (inst.data, inst.ty.as_str()) {
-            (false, "huaweicloud_ims_ecs_whole_image") => request(inst, sources, &index, Path::Server),
-            (false, "huaweicloud_ims_cbr_whole_image") => request(inst, sources, &index, Path::Backup),
+            (false, "huaweicloud_ims_ecs_whole_image") => {
+                request(inst, sources, &index, Path::Server)
+            }
+            (false, "huaweicloud_ims_cbr_whole_image") => {
+                request(inst, sources, &index, Path::Backup)
+            }
             (false, "huaweicloud_images_image") => {
-                let path = if inst.body.attr("instance_id").is_some() && inst.body.attr("vault_id").is_some() {
+                let path = if inst.body.attr("instance_id").is_some()
+                    && inst.body.attr("vault_id").is_some()
+                {
                     Some(Path::Server)
                 } else if inst.body.attr("backup_id").is_some() {
                     Some(Path::Backup)
@@ -36,7 +43,9 @@ pub fn entities(instances: &[Instance], sources: &[Source]) -> Vec<Vec<Entity>> 
                 };
                 path.and_then(|p| request(inst, sources, &index, p))
             }
-            (false, "huaweicloud_images_image_copy") => operation(inst, sources, &index, "replicate"),
+            (false, "huaweicloud_images_image_copy") => {
+                operation(inst, sources, &index, "replicate")
+            }
             (false, "huaweicloud_images_image_share") => operation(inst, sources, &index, "share"),
             (false, "huaweicloud_ims_image_export" | "huaweicloud_imsv21_image_export") => {
                 operation(inst, sources, &index, "export")
@@ -77,9 +86,16 @@ struct Draft<'a> {
 const FOREIGN_BASE: usize = 0xC000_0000;
 
 impl<'a> Draft<'a> {
-    fn new(inst: &'a Instance, sources: &'a [Source], index: &'a HashMap<&'a str, &'a Instance>) -> Draft<'a> {
+    fn new(
+        inst: &'a Instance,
+        sources: &'a [Source],
+        index: &'a HashMap<&'a str, &'a Instance>,
+    ) -> Draft<'a> {
         let kind = if inst.data { "data" } else { "resource" };
-        let name = inst.address.rsplit_once(&format!("{}.", inst.ty)).map_or(inst.address.as_str(), |(_, n)| n);
+        let name = inst
+            .address
+            .rsplit_once(&format!("{}.", inst.ty))
+            .map_or(inst.address.as_str(), |(_, n)| n);
         let pointer = inst
             .pointer
             .clone()
@@ -113,7 +129,12 @@ impl<'a> Draft<'a> {
     /// A value the resource block implies (`whole_image_type: CBR`, `system: true`), at the
     /// block's type.
     fn implied(&mut self, key: &'static str, text: &str, plain: bool) {
-        let node = self.scalar(text.to_string(), plain, self.inst.span, self.pointer.clone());
+        let node = self.scalar(
+            text.to_string(),
+            plain,
+            self.inst.span,
+            self.pointer.clone(),
+        );
         self.members.push((key, node));
     }
 
@@ -133,7 +154,11 @@ impl<'a> Draft<'a> {
         if let Some(w) = v.written {
             self.moved.push(Moved {
                 span,
-                to: Place::new(self.sources[w.source].file.clone(), w.span, w.pointer.clone()),
+                to: Place::new(
+                    self.sources[w.source].file.clone(),
+                    w.span,
+                    w.pointer.clone(),
+                ),
                 used: Some((
                     Place::new(self.file.clone(), span, pointer.clone()),
                     format!("`{name}` of {} uses the {}", self.inst.address, w.what),
@@ -142,8 +167,12 @@ impl<'a> Draft<'a> {
         }
         Some(match &v.val {
             Val::Known(Value::Null) => return None,
-            Val::Known(Value::Number(n)) if n.as_i64() == Some(0) && key.ends_with("_ram") => return None,
-            Val::Known(Value::String(s)) if s.is_empty() && key == "enterprise_project_id" => return None,
+            Val::Known(Value::Number(n)) if n.as_i64() == Some(0) && key.ends_with("_ram") => {
+                return None;
+            }
+            Val::Known(Value::String(s)) if s.is_empty() && key == "enterprise_project_id" => {
+                return None;
+            }
             Val::Known(Value::String(s)) => self.scalar(s.clone(), false, span, pointer),
             Val::Known(value @ (Value::Number(_) | Value::Bool(_))) => {
                 self.scalar(text(value).unwrap_or_default(), true, span, pointer)
@@ -153,14 +182,24 @@ impl<'a> Draft<'a> {
                     .iter()
                     .map(|i| match i {
                         Value::String(s) => self.scalar(s.clone(), false, span, pointer.clone()),
-                        other => self.scalar(text(other).unwrap_or_default(), true, span, pointer.clone()),
+                        other => self.scalar(
+                            text(other).unwrap_or_default(),
+                            true,
+                            span,
+                            pointer.clone(),
+                        ),
                     })
                     .collect();
                 self.raw.insert(span, pointer);
                 seq(span, items)
             }
             Val::Known(Value::Object(_)) => {
-                return self.unknown_node(key, name, span, "an object is not a value of this field".into());
+                return self.unknown_node(
+                    key,
+                    name,
+                    span,
+                    "an object is not a value of this field".into(),
+                );
             }
             Val::Unknown(why) => return self.unknown_node(key, name, span, why.clone()),
             Val::Ref(address) => {
@@ -205,7 +244,12 @@ impl<'a> Draft<'a> {
                     .iter()
                     .map(|(k, value)| {
                         let key = self.scalar(k.clone(), false, span, pointer.clone());
-                        let value = self.scalar(text(value).unwrap_or_default(), false, span, pointer.clone());
+                        let value = self.scalar(
+                            text(value).unwrap_or_default(),
+                            false,
+                            span,
+                            pointer.clone(),
+                        );
                         map(span, vec![("key", key), ("value", value)])
                     })
                     .collect();
@@ -228,7 +272,10 @@ impl<'a> Draft<'a> {
             return node;
         }
         self.foreign += 1;
-        let at = Span::new(FOREIGN_BASE + self.foreign as usize, FOREIGN_BASE + self.foreign as usize);
+        let at = Span::new(
+            FOREIGN_BASE + self.foreign as usize,
+            FOREIGN_BASE + self.foreign as usize,
+        );
         self.moved.push(Moved {
             span: at,
             to: Place::new(self.sources[source].file.clone(), span, pointer),
@@ -243,6 +290,7 @@ impl<'a> Draft<'a> {
         let mut e = Entity::new(kind, &self.file, self.pointer, node, Origin::Terraform);
         e.set_raw(self.raw);
         e.set_key_span(span);
+        e.set_address(self.inst.address.clone(), self.inst.pointer.is_some());
         e.set_terraform(self.unknown, self.invalid, self.moved);
         if let Val::Known(Value::String(region)) = self.inst.region() {
             e.set_region(Some(Arc::from(region.as_str())));
@@ -251,7 +299,12 @@ impl<'a> Draft<'a> {
     }
 }
 
-fn request(inst: &Instance, sources: &[Source], index: &HashMap<&str, &Instance>, path: Path) -> Option<Entity> {
+fn request(
+    inst: &Instance,
+    sources: &[Source],
+    index: &HashMap<&str, &Instance>,
+    path: Path,
+) -> Option<Entity> {
     let mut d = Draft::new(inst, sources, index);
     d.arg("name", "name");
     d.arg("description", "description");
@@ -272,19 +325,22 @@ fn request(inst: &Instance, sources: &[Source], index: &HashMap<&str, &Instance>
     Some(d.finish(EntityKind::Request))
 }
 
-fn operation(inst: &Instance, sources: &[Source], index: &HashMap<&str, &Instance>, action: &str) -> Option<Entity> {
+fn operation(
+    inst: &Instance,
+    sources: &[Source],
+    index: &HashMap<&str, &Instance>,
+    action: &str,
+) -> Option<Entity> {
     let mut d = Draft::new(inst, sources, index);
-    let image_arg = if action == "export" { "image_id" } else { "source_image_id" };
+    let image_arg = if action == "export" {
+        "image_id"
+    } else {
+        "source_image_id"
+    };
     let image = inst.value(image_arg);
     // The image's name when the run makes it; otherwise why it is unknown.
     let made = match image.as_ref().map(|v| &v.val) {
-        Some(Val::Ref(address)) => match index.get(address.as_str()) {
-            Some(r) if is_whole_image(r) => match r.value("name").map(|v| v.val) {
-                Some(Val::Known(Value::String(name))) => Ok(name),
-                _ => Err(format!("the name of the image {address} makes is not known before apply")),
-            },
-            _ => Err(format!("{address} is not a whole image made in this run")),
-        },
+        Some(Val::Ref(address)) => image_made(address, index, 0),
         Some(Val::Known(Value::String(id))) => Err(format!("image `{id}` is not made in this run")),
         Some(Val::Unknown(why)) => Err(why.clone()),
         _ => Err(format!("`{image_arg}` is not set")),
@@ -299,9 +355,13 @@ fn operation(inst: &Instance, sources: &[Source], index: &HashMap<&str, &Instanc
         (made, v) => {
             // Whether it is a whole image at all is unknown: no rule on operations judges
             // it; `request-unverified` says so.
-            let why = made.err().unwrap_or_else(|| format!("`{image_arg}` is not set"));
+            let why = made
+                .err()
+                .unwrap_or_else(|| format!("`{image_arg}` is not set"));
             let span = v.map_or(inst.span, |v| v.attr.span);
-            let why = format!("{why}; it may be a whole image, whose restrictions on `{action}` were not checked");
+            let why = format!(
+                "{why}; it may be a whole image, whose restrictions on `{action}` were not checked"
+            );
             d.unknown.push((image_arg.to_string(), why));
             d.invalid.push(span);
             let node = d.scalar(action.to_string(), false, inst.span, d.pointer.clone());
@@ -327,6 +387,34 @@ fn operation(inst: &Instance, sources: &[Source], index: &HashMap<&str, &Instanc
     Some(d.finish(EntityKind::Operation))
 }
 
+/// The name of the whole image a resource of the run makes: a whole-image resource's, or a
+/// copy's (of a whole image made in the run) by its own `name`, which later operations on the
+/// copy name (a second hop is `image-replicate-once`).
+fn image_made(
+    address: &str,
+    index: &HashMap<&str, &Instance>,
+    depth: usize,
+) -> Result<String, String> {
+    let name = |r: &Instance| match r.value("name").map(|v| v.val) {
+        Some(Val::Known(Value::String(name))) => Ok(name),
+        _ => Err(format!(
+            "the name of the image {address} makes is not known before apply"
+        )),
+    };
+    match index.get(address) {
+        Some(r) if is_whole_image(r) => name(r),
+        Some(r) if r.ty == "huaweicloud_images_image_copy" && depth < 8 => {
+            match r.value("source_image_id").map(|v| v.val) {
+                Some(Val::Ref(source)) => {
+                    image_made(&source, index, depth + 1).and_then(|_| name(r))
+                }
+                _ => Err(format!("{address} is not a whole image made in this run")),
+            }
+        }
+        _ => Err(format!("{address} is not a whole image made in this run")),
+    }
+}
+
 fn is_whole_image(inst: &Instance) -> bool {
     match inst.ty.as_str() {
         "huaweicloud_ims_ecs_whole_image" | "huaweicloud_ims_cbr_whole_image" => true,
@@ -348,7 +436,8 @@ struct Links<'a> {
 
 impl<'a> Links<'a> {
     fn new(instances: &'a [Instance]) -> Links<'a> {
-        let by_address: HashMap<&str, &Instance> = instances.iter().map(|i| (i.address.as_str(), i)).collect();
+        let by_address: HashMap<&str, &Instance> =
+            instances.iter().map(|i| (i.address.as_str(), i)).collect();
         let mut volumes: HashMap<String, Vec<&Instance>> = HashMap::new();
         let mut vaults = HashMap::new();
         for inst in instances.iter().filter(|i| !i.data) {
@@ -390,10 +479,23 @@ impl<'a> Links<'a> {
 
 /// Whether an optional argument names something (a pool, a key): `true` when set to a
 /// non-empty value, unknown when its value is.
-fn set_flag(d: &mut Draft, inst: &Instance, key: &'static str, name: &str, source: usize) -> Option<(&'static str, Node)> {
+fn set_flag(
+    d: &mut Draft,
+    inst: &Instance,
+    key: &'static str,
+    name: &str,
+    source: usize,
+) -> Option<(&'static str, Node)> {
     let v = inst.value(name)?;
     let span = v.attr.span;
-    let pointer = pointer_push(&format!("/resource/{}/{}", inst.ty, inst.address.rsplit('.').next().unwrap_or_default()), name);
+    let pointer = pointer_push(
+        &format!(
+            "/resource/{}/{}",
+            inst.ty,
+            inst.address.rsplit('.').next().unwrap_or_default()
+        ),
+        name,
+    );
     let (text, unknown) = match &v.val {
         Val::Known(Value::Null) => return None,
         Val::Known(Value::String(s)) if s.is_empty() => ("false".to_string(), None),
@@ -411,9 +513,18 @@ fn set_flag(d: &mut Draft, inst: &Instance, key: &'static str, name: &str, sourc
     Some((key, node))
 }
 
-fn server(inst: &Instance, sources: &[Source], index: &HashMap<&str, &Instance>, links: &Links) -> Entity {
+fn server(
+    inst: &Instance,
+    sources: &[Source],
+    index: &HashMap<&str, &Instance>,
+    links: &Links,
+) -> Entity {
     let mut d = Draft::new(inst, sources, index);
-    let id = if inst.data { d.resolve(&inst.address) } else { inst.address.clone() };
+    let id = if inst.data {
+        d.resolve(&inst.address)
+    } else {
+        inst.address.clone()
+    };
     d.implied("id", &id, false);
     d.arg("name", "name");
     if let Some(v) = inst.value("power_action")
@@ -425,18 +536,41 @@ fn server(inst: &Instance, sources: &[Source], index: &HashMap<&str, &Instance>,
             _ => None,
         };
         if let Some(status) = status {
-            let node = d.scalar(status.into(), false, v.attr.span, pointer_push(&d.pointer, "power_action"));
+            let node = d.scalar(
+                status.into(),
+                false,
+                v.attr.span,
+                pointer_push(&d.pointer, "power_action"),
+            );
             d.members.push(("status", node));
         }
     }
     if !inst.data {
         let mut disks = Vec::new();
-        let mut system = vec![("system", d.scalar("true".into(), true, inst.span, d.pointer.clone()))];
-        system.extend(set_flag(&mut d, inst, "dss", "system_disk_dss_pool_id", inst.source));
-        system.extend(set_flag(&mut d, inst, "encrypted", "system_disk_kms_key_id", inst.source));
+        let mut system = vec![(
+            "system",
+            d.scalar("true".into(), true, inst.span, d.pointer.clone()),
+        )];
+        system.extend(set_flag(
+            &mut d,
+            inst,
+            "dss",
+            "system_disk_dss_pool_id",
+            inst.source,
+        ));
+        system.extend(set_flag(
+            &mut d,
+            inst,
+            "encrypted",
+            "system_disk_kms_key_id",
+            inst.source,
+        ));
         disks.push(map(inst.span, system));
         for block in inst.body.blocks("data_disks") {
-            let mut disk = vec![("system", d.scalar("false".into(), true, block.span, d.pointer.clone()))];
+            let mut disk = vec![(
+                "system",
+                d.scalar("false".into(), true, block.span, d.pointer.clone()),
+            )];
             let part = Instance {
                 address: inst.address.clone(),
                 ty: inst.ty.clone(),
@@ -449,32 +583,80 @@ fn server(inst: &Instance, sources: &[Source], index: &HashMap<&str, &Instance>,
                 pointer: None,
             };
             disk.extend(set_flag(&mut d, &part, "dss", "dss_pool_id", inst.source));
-            disk.extend(set_flag(&mut d, &part, "encrypted", "kms_key_id", inst.source));
+            disk.extend(set_flag(
+                &mut d,
+                &part,
+                "encrypted",
+                "kms_key_id",
+                inst.source,
+            ));
             disks.push(map(block.span, disk));
         }
         for volume in links.volumes.get(&inst.address).into_iter().flatten() {
-            let vp = format!("/resource/{}/{}", volume.ty, volume.address.rsplit('.').next().unwrap_or_default());
+            let vp = format!(
+                "/resource/{}/{}",
+                volume.ty,
+                volume.address.rsplit('.').next().unwrap_or_default()
+            );
             let id = d.scalar(volume.address.clone(), false, volume.span, vp.clone());
             let mut disk = vec![
                 ("id", d.foreign(volume.source, volume.span, vp.clone(), id)),
-                ("system", d.scalar("false".into(), true, volume.span, vp.clone())),
+                (
+                    "system",
+                    d.scalar("false".into(), true, volume.span, vp.clone()),
+                ),
             ];
             if let Some(v) = volume.value("multiattach")
                 && let Val::Known(Value::Bool(shared)) = v.val
             {
-                let node = d.scalar(shared.to_string(), true, v.attr.span, pointer_push(&vp, "multiattach"));
-                disk.push(("shared", d.foreign(volume.source, v.attr.span, pointer_push(&vp, "multiattach"), node)));
+                let node = d.scalar(
+                    shared.to_string(),
+                    true,
+                    v.attr.span,
+                    pointer_push(&vp, "multiattach"),
+                );
+                disk.push((
+                    "shared",
+                    d.foreign(
+                        volume.source,
+                        v.attr.span,
+                        pointer_push(&vp, "multiattach"),
+                        node,
+                    ),
+                ));
             }
-            disk.extend(set_flag(&mut d, volume, "dss", "dedicated_storage_id", volume.source));
-            disk.extend(set_flag(&mut d, volume, "encrypted", "kms_id", volume.source));
+            disk.extend(set_flag(
+                &mut d,
+                volume,
+                "dss",
+                "dedicated_storage_id",
+                volume.source,
+            ));
+            disk.extend(set_flag(
+                &mut d,
+                volume,
+                "encrypted",
+                "kms_id",
+                volume.source,
+            ));
             let at = disk[0].1.span;
             disks.push(map(at, disk));
         }
         d.members.push(("disks", seq(inst.span, disks)));
     }
-    let vault = links.vaults.get(&inst.address).or_else(|| links.vaults.get(&id));
+    let vault = links
+        .vaults
+        .get(&inst.address)
+        .or_else(|| links.vaults.get(&id));
     if let Some((vault, v)) = vault {
-        let vp = pointer_push(&format!("/resource/{}/{}", vault.ty, vault.address.rsplit('.').next().unwrap_or_default()), "resources");
+        let vp = pointer_push(
+            &format!(
+                "/resource/{}/{}",
+                vault.ty,
+                vault.address.rsplit('.').next().unwrap_or_default()
+            ),
+            "resources",
+        );
         let service = d.scalar("CBR".into(), false, v.attr.span, vp.clone());
         let service = d.foreign(vault.source, v.attr.span, vp.clone(), service);
         d.members.push(("backup_service", service));

@@ -96,7 +96,11 @@ impl Instance {
         self.module.regions.get(&alias).cloned().unwrap_or_else(|| {
             Val::Unknown(format!(
                 "neither the resource nor its provider configuration{} sets `region`",
-                if alias.is_empty() { String::new() } else { format!(" `huaweicloud.{alias}`") }
+                if alias.is_empty() {
+                    String::new()
+                } else {
+                    format!(" `huaweicloud.{alias}`")
+                }
             ))
         })
     }
@@ -125,7 +129,9 @@ fn direct_var(expr: &hcl::Expression) -> Option<&str> {
         return None;
     };
     match t.operators.as_slice() {
-        [hcl::expr::TraversalOperator::GetAttr(name)] if root.as_str() == "var" => Some(name.as_str()),
+        [hcl::expr::TraversalOperator::GetAttr(name)] if root.as_str() == "var" => {
+            Some(name.as_str())
+        }
         _ => None,
     }
 }
@@ -190,7 +196,10 @@ impl<'s> Reader<'s> {
         let mut module = self.module_scope(dir, &files, inputs);
         module.prefix = prefix.to_string();
         let module = Arc::new(module);
-        for (source, block) in blocks(self.sources, &files, "resource").chain(blocks(self.sources, &files, "data")).collect::<Vec<_>>() {
+        for (source, block) in blocks(self.sources, &files, "resource")
+            .chain(blocks(self.sources, &files, "data"))
+            .collect::<Vec<_>>()
+        {
             let (Some(ty), Some(name)) = (block.labels.first(), block.labels.get(1)) else {
                 continue;
             };
@@ -217,15 +226,23 @@ impl<'s> Reader<'s> {
                 });
             }
         }
-        let calls: Vec<(usize, super::config::Block)> =
-            blocks(self.sources, &files, "module").map(|(i, b)| (i, b.clone())).collect();
+        let calls: Vec<(usize, super::config::Block)> = blocks(self.sources, &files, "module")
+            .map(|(i, b)| (i, b.clone()))
+            .collect();
         for (source, call) in calls {
             self.read_call(dir, prefix, source, &call, &module);
         }
         self.stack.pop();
     }
 
-    fn read_call(&mut self, dir: &Path, prefix: &str, source: usize, call: &super::config::Block, module: &Arc<ModuleScope>) {
+    fn read_call(
+        &mut self,
+        dir: &Path,
+        prefix: &str,
+        source: usize,
+        call: &super::config::Block,
+        module: &Arc<ModuleScope>,
+    ) {
         let Some(name) = call.labels.first() else {
             return;
         };
@@ -252,7 +269,16 @@ impl<'s> Reader<'s> {
         for (suffix, scope) in expand(&call.body, &module.scope) {
             let mut values = HashMap::new();
             for (key, attr) in &call.body.attrs {
-                if ["source", "version", "count", "for_each", "providers", "depends_on"].contains(&key.as_str()) {
+                if [
+                    "source",
+                    "version",
+                    "count",
+                    "for_each",
+                    "providers",
+                    "depends_on",
+                ]
+                .contains(&key.as_str())
+                {
                     continue;
                 }
                 let instance = Instance {
@@ -287,8 +313,9 @@ impl<'s> Reader<'s> {
         let mut m = ModuleScope::default();
         m.scope.path_module = dir.display().to_string();
         let mut declared = Vec::new();
-        let variables: Vec<(usize, super::config::Block)> =
-            blocks(self.sources, files, "variable").map(|(i, b)| (i, b.clone())).collect();
+        let variables: Vec<(usize, super::config::Block)> = blocks(self.sources, files, "variable")
+            .map(|(i, b)| (i, b.clone()))
+            .collect();
         for (source, block) in &variables {
             let Some(name) = block.labels.first() else {
                 continue;
@@ -333,7 +360,10 @@ impl<'s> Reader<'s> {
             }
         }
         for name in &declared {
-            if !m.scope.vars.contains_key(name) && !m.refs.contains_key(name) && !m.scope.unset.contains(name) {
+            if !m.scope.vars.contains_key(name)
+                && !m.refs.contains_key(name)
+                && !m.scope.unset.contains(name)
+            {
                 m.scope.unset.push(name.clone());
             }
         }
@@ -353,16 +383,27 @@ impl<'s> Reader<'s> {
             }
         }
         let mut tfvars: Vec<usize> = (0..self.sources.len())
-            .filter(|&i| self.sources[i].kind == super::Kind::Vars && self.sources[i].path.parent() == Some(dir))
+            .filter(|&i| {
+                self.sources[i].kind == super::Kind::Vars
+                    && self.sources[i].path.parent() == Some(dir)
+            })
             .collect();
         tfvars.sort_by_key(|&i| {
-            let name = self.sources[i].path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = self.sources[i]
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             (!name.starts_with("terraform.tfvars"), name)
         });
         let var_files: Vec<usize> = options
             .var_files
             .iter()
-            .filter_map(|p| self.sources.iter().position(|s| &s.path == p && s.kind == super::Kind::VarFile))
+            .filter_map(|p| {
+                self.sources
+                    .iter()
+                    .position(|s| &s.path == p && s.kind == super::Kind::VarFile)
+            })
             .collect();
         for i in tfvars.into_iter().chain(var_files) {
             let Some(body) = &self.sources[i].body else {
@@ -392,7 +433,12 @@ impl<'s> Reader<'s> {
     /// Locals may read each other: evaluated until nothing more becomes known.
     fn locals(&self, files: &[usize], m: &mut ModuleScope) {
         let attrs: Vec<(String, hcl::Expression)> = blocks(self.sources, files, "locals")
-            .flat_map(|(_, b)| b.body.attrs.iter().map(|(k, a)| (k.clone(), a.expr.clone())))
+            .flat_map(|(_, b)| {
+                b.body
+                    .attrs
+                    .iter()
+                    .map(|(k, a)| (k.clone(), a.expr.clone()))
+            })
             .collect();
         let mut pending: Vec<&(String, hcl::Expression)> = attrs.iter().collect();
         loop {
@@ -468,8 +514,12 @@ fn expand(body: &Body, scope: &Scope) -> Vec<(String, Scope)> {
     }
     if let Some(each) = body.attr("for_each") {
         let pairs: Option<Vec<(Value, Value)>> = match scope.eval_expr(&each.expr) {
-            Val::Known(Value::Object(map)) => Some(map.into_iter().map(|(k, v)| (Value::from(k), v)).collect()),
-            Val::Known(Value::Array(items)) => Some(items.into_iter().map(|v| (v.clone(), v)).collect()),
+            Val::Known(Value::Object(map)) => {
+                Some(map.into_iter().map(|(k, v)| (Value::from(k), v)).collect())
+            }
+            Val::Known(Value::Array(items)) => {
+                Some(items.into_iter().map(|v| (v.clone(), v)).collect())
+            }
             _ => None,
         };
         return match pairs {

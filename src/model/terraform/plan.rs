@@ -72,7 +72,9 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             .collect();
         let creates = actions.contains(&"create");
         let wanted = match ty {
-            "huaweicloud_ims_ecs_whole_image" | "huaweicloud_ims_cbr_whole_image" | "huaweicloud_images_image" => creates,
+            "huaweicloud_ims_ecs_whole_image"
+            | "huaweicloud_ims_cbr_whole_image"
+            | "huaweicloud_images_image" => creates,
             "huaweicloud_images_image_copy"
             | "huaweicloud_images_image_share"
             | "huaweicloud_ims_image_export"
@@ -85,13 +87,29 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         if !wanted {
             continue;
         }
-        let module = rc.get("module_address").and_then(Node::as_str).unwrap_or_default();
-        let prefix = if module.is_empty() { String::new() } else { format!("{module}.") };
+        let module = rc
+            .get("module_address")
+            .and_then(Node::as_str)
+            .unwrap_or_default();
+        let prefix = if module.is_empty() {
+            String::new()
+        } else {
+            format!("{module}.")
+        };
         let data = rc.get("mode").and_then(Node::as_str) == Some("data");
         let name = rc.get("name").and_then(Node::as_str).unwrap_or_default();
-        let local = if data { format!("data.{ty}.{name}") } else { format!("{ty}.{name}") };
+        let local = if data {
+            format!("data.{ty}.{name}")
+        } else {
+            format!("{ty}.{name}")
+        };
         let mut body = json_body(after, false);
         for (key, why) in withheld(change) {
+            if key == "region" {
+                // Computed from the provider configuration when not set: its region counts.
+                body.attrs.retain(|(k, _)| k != "region");
+                continue;
+            }
             let expr = match (why, config.reference(&prefix, &local, &key)) {
                 (Withheld::Unknown, Some(reference)) => reference,
                 (Withheld::Unknown, None) => marker("known_after_apply"),
@@ -136,7 +154,10 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         kind: Kind::Config,
         body: None,
     }];
-    let entities = super::map::entities(&instances, &sources).into_iter().next().unwrap_or_default();
+    let entities = super::map::entities(&instances, &sources)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     Some(DocModel {
         kind: DocKind::Inventory,
         entities,
@@ -162,7 +183,11 @@ fn withheld(change: &Node) -> Vec<(String, Withheld)> {
             // A list or object with anything withheld inside: the whole value is.
             if contains_true(&entry.value) {
                 out.retain(|(k, _)| k != entry.key.as_str());
-                let why = if sensitive { Withheld::Sensitive } else { Withheld::Unknown };
+                let why = if sensitive {
+                    Withheld::Sensitive
+                } else {
+                    Withheld::Unknown
+                };
                 out.push((entry.key.to_string(), why));
             }
         }
@@ -176,7 +201,9 @@ fn contains_true(node: &Node) -> bool {
         Some(_) => false,
         None => match &node.kind {
             crate::syntax::tree::Kind::Seq(items) => items.iter().any(contains_true),
-            crate::syntax::tree::Kind::Map(entries) => entries.iter().any(|e| contains_true(&e.value)),
+            crate::syntax::tree::Kind::Map(entries) => {
+                entries.iter().any(|e| contains_true(&e.value))
+            }
             crate::syntax::tree::Kind::Scalar(_) => false,
         },
     }
@@ -216,24 +243,42 @@ impl Config {
         if let Some(root) = config.and_then(|c| c.get("root_module")) {
             collect_references(root, "", &mut references, 0);
         }
-        Config { regions, references }
+        Config {
+            regions,
+            references,
+        }
     }
 
     fn reference(&self, prefix: &str, local: &str, key: &str) -> Option<hcl::Expression> {
-        let text = self.references.get(&(format!("{prefix}{local}"), key.to_string()))?;
+        let text = self
+            .references
+            .get(&(format!("{prefix}{local}"), key.to_string()))?;
         hcl::Expression::from_str(text).ok()
     }
 }
 
-fn collect_references(module: &Node, prefix: &str, out: &mut HashMap<(String, String), String>, depth: usize) {
+fn collect_references(
+    module: &Node,
+    prefix: &str,
+    out: &mut HashMap<(String, String), String>,
+    depth: usize,
+) {
     if depth > 16 {
         return;
     }
-    for r in module.get("resources").and_then(Node::as_seq).unwrap_or_default() {
+    for r in module
+        .get("resources")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
         let Some(address) = r.get("address").and_then(Node::as_str) else {
             continue;
         };
-        for e in r.get("expressions").and_then(Node::as_map).unwrap_or_default() {
+        for e in r
+            .get("expressions")
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+        {
             let id = e
                 .value
                 .get("references")
@@ -243,13 +288,25 @@ fn collect_references(module: &Node, prefix: &str, out: &mut HashMap<(String, St
                 .filter_map(Node::as_str)
                 .find(|r| r.ends_with(".id"));
             if let Some(id) = id {
-                out.insert((format!("{prefix}{address}"), e.key.to_string()), id.to_string());
+                out.insert(
+                    (format!("{prefix}{address}"), e.key.to_string()),
+                    id.to_string(),
+                );
             }
         }
     }
-    for call in module.get("module_calls").and_then(Node::as_map).unwrap_or_default() {
+    for call in module
+        .get("module_calls")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+    {
         if let Some(child) = call.value.get("module") {
-            collect_references(child, &format!("{prefix}module.{}.", call.key), out, depth + 1);
+            collect_references(
+                child,
+                &format!("{prefix}module.{}.", call.key),
+                out,
+                depth + 1,
+            );
         }
     }
 }

@@ -1,0 +1,239 @@
+//! Terraform (SPEC §10): every request, operation and server rule that Terraform can express
+//! has a failing and a passing module under `tests/fixtures/terraform/rules/<rule>/`. A line
+//! of a failing module that ends in `# expect: <rule>` is where a finding of that rule must
+//! be, and nowhere else; a passing module gives none. Plans, variables, modules and unknown
+//! values have their own tests below.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// `check ARGS --format json`: the exit code and the findings as JSON.
+fn check(args: &[&str]) -> (i32, Vec<Value>) {
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .env_remove("TF_VAR_image_name")
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let findings = v["diagnostics"].as_array().cloned().unwrap_or_default();
+    (out.status.code().unwrap_or(-1), findings)
+}
+
+/// `(file, line)` of the findings of one rule.
+fn places(findings: &[Value], rule: &str) -> BTreeSet<(String, u64)> {
+    findings
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            let file = f["file"].as_str().unwrap_or_default().replace('\\', "/");
+            (file, f["line"].as_u64().unwrap_or_default())
+        })
+        .collect()
+}
+
+/// The `# expect: <rule>` lines of a module's files.
+fn expected(dir: &Path, rule: &str) -> BTreeSet<(String, u64)> {
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).expect("fixture dir") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for (i, line) in text.lines().enumerate() {
+            if line.contains(&format!("# expect: {rule}")) {
+                out.insert((path.display().to_string().replace('\\', "/"), i as u64 + 1));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn each_rule_fails_on_its_failing_module_where_marked_and_passes_the_passing_one() {
+    let root = Path::new("tests/fixtures/terraform/rules");
+    let mut rules = 0;
+    for entry in std::fs::read_dir(root).expect("fixtures") {
+        let dir = entry.expect("entry").path();
+        let rule = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let fail = dir.join("fail");
+        let want = expected(&fail, &rule);
+        assert!(
+            !want.is_empty(),
+            "{} marks no `# expect: {rule}` line",
+            fail.display()
+        );
+        let (_, findings) = check(&[&fail.display().to_string()]);
+        assert_eq!(
+            places(&findings, &rule),
+            want,
+            "{rule} on {}",
+            fail.display()
+        );
+        let pass = dir.join("pass");
+        let (_, findings) = check(&[&pass.display().to_string()]);
+        assert_eq!(
+            places(&findings, &rule),
+            BTreeSet::new(),
+            "{rule} on {}",
+            pass.display()
+        );
+        rules += 1;
+    }
+    assert!(rules >= 16, "only {rules} rules have Terraform fixtures");
+}
+
+#[test]
+fn var_and_var_file_override_tfvars_and_the_finding_follows_the_value() {
+    let dir = "tests/fixtures/terraform/rules/request-name/pass";
+    let (_, findings) = check(&[dir, "--var", "image_name= web"]);
+    let name: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "request-name")
+        .collect();
+    assert_eq!(name.len(), 1, "{findings:?}");
+    // Set on the command line, the value has no file: the finding is at the attribute.
+    assert!(
+        name[0]["file"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("pass/main.tf")
+    );
+    let (_, findings) = check(&[
+        dir,
+        "--var-file",
+        "tests/fixtures/terraform/vars/bad-name.tfvars",
+    ]);
+    let at = places(&findings, "request-name");
+    assert_eq!(
+        at,
+        BTreeSet::from([(
+            "tests/fixtures/terraform/vars/bad-name.tfvars".to_string(),
+            2
+        )]),
+        "{findings:?}"
+    );
+    let related = &findings
+        .iter()
+        .find(|f| f["rule"] == "request-name")
+        .expect("finding")["related"];
+    assert!(
+        related.to_string().contains("main.tf"),
+        "the attribute is related: {related}"
+    );
+}
+
+#[test]
+fn a_plan_is_read_and_its_unknown_instance_links_to_the_planned_server() {
+    let plan = "tests/fixtures/terraform/plans/ecs-whole-image.json";
+    let text = std::fs::read_to_string(plan).expect("plan");
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i as u64 + 1)
+            .expect(needle)
+    };
+    let (code, findings) = check(&[plan]);
+    assert_eq!(code, 1);
+    let at = |rule: &str| places(&findings, rule);
+    assert_eq!(
+        at("request-name"),
+        BTreeSet::from([(plan.to_string(), line_of("\" web-01-whole\""))])
+    );
+    assert_eq!(
+        at("request-ram"),
+        BTreeSet::from([(plan.to_string(), line_of("\"min_ram\": 8192"))])
+    );
+    assert_eq!(
+        at("dss-disk"),
+        BTreeSet::from([(
+            plan.to_string(),
+            line_of("\"system_disk_dss_pool_id\": \"pool")
+        )])
+    );
+    // `instance_id` is unknown in the plan; the configuration says it is the instance's id.
+    assert!(
+        at("request-unresolved-reference").is_empty(),
+        "{findings:?}"
+    );
+    // Sensitive values are never printed.
+    let all = serde_json::to_string(&findings).unwrap_or_default();
+    assert!(
+        !all.contains("s3cr3t"),
+        "a sensitive value is printed: {all}"
+    );
+}
+
+#[test]
+fn a_plan_beside_its_module_points_at_the_module() {
+    let (_, findings) = check(&["tests/fixtures/terraform/with-plan"]);
+    let files: BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f["rule"] == "request-ram")
+        .map(|f| f["file"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        BTreeSet::from(["tests/fixtures/terraform/with-plan/main.tf".to_string()]),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn local_modules_are_read_with_their_inputs_and_count_expands() {
+    let (_, findings) = check(&["tests/fixtures/terraform/modules/root"]);
+    let names: BTreeSet<(String, u64)> = places(&findings, "request-name");
+    // Both instances of the module get their name from the call's input (where it is written).
+    assert_eq!(
+        names,
+        BTreeSet::from([(
+            "tests/fixtures/terraform/modules/root/main.tf".to_string(),
+            9
+        )]),
+        "{findings:?}"
+    );
+    let entities: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "request-name")
+        .filter_map(|f| f["entity"].as_str())
+        .collect();
+    assert_eq!(entities, BTreeSet::from(["app-dev ", "app-prod "]));
+    // A registry module is not fetched: a note says so.
+    assert!(
+        findings.iter().any(|f| f["severity"] == "note"
+            && f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("not fetched"))),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn an_operation_on_an_image_from_a_data_source_is_unverified_not_judged() {
+    let (code, findings) = check(&["tests/fixtures/terraform/unknown-image"]);
+    let rules: Vec<&str> = findings.iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert_eq!(rules, ["request-unverified"], "{findings:?}");
+    assert_eq!(code, 0);
+    let (code, _) = check(&["tests/fixtures/terraform/unknown-image", "--strict"]);
+    assert_eq!(code, 1, "--strict makes the unknown an error");
+}
+
+#[test]
+fn broken_hcl_is_a_syntax_finding_with_a_place() {
+    let (code, findings) = check(&["tests/fixtures/terraform/broken"]);
+    assert_eq!(code, 1);
+    let syntax: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "inventory-syntax")
+        .collect();
+    assert_eq!(syntax.len(), 1, "{findings:?}");
+    assert_eq!(syntax[0]["line"], 3);
+}
