@@ -237,3 +237,80 @@ fn broken_hcl_is_a_syntax_finding_with_a_place() {
     assert_eq!(syntax.len(), 1, "{findings:?}");
     assert_eq!(syntax[0]["line"], 3);
 }
+
+/// `readiness DIR --format json`: the requests' names.
+fn requests(path: &str) -> Vec<String> {
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(["readiness", path, "--format", "json"])
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    v["requests"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| r["request"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// The provider's own examples and documentation snippets (`tests/fixtures/terraform/real/`,
+/// each citing its source): read without a syntax or schema finding and without an error,
+/// and every whole image they make recognised as a request (and nothing else).
+#[test]
+fn the_providers_own_examples_are_read_and_their_whole_images_recognised() {
+    let root = "tests/fixtures/terraform/real";
+    let whole: &[(&str, &[&str])] = &[
+        (
+            "cross-account-migration-with-whole-image",
+            &["tf_test_whole_image"],
+        ),
+        ("plan-ecs-whole-image.json", &["tf_test_whole_image"]),
+        (
+            "doc-ims-ecs-whole-image",
+            &["huaweicloud_ims_ecs_whole_image.test"],
+        ),
+        (
+            "doc-ims-cbr-whole-image",
+            &["huaweicloud_ims_cbr_whole_image.test"],
+        ),
+        (
+            "doc-images-image-whole-from-instance",
+            &["huaweicloud_images_image.test"],
+        ),
+        (
+            "doc-images-image-whole-from-backup",
+            &["huaweicloud_images_image.test"],
+        ),
+    ];
+    let mut read = 0;
+    for entry in std::fs::read_dir(root).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if !(path.is_dir() || name.ends_with(".json")) {
+            continue;
+        }
+        let path = path.display().to_string();
+        let (code, findings) = check(&[&path]);
+        let errors: Vec<&Value> = findings
+            .iter()
+            .filter(|f| f["severity"] == "error" || f["rule"] == "inventory-schema")
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+        assert_eq!(code, 0, "{name}");
+        let expected: Vec<String> = whole
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, r)| r.iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default();
+        assert_eq!(requests(&path), expected, "{name}");
+        read += 1;
+    }
+    assert!(read >= 20, "only {read} examples read");
+}

@@ -221,7 +221,8 @@ impl Engine<'_> {
             loaded.iter().map(|l| l.docs.len()).sum(),
             loaded.iter().flat_map(|l| l.entities()),
         );
-        let noticed = loaded.iter().any(|l| l.noticed);
+        // A Terraform module was read even when it makes no whole image: that is its verdict.
+        let noticed = loaded.iter().any(|l| l.noticed || l.terraform);
         let skipped: Vec<String> = loaded
             .iter()
             .filter(|l| !l.recognised() && !l.noticed && !l.terraform && l.problems.is_empty())

@@ -60,6 +60,30 @@ pub fn entities(instances: &[Instance], sources: &[Source]) -> Vec<Vec<Entity>> 
     out
 }
 
+/// The resource type an older name stands for (the provider keeps `_v2` and `evsv3` names as
+/// aliases of the same resources).
+pub fn canonical(ty: &str) -> &str {
+    match ty {
+        "huaweicloud_compute_instance_v2" => "huaweicloud_compute_instance",
+        "huaweicloud_compute_volume_attach_v2" => "huaweicloud_compute_volume_attach",
+        "huaweicloud_images_image_v2" => "huaweicloud_images_image",
+        "huaweicloud_evsv3_volume" | "huaweicloud_blockstorage_volume_v2" => {
+            "huaweicloud_evs_volume"
+        }
+        other => other,
+    }
+}
+
+/// The argument is set to something (an unknown or a reference counts): `null` and `""` are
+/// not (the provider tests `GetOk`, so an empty `vault_id` makes a system-disk image).
+fn sets(inst: &Instance, arg: &str) -> bool {
+    match inst.value(arg).map(|v| v.val) {
+        None | Some(Val::Known(Value::Null)) => false,
+        Some(Val::Known(Value::String(s))) => !s.is_empty(),
+        Some(_) => true,
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Path {
     Server,
@@ -79,6 +103,8 @@ struct Draft<'a> {
     invalid: Vec<Span>,
     moved: Vec<Moved>,
     foreign: u32,
+    /// The field that names the entity (see `EntityKind::label_key`).
+    label_key: &'static str,
 }
 
 /// Spans given to values written in another file than the entity's: far past any file's end,
@@ -90,6 +116,7 @@ impl<'a> Draft<'a> {
         inst: &'a Instance,
         sources: &'a [Source],
         index: &'a HashMap<&'a str, &'a Instance>,
+        entity: EntityKind,
     ) -> Draft<'a> {
         let kind = if inst.data { "data" } else { "resource" };
         let name = inst
@@ -112,6 +139,7 @@ impl<'a> Draft<'a> {
             invalid: Vec::new(),
             moved: Vec::new(),
             foreign: 0,
+            label_key: entity.label_key(),
         }
     }
 
@@ -209,11 +237,17 @@ impl<'a> Draft<'a> {
         })
     }
 
-    fn unknown_node(&mut self, _key: &str, name: &str, span: Span, why: String) -> Option<Node> {
+    fn unknown_node(&mut self, key: &str, name: &str, span: Span, why: String) -> Option<Node> {
         self.unknown.push((name.to_string(), why));
         self.invalid.push(span);
         let pointer = pointer_push(&self.pointer, name);
-        Some(self.scalar("(unknown)".into(), false, span, pointer))
+        // What names the entity in findings (a request's `name`): its address stands in.
+        let text = if key == self.label_key {
+            self.inst.address.clone()
+        } else {
+            "(known after apply)".to_string()
+        };
+        Some(self.scalar(text, false, span, pointer))
     }
 
     /// What another resource's `id` stands for: a data source's literal id when it has one,
@@ -305,7 +339,7 @@ fn request(
     index: &HashMap<&str, &Instance>,
     path: Path,
 ) -> Option<Entity> {
-    let mut d = Draft::new(inst, sources, index);
+    let mut d = Draft::new(inst, sources, index, EntityKind::Request);
     d.arg("name", "name");
     d.arg("description", "description");
     match path {
@@ -331,7 +365,7 @@ fn operation(
     index: &HashMap<&str, &Instance>,
     action: &str,
 ) -> Option<Entity> {
-    let mut d = Draft::new(inst, sources, index);
+    let mut d = Draft::new(inst, sources, index, EntityKind::Operation);
     let image_arg = if action == "export" {
         "image_id"
     } else {
@@ -419,8 +453,7 @@ fn is_whole_image(inst: &Instance) -> bool {
     match inst.ty.as_str() {
         "huaweicloud_ims_ecs_whole_image" | "huaweicloud_ims_cbr_whole_image" => true,
         "huaweicloud_images_image" => {
-            (inst.body.attr("instance_id").is_some() && inst.body.attr("vault_id").is_some())
-                || inst.body.attr("backup_id").is_some()
+            (sets(inst, "instance_id") && sets(inst, "vault_id")) || sets(inst, "backup_id")
         }
         _ => false,
     }
@@ -519,7 +552,7 @@ fn server(
     index: &HashMap<&str, &Instance>,
     links: &Links,
 ) -> Entity {
-    let mut d = Draft::new(inst, sources, index);
+    let mut d = Draft::new(inst, sources, index, EntityKind::Server);
     let id = if inst.data {
         d.resolve(&inst.address)
     } else {

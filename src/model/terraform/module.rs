@@ -206,6 +206,7 @@ impl<'s> Reader<'s> {
             if !ty.starts_with("huaweicloud_") {
                 continue;
             }
+            let ty = super::map::canonical(ty).to_string();
             let data = block.ty == "data";
             let base = if data {
                 format!("{prefix}data.{ty}.{name}")

@@ -15,7 +15,7 @@ use super::module::{Instance, ModuleScope};
 use super::{Kind, Source};
 use crate::input::source::SourceFile;
 use crate::model::{DocKind, DocModel};
-use crate::syntax::tree::{Node, Value};
+use crate::syntax::tree::{Node, Span, Value};
 
 /// A plan has `format_version` and `resource_changes` or `planned_values`.
 pub fn is_plan(root: &Node) -> bool {
@@ -24,7 +24,7 @@ pub fn is_plan(root: &Node) -> bool {
 }
 
 /// The resource types a plan's changes are read for.
-const READ: [&str; 12] = [
+const READ: [&str; 11] = [
     "huaweicloud_ims_ecs_whole_image",
     "huaweicloud_ims_cbr_whole_image",
     "huaweicloud_images_image",
@@ -36,14 +36,13 @@ const READ: [&str; 12] = [
     "huaweicloud_evs_volume",
     "huaweicloud_compute_volume_attach",
     "huaweicloud_cbr_vault",
-    "huaweicloud_ims_image_share",
 ];
 
 pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
     if !is_plan(root) {
         return None;
     }
-    let config = Config::new(root.get("configuration"));
+    let config = Config::new(root);
     let mut scopes: HashMap<String, Arc<ModuleScope>> = HashMap::new();
     let mut instances = Vec::new();
     for (i, rc) in root
@@ -60,6 +59,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         ) else {
             continue;
         };
+        let ty = super::map::canonical(ty);
         if !READ.contains(&ty) {
             continue;
         }
@@ -104,7 +104,12 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             format!("{ty}.{name}")
         };
         let mut body = json_body(after, false);
-        for (key, why) in withheld(change) {
+        for (key, why, marked) in withheld(change) {
+            // An argument the configuration does not set is computed by the cloud, not sent.
+            if matches!(why, Withheld::Unknown) && !config.sets(&prefix, &local, &key) {
+                body.attrs.retain(|(k, _)| *k != key);
+                continue;
+            }
             if key == "region" {
                 // Computed from the provider configuration when not set: its region counts.
                 body.attrs.retain(|(k, _)| k != "region");
@@ -115,7 +120,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
                 (Withheld::Unknown, None) => marker("known_after_apply"),
                 (Withheld::Sensitive, _) => marker("sensitive_value"),
             };
-            let span = after.get(&key).map_or(after.span, |n| n.span);
+            let span = after.get(&key).map_or(marked, |n| n.span);
             let attr = Attr {
                 expr,
                 span,
@@ -125,6 +130,19 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
                 Some((_, a)) => *a = attr,
                 None => body.attrs.push((key, attr)),
             }
+        }
+        if let Some(key) = config.providers.get(&format!("{prefix}{local}"))
+            && key.contains('.')
+            && let Ok(expr) = hcl::Expression::from_str(key)
+        {
+            body.attrs.push((
+                "provider".to_string(),
+                Attr {
+                    expr,
+                    span: address.span,
+                    key_span: address.span,
+                },
+            ));
         }
         let scope = scopes
             .entry(prefix.clone())
@@ -176,19 +194,21 @@ enum Withheld {
 }
 
 /// The top-level values of `after` that are unknown until apply, or sensitive.
-fn withheld(change: &Node) -> Vec<(String, Withheld)> {
-    let mut out: Vec<(String, Withheld)> = Vec::new();
+/// Each with where it is marked (values left out of `after` have no place of their own; the
+/// mark's key is where findings about them point, one place per value).
+fn withheld(change: &Node) -> Vec<(String, Withheld, Span)> {
+    let mut out: Vec<(String, Withheld, Span)> = Vec::new();
     for (field, sensitive) in [("after_unknown", false), ("after_sensitive", true)] {
         for entry in change.get(field).and_then(Node::as_map).unwrap_or_default() {
             // A list or object with anything withheld inside: the whole value is.
             if contains_true(&entry.value) {
-                out.retain(|(k, _)| k != entry.key.as_str());
+                out.retain(|(k, _, _)| k != entry.key.as_str());
                 let why = if sensitive {
                     Withheld::Sensitive
                 } else {
                     Withheld::Unknown
                 };
-                out.push((entry.key.to_string(), why));
+                out.push((entry.key.to_string(), why, entry.key_span));
             }
         }
     }
@@ -215,10 +235,17 @@ struct Config {
     regions: HashMap<String, Val>,
     /// (module prefix + resource address, argument) -> the `id` reference it makes.
     references: HashMap<(String, String), String>,
+    /// Module prefix + resource address -> the provider configuration it uses
+    /// (`huaweicloud.sharer`).
+    providers: HashMap<String, String>,
+    /// Module prefix + resource address -> the arguments its configuration sets.
+    args: HashMap<String, Vec<String>>,
 }
 
 impl Config {
-    fn new(config: Option<&Node>) -> Config {
+    fn new(root: &Node) -> Config {
+        let config = root.get("configuration");
+        let variables = root.get("variables");
         let mut regions = HashMap::new();
         for entry in config
             .and_then(|c| c.get("provider_config"))
@@ -230,23 +257,44 @@ impl Config {
                 continue;
             }
             let alias = p.get("alias").and_then(Node::as_str).unwrap_or_default();
-            if let Some(region) = p
-                .get("expressions")
-                .and_then(|e| e.get("region"))
-                .and_then(|r| r.get("constant_value"))
-                .and_then(Node::as_str)
-            {
+            let Some(region) = p.get("expressions").and_then(|e| e.get("region")) else {
+                continue;
+            };
+            // A constant, or a root variable (whose value the plan holds).
+            let value = region.get("constant_value").or_else(|| {
+                let reference = region.get("references")?.as_seq()?.first()?.as_str()?;
+                let name = reference.strip_prefix("var.")?;
+                variables?.get(name)?.get("value")
+            });
+            if let Some(region) = value.and_then(Node::as_str) {
                 regions.insert(alias.to_string(), Val::Known(hcl::Value::from(region)));
             }
         }
         let mut references = HashMap::new();
+        let mut providers = HashMap::new();
+        let mut args = HashMap::new();
         if let Some(root) = config.and_then(|c| c.get("root_module")) {
-            collect_references(root, "", &mut references, 0);
+            let mut found = Found {
+                references: &mut references,
+                providers: &mut providers,
+                args: &mut args,
+            };
+            found.collect(root, "", 0);
         }
         Config {
             regions,
             references,
+            providers,
+            args,
         }
+    }
+
+    /// The configuration sets the argument (or the resource's configuration is not in the
+    /// plan: then it may).
+    fn sets(&self, prefix: &str, local: &str, key: &str) -> bool {
+        self.args
+            .get(&format!("{prefix}{local}"))
+            .is_none_or(|args| args.iter().any(|a| a == key))
     }
 
     fn reference(&self, prefix: &str, local: &str, key: &str) -> Option<hcl::Expression> {
@@ -257,56 +305,63 @@ impl Config {
     }
 }
 
-fn collect_references(
-    module: &Node,
-    prefix: &str,
-    out: &mut HashMap<(String, String), String>,
-    depth: usize,
-) {
-    if depth > 16 {
-        return;
-    }
-    for r in module
-        .get("resources")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-    {
-        let Some(address) = r.get("address").and_then(Node::as_str) else {
-            continue;
-        };
-        for e in r
-            .get("expressions")
+/// What the configuration's modules say of their resources (see [`Config`]).
+struct Found<'a> {
+    references: &'a mut HashMap<(String, String), String>,
+    providers: &'a mut HashMap<String, String>,
+    args: &'a mut HashMap<String, Vec<String>>,
+}
+
+impl Found<'_> {
+    fn collect(&mut self, module: &Node, prefix: &str, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        for r in module
+            .get("resources")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+        {
+            let Some(address) = r.get("address").and_then(Node::as_str) else {
+                continue;
+            };
+            let full = format!("{prefix}{address}");
+            if let Some(key) = r.get("provider_config_key").and_then(Node::as_str) {
+                // Keys of child modules carry the module's path before a colon.
+                let key = key.rsplit(':').next().unwrap_or(key);
+                self.providers.insert(full.clone(), key.to_string());
+            }
+            let expressions = r
+                .get("expressions")
+                .and_then(Node::as_map)
+                .unwrap_or_default();
+            for e in expressions {
+                let id = e
+                    .value
+                    .get("references")
+                    .and_then(Node::as_seq)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .find(|r| r.ends_with(".id"));
+                if let Some(id) = id {
+                    self.references
+                        .insert((full.clone(), e.key.to_string()), id.to_string());
+                }
+            }
+            self.args.insert(
+                full,
+                expressions.iter().map(|e| e.key.to_string()).collect(),
+            );
+        }
+        for call in module
+            .get("module_calls")
             .and_then(Node::as_map)
             .unwrap_or_default()
         {
-            let id = e
-                .value
-                .get("references")
-                .and_then(Node::as_seq)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(Node::as_str)
-                .find(|r| r.ends_with(".id"));
-            if let Some(id) = id {
-                out.insert(
-                    (format!("{prefix}{address}"), e.key.to_string()),
-                    id.to_string(),
-                );
+            if let Some(child) = call.value.get("module") {
+                self.collect(child, &format!("{prefix}module.{}.", call.key), depth + 1);
             }
-        }
-    }
-    for call in module
-        .get("module_calls")
-        .and_then(Node::as_map)
-        .unwrap_or_default()
-    {
-        if let Some(child) = call.value.get("module") {
-            collect_references(
-                child,
-                &format!("{prefix}module.{}.", call.key),
-                out,
-                depth + 1,
-            );
         }
     }
 }
