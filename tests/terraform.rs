@@ -314,3 +314,43 @@ fn the_providers_own_examples_are_read_and_their_whole_images_recognised() {
     }
     assert!(read >= 20, "only {read} examples read");
 }
+
+/// `examples/terraform/`: the clean module passes; every finding on the failing one is where a
+/// `# <rule-id>[, <rule-id>]: why` comment says, and every such comment has its finding.
+#[test]
+fn the_terraform_examples_do_what_they_say() {
+    let (code, findings) = check(&["examples/terraform/clean"]);
+    assert_eq!((code, findings.len()), (0, 0), "{findings:?}");
+    let dir = "examples/terraform/failing";
+    let (code, findings) = check(&[dir]);
+    assert_eq!(code, 1);
+    let found: BTreeSet<(String, u64, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or_default(),
+                f["rule"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let mut said = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).expect("example") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for (i, line) in text.lines().enumerate() {
+            let Some((_, comment)) = line.split_once("# ") else {
+                continue;
+            };
+            let Some((rules, _)) = comment.split_once(':') else {
+                continue;
+            };
+            for rule in rules.split(',').map(str::trim) {
+                if rule.contains('-') && !rule.contains(' ') {
+                    said.insert((path.display().to_string(), i as u64 + 1, rule.to_string()));
+                }
+            }
+        }
+    }
+    assert_eq!(found, said);
+}

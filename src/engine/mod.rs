@@ -194,7 +194,8 @@ impl Engine<'_> {
             .iter()
             .filter_map(role_of)
             .any(|owner| !crate::model::values::is_uuid(&owner));
-        if by_name {
+        // Terraform servers join those of the inventory by name.
+        if by_name || inputs.iter().any(terraform::is_config) {
             server_fields.push("name");
         }
         let plan = Plan::new(&active, self.list_entities, &server_fields);

@@ -152,7 +152,60 @@ pub(super) fn read_modules(
         loaded[owners[i]].problems.push(problem);
     }
     drop_planned_twice(loaded);
+    join_by_name(loaded);
     Ok(())
+}
+
+/// A Terraform server known only by its address (a data source found by `name`, an instance
+/// whose id is known after apply) is the server of the inventory or an API dump with the same
+/// name, when exactly one has it (SPEC §10): its id then stands for the address, in the server
+/// and in the requests that use it, so the descriptions merge.
+fn join_by_name(loaded: &mut [Loaded]) {
+    use crate::model::values::is_terraform_address;
+    use crate::model::{EntityKind, Origin};
+    let servers = || {
+        loaded
+            .iter()
+            .flat_map(Loaded::entities)
+            .filter(|e| e.kind == EntityKind::Server)
+    };
+    let mut named: HashMap<String, Vec<String>> = HashMap::new();
+    for e in servers().filter(|e| e.origin != Origin::Terraform) {
+        if let Some(name) = e.str("name") {
+            named
+                .entry(name.to_ascii_lowercase())
+                .or_default()
+                .push(e.label().to_string());
+        }
+    }
+    let joined: HashMap<String, String> = servers()
+        .filter(|e| e.origin == Origin::Terraform && is_terraform_address(&e.label()))
+        .filter_map(|e| {
+            let name = e.str("name")?.to_ascii_lowercase();
+            match named.get(&name).map(Vec::as_slice) {
+                Some([id]) => Some((e.label().to_string(), id.clone())),
+                _ => None,
+            }
+        })
+        .collect();
+    if joined.is_empty() {
+        return;
+    }
+    for l in loaded.iter_mut() {
+        for e in l.docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
+            if e.origin != Origin::Terraform {
+                continue;
+            }
+            let field = match e.kind {
+                EntityKind::Server => "id",
+                EntityKind::Request => "instance_id",
+                _ => continue,
+            };
+            if let Some(id) = e.str(field).and_then(|a| joined.get(&*a)).cloned() {
+                e.set_text(field, &id);
+            }
+        }
+    }
 }
 
 /// A module and its plan in one run describe the same resources: the module's entities are

@@ -215,11 +215,18 @@ pub struct Found<'a> {
     pub file: &'a Arc<SourceFile>,
     /// Raw pointers of synthesized values in this description.
     raw: &'a HashMap<Span, String>,
+    /// Values of this description written in other files (Terraform).
+    moved: &'a [Moved],
 }
 
 impl<'a> Found<'a> {
+    /// Where the value is written (for a Terraform value from a variable or another
+    /// resource's block, that place).
     pub fn place(&self) -> Place {
-        Place::new(self.file.clone(), self.node.span, self.pointer.to_string())
+        match self.moved.iter().find(|m| m.span == self.node.span) {
+            Some(m) => m.to.clone(),
+            None => Place::new(self.file.clone(), self.node.span, self.pointer.to_string()),
+        }
     }
 
     /// A member of this mapping, in the same file.
@@ -237,6 +244,7 @@ impl<'a> Found<'a> {
             pointer,
             file: self.file,
             raw: self.raw,
+            moved: self.moved,
         })
     }
 }
@@ -324,14 +332,20 @@ impl Entity {
     }
 
     /// Name the server a description (host facts read from a folder named after the server's
-    /// name) is about, by its id.
+    /// name, a Terraform server joined by name) is about, by its id.
     pub fn set_id(&mut self, id: &str) {
+        self.set_text("id", id);
+    }
+
+    /// Replace the text of a top-level scalar of a whole description (a reference joined to
+    /// what it names).
+    pub fn set_text(&mut self, field: &str, text: &str) {
         if let Body::Whole(w) = &mut self.body
             && let Kind::Map(entries) = &mut w.node.kind
-            && let Some(entry) = entries.iter_mut().find(|e| e.key == "id")
+            && let Some(entry) = entries.iter_mut().find(|e| e.key == field)
             && let Kind::Scalar(scalar) = &mut entry.value.kind
         {
-            scalar.text = id.into();
+            scalar.text = text.into();
         }
     }
 
@@ -689,7 +703,7 @@ impl Entity {
     }
 
     pub fn found_place(&self, found: &Found) -> Place {
-        Place::new(found.file.clone(), found.node.span, found.pointer.clone())
+        found.place()
     }
 
     /// Where a field's key sits (in the first description that has it).
@@ -707,10 +721,12 @@ impl Entity {
             .pointer
             .strip_prefix(anchor.as_str())
             .and_then(|path| self.stable_path(path));
+        // The place as the tree has it, or already where the value is written.
         let moved = self.rare().and_then(|r| {
-            r.moved
-                .iter()
-                .find(|m| m.span == place.span && Arc::ptr_eq(&place.file, self.file()))
+            r.moved.iter().find(|m| {
+                (m.span == place.span && Arc::ptr_eq(&place.file, self.file()))
+                    || (m.to.span == place.span && Arc::ptr_eq(&place.file, &m.to.file))
+            })
         });
         let mut hit = match moved {
             Some(m) => {
@@ -822,6 +838,7 @@ impl Entity {
             pointer,
             file: self.file(),
             raw: self.raw(),
+            moved: self.rare().map_or(&[][..], |r| &r.moved),
         };
         let mut current: Vec<Found<'_>> = match &self.body {
             Body::Whole(w) => walk(&w.node, &w.pointer, path)

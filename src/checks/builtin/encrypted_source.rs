@@ -49,7 +49,7 @@ impl Check for EncryptedSource {
 
     fn reads(&self) -> Reads {
         Reads::inventory()
-            .fields(EntityKind::Operation, &["action"])
+            .fields(EntityKind::Operation, &["action", "target_region"])
             .fields(EntityKind::Request, &["instance_id", "backup_id"])
             .fields(EntityKind::Backup, &["server_id"])
             .items_where(EntityKind::Server, "disks", "encrypted", &["id"])
@@ -64,7 +64,11 @@ impl Check for EncryptedSource {
         for op in inv.of_kind(EntityKind::Operation) {
             let variant = match op.str("action") {
                 Some(a) if a.eq_ignore_ascii_case("share") => "share",
-                Some(a) if a.eq_ignore_ascii_case("replicate") => "replicate",
+                // A copy without a target region stays in the region: that is
+                // `image-replicate-cross-region`'s finding, not this one.
+                Some(a) if a.eq_ignore_ascii_case("replicate") && op.has("target_region") => {
+                    "replicate"
+                }
                 _ => continue,
             };
             let Some(request) = op.str("image").and_then(|name| inv.request(&name)) else {

@@ -580,10 +580,15 @@ fn server(
     }
     if !inst.data {
         let mut disks = Vec::new();
-        let mut system = vec![(
-            "system",
-            d.scalar("true".into(), true, inst.span, d.pointer.clone()),
-        )];
+        // Disks are named by the Terraform expression of their id (known after apply).
+        let id = format!("{}.system_disk_id", inst.address);
+        let mut system = vec![
+            ("id", d.scalar(id, false, inst.span, d.pointer.clone())),
+            (
+                "system",
+                d.scalar("true".into(), true, inst.span, d.pointer.clone()),
+            ),
+        ];
         system.extend(set_flag(
             &mut d,
             inst,
@@ -599,11 +604,15 @@ fn server(
             inst.source,
         ));
         disks.push(map(inst.span, system));
-        for block in inst.body.blocks("data_disks") {
-            let mut disk = vec![(
-                "system",
-                d.scalar("false".into(), true, block.span, d.pointer.clone()),
-            )];
+        for (i, block) in inst.body.blocks("data_disks").enumerate() {
+            let id = format!("{}.data_disks[{i}]", inst.address);
+            let mut disk = vec![
+                ("id", d.scalar(id, false, block.span, d.pointer.clone())),
+                (
+                    "system",
+                    d.scalar("false".into(), true, block.span, d.pointer.clone()),
+                ),
+            ];
             let part = Instance {
                 address: inst.address.clone(),
                 ty: inst.ty.clone(),

@@ -1,0 +1,1 @@
+image_name = "web-01 whole " # request-name: ends in a space
