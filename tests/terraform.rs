@@ -354,3 +354,21 @@ fn the_terraform_examples_do_what_they_say() {
     }
     assert_eq!(found, said);
 }
+
+#[test]
+fn a_suppression_comment_in_a_tf_file_suppresses_the_finding_below_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string("tests/fixtures/terraform/rules/request-ram/fail/main.tf")
+        .expect("fixture")
+        .replace(
+            "  min_ram     = 8192 # expect: request-ram",
+            "  # ims-preflight: ignore[request-ram] sized by the capacity team\n  min_ram     = 8192",
+        );
+    std::fs::write(dir.path().join("main.tf"), text).expect("write");
+    let (_, findings) = check(&[&dir.path().display().to_string()]);
+    assert!(places(&findings, "request-ram").is_empty(), "{findings:?}");
+    assert!(
+        places(&findings, "unused-suppression").is_empty(),
+        "{findings:?}"
+    );
+}
