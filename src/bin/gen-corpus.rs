@@ -8,6 +8,11 @@
 //! and 10 LVs; 5 backups, 10 requests and 6 operations a file, one of them a `detach-disk` of
 //! a server described in the next file (now and then its system disk). `--multi-doc`: one file
 //! in ten holds two YAML documents (servers, then the rest; YAML only).
+//!
+//! `--terraform`: the same entities twice, as YAML inventories under `OUT_DIR/yaml/` and as
+//! one Terraform module a file under `OUT_DIR/tf/` (instances with data disks, a CBR vault,
+//! whole-image resources from variables and locals, copies and shares), to measure what
+//! reading Terraform adds to a run (`benches/terraform.sh`).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -246,6 +251,92 @@ fn file_yaml(rng: &mut Rng, file: u64, files: u64, servers: u64, shape: Shape) -
     s
 }
 
+/// One file's entities as a YAML inventory and as a Terraform module (see `--terraform`).
+fn terraform_pair(rng: &mut Rng, file: u64, servers: u64) -> (String, String) {
+    let vault = uuid(7, file, 0);
+    let mut y = format!("# generated inventory {file}\nregion: cn-north-4\nservers:\n");
+    let mut t = format!(
+        "# generated module {file}\nprovider \"huaweicloud\" {{\n  region = \"cn-north-4\"\n}}\n\nvariable \"owner\" {{\n  type    = string\n  default = \"team-{file}\"\n}}\n\nlocals {{\n  app = \"app-{file}\"\n}}\n\nresource \"huaweicloud_cbr_vault\" \"v\" {{\n  name            = \"vault-{file}\"\n  type            = \"server\"\n  protection_type = \"backup\"\n  size            = 1000\n"
+    );
+    for i in 0..servers {
+        let _ = write!(
+            t,
+            "  resources {{\n    server_id = huaweicloud_compute_instance.s{i}.id\n  }}\n"
+        );
+    }
+    t.push_str("}\n");
+    let mut requests = String::from("requests:\n");
+    let mut operations = String::from("operations:\n");
+    for i in 0..servers {
+        let id = uuid(1, file, i);
+        let address = format!("huaweicloud_compute_instance.s{i}");
+        let dss = rng.chance(3);
+        let _ = write!(
+            y,
+            "  - id: {id}\n    name: srv-{file}-{i}\n    status: SHUTOFF\n    backup_service: CBR\n    vault_id: {vault}\n    disks:\n      - {{id: \"{address}.system_disk_id\", system: true, dss: {dss}}}\n      - {{id: \"{address}.data_disks[0]\", system: false}}\n"
+        );
+        let _ = write!(
+            t,
+            "\nresource \"huaweicloud_compute_instance\" \"s{i}\" {{\n  name         = \"srv-{file}-{i}\"\n  image_id     = \"{}\"\n  flavor_id    = \"s6.large.2\"\n  power_action = \"OFF\"\n{}\n  data_disks {{\n    type = \"SSD\"\n    size = 100\n  }}\n}}\n",
+            uuid(8, file, i),
+            if dss {
+                "  system_disk_dss_pool_id = \"pool-1\""
+            } else {
+                ""
+            }
+        );
+        let name = if rng.chance(2) {
+            format!("img-{file}-{i} ")
+        } else {
+            format!("img-{file}-{i}")
+        };
+        let (min, max) = if rng.chance(2) {
+            (8192, 1024)
+        } else {
+            (1024, 8192)
+        };
+        let _ = write!(
+            requests,
+            "  - name: \"{name}\"\n    description: whole image of srv-{file}-{i}\n    instance_id: {id}\n    vault_id: {vault}\n    min_ram: {min}\n    max_ram: {max}\n    image_tags:\n      - {{key: env, value: prod}}\n      - {{key: app, value: app-{file}}}\n      - {{key: owner, value: team-{file}}}\n"
+        );
+        let _ = write!(
+            t,
+            "\nresource \"huaweicloud_ims_ecs_whole_image\" \"i{i}\" {{\n  name        = \"{name}\"\n  description = format(\"whole image of %s\", \"srv-{file}-{i}\")\n  instance_id = huaweicloud_compute_instance.s{i}.id\n  vault_id    = huaweicloud_cbr_vault.v.id\n  min_ram     = {min}\n  max_ram     = {max}\n  tags = {{\n    env   = \"prod\"\n    app   = local.app\n    owner = var.owner\n  }}\n}}\n"
+        );
+        if i % 2 == 0 {
+            let _ = write!(
+                operations,
+                "  - {{action: replicate, image: \"{name}\", target_region: cn-south-1, name: img-{file}-{i}-south}}\n"
+            );
+            let _ = write!(
+                t,
+                "\nresource \"huaweicloud_images_image_copy\" \"c{i}\" {{\n  source_image_id = huaweicloud_ims_ecs_whole_image.i{i}.id\n  name            = \"img-{file}-{i}-south\"\n  target_region   = \"cn-south-1\"\n}}\n"
+            );
+        } else {
+            let (a, b) = (uuid(9, file, i), uuid(10, file, i));
+            let _ = write!(
+                operations,
+                "  - {{action: share, image: \"{name}\", projects: [{a}, {b}]}}\n"
+            );
+            let _ = write!(
+                t,
+                "\nresource \"huaweicloud_images_image_share\" \"h{i}\" {{\n  source_image_id    = huaweicloud_ims_ecs_whole_image.i{i}.id\n  target_project_ids = [\"{a}\", \"{b}\"]\n}}\n"
+            );
+        }
+    }
+    y.push_str(&requests);
+    y.push_str(&operations);
+    (y, t)
+}
+
+fn write_or_exit(path: &std::path::Path, text: &str) {
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    if let Err(e) = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(path, text)) {
+        eprintln!("cannot write {}: {e}", path.display());
+        std::process::exit(1);
+    }
+}
+
 fn main() {
     let (flags, args): (Vec<String>, Vec<String>) =
         std::env::args().skip(1).partition(|a| a.starts_with("--"));
@@ -255,14 +346,14 @@ fn main() {
     };
     if let Some(unknown) = flags
         .iter()
-        .find(|f| !matches!(f.as_str(), "--detach" | "--multi-doc"))
+        .find(|f| !matches!(f.as_str(), "--detach" | "--multi-doc" | "--terraform"))
     {
         eprintln!("unknown option {unknown}");
         std::process::exit(2);
     }
     if args.len() < 2 {
         eprintln!(
-            "usage: gen-corpus OUT_DIR FILES [SERVERS_PER_FILE=10] [SEED=1] [yaml|json] [--detach] [--multi-doc]"
+            "usage: gen-corpus OUT_DIR FILES [SERVERS_PER_FILE=10] [SEED=1] [yaml|json] [--detach] [--multi-doc] [--terraform]"
         );
         std::process::exit(2);
     }
@@ -273,6 +364,26 @@ fn main() {
     let json = args.get(4).is_some_and(|f| f == "json");
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut bytes = 0usize;
+    if flags.iter().any(|f| f == "--terraform") {
+        let mut tf_bytes = 0usize;
+        for file in 0..files {
+            let (yaml, tf) = terraform_pair(&mut rng, file, servers);
+            write_or_exit(&out.join("yaml").join(format!("inv-{file:05}.yaml")), &yaml);
+            write_or_exit(
+                &out.join("tf")
+                    .join(format!("mod-{file:05}"))
+                    .join("main.tf"),
+                &tf,
+            );
+            bytes += yaml.len();
+            tf_bytes += tf.len();
+        }
+        println!(
+            "{files} files each: {bytes} bytes of YAML, {tf_bytes} bytes of Terraform in {}",
+            out.display()
+        );
+        return;
+    }
     for file in 0..files {
         let yaml = file_yaml(&mut rng, file, files, servers, shape);
         let dir = out.join(format!("{:03}", file / 1000));

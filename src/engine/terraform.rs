@@ -14,6 +14,8 @@ use crate::model::terraform::{self, Kind, Source, config};
 use crate::model::{DocKind, DocModel};
 use crate::syntax::parse::{Format, Limits, Problem};
 
+use rayon::prelude::*;
+
 use super::files::Loaded;
 
 /// Most module directories one run reads (local module calls included).
@@ -62,57 +64,51 @@ pub(super) fn read_modules(
     let mut comments = Vec::new();
     let mut unit = next_unit;
     let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut read = |path: PathBuf,
-                    kind: Kind,
-                    loaded: &mut Vec<Loaded>,
-                    sources: &mut Vec<Source>,
-                    owners: &mut Vec<usize>| {
-        let owner = match at.get(&path) {
-            Some(&i) => i,
-            None => {
-                let input = Input {
-                    name: crate::input::source::display_path(&path, cwd),
-                    origin: Origin::Path(path.clone()),
-                    explicit: false,
-                };
-                let (file, problem) = crate::input::load::source(&input, limits, None);
-                loaded.push(Loaded::new(unit, file, problem));
-                unit += 1;
-                at.insert(path.clone(), loaded.len() - 1);
-                loaded.len() - 1
-            }
-        };
-        let l = &loaded[owner];
-        let (body, problem, found) = if l.problems.is_empty() {
-            parse(&l.file, &path, kind, limits)
-        } else {
-            (None, None, Vec::new())
-        };
-        sources.push(Source {
-            file: l.file.clone(),
-            path,
-            kind,
-            body,
-        });
-        owners.push(owner);
-        (problem, found)
-    };
-    while let Some(dir) = queue.pop() {
-        if !seen.insert(dir.clone()) || seen.len() > MAX_DIRS {
-            continue;
+    // Directory by directory, a level of local module calls at a time; each level's files
+    // read and parsed in parallel.
+    let mut level: Vec<PathBuf> = queue;
+    loop {
+        level.sort();
+        level.dedup();
+        level.retain(|d| seen.len() < MAX_DIRS && seen.insert(d.clone()));
+        if level.is_empty() {
+            break;
         }
+        let batch: Vec<(PathBuf, Kind)> = level.iter().flat_map(|d| module_files(d)).collect();
         let first = sources.len();
-        for (path, kind) in module_files(&dir) {
-            let (problem, found) = read(path, kind, loaded, &mut sources, &mut owners);
+        read_batch(&batch, loaded, &mut at, &mut unit, limits, cwd);
+        let parsed: Vec<Parsed> = batch
+            .par_iter()
+            .map(|(path, kind)| {
+                let l = &loaded[at[path]];
+                if l.problems.is_empty() {
+                    parse(&l.file, path, *kind, limits)
+                } else {
+                    (None, None, Vec::new())
+                }
+            })
+            .collect();
+        for ((path, kind), (body, problem, found)) in batch.into_iter().zip(parsed) {
+            let owner = at[&path];
+            sources.push(Source {
+                file: loaded[owner].file.clone(),
+                path,
+                kind,
+                body,
+            });
+            owners.push(owner);
             problems.push(problem);
             comments.push(found);
         }
-        let bodies: Vec<&config::Body> = sources[first..]
+        level = sources[first..]
             .iter()
             .filter(|s| s.kind == Kind::Config)
-            .filter_map(|s| s.body.as_ref())
+            .filter_map(|s| {
+                let dir = s.path.parent()?;
+                Some(terraform::called_dirs(dir, &[s.body.as_ref()?]))
+            })
+            .flatten()
             .collect();
-        queue.extend(terraform::called_dirs(&dir, &bodies));
     }
     for path in &options.var_files {
         if !path.is_file() {
@@ -121,13 +117,17 @@ pub(super) fn read_modules(
                 crate::input::source::display_path(path, cwd)
             )));
         }
-        let (problem, found) = read(
-            path.clone(),
-            Kind::VarFile,
-            loaded,
-            &mut sources,
-            &mut owners,
-        );
+        let batch = [(path.clone(), Kind::VarFile)];
+        read_batch(&batch, loaded, &mut at, &mut unit, limits, cwd);
+        let owner = at[path];
+        let (body, problem, found) = parse(&loaded[owner].file, path, Kind::VarFile, limits);
+        sources.push(Source {
+            file: loaded[owner].file.clone(),
+            path: path.clone(),
+            kind: Kind::VarFile,
+            body,
+        });
+        owners.push(owner);
         problems.push(problem);
         comments.push(found);
     }
@@ -216,7 +216,7 @@ fn drop_planned_twice(loaded: &mut [Loaded]) {
         .iter()
         .flat_map(Loaded::entities)
         .filter_map(|e| match e.terraform_address() {
-            Some((address, false)) => Some(address.to_string()),
+            Some((address, false)) => Some(terraform::bare_address(address).to_string()),
             _ => None,
         })
         .collect();
@@ -235,6 +235,47 @@ fn drop_planned_twice(loaded: &mut [Loaded]) {
         if changed {
             l.number_entities();
         }
+    }
+}
+
+/// A parsed file of a module: its configuration, the problem that kept it from parsing, and
+/// its suppression comments.
+type Parsed = (
+    Option<config::Body>,
+    Option<Problem>,
+    Vec<crate::syntax::parse::Comment>,
+);
+
+/// Read (in parallel) the files of a batch that no `Loaded` holds yet, each a new `Loaded`
+/// numbered from `unit` in the batch's order.
+fn read_batch(
+    batch: &[(PathBuf, Kind)],
+    loaded: &mut Vec<Loaded>,
+    at: &mut HashMap<PathBuf, usize>,
+    unit: &mut u32,
+    limits: &Limits,
+    cwd: &Path,
+) {
+    let fresh: Vec<&PathBuf> = batch
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| !at.contains_key(*p))
+        .collect();
+    let read: Vec<(Arc<SourceFile>, Option<Problem>)> = fresh
+        .par_iter()
+        .map(|path| {
+            let input = Input {
+                name: crate::input::source::display_path(path, cwd),
+                origin: Origin::Path((*path).clone()),
+                explicit: false,
+            };
+            crate::input::load::source(&input, limits, None)
+        })
+        .collect();
+    for (path, (file, problem)) in fresh.into_iter().zip(read) {
+        loaded.push(Loaded::new(*unit, file, problem));
+        *unit += 1;
+        at.insert(path.clone(), loaded.len() - 1);
     }
 }
 
@@ -280,7 +321,7 @@ fn parse(
         return (Some(body), None, Vec::new());
     }
     match crate::syntax::terraform::parse(&text, limits) {
-        Ok(parsed) => (Some(config::from_hcl(&parsed.body)), None, parsed.comments),
+        Ok(parsed) => (Some(config::from_hcl(parsed.body)), None, parsed.comments),
         Err(problem) => (None, Some(problem), Vec::new()),
     }
 }

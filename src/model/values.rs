@@ -21,6 +21,13 @@ pub fn is_chinese(c: char) -> bool {
 /// `module.app.data.huaweicloud_compute_instance.db[0]`): what a reference to an id not known
 /// before apply stands for, which joins Terraform entities to each other.
 pub fn is_terraform_address(s: &str) -> bool {
+    // With several root modules in a run, an address starts with its root's directory.
+    bare_terraform_address(s)
+        || s.match_indices(':')
+            .any(|(i, _)| bare_terraform_address(&s[i + 1..]))
+}
+
+fn bare_terraform_address(s: &str) -> bool {
     let mut rest = s;
     while let Some(after) = rest.strip_prefix("module.") {
         let Some((_, tail)) = after.split_once('.') else {
@@ -54,6 +61,7 @@ mod tests {
             "module.app.huaweicloud_compute_instance.web[0]",
             "data.huaweicloud_compute_instance.db",
             "module.a.module.b.huaweicloud_evs_volume.d[\"x\"]",
+            "infra/prod:huaweicloud_compute_instance.web",
         ] {
             assert!(is_terraform_address(address), "{address}");
         }

@@ -24,7 +24,8 @@ pub struct Body {
 pub struct Block {
     pub ty: String,
     pub labels: Vec<String>,
-    pub body: Body,
+    /// Shared by the instances `count` and `for_each` make of it.
+    pub body: std::sync::Arc<Body>,
     /// Where the block's type keyword (or JSON key) is written: findings about a value the
     /// block does not state point here.
     pub span: Span,
@@ -44,32 +45,40 @@ fn span_of(s: Option<std::ops::Range<usize>>) -> Span {
     s.map_or_else(Span::default, |r| Span::new(r.start, r.end))
 }
 
-/// A `.tf` file's body.
-pub fn from_hcl(body: &hcl::edit::structure::Body) -> Body {
+/// A `.tf` file's body (taken apart, not copied: a module's files are read once).
+pub fn from_hcl(body: hcl::edit::structure::Body) -> Body {
     let mut out = Body::default();
-    for structure in body.iter() {
+    for structure in body {
         match structure {
-            hcl::edit::structure::Structure::Attribute(a) => out.attrs.push((
-                a.key.as_str().to_string(),
-                Attr {
-                    expr: hcl::Expression::from(a.value.clone()),
-                    span: span_of(a.value.span()),
-                    key_span: span_of(a.key.span()),
-                },
-            )),
-            hcl::edit::structure::Structure::Block(b) => out.blocks.push(Block {
-                ty: b.ident.as_str().to_string(),
-                labels: b
+            hcl::edit::structure::Structure::Attribute(a) => {
+                let span = span_of(a.value.span());
+                let key_span = span_of(a.key.span());
+                out.attrs.push((
+                    a.key.as_str().to_string(),
+                    Attr {
+                        expr: hcl::Expression::from(a.value),
+                        span,
+                        key_span,
+                    },
+                ));
+            }
+            hcl::edit::structure::Structure::Block(b) => {
+                let span = span_of(b.ident.span());
+                let labels = b
                     .labels
                     .iter()
                     .map(|l| match l {
                         hcl::edit::structure::BlockLabel::String(s) => s.as_str().to_string(),
                         hcl::edit::structure::BlockLabel::Ident(i) => i.as_str().to_string(),
                     })
-                    .collect(),
-                body: from_hcl(&b.body),
-                span: span_of(b.ident.span()),
-            }),
+                    .collect();
+                out.blocks.push(Block {
+                    ty: b.ident.as_str().to_string(),
+                    labels,
+                    body: std::sync::Arc::new(from_hcl(b.body)),
+                    span,
+                });
+            }
         }
     }
     out
@@ -127,7 +136,7 @@ fn json_blocks(
             out.push(Block {
                 ty: ty.to_string(),
                 labels: labels.clone(),
-                body: json_body(body, true),
+                body: std::sync::Arc::new(json_body(body, true)),
                 span,
             });
         }
@@ -161,7 +170,7 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
                     out.blocks.push(Block {
                         ty: key.to_string(),
                         labels: Vec::new(),
-                        body: json_body(item, false),
+                        body: std::sync::Arc::new(json_body(item, false)),
                         span: item.span,
                     });
                 }
@@ -225,7 +234,7 @@ mod tests {
             "resource \"huaweicloud_ims_ecs_whole_image\" \"web\" {\n  name = \"img\"\n}\n",
         )
         .expect("parses");
-        let from_hcl = from_hcl(&hcl);
+        let from_hcl = from_hcl(hcl);
         let json = crate::syntax::parse::parse(
             r#"{"resource": {"huaweicloud_ims_ecs_whole_image": {"web": {"name": "img"}}}}"#,
             crate::syntax::parse::Format::Json,

@@ -18,21 +18,86 @@ pub enum Val {
 }
 
 /// What an expression may read: the module's variables and locals, and per instance of a
-/// resource `count.index` or `each.key`/`each.value`.
-#[derive(Default, Clone)]
+/// resource `count.index` or `each.key`/`each.value`. The evaluation context is built once,
+/// on first use, and dropped by any change.
+#[derive(Default)]
 pub struct Scope {
-    pub vars: hcl::Map<String, Value>,
+    vars: hcl::Map<String, Value>,
     /// Variables declared without a value (nor default): reading one is unknown.
-    pub unset: Vec<String>,
-    pub locals: hcl::Map<String, Value>,
-    pub count_index: Option<i64>,
-    pub each: Option<(Value, Value)>,
+    unset: Vec<String>,
+    locals: hcl::Map<String, Value>,
+    count_index: Option<i64>,
+    each: Option<(Value, Value)>,
     /// The module's path (`path.module`), as Terraform gives it.
-    pub path_module: String,
+    path_module: String,
+    context: std::sync::OnceLock<Context<'static>>,
+}
+
+impl Clone for Scope {
+    /// The values, not the context built from them (a clone is made to be changed).
+    fn clone(&self) -> Scope {
+        Scope {
+            vars: self.vars.clone(),
+            unset: self.unset.clone(),
+            locals: self.locals.clone(),
+            count_index: self.count_index,
+            each: self.each.clone(),
+            path_module: self.path_module.clone(),
+            context: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 impl Scope {
-    fn context(&self) -> Context<'static> {
+    pub fn set_var(&mut self, name: &str, value: Value) {
+        self.unset.retain(|u| u != name);
+        self.vars.insert(name.to_string(), value);
+        self.context = std::sync::OnceLock::new();
+    }
+
+    /// A variable whose value is not known (not set, or set to something unknown).
+    pub fn unset_var(&mut self, name: &str) {
+        self.vars.shift_remove(name);
+        if !self.unset.iter().any(|u| u == name) {
+            self.unset.push(name.to_string());
+        }
+        self.context = std::sync::OnceLock::new();
+    }
+
+    /// The variable has a value or is known to have none.
+    pub fn knows_var(&self, name: &str) -> bool {
+        self.vars.contains_key(name) || self.unset.iter().any(|u| u == name)
+    }
+
+    pub fn set_local(&mut self, name: &str, value: Value) {
+        self.locals.insert(name.to_string(), value);
+        self.context = std::sync::OnceLock::new();
+    }
+
+    pub fn set_path_module(&mut self, path: String) {
+        self.path_module = path;
+        self.context = std::sync::OnceLock::new();
+    }
+
+    /// The scope of instance `index` of a resource with `count`.
+    pub fn with_count(&self, index: i64) -> Scope {
+        let mut s = self.clone();
+        s.count_index = Some(index);
+        s
+    }
+
+    /// The scope of the instance of a resource with `for_each` for one key.
+    pub fn with_each(&self, key: Value, value: Value) -> Scope {
+        let mut s = self.clone();
+        s.each = Some((key, value));
+        s
+    }
+
+    fn context(&self) -> &Context<'static> {
+        self.context.get_or_init(|| self.build_context())
+    }
+
+    fn build_context(&self) -> Context<'static> {
         let mut ctx = Context::new();
         ctx.declare_var("var", Value::Object(self.vars.clone()));
         ctx.declare_var("local", Value::Object(self.locals.clone()));
@@ -59,8 +124,8 @@ impl Scope {
                 ("cwd".to_string(), Value::from(".")),
             ])),
         );
-        for (name, func) in functions() {
-            ctx.declare_func(name, func);
+        for (name, func) in FUNCTIONS.iter() {
+            ctx.declare_func(*name, func.clone());
         }
         ctx
     }
@@ -75,7 +140,7 @@ impl Scope {
         if let Some(address) = reference(expr) {
             return Val::Ref(address);
         }
-        match expr.evaluate(&self.context()) {
+        match expr.evaluate(self.context()) {
             Ok(value) => Val::Known(value),
             Err(e) => Val::Unknown(self.why_unknown(e.kind())),
         }
@@ -164,6 +229,9 @@ pub fn text(value: &Value) -> Option<String> {
 
 /// The common functions of Terraform's language that a whole-image configuration uses to
 /// build names, descriptions and tags. A call to any other is unknown, not guessed.
+static FUNCTIONS: std::sync::LazyLock<Vec<(&'static str, FuncDef)>> =
+    std::sync::LazyLock::new(functions);
+
 fn functions() -> Vec<(&'static str, FuncDef)> {
     let string = |f: hcl::eval::Func| FuncDef::builder().param(ParamType::String).build(f);
     vec![
@@ -412,9 +480,9 @@ mod tests {
     #[test]
     fn literals_variables_templates_and_functions_are_evaluated() {
         let mut scope = Scope::default();
-        scope.vars.insert("env".into(), Value::from("prod"));
-        scope.unset.push("later".into());
-        scope.locals.insert("prefix".into(), Value::from(" web"));
+        scope.set_var("env", Value::from("prod"));
+        scope.unset_var("later");
+        scope.set_local("prefix", Value::from(" web"));
         assert_eq!(
             eval(&scope, "\"${local.prefix}-${var.env}\""),
             Val::Known(Value::from(" web-prod"))
@@ -436,7 +504,7 @@ mod tests {
     #[test]
     fn references_link_and_the_rest_stays_unknown() {
         let mut scope = Scope::default();
-        scope.unset.push("later".into());
+        scope.unset_var("later");
         assert_eq!(
             eval(&scope, "huaweicloud_compute_instance.web.id"),
             Val::Ref("huaweicloud_compute_instance.web".into())

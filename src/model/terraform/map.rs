@@ -17,9 +17,9 @@ use crate::model::synth::{map, seq};
 use crate::model::{Entity, EntityKind, Moved, Origin};
 use crate::syntax::tree::{Kind, Node, Scalar, Span, pointer_push};
 
-/// The entities of every instance, by the source file their resource block is written in.
-pub fn entities(instances: &[Instance], sources: &[Source]) -> Vec<Vec<Entity>> {
-    let mut out: Vec<Vec<Entity>> = (0..sources.len()).map(|_| Vec::new()).collect();
+/// The entities of every instance, with the source file their resource block is written in.
+pub fn entities(instances: &[Instance], sources: &[Source]) -> Vec<(usize, Entity)> {
+    let mut out = Vec::new();
     let index: HashMap<&str, &Instance> =
         instances.iter().map(|i| (i.address.as_str(), i)).collect();
     let links = Links::new(instances);
@@ -32,11 +32,9 @@ pub fn entities(instances: &[Instance], sources: &[Source]) -> Vec<Vec<Entity>> 
                 request(inst, sources, &index, Path::Backup)
             }
             (false, "huaweicloud_images_image") => {
-                let path = if inst.body.attr("instance_id").is_some()
-                    && inst.body.attr("vault_id").is_some()
-                {
+                let path = if sets(inst, "instance_id") && sets(inst, "vault_id") {
                     Some(Path::Server)
-                } else if inst.body.attr("backup_id").is_some() {
+                } else if sets(inst, "backup_id") {
                     Some(Path::Backup)
                 } else {
                     None // a system-disk image, or one from a file: not a whole image
@@ -54,7 +52,7 @@ pub fn entities(instances: &[Instance], sources: &[Source]) -> Vec<Vec<Entity>> 
             _ => None,
         };
         if let Some(e) = entity {
-            out[inst.source].push(e);
+            out.push((inst.source, e));
         }
     }
     out
@@ -170,6 +168,11 @@ impl<'a> Draft<'a> {
     fn arg(&mut self, key: &'static str, name: &str) -> Option<()> {
         let v = self.inst.value(name)?;
         let node = self.node(key, name, &v)?;
+        // A field named as its argument needs no raw pointer: the entity's pointer and the
+        // key make it (every checked value is looked up there).
+        if key == name && !matches!(node.kind, Kind::Seq(_)) {
+            self.raw.remove(&node.span);
+        }
         self.members.push((key, node));
         Some(())
     }

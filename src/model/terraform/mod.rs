@@ -8,7 +8,9 @@ mod map;
 pub mod module;
 pub mod plan;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -93,6 +95,34 @@ pub fn called_dirs(dir: &Path, bodies: &[&config::Body]) -> Vec<PathBuf> {
         .collect()
 }
 
+/// `DIR:` for a root module, DIR as its files are shown.
+fn root_label(sources: &[Source], files: &[usize]) -> String {
+    let shown = files
+        .iter()
+        .map(|&i| &sources[i])
+        .find(|s| s.kind == Kind::Config)
+        .and_then(|s| {
+            Path::new(&s.file.name)
+                .parent()
+                .map(|p| p.display().to_string())
+        })
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| ".".to_string());
+    format!("{shown}:")
+}
+
+/// The address without the root module's directory (see [`read`]).
+pub fn bare_address(address: &str) -> &str {
+    address
+        .match_indices(':')
+        .map(|(i, _)| &address[i + 1..])
+        .find(|rest| crate::model::values::is_terraform_address(rest))
+        .unwrap_or(address)
+}
+
+/// One root module's entities and problems, each with the position of its source.
+type RootRead = (Vec<(usize, Entity)>, Vec<(usize, Problem)>);
+
 /// What reading the modules gives: the entities of each source (by position) and problems
 /// worth a finding (remote modules not fetched).
 pub struct Read {
@@ -108,23 +138,46 @@ pub fn read(sources: &[Source], options: &Options) -> Read {
         .filter(|s| s.kind == Kind::Config)
         .filter_map(|s| s.path.parent())
         .collect();
-    let called: BTreeSet<PathBuf> = dirs
+    let called: BTreeSet<PathBuf> = sources
         .iter()
-        .flat_map(|dir| {
-            let bodies: Vec<&config::Body> = sources
-                .iter()
-                .filter(|s| s.kind == Kind::Config && s.path.parent() == Some(dir))
-                .filter_map(|s| s.body.as_ref())
-                .collect();
-            called_dirs(dir, &bodies)
+        .filter(|s| s.kind == Kind::Config)
+        .filter_map(|s| Some(called_dirs(s.path.parent()?, &[s.body.as_ref()?])))
+        .flatten()
+        .collect();
+    let mut by_dir: HashMap<&Path, Vec<usize>> = HashMap::new();
+    for (i, s) in sources.iter().enumerate() {
+        if let Some(dir) = s.path.parent() {
+            by_dir.entry(dir).or_default().push(i);
+        }
+    }
+    let roots: Vec<&Path> = dirs
+        .iter()
+        .copied()
+        .filter(|d| !called.contains(*d))
+        .collect();
+    // Root modules are independent: read in parallel, gathered in order.
+    let read: Vec<RootRead> = roots
+        .par_iter()
+        .map(|dir| {
+            // Addresses are unique within a root module only: with several in the run, each
+            // address starts with its root's directory (`infra/prod:huaweicloud_…`).
+            let label = if roots.len() > 1 {
+                root_label(sources, by_dir.get(*dir).map_or(&[][..], Vec::as_slice))
+            } else {
+                String::new()
+            };
+            let mut reader = module::Reader::new(sources, &by_dir);
+            reader.read_module(dir, &label, module::Inputs::Root(options));
+            (map::entities(&reader.instances, sources), reader.problems)
         })
         .collect();
-    let mut reader = module::Reader::new(sources);
-    for dir in dirs.iter().filter(|d| !called.contains(**d)) {
-        reader.read_module(dir, "", module::Inputs::Root(options));
+    let mut entities: Vec<Vec<Entity>> = (0..sources.len()).map(|_| Vec::new()).collect();
+    let mut problems = Vec::new();
+    for (found, mut p) in read {
+        for (source, e) in found {
+            entities[source].push(e);
+        }
+        problems.append(&mut p);
     }
-    Read {
-        entities: map::entities(&reader.instances, sources),
-        problems: reader.problems,
-    }
+    Read { entities, problems }
 }

@@ -43,12 +43,13 @@ pub struct Instance {
     pub address: String,
     pub ty: String,
     pub data: bool,
-    pub body: Body,
+    pub body: Arc<Body>,
     /// Where the block's type is written.
     pub span: Span,
     pub source: usize,
     pub module: Arc<ModuleScope>,
-    pub scope: Scope,
+    /// The module's scope, shared by every instance but those `count` or `for_each` make.
+    pub scope: Arc<Scope>,
     /// The JSON pointer of the block's values when it has one (a plan's `change.after`).
     pub pointer: Option<String>,
 }
@@ -159,6 +160,8 @@ pub enum Inputs<'a> {
 
 pub struct Reader<'s> {
     pub sources: &'s [Source],
+    /// The files of each directory, by position in `sources`.
+    by_dir: &'s HashMap<&'s Path, Vec<usize>>,
     pub instances: Vec<Instance>,
     pub problems: Vec<(usize, Problem)>,
     /// Directories being read, outermost first: a module that calls itself stops here.
@@ -169,21 +172,24 @@ pub struct Reader<'s> {
 const MAX_MODULE_DEPTH: usize = 16;
 
 impl<'s> Reader<'s> {
-    pub fn new(sources: &'s [Source]) -> Reader<'s> {
+    pub fn new(sources: &'s [Source], by_dir: &'s HashMap<&'s Path, Vec<usize>>) -> Reader<'s> {
         Reader {
             sources,
+            by_dir,
             instances: Vec::new(),
             problems: Vec::new(),
             stack: Vec::new(),
         }
     }
 
-    fn configs(&self, dir: &Path) -> Vec<usize> {
-        (0..self.sources.len())
-            .filter(|&i| {
-                let s = &self.sources[i];
-                s.kind == super::Kind::Config && s.path.parent() == Some(dir)
-            })
+    /// The files of a kind in a directory.
+    fn files(&self, dir: &Path, kind: super::Kind) -> Vec<usize> {
+        self.by_dir
+            .get(dir)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| self.sources[i].kind == kind)
             .collect()
     }
 
@@ -192,10 +198,11 @@ impl<'s> Reader<'s> {
             return;
         }
         self.stack.push(dir.to_path_buf());
-        let files = self.configs(dir);
+        let files = self.files(dir, super::Kind::Config);
         let mut module = self.module_scope(dir, &files, inputs);
         module.prefix = prefix.to_string();
         let module = Arc::new(module);
+        let shared = Arc::new(module.scope.clone());
         for (source, block) in blocks(self.sources, &files, "resource")
             .chain(blocks(self.sources, &files, "data"))
             .collect::<Vec<_>>()
@@ -206,14 +213,16 @@ impl<'s> Reader<'s> {
             if !ty.starts_with("huaweicloud_") {
                 continue;
             }
+            // Addressed by the type as written; mapped by the resource it stands for.
+            let base_ty = ty;
             let ty = super::map::canonical(ty).to_string();
             let data = block.ty == "data";
             let base = if data {
-                format!("{prefix}data.{ty}.{name}")
+                format!("{prefix}data.{base_ty}.{name}")
             } else {
-                format!("{prefix}{ty}.{name}")
+                format!("{prefix}{base_ty}.{name}")
             };
-            for (suffix, scope) in expand(&block.body, &module.scope) {
+            for (suffix, scope) in expand(&block.body, &shared) {
                 self.instances.push(Instance {
                     address: format!("{base}{suffix}"),
                     ty: ty.clone(),
@@ -267,7 +276,8 @@ impl<'s> Reader<'s> {
             ));
             return;
         };
-        for (suffix, scope) in expand(&call.body, &module.scope) {
+        let shared = Arc::new(module.scope.clone());
+        for (suffix, scope) in expand(&call.body, &shared) {
             let mut values = HashMap::new();
             for (key, attr) in &call.body.attrs {
                 if [
@@ -286,7 +296,7 @@ impl<'s> Reader<'s> {
                     address: String::new(),
                     ty: String::new(),
                     data: false,
-                    body: Body::default(),
+                    body: Arc::default(),
                     span: call.span,
                     source,
                     module: module.clone(),
@@ -312,7 +322,7 @@ impl<'s> Reader<'s> {
 
     fn module_scope(&mut self, dir: &Path, files: &[usize], inputs: Inputs) -> ModuleScope {
         let mut m = ModuleScope::default();
-        m.scope.path_module = dir.display().to_string();
+        m.scope.set_path_module(dir.display().to_string());
         let mut declared = Vec::new();
         let variables: Vec<(usize, super::config::Block)> = blocks(self.sources, files, "variable")
             .map(|(i, b)| (i, b.clone()))
@@ -326,7 +336,7 @@ impl<'s> Reader<'s> {
                 && let Val::Known(v) = m.scope.eval_expr(&default.expr)
                 && !v.is_null()
             {
-                m.scope.vars.insert(name.clone(), v);
+                m.scope.set_var(name, v);
                 m.written.insert(
                     name.clone(),
                     Written {
@@ -344,14 +354,13 @@ impl<'s> Reader<'s> {
                 for (name, (val, written)) in values {
                     match val {
                         Val::Known(v) => {
-                            m.scope.vars.insert(name.clone(), v);
+                            m.scope.set_var(&name, v);
                         }
                         Val::Ref(address) => {
                             m.refs.insert(name.clone(), address);
                         }
                         Val::Unknown(_) => {
-                            m.scope.vars.shift_remove(&name);
-                            m.scope.unset.push(name.clone());
+                            m.scope.unset_var(&name);
                         }
                     }
                     if let Some(w) = written {
@@ -361,11 +370,8 @@ impl<'s> Reader<'s> {
             }
         }
         for name in &declared {
-            if !m.scope.vars.contains_key(name)
-                && !m.refs.contains_key(name)
-                && !m.scope.unset.contains(name)
-            {
-                m.scope.unset.push(name.clone());
+            if !m.scope.knows_var(name) && !m.refs.contains_key(name) {
+                m.scope.unset_var(name);
             }
         }
         self.locals(files, &mut m);
@@ -379,16 +385,11 @@ impl<'s> Reader<'s> {
     fn root_values(&self, dir: &Path, options: &Options, declared: &[String], m: &mut ModuleScope) {
         for (name, text) in &options.env {
             if declared.contains(name) {
-                m.scope.vars.insert(name.clone(), cli_value(text));
+                m.scope.set_var(name, cli_value(text));
                 m.written.remove(name);
             }
         }
-        let mut tfvars: Vec<usize> = (0..self.sources.len())
-            .filter(|&i| {
-                self.sources[i].kind == super::Kind::Vars
-                    && self.sources[i].path.parent() == Some(dir)
-            })
-            .collect();
+        let mut tfvars = self.files(dir, super::Kind::Vars);
         tfvars.sort_by_key(|&i| {
             let name = self.sources[i]
                 .path
@@ -412,7 +413,7 @@ impl<'s> Reader<'s> {
             };
             for (name, attr) in &body.attrs {
                 if let Val::Known(v) = Scope::default().eval_expr(&attr.expr) {
-                    m.scope.vars.insert(name.clone(), v);
+                    m.scope.set_var(name, v);
                     m.written.insert(
                         name.clone(),
                         Written {
@@ -426,7 +427,7 @@ impl<'s> Reader<'s> {
             }
         }
         for (name, text) in &options.vars {
-            m.scope.vars.insert(name.clone(), cli_value(text));
+            m.scope.set_var(name, cli_value(text));
             m.written.remove(name);
         }
     }
@@ -446,7 +447,7 @@ impl<'s> Reader<'s> {
             let before = pending.len();
             pending.retain(|(name, expr)| match m.scope.eval_expr(expr) {
                 Val::Known(v) => {
-                    m.scope.locals.insert(name.clone(), v);
+                    m.scope.set_local(name, v);
                     false
                 }
                 _ => true,
@@ -497,17 +498,13 @@ pub fn local_source(dir: &Path, expr: &hcl::Expression) -> Option<PathBuf> {
 
 /// The instances of a resource or module call: `count` and `for_each` expanded when known
 /// (`[0]`, `["a"]`); otherwise one instance standing for each of them.
-fn expand(body: &Body, scope: &Scope) -> Vec<(String, Scope)> {
+fn expand(body: &Body, scope: &Arc<Scope>) -> Vec<(String, Arc<Scope>)> {
     if let Some(count) = body.attr("count") {
         return match scope.eval_expr(&count.expr) {
             Val::Known(v) => {
                 let n = v.as_u64().unwrap_or(0).min(1000);
                 (0..n)
-                    .map(|i| {
-                        let mut s = scope.clone();
-                        s.count_index = Some(i as i64);
-                        (format!("[{i}]"), s)
-                    })
+                    .map(|i| (format!("[{i}]"), Arc::new(scope.with_count(i as i64))))
                     .collect()
             }
             _ => vec![(String::new(), scope.clone())],
@@ -528,9 +525,7 @@ fn expand(body: &Body, scope: &Scope) -> Vec<(String, Scope)> {
                 .into_iter()
                 .map(|(k, v)| {
                     let key = super::eval::text(&k).unwrap_or_default();
-                    let mut s = scope.clone();
-                    s.each = Some((k, v));
-                    (format!("[\"{key}\"]"), s)
+                    (format!("[\"{key}\"]"), Arc::new(scope.with_each(k, v)))
                 })
                 .collect(),
             None => vec![(String::new(), scope.clone())],

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use super::config::{Attr, json_body};
-use super::eval::{Scope, Val};
+use super::eval::Val;
 use super::module::{Instance, ModuleScope};
 use super::{Kind, Source};
 use crate::input::source::SourceFile;
@@ -158,11 +158,11 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             address: address.as_str().unwrap_or_default().to_string(),
             ty: ty.to_string(),
             data,
-            body,
+            body: Arc::new(body),
             span: address.span,
             source: 0,
             module: scope,
-            scope: Scope::default(),
+            scope: Arc::default(),
             pointer: Some(format!("/resource_changes/{i}/change/after")),
         });
     }
@@ -174,8 +174,8 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
     }];
     let entities = super::map::entities(&instances, &sources)
         .into_iter()
-        .next()
-        .unwrap_or_default();
+        .map(|(_, e)| e)
+        .collect();
     Some(DocModel {
         kind: DocKind::Inventory,
         entities,

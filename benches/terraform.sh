@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Benchmark: what reading Terraform costs. The same entities (servers with data disks, a CBR
+# vault, requests with tags from variables and locals, copies and shares) written once as YAML
+# inventories and once as Terraform modules (`gen-corpus --terraform`), checked end to end with
+# `check --format json`. Reports the best wall time of each over five alternating rounds, the
+# median of the five per-round ratios (Terraform / YAML) and peak RSS.
+#
+#   benches/terraform.sh [SIZES...]     files of 10 servers each; default 100 1000
+#
+# Needs GNU time (/usr/bin/time, Debian package `time`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("${@:-100 1000}")
+[ $# -eq 0 ] && sizes=(100 1000)
+cargo build --release --quiet --features bench-tools
+bin=target/release
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+printf '%-7s %9s %9s %9s %9s %10s %11s %11s\n' files yaml_MB tf_MB yaml_s tf_s med_ratio yaml_RSS_MB tf_RSS_MB
+for n in "${sizes[@]}"; do
+  "$bin/gen-corpus" "$work/$n" "$n" 10 1 --terraform >/dev/null
+  ybytes=$(du -sb "$work/$n/yaml" | cut -f1)
+  tbytes=$(du -sb "$work/$n/tf" | cut -f1)
+  by="" bt="" ry=0 rt=0 ratios=""
+  for _ in 1 2 3 4 5; do
+    /usr/bin/time -f '%e %M' -o "$work/time" "$bin/ims-preflight" check "$work/$n/yaml" --format json -q >/dev/null || true
+    read -r y py < <(tail -n 1 "$work/time")
+    /usr/bin/time -f '%e %M' -o "$work/time" "$bin/ims-preflight" check "$work/$n/tf" --format json -q >/dev/null || true
+    read -r t pt < <(tail -n 1 "$work/time")
+    if [ -z "$by" ] || awk "BEGIN{exit !($y < $by)}"; then by=$y; fi
+    if [ -z "$bt" ] || awk "BEGIN{exit !($t < $bt)}"; then bt=$t; fi
+    if [ "$py" -gt "$ry" ]; then ry=$py; fi
+    if [ "$pt" -gt "$rt" ]; then rt=$pt; fi
+    ratios="$ratios $(awk "BEGIN{print $t / ($y > 0 ? $y : 0.001)}")"
+  done
+  ratio=$(printf '%s\n' $ratios | sort -g | sed -n 3p)
+  awk -v n="$n" -v a="$ybytes" -v b="$tbytes" -v y="$by" -v t="$bt" -v q="$ratio" -v ry="$ry" -v rt="$rt" 'BEGIN{
+    printf "%-7d %9.1f %9.1f %9.3f %9.3f %10.2f %11.0f %11.0f\n", n, a/1e6, b/1e6, y, t, q, ry/1024, rt/1024 }'
+  rm -rf "${work:?}/$n"
+done
