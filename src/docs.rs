@@ -58,8 +58,22 @@ pub fn explain(r: &Rule) -> String {
         indent(r.rationale.trim())
     ));
     out.push_str(&format!("\nHow to fix\n  {}\n", r.help()));
-    for (i, step) in r.remediation().iter().enumerate() {
-        out.push_str(&format!("  {}. {step}\n", i + 1));
+    for (i, (step, os)) in r
+        .remediation()
+        .iter()
+        .zip(r.advice.step_os.iter())
+        .enumerate()
+    {
+        let os = os
+            .as_deref()
+            .map(|os| format!("({os}) "))
+            .unwrap_or_default();
+        let step = crate::rules::as_template(step);
+        out.push_str(&format!("  {}. {os}{step}\n", i + 1));
+    }
+    for alternative in r.advice.alternatives.iter() {
+        let alternative = crate::rules::as_template(alternative);
+        out.push_str(&format!("  Alternatively: {alternative}\n"));
     }
     out.push_str(&format!(
         "\nFailing example\n{}\n",

@@ -222,6 +222,8 @@ pub struct Finding {
     pub suppressed_in_config: bool,
     /// Recorded in the `--baseline` file: known, not new.
     pub baselined: bool,
+    /// Its own remediation, when it differs from the rule's.
+    pub filled: Option<Box<Filled>>,
 }
 
 /// What a rule tells about every finding of it (see [`Finding::advice`]).
@@ -229,7 +231,19 @@ pub struct Finding {
 pub struct Advice {
     pub title: Arc<str>,
     pub help: Arc<str>,
+    /// Numbered steps, in order; with `step_os`, the OS each is for (`None`: any).
     pub remediation: Arc<[String]>,
+    pub step_os: Arc<[Option<String>]>,
+    /// Other ways to the same end, shown as alternatives, not as steps.
+    pub alternatives: Arc<[String]>,
+}
+
+/// A finding's own remediation: the rule's with the finding's values filled in and the steps
+/// for another OS left out (see `Rule::remediation_for`).
+#[derive(Debug, Clone)]
+pub struct Filled {
+    pub steps: Vec<String>,
+    pub alternatives: Vec<String>,
 }
 
 impl Finding {
@@ -242,7 +256,17 @@ impl Finding {
     }
 
     pub fn remediation(&self) -> &[String] {
-        &self.advice.remediation
+        match &self.filled {
+            Some(f) => &f.steps,
+            None => &self.advice.remediation,
+        }
+    }
+
+    pub fn alternatives(&self) -> &[String] {
+        match &self.filled {
+            Some(f) => &f.alternatives,
+            None => &self.advice.alternatives,
+        }
     }
 
     /// Shown and counted: neither suppressed nor in the baseline.

@@ -881,6 +881,7 @@ impl Engine<'_> {
         Some(Finding {
             rule: crate::syntax::tree::Text::from(rule.id.as_str()),
             advice: rule.advice.clone(),
+            filled: rule.remediation_for(&args).map(Box::new),
             severity,
             message: rule.message(&variant, &args),
             place,

@@ -104,6 +104,9 @@ fn shown(f: &Finding) -> Shown {
     for (i, step) in f.remediation().iter().enumerate() {
         help.push_str(&format!("\n  {}. {step}", i + 1));
     }
+    for alternative in f.alternatives() {
+        help.push_str(&format!("\n  Alternatively: {alternative}"));
+    }
     if let Some(reason) = &f.suppressed {
         help.push_str(&format!("\n(suppressed: {reason})"));
     }

@@ -49,6 +49,8 @@ struct Diagnostic<'a> {
     pointer: &'a str,
     related: Vec<Related<'a>>,
     remediation: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    alternatives: &'a [String],
     rule: &'a str,
     severity: Severity,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -105,6 +107,7 @@ impl<'a> Diagnostic<'a> {
                 .map(|r| Related::of(&r.place, &r.message))
                 .collect(),
             remediation: f.remediation(),
+            alternatives: f.alternatives(),
             rule: &f.rule,
             severity: f.severity,
             suppressed: f.suppressed.as_deref().map(|reason| Reason { reason }),

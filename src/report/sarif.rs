@@ -45,7 +45,15 @@ pub fn render(report: &Report) -> String {
         .rules
         .iter()
         .map(|r| {
-            let steps: Vec<String> = r.remediation().iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)).collect();
+            let steps: Vec<String> = r
+                .remediation()
+                .iter()
+                .enumerate()
+                .map(|(i, s)| format!("{}. {}", i + 1, crate::rules::as_template(s)))
+                .chain(r.advice.alternatives.iter().map(|a| {
+                    format!("Alternatively: {}", crate::rules::as_template(a))
+                }))
+                .collect();
             let text = format!("{}\n\n{}\n\n{}", r.rationale.trim(), r.help(), steps.join("\n"));
             json!({
                 "id": r.id,

@@ -42,6 +42,28 @@ struct CheckSpec {
     params: serde_json::Value,
 }
 
+/// A remediation step as a rule file writes it: a plain step, a step for one OS only, or an
+/// alternative to the steps (shown as such, not numbered).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum StepSpec {
+    Plain(String),
+    Tagged(TaggedStep),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaggedStep {
+    #[serde(default)]
+    step: Option<String>,
+    #[serde(default)]
+    alternative: Option<String>,
+    /// `linux` or `windows`: shown only for a finding about a server of that OS (or of an
+    /// unknown one).
+    #[serde(default)]
+    os: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {
@@ -53,7 +75,7 @@ struct RuleFile {
     rationale: String,
     messages: BTreeMap<String, String>,
     help: String,
-    remediation: Vec<String>,
+    remediation: Vec<StepSpec>,
     check: CheckSpec,
     examples: Examples,
     /// Absolute URL of the rule's documentation (SARIF `helpUri`).
@@ -124,34 +146,103 @@ impl Rule {
             .or_else(|| self.messages.get("main"))
             .or_else(|| self.messages.values().next())
             .map_or(self.title(), String::as_str);
-        let mut out = String::with_capacity(template.len() + 32);
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            match after.find('}') {
-                Some(close)
-                    if after[..close]
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
-                {
-                    let name = &after[..close];
-                    // Later arguments override earlier ones of the same name.
-                    match args.iter().rev().find(|(k, _)| k == name) {
-                        Some((_, v)) => out.push_str(v),
-                        None => out.push_str(&rest[open..open + close + 2]),
-                    }
-                    rest = &after[close + 1..];
+        fill(template, args, |name| format!("{{{name}}}"))
+    }
+
+    /// The remediation of one finding: its steps and alternatives with the finding's own
+    /// values (a value it does not have stays a `<placeholder>`), the steps for another OS
+    /// left out. `None` when the rule's remediation is the same for every finding.
+    pub fn remediation_for(
+        &self,
+        args: &[(crate::syntax::tree::Text, crate::syntax::tree::Text)],
+    ) -> Option<crate::finding::Filled> {
+        let advice = &self.advice;
+        let templated = advice
+            .remediation
+            .iter()
+            .chain(advice.alternatives.iter())
+            .any(|s| placeholders(s).next().is_some());
+        let os = args
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "os")
+            .map(|(_, v)| v.to_ascii_lowercase());
+        let filtered = os.is_some() && advice.step_os.iter().any(Option::is_some);
+        if !templated && !filtered {
+            return None;
+        }
+        let unfilled = |name: &str| format!("<{}>", name.replace('_', "-"));
+        let steps = advice
+            .remediation
+            .iter()
+            .zip(advice.step_os.iter())
+            .filter(|(_, step_os)| match (step_os, &os) {
+                (Some(wanted), Some(os)) => wanted == os,
+                _ => true,
+            })
+            .map(|(step, _)| fill(step, args, unfilled))
+            .collect();
+        let alternatives = advice
+            .alternatives
+            .iter()
+            .map(|a| fill(a, args, unfilled))
+            .collect();
+        Some(crate::finding::Filled {
+            steps,
+            alternatives,
+        })
+    }
+}
+
+/// A remediation template as the rule documents it (`explain`, SARIF rules): each value it
+/// takes from a finding shown as `<name>`.
+pub fn as_template(text: &str) -> String {
+    fill(text, &[], |name| format!("<{}>", name.replace('_', "-")))
+}
+
+/// The `{placeholders}` of a template.
+fn placeholders(template: &str) -> impl Iterator<Item = &str> {
+    template.split('{').skip(1).filter_map(|after| {
+        let close = after.find('}')?;
+        let name = &after[..close];
+        (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+            .then_some(name)
+    })
+}
+
+/// Fill a template's `{placeholders}` from `args` (later ones override earlier ones of the
+/// same name); `missing` says what an absent one becomes.
+fn fill(
+    template: &str,
+    args: &[(crate::syntax::tree::Text, crate::syntax::tree::Text)],
+    missing: impl Fn(&str) -> String,
+) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close)
+                if after[..close]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+            {
+                let name = &after[..close];
+                match args.iter().rev().find(|(k, _)| k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => out.push_str(&missing(name)),
                 }
-                _ => {
-                    out.push('{');
-                    rest = after;
-                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
             }
         }
-        out.push_str(rest);
-        out
     }
+    out.push_str(rest);
+    out
 }
 
 /// All rules of a run, sorted by id.
@@ -369,10 +460,73 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
             crate::HOMEPAGE.to_string()
         }
     });
+    let mut steps = Vec::new();
+    let mut step_os = Vec::new();
+    let mut alternatives = Vec::new();
+    for spec in file.remediation {
+        match spec {
+            StepSpec::Plain(text) => {
+                steps.push(text);
+                step_os.push(None);
+            }
+            StepSpec::Tagged(TaggedStep {
+                step: Some(text),
+                alternative: None,
+                os,
+            }) => {
+                if let Some(os) = os
+                    .as_deref()
+                    .filter(|os| !["linux", "windows"].contains(os))
+                {
+                    return Err(problem(
+                        "remediation",
+                        format!("a step's `os` is `linux` or `windows`, not `{os}`"),
+                    ));
+                }
+                steps.push(text);
+                step_os.push(os);
+            }
+            StepSpec::Tagged(TaggedStep {
+                step: None,
+                alternative: Some(text),
+                os: None,
+            }) => alternatives.push(text),
+            StepSpec::Tagged(_) => {
+                return Err(problem(
+                    "remediation",
+                    "a remediation item is a string, `{step: ..., os: ...}` or `{alternative: ...}`"
+                        .to_string(),
+                ));
+            }
+        }
+    }
+    // A placeholder in a step that no message has is a typo: it would stay unfilled.
+    let known: Vec<&str> = file
+        .messages
+        .values()
+        .flat_map(|m| placeholders(m))
+        .chain(["entity"])
+        .collect();
+    if let Some(unknown) = steps
+        .iter()
+        .chain(&alternatives)
+        .flat_map(|s| placeholders(s))
+        .find(|p| !known.contains(p))
+    {
+        return Err(problem(
+            "remediation",
+            format!(
+                "remediation uses `{{{unknown}}}`, which no message of the rule has (known: {})",
+                known.join(", ")
+            ),
+        ));
+    }
     let advice = Arc::new(crate::finding::Advice {
         title: file.title.into(),
         help: file.help.into(),
-        remediation: file.remediation.into(),
+        remediation: steps.into(),
+        step_os: step_os.into(),
+        alternatives: alternatives.into(),
     });
     Ok(Rule {
         id: file.id,

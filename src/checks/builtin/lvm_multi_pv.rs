@@ -53,17 +53,26 @@ impl Check for LvmMultiPv {
                     .get("name")
                     .map(Node::display)
                     .unwrap_or_default();
+                // The volume group the remediation works on: the group, or the LV's group.
+                let vg = match variant {
+                    "vg" => Some(name.clone()),
+                    _ => group.node.get("volume_group").map(Node::display),
+                };
+                let with_vg = |hit: crate::finding::Hit| match &vg {
+                    Some(vg) => hit.arg("vg", vg),
+                    None => hit,
+                };
                 let Some(pvs) = group.node.get("physical_volumes") else {
                     // Reports (vgs, Ansible) give a count instead of the list.
                     if let Some(count) = group.child("pv_count")
                         && let Some(n) = count_of(&count.node)
                         && n > 1
                     {
-                        cx.report(
+                        cx.report(with_vg(
                             cx.hit(e, "pv_count", count.place())
                                 .arg("name", name)
                                 .arg("count", n.to_string()),
-                        );
+                        ));
                     }
                     continue;
                 };
@@ -79,12 +88,12 @@ impl Check for LvmMultiPv {
                     let place = group
                         .child("physical_volumes")
                         .map_or_else(|| group.place(), |f| f.place());
-                    cx.report(
+                    cx.report(with_vg(
                         cx.hit(e, variant, place)
                             .arg("name", name)
                             .arg("count", names.len().to_string())
                             .arg("pvs", names.join(", ")),
-                    );
+                    ));
                 }
             }
         }

@@ -62,7 +62,11 @@ impl Check for OptimizationChecklist {
         };
         let Some(checklist) = e.get("optimization") else {
             if !e.has("optimization") {
-                cx.report(with_backups(cx.hit(e, "missing", e.key_place()).warning()));
+                cx.report(with_backups(
+                    cx.hit(e, "missing", e.key_place())
+                        .arg("os", os.to_ascii_lowercase())
+                        .warning(),
+                ));
             }
             return;
         };
@@ -74,6 +78,7 @@ impl Check for OptimizationChecklist {
                 None => {
                     let mut hit = cx
                         .hit(e, "unstated", e.key_place())
+                        .arg("os", os.to_ascii_lowercase())
                         .arg("item", item)
                         .warning();
                     if let Some(at) = &checklist_key {
@@ -84,7 +89,11 @@ impl Check for OptimizationChecklist {
                 }
                 Some(v) if v.node.value() == Some(Value::Bool(false)) => {
                     let place = v.place();
-                    cx.report(with_backups(cx.hit(e, "main", place).arg("item", item)));
+                    cx.report(with_backups(
+                        cx.hit(e, "main", place)
+                            .arg("os", os.to_ascii_lowercase())
+                            .arg("item", item),
+                    ));
                 }
                 Some(_) => {}
             }
@@ -94,7 +103,12 @@ impl Check for OptimizationChecklist {
                 && v.node.value() == Some(Value::Bool(false))
             {
                 let place = v.place();
-                cx.report(cx.hit(e, "recommended", place).arg("item", item).warning());
+                cx.report(
+                    cx.hit(e, "recommended", place)
+                        .arg("os", os.to_ascii_lowercase())
+                        .arg("item", item)
+                        .warning(),
+                );
             }
         }
     }

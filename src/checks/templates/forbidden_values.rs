@@ -30,13 +30,37 @@ impl Check for ForbiddenValues {
     }
 
     fn check_entity(&self, e: &Entity, cx: &mut Cx) {
-        for f in e.field(&self.field) {
+        // In a list (`volumes[].type`), the item is named too (its `name` or `id`): the
+        // remediation acts on that item.
+        let items: Vec<(Option<String>, crate::model::Found)> = match self.field.rsplit_once("[].")
+        {
+            Some((list, key)) => e
+                .field(&format!("{list}[]"))
+                .into_iter()
+                .filter_map(|item| {
+                    let name = ["name", "id"]
+                        .iter()
+                        .find_map(|k| item.node.get(k))
+                        .map(crate::syntax::tree::Node::display);
+                    Some((name, item.child(key)?))
+                })
+                .collect(),
+            None => e
+                .field(&self.field)
+                .into_iter()
+                .map(|f| (None, f))
+                .collect(),
+        };
+        for (item, f) in items {
             if self.values.iter().any(|v| equals(&f.node, v)) {
-                cx.report(
-                    cx.hit(e, "main", e.found_place(&f))
-                        .arg("field", &self.field)
-                        .arg("value", f.node.display()),
-                );
+                let mut hit = cx
+                    .hit(e, "main", e.found_place(&f))
+                    .arg("field", &self.field)
+                    .arg("value", f.node.display());
+                if let Some(item) = item {
+                    hit = hit.arg("item", item);
+                }
+                cx.report(hit);
             }
         }
     }
