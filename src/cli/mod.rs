@@ -85,9 +85,13 @@ pub struct CheckArgs {
     /// Print nothing but findings.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Also list every file read and skipped (no inventory, API dump or host facts in it).
+    /// Also list every file read and skipped (no inventory, API dump or host facts in it),
+    /// and repeat each rule's help and remediation for every one of its findings.
     #[arg(long)]
     pub verbose: bool,
+    /// Columns the human output fits in (default: `COLUMNS`, the terminal's width, or 100).
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     pub follow_links: bool,
@@ -497,6 +501,7 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         outcome.findings.iter().filter(|f| pred(f)).count()
     };
     let checked = || outcome.checked(&rules, &|id| reported.contains(id));
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let report_for = |color: bool| Report {
         findings: outcome
             .findings
@@ -511,8 +516,9 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         checked: &checked,
         color,
         quiet: args.quiet,
+        width: crate::report::width(args.width, to_terminal),
+        verbose: args.verbose,
     };
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let main = report_for(use_color(args.color, to_terminal));
     if write_report(args.format, &main, args.output.as_ref()) == EXIT_USAGE {
         return Ok(EXIT_USAGE);

@@ -2,12 +2,12 @@
 //! related places in other files), then a summary line.
 
 use std::fmt;
-use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource,
-    Severity as MSeverity,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity as MSeverity,
 };
+
+use super::excerpt::{CONTEXT, Excerpt};
 
 use super::Report;
 use crate::finding::{Finding, Severity};
@@ -17,7 +17,7 @@ struct Shown {
     message: String,
     severity: Severity,
     help: Option<String>,
-    source: NamedSource<Arc<str>>,
+    source: Excerpt,
     labels: Vec<LabeledSpan>,
     related: Vec<Shown>,
 }
@@ -80,32 +80,72 @@ fn label(text: Option<String>, span: crate::syntax::tree::Span, primary: bool) -
     }
 }
 
-fn shown(f: &Finding) -> Shown {
+/// A label's text, when it fits the width after the column it hangs from (the finding's own
+/// message says the same, so a label is left bare rather than run past the edge).
+fn fitting(text: &str, place: &crate::finding::Place, width: usize) -> Option<String> {
+    let column = place.file.line_col(place.span.start()).column;
+    // The label hangs from the middle of the marked text, after the gutter.
+    let marked = place
+        .span
+        .end()
+        .saturating_sub(place.span.start())
+        .min(width)
+        / 2;
+    let needed = column + marked + 12 + textwrap::core::display_width(text);
+    (needed <= width).then(|| text.to_string())
+}
+
+fn shown(f: &Finding, first_of_rule: bool, width: usize) -> Shown {
     let file = &f.place.file;
-    let mut labels = vec![label(Some(f.title().to_string()), f.place.span, true)];
-    let mut related = Vec::new();
-    for r in &f.related {
-        if r.place.file.name == file.name {
-            labels.push(label(Some(r.message.clone()), r.place.span, false));
-        } else {
-            related.push(Shown {
+    // Places in this file: the finding's, then the related ones here (the others are shown
+    // each with its own file).
+    let here: Vec<(&crate::finding::Place, String, bool)> =
+        std::iter::once((&f.place, f.title().to_string(), true))
+            .chain(
+                f.related
+                    .iter()
+                    .filter(|r| r.place.file.name == file.name)
+                    .map(|r| (&r.place, r.message.clone(), false)),
+            )
+            .collect();
+    let spans: Vec<crate::syntax::tree::Span> = here.iter().map(|(p, ..)| p.span).collect();
+    let (source, spans) = Excerpt::new(file, &spans, width);
+    let labels = here
+        .iter()
+        .zip(spans)
+        .map(|((place, text, primary), span)| label(fitting(text, place, width), span, *primary))
+        .collect();
+    let related = f
+        .related
+        .iter()
+        .filter(|r| r.place.file.name != file.name)
+        .map(|r| {
+            let (source, spans) = Excerpt::new(&r.place.file, &[r.place.span], width);
+            Shown {
                 code: String::new(),
                 message: format!("related: {}", r.message),
                 severity: Severity::Note,
                 help: None,
-                source: NamedSource::new(&r.place.file.name, r.place.file.text())
-                    .with_language("yaml"),
-                labels: vec![label(Some(r.message.clone()), r.place.span, true)],
+                source,
+                labels: vec![label(fitting(&r.message, &r.place, width), spans[0], true)],
                 related: Vec::new(),
-            });
+            }
+        })
+        .collect();
+    let mut help = String::new();
+    if first_of_rule {
+        help.push_str(f.help());
+        for (i, step) in f.remediation().iter().enumerate() {
+            help.push_str(&format!("\n  {}. {step}", i + 1));
         }
-    }
-    let mut help = f.help().to_string();
-    for (i, step) in f.remediation().iter().enumerate() {
-        help.push_str(&format!("\n  {}. {step}", i + 1));
-    }
-    for alternative in f.alternatives() {
-        help.push_str(&format!("\n  Alternatively: {alternative}"));
+        for alternative in f.alternatives() {
+            help.push_str(&format!("\n  Alternatively: {alternative}"));
+        }
+    } else {
+        help.push_str(&format!(
+            "as for the first `{}` finding above (--verbose shows this finding's own steps; `ims-preflight explain {}`)",
+            f.rule, f.rule
+        ));
     }
     if let Some(reason) = &f.suppressed {
         help.push_str(&format!("\n(suppressed: {reason})"));
@@ -115,10 +155,42 @@ fn shown(f: &Finding) -> Shown {
         message: f.message.clone(),
         severity: f.severity,
         help: Some(help),
-        source: NamedSource::new(&file.name, file.text()),
+        source,
         labels,
         related,
     }
+}
+
+/// Words for wrapping: text breaks only at spaces outside inline code, so a `command with
+/// spaces`, a path or a UUID is never split (SPEC §12); one longer than the width stands
+/// alone on its line.
+fn words_outside_code(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let mut in_code = false;
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'`' => in_code = !in_code,
+            b' ' if !in_code => {
+                let mut end = i;
+                while end < bytes.len() && bytes[end] == b' ' {
+                    end += 1;
+                }
+                words.push(textwrap::core::Word::from(&line[start..end]));
+                start = end;
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < line.len() {
+        words.push(textwrap::core::Word::from(&line[start..]));
+    }
+    Box::new(words.into_iter())
 }
 
 pub fn render(report: &Report) -> String {
@@ -128,13 +200,22 @@ pub fn render(report: &Report) -> String {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
+        .with_width(report.width)
         .with_links(false)
-        .with_context_lines(2);
+        .with_context_lines(CONTEXT)
+        .with_show_related_as_nested(true)
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_word_separator(textwrap::WordSeparator::Custom(words_outside_code));
     let mut out = String::new();
+    let mut seen = std::collections::HashSet::new();
     for f in &report.findings {
         let mut one = String::new();
-        if handler.render_report(&mut one, &shown(f)).is_err() {
+        let first_of_rule = seen.insert(f.rule.as_str()) || report.verbose;
+        if handler
+            .render_report(&mut one, &shown(f, first_of_rule, report.width))
+            .is_err()
+        {
             one = format!(
                 "{}: {}[{}] {}\n",
                 f.place.file.name,

@@ -1,6 +1,7 @@
 //! Output formats. Every format serializes the same [`Finding`]s; none knows any rule.
 
 mod ci;
+mod excerpt;
 mod human;
 mod json;
 mod junit;
@@ -38,6 +39,24 @@ pub struct Report<'a> {
     pub checked: &'a dyn Fn() -> Vec<(String, String)>,
     pub color: bool,
     pub quiet: bool,
+    /// Columns human output fits in (SPEC §12).
+    pub width: usize,
+    /// Human output repeats each rule's help and remediation for every finding.
+    pub verbose: bool,
+}
+
+/// The width human output fits: `--width`, else `COLUMNS`, else the terminal's, else 100.
+pub fn width(given: Option<usize>, to_terminal: bool) -> usize {
+    given
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .or_else(|| {
+            to_terminal
+                .then(terminal_size::terminal_size)
+                .flatten()
+                .map(|(w, _)| usize::from(w.0))
+        })
+        .filter(|w| *w >= 20)
+        .unwrap_or(100)
 }
 
 impl Report<'_> {

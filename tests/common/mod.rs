@@ -75,6 +75,8 @@ pub fn render(rules: &RuleSet, outcome: &Outcome, format: OutputFormat) -> Strin
         checked: &|| outcome.checked(rules, &|_| true),
         color: false,
         quiet: false,
+        width: 100,
+        verbose: false,
     };
     let mut out = Vec::new();
     report::write(format, &report, &mut out).expect("writing to memory");
