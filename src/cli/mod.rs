@@ -468,21 +468,27 @@ fn check(args: CheckArgs) -> Result<i32, UsageError> {
         Err(end) => return end,
     };
     if let Some(path) = &args.write_baseline {
+        // Recording the findings is the job: it succeeded, whatever they are (as
+        // `ruff --add-noqa` does), and the report is not printed again.
         let n = crate::baseline::write(path, &outcome.findings)?;
         if !args.quiet {
             to_stderr!(
-                "note: wrote {n} findings to the baseline {}",
+                "wrote {} to the baseline {}; check with --baseline {}",
+                plural(n, "finding"),
+                path.display(),
                 path.display()
             );
         }
+        return Ok(EXIT_OK);
     }
     if let Some(path) = &args.baseline {
         let stale = crate::baseline::apply(path, &mut outcome.findings)?;
         if !stale.is_empty() && !args.quiet {
             to_stderr!(
-                "note: {} entries of the baseline {} no longer match a finding (fixed?); shrink it with --write-baseline:",
-                stale.len(),
-                path.display()
+                "note: {} of the baseline {} no longer {} a finding (fixed?); shrink it with --write-baseline:",
+                plural(stale.len(), "entry"),
+                path.display(),
+                if stale.len() == 1 { "matches" } else { "match" }
             );
             for e in &stale {
                 to_stderr!("  {e}");
@@ -630,8 +636,8 @@ fn show_config(
         out.push_str(&format!("  {}: {value}  # {why}\n", r.id));
     }
     out.push_str(&format!(
-        "ignore: {} entries  # {}\n",
-        config.file.ignore.len(),
+        "ignore: {}  # {}\n",
+        plural(config.file.ignore.len(), "entry"),
         origin(false, !config.file.ignore.is_empty())
     ));
     out.push_str("limits:\n");
@@ -668,4 +674,13 @@ fn show_config(
 /// A rule id in a `--select`/`--ignore` list: `a, b` (quoted, with a space) means `a,b`.
 fn rule_id(text: &str) -> Result<String, std::convert::Infallible> {
     Ok(text.trim().to_string())
+}
+
+/// `1 finding`, `2 findings`, `1 entry`, `3 entries`.
+fn plural(n: usize, word: &str) -> String {
+    match (n, word.strip_suffix('y')) {
+        (1, _) => format!("1 {word}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {word}s"),
+    }
 }
