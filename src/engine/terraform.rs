@@ -320,7 +320,7 @@ fn parse(
         };
         return (Some(body), None, Vec::new());
     }
-    match crate::syntax::terraform::parse(&text, limits) {
+    match crate::syntax::terraform::parse(&text, limits, crate::suppress::MARKER) {
         Ok(parsed) => (Some(config::from_hcl(parsed.body)), None, parsed.comments),
         Err(problem) => (None, Some(problem), Vec::new()),
     }

@@ -13,9 +13,10 @@ pub struct Parsed {
     pub comments: Vec<Comment>,
 }
 
-/// Parse one HCL file. Nesting deeper than `max_depth` is refused before the parser (which
-/// recurses) sees it.
-pub fn parse(text: &str, limits: &Limits) -> Result<Parsed, Problem> {
+/// Parse one HCL file, keeping the line comments that hold `marker` (the suppression
+/// marker: the only comments read). Nesting deeper than `max_depth` is refused before the
+/// parser (which recurses) sees it.
+pub fn parse(text: &str, limits: &Limits, marker: &str) -> Result<Parsed, Problem> {
     if let Some(offset) = too_deep(text, limits.max_depth) {
         return Err(Problem {
             kind: ProblemKind::Limit("max_depth"),
@@ -36,7 +37,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Parsed, Problem> {
     })?;
     Ok(Parsed {
         body,
-        comments: comments(text),
+        comments: comments(text, marker),
     })
 }
 
@@ -61,8 +62,7 @@ fn too_deep(text: &str, max: usize) -> Option<usize> {
 
 /// Line comments (`#` or `//`) that mention the suppression marker; the text after the
 /// comment sign, as the YAML reader gives it.
-fn comments(text: &str) -> Vec<Comment> {
-    let marker = crate::suppress::MARKER;
+fn comments(text: &str, marker: &str) -> Vec<Comment> {
     if !text.contains(marker) {
         return Vec::new();
     }
@@ -91,10 +91,12 @@ fn comments(text: &str) -> Vec<Comment> {
 mod tests {
     use super::*;
 
+    const MARKER: &str = "ims-preflight:";
+
     #[test]
     fn a_syntax_error_has_a_place_and_deep_nesting_is_refused() {
         let limits = Limits::default();
-        let bad = parse("resource \"a\" \"b\" {\n  name = \n}\n", &limits);
+        let bad = parse("resource \"a\" \"b\" {\n  name = \n}\n", &limits, MARKER);
         assert!(matches!(
             bad,
             Err(Problem {
@@ -103,7 +105,7 @@ mod tests {
             })
         ));
         let deep = format!("x = {}{}\n", "[".repeat(100), "]".repeat(100));
-        let deep = parse(&deep, &limits);
+        let deep = parse(&deep, &limits, MARKER);
         assert!(matches!(
             deep,
             Err(Problem {
@@ -111,7 +113,11 @@ mod tests {
                 ..
             })
         ));
-        let ok = parse("a = 1 # ims-preflight: ignore[request-name] ok\n", &limits);
+        let ok = parse(
+            "a = 1 # ims-preflight: ignore[request-name] ok\n",
+            &limits,
+            MARKER,
+        );
         let ok = ok.map(|p| p.comments.len()).ok();
         assert_eq!(ok, Some(1));
     }
