@@ -211,6 +211,9 @@ pub struct Finding {
     pub message: String,
     pub place: Place,
     pub entity: Option<String>,
+    /// What the entity is (`server`, `request`, ...) and, for a server with a name, its name.
+    pub entity_kind: Option<String>,
+    pub entity_name: Option<String>,
     /// Where in its entity the finding is (`/disks/1/dss`), or the pointer when it has no
     /// entity. With the file, rule and entity, this identifies a finding whatever its line or
     /// the entity's position in its list: baselines and fingerprints are keyed on it.
@@ -262,6 +265,16 @@ impl Finding {
         }
     }
 
+    /// How the finding names its entity: `server web-01 (877a2cda-…)`, `request web-01-whole`.
+    pub fn named(&self) -> Option<String> {
+        let entity = self.entity.as_deref()?;
+        let kind = self.entity_kind.as_deref().unwrap_or("entity");
+        Some(match &self.entity_name {
+            Some(name) => format!("{kind} {name} ({})", short_id(entity)),
+            None => format!("{kind} {entity}"),
+        })
+    }
+
     pub fn alternatives(&self) -> &[String] {
         match &self.filled {
             Some(f) => &f.alternatives,
@@ -285,5 +298,15 @@ impl Finding {
             &self.rule,
             &self.message,
         )
+    }
+}
+
+/// A UUID shortened to its first group (`877a2cda-…`) where a name stands beside it; any
+/// other id as it is.
+pub fn short_id(id: &str) -> String {
+    if crate::model::values::is_uuid(id) {
+        format!("{}-…", &id[..8])
+    } else {
+        id.to_string()
     }
 }

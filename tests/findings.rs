@@ -122,3 +122,122 @@ fn steps_for_another_os_are_not_shown_and_alternatives_are_not_steps() {
         "{alternatives}"
     );
 }
+
+/// `check examples/failing --format F`.
+fn output(format: &str) -> String {
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(["check", "examples/failing", "--format", format])
+        .output()
+        .expect("run");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn every_format_names_the_server_a_finding_is_about() {
+    let v: Value = serde_json::from_str(&output("json")).expect("json");
+    let findings = v["diagnostics"].as_array().cloned().unwrap_or_default();
+    let spanned = findings
+        .iter()
+        .find(|f| f["rule"] == "windows-spanned-volume")
+        .expect("a spanned-volume finding");
+    assert_eq!(spanned["entity_kind"], "server");
+    assert_eq!(spanned["entity_name"], "win-web-01");
+    assert_eq!(spanned["entity"], "3c5458b5-8ca9-421b-a5e7-739393aac083");
+    let named = "server win-web-01 (3c5458b5-…)";
+    let compact = output("compact");
+    let line = compact
+        .lines()
+        .find(|l| l.contains("[windows-spanned-volume]"))
+        .expect("compact line");
+    assert!(line.contains(named), "{line}");
+    let github = output("github");
+    let line = github
+        .lines()
+        .find(|l| l.contains("windows-spanned-volume"))
+        .expect("github line");
+    assert!(line.contains(named), "{line}");
+}
+
+#[test]
+fn human_output_prints_a_rules_remediation_once() {
+    let mut inventory = String::from("servers:\n");
+    for i in 0..5 {
+        inventory.push_str(&format!(
+            "  - id: 3f6a9c1d-2b8e-4d57-a0c4-7e1f92b6d83{i}\n    os: linux\n    status: ERROR\n"
+        ));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("inventory.yaml"), inventory).expect("write");
+    let run = |extra: &[&str]| {
+        let out = Command::cargo_bin("ims-preflight")
+            .expect("binary")
+            .args([
+                "check",
+                &dir.path().display().to_string(),
+                "--select",
+                "server-status",
+            ])
+            .args(["--color", "never"])
+            .args(extra)
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let step = "  1. ";
+    let once = run(&[]);
+    assert_eq!(once.matches("× ").count(), 5, "{once}");
+    assert_eq!(once.matches(step).count(), 1, "{once}");
+    assert_eq!(run(&["--verbose"]).matches(step).count(), 5);
+}
+
+#[test]
+fn with_80_columns_the_examples_keep_commands_and_uuids_whole() {
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(["check", "examples/", "--color", "never"])
+        .env("COLUMNS", "80")
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    // A UUID or an inline command is never split across lines.
+    for line in text.lines() {
+        let trimmed = line.trim_end();
+        let odd = trimmed.matches('`').count() % 2 == 1
+            && !trimmed.contains("│")
+            && !trimmed.contains("·");
+        assert!(!odd, "inline code split at: {line}");
+        assert!(
+            !trimmed.ends_with('-')
+                || trimmed.contains("│")
+                || trimmed.contains("·")
+                || trimmed.ends_with("--"),
+            "hyphen split: {line}"
+        );
+    }
+    let wide: Vec<&str> = text
+        .lines()
+        .filter(|l| textwidth(l) > 80)
+        .filter(|l| !stands_alone(l))
+        .collect();
+    assert!(
+        wide.is_empty(),
+        "{} lines wider than 80:\n{}",
+        wide.len(),
+        wide.join("\n")
+    );
+}
+
+/// A line that holds one inline code span longer than the width and nothing else (SPEC §12:
+/// it stands alone, unbroken).
+fn stands_alone(line: &str) -> bool {
+    let core = line
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(['.', ';', ',', ')']);
+    core.starts_with('`') && core.ends_with('`') && core.matches('`').count() == 2
+}
+
+fn textwidth(line: &str) -> usize {
+    line.chars().count()
+}

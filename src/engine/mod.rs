@@ -858,12 +858,21 @@ impl Engine<'_> {
             key,
             ..
         } = hit;
+        let take = |args: &mut Vec<(crate::syntax::tree::Text, crate::syntax::tree::Text)>,
+                    key: &str| {
+            let at = args.iter().position(|(k, _)| k == key)?;
+            Some(args.remove(at).1.to_string())
+        };
+        let entity_kind = take(&mut args, "entity_kind");
+        let entity_name = take(&mut args, "entity_name");
         if let Some(entity) = &entity {
             // A request without a name (the schema says so) is still one request.
-            let shown = if entity.is_empty() {
-                "(unnamed)"
-            } else {
-                entity
+            let shown = match (&entity_name, entity.is_empty()) {
+                (_, true) => "(unnamed)".to_string(),
+                (Some(name), false) => {
+                    format!("{name} ({})", crate::finding::short_id(entity))
+                }
+                (None, false) => entity.to_string(),
             };
             args.push(("entity".into(), shown.into()));
         }
@@ -886,6 +895,8 @@ impl Engine<'_> {
             message: rule.message(&variant, &args),
             place,
             entity,
+            entity_kind,
+            entity_name,
             path: crate::syntax::tree::Text::from(path),
             related: related
                 .into_iter()

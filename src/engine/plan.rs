@@ -59,6 +59,7 @@ impl<'r> Plan<'r> {
             if kind == EntityKind::Server {
                 kept.fields
                     .extend(server_fields.iter().map(|f| f.to_string()));
+                kept.fields.push("name".to_string());
             }
             kept.fields.extend(
                 match kind {
@@ -136,6 +137,10 @@ impl<'r> Planned<'r> {
                     );
                     fields.push("id".into());
                     fields.push(kind.label_key().into());
+                    // Findings name servers by their name too (see `Entity::hit`).
+                    if kind == EntityKind::Server {
+                        fields.push("name".into());
+                    }
                     fields
                 });
                 (kind.name(), fields)

@@ -738,6 +738,14 @@ impl Entity {
             }
             None => Hit::new(rule, variant, place).entity(&self.label()),
         };
+        // How findings name it beyond its id: a server's `name` (SPEC §12).
+        hit = hit.arg("entity_kind", self.kind.name());
+        if self.kind == EntityKind::Server
+            && let Some(name) = self.str("name").filter(|n| !n.is_empty())
+            && *name != *self.label()
+        {
+            hit = hit.arg("entity_name", name.to_string());
+        }
         hit.subject = Some(self.serial);
         hit.anchor = Some(anchor.into());
         hit.key = key.map(Into::into);

@@ -37,7 +37,10 @@ pub fn github(report: &Report) -> String {
         }
         props.push_str(&format!(
             ",title={}",
-            escape_property(&format!("{} ({})", f.title(), f.rule))
+            escape_property(&match f.named() {
+                Some(named) => format!("{} ({}): {named}", f.title(), f.rule),
+                None => format!("{} ({})", f.title(), f.rule),
+            })
         ));
         out.push_str(&format!(
             "::{command} {props}::{}\n",

@@ -1,6 +1,6 @@
-//! The lines of a file a human report shows, cut to the width: a long line ends in `…` after
-//! the last place marked on it, and the file's own line numbers stay (SPEC §12: output fits
-//! the terminal).
+//! The lines of a file a human report shows, cut to the width: a long line ends in `…` (after
+//! the start of the last place marked on it, if that is further), and the file's own line
+//! numbers stay (SPEC §12: output fits the terminal).
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
@@ -49,11 +49,12 @@ impl Excerpt {
             let start = starts[line];
             let end = starts.get(line + 1).map_or(full.len(), |&s| s - 1);
             let content = &full[start..end.max(start)];
-            // Keep at least through the end of every place marked on this line.
+            // Keep at least the start of every place marked on this line (a longer mark is
+            // cut with the line).
             let marked = spans
                 .iter()
-                .filter(|s| line_of(s.end().min(full.len())) == line)
-                .map(|s| s.end().min(full.len()) - start)
+                .filter(|s| line_of(s.start().min(full.len())) == line)
+                .map(|s| s.start().min(full.len()) + 1 - start)
                 .max()
                 .unwrap_or(0);
             let keep = cut(content, room.max(column_of(content, marked)));

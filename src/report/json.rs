@@ -42,6 +42,10 @@ struct Diagnostic<'a> {
     end_column: usize,
     end_line: usize,
     entity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity_kind: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity_name: Option<&'a str>,
     file: &'a str,
     help: &'a str,
     line: usize,
@@ -96,6 +100,8 @@ impl<'a> Diagnostic<'a> {
             end_column: p.end_column,
             end_line: p.end_line,
             entity: f.entity.as_deref(),
+            entity_kind: f.entity.as_ref().and(f.entity_kind.as_deref()),
+            entity_name: f.entity_name.as_deref(),
             file: &f.place.file.name,
             help: f.help(),
             line: p.line,

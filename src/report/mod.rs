@@ -120,17 +120,33 @@ fn compact(report: &Report) -> String {
             ""
         };
         out.push_str(&format!(
-            "{}:{}:{}: {}[{}] {}{}\n",
+            "{}:{}:{}: {}[{}] {}{}{}\n",
             f.place.file.name,
             p.line,
             p.column,
             f.severity.as_str(),
             f.rule,
             f.message,
+            about(f),
             suppressed
         ));
     }
     out
+}
+
+/// ` (server web-01 (877a2cda-…))` after a message that does not name its entity (SPEC §12:
+/// every format names it), else nothing.
+pub fn about(f: &Finding) -> String {
+    let Some(named) = f.named() else {
+        return String::new();
+    };
+    let entity = f.entity.as_deref().unwrap_or_default();
+    let shown = f.entity_name.as_deref().unwrap_or(entity);
+    if entity.is_empty() || f.message.contains(shown) {
+        String::new()
+    } else {
+        format!(" ({named})")
+    }
 }
 
 /// A stable 64-bit FNV-1a hash, the same on every platform and release (fingerprints must not
