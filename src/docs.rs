@@ -107,3 +107,49 @@ pub fn markdown_table(rules: &RuleSet) -> String {
     }
     out
 }
+
+/// The rules that read a key of the inventory: those whose check names it (in its rule
+/// file's `check:` block, or in what a built-in check declares it reads), and those whose
+/// texts name it as code (`` `san_policy` ``).
+pub fn rules_reading(rules: &crate::rules::RuleSet, kind: Option<&str>, key: &str) -> Vec<String> {
+    let kind = kind.and_then(crate::model::EntityKind::parse);
+    let is_word = |text: &str| {
+        text.match_indices(key).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + key.len()..].chars().next();
+            let part = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+            !part(before) && !part(after)
+        })
+    };
+    let texts: std::collections::HashMap<&str, &str> = crate::rules::BUILTIN_RULES
+        .iter()
+        .map(|(name, text)| (name.trim_end_matches(".yaml"), *text))
+        .collect();
+    rules
+        .rules
+        .iter()
+        .filter(|r| {
+            let check_block = texts
+                .get(r.id.as_str())
+                .and_then(|t| t.split_once("\ncheck:"))
+                .map(|(_, rest)| rest.split("\nexamples:").next().unwrap_or(rest))
+                .is_some_and(is_word);
+            let reads = r.check.reads();
+            let of_kind = |k: &crate::model::EntityKind| kind.is_none_or(|kind| *k == kind);
+            let declared = reads
+                .fields
+                .iter()
+                .chain(reads.stated.iter())
+                .any(|(k, f)| of_kind(k) && f.split(['.', '[']).next() == Some(key))
+                || reads.items.iter().any(|(k, i)| of_kind(k) && i.list == key);
+            // Named in the rule's texts or check: only for the kinds the rule judges.
+            let judged = kind.is_none_or(|kind| r.judged_kinds().contains(&kind));
+            let coded = format!("`{key}`");
+            let said = r.messages.values().any(|m| m.contains(&coded))
+                || r.help().contains(&coded)
+                || r.remediation().iter().any(|s| s.contains(&coded));
+            declared || (judged && (check_block || said))
+        })
+        .map(|r| r.id.clone())
+        .collect()
+}

@@ -41,6 +41,12 @@ pub struct Cli {
     pub command: Command,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaFormat {
+    Json,
+    Markdown,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Color {
     #[default]
@@ -159,8 +165,12 @@ pub enum Command {
         #[arg(long = "rules", value_name = "DIR")]
         rule_dirs: Vec<PathBuf>,
     },
-    /// Print the JSON Schema of the inventory format.
-    Schema,
+    /// Print the JSON Schema of the inventory format (`--format markdown`: the reference page,
+    /// docs/inventory.md).
+    Schema {
+        #[arg(long, value_enum, default_value = "json")]
+        format: SchemaFormat,
+    },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
@@ -218,11 +228,20 @@ fn run(cli: Cli) -> Result<i32, UsageError> {
             };
             Ok(emit(&crate::docs::explain(r), None))
         }
-        Command::Schema => {
-            let text = serde_json::to_string_pretty(&crate::model::schema::json_schema())
-                .unwrap_or_default();
-            Ok(emit(&format!("{text}\n"), None))
-        }
+        Command::Schema { format } => match format {
+            SchemaFormat::Json => {
+                let text = serde_json::to_string_pretty(&crate::model::schema::json_schema())
+                    .unwrap_or_default();
+                Ok(emit(&format!("{text}\n"), None))
+            }
+            SchemaFormat::Markdown => {
+                let rules = RuleSet::builtin()?;
+                let text = crate::model::schema::markdown(&|kind, key| {
+                    crate::docs::rules_reading(&rules, kind, key)
+                });
+                Ok(emit(&text, None))
+            }
+        },
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "ims-preflight", &mut out);
