@@ -32,32 +32,47 @@ pub fn rule_list(rules: &RuleSet, as_json: bool) -> String {
 }
 
 pub fn explain(r: &Rule) -> String {
+    use crate::rules::say;
+    let zh = r.lang == crate::rules::Lang::ZhCn;
     let mut out = format!("{}: {}\n\n", r.id, r.title());
     out.push_str(&format!(
-        "Default severity: {}\nApplies to: {}\n",
+        "{}{}\n{}{}\n",
+        say("Default severity: ", "默认级别："),
         r.severity.as_str(),
+        say("Applies to: ", "适用于："),
         r.applies_to.join(", ")
     ));
     if r.origin != "built-in" {
-        out.push_str(&format!("Defined in: {}\n", r.origin));
+        out.push_str(&format!(
+            "{}{}\n",
+            say("Defined in: ", "定义于："),
+            r.origin
+        ));
     }
-    out.push_str("\nRestriction\n");
+    out.push_str(say("\nRestriction\n", "\n限制\n"));
     out.push_str(&format!("  {}\n", r.source.document));
     if let Some(section) = &r.source.section {
-        out.push_str(&format!("  Section: {section}\n"));
+        out.push_str(&format!("  {}{section}\n", say("Section: ", "章节：")));
     }
+    // The source's own words: Huawei's Chinese sentence, with its English translation for
+    // English readers.
     out.push_str(&format!("  \"{}\"\n", r.source.quote.trim()));
-    if let Some(t) = &r.source.translation {
+    if let Some(t) = r.source.translation.as_ref().filter(|_| !zh) {
         out.push_str(&format!("  ({})\n", t.trim()));
     }
     if let Some(reference) = &r.source.reference {
-        out.push_str(&format!("  See also: {reference}\n"));
+        out.push_str(&format!("  {}{reference}\n", say("See also: ", "另见：")));
     }
     out.push_str(&format!(
-        "\nWhy it matters\n{}\n",
+        "{}{}\n",
+        say("\nWhy it matters\n", "\n为什么重要\n"),
         indent(r.rationale.trim())
     ));
-    out.push_str(&format!("\nHow to fix\n  {}\n", r.help()));
+    out.push_str(&format!(
+        "{}  {}\n",
+        say("\nHow to fix\n", "\n如何修复\n"),
+        r.help()
+    ));
     for (i, (step, os)) in r
         .remediation()
         .iter()
@@ -73,14 +88,19 @@ pub fn explain(r: &Rule) -> String {
     }
     for alternative in r.advice.alternatives.iter() {
         let alternative = crate::rules::as_template(alternative);
-        out.push_str(&format!("  Alternatively: {alternative}\n"));
+        out.push_str(&format!(
+            "  {}{alternative}\n",
+            say("Alternatively: ", "或者：")
+        ));
     }
     out.push_str(&format!(
-        "\nFailing example\n{}\n",
+        "{}{}\n",
+        say("\nFailing example\n", "\n不通过的示例\n"),
         indent(r.examples.fail.trim_end())
     ));
     out.push_str(&format!(
-        "\nPassing example\n{}\n",
+        "{}{}\n",
+        say("\nPassing example\n", "\n通过的示例\n"),
         indent(r.examples.pass.trim_end())
     ));
     out

@@ -39,6 +39,10 @@ pub const EXIT_USAGE: i32 = 2;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of messages, help and remediation: en or zh-CN (default: IMS_PREFLIGHT_LANG,
+    /// then LC_ALL, LC_MESSAGES, LANG). Rule ids, JSON keys and exit codes do not change.
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<crate::rules::Lang>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -164,6 +168,9 @@ pub enum Command {
         rule: String,
         #[arg(long = "rules", value_name = "DIR")]
         rule_dirs: Vec<PathBuf>,
+        /// Columns to fit (default: `COLUMNS`, the terminal's width, or 100).
+        #[arg(long, value_name = "N")]
+        width: Option<usize>,
     },
     /// Print the JSON Schema of the inventory format (`--format markdown`: the reference page,
     /// docs/inventory.md).
@@ -195,6 +202,7 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    crate::rules::Lang::set(crate::rules::Lang::select(cli.lang));
     let choice = match &cli.command {
         Command::Check(args) => args.color,
         _ => Color::Auto,
@@ -221,12 +229,24 @@ fn run(cli: Cli) -> Result<i32, UsageError> {
             };
             Ok(emit(&text, None))
         }
-        Command::Explain { rule, rule_dirs } => {
+        Command::Explain {
+            rule,
+            rule_dirs,
+            width,
+        } => {
             let rules = load_rules(&rule_dirs, discovered_config()?.as_ref())?;
             let Some(r) = rules.get(&rule) else {
                 return Err(UsageError::msg(crate::config::unknown_rule(&rule, &rules)));
             };
-            Ok(emit(&crate::docs::explain(r), None))
+            let width = report::width(width, std::io::stdout().is_terminal());
+            // The examples are files: shown as written, not wrapped.
+            let text = crate::docs::explain(r);
+            let cut = text
+                .find(crate::rules::say("\nFailing example\n", "\n不通过的示例\n"))
+                .unwrap_or(text.len());
+            let (prose, examples) = text.split_at(cut);
+            let shown = format!("{}{examples}", report::wrap::wrap(prose, width));
+            Ok(emit(&shown, None))
         }
         Command::Schema { format } => match format {
             SchemaFormat::Json => {
@@ -277,6 +297,7 @@ fn load_rules(dirs: &[PathBuf], config: Option<&Config>) -> Result<RuleSet, Usag
             rules.load_custom(&path, p)?;
         }
     }
+    rules.localize(crate::rules::Lang::current());
     Ok(rules)
 }
 

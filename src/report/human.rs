@@ -123,7 +123,7 @@ fn shown(f: &Finding, first_of_rule: bool, width: usize) -> Shown {
             let (source, spans) = Excerpt::new(&r.place.file, &[r.place.span], width);
             Shown {
                 code: String::new(),
-                message: format!("related: {}", r.message),
+                message: format!("{}{}", crate::rules::say("related: ", "相关："), r.message),
                 severity: Severity::Note,
                 help: None,
                 source,
@@ -139,16 +139,28 @@ fn shown(f: &Finding, first_of_rule: bool, width: usize) -> Shown {
             help.push_str(&format!("\n  {}. {step}", i + 1));
         }
         for alternative in f.alternatives() {
-            help.push_str(&format!("\n  Alternatively: {alternative}"));
+            help.push_str(&format!(
+                "\n  {}{alternative}",
+                crate::rules::say("Alternatively: ", "或者：")
+            ));
         }
     } else {
-        help.push_str(&format!(
-            "as for the first `{}` finding above (--verbose shows this finding's own steps; `ims-preflight explain {}`)",
-            f.rule, f.rule
-        ));
+        help.push_str(&match crate::rules::Lang::current() {
+            crate::rules::Lang::En => format!(
+                "as for the first `{}` finding above (--verbose shows this finding's own steps; `ims-preflight explain {}`)",
+                f.rule, f.rule
+            ),
+            crate::rules::Lang::ZhCn => format!(
+                "同上方第一个 `{}` 问题（--verbose 显示本问题自己的步骤；`ims-preflight explain {}`）",
+                f.rule, f.rule
+            ),
+        });
     }
     if let Some(reason) = &f.suppressed {
-        help.push_str(&format!("\n(suppressed: {reason})"));
+        help.push_str(&format!(
+            "\n({}{reason})",
+            crate::rules::say("suppressed: ", "已抑制：")
+        ));
     }
     Shown {
         code: f.rule.to_string(),
@@ -159,38 +171,6 @@ fn shown(f: &Finding, first_of_rule: bool, width: usize) -> Shown {
         labels,
         related,
     }
-}
-
-/// Words for wrapping: text breaks only at spaces outside inline code, so a `command with
-/// spaces`, a path or a UUID is never split (SPEC §12); one longer than the width stands
-/// alone on its line.
-fn words_outside_code(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
-    let mut words = Vec::new();
-    let mut start = 0;
-    let mut in_code = false;
-    let bytes = line.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'`' => in_code = !in_code,
-            b' ' if !in_code => {
-                let mut end = i;
-                while end < bytes.len() && bytes[end] == b' ' {
-                    end += 1;
-                }
-                words.push(textwrap::core::Word::from(&line[start..end]));
-                start = end;
-                i = end;
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if start < line.len() {
-        words.push(textwrap::core::Word::from(&line[start..]));
-    }
-    Box::new(words.into_iter())
 }
 
 pub fn render(report: &Report) -> String {
@@ -206,7 +186,9 @@ pub fn render(report: &Report) -> String {
         .with_show_related_as_nested(true)
         .with_break_words(false)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
-        .with_word_separator(textwrap::WordSeparator::Custom(words_outside_code));
+        .with_word_separator(textwrap::WordSeparator::Custom(
+            super::wrap::words_outside_code,
+        ));
     let mut out = String::new();
     let mut seen = std::collections::HashSet::new();
     for f in &report.findings {

@@ -6,6 +6,7 @@ mod human;
 mod json;
 mod junit;
 mod sarif;
+pub mod wrap;
 
 use crate::finding::{Finding, Severity};
 use crate::rules::RuleSet;
@@ -68,6 +69,23 @@ impl Report<'_> {
     }
 
     pub fn summary_line(&self) -> String {
+        if crate::rules::Lang::current() == crate::rules::Lang::ZhCn {
+            let mut line = format!(
+                "{} 个错误、{} 个警告、{} 个提示，共 {} 个文件（{} 个文档）",
+                self.count(Severity::Error),
+                self.count(Severity::Warning),
+                self.count(Severity::Note),
+                self.files,
+                self.documents,
+            );
+            if self.suppressed > 0 {
+                line.push_str(&format!("；{} 个已抑制", self.suppressed));
+            }
+            if self.baselined > 0 {
+                line.push_str(&format!("；{} 个在基线中", self.baselined));
+            }
+            return line;
+        }
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         let mut line = format!(
             "{}, {} and {} in {} ({})",
@@ -115,7 +133,7 @@ fn compact(report: &Report) -> String {
     for f in &report.findings {
         let p = f.place.position();
         let suppressed = if f.suppressed.is_some() {
-            " (suppressed)"
+            crate::rules::say(" (suppressed)", "（已抑制）")
         } else {
             ""
         };

@@ -64,6 +64,18 @@ struct TaggedStep {
     os: Option<String>,
 }
 
+/// The rule's texts in Chinese (SPEC §13): the same messages, placeholders and remediation
+/// structure as the English ones.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Translation {
+    title: String,
+    messages: BTreeMap<String, String>,
+    help: String,
+    remediation: Vec<StepSpec>,
+    rationale: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {
@@ -78,6 +90,8 @@ struct RuleFile {
     remediation: Vec<StepSpec>,
     check: CheckSpec,
     examples: Examples,
+    #[serde(default)]
+    zh: Option<Translation>,
     /// Absolute URL of the rule's documentation (SARIF `helpUri`).
     #[serde(default)]
     help_uri: Option<String>,
@@ -103,9 +117,92 @@ pub struct Rule {
     pub help_uri: String,
     /// Where the rule came from: `built-in` or the custom rule file's path.
     pub origin: String,
+    /// Its texts in Chinese, when the rule file has them (every built-in rule does).
+    pub zh: Option<Localized>,
+    /// The language its texts are in now (see [`Rule::localize`]).
+    pub lang: Lang,
+}
+
+/// A text of the tool's own (not a rule's) in the run's language.
+pub fn say(en: &'static str, zh: &'static str) -> &'static str {
+    match Lang::current() {
+        Lang::En => en,
+        Lang::ZhCn => zh,
+    }
+}
+
+/// The texts of a rule in another language.
+#[derive(Debug, Clone)]
+pub struct Localized {
+    pub messages: BTreeMap<String, String>,
+    pub advice: Arc<crate::finding::Advice>,
+    pub rationale: String,
+}
+
+/// The language of what is printed (SPEC §13); rule ids, JSON keys and exit codes stay.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    #[default]
+    En,
+    #[value(name = "zh-CN", alias = "zh")]
+    ZhCn,
+}
+
+static CURRENT: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+impl Lang {
+    /// The run's language, chosen once at start-up (English until then, and in tests).
+    pub fn current() -> Lang {
+        CURRENT.get().copied().unwrap_or_default()
+    }
+
+    /// Choose the run's language (the first choice stands).
+    pub fn set(lang: Lang) {
+        let _ = CURRENT.set(lang);
+    }
+
+    /// `--lang`, else `IMS_PREFLIGHT_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`):
+    /// Chinese for `zh*`, English otherwise.
+    pub fn select(given: Option<Lang>) -> Lang {
+        if let Some(lang) = given {
+            return lang;
+        }
+        let from = |value: &str| {
+            if value.to_ascii_lowercase().starts_with("zh") {
+                Lang::ZhCn
+            } else {
+                Lang::En
+            }
+        };
+        if let Ok(v) = std::env::var("IMS_PREFLIGHT_LANG")
+            && !v.is_empty()
+        {
+            return from(&v);
+        }
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+            .map_or(Lang::En, |v| from(&v))
+    }
 }
 
 impl Rule {
+    /// Use the rule's texts in `lang` (English where the rule has no translation).
+    pub fn localize(&mut self, lang: Lang) {
+        if lang == Lang::ZhCn
+            && self.lang == Lang::En
+            && let Some(zh) = self.zh.take()
+        {
+            let english = Localized {
+                messages: std::mem::replace(&mut self.messages, zh.messages),
+                advice: std::mem::replace(&mut self.advice, zh.advice),
+                rationale: std::mem::replace(&mut self.rationale, zh.rationale),
+            };
+            self.zh = Some(english);
+            self.lang = Lang::ZhCn;
+        }
+    }
+
     pub fn title(&self) -> &str {
         &self.advice.title
     }
@@ -322,6 +419,13 @@ impl RuleSet {
         self.rules.sort_by(|a, b| a.id.cmp(&b.id));
     }
 
+    /// Every rule's texts in `lang`.
+    pub fn localize(&mut self, lang: Lang) {
+        for rule in &mut self.rules {
+            rule.localize(lang);
+        }
+    }
+
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
@@ -460,10 +564,57 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
             crate::HOMEPAGE.to_string()
         }
     });
+    let advice = advice_of(
+        file.title,
+        file.help,
+        file.remediation,
+        &file.messages,
+        &problem,
+    )?;
+    let zh = match file.zh {
+        None => None,
+        Some(t) => {
+            let zh_advice = advice_of(t.title, t.help, t.remediation, &t.messages, &problem)?;
+            same_shape(&file.messages, &advice, &t.messages, &zh_advice)
+                .map_err(|e| problem("zh", e))?;
+            Some(Localized {
+                messages: t.messages,
+                advice: zh_advice,
+                rationale: t.rationale,
+            })
+        }
+    };
+    Ok(Rule {
+        id: file.id,
+        severity: file.severity,
+        applies_to: file.applies_to,
+        source: file.source,
+        rationale: file.rationale,
+        messages: file.messages,
+        advice,
+        check,
+        template_name: file.check.template,
+        help_uri,
+        examples: file.examples,
+        origin: origin.to_string(),
+        zh,
+        lang: Lang::En,
+    })
+}
+
+/// A rule's title, help and remediation in one language: steps, the OS of each, and
+/// alternatives, each placeholder one its messages know.
+fn advice_of(
+    title: String,
+    help: String,
+    remediation: Vec<StepSpec>,
+    messages: &BTreeMap<String, String>,
+    problem: &dyn Fn(&str, String) -> UsageError,
+) -> Result<Arc<crate::finding::Advice>, UsageError> {
     let mut steps = Vec::new();
     let mut step_os = Vec::new();
     let mut alternatives = Vec::new();
-    for spec in file.remediation {
+    for spec in remediation {
         match spec {
             StepSpec::Plain(text) => {
                 steps.push(text);
@@ -501,8 +652,7 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
         }
     }
     // A placeholder in a step that no message has is a typo: it would stay unfilled.
-    let known: Vec<&str> = file
-        .messages
+    let known: Vec<&str> = messages
         .values()
         .flat_map(|m| placeholders(m))
         .chain(["entity"])
@@ -522,24 +672,65 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
         ));
     }
     let advice = Arc::new(crate::finding::Advice {
-        title: file.title.into(),
-        help: file.help.into(),
+        title: title.into(),
+        help: help.into(),
         remediation: steps.into(),
         step_os: step_os.into(),
         alternatives: alternatives.into(),
     });
-    Ok(Rule {
-        id: file.id,
-        severity: file.severity,
-        applies_to: file.applies_to,
-        source: file.source,
-        rationale: file.rationale,
-        messages: file.messages,
-        advice,
-        check,
-        template_name: file.check.template,
-        help_uri,
-        examples: file.examples,
-        origin: origin.to_string(),
-    })
+    Ok(advice)
+}
+
+/// The translation says the same things: the same message variants with the same
+/// placeholders, and the same remediation (steps, their OS, alternatives) with the same
+/// placeholders in each.
+fn same_shape(
+    messages: &BTreeMap<String, String>,
+    advice: &crate::finding::Advice,
+    other_messages: &BTreeMap<String, String>,
+    other: &crate::finding::Advice,
+) -> Result<(), String> {
+    let sorted = |text: &str| {
+        let mut p: Vec<&str> = placeholders(text).collect();
+        p.sort_unstable();
+        p.dedup();
+        p.join(", ")
+    };
+    if messages.keys().ne(other_messages.keys()) {
+        return Err("`zh.messages` must have the same variants as `messages`".to_string());
+    }
+    for (variant, text) in messages {
+        if sorted(text) != sorted(&other_messages[variant]) {
+            return Err(format!(
+                "message `{variant}` has placeholders {{{}}} in English but {{{}}} in Chinese",
+                sorted(text),
+                sorted(&other_messages[variant])
+            ));
+        }
+    }
+    if advice.remediation.len() != other.remediation.len()
+        || advice.alternatives.len() != other.alternatives.len()
+        || advice.step_os != other.step_os
+    {
+        return Err(
+            "`zh.remediation` must have the same steps (and OS of each) and alternatives as `remediation`"
+                .to_string(),
+        );
+    }
+    let pairs = advice
+        .remediation
+        .iter()
+        .zip(other.remediation.iter())
+        .chain(advice.alternatives.iter().zip(other.alternatives.iter()));
+    for (i, (en, zh)) in pairs.enumerate() {
+        if sorted(en) != sorted(zh) {
+            return Err(format!(
+                "remediation item {} has placeholders {{{}}} in English but {{{}}} in Chinese",
+                i + 1,
+                sorted(en),
+                sorted(zh)
+            ));
+        }
+    }
+    Ok(())
 }

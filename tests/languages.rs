@@ -1,0 +1,187 @@
+//! Languages (SPEC §13): every rule in English and Chinese, chosen with `--lang`,
+//! `IMS_PREFLIGHT_LANG` or the locale; rule ids, JSON keys and exit codes unchanged.
+
+mod common;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(ims_preflight::model::values::is_chinese)
+}
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let mut cmd = Command::cargo_bin("ims-preflight").expect("binary");
+    for key in ["IMS_PREFLIGHT_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(key);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).output().expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// Every built-in rule has its texts in both languages; loading checks that each message,
+/// step and alternative has the same placeholders in both (a rule file where they differ
+/// does not load).
+#[test]
+fn every_built_in_rule_speaks_both_languages() {
+    for rule in &common::rules().rules {
+        let zh = rule
+            .zh
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no `zh`", rule.id));
+        assert!(has_chinese(&zh.advice.title), "{}: title", rule.id);
+        assert!(has_chinese(&zh.advice.help), "{}: help", rule.id);
+        assert!(has_chinese(&zh.rationale), "{}: rationale", rule.id);
+        for (variant, text) in &zh.messages {
+            // A message that is only a placeholder (`{detail}`) has nothing to translate.
+            let words = text.replace(|c: char| !c.is_alphanumeric(), "");
+            let only_placeholders = text.trim().starts_with('{')
+                && text.trim().ends_with('}')
+                && text.matches('{').count() == 1;
+            assert!(
+                has_chinese(text) || only_placeholders || words.is_empty(),
+                "{}: message {variant}",
+                rule.id
+            );
+        }
+    }
+}
+
+#[test]
+fn a_translation_with_other_placeholders_does_not_load() {
+    let text = std::fs::read_to_string("rules/request-ram.yaml").expect("rule");
+    let zh = text.find("\nzh:\n").expect("zh block");
+    let first = zh + text[zh..].find("  messages:\n").expect("zh messages") + "  messages:\n".len();
+    let quote = first + text[first..].find('"').expect("a quoted message") + 1;
+    let broken = format!("{}{{bogus}} {}", &text[..quote], &text[quote..]);
+    let err =
+        ims_preflight::rules::parse_rule("request-ram.yaml", &broken, "x").expect_err("refused");
+    assert!(err.to_string().contains("placeholders"), "{err}");
+    assert!(ims_preflight::rules::parse_rule("request-ram.yaml", &text, "x").is_ok());
+}
+
+#[test]
+fn chinese_is_chosen_by_flag_variable_or_locale_and_english_comes_back() {
+    let json = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["check", "examples/failing", "--format", "json"];
+        all.extend_from_slice(args);
+        let (code, out) = run(&all, env);
+        let v: Value = serde_json::from_str(&out).expect("json");
+        (
+            code,
+            v["diagnostics"].as_array().cloned().unwrap_or_default(),
+        )
+    };
+    let (code_en, en) = json(&[], &[]);
+    for (args, env) in [
+        (&["--lang", "zh-CN"][..], &[][..]),
+        (&[][..], &[("LANG", "zh_CN.UTF-8")][..]),
+        (
+            &[][..],
+            &[("IMS_PREFLIGHT_LANG", "zh-CN"), ("LANG", "en_US.UTF-8")][..],
+        ),
+    ] {
+        let (code, zh) = json(args, env);
+        assert_eq!(code, code_en, "exit codes do not change");
+        assert_eq!(zh.len(), en.len());
+        for (z, e) in zh.iter().zip(&en) {
+            assert_eq!(z["rule"], e["rule"], "rule ids do not change");
+            assert!(
+                has_chinese(z["message"].as_str().unwrap_or_default()),
+                "{z}"
+            );
+            assert!(has_chinese(z["help"].as_str().unwrap_or_default()), "{z}");
+        }
+    }
+    let (_, back) = json(&["--lang", "en"], &[("LANG", "zh_CN.UTF-8")]);
+    assert!(
+        back.iter()
+            .all(|f| !has_chinese(f["help"].as_str().unwrap_or_default()))
+    );
+}
+
+#[test]
+fn explain_in_chinese_quotes_the_seed() {
+    let (_, out) = run(
+        &[
+            "explain",
+            "windows-san-policy",
+            "--lang",
+            "zh-CN",
+            "--width",
+            "400",
+        ],
+        &[],
+    );
+    let rule = common::rules();
+    let quote = rule
+        .get("windows-san-policy")
+        .expect("rule")
+        .source
+        .quote
+        .trim()
+        .to_string();
+    assert!(has_chinese(&quote));
+    assert!(out.contains(&quote), "{out}");
+    assert!(out.contains("如何修复"), "{out}");
+}
+
+/// A line that holds one inline code span and punctuation only (it stands alone, unbroken).
+fn stands_alone(line: &str) -> bool {
+    let core = line
+        .trim()
+        .trim_start_matches(['(', '（'])
+        .trim_end_matches(['.', ';', ',', ')', '，', '。', '；', '）']);
+    core.starts_with('`') && core.ends_with('`') && core.matches('`').count() == 2
+}
+
+fn columns(line: &str) -> usize {
+    line.chars()
+        .map(|c| {
+            if ims_preflight::model::values::is_chinese(c) || "，。；：（）、".contains(c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+#[test]
+fn chinese_output_fits_80_columns() {
+    let (_, out) = run(
+        &["check", "examples/failing", "--color", "never"],
+        &[("LANG", "zh_CN.UTF-8"), ("COLUMNS", "80")],
+    );
+    let wide: Vec<&str> = out
+        .lines()
+        .filter(|l| columns(l) > 80 && !stands_alone(l))
+        .collect();
+    assert!(wide.is_empty(), "{}", wide.join("\n"));
+}
+
+#[test]
+fn chinese_human_output_of_a_few_rules() {
+    for rule in ["windows-san-policy", "linux-lvm-multi-pv", "request-name"] {
+        let (_, out) = run(
+            &[
+                "check",
+                "examples/failing",
+                "--select",
+                rule,
+                "--color",
+                "never",
+                "--width",
+                "100",
+            ],
+            &[("IMS_PREFLIGHT_LANG", "zh-CN")],
+        );
+        insta::assert_snapshot!(format!("zh-{rule}"), out);
+    }
+}
