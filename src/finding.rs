@@ -227,6 +227,8 @@ pub struct Finding {
     pub baselined: bool,
     /// Its own remediation, when it differs from the rule's.
     pub filled: Option<Box<Filled>>,
+    /// Which of the rule's messages it is, whatever the language (fingerprints key on it).
+    pub variant: Text,
 }
 
 /// What a rule tells about every finding of it (see [`Finding::advice`]).

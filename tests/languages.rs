@@ -185,3 +185,39 @@ fn chinese_human_output_of_a_few_rules() {
         insta::assert_snapshot!(format!("zh-{rule}"), out);
     }
 }
+
+#[test]
+fn sarif_fingerprints_do_not_depend_on_the_language() {
+    let prints = |lang: &str| {
+        let (_, out) = run(
+            &[
+                "check",
+                "examples/failing",
+                "--format",
+                "sarif",
+                "--lang",
+                lang,
+            ],
+            &[],
+        );
+        let v: Value = serde_json::from_str(&out).expect("sarif");
+        let results = v["runs"][0]["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let prints: Vec<String> = results
+            .iter()
+            .map(|r| r["partialFingerprints"].to_string())
+            .collect();
+        let texts: Vec<String> = results
+            .iter()
+            .map(|r| r["message"]["text"].to_string())
+            .collect();
+        (prints, texts)
+    };
+    let (en, en_texts) = prints("en");
+    let (zh, zh_texts) = prints("zh-CN");
+    assert!(!en.is_empty());
+    assert_eq!(en, zh);
+    assert_ne!(en_texts, zh_texts, "the texts are translated");
+}

@@ -891,6 +891,7 @@ impl Engine<'_> {
             rule: crate::syntax::tree::Text::from(rule.id.as_str()),
             advice: rule.advice.clone(),
             filled: rule.remediation_for(&args).map(Box::new),
+            variant: variant.clone(),
             severity,
             message: rule.message(&variant, &args),
             place,

@@ -180,16 +180,16 @@ pub fn stable_hash(parts: &[&str]) -> String {
     format!("{hash:016x}")
 }
 
-/// Fingerprints that identify a finding by what it is about, not by its line or its entity's
-/// position in a list: rule, file, entity, path inside the entity and message, plus an
-/// occurrence number among identical ones.
+/// Fingerprints that identify a finding by what it is about, not by its line, its entity's
+/// position in a list or the language it is worded in: rule, file, entity, path inside the
+/// entity and message variant, plus an occurrence number among identical ones.
 pub fn fingerprints(findings: &[&Finding]) -> Vec<String> {
     let mut seen = std::collections::HashMap::new();
     findings
         .iter()
         .map(|f| {
             let entity = f.entity.as_deref().unwrap_or_default();
-            let base = stable_hash(&[&f.rule, &f.place.file.name, entity, &f.path, &f.message]);
+            let base = stable_hash(&[&f.rule, &f.place.file.name, entity, &f.path, &f.variant]);
             let n = seen.entry(base.clone()).or_insert(0usize);
             *n += 1;
             if *n == 1 {
