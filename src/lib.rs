@@ -1,11 +1,12 @@
 //! ims-preflight: a pre-flight checker for Huawei Cloud full-ECS ("whole") images.
 //!
 //! Data flows one way, stage by stage; no stage reaches back upstream:
-//! [`input`] (which files, their bytes and text) -> [`syntax`] (YAML/JSON into a located tree)
-//! -> [`model`] (entities from inventories, API dumps and host facts, every value with its
-//! span) -> [`checks`] (one file per check, driven by [`rules`]) -> [`engine`] (passes,
+//! [`input`] (which files, their bytes and text) -> [`syntax`] (YAML/JSON/HCL into a located
+//! tree) -> [`model`] (entities from inventories, API dumps, host facts and Terraform, every
+//! value with its span) -> [`checks`] (one file per check, driven by [`rules`]) -> [`engine`] (passes,
 //! configuration, suppressions) -> [`report`]. How entities and hits are held compactly in a
-//! large run is the private `store`, which checks cannot name.
+//! large run is the private `store`, which checks cannot name; the run's language is [`lang`],
+//! which every stage that words something reads.
 
 pub mod baseline;
 pub mod checks;
@@ -16,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod input;
+pub mod lang;
 pub mod model;
 pub mod report;
 pub mod rules;

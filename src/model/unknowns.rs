@@ -4,47 +4,114 @@
 
 use crate::model::{Entity, Inventory};
 
+use crate::lang::{Lang, say};
+
 /// What a server must state for its restrictions to be verified, and how to collect it:
-/// (field, OS it applies to, what is missing, how to collect it).
-const SERVER_FACTS: [(&str, Option<&str>, &str, &str); 7] = [
-    ("status", None, "status", "`hcloud ECS ShowServer` output"),
-    ("os", None, "OS", "`os`, or `hcloud ECS ShowServer` output"),
-    ("disks", None, "disks", "`hcloud ECS ShowServer` output"),
+/// (field, OS it applies to, what is missing, how to collect it), in English and Chinese.
+/// A phrase in English and Chinese.
+type Words = [&'static str; 2];
+
+const SERVER_FACTS: [(&str, Option<&str>, Words, Words); 7] = [
+    (
+        "status",
+        None,
+        ["status", "状态"],
+        [
+            "`hcloud ECS ShowServer` output",
+            "`hcloud ECS ShowServer`的输出",
+        ],
+    ),
+    (
+        "os",
+        None,
+        ["OS", "操作系统"],
+        [
+            "`os`, or `hcloud ECS ShowServer` output",
+            "`os`，或`hcloud ECS ShowServer`的输出",
+        ],
+    ),
+    (
+        "disks",
+        None,
+        ["disks", "磁盘"],
+        [
+            "`hcloud ECS ShowServer` output",
+            "`hcloud ECS ShowServer`的输出",
+        ],
+    ),
     (
         "optimization",
         None,
-        "optimisation checklist",
-        "`optimization`, or the collector in examples/collect",
+        ["optimisation checklist", "优化检查项"],
+        [
+            "`optimization`, or the collector in examples/collect",
+            "`optimization`，或examples/collect中的采集脚本",
+        ],
     ),
     (
         "san_policy",
         Some("windows"),
-        "SAN policy",
-        "diskpart `san` or `Get-StorageSetting` output",
+        ["SAN policy", "SAN策略"],
+        [
+            "diskpart `san` or `Get-StorageSetting` output",
+            "diskpart `san`或`Get-StorageSetting`的输出",
+        ],
     ),
     (
         "volumes",
         Some("windows"),
-        "volumes",
-        "diskpart `list volume` output",
+        ["volumes", "卷"],
+        [
+            "diskpart `list volume` output",
+            "diskpart `list volume`的输出",
+        ],
     ),
     (
         "lvm",
         Some("linux"),
-        "LVM layout",
-        "`vgs` and `lvs` reports",
+        ["LVM layout", "LVM布局"],
+        ["`vgs` and `lvs` reports", "`vgs`和`lvs`的报告"],
     ),
 ];
 
 /// What a backup must state: (field, what is missing, how to collect it).
-const BACKUP_FACTS: [(&str, &str, &str); 2] = [
-    ("status", "status", "`hcloud CBR ShowBackup` output"),
+const BACKUP_FACTS: [(&str, Words, Words); 2] = [
+    (
+        "status",
+        ["status", "状态"],
+        [
+            "`hcloud CBR ShowBackup` output",
+            "`hcloud CBR ShowBackup`的输出",
+        ],
+    ),
     (
         "images",
-        "images made from it",
-        "`hcloud CBR ShowBackup` output",
+        ["images made from it", "已由其制作的镜像"],
+        [
+            "`hcloud CBR ShowBackup` output",
+            "`hcloud CBR ShowBackup`的输出",
+        ],
     ),
 ];
+
+/// The text of the run's language of an English/Chinese pair.
+fn pick(pair: &Words) -> &'static str {
+    match Lang::current() {
+        Lang::En => pair[0],
+        Lang::ZhCn => pair[1],
+    }
+}
+
+/// "{what} of {kind} {label} ({collect})", worded in the run's language.
+fn missing_of(what: &str, kind: Words, label: &str, collect: &str) -> String {
+    match Lang::current() {
+        Lang::En => format!("{what} of {} {label} ({collect})", kind[0]),
+        Lang::ZhCn => format!("{}{label}的{what}（{collect}）", kind[1]),
+    }
+}
+
+const SERVER: Words = ["server", "云服务器"];
+const BACKUP: Words = ["backup", "备份"];
 
 pub fn server_unknowns(server: &Entity, missing: &mut Vec<String>) {
     let os = server.str("os").map(|os| os.to_ascii_lowercase());
@@ -56,7 +123,12 @@ pub fn server_unknowns(server: &Entity, missing: &mut Vec<String>) {
             (Some(_), None) => false,
         };
         if applies && !server.knows(field) {
-            missing.push(format!("{what} of server {} ({collect})", server.label()));
+            missing.push(missing_of(
+                pick(&what),
+                SERVER,
+                &server.label(),
+                pick(&collect),
+            ));
         }
     }
 }
@@ -64,14 +136,38 @@ pub fn server_unknowns(server: &Entity, missing: &mut Vec<String>) {
 pub fn backup_unknowns(backup: &Entity, missing: &mut Vec<String>) {
     for (field, what, collect) in BACKUP_FACTS {
         if !backup.knows(field) {
-            missing.push(format!("{what} of backup {} ({collect})", backup.label()));
+            missing.push(missing_of(
+                pick(&what),
+                BACKUP,
+                &backup.label(),
+                pick(&collect),
+            ));
         }
     }
     if !backup.knows("volumes") && !backup.knows("contain_system_disk") {
-        missing.push(format!(
-            "disks in backup {} (`hcloud CBR ShowBackup` output)",
-            backup.label()
+        missing.push(missing_of(
+            say("disks", "磁盘"),
+            BACKUP,
+            &backup.label(),
+            say(
+                "`hcloud CBR ShowBackup` output",
+                "`hcloud CBR ShowBackup`的输出",
+            ),
         ));
+    }
+}
+
+/// "{kind} {id} is not described (add it, or {collect})".
+fn undescribed(kind: Words, id: &str, collect: &str) -> String {
+    match Lang::current() {
+        Lang::En => format!(
+            "{} {id} is not described (add it, or {collect} output)",
+            kind[0]
+        ),
+        Lang::ZhCn => format!(
+            "{}{id}未被描述（请补充描述，或提供{collect}的输出）",
+            kind[1]
+        ),
     }
 }
 
@@ -83,9 +179,7 @@ pub fn request_unknowns(r: &Entity, inv: &Inventory) -> Option<Vec<String>> {
     let server = if let Some(id) = r.str("instance_id") {
         let server = inv.server(&id);
         if server.is_none() {
-            missing.push(format!(
-                "server {id} is not described (add it, or `hcloud ECS ShowServer` output)"
-            ));
+            missing.push(undescribed(SERVER, &id, "`hcloud ECS ShowServer`"));
         }
         server
     } else if let Some(id) = r.str("backup_id") {
@@ -103,7 +197,10 @@ pub fn request_unknowns(r: &Entity, inv: &Inventory) -> Option<Vec<String>> {
 pub fn own_unknowns(e: &Entity) -> Vec<String> {
     e.unknown_values()
         .iter()
-        .map(|(arg, why)| format!("`{arg}` of {} ({why})", e.label()))
+        .map(|(arg, why)| match Lang::current() {
+            Lang::En => format!("`{arg}` of {} ({why})", e.label()),
+            Lang::ZhCn => format!("{}的`{arg}`（{why}）", e.label()),
+        })
         .collect()
 }
 
@@ -114,25 +211,32 @@ fn backup_source<'i>(
     missing: &mut Vec<String>,
 ) -> Option<&'i Entity> {
     let Some(backup) = inv.backup(id) else {
-        missing.push(format!(
-            "backup {id} is not described (add it, or `hcloud CBR ShowBackup` output)"
-        ));
+        missing.push(undescribed(BACKUP, id, "`hcloud CBR ShowBackup`"));
         return None;
     };
     backup_unknowns(backup, missing);
     let Some(sid) = backup.str("server_id") else {
-        missing.push(format!(
-            "the server backup {} was made from (`server_id`)",
-            backup.label()
-        ));
+        missing.push(match Lang::current() {
+            Lang::En => format!(
+                "the server backup {} was made from (`server_id`)",
+                backup.label()
+            ),
+            Lang::ZhCn => format!("备份{}所属的云服务器（`server_id`）", backup.label()),
+        });
         return None;
     };
     let server = inv.server(&sid);
     if server.is_none() {
-        missing.push(format!(
-            "server {sid}, which backup {} was made from, is not described (add it, or `hcloud ECS ShowServer` output)",
-            backup.label()
-        ));
+        missing.push(match Lang::current() {
+            Lang::En => format!(
+                "server {sid}, which backup {} was made from, is not described (add it, or `hcloud ECS ShowServer` output)",
+                backup.label()
+            ),
+            Lang::ZhCn => format!(
+                "备份{}所属的云服务器{sid}未被描述（请补充描述，或提供`hcloud ECS ShowServer`的输出）",
+                backup.label()
+            ),
+        });
     }
     server
 }

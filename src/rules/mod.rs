@@ -14,6 +14,8 @@ use crate::model::EntityKind;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
+pub use crate::lang::{Lang, say};
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRef {
@@ -123,67 +125,12 @@ pub struct Rule {
     pub lang: Lang,
 }
 
-/// A text of the tool's own (not a rule's) in the run's language.
-pub fn say(en: &'static str, zh: &'static str) -> &'static str {
-    match Lang::current() {
-        Lang::En => en,
-        Lang::ZhCn => zh,
-    }
-}
-
 /// The texts of a rule in another language.
 #[derive(Debug, Clone)]
 pub struct Localized {
     pub messages: BTreeMap<String, String>,
     pub advice: Arc<crate::finding::Advice>,
     pub rationale: String,
-}
-
-/// The language of what is printed (SPEC §13); rule ids, JSON keys and exit codes stay.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    #[default]
-    En,
-    #[value(name = "zh-CN", alias = "zh")]
-    ZhCn,
-}
-
-static CURRENT: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
-
-impl Lang {
-    /// The run's language, chosen once at start-up (English until then, and in tests).
-    pub fn current() -> Lang {
-        CURRENT.get().copied().unwrap_or_default()
-    }
-
-    /// Choose the run's language (the first choice stands).
-    pub fn set(lang: Lang) {
-        let _ = CURRENT.set(lang);
-    }
-
-    /// `--lang`, else `IMS_PREFLIGHT_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`):
-    /// Chinese for `zh*`, English otherwise.
-    pub fn select(given: Option<Lang>) -> Lang {
-        if let Some(lang) = given {
-            return lang;
-        }
-        let from = |value: &str| {
-            if value.to_ascii_lowercase().starts_with("zh") {
-                Lang::ZhCn
-            } else {
-                Lang::En
-            }
-        };
-        if let Ok(v) = std::env::var("IMS_PREFLIGHT_LANG")
-            && !v.is_empty()
-        {
-            return from(&v);
-        }
-        ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-            .map_or(Lang::En, |v| from(&v))
-    }
 }
 
 impl Rule {

@@ -52,7 +52,7 @@ impl Check for Unverified {
             cx.report(
                 cx.hit(r, "main", r.key_place())
                     .arg("count", missing.len().to_string())
-                    .arg("missing", missing.join("; ")),
+                    .arg("missing", missing.join(crate::lang::say("; ", "；"))),
             );
         }
         // An operation (Terraform) on an image whose source is unknown: it may be a whole
@@ -63,7 +63,7 @@ impl Check for Unverified {
                 cx.report(
                     cx.hit(op, "operation", op.key_place())
                         .arg("count", missing.len().to_string())
-                        .arg("missing", missing.join("; ")),
+                        .arg("missing", missing.join(crate::lang::say("; ", "；"))),
                 );
             }
         }

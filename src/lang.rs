@@ -1,0 +1,57 @@
+//! The language of what is printed (SPEC §13): chosen once per run, read by every stage
+//! that words something (rule texts, reports, the tool's own phrases).
+
+/// The language of what is printed (SPEC §13); rule ids, JSON keys and exit codes stay.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    #[default]
+    En,
+    #[value(name = "zh-CN", alias = "zh")]
+    ZhCn,
+}
+
+static CURRENT: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+impl Lang {
+    /// The run's language, chosen once at start-up (English until then, and in tests).
+    pub fn current() -> Lang {
+        CURRENT.get().copied().unwrap_or_default()
+    }
+
+    /// Choose the run's language (the first choice stands).
+    pub fn set(lang: Lang) {
+        let _ = CURRENT.set(lang);
+    }
+
+    /// `--lang`, else `IMS_PREFLIGHT_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`):
+    /// Chinese for `zh*`, English otherwise.
+    pub fn select(given: Option<Lang>) -> Lang {
+        if let Some(lang) = given {
+            return lang;
+        }
+        let from = |value: &str| {
+            if value.to_ascii_lowercase().starts_with("zh") {
+                Lang::ZhCn
+            } else {
+                Lang::En
+            }
+        };
+        if let Ok(v) = std::env::var("IMS_PREFLIGHT_LANG")
+            && !v.is_empty()
+        {
+            return from(&v);
+        }
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+            .map_or(Lang::En, |v| from(&v))
+    }
+}
+
+/// A text of the tool's own (not a rule's) in the run's language.
+pub fn say(en: &'static str, zh: &'static str) -> &'static str {
+    match Lang::current() {
+        Lang::En => en,
+        Lang::ZhCn => zh,
+    }
+}
