@@ -244,7 +244,8 @@ pub fn always_error(id: &str) -> String {
 }
 
 pub fn unknown_rule(id: &str, rules: &RuleSet) -> String {
-    let hint = crate::model::suggest(id, rules.ids())
+    let hint = rules
+        .suggest(id)
         .map(|s| format!("; did you mean `{s}`?"))
         .unwrap_or_else(|| "; `ims-preflight rules` lists them".into());
     format!("unknown rule `{id}`{hint}")

@@ -185,7 +185,8 @@ pub fn apply(
         }
         let unknown: Vec<&String> = s.rules.iter().filter(|r| rules.get(r).is_none()).collect();
         for r in &unknown {
-            let hint = crate::model::suggest(r, rules.ids())
+            let hint = rules
+                .suggest(r)
                 .map(|x| format!("; did you mean `{x}`?"))
                 .unwrap_or_default();
             hits.push(

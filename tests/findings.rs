@@ -241,3 +241,44 @@ fn stands_alone(line: &str) -> bool {
 fn textwidth(line: &str) -> usize {
     line.chars().count()
 }
+
+#[test]
+fn a_rule_named_without_its_prefix_is_suggested() {
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(["explain", "san-policy"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean `windows-san-policy`?"), "{err}");
+}
+
+#[test]
+fn plain_lsblk_output_is_told_to_use_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let facts = dir
+        .path()
+        .join("facts/3f6a9c1d-2b8e-4d57-a0c4-7e1f92b6d835");
+    std::fs::create_dir_all(&facts).expect("mkdir");
+    std::fs::write(
+        facts.join("lsblk.txt"),
+        "NAME   MAJ:MIN RM  SIZE RO TYPE MOUNTPOINT\nvda    252:0    0   40G  0 disk\n",
+    )
+    .expect("write");
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args([
+            "check",
+            &dir.path().display().to_string(),
+            "--format",
+            "compact",
+        ])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("`lsblk --json`") && !text.contains("diskpart"),
+        "{text}"
+    );
+}

@@ -507,6 +507,13 @@ fn text_facts(text: &str) -> Result<Facts, Problem> {
             s.raw,
         ));
     }
+    let first = text.lines().next().unwrap_or_default();
+    if first.contains("MAJ:MIN") && first.trim_start().starts_with("NAME") {
+        return Err(problem(
+            Span::new(0, first.len()),
+            "plain `lsblk` output is not read: save `lsblk --json` (or `lsblk -J`) instead, which says which device sits on which".into(),
+        ));
+    }
     Err(problem(
         Span::new(0, text.lines().next().map_or(0, str::len)),
         "unrecognised text: expected the English output of diskpart `san` (`SAN Policy  : ...`) or `list volume` (`Volume ###  Ltr ... Type`); localised output cannot be read (chcp does not change diskpart's language); collect `Get-StorageSetting | ConvertTo-Json` instead".into(),

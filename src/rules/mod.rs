@@ -366,6 +366,14 @@ impl RuleSet {
         self.rules.sort_by(|a, b| a.id.cmp(&b.id));
     }
 
+    /// The rule a mistyped id most likely means: one whose id contains it (`san-policy` for
+    /// `windows-san-policy`), else the closest spelling.
+    pub fn suggest(&self, id: &str) -> Option<&str> {
+        self.ids()
+            .find(|r| id.len() >= 4 && r.contains(id))
+            .or_else(|| crate::model::suggest(id, self.ids()))
+    }
+
     /// Every rule's texts in `lang`.
     pub fn localize(&mut self, lang: Lang) {
         for rule in &mut self.rules {
