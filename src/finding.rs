@@ -212,7 +212,7 @@ pub struct Finding {
     pub place: Place,
     pub entity: Option<String>,
     /// What the entity is (`server`, `request`, ...) and, for a server with a name, its name.
-    pub entity_kind: Option<String>,
+    pub entity_kind: Option<&'static str>,
     pub entity_name: Option<String>,
     /// Where in its entity the finding is (`/disks/1/dss`), or the pointer when it has no
     /// entity. With the file, rule and entity, this identifies a finding whatever its line or
@@ -226,7 +226,7 @@ pub struct Finding {
     /// Recorded in the `--baseline` file: known, not new.
     pub baselined: bool,
     /// Its own remediation, when it differs from the rule's.
-    pub filled: Option<Box<Filled>>,
+    pub filled: Option<Arc<Filled>>,
     /// Which of the rule's messages it is, whatever the language (fingerprints key on it).
     pub variant: Text,
 }
@@ -270,7 +270,7 @@ impl Finding {
     /// How the finding names its entity: `server web-01 (877a2cda-…)`, `request web-01-whole`.
     pub fn named(&self) -> Option<String> {
         let entity = self.entity.as_deref()?;
-        let kind = self.entity_kind.as_deref().unwrap_or("entity");
+        let kind = self.entity_kind.unwrap_or("entity");
         Some(match &self.entity_name {
             Some(name) => format!("{kind} {name} ({})", short_id(entity)),
             None => format!("{kind} {entity}"),

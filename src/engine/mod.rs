@@ -863,7 +863,9 @@ impl Engine<'_> {
             let at = args.iter().position(|(k, _)| k == key)?;
             Some(args.remove(at).1.to_string())
         };
-        let entity_kind = take(&mut args, "entity_kind");
+        let entity_kind = take(&mut args, "entity_kind")
+            .and_then(|k| crate::model::EntityKind::parse(&k))
+            .map(crate::model::EntityKind::name);
         let entity_name = take(&mut args, "entity_name");
         if let Some(entity) = &entity {
             // A request without a name (the schema says so) is still one request.
@@ -890,7 +892,7 @@ impl Engine<'_> {
         Some(Finding {
             rule: crate::syntax::tree::Text::from(rule.id.as_str()),
             advice: rule.advice.clone(),
-            filled: rule.remediation_for(&args).map(Box::new),
+            filled: rule.remediation_for(&args),
             variant: variant.clone(),
             severity,
             message: rule.message(&variant, &args),

@@ -100,7 +100,7 @@ impl<'a> Diagnostic<'a> {
             end_column: p.end_column,
             end_line: p.end_line,
             entity: f.entity.as_deref(),
-            entity_kind: f.entity.as_ref().and(f.entity_kind.as_deref()),
+            entity_kind: f.entity.as_ref().and(f.entity_kind),
             entity_name: f.entity_name.as_deref(),
             file: &f.place.file.name,
             help: f.help(),

@@ -123,6 +123,9 @@ pub struct Rule {
     pub zh: Option<Localized>,
     /// The language its texts are in now (see [`Rule::localize`]).
     pub lang: Lang,
+    /// The remediation for each OS, when only the OS makes it differ (see
+    /// [`Rule::remediation_for`]): shared by the findings instead of copied into each.
+    per_os: std::sync::OnceLock<[Arc<crate::finding::Filled>; 2]>,
 }
 
 /// The texts of a rule in another language.
@@ -147,6 +150,7 @@ impl Rule {
             };
             self.zh = Some(english);
             self.lang = Lang::ZhCn;
+            self.per_os = std::sync::OnceLock::new();
         }
     }
 
@@ -199,7 +203,7 @@ impl Rule {
     pub fn remediation_for(
         &self,
         args: &[(crate::syntax::tree::Text, crate::syntax::tree::Text)],
-    ) -> Option<crate::finding::Filled> {
+    ) -> Option<Arc<crate::finding::Filled>> {
         let advice = &self.advice;
         let templated = advice
             .remediation
@@ -215,12 +219,36 @@ impl Rule {
         if !templated && !filtered {
             return None;
         }
+        if !templated && let Some(os) = &os {
+            // Only the OS decides: one remediation per OS, shared.
+            let both = self.per_os.get_or_init(|| {
+                ["linux", "windows"].map(|os| {
+                    let args = [("os".into(), os.into())];
+                    Arc::new(self.fill_remediation(&args, Some(os)))
+                })
+            });
+            return match os.as_str() {
+                "linux" => Some(both[0].clone()),
+                "windows" => Some(both[1].clone()),
+                _ => Some(Arc::new(self.fill_remediation(args, Some(os)))),
+            };
+        }
+        Some(Arc::new(self.fill_remediation(args, os.as_deref())))
+    }
+
+    /// The remediation with `args` filled in and the steps for another OS than `os` left out.
+    fn fill_remediation(
+        &self,
+        args: &[(crate::syntax::tree::Text, crate::syntax::tree::Text)],
+        os: Option<&str>,
+    ) -> crate::finding::Filled {
+        let advice = &self.advice;
         let unfilled = |name: &str| format!("<{}>", name.replace('_', "-"));
         let steps = advice
             .remediation
             .iter()
             .zip(advice.step_os.iter())
-            .filter(|(_, step_os)| match (step_os, &os) {
+            .filter(|(_, step_os)| match (step_os, os) {
                 (Some(wanted), Some(os)) => wanted == os,
                 _ => true,
             })
@@ -231,10 +259,10 @@ impl Rule {
             .iter()
             .map(|a| fill(a, args, unfilled))
             .collect();
-        Some(crate::finding::Filled {
+        crate::finding::Filled {
             steps,
             alternatives,
-        })
+        }
     }
 }
 
@@ -554,6 +582,7 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
         origin: origin.to_string(),
         zh,
         lang: Lang::En,
+        per_os: std::sync::OnceLock::new(),
     })
 }
 
