@@ -78,25 +78,14 @@ fn each_templated_remediation_carries_its_findings_own_values_and_no_others() {
     }
     for (rule, a, a_values, b, b_values) in cases {
         let (of_a, of_b) = (remediation_of(rule, a), remediation_of(rule, b));
-        for value in *a_values {
-            assert!(
-                of_a.contains(value),
-                "{rule}: `{value}` missing from\n{of_a}"
-            );
-            assert!(
-                !of_b.contains(value),
-                "{rule}: `{value}` leaks into\n{of_b}"
-            );
-        }
-        for value in *b_values {
-            assert!(
-                of_b.contains(value),
-                "{rule}: `{value}` missing from\n{of_b}"
-            );
-            assert!(
-                !of_a.contains(value),
-                "{rule}: `{value}` leaks into\n{of_a}"
-            );
+        for (own, other, values) in [(&of_a, &of_b, a_values), (&of_b, &of_a, b_values)] {
+            for value in *values {
+                assert!(own.contains(value), "{rule}: `{value}` missing from\n{own}");
+                assert!(
+                    !other.contains(value),
+                    "{rule}: `{value}` leaks into\n{other}"
+                );
+            }
         }
     }
 }
