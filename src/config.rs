@@ -167,7 +167,7 @@ impl Config {
             }
         }
         // An `ignore:` entry naming an unknown rule is a suppression like an inline one: an
-        // `invalid-suppression` finding (SPEC §4), not a failed run.
+        // `invalid-suppression` finding, not a failed run.
         for entry in &self.file.ignore {
             if let Some(glob) = &entry.path
                 && let Err(e) = globset::Glob::new(glob)

@@ -142,7 +142,7 @@ pub struct Hit {
     pub subject: Option<u32>,
     /// Where in its entity the hit is, list items named by what they are (`[name=vg_data]`)
     /// instead of their position, when the place is inside a list item: what baselines and
-    /// fingerprints key on (SPEC §11.6).
+    /// fingerprints key on.
     pub key: Option<Text>,
 }
 
@@ -306,7 +306,7 @@ impl Finding {
 /// A UUID shortened to its first group (`877a2cda-…`) where a name stands beside it; any
 /// other id as it is.
 pub fn short_id(id: &str) -> String {
-    if crate::model::values::is_uuid(id) {
+    if crate::values::is_uuid(id) {
         format!("{}-…", &id[..8])
     } else {
         id.to_string()

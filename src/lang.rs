@@ -1,7 +1,7 @@
-//! The language of what is printed (SPEC §13): chosen once per run, read by every stage
+//! The language of what is printed: chosen once per run, read by every stage
 //! that words something (rule texts, reports, the tool's own phrases).
 
-/// The language of what is printed (SPEC §13); rule ids, JSON keys and exit codes stay.
+/// The language of what is printed; rule ids, JSON keys and exit codes stay.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
     #[default]

@@ -24,6 +24,7 @@ pub mod rules;
 mod store;
 pub mod suppress;
 pub mod syntax;
+pub mod values;
 
 /// The project's home page (SARIF `informationUri`, rule documentation links).
 pub const HOMEPAGE: &str = "https://github.com/ims-preflight/ims-preflight";

@@ -7,7 +7,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn has_chinese(text: &str) -> bool {
-    text.chars().any(ims_preflight::model::values::is_chinese)
+    text.chars().any(ims_preflight::values::is_chinese)
 }
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
@@ -144,7 +144,7 @@ fn stands_alone(line: &str) -> bool {
 fn columns(line: &str) -> usize {
     line.chars()
         .map(|c| {
-            if ims_preflight::model::values::is_chinese(c) || "，。；：（）、".contains(c) {
+            if ims_preflight::values::is_chinese(c) || "，。；：（）、".contains(c) {
                 2
             } else {
                 1

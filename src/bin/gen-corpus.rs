@@ -1,4 +1,4 @@
-//! Writes a deterministic corpus of realistic inventory files (SPEC §3) for benchmarks:
+//! Writes a deterministic corpus of realistic inventory files for benchmarks:
 //! servers with disks, checklists and LVM or volumes; backups; requests; operations; references
 //! across files; and a share of violations. Same seed, same bytes.
 //!

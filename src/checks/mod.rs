@@ -214,7 +214,7 @@ impl<'a> Cx<'a> {
 }
 
 /// Judge every entity the rule judges one at a time (see [`Check::check_entity`]). An
-/// entity several sources describe is judged as each of them says it too (SPEC §11.1: a
+/// entity several sources describe is judged as each of them says it too (a
 /// stale value in one never hides a violation another reports); the same finding reached
 /// twice is shown once.
 pub(crate) fn judge_each(check: &dyn Check, inv: &Inventory, cx: &mut Cx) {

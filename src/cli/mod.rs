@@ -1,4 +1,4 @@
-//! The command line (SPEC §2): argument parsing, wiring the stages together, writing the
+//! The command line: argument parsing, wiring the stages together, writing the
 //! report and choosing the exit code.
 
 use std::io::{IsTerminal, Read, Write};

@@ -1,4 +1,4 @@
-//! `readiness` (SPEC §11.3): one row per request (and, with `--servers`, per server no request
+//! `readiness`: one row per request (and, with `--servers`, per server no request
 //! uses): its source, `ready` / `blocked` / `unverified`, the rules that block it and the facts
 //! that are missing. Exit codes as `check`.
 

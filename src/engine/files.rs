@@ -394,7 +394,7 @@ pub(super) fn role_of(input: &Input) -> Option<String> {
 }
 
 /// Match host facts to the servers they describe: a facts folder names a server by its id, or
-/// by its name when exactly one server has it (SPEC §11.4). A folder that matches no server of
+/// by its name when exactly one server has it. A folder that matches no server of
 /// the run is an `inventory-facts` error; facts under a server id are still judged.
 pub(super) fn attach_facts(loaded: &mut [Loaded]) -> Vec<Hit> {
     use std::collections::HashMap;
@@ -446,7 +446,7 @@ pub(super) fn attach_facts(loaded: &mut [Loaded]) -> Vec<Hit> {
         // Facts under a server id describe that server even when nothing else does: they are
         // still judged (dropping them would pass what they show). A name that matches no
         // server names nothing.
-        if !crate::model::values::is_uuid(&owner) {
+        if !crate::values::is_uuid(&owner) {
             l.facts = None;
         }
     }

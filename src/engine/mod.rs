@@ -138,7 +138,7 @@ impl Engine<'_> {
         self.run(inputs, stdin, None)
     }
 
-    /// A run for `readiness` (SPEC §11.3): the outcome, with a row per request (and, with
+    /// A run for `readiness`: the outcome, with a row per request (and, with
     /// `servers`, per described server no request uses, every one of them judged).
     pub fn readiness(
         &self,
@@ -156,7 +156,7 @@ impl Engine<'_> {
         readiness: Option<bool>,
     ) -> Result<Outcome, UsageError> {
         // Over `max_files`, the first files (in path order) are checked and the first one left
-        // out carries an `inventory-limit` finding (SPEC §9): the run fails, visibly.
+        // out carries an `inventory-limit` finding: the run fails, visibly.
         let (inputs, left_out) = inputs.split_at(inputs.len().min(self.limits.max_files));
         if inputs.is_empty() && !left_out.is_empty() {
             return Err(UsageError::msg(
@@ -193,7 +193,7 @@ impl Engine<'_> {
         let by_name = inputs
             .iter()
             .filter_map(role_of)
-            .any(|owner| !crate::model::values::is_uuid(&owner));
+            .any(|owner| !crate::values::is_uuid(&owner));
         // Terraform servers join those of the inventory by name.
         if by_name || inputs.iter().any(terraform::is_config) {
             server_fields.push("name");
@@ -591,7 +591,7 @@ fn used_by_requests(inv: &Inventory) -> HashSet<(EntityKind, String)> {
     used
 }
 
-/// The entities of API dumps are judged when something uses them (SPEC §11.5: a list dump
+/// The entities of API dumps are judged when something uses them (a list dump
 /// holds unrelated servers and disk-level backups); every other entity always. `None`: the run
 /// has no API entity, all are judged.
 fn api_in_scope(inv: &Inventory) -> Option<HashSet<(EntityKind, String)>> {

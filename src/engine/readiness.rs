@@ -1,4 +1,4 @@
-//! Readiness rows (SPEC §11.3): per request, its source and what is unknown of it; per
+//! Readiness rows: per request, its source and what is unknown of it; per
 //! server no request uses (with `--servers`), what is unknown of it. Which rules block a row
 //! comes from the findings about the request, its server and its backup (see
 //! [`RequestRow::keys`]).

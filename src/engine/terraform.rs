@@ -1,4 +1,4 @@
-//! Terraform modules in a run (SPEC §10): every directory holding `.tf` files is read as one
+//! Terraform modules in a run: every directory holding `.tf` files is read as one
 //! module, with its tfvars, the `--var-file`s and the local modules it calls (read from disk
 //! even when outside the given paths); the model then evaluates them. Each file keeps its own
 //! findings and suppressions, like any input.
@@ -158,11 +158,11 @@ pub(super) fn read_modules(
 
 /// A Terraform server known only by its address (a data source found by `name`, an instance
 /// whose id is known after apply) is the server of the inventory or an API dump with the same
-/// name, when exactly one has it (SPEC §10): its id then stands for the address, in the server
+/// name, when exactly one has it: its id then stands for the address, in the server
 /// and in the requests that use it, so the descriptions merge.
 fn join_by_name(loaded: &mut [Loaded]) {
-    use crate::model::values::is_terraform_address;
     use crate::model::{EntityKind, Origin};
+    use crate::values::is_terraform_address;
     let servers = || {
         loaded
             .iter()
@@ -209,7 +209,7 @@ fn join_by_name(loaded: &mut [Loaded]) {
 }
 
 /// A module and its plan in one run describe the same resources: the module's entities are
-/// kept (their findings point at the `.tf` attribute a pull request can annotate, SPEC §10)
+/// kept (their findings point at the `.tf` attribute a pull request can annotate)
 /// and the plan's of the same address dropped.
 fn drop_planned_twice(loaded: &mut [Loaded]) {
     let from_modules: std::collections::HashSet<String> = loaded

@@ -1,4 +1,4 @@
-//! Huawei Cloud API responses recognised by shape (SPEC §8) and read as inventory entities:
+//! Huawei Cloud API responses recognised by shape and read as inventory entities:
 //! ECS `ShowServer`/`ListServersDetails`, EVS volume details, CBR backups and CSBS checkpoint
 //! items. Every synthesized value keeps the span and pointer of the raw value it came from.
 

@@ -8,7 +8,6 @@ pub mod schema;
 pub mod synth;
 pub mod terraform;
 pub mod unknowns;
-pub mod values;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -90,7 +89,7 @@ impl Origin {
 
 /// A Terraform value the entity's tree holds at a span of the entity's file, but which is
 /// written elsewhere: in a variable's value (findings sit where it is written, the attribute
-/// that uses it related: SPEC §10), or in another resource's block (an attached volume, a
+/// that uses it related), or in another resource's block (an attached volume, a
 /// vault's member list).
 #[derive(Debug, Clone)]
 pub struct Moved {
@@ -667,7 +666,7 @@ impl Entity {
         })
     }
 
-    /// The entity as each of its other descriptions says it (SPEC §11.1: several sources
+    /// The entity as each of its other descriptions says it (several sources
     /// disagree, the worst case wins): for each, the same descriptions with that one first, so
     /// its values are the ones read and a violation is found where it says so. Empty for an
     /// entity described once.
@@ -738,7 +737,7 @@ impl Entity {
             }
             None => Hit::new(rule, variant, place).entity(&self.label()),
         };
-        // How findings name it beyond its id: a server's `name` (SPEC §12).
+        // How findings name it beyond its id: a server's `name`.
         hit = hit.arg("entity_kind", self.kind.name());
         if self.kind == EntityKind::Server
             && let Some(name) = self.str("name").filter(|n| !n.is_empty())
@@ -754,7 +753,7 @@ impl Entity {
 
     /// A path inside the entity with each list position replaced by what the item is (its
     /// `name`, `id`, `key` or `device`: `/lvm/volume_groups/[name=vg_data]/physical_volumes`),
-    /// so that adding an item above it does not change it (SPEC §11.6). `None` when the path
+    /// so that adding an item above it does not change it. `None` when the path
     /// holds no list position, or an item has none of those keys (its position is all there
     /// is), or the path is not in this description's tree.
     fn stable_path(&self, path: &str) -> Option<String> {
@@ -1285,7 +1284,7 @@ impl<'a> BackupsByServer<'a> {
     }
 }
 
-/// What a document is, judged from its top level (SPEC §3).
+/// What a document is, judged from its top level.
 pub fn classify(root: &Node) -> Option<DocKind> {
     let map = root.as_map()?;
     let has = |k: &str| map.iter().any(|e| e.key == k);
@@ -1412,7 +1411,7 @@ fn entity(
 }
 
 /// Keys only a Windows server has: a server that states one and not its `os` is a Windows
-/// server (SPEC §11.2: facts imply facts), so the Windows rules judge it.
+/// server (facts imply facts), so the Windows rules judge it.
 const WINDOWS_ONLY: [&str; 2] = ["san_policy", "volumes"];
 
 /// Add `os: windows` to a server that states no `os` but a Windows-only key; returns the
@@ -1448,7 +1447,7 @@ const INVENTORY_KEYS: [&str; 4] = ["servers", "backups", "requests", "operations
 
 /// A document that is no inventory because of a near miss in a top-level key (`servres`,
 /// `Servers`, `server:` holding a list): an `inventory-schema` error with the key it was
-/// meant to be, instead of a file skipped in silence (SPEC §11.4).
+/// meant to be, instead of a file skipped in silence.
 pub fn near_miss(file: &Arc<SourceFile>, root: &Node) -> Option<Hit> {
     let entries = root.as_map()?;
     entries.iter().find_map(|e| {
@@ -1610,7 +1609,7 @@ impl ModelBuilder {
                             format!("{} first described here", kind.name()),
                         );
                     self.hits.push(hit);
-                    // Described differently, it is judged on its own too (SPEC §4: server
+                    // Described differently, it is judged on its own too (server
                     // rules apply to every described server); lookups find the first.
                     self.inventory.entities.push(entity);
                 }
@@ -1739,7 +1738,7 @@ impl Ctx<'_> {
         }
     }
 
-    /// The keys an operation needs for its action (SPEC §3), at the operation's first key.
+    /// The keys an operation needs for its action, at the operation's first key.
     /// A replication's `target_region` is image-replicate-cross-region's business.
     fn check_action_fields(&mut self, op: &Node, pointer: &str) {
         let (Some(entries), Some(action)) = (op.as_map(), op.get("action").and_then(Node::as_str))

@@ -1,4 +1,4 @@
-//! The inventory format of SPEC §3 as data: one table drives the schema pass (types, unknown
+//! The inventory format as data: one table drives the schema pass (types, unknown
 //! keys, enum values, YAML 1.1 surprises) and the `schema` subcommand's JSON Schema.
 
 use serde_json::{Value as Json, json};
@@ -225,7 +225,7 @@ pub const REQUEST: &[Field] = &[
     f("vault_id", Ty::Str, "CBR vault id (server path)"),
 ];
 
-/// The keys each planned action needs besides `action` (SPEC §3): what the schema pass
+/// The keys each planned action needs besides `action`: what the schema pass
 /// requires and what `ims-preflight schema` says. A replication's `target_region` is left to
 /// image-replicate-cross-region, which explains why it matters.
 pub const ACTION_KEYS: &[(&str, &[&str])] = &[

@@ -1,4 +1,4 @@
-//! What is not known about a request's source (SPEC §11.2): the facts the restrictions on
+//! What is not known about a request's source: the facts the restrictions on
 //! its server and backup need that no description states. Read by the `unverified` check
 //! and by `readiness`.
 

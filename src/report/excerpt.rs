@@ -1,6 +1,6 @@
 //! The lines of a file a human report shows, cut to the width: a long line ends in `…` (after
 //! the start of the last place marked on it, if that is further), and the file's own line
-//! numbers stay (SPEC §12: output fits the terminal).
+//! numbers stay (output fits the terminal).
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 

@@ -1,4 +1,4 @@
-//! `json`: the versioned object of SPEC §6, written as it is serialized: a run with tens of
+//! `json`: the versioned report object, written as it is serialized: a run with tens of
 //! thousands of findings never holds the whole document in memory.
 
 use std::io::Write;

@@ -40,7 +40,7 @@ pub struct Report<'a> {
     pub checked: &'a dyn Fn() -> Vec<(String, String)>,
     pub color: bool,
     pub quiet: bool,
-    /// Columns human output fits in (SPEC §12).
+    /// Columns human output fits in.
     pub width: usize,
     /// Human output repeats each rule's help and remediation for every finding.
     pub verbose: bool,
@@ -152,8 +152,8 @@ fn compact(report: &Report) -> String {
     out
 }
 
-/// ` (server web-01 (877a2cda-…))` after a message that does not name its entity (SPEC §12:
-/// every format names it), else nothing.
+/// ` (server web-01 (877a2cda-…))` after a message that does not name its entity (every
+/// format names it), else nothing.
 pub fn about(f: &Finding) -> String {
     let Some(named) = f.named() else {
         return String::new();

@@ -1,8 +1,8 @@
-//! Wrapping text to the terminal (SPEC §12): only at spaces outside inline code, never inside
+//! Wrapping text to the terminal: only at spaces outside inline code, never inside
 //! a word (a command, path or UUID longer than the width stands alone on its line).
 
 /// Words for wrapping: text breaks only at spaces outside inline code, so a `command with
-/// spaces`, a path or a UUID is never split (SPEC §12); one longer than the width stands
+/// spaces`, a path or a UUID is never split; one longer than the width stands
 /// alone on its line.
 pub fn words_outside_code(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
     let mut words = Vec::new();

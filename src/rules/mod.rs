@@ -66,7 +66,7 @@ struct TaggedStep {
     os: Option<String>,
 }
 
-/// The rule's texts in Chinese (SPEC §13): the same messages, placeholders and remediation
+/// The rule's texts in Chinese: the same messages, placeholders and remediation
 /// structure as the English ones.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

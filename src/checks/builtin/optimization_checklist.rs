@@ -73,7 +73,7 @@ impl Check for OptimizationChecklist {
         let checklist_key = e.key_place_of("optimization");
         for item in self.required.for_os(&os) {
             match checklist.child(item) {
-                // A missing value: at the entity's first key (SPEC §4), the checklist
+                // A missing value: at the entity's first key, the checklist
                 // related.
                 None => {
                     let mut hit = cx

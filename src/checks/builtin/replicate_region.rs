@@ -41,7 +41,7 @@ impl Check for ReplicateRegion {
             let request = op.str("image").and_then(|name| inv.request(&name));
             match request.and_then(|r| r.region().map(|region| (r, region))) {
                 // The image's region is the missing value: at the operation's first key
-                // (SPEC §4), the request that makes the image related.
+                //, the request that makes the image related.
                 None => {
                     let mut hit = cx.hit(op, "unknown_region", op.key_place()).warning();
                     if let Some(r) = request {

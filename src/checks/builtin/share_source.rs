@@ -51,7 +51,7 @@ impl Check for ShareSource {
             let made_by = format!("image `{}` is made by this request", request.label());
             if request.has("instance_id") && !request.has("backup_id") {
                 // With `vault_id` the image is made through CBR (as every Terraform
-                // `huaweicloud_ims_ecs_whole_image` is): shareable (SPEC §4).
+                // `huaweicloud_ims_ecs_whole_image` is): shareable.
                 if request.has("vault_id") {
                     continue;
                 }

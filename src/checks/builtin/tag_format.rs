@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
 use crate::finding::Place;
-use crate::model::values::is_chinese;
 use crate::model::{Entity, EntityKind};
 use crate::syntax::tree::{Node, pointer_push};
+use crate::values::is_chinese;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

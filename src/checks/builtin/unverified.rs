@@ -1,4 +1,4 @@
-//! `unverified`: unknown is not a pass (`rules/request-unverified.yaml`, SPEC §11.2). For each
+//! `unverified`: unknown is not a pass (`rules/request-unverified.yaml`). For each
 //! request, the restrictions that apply to its source (the server, or the backup and the
 //! server it was made from) need facts; one warning per request lists the facts that are
 //! missing and how to collect them (`--strict` makes it an error).

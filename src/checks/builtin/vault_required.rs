@@ -43,7 +43,7 @@ impl Check for VaultRequired {
             let server = inv.server(id);
             match server.and_then(|s| s.str("backup_service")) {
                 Some(service) if service.eq_ignore_ascii_case("CBR") => {
-                    // `vault_id` is the missing value: at the request's first key (SPEC §4).
+                    // `vault_id` is the missing value: at the request's first key.
                     let mut hit = cx
                         .hit(r, "main", r.key_place())
                         .arg("value", id)
@@ -82,7 +82,7 @@ fn other_vault(
     inv: &Inventory,
     cx: &mut Cx,
 ) {
-    use crate::model::values::is_terraform_address;
+    use crate::values::is_terraform_address;
     let (Some(id), Some(named)) = (instance.node.as_str(), vault.node.as_str()) else {
         return;
     };

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
 use crate::model::Entity;
-use crate::model::values::{is_terraform_address, is_uuid};
+use crate::values::{is_terraform_address, is_uuid};
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]

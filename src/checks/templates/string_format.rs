@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
 use crate::model::Entity;
-use crate::model::values::is_chinese;
+use crate::values::is_chinese;
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]

@@ -1,4 +1,4 @@
-//! Resources to entities (SPEC §10's mapping): whole-image resources become requests, image
+//! Terraform resources to entities: whole-image resources become requests, image
 //! copies, shares and exports operations, instances servers with their disks (attached
 //! volumes included) and the CBR vault they are in. Every value keeps the span of the
 //! attribute it comes from; a value written in a variable is found where it is written.

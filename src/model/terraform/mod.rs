@@ -1,4 +1,4 @@
-//! Terraform (SPEC §10): modules (`.tf`, `.tf.json` with their tfvars) and plans
+//! Terraform: modules (`.tf`, `.tf.json` with their tfvars) and plans
 //! (`terraform show -json`) read into the same entities as inventories, so every rule judges
 //! what `terraform apply` will send.
 
@@ -116,7 +116,7 @@ pub fn bare_address(address: &str) -> &str {
     address
         .match_indices(':')
         .map(|(i, _)| &address[i + 1..])
-        .find(|rest| crate::model::values::is_terraform_address(rest))
+        .find(|rest| crate::values::is_terraform_address(rest))
         .unwrap_or(address)
 }
 

@@ -15,7 +15,7 @@ use super::{Options, Source};
 use crate::syntax::parse::{Problem, ProblemKind};
 use crate::syntax::tree::Span;
 
-/// Where a variable's value is written: findings on the value point there (SPEC §10).
+/// Where a variable's value is written: findings on the value point there.
 #[derive(Debug, Clone)]
 pub struct Written {
     pub source: usize,

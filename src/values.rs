@@ -1,5 +1,5 @@
-//! Predicates on values that several stages share (the file walker names facts folders by
-//! server id; checks validate ids).
+//! Predicates on values that several stages share, below all of them (the model joins
+//! Terraform addresses, checks validate ids, findings shorten them).
 
 /// `true` for a canonical UUID (8-4-4-4-12 hex digits, any case).
 pub fn is_uuid(s: &str) -> bool {
