@@ -94,14 +94,6 @@ const BACKUP_FACTS: [(&str, Words, Words); 2] = [
     ),
 ];
 
-/// The text of the run's language of an English/Chinese pair.
-fn pick(pair: &Words) -> &'static str {
-    match Lang::current() {
-        Lang::En => pair[0],
-        Lang::ZhCn => pair[1],
-    }
-}
-
 /// "{what} of {kind} {label} ({collect})", worded in the run's language.
 fn missing_of(what: &str, kind: Words, label: &str, collect: &str) -> String {
     match Lang::current() {
@@ -124,10 +116,10 @@ pub fn server_unknowns(server: &Entity, missing: &mut Vec<String>) {
         };
         if applies && !server.knows(field) {
             missing.push(missing_of(
-                pick(&what),
+                say(what[0], what[1]),
                 SERVER,
                 &server.label(),
-                pick(&collect),
+                say(collect[0], collect[1]),
             ));
         }
     }
@@ -137,10 +129,10 @@ pub fn backup_unknowns(backup: &Entity, missing: &mut Vec<String>) {
     for (field, what, collect) in BACKUP_FACTS {
         if !backup.knows(field) {
             missing.push(missing_of(
-                pick(&what),
+                say(what[0], what[1]),
                 BACKUP,
                 &backup.label(),
-                pick(&collect),
+                say(collect[0], collect[1]),
             ));
         }
     }

@@ -131,11 +131,6 @@ impl Scope {
     }
 
     /// The value of an expression, as a plan would know it.
-    pub fn eval(&self, expr: &hcl::edit::expr::Expression) -> Val {
-        let expr = hcl::Expression::from(expr.clone());
-        self.eval_expr(&expr)
-    }
-
     pub fn eval_expr(&self, expr: &hcl::Expression) -> Val {
         if let Some(address) = reference(expr) {
             return Val::Ref(address);
@@ -474,7 +469,7 @@ mod tests {
     fn eval(scope: &Scope, text: &str) -> Val {
         let body = hcl::edit::parser::parse_body(&format!("x = {text}\n")).expect("parses");
         let attr = body.get_attribute("x").expect("attribute");
-        scope.eval(&attr.value)
+        scope.eval_expr(&hcl::Expression::from(attr.value.clone()))
     }
 
     #[test]

@@ -116,15 +116,7 @@ impl<'a> Draft<'a> {
         index: &'a HashMap<&'a str, &'a Instance>,
         entity: EntityKind,
     ) -> Draft<'a> {
-        let kind = if inst.data { "data" } else { "resource" };
-        let name = inst
-            .address
-            .rsplit_once(&format!("{}.", inst.ty))
-            .map_or(inst.address.as_str(), |(_, n)| n);
-        let pointer = inst
-            .pointer
-            .clone()
-            .unwrap_or_else(|| pointer_push(&pointer_push(&format!("/{kind}"), &inst.ty), name));
+        let pointer = inst.json_pointer();
         Draft {
             inst,
             sources,
@@ -524,14 +516,7 @@ fn set_flag(
 ) -> Option<(&'static str, Node)> {
     let v = inst.value(name)?;
     let span = v.attr.span;
-    let pointer = pointer_push(
-        &format!(
-            "/resource/{}/{}",
-            inst.ty,
-            inst.address.rsplit('.').next().unwrap_or_default()
-        ),
-        name,
-    );
+    let pointer = pointer_push(&inst.json_pointer(), name);
     let (text, unknown) = match &v.val {
         Val::Known(Value::Null) => return None,
         Val::Known(Value::String(s)) if s.is_empty() => ("false".to_string(), None),
@@ -638,11 +623,7 @@ fn server(
             disks.push(map(block.span, disk));
         }
         for volume in links.volumes.get(&inst.address).into_iter().flatten() {
-            let vp = format!(
-                "/resource/{}/{}",
-                volume.ty,
-                volume.address.rsplit('.').next().unwrap_or_default()
-            );
+            let vp = volume.json_pointer();
             let id = d.scalar(volume.address.clone(), false, volume.span, vp.clone());
             let mut disk = vec![
                 ("id", d.foreign(volume.source, volume.span, vp.clone(), id)),
@@ -694,14 +675,7 @@ fn server(
         .get(&inst.address)
         .or_else(|| links.vaults.get(&id));
     if let Some((vault, v)) = vault {
-        let vp = pointer_push(
-            &format!(
-                "/resource/{}/{}",
-                vault.ty,
-                vault.address.rsplit('.').next().unwrap_or_default()
-            ),
-            "resources",
-        );
+        let vp = pointer_push(&vault.json_pointer(), "resources");
         let service = d.scalar("CBR".into(), false, v.attr.span, vp.clone());
         let service = d.foreign(vault.source, v.attr.span, vp.clone(), service);
         d.members.push(("backup_service", service));

@@ -38,6 +38,26 @@ pub struct ModuleScope {
     pub prefix: String,
 }
 
+impl ModuleScope {
+    /// An attribute's value in this module, for one instance's scope: a variable bound to
+    /// another resource's id is that reference, and references name resources of this module.
+    pub fn value_of<'a>(&'a self, scope: &Scope, attr: &'a Attr) -> Value2<'a> {
+        let var = direct_var(&attr.expr);
+        let val = match var.and_then(|v| self.refs.get(v)) {
+            Some(address) => Val::Ref(address.clone()),
+            None => match scope.eval_expr(&attr.expr) {
+                Val::Ref(address) => Val::Ref(format!("{}{address}", self.prefix)),
+                other => other,
+            },
+        };
+        Value2 {
+            val,
+            attr,
+            written: var.and_then(|v| self.written.get(v)),
+        }
+    }
+}
+
 /// One instance of a resource or data source.
 pub struct Instance {
     pub address: String,
@@ -63,25 +83,31 @@ pub struct Value2<'a> {
 }
 
 impl Instance {
+    /// Where its values are in its file, as a JSON pointer: a plan's `change.after`, else
+    /// `/resource/TYPE/NAME` (or `/data/…`), as a `.tf.json` file writes it.
+    pub fn json_pointer(&self) -> String {
+        if let Some(pointer) = &self.pointer {
+            return pointer.clone();
+        }
+        let kind = if self.data { "data" } else { "resource" };
+        // The name is the last part of the address before its index (`web` of
+        // `module.app.huaweicloud_compute_instance.web["a.b"]`), with the index.
+        let base = self.address.split('[').next().unwrap_or_default();
+        let name = base.rsplit('.').next().unwrap_or_default();
+        let instance = format!("{name}{}", &self.address[base.len()..]);
+        crate::syntax::tree::pointer_push(
+            &crate::syntax::tree::pointer_push(&format!("/{kind}"), &self.ty),
+            &instance,
+        )
+    }
+
     pub fn value(&self, name: &str) -> Option<Value2<'_>> {
         let attr = self.body.attr(name)?;
         Some(self.value_of(attr))
     }
 
     pub fn value_of<'a>(&'a self, attr: &'a Attr) -> Value2<'a> {
-        let var = direct_var(&attr.expr);
-        let val = match var.and_then(|v| self.module.refs.get(v)) {
-            Some(address) => Val::Ref(address.clone()),
-            None => match self.scope.eval_expr(&attr.expr) {
-                Val::Ref(address) => Val::Ref(format!("{}{address}", self.module.prefix)),
-                other => other,
-            },
-        };
-        Value2 {
-            val,
-            attr,
-            written: var.and_then(|v| self.module.written.get(v)),
-        }
+        self.module.value_of(&self.scope, attr)
     }
 
     /// The region the resource is created in: its `region`, else its provider's.
@@ -292,18 +318,7 @@ impl<'s> Reader<'s> {
                 {
                     continue;
                 }
-                let instance = Instance {
-                    address: String::new(),
-                    ty: String::new(),
-                    data: false,
-                    body: Arc::default(),
-                    span: call.span,
-                    source,
-                    module: module.clone(),
-                    scope: scope.clone(),
-                    pointer: None,
-                };
-                let v = instance.value_of(attr);
+                let v = module.value_of(&scope, attr);
                 let written = match v.written {
                     Some(w) => w.clone(),
                     None => Written {
