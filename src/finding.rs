@@ -236,6 +236,8 @@ pub struct Finding {
 pub struct Advice {
     pub title: Arc<str>,
     pub help: Arc<str>,
+    /// Some step or alternative takes values from the finding (decided once, at load).
+    pub templated: bool,
     /// Numbered steps, in order; with `step_os`, the OS each is for (`None`: any).
     pub remediation: Arc<[String]>,
     pub step_os: Arc<[Option<String>]>,

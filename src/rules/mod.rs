@@ -205,11 +205,7 @@ impl Rule {
         args: &[(crate::syntax::tree::Text, crate::syntax::tree::Text)],
     ) -> Option<Arc<crate::finding::Filled>> {
         let advice = &self.advice;
-        let templated = advice
-            .remediation
-            .iter()
-            .chain(advice.alternatives.iter())
-            .any(|s| placeholders(s).next().is_some());
+        let templated = advice.templated;
         let os = args
             .iter()
             .rev()
@@ -655,9 +651,14 @@ fn advice_of(
             ),
         ));
     }
+    let templated = steps
+        .iter()
+        .chain(&alternatives)
+        .any(|s| placeholders(s).next().is_some());
     let advice = Arc::new(crate::finding::Advice {
         title: title.into(),
         help: help.into(),
+        templated,
         remediation: steps.into(),
         step_os: step_os.into(),
         alternatives: alternatives.into(),
