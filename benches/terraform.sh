@@ -3,7 +3,8 @@
 # vault, requests with tags from variables and locals, copies and shares) written once as YAML
 # inventories and once as Terraform modules (`gen-corpus --terraform`), checked end to end with
 # `check --format json`. Reports the best wall time of each over five alternating rounds, the
-# median of the five per-round ratios (Terraform / YAML) and peak RSS.
+# median of the five per-round ratios (Terraform / YAML), peak RSS, and each parser alone on
+# one thread (`parse-floor`).
 #
 #   benches/terraform.sh [SIZES...]     files of 10 servers each; default 100 1000
 #
@@ -16,11 +17,12 @@ cargo build --release --quiet --features bench-tools
 bin=target/release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-printf '%-7s %9s %9s %9s %9s %10s %11s %11s\n' files yaml_MB tf_MB yaml_s tf_s med_ratio yaml_RSS_MB tf_RSS_MB
+printf '%-7s %9s %9s %9s %9s %10s %11s %11s %12s %11s\n' files yaml_MB tf_MB yaml_s tf_s med_ratio yaml_RSS_MB tf_RSS_MB yaml_floor_s hcl_floor_s
 for n in "${sizes[@]}"; do
   "$bin/gen-corpus" "$work/$n" "$n" 10 1 --terraform >/dev/null
-  ybytes=$(du -sb "$work/$n/yaml" | cut -f1)
-  tbytes=$(du -sb "$work/$n/tf" | cut -f1)
+  # Bytes of the files (not of the directories: a module is one per directory).
+  ybytes=$(find "$work/$n/yaml" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+  tbytes=$(find "$work/$n/tf" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
   by="" bt="" ry=0 rt=0 ratios=""
   for _ in 1 2 3 4 5; do
     /usr/bin/time -f '%e %M' -o "$work/time" "$bin/ims-preflight" check "$work/$n/yaml" --format json -q >/dev/null || true
@@ -34,7 +36,11 @@ for n in "${sizes[@]}"; do
     ratios="$ratios $(awk "BEGIN{print $t / ($y > 0 ? $y : 0.001)}")"
   done
   ratio=$(printf '%s\n' $ratios | sort -g | sed -n 3p)
-  awk -v n="$n" -v a="$ybytes" -v b="$tbytes" -v y="$by" -v t="$bt" -v q="$ratio" -v ry="$ry" -v rt="$rt" 'BEGIN{
-    printf "%-7d %9.1f %9.1f %9.3f %9.3f %10.2f %11.0f %11.0f\n", n, a/1e6, b/1e6, y, t, q, ry/1024, rt/1024 }'
+  # The parsers alone, on one thread (best of three): what the formats cost before any checking.
+  floor() { for _ in 1 2 3; do "$bin/parse-floor" "$@" | awk '{print $(NF-6)}'; done | sort -g | head -n 1; }
+  fy=$(floor "$work/$n/yaml" --no-comments)
+  ft=$(floor "$work/$n/tf" --hcl)
+  awk -v n="$n" -v a="$ybytes" -v b="$tbytes" -v y="$by" -v t="$bt" -v q="$ratio" -v ry="$ry" -v rt="$rt" -v fy="$fy" -v ft="$ft" 'BEGIN{
+    printf "%-7d %9.1f %9.1f %9.3f %9.3f %10.2f %11.0f %11.0f %12.3f %11.3f\n", n, a/1e6, b/1e6, y, t, q, ry/1024, rt/1024, fy, ft }'
   rm -rf "${work:?}/$n"
 done

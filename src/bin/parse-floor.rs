@@ -1,10 +1,12 @@
-//! The parse floor for benchmarks: read the given files and run the same YAML parser over them,
-//! events only, on one thread. `check` end to end is measured against this.
+//! The parse floor for benchmarks: read the given files and run the same parser over them, on
+//! one thread. `check` end to end is measured against this.
 //!
-//! `cargo run --release --features bench-tools --bin parse-floor -- DIR [--no-comments]`
+//! `cargo run --release --features bench-tools --bin parse-floor -- DIR [--no-comments|--hcl]`
 //!
-//! Comment events are on by default (the parser's whole event stream); `--no-comments` is the
-//! floor of a parse that skips them, as `check` does for files without a suppression.
+//! YAML, events only: comment events are on by default (the parser's whole event stream);
+//! `--no-comments` is the floor of a parse that skips them, as `check` does for files without
+//! a suppression. `--hcl`: Terraform's HCL, parsed into `hcl-edit`'s tree (its parser builds
+//! the tree as it goes: there is no lighter way to run it), which is then dropped.
 
 use std::time::Instant;
 
@@ -20,7 +22,9 @@ fn main() {
         .map(|e| e.into_path())
         .collect();
     files.sort();
-    let comments = std::env::args().nth(2).as_deref() != Some("--no-comments");
+    let mode = std::env::args().nth(2);
+    let comments = mode.as_deref() != Some("--no-comments");
+    let hcl = mode.as_deref() == Some("--hcl");
     let start = Instant::now();
     let (mut bytes, mut events) = (0usize, 0usize);
     for f in &files {
@@ -28,6 +32,13 @@ fn main() {
             continue;
         };
         bytes += text.len();
+        if hcl {
+            // Top-level structures stand for events: the tree has no event stream.
+            if let Ok(body) = hcl::edit::parser::parse_body(&text) {
+                events += body.len();
+            }
+            continue;
+        }
         let options = granit_parser::options! { emit_comments: comments };
         for event in granit_parser::Parser::new_from_str_with_options(&text, options) {
             if event.is_err() {

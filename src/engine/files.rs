@@ -335,7 +335,7 @@ impl FileJob<'_> {
 /// Work out the line and column of the file's local findings while its text is at hand: the
 /// file is read again at the end only if a cross-file finding or a related place points into
 /// it.
-fn place_local(file: &Arc<SourceFile>, hits: &[Hit]) {
+pub(super) fn place_local(file: &Arc<SourceFile>, hits: &[Hit]) {
     let places: Vec<&crate::finding::Place> = hits
         .iter()
         .flat_map(|h| std::iter::once(&h.place).chain(h.related.iter().map(|(p, _)| p)))

@@ -290,8 +290,7 @@ impl Engine<'_> {
             &mut loaded,
             inputs,
             self.terraform,
-            self.limits,
-            job.cwd,
+            job,
             inputs.len() as u32,
         )?;
         if let Some(l) = loaded.iter().find(|l| {
@@ -531,10 +530,16 @@ impl Engine<'_> {
             .collect()
     }
 
-    /// Described by the user's inventory alone: the local rules that ran on its file judged
-    /// it. Without pruning (the reference mode) nothing is judged per file.
+    /// Described in one place alone, and judged there: by the local rules that ran on its
+    /// file (the user's inventory) or with its Terraform module. Without pruning (the
+    /// reference mode) nothing is judged per file.
     fn judged_alone(&self, e: &crate::model::Entity) -> bool {
-        self.prune && e.origin == crate::model::Origin::Native && e.descriptions().count() == 1
+        let judged = match e.origin {
+            crate::model::Origin::Native => true,
+            crate::model::Origin::Terraform => e.judged_with_module(),
+            _ => false,
+        };
+        self.prune && judged && e.descriptions().count() == 1
     }
 }
 

@@ -3,20 +3,22 @@
 //! even when outside the given paths); the model then evaluates them. Each file keeps its own
 //! findings and suppressions, like any input.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::UsageError;
+use crate::finding::Hit;
 use crate::input::discover::{Input, Origin};
 use crate::input::source::SourceFile;
 use crate::model::terraform::{self, Kind, Source, config};
-use crate::model::{DocKind, DocModel};
+use crate::model::{DocKind, DocModel, Entity, EntityKind, Inventory, Origin as ModelOrigin};
+use crate::store::packed::Packed;
 use crate::syntax::parse::{Format, Limits, Problem};
 
 use rayon::prelude::*;
 
-use super::files::Loaded;
+use super::files::{FileJob, Loaded};
 
 /// Most module directories one run reads (local module calls included).
 const MAX_DIRS: usize = 1024;
@@ -36,10 +38,10 @@ pub(super) fn read_modules(
     loaded: &mut Vec<Loaded>,
     inputs: &[Input],
     options: &terraform::Options,
-    limits: &Limits,
-    cwd: &Path,
+    job: &FileJob,
     next_unit: u32,
 ) -> Result<(), UsageError> {
+    let (limits, cwd) = (job.limits, job.cwd);
     let mut at: HashMap<PathBuf, usize> = HashMap::new();
     let mut queue: Vec<PathBuf> = Vec::new();
     for (i, l) in loaded.iter().enumerate() {
@@ -57,48 +59,63 @@ pub(super) fn read_modules(
     if queue.is_empty() {
         return Ok(());
     }
+    let mut unit = next_unit;
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+    queue.sort();
+    queue.dedup();
+    queue.retain(|d| seen.len() < MAX_DIRS && seen.insert(d.clone()));
+    // The directories of the run's configuration, their files read (not yet parsed).
+    let mut listed: BTreeMap<PathBuf, Vec<(PathBuf, Kind)>> = queue
+        .into_iter()
+        .map(|dir| {
+            let files = module_files(&dir);
+            (dir, files)
+        })
+        .collect();
+    let all: Vec<(PathBuf, Kind)> = listed.values().flatten().cloned().collect();
+    read_batch(&all, loaded, &mut at, &mut unit, limits, cwd);
+    // A directory none of whose configuration says `module` calls no module: unless another
+    // calls it, it is a root module read from start to end on one thread (parsed, evaluated,
+    // judged and let go, see `Root::Unparsed`). The others, and the modules they call, are
+    // parsed first, a level of local module calls at a time, each level in parallel.
+    let mut level: Vec<PathBuf> = listed
+        .iter()
+        .filter(|(_, files)| {
+            files.iter().any(|(path, kind)| {
+                *kind == Kind::Config && may_call_modules(&loaded[at[path]].file.text())
+            })
+        })
+        .map(|(dir, _)| dir.clone())
+        .collect();
     let mut sources: Vec<Source> = Vec::new();
     // Which `Loaded` each source is (an input of the run, or a file read here).
     let mut owners: Vec<usize> = Vec::new();
-    let mut problems: Vec<Option<Problem>> = Vec::new();
-    let mut comments = Vec::new();
-    let mut unit = next_unit;
-    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
-    // Directory by directory, a level of local module calls at a time; each level's files
-    // read and parsed in parallel.
-    let mut level: Vec<PathBuf> = queue;
+    let mut parsed: Vec<ParsedFile> = Vec::new();
     loop {
         level.sort();
         level.dedup();
-        level.retain(|d| seen.len() < MAX_DIRS && seen.insert(d.clone()));
-        if level.is_empty() {
+        let mut batch: Vec<(PathBuf, Kind)> = Vec::new();
+        for dir in &level {
+            if let Some(files) = listed.remove(dir) {
+                batch.extend(files);
+            } else if seen.len() < MAX_DIRS && seen.insert(dir.clone()) {
+                batch.extend(module_files(dir));
+            }
+        }
+        if batch.is_empty() {
             break;
         }
-        let batch: Vec<(PathBuf, Kind)> = level.iter().flat_map(|d| module_files(d)).collect();
         let first = sources.len();
         read_batch(&batch, loaded, &mut at, &mut unit, limits, cwd);
-        let parsed: Vec<Parsed> = batch
-            .par_iter()
-            .map(|(path, kind)| {
-                let l = &loaded[at[path]];
-                if l.problems.is_empty() {
-                    parse(&l.file, path, *kind, limits)
-                } else {
-                    (None, None, Vec::new())
-                }
-            })
+        let shared: &[Loaded] = loaded;
+        let level_parsed: Vec<(Source, ParsedFile)> = batch
+            .into_par_iter()
+            .map(|(path, kind)| parse_file(shared, at[&path], path, kind, limits))
             .collect();
-        for ((path, kind), (body, problem, found)) in batch.into_iter().zip(parsed) {
-            let owner = at[&path];
-            sources.push(Source {
-                file: loaded[owner].file.clone(),
-                path,
-                kind,
-                body,
-            });
-            owners.push(owner);
-            problems.push(problem);
-            comments.push(found);
+        for (source, file) in level_parsed {
+            owners.push(file.owner);
+            sources.push(source);
+            parsed.push(file);
         }
         level = sources[first..]
             .iter()
@@ -119,92 +136,344 @@ pub(super) fn read_modules(
         }
         let batch = [(path.clone(), Kind::VarFile)];
         read_batch(&batch, loaded, &mut at, &mut unit, limits, cwd);
-        let owner = at[path];
-        let (body, problem, found) = parse(&loaded[owner].file, path, Kind::VarFile, limits);
-        sources.push(Source {
-            file: loaded[owner].file.clone(),
-            path: path.clone(),
-            kind: Kind::VarFile,
-            body,
-        });
-        owners.push(owner);
-        problems.push(problem);
-        comments.push(found);
+        let (source, file) = parse_file(loaded, at[path], path.clone(), Kind::VarFile, limits);
+        owners.push(file.owner);
+        sources.push(source);
+        parsed.push(file);
     }
-    let out = terraform::read(&sources, options);
-    let mut entities = out.entities;
-    for (i, owner) in owners.iter().enumerate() {
-        let l = &mut loaded[*owner];
-        l.problems.extend(problems[i].take());
-        l.suppressions = crate::suppress::inline(&l.file, &comments[i]);
-        let found = std::mem::take(&mut entities[i]);
-        if !found.is_empty() {
+    let units: Vec<u32> = owners.iter().map(|&owner| loaded[owner].unit).collect();
+    let refs: Vec<&Source> = sources.iter().collect();
+    let modules = terraform::Modules::new(&refs);
+    let mut roots: Vec<Root> = modules.roots().into_iter().map(Root::Parsed).collect();
+    roots.extend(listed.iter().map(|(dir, files)| Root::Unparsed(dir, files)));
+    let task = RootTask {
+        loaded,
+        at: &at,
+        labelled: roots.len() > 1,
+        options,
+        job,
+        names: ByName::of(loaded),
+        var_files: sources
+            .iter()
+            .zip(&owners)
+            .filter(|(s, _)| s.kind == Kind::VarFile)
+            .map(|(s, &owner)| (s, owner))
+            .collect(),
+    };
+    let read: Vec<RootOut> = roots
+        .par_iter()
+        .map(|root| match root {
+            Root::Parsed(dir) => task.read_parsed(dir, &modules, &refs, &owners, &units),
+            Root::Unparsed(dir, files) => task.read_unparsed(dir, files),
+        })
+        .collect();
+    let names = task.names;
+    drop(modules);
+    drop(refs);
+    // The parsed files are many small allocations, made on the threads that parsed them:
+    // freed there too, in parallel.
+    sources.into_par_iter().for_each(drop);
+    let mut entities: HashMap<usize, Vec<Entity>> = HashMap::new();
+    let mut local: HashMap<usize, Vec<Hit>> = HashMap::new();
+    for out in read {
+        parsed.extend(out.parsed);
+        for (owner, e) in out.entities {
+            entities.entry(owner).or_default().push(e);
+        }
+        for (owner, problem) in out.problems {
+            loaded[owner].problems.push(problem);
+        }
+        for (owner, mut hits) in out.hits {
+            local.entry(owner).or_default().append(&mut hits);
+        }
+    }
+    for file in parsed {
+        let l = &mut loaded[file.owner];
+        l.problems.extend(file.problem);
+        l.suppressions = crate::suppress::inline(&l.file, &file.comments);
+        if let Some(found) = entities.remove(&file.owner) {
             l.docs.push(DocModel {
                 kind: DocKind::Inventory,
                 entities: found,
                 hits: Vec::new(),
             });
         }
+        if let Some(hits) = local.remove(&file.owner) {
+            super::files::place_local(&l.file, &hits);
+            l.local = Packed::new(hits);
+        }
         l.terraform = true;
         l.number_entities();
     }
-    for (i, problem) in out.problems {
-        loaded[owners[i]].problems.push(problem);
-    }
     drop_planned_twice(loaded);
-    join_by_name(loaded);
+    names.join_plans(loaded);
     Ok(())
 }
 
-/// A Terraform server known only by its address (a data source found by `name`, an instance
-/// whose id is known after apply) is the server of the inventory or an API dump with the same
-/// name, when exactly one has it: its id then stands for the address, in the server
-/// and in the requests that use it, so the descriptions merge.
-fn join_by_name(loaded: &mut [Loaded]) {
-    use crate::model::{EntityKind, Origin};
-    use crate::values::is_terraform_address;
-    let servers = || {
-        loaded
-            .iter()
-            .flat_map(Loaded::entities)
-            .filter(|e| e.kind == EntityKind::Server)
-    };
-    let mut named: HashMap<String, Vec<String>> = HashMap::new();
-    for e in servers().filter(|e| e.origin != Origin::Terraform) {
-        if let Some(name) = e.str("name") {
-            named
-                .entry(name.to_ascii_lowercase())
-                .or_default()
-                .push(e.label().to_string());
+/// Whether a configuration file may hold a `module` block: a line that starts with the word
+/// `module` (HCL writes each block of a body on a line of its own; a comment may come before
+/// it), or a `"module"` key (JSON). A yes may be wrong (a heredoc's line), a no never is.
+fn may_call_modules(text: &str) -> bool {
+    if text.contains("\"module\"") {
+        return true;
+    }
+    text.match_indices("module").any(|(at, word)| {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let before = text[line_start..at].trim();
+        let after = text[at + word.len()..].chars().next();
+        (before.is_empty() || before.ends_with("*/"))
+            && !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    })
+}
+
+/// A root module to read: parsed already (it calls local modules, or may), or not yet.
+enum Root<'a> {
+    Parsed(&'a Path),
+    Unparsed(&'a Path, &'a [(PathBuf, Kind)]),
+}
+
+/// What reading one root module gives, by `Loaded` entry.
+struct RootOut {
+    entities: Vec<(usize, Entity)>,
+    problems: Vec<(usize, Problem)>,
+    /// Hits of the rules judging one entity at a time (see [`judge_root`]).
+    hits: Vec<(usize, Vec<Hit>)>,
+    /// The files it parsed itself.
+    parsed: Vec<ParsedFile>,
+}
+
+/// What every root module's reading shares.
+struct RootTask<'a> {
+    loaded: &'a [Loaded],
+    at: &'a HashMap<PathBuf, usize>,
+    labelled: bool,
+    options: &'a terraform::Options,
+    job: &'a FileJob<'a>,
+    names: ByName,
+    /// The `--var-file`s, parsed, with their `Loaded` entries.
+    var_files: Vec<(&'a Source, usize)>,
+}
+
+impl RootTask<'_> {
+    fn read_parsed(
+        &self,
+        dir: &Path,
+        modules: &terraform::Modules,
+        sources: &[&Source],
+        owners: &[usize],
+        units: &[u32],
+    ) -> RootOut {
+        let (mut found, problems) = modules.read_root(dir, self.labelled, self.options);
+        self.names.join(&mut found);
+        let hits = judge_root(dir, &mut found, sources, units, self.job);
+        RootOut {
+            entities: found.into_iter().map(|(i, e)| (owners[i], e)).collect(),
+            problems: problems.into_iter().map(|(i, p)| (owners[i], p)).collect(),
+            hits: hits.into_iter().map(|(i, h)| (owners[i], h)).collect(),
+            parsed: Vec::new(),
         }
     }
-    let joined: HashMap<String, String> = servers()
-        .filter(|e| e.origin == Origin::Terraform && is_terraform_address(&e.label()))
-        .filter_map(|e| {
-            let name = e.str("name")?.to_ascii_lowercase();
-            match named.get(&name).map(Vec::as_slice) {
-                Some([id]) => Some((e.label().to_string(), id.clone())),
-                _ => None,
+
+    /// A root module that calls none, from its files' text to its judged entities, on one
+    /// thread: what it parsed is freed where it was made, before the next root is read.
+    fn read_unparsed(&self, dir: &Path, files: &[(PathBuf, Kind)]) -> RootOut {
+        let (own, parsed): (Vec<Source>, Vec<ParsedFile>) = files
+            .iter()
+            .map(|(path, kind)| {
+                parse_file(self.loaded, self.at[path], path.clone(), *kind, self.job.limits)
+            })
+            .unzip();
+        let mut sources: Vec<&Source> = own.iter().collect();
+        let mut owners: Vec<usize> = parsed.iter().map(|f| f.owner).collect();
+        for (source, owner) in &self.var_files {
+            sources.push(source);
+            owners.push(*owner);
+        }
+        let units: Vec<u32> = owners.iter().map(|&o| self.loaded[o].unit).collect();
+        let modules = terraform::Modules::new(&sources);
+        let mut out = self.read_parsed(dir, &modules, &sources, &owners, &units);
+        out.parsed = parsed;
+        out
+    }
+}
+
+/// A file of a module parsed: its `Loaded` entry, the problem that kept it from parsing, and
+/// its suppression comments.
+struct ParsedFile {
+    owner: usize,
+    problem: Option<Problem>,
+    comments: Vec<crate::syntax::parse::Comment>,
+}
+
+/// Parse the file `loaded[owner]` (unless reading it failed).
+fn parse_file(
+    loaded: &[Loaded],
+    owner: usize,
+    path: PathBuf,
+    kind: Kind,
+    limits: &Limits,
+) -> (Source, ParsedFile) {
+    let l = &loaded[owner];
+    let (body, problem, comments) = if l.problems.is_empty() {
+        parse(&l.file, &path, kind, limits)
+    } else {
+        (None, None, Vec::new())
+    };
+    let source = Source {
+        file: l.file.clone(),
+        path,
+        kind,
+        body,
+    };
+    let file = ParsedFile {
+        owner,
+        problem,
+        comments,
+    };
+    (source, file)
+}
+
+/// The hits, by source, of the rules that judge one entity at a time over a root module's own
+/// entities (those of files in its directory: a called module's files may be read by other
+/// roots too), on the thread that read them: what an inventory file's pass does for its
+/// entities. Only those a request or an operation of the module uses among its servers and
+/// volumes are judged (the others are judged when something elsewhere uses them, over the
+/// whole inventory); each judged one is marked so (see [`Entity::mark_judged`]).
+fn judge_root(
+    dir: &Path,
+    found: &mut Vec<(usize, Entity)>,
+    sources: &[&Source],
+    units: &[u32],
+    job: &FileJob,
+) -> Vec<(usize, Vec<Hit>)> {
+    if !job.two_pass {
+        return Vec::new(); // the reference mode judges everything once, over the whole inventory
+    }
+    // Numbered as the run numbers them: by position among their file's entities.
+    let mut next: HashMap<usize, u32> = HashMap::new();
+    let (at, entities): (Vec<usize>, Vec<Entity>) = std::mem::take(found)
+        .into_iter()
+        .map(|(i, mut e)| {
+            let serial = next.entry(i).or_default();
+            e.set_unit(units[i]);
+            e.serial = *serial;
+            *serial += 1;
+            (i, e)
+        })
+        .unzip();
+    let own: Vec<usize> = next
+        .into_keys()
+        .filter(|&i| sources[i].path.parent() == Some(dir))
+        .collect::<BTreeSet<usize>>()
+        .into_iter()
+        .collect();
+    let mut inv = Inventory::of_file(entities, |_| true);
+    let used = super::used_by_requests(&inv);
+    let mut out = Vec::with_capacity(own.len());
+    for &i in &own {
+        let subject = |e: &Entity| e.unit() == units[i] && super::in_scope(e, Some(&used));
+        inv.set_subjects(Some(&subject));
+        let mut hits = Vec::new();
+        for rule in &job.plan.rules {
+            rule.run_each(&inv, &mut hits);
+        }
+        out.push((i, hits));
+    }
+    let judged = |e: &Entity| {
+        own.iter().any(|&i| units[i] == e.unit()) && super::in_scope(e, Some(&used))
+    };
+    *found = at
+        .into_iter()
+        .zip(inv.entities.into_iter())
+        .map(|(i, mut e)| {
+            if judged(&e) {
+                e.mark_judged();
             }
+            (i, e)
         })
         .collect();
-    if joined.is_empty() {
-        return;
-    }
-    for l in loaded.iter_mut() {
-        for e in l.docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
-            if e.origin != Origin::Terraform {
-                continue;
-            }
-            let field = match e.kind {
-                EntityKind::Server => "id",
-                EntityKind::Request => "instance_id",
-                _ => continue,
-            };
-            if let Some(id) = e.str(field).and_then(|a| joined.get(&*a)).cloned() {
-                e.set_text(field, &id);
+    out
+}
+
+/// The servers of the inventory and of API dumps by name, in lowercase: a Terraform server
+/// known only by its address (a data source found by `name`, an instance whose id is known
+/// after apply) is the one of the same name, when exactly one has it. Its id then stands for
+/// the address, in the server and in the requests that use it, so the descriptions merge.
+struct ByName(HashMap<String, Vec<String>>);
+
+impl ByName {
+    fn of(loaded: &[Loaded]) -> ByName {
+        let mut named: HashMap<String, Vec<String>> = HashMap::new();
+        for e in loaded.iter().flat_map(Loaded::entities) {
+            if e.kind == EntityKind::Server
+                && e.origin != ModelOrigin::Terraform
+                && let Some(name) = e.str("name")
+            {
+                named
+                    .entry(name.to_ascii_lowercase())
+                    .or_default()
+                    .push(e.label().to_string());
             }
         }
+        ByName(named)
+    }
+
+    /// Join the servers of one root module and the requests that use them.
+    fn join(&self, found: &mut [(usize, Entity)]) {
+        let joined = self.joined(found.iter().map(|(_, e)| e));
+        if !joined.is_empty() {
+            for (_, e) in found.iter_mut() {
+                join_one(&joined, e);
+            }
+        }
+    }
+
+    /// Join the servers of the run's plans (files of their own, not read with a module) and
+    /// the requests that use them.
+    fn join_plans(&self, loaded: &mut [Loaded]) {
+        let plans = || loaded.iter().filter(|l| !l.terraform);
+        let joined = self.joined(plans().flat_map(Loaded::entities));
+        if joined.is_empty() {
+            return;
+        }
+        for l in loaded.iter_mut().filter(|l| !l.terraform) {
+            for e in l.docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
+                join_one(&joined, e);
+            }
+        }
+    }
+
+    /// The id that stands for each Terraform server's address among `entities`.
+    fn joined<'e>(&self, entities: impl Iterator<Item = &'e Entity>) -> HashMap<String, String> {
+        if self.0.is_empty() {
+            return HashMap::new();
+        }
+        entities
+            .filter(|e| e.kind == EntityKind::Server && e.origin == ModelOrigin::Terraform)
+            .filter(|e| crate::values::is_terraform_address(&e.label()))
+            .filter_map(|e| {
+                let name = e.str("name")?.to_ascii_lowercase();
+                match self.0.get(&name).map(Vec::as_slice) {
+                    Some([id]) => Some((e.label().to_string(), id.clone())),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+}
+
+/// A Terraform server's id, or a request's `instance_id`, that is a joined address: the id.
+fn join_one(joined: &HashMap<String, String>, e: &mut Entity) {
+    if e.origin != ModelOrigin::Terraform {
+        return;
+    }
+    let field = match e.kind {
+        EntityKind::Server => "id",
+        EntityKind::Request => "instance_id",
+        _ => return,
+    };
+    if let Some(id) = e.str(field).and_then(|a| joined.get(&*a)).cloned() {
+        e.set_text(field, &id);
     }
 }
 
@@ -237,14 +506,6 @@ fn drop_planned_twice(loaded: &mut [Loaded]) {
         }
     }
 }
-
-/// A parsed file of a module: its configuration, the problem that kept it from parsing, and
-/// its suppression comments.
-type Parsed = (
-    Option<config::Body>,
-    Option<Problem>,
-    Vec<crate::syntax::parse::Comment>,
-);
 
 /// Read (in parallel) the files of a batch that no `Loaded` holds yet, each a new `Loaded`
 /// numbered from `unit` in the batch's order.

@@ -204,6 +204,9 @@ struct Rare {
     moved: Vec<Moved>,
     /// The Terraform address it comes from, and whether from a plan.
     address: Option<(String, bool)>,
+    /// Judged whole with its root module, on the thread that read it (see
+    /// [`Entity::mark_judged`]).
+    judged: bool,
 }
 
 /// A value found under an entity, with the file it sits in and its pointer. Borrowed from a
@@ -339,6 +342,12 @@ impl Entity {
     /// Replace the text of a top-level scalar of a whole description (a reference joined to
     /// what it names).
     pub fn set_text(&mut self, field: &str, text: &str) {
+        // Judged as it was: judged again as it is now.
+        if let Body::Whole(w) = &mut self.body
+            && let Some(rare) = &mut w.rare
+        {
+            rare.judged = false;
+        }
         if let Body::Whole(w) = &mut self.body
             && let Kind::Map(entries) = &mut w.node.kind
             && let Some(entry) = entries.iter_mut().find(|e| e.key == field)
@@ -600,6 +609,21 @@ impl Entity {
         }
     }
 
+    /// Rules that judge one entity at a time have judged this Terraform entity, whole, with
+    /// its root module (as an inventory's entities are in their file's pass): the
+    /// whole-inventory pass need not judge it again, unless it changes ([`Entity::set_text`])
+    /// or is merged with another description.
+    pub fn mark_judged(&mut self) {
+        if let Some(rare) = self.rare_mut() {
+            rare.judged = true;
+        }
+    }
+
+    /// See [`Entity::mark_judged`].
+    pub fn judged_with_module(&self) -> bool {
+        self.rare().is_some_and(|r| r.judged)
+    }
+
     pub fn terraform_address(&self) -> Option<(&str, bool)> {
         self.rare()?
             .address
@@ -648,6 +672,7 @@ impl Entity {
                 unknown: r.unknown.clone(),
                 moved: r.moved.clone(),
                 address: r.address.clone(),
+                judged: false,
             })
         });
         Some(Entity {

@@ -18,7 +18,7 @@ use crate::model::{Entity, EntityKind, Moved, Origin};
 use crate::syntax::tree::{Kind, Node, Scalar, Span, pointer_push};
 
 /// The entities of every instance, with the source file their resource block is written in.
-pub fn entities(instances: &[Instance], sources: &[Source]) -> Vec<(usize, Entity)> {
+pub fn entities(instances: &[Instance], sources: &[&Source]) -> Vec<(usize, Entity)> {
     let mut out = Vec::new();
     let index: HashMap<&str, &Instance> =
         instances.iter().map(|i| (i.address.as_str(), i)).collect();
@@ -91,7 +91,7 @@ enum Path {
 /// One entity being built from an instance.
 struct Draft<'a> {
     inst: &'a Instance,
-    sources: &'a [Source],
+    sources: &'a [&'a Source],
     index: &'a HashMap<&'a str, &'a Instance>,
     file: Arc<SourceFile>,
     pointer: String,
@@ -112,7 +112,7 @@ const FOREIGN_BASE: usize = 0xC000_0000;
 impl<'a> Draft<'a> {
     fn new(
         inst: &'a Instance,
-        sources: &'a [Source],
+        sources: &'a [&'a Source],
         index: &'a HashMap<&'a str, &'a Instance>,
         entity: EntityKind,
     ) -> Draft<'a> {
@@ -330,7 +330,7 @@ impl<'a> Draft<'a> {
 
 fn request(
     inst: &Instance,
-    sources: &[Source],
+    sources: &[&Source],
     index: &HashMap<&str, &Instance>,
     path: Path,
 ) -> Option<Entity> {
@@ -356,7 +356,7 @@ fn request(
 
 fn operation(
     inst: &Instance,
-    sources: &[Source],
+    sources: &[&Source],
     index: &HashMap<&str, &Instance>,
     action: &str,
 ) -> Option<Entity> {
@@ -536,7 +536,7 @@ fn set_flag(
 
 fn server(
     inst: &Instance,
-    sources: &[Source],
+    sources: &[&Source],
     index: &HashMap<&str, &Instance>,
     links: &Links,
 ) -> Entity {

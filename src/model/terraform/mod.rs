@@ -10,7 +10,6 @@ pub mod plan;
 
 use std::collections::{BTreeSet, HashMap};
 
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -96,10 +95,10 @@ pub fn called_dirs(dir: &Path, bodies: &[&config::Body]) -> Vec<PathBuf> {
 }
 
 /// `DIR:` for a root module, DIR as its files are shown.
-fn root_label(sources: &[Source], files: &[usize]) -> String {
+fn root_label(sources: &[&Source], files: &[usize]) -> String {
     let shown = files
         .iter()
-        .map(|&i| &sources[i])
+        .map(|&i| sources[i])
         .find(|s| s.kind == Kind::Config)
         .and_then(|s| {
             Path::new(&s.file.name)
@@ -111,7 +110,7 @@ fn root_label(sources: &[Source], files: &[usize]) -> String {
     format!("{shown}:")
 }
 
-/// The address without the root module's directory (see [`read`]).
+/// The address without the root module's directory (see [`Modules::read_root`]).
 pub fn bare_address(address: &str) -> &str {
     address
         .match_indices(':')
@@ -121,63 +120,54 @@ pub fn bare_address(address: &str) -> &str {
 }
 
 /// One root module's entities and problems, each with the position of its source.
-type RootRead = (Vec<(usize, Entity)>, Vec<(usize, Problem)>);
+pub type RootRead = (Vec<(usize, Entity)>, Vec<(usize, Problem)>);
 
-/// What reading the modules gives: the entities of each source (by position) and problems
-/// worth a finding (remote modules not fetched).
-pub struct Read {
-    pub entities: Vec<Vec<Entity>>,
-    pub problems: Vec<(usize, Problem)>,
+/// The modules of some parsed files: which directories are root modules, and each root
+/// read (with the local modules it calls, found among the same files).
+pub struct Modules<'s> {
+    sources: &'s [&'s Source],
+    /// The files of each directory, by position in `sources`.
+    by_dir: HashMap<&'s Path, Vec<usize>>,
 }
 
-/// Read every module whose directory holds configuration among `sources`, except those only
-/// used as local modules of another (read through their calls, with inputs bound).
-pub fn read(sources: &[Source], options: &Options) -> Read {
-    let dirs: BTreeSet<&Path> = sources
-        .iter()
-        .filter(|s| s.kind == Kind::Config)
-        .filter_map(|s| s.path.parent())
-        .collect();
-    let called: BTreeSet<PathBuf> = sources
-        .iter()
-        .filter(|s| s.kind == Kind::Config)
-        .filter_map(|s| Some(called_dirs(s.path.parent()?, &[s.body.as_ref()?])))
-        .flatten()
-        .collect();
-    let mut by_dir: HashMap<&Path, Vec<usize>> = HashMap::new();
-    for (i, s) in sources.iter().enumerate() {
-        if let Some(dir) = s.path.parent() {
-            by_dir.entry(dir).or_default().push(i);
+impl<'s> Modules<'s> {
+    pub fn new(sources: &'s [&'s Source]) -> Modules<'s> {
+        let mut by_dir: HashMap<&Path, Vec<usize>> = HashMap::new();
+        for (i, s) in sources.iter().enumerate() {
+            if let Some(dir) = s.path.parent() {
+                by_dir.entry(dir).or_default().push(i);
+            }
         }
+        Modules { sources, by_dir }
     }
-    let roots: Vec<&Path> = dirs
-        .iter()
-        .copied()
-        .filter(|d| !called.contains(*d))
-        .collect();
-    // Root modules are independent: read in parallel, gathered in order.
-    let read: Vec<RootRead> = roots
-        .par_iter()
-        .map(|dir| {
-            // Addresses are unique within a root module only: with several in the run, each
-            // address starts with its root's directory (`infra/prod:huaweicloud_…`).
-            let label = if roots.len() > 1 {
-                root_label(sources, by_dir.get(*dir).map_or(&[][..], Vec::as_slice))
-            } else {
-                String::new()
-            };
-            let mut reader = module::Reader::new(sources, &by_dir);
-            reader.read_module(dir, &label, module::Inputs::Root(options));
-            (map::entities(&reader.instances, sources), reader.problems)
-        })
-        .collect();
-    let mut entities: Vec<Vec<Entity>> = (0..sources.len()).map(|_| Vec::new()).collect();
-    let mut problems = Vec::new();
-    for (found, mut p) in read {
-        for (source, e) in found {
-            entities[source].push(e);
-        }
-        problems.append(&mut p);
+
+    /// The directories holding configuration that no module among the files calls (those
+    /// only used as local modules of another are read through their calls, with inputs
+    /// bound), in path order.
+    pub fn roots(&self) -> Vec<&'s Path> {
+        let configs = || self.sources.iter().filter(|s| s.kind == Kind::Config);
+        let dirs: BTreeSet<&Path> = configs().filter_map(|s| s.path.parent()).collect();
+        let called: BTreeSet<PathBuf> = configs()
+            .filter_map(|s| Some(called_dirs(s.path.parent()?, &[s.body.as_ref()?])))
+            .flatten()
+            .collect();
+        dirs.into_iter().filter(|d| !called.contains(*d)).collect()
     }
-    Read { entities, problems }
+
+    /// One root module's entities and problems (remote modules not fetched). `labelled`: the
+    /// run has several root modules, whose addresses are unique within each only: each
+    /// address then starts with its root's directory (`infra/prod:huaweicloud_…`).
+    pub fn read_root(&self, dir: &Path, labelled: bool, options: &Options) -> RootRead {
+        let label = if labelled {
+            root_label(
+                self.sources,
+                self.by_dir.get(dir).map_or(&[][..], Vec::as_slice),
+            )
+        } else {
+            String::new()
+        };
+        let mut reader = module::Reader::new(self.sources, &self.by_dir);
+        reader.read_module(dir, &label, module::Inputs::Root(options));
+        (map::entities(&reader.instances, self.sources), reader.problems)
+    }
 }

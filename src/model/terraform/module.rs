@@ -135,7 +135,7 @@ impl Instance {
 
 /// The blocks of a type in some files of the module, with the file each is in.
 fn blocks<'a>(
-    sources: &'a [Source],
+    sources: &'a [&'a Source],
     files: &'a [usize],
     ty: &'a str,
 ) -> impl Iterator<Item = (usize, &'a super::config::Block)> + 'a {
@@ -185,7 +185,7 @@ pub enum Inputs<'a> {
 }
 
 pub struct Reader<'s> {
-    pub sources: &'s [Source],
+    pub sources: &'s [&'s Source],
     /// The files of each directory, by position in `sources`.
     by_dir: &'s HashMap<&'s Path, Vec<usize>>,
     pub instances: Vec<Instance>,
@@ -198,7 +198,7 @@ pub struct Reader<'s> {
 const MAX_MODULE_DEPTH: usize = 16;
 
 impl<'s> Reader<'s> {
-    pub fn new(sources: &'s [Source], by_dir: &'s HashMap<&'s Path, Vec<usize>>) -> Reader<'s> {
+    pub fn new(sources: &'s [&'s Source], by_dir: &'s HashMap<&'s Path, Vec<usize>>) -> Reader<'s> {
         Reader {
             sources,
             by_dir,

@@ -166,13 +166,13 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             pointer: Some(format!("/resource_changes/{i}/change/after")),
         });
     }
-    let sources = [Source {
+    let source = Source {
         file: file.clone(),
         path: PathBuf::new(),
         kind: Kind::Config,
         body: None,
-    }];
-    let entities = super::map::entities(&instances, &sources)
+    };
+    let entities = super::map::entities(&instances, &[&source])
         .into_iter()
         .map(|(_, e)| e)
         .collect();
