@@ -372,3 +372,68 @@ fn a_suppression_comment_in_a_tf_file_suppresses_the_finding_below_it() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn a_module_called_by_another_in_the_run_is_read_through_its_call_only() {
+    // `modules/app` says no `module` itself: it is still read as the module `root` calls (with
+    // the call's inputs), not as a root module of its own.
+    let (_, alone) = check(&["tests/fixtures/terraform/modules/root"]);
+    let (_, both) = check(&["tests/fixtures/terraform/modules"]);
+    let entities = |findings: &[Value]| -> BTreeSet<String> {
+        findings
+            .iter()
+            .filter_map(|f| f["entity"].as_str().map(String::from))
+            .collect()
+    };
+    assert_eq!(entities(&both), entities(&alone), "{both:?}");
+    assert_eq!(
+        places(&both, "request-name"),
+        places(&alone, "request-name")
+    );
+}
+
+#[test]
+fn a_server_known_by_name_joins_the_inventory_server_of_that_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("inventory.yaml"),
+        "region: cn-north-4\nservers:\n  - id: 4f1e5a0c-2d5b-4c1e-9a77-1b2c3d4e5f60\n    name: web-01\n    status: SHUTOFF\n",
+    )
+    .expect("write");
+    std::fs::create_dir(dir.path().join("infra")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("infra/main.tf"),
+        r#"provider "huaweicloud" {
+  region = "cn-north-4"
+}
+
+data "huaweicloud_compute_instance" "web" {
+  name = "WEB-01"
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {
+  name        = "img-web"
+  instance_id = data.huaweicloud_compute_instance.web.id
+  vault_id    = "0c8c9a1e-1f6e-4c1a-9c7e-2a3b4c5d6e7f"
+}
+"#,
+    )
+    .expect("write");
+    let (_, findings) = check(&[&dir.path().display().to_string()]);
+    let unverified: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "request-unverified")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    // What is missing is said of the inventory's server, by its id: the two are one.
+    assert!(
+        unverified.len() == 1 && unverified[0].contains("4f1e5a0c-2d5b-4c1e-9a77-1b2c3d4e5f60"),
+        "{findings:?}"
+    );
+    assert!(
+        findings.iter().all(|f| !f
+            .to_string()
+            .contains("data.huaweicloud_compute_instance.web")),
+        "{findings:?}"
+    );
+}

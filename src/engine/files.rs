@@ -465,6 +465,11 @@ pub(super) fn restore_whole(
     whole_when: &[(EntityKind, EntityKind)],
 ) {
     use crate::model::Origin;
+    // Only pruned entities are ever read again (a run of Terraform modules alone has none).
+    let pruned = |l: &Loaded| l.entities().any(|e| !e.is_whole());
+    if !loaded.iter().any(pruned) {
+        return;
+    }
     let mut ids = HashSet::new();
     let mut present = HashSet::new();
     for e in loaded

@@ -28,6 +28,10 @@ pub(super) struct Plan<'r> {
     pub(super) keep: Vec<(EntityKind, Keep)>,
     /// Kinds read whole when the run has entities of another kind.
     pub(super) whole_when: Vec<(EntityKind, EntityKind)>,
+    /// What a Terraform request or operation judged with its module keeps of its tree (see
+    /// `Entity::thin`): what a pruned one keeps, and the fields checks ask only whether they
+    /// are stated (which a frozen tree remembers apart).
+    pub(super) thin: Vec<(EntityKind, Keep)>,
 }
 
 /// One active rule and how its check runs.
@@ -100,10 +104,26 @@ impl<'r> Plan<'r> {
             .collect();
         whole_when.sort_unstable();
         whole_when.dedup();
+        let thin = keep
+            .iter()
+            .filter(|(kind, _)| matches!(kind, EntityKind::Request | EntityKind::Operation))
+            .map(|(kind, kept)| {
+                let mut kept = kept.clone();
+                kept.fields.extend(
+                    rules
+                        .iter()
+                        .flat_map(|p| &p.reads.stated)
+                        .filter(|(k, _)| k == kind)
+                        .map(|(_, f)| f.clone()),
+                );
+                (*kind, kept)
+            })
+            .collect();
         Plan {
             rules,
             keep,
             whole_when,
+            thin,
         }
     }
 }

@@ -65,13 +65,14 @@ pub(super) fn read_modules(
     queue.dedup();
     queue.retain(|d| seen.len() < MAX_DIRS && seen.insert(d.clone()));
     // The directories of the run's configuration, their files read (not yet parsed).
-    let mut listed: BTreeMap<PathBuf, Vec<(PathBuf, Kind)>> = queue
-        .into_iter()
+    let listed: Vec<(PathBuf, Vec<(PathBuf, Kind)>)> = queue
+        .into_par_iter()
         .map(|dir| {
             let files = module_files(&dir);
             (dir, files)
         })
         .collect();
+    let mut listed: BTreeMap<PathBuf, Vec<(PathBuf, Kind)>> = listed.into_iter().collect();
     let all: Vec<(PathBuf, Kind)> = listed.values().flatten().cloned().collect();
     read_batch(&all, loaded, &mut at, &mut unit, limits, cwd);
     // A directory none of whose configuration says `module` calls no module: unless another
@@ -174,7 +175,7 @@ pub(super) fn read_modules(
     // freed there too, in parallel.
     sources.into_par_iter().for_each(drop);
     let mut entities: HashMap<usize, Vec<Entity>> = HashMap::new();
-    let mut local: HashMap<usize, Vec<Hit>> = HashMap::new();
+    let mut local: HashMap<usize, Packed> = HashMap::new();
     for out in read {
         parsed.extend(out.parsed);
         for (owner, e) in out.entities {
@@ -183,9 +184,7 @@ pub(super) fn read_modules(
         for (owner, problem) in out.problems {
             loaded[owner].problems.push(problem);
         }
-        for (owner, mut hits) in out.hits {
-            local.entry(owner).or_default().append(&mut hits);
-        }
+        local.extend(out.hits);
     }
     for file in parsed {
         let l = &mut loaded[file.owner];
@@ -199,8 +198,7 @@ pub(super) fn read_modules(
             });
         }
         if let Some(hits) = local.remove(&file.owner) {
-            super::files::place_local(&l.file, &hits);
-            l.local = Packed::new(hits);
+            l.local = hits;
         }
         l.terraform = true;
         l.number_entities();
@@ -236,8 +234,8 @@ enum Root<'a> {
 struct RootOut {
     entities: Vec<(usize, Entity)>,
     problems: Vec<(usize, Problem)>,
-    /// Hits of the rules judging one entity at a time (see [`judge_root`]).
-    hits: Vec<(usize, Vec<Hit>)>,
+    /// Hits of the rules judging one entity at a time (see [`judge_root`]), placed.
+    hits: Vec<(usize, Packed)>,
     /// The files it parsed itself.
     parsed: Vec<ParsedFile>,
 }
@@ -269,7 +267,14 @@ impl RootTask<'_> {
         RootOut {
             entities: found.into_iter().map(|(i, e)| (owners[i], e)).collect(),
             problems: problems.into_iter().map(|(i, p)| (owners[i], p)).collect(),
-            hits: hits.into_iter().map(|(i, h)| (owners[i], h)).collect(),
+            hits: hits
+                .into_iter()
+                .map(|(i, hits)| {
+                    // Lines and columns worked out while the text is at hand, on this thread.
+                    super::files::place_local(&sources[i].file, &hits);
+                    (owners[i], Packed::new(hits))
+                })
+                .collect(),
             parsed: Vec::new(),
         }
     }
@@ -280,7 +285,13 @@ impl RootTask<'_> {
         let (own, parsed): (Vec<Source>, Vec<ParsedFile>) = files
             .iter()
             .map(|(path, kind)| {
-                parse_file(self.loaded, self.at[path], path.clone(), *kind, self.job.limits)
+                parse_file(
+                    self.loaded,
+                    self.at[path],
+                    path.clone(),
+                    *kind,
+                    self.job.limits,
+                )
             })
             .unzip();
         let mut sources: Vec<&Source> = own.iter().collect();
@@ -379,15 +390,20 @@ fn judge_root(
         }
         out.push((i, hits));
     }
-    let judged = |e: &Entity| {
-        own.iter().any(|&i| units[i] == e.unit()) && super::in_scope(e, Some(&used))
-    };
+    let judged =
+        |e: &Entity| own.iter().any(|&i| units[i] == e.unit()) && super::in_scope(e, Some(&used));
     *found = at
         .into_iter()
         .zip(inv.entities.into_iter())
         .map(|(i, mut e)| {
             if judged(&e) {
                 e.mark_judged();
+                let thin = job
+                    .keep
+                    .and(job.plan.thin.iter().find(|(k, _)| *k == e.kind));
+                if let Some((_, keep)) = thin {
+                    e.thin(keep);
+                }
             }
             (i, e)
         })
@@ -481,6 +497,14 @@ fn join_one(joined: &HashMap<String, String>, e: &mut Entity) {
 /// kept (their findings point at the `.tf` attribute a pull request can annotate)
 /// and the plan's of the same address dropped.
 fn drop_planned_twice(loaded: &mut [Loaded]) {
+    let planned = |l: &Loaded| {
+        !l.terraform
+            && l.entities()
+                .any(|e| matches!(e.terraform_address(), Some((_, true))))
+    };
+    if !loaded.iter().any(planned) {
+        return;
+    }
     let from_modules: std::collections::HashSet<String> = loaded
         .iter()
         .flat_map(Loaded::entities)
@@ -584,5 +608,28 @@ fn parse(
     match crate::syntax::terraform::parse(&text, limits, crate::suppress::MARKER) {
         Ok(parsed) => (Some(config::from_hcl(parsed.body)), None, parsed.comments),
         Err(problem) => (None, Some(problem), Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_call_modules;
+
+    #[test]
+    fn a_module_block_is_seen_wherever_it_may_be_and_the_word_elsewhere_is_not() {
+        assert!(may_call_modules(
+            "module \"app\" {\n  source = \"./app\"\n}\n"
+        ));
+        assert!(may_call_modules("locals {}\n  module \"app\" {}\n"));
+        assert!(may_call_modules("/* app */ module \"app\" {}\n"));
+        assert!(may_call_modules(
+            "{\"module\": {\"app\": {\"source\": \"./app\"}}}"
+        ));
+        assert!(!may_call_modules(
+            "# generated module 0\nlocals { modules = 1 }\n"
+        ));
+        assert!(!may_call_modules(
+            "resource \"a\" \"b\" {\n  name = \"module\"\n}\n"
+        ));
     }
 }

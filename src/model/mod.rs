@@ -528,6 +528,38 @@ impl Entity {
         Some(Frozen::write(&w.node, &header, invalid, &kept, out))
     }
 
+    /// Keep of the tree, in place, only the top-level fields the whole-inventory pass reads
+    /// (`keep`: the fields, the lists whose items it reads, the fields it asks whether they
+    /// are stated), for an entity judged already whose rare parts a frozen tree has no room
+    /// for (a Terraform entity's unknown values, values written elsewhere and address).
+    /// Only for kinds no other description can join (requests and operations): it is never
+    /// read again.
+    pub fn thin(&mut self, keep: &Keep) {
+        let label_key = self.kind.label_key();
+        if let Body::Whole(w) = &mut self.body
+            && let Kind::Map(entries) = &mut w.node.kind
+        {
+            entries.retain(|e| {
+                e.key == "id"
+                    || e.key == label_key
+                    || keep.has(&e.key)
+                    || keep.items.iter().any(|i| i.list == e.key)
+            });
+            entries.shrink_to_fit();
+            // What locates the values that are gone goes with them.
+            if let Some(rare) = &mut w.rare {
+                let mut kept = std::collections::HashSet::new();
+                for e in entries.iter() {
+                    spans_under(&e.value, &mut kept);
+                }
+                rare.raw.retain(|span, _| kept.contains(span));
+                rare.raw.shrink_to_fit();
+                rare.moved.retain(|m| kept.contains(&m.span));
+                rare.moved.shrink_to_fit();
+            }
+        }
+    }
+
     /// Drop the whole tree for its frozen part: all the whole-inventory pass reads of an
     /// entity nothing else describes (its local rules have run). Cuts what a large run holds.
     pub fn prune(&mut self, frozen: Frozen) {
@@ -1004,6 +1036,16 @@ impl Entity {
 }
 
 /// The nodes at a field path under `root` (see [`Entity::field`]), with their pointers.
+/// The spans of a node and of everything under it.
+fn spans_under(node: &Node, out: &mut std::collections::HashSet<Span>) {
+    out.insert(node.span);
+    match &node.kind {
+        Kind::Scalar(_) => {}
+        Kind::Seq(items) => items.iter().for_each(|i| spans_under(i, out)),
+        Kind::Map(entries) => entries.iter().for_each(|e| spans_under(&e.value, out)),
+    }
+}
+
 fn walk<'r>(root: &'r Node, pointer: &str, path: &str) -> Vec<(&'r Node, String)> {
     let mut current = vec![(root, pointer.to_string())];
     for part in path.split('.') {
@@ -1132,6 +1174,11 @@ pub struct Entities {
 impl Entities {
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    /// The entities, a list per document (to free them a list at a time, in parallel).
+    pub fn into_chunks(self) -> Vec<Vec<Entity>> {
+        self.chunks
     }
 
     pub fn is_empty(&self) -> bool {

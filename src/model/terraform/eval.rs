@@ -132,6 +132,14 @@ impl Scope {
 
     /// The value of an expression, as a plan would know it.
     pub fn eval_expr(&self, expr: &hcl::Expression) -> Val {
+        // Most arguments are literals: their value without the evaluator's context.
+        match expr {
+            hcl::Expression::String(s) => return Val::Known(Value::String(s.clone())),
+            hcl::Expression::Number(n) => return Val::Known(Value::Number(*n)),
+            hcl::Expression::Bool(b) => return Val::Known(Value::Bool(*b)),
+            hcl::Expression::Null => return Val::Known(Value::Null),
+            _ => {}
+        }
         if let Some(address) = reference(expr) {
             return Val::Ref(address);
         }

@@ -17,11 +17,13 @@ use crate::model::synth::{map, seq};
 use crate::model::{Entity, EntityKind, Moved, Origin};
 use crate::syntax::tree::{Kind, Node, Scalar, Span, pointer_push};
 
+/// Instances by address (looked up for every reference: a fast hash, as for the trees).
+type Index<'a> = HashMap<&'a str, &'a Instance, foldhash::fast::RandomState>;
+
 /// The entities of every instance, with the source file their resource block is written in.
 pub fn entities(instances: &[Instance], sources: &[&Source]) -> Vec<(usize, Entity)> {
     let mut out = Vec::new();
-    let index: HashMap<&str, &Instance> =
-        instances.iter().map(|i| (i.address.as_str(), i)).collect();
+    let index: Index = instances.iter().map(|i| (i.address.as_str(), i)).collect();
     let links = Links::new(instances);
     for inst in instances {
         let entity = match (inst.data, inst.ty.as_str()) {
@@ -92,7 +94,7 @@ enum Path {
 struct Draft<'a> {
     inst: &'a Instance,
     sources: &'a [&'a Source],
-    index: &'a HashMap<&'a str, &'a Instance>,
+    index: &'a Index<'a>,
     file: Arc<SourceFile>,
     pointer: String,
     members: Vec<(&'static str, Node)>,
@@ -113,7 +115,7 @@ impl<'a> Draft<'a> {
     fn new(
         inst: &'a Instance,
         sources: &'a [&'a Source],
-        index: &'a HashMap<&'a str, &'a Instance>,
+        index: &'a Index<'a>,
         entity: EntityKind,
     ) -> Draft<'a> {
         let pointer = inst.json_pointer();
@@ -328,12 +330,7 @@ impl<'a> Draft<'a> {
     }
 }
 
-fn request(
-    inst: &Instance,
-    sources: &[&Source],
-    index: &HashMap<&str, &Instance>,
-    path: Path,
-) -> Option<Entity> {
+fn request(inst: &Instance, sources: &[&Source], index: &Index, path: Path) -> Option<Entity> {
     let mut d = Draft::new(inst, sources, index, EntityKind::Request);
     d.arg("name", "name");
     d.arg("description", "description");
@@ -354,12 +351,7 @@ fn request(
     Some(d.finish(EntityKind::Request))
 }
 
-fn operation(
-    inst: &Instance,
-    sources: &[&Source],
-    index: &HashMap<&str, &Instance>,
-    action: &str,
-) -> Option<Entity> {
+fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) -> Option<Entity> {
     let mut d = Draft::new(inst, sources, index, EntityKind::Operation);
     let image_arg = if action == "export" {
         "image_id"
@@ -419,11 +411,7 @@ fn operation(
 /// The name of the whole image a resource of the run makes: a whole-image resource's, or a
 /// copy's (of a whole image made in the run) by its own `name`, which later operations on the
 /// copy name (a second hop is `image-replicate-once`).
-fn image_made(
-    address: &str,
-    index: &HashMap<&str, &Instance>,
-    depth: usize,
-) -> Result<String, String> {
+fn image_made(address: &str, index: &Index, depth: usize) -> Result<String, String> {
     let name = |r: &Instance| match r.value("name").map(|v| v.val) {
         Some(Val::Known(Value::String(name))) => Ok(name),
         _ => Err(format!(
@@ -534,12 +522,7 @@ fn set_flag(
     Some((key, node))
 }
 
-fn server(
-    inst: &Instance,
-    sources: &[&Source],
-    index: &HashMap<&str, &Instance>,
-    links: &Links,
-) -> Entity {
+fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) -> Entity {
     let mut d = Draft::new(inst, sources, index, EntityKind::Server);
     let id = if inst.data {
         d.resolve(&inst.address)

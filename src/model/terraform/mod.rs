@@ -168,6 +168,9 @@ impl<'s> Modules<'s> {
         };
         let mut reader = module::Reader::new(self.sources, &self.by_dir);
         reader.read_module(dir, &label, module::Inputs::Root(options));
-        (map::entities(&reader.instances, self.sources), reader.problems)
+        (
+            map::entities(&reader.instances, self.sources),
+            reader.problems,
+        )
     }
 }
