@@ -83,7 +83,8 @@ pub(super) fn read_modules(
         .iter()
         .filter(|(_, files)| {
             files.iter().any(|(path, kind)| {
-                *kind == Kind::Config && may_call_modules(&loaded[at[path]].file.text())
+                let json = path.extension().is_some_and(|e| e == "json");
+                *kind == Kind::Config && may_call_modules(&loaded[at[path]].file.text(), json)
             })
         })
         .map(|(dir, _)| dir.clone())
@@ -211,9 +212,9 @@ pub(super) fn read_modules(
 /// Whether a configuration file may hold a `module` block: a line that starts with the word
 /// `module` (HCL writes each block of a body on a line of its own; a comment may come before
 /// it), or a `"module"` key (JSON). A yes may be wrong (a heredoc's line), a no never is.
-fn may_call_modules(text: &str) -> bool {
-    if text.contains("\"module\"") {
-        return true;
+fn may_call_modules(text: &str, json: bool) -> bool {
+    if json {
+        return text.contains("\"module\"");
     }
     text.match_indices("module").any(|(at, word)| {
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -617,19 +618,14 @@ mod tests {
 
     #[test]
     fn a_module_block_is_seen_wherever_it_may_be_and_the_word_elsewhere_is_not() {
-        assert!(may_call_modules(
-            "module \"app\" {\n  source = \"./app\"\n}\n"
-        ));
-        assert!(may_call_modules("locals {}\n  module \"app\" {}\n"));
-        assert!(may_call_modules("/* app */ module \"app\" {}\n"));
-        assert!(may_call_modules(
-            "{\"module\": {\"app\": {\"source\": \"./app\"}}}"
-        ));
-        assert!(!may_call_modules(
-            "# generated module 0\nlocals { modules = 1 }\n"
-        ));
-        assert!(!may_call_modules(
-            "resource \"a\" \"b\" {\n  name = \"module\"\n}\n"
-        ));
+        let hcl = |text: &str| may_call_modules(text, false);
+        assert!(hcl("module \"app\" {\n  source = \"./app\"\n}\n"));
+        assert!(hcl("locals {}\n  module \"app\" {}\n"));
+        assert!(hcl("/* app */ module \"app\" {}\n"));
+        assert!(!hcl("# generated module 0\nlocals { modules = 1 }\n"));
+        assert!(!hcl("resource \"a\" \"b\" {\n  name = \"module\"\n}\n"));
+        let json = |text: &str| may_call_modules(text, true);
+        assert!(json(r#"{"module": {"app": {"source": "./app"}}}"#));
+        assert!(!json(r#"{"resource": {}}"#));
     }
 }
