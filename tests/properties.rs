@@ -282,3 +282,32 @@ proptest! {
         prop_assert_eq!(&said(many.path(), true), &reference, "{}", text);
     }
 }
+
+/// Terraform entities are judged with their root module, on the thread that read it (the
+/// per-entity rules), and the requests and operations then keep only what the whole-inventory
+/// pass reads: every Terraform fixture and example says what judging every entity whole, over
+/// the whole inventory, says. So does a module whose server joins an inventory's by name.
+#[test]
+fn terraform_judged_with_its_module_or_whole_says_the_same() {
+    let joined = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        joined.path().join("inventory.yaml"),
+        "region: cn-north-4\nservers:\n  - id: 4f1e5a0c-2d5b-4c1e-9a77-1b2c3d4e5f60\n    name: web-01\n    status: ACTIVE\n    disks: [{id: d1, system: true, dss: true}]\n",
+    )
+    .expect("write");
+    fs::write(
+        joined.path().join("main.tf"),
+        "data \"huaweicloud_compute_instance\" \"web\" {\n  name = \"web-01\"\n}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \" img-web\"\n  instance_id = data.huaweicloud_compute_instance.web.id\n}\n",
+    )
+    .expect("write");
+    let dirs = [
+        std::path::Path::new("tests/fixtures/terraform"),
+        std::path::Path::new("examples/terraform"),
+        joined.path(),
+    ];
+    for dir in dirs {
+        let pruned = said(dir, true);
+        assert!(!pruned.is_empty(), "{}", dir.display());
+        assert_eq!(pruned, said(dir, false), "{}", dir.display());
+    }
+}
