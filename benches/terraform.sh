@@ -24,11 +24,16 @@ for n in "${sizes[@]}"; do
   ybytes=$(find "$work/$n/yaml" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
   tbytes=$(find "$work/$n/tf" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
   by="" bt="" ry=0 rt=0 ratios=""
+  # Wall time from the shell's microsecond clock (GNU time's is in hundredths: too coarse for
+  # the small corpus); peak RSS from GNU time.
+  run() {
+    local start=$EPOCHREALTIME
+    /usr/bin/time -f '%M' -o "$work/time" "$bin/ims-preflight" check "$1" --format json -q >/dev/null || true
+    echo "$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.4f", b - a}') $(tail -n 1 "$work/time")"
+  }
   for _ in 1 2 3 4 5; do
-    /usr/bin/time -f '%e %M' -o "$work/time" "$bin/ims-preflight" check "$work/$n/yaml" --format json -q >/dev/null || true
-    read -r y py < <(tail -n 1 "$work/time")
-    /usr/bin/time -f '%e %M' -o "$work/time" "$bin/ims-preflight" check "$work/$n/tf" --format json -q >/dev/null || true
-    read -r t pt < <(tail -n 1 "$work/time")
+    read -r y py < <(run "$work/$n/yaml")
+    read -r t pt < <(run "$work/$n/tf")
     if [ -z "$by" ] || awk "BEGIN{exit !($y < $by)}"; then by=$y; fi
     if [ -z "$bt" ] || awk "BEGIN{exit !($t < $bt)}"; then bt=$t; fi
     if [ "$py" -gt "$ry" ]; then ry=$py; fi

@@ -46,7 +46,9 @@ impl ModuleScope {
         let val = match var.and_then(|v| self.refs.get(v)) {
             Some(address) => Val::Ref(address.clone()),
             None => match scope.eval_expr(&attr.expr) {
-                Val::Ref(address) => Val::Ref(format!("{}{address}", self.prefix)),
+                Val::Ref(address) if !self.prefix.is_empty() => {
+                    Val::Ref(format!("{}{address}", self.prefix))
+                }
                 other => other,
             },
         };
