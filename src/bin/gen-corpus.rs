@@ -304,9 +304,9 @@ fn terraform_pair(rng: &mut Rng, file: u64, servers: u64) -> (String, String) {
             "\nresource \"huaweicloud_ims_ecs_whole_image\" \"i{i}\" {{\n  name        = \"{name}\"\n  description = format(\"whole image of %s\", \"srv-{file}-{i}\")\n  instance_id = huaweicloud_compute_instance.s{i}.id\n  vault_id    = huaweicloud_cbr_vault.v.id\n  min_ram     = {min}\n  max_ram     = {max}\n  tags = {{\n    env   = \"prod\"\n    app   = local.app\n    owner = var.owner\n  }}\n}}\n"
         );
         if i % 2 == 0 {
-            let _ = write!(
+            let _ = writeln!(
                 operations,
-                "  - {{action: replicate, image: \"{name}\", target_region: cn-south-1, name: img-{file}-{i}-south}}\n"
+                "  - {{action: replicate, image: \"{name}\", target_region: cn-south-1, name: img-{file}-{i}-south}}"
             );
             let _ = write!(
                 t,
@@ -314,9 +314,9 @@ fn terraform_pair(rng: &mut Rng, file: u64, servers: u64) -> (String, String) {
             );
         } else {
             let (a, b) = (uuid(9, file, i), uuid(10, file, i));
-            let _ = write!(
+            let _ = writeln!(
                 operations,
-                "  - {{action: share, image: \"{name}\", projects: [{a}, {b}]}}\n"
+                "  - {{action: share, image: \"{name}\", projects: [{a}, {b}]}}"
             );
             let _ = write!(
                 t,

@@ -395,7 +395,7 @@ fn judge_root(
         |e: &Entity| own.iter().any(|&i| units[i] == e.unit()) && super::in_scope(e, Some(&used));
     *found = at
         .into_iter()
-        .zip(inv.entities.into_iter())
+        .zip(inv.entities)
         .map(|(i, mut e)| {
             if judged(&e) {
                 e.mark_judged();
