@@ -286,7 +286,8 @@ proptest! {
 /// Terraform entities are judged with their root module, on the thread that read it (the
 /// per-entity rules), and the requests and operations then keep only what the whole-inventory
 /// pass reads: every Terraform fixture and example says what judging every entity whole, over
-/// the whole inventory, says. So does a module whose server joins an inventory's by name.
+/// the whole inventory, says. So does a module whose server joins an inventory's by name, and
+/// one whose server has host facts.
 #[test]
 fn terraform_judged_with_its_module_or_whole_says_the_same() {
     let joined = tempfile::tempdir().expect("tempdir");
@@ -300,10 +301,27 @@ fn terraform_judged_with_its_module_or_whole_says_the_same() {
         "data \"huaweicloud_compute_instance\" \"web\" {\n  name = \"web-01\"\n}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \" img-web\"\n  instance_id = data.huaweicloud_compute_instance.web.id\n}\n",
     )
     .expect("write");
+    // Host facts of a Terraform server, in a folder named after it: two descriptions, merged.
+    let with_facts = tempfile::tempdir().expect("tempdir");
+    let facts = with_facts.path().join("facts/web-01");
+    fs::create_dir_all(&facts).expect("mkdir");
+    let collected =
+        "tests/fixtures/rules/inventory-facts/pass/facts/5b1f6e52-3c0a-4d8e-9f1a-2b7c4d6e8a01";
+    for name in ["lsblk.json", "vgs.json"] {
+        fs::copy(format!("{collected}/{name}"), facts.join(name)).expect("copy");
+    }
+    for name in ["main.tf", "terraform.tfvars"] {
+        fs::copy(
+            format!("examples/terraform/failing/{name}"),
+            with_facts.path().join(name),
+        )
+        .expect("copy");
+    }
     let dirs = [
         std::path::Path::new("tests/fixtures/terraform"),
         std::path::Path::new("examples/terraform"),
         joined.path(),
+        with_facts.path(),
     ];
     for dir in dirs {
         let pruned = said(dir, true);

@@ -567,6 +567,12 @@ fn read_batch(
 
 /// The files Terraform reads in a module's directory, in name order.
 fn module_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
+    // The directory of `main.tf` (`check .` in a module's directory) is the empty path.
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     let mut files: Vec<(PathBuf, Kind)> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
