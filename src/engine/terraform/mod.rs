@@ -1,24 +1,29 @@
 //! Terraform modules in a run: every directory holding `.tf` files is read as one
 //! module, with its tfvars, the `--var-file`s and the local modules it calls (read from disk
-//! even when outside the given paths); the model then evaluates them. Each file keeps its own
-//! findings and suppressions, like any input.
+//! even when outside the given paths); the model then evaluates them, each root module on one
+//! thread ([`roots`]). Each file keeps its own findings and suppressions, like any input.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::UsageError;
-use crate::finding::Hit;
 use crate::input::discover::{Input, Origin};
 use crate::input::source::SourceFile;
 use crate::model::terraform::{self, Kind, Source, config};
-use crate::model::{DocKind, DocModel, Entity, EntityKind, Inventory, Origin as ModelOrigin};
+use crate::model::{DocKind, DocModel, Entity};
 use crate::store::packed::Packed;
 use crate::syntax::parse::{Format, Limits, Problem};
 
 use rayon::prelude::*;
 
 use super::files::{FileJob, Loaded};
+
+mod join;
+mod roots;
+
+use join::ByName;
+use roots::{Root, RootOut, RootTask};
 
 /// Most module directories one run reads (local module calls included).
 const MAX_DIRS: usize = 1024;
@@ -225,100 +230,16 @@ fn may_call_modules(text: &str, json: bool) -> bool {
     })
 }
 
-/// A root module to read: parsed already (it calls local modules, or may), or not yet.
-enum Root<'a> {
-    Parsed(&'a Path),
-    Unparsed(&'a Path, &'a [(PathBuf, Kind)]),
-}
-
-/// What reading one root module gives, by `Loaded` entry.
-struct RootOut {
-    entities: Vec<(usize, Entity)>,
-    problems: Vec<(usize, Problem)>,
-    /// Hits of the rules judging one entity at a time (see [`judge_root`]), placed.
-    hits: Vec<(usize, Packed)>,
-    /// The files it parsed itself.
-    parsed: Vec<ParsedFile>,
-}
-
-/// What every root module's reading shares.
-struct RootTask<'a> {
-    loaded: &'a [Loaded],
-    at: &'a HashMap<PathBuf, usize>,
-    labelled: bool,
-    options: &'a terraform::Options,
-    job: &'a FileJob<'a>,
-    names: ByName,
-    /// The `--var-file`s, parsed, with their `Loaded` entries.
-    var_files: Vec<(&'a Source, usize)>,
-}
-
-impl RootTask<'_> {
-    fn read_parsed(
-        &self,
-        dir: &Path,
-        modules: &terraform::Modules,
-        sources: &[&Source],
-        owners: &[usize],
-        units: &[u32],
-    ) -> RootOut {
-        let (mut found, problems) = modules.read_root(dir, self.labelled, self.options);
-        self.names.join(&mut found);
-        let hits = judge_root(dir, &mut found, sources, units, self.job);
-        RootOut {
-            entities: found.into_iter().map(|(i, e)| (owners[i], e)).collect(),
-            problems: problems.into_iter().map(|(i, p)| (owners[i], p)).collect(),
-            hits: hits
-                .into_iter()
-                .map(|(i, hits)| {
-                    // Lines and columns worked out while the text is at hand, on this thread.
-                    super::files::place_local(&sources[i].file, &hits);
-                    (owners[i], Packed::new(hits))
-                })
-                .collect(),
-            parsed: Vec::new(),
-        }
-    }
-
-    /// A root module that calls none, from its files' text to its judged entities, on one
-    /// thread: what it parsed is freed where it was made, before the next root is read.
-    fn read_unparsed(&self, dir: &Path, files: &[(PathBuf, Kind)]) -> RootOut {
-        let (own, parsed): (Vec<Source>, Vec<ParsedFile>) = files
-            .iter()
-            .map(|(path, kind)| {
-                parse_file(
-                    self.loaded,
-                    self.at[path],
-                    path.clone(),
-                    *kind,
-                    self.job.limits,
-                )
-            })
-            .unzip();
-        let mut sources: Vec<&Source> = own.iter().collect();
-        let mut owners: Vec<usize> = parsed.iter().map(|f| f.owner).collect();
-        for (source, owner) in &self.var_files {
-            sources.push(source);
-            owners.push(*owner);
-        }
-        let units: Vec<u32> = owners.iter().map(|&o| self.loaded[o].unit).collect();
-        let modules = terraform::Modules::new(&sources);
-        let mut out = self.read_parsed(dir, &modules, &sources, &owners, &units);
-        out.parsed = parsed;
-        out
-    }
-}
-
 /// A file of a module parsed: its `Loaded` entry, the problem that kept it from parsing, and
 /// its suppression comments.
-struct ParsedFile {
-    owner: usize,
-    problem: Option<Problem>,
-    comments: Vec<crate::syntax::parse::Comment>,
+pub(super) struct ParsedFile {
+    pub(super) owner: usize,
+    pub(super) problem: Option<Problem>,
+    pub(super) comments: Vec<crate::syntax::parse::Comment>,
 }
 
 /// Parse the file `loaded[owner]` (unless reading it failed).
-fn parse_file(
+pub(super) fn parse_file(
     loaded: &[Loaded],
     owner: usize,
     path: PathBuf,
@@ -343,155 +264,6 @@ fn parse_file(
         comments,
     };
     (source, file)
-}
-
-/// The hits, by source, of the rules that judge one entity at a time over a root module's own
-/// entities (those of files in its directory: a called module's files may be read by other
-/// roots too), on the thread that read them: what an inventory file's pass does for its
-/// entities. Only those a request or an operation of the module uses among its servers and
-/// volumes are judged (the others are judged when something elsewhere uses them, over the
-/// whole inventory); each judged one is marked so (see [`Entity::mark_judged`]).
-fn judge_root(
-    dir: &Path,
-    found: &mut Vec<(usize, Entity)>,
-    sources: &[&Source],
-    units: &[u32],
-    job: &FileJob,
-) -> Vec<(usize, Vec<Hit>)> {
-    if !job.two_pass {
-        return Vec::new(); // the reference mode judges everything once, over the whole inventory
-    }
-    // Numbered as the run numbers them: by position among their file's entities.
-    let mut next: HashMap<usize, u32> = HashMap::new();
-    let (at, entities): (Vec<usize>, Vec<Entity>) = std::mem::take(found)
-        .into_iter()
-        .map(|(i, mut e)| {
-            let serial = next.entry(i).or_default();
-            e.set_unit(units[i]);
-            e.serial = *serial;
-            *serial += 1;
-            (i, e)
-        })
-        .unzip();
-    let own: Vec<usize> = next
-        .into_keys()
-        .filter(|&i| sources[i].path.parent() == Some(dir))
-        .collect::<BTreeSet<usize>>()
-        .into_iter()
-        .collect();
-    let mut inv = Inventory::of_file(entities, |_| true);
-    let used = super::used_by_requests(&inv);
-    let mut out = Vec::with_capacity(own.len());
-    for &i in &own {
-        let subject = |e: &Entity| e.unit() == units[i] && super::in_scope(e, Some(&used));
-        inv.set_subjects(Some(&subject));
-        let mut hits = Vec::new();
-        for rule in &job.plan.rules {
-            rule.run_each(&inv, &mut hits);
-        }
-        out.push((i, hits));
-    }
-    let judged =
-        |e: &Entity| own.iter().any(|&i| units[i] == e.unit()) && super::in_scope(e, Some(&used));
-    *found = at
-        .into_iter()
-        .zip(inv.entities)
-        .map(|(i, mut e)| {
-            if judged(&e) {
-                e.mark_judged();
-                let thin = job
-                    .keep
-                    .and(job.plan.thin.iter().find(|(k, _)| *k == e.kind));
-                if let Some((_, keep)) = thin {
-                    e.thin(keep);
-                }
-            }
-            (i, e)
-        })
-        .collect();
-    out
-}
-
-/// The servers of the inventory and of API dumps by name, in lowercase: a Terraform server
-/// known only by its address (a data source found by `name`, an instance whose id is known
-/// after apply) is the one of the same name, when exactly one has it. Its id then stands for
-/// the address, in the server and in the requests that use it, so the descriptions merge.
-struct ByName(HashMap<String, Vec<String>>);
-
-impl ByName {
-    fn of(loaded: &[Loaded]) -> ByName {
-        let mut named: HashMap<String, Vec<String>> = HashMap::new();
-        for e in loaded.iter().flat_map(Loaded::entities) {
-            if e.kind == EntityKind::Server
-                && e.origin != ModelOrigin::Terraform
-                && let Some(name) = e.str("name")
-            {
-                named
-                    .entry(name.to_ascii_lowercase())
-                    .or_default()
-                    .push(e.label().to_string());
-            }
-        }
-        ByName(named)
-    }
-
-    /// Join the servers of one root module and the requests that use them.
-    fn join(&self, found: &mut [(usize, Entity)]) {
-        let joined = self.joined(found.iter().map(|(_, e)| e));
-        if !joined.is_empty() {
-            for (_, e) in found.iter_mut() {
-                join_one(&joined, e);
-            }
-        }
-    }
-
-    /// Join the servers of the run's plans (files of their own, not read with a module) and
-    /// the requests that use them.
-    fn join_plans(&self, loaded: &mut [Loaded]) {
-        let plans = || loaded.iter().filter(|l| !l.terraform);
-        let joined = self.joined(plans().flat_map(Loaded::entities));
-        if joined.is_empty() {
-            return;
-        }
-        for l in loaded.iter_mut().filter(|l| !l.terraform) {
-            for e in l.docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
-                join_one(&joined, e);
-            }
-        }
-    }
-
-    /// The id that stands for each Terraform server's address among `entities`.
-    fn joined<'e>(&self, entities: impl Iterator<Item = &'e Entity>) -> HashMap<String, String> {
-        if self.0.is_empty() {
-            return HashMap::new();
-        }
-        entities
-            .filter(|e| e.kind == EntityKind::Server && e.origin == ModelOrigin::Terraform)
-            .filter(|e| crate::values::is_terraform_address(&e.label()))
-            .filter_map(|e| {
-                let name = e.str("name")?.to_ascii_lowercase();
-                match self.0.get(&name).map(Vec::as_slice) {
-                    Some([id]) => Some((e.label().to_string(), id.clone())),
-                    _ => None,
-                }
-            })
-            .collect()
-    }
-}
-
-/// A Terraform server's id, or a request's `instance_id`, that is a joined address: the id.
-fn join_one(joined: &HashMap<String, String>, e: &mut Entity) {
-    if e.origin != ModelOrigin::Terraform {
-        return;
-    }
-    let field = match e.kind {
-        EntityKind::Server => "id",
-        EntityKind::Request => "instance_id",
-        _ => return,
-    };
-    if let Some(id) = e.str(field).and_then(|a| joined.get(&*a)).cloned() {
-        e.set_text(field, &id);
-    }
 }
 
 /// A module and its plan in one run describe the same resources: the module's entities are

@@ -1,0 +1,90 @@
+//! Terraform servers known only by their address, joined to the inventory's (or an API
+//! dump's) server of the same name.
+
+use std::collections::HashMap;
+
+use crate::model::{Entity, EntityKind, Origin as ModelOrigin};
+
+use crate::engine::files::Loaded;
+
+/// The servers of the inventory and of API dumps by name, in lowercase: a Terraform server
+/// known only by its address (a data source found by `name`, an instance whose id is known
+/// after apply) is the one of the same name, when exactly one has it. Its id then stands for
+/// the address, in the server and in the requests that use it, so the descriptions merge.
+pub(super) struct ByName(HashMap<String, Vec<String>>);
+
+impl ByName {
+    pub(super) fn of(loaded: &[Loaded]) -> ByName {
+        let mut named: HashMap<String, Vec<String>> = HashMap::new();
+        for e in loaded.iter().flat_map(Loaded::entities) {
+            if e.kind == EntityKind::Server
+                && e.origin != ModelOrigin::Terraform
+                && let Some(name) = e.str("name")
+            {
+                named
+                    .entry(name.to_ascii_lowercase())
+                    .or_default()
+                    .push(e.label().to_string());
+            }
+        }
+        ByName(named)
+    }
+
+    /// Join the servers of one root module and the requests that use them.
+    pub(super) fn join(&self, found: &mut [(usize, Entity)]) {
+        let joined = self.joined(found.iter().map(|(_, e)| e));
+        if !joined.is_empty() {
+            for (_, e) in found.iter_mut() {
+                join_one(&joined, e);
+            }
+        }
+    }
+
+    /// Join the servers of the run's plans (files of their own, not read with a module) and
+    /// the requests that use them.
+    pub(super) fn join_plans(&self, loaded: &mut [Loaded]) {
+        let plans = || loaded.iter().filter(|l| !l.terraform);
+        let joined = self.joined(plans().flat_map(Loaded::entities));
+        if joined.is_empty() {
+            return;
+        }
+        for l in loaded.iter_mut().filter(|l| !l.terraform) {
+            for e in l.docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
+                join_one(&joined, e);
+            }
+        }
+    }
+
+    /// The id that stands for each Terraform server's address among `entities`.
+    fn joined<'e>(&self, entities: impl Iterator<Item = &'e Entity>) -> HashMap<String, String> {
+        if self.0.is_empty() {
+            return HashMap::new();
+        }
+        entities
+            .filter(|e| e.kind == EntityKind::Server && e.origin == ModelOrigin::Terraform)
+            .filter(|e| crate::values::is_terraform_address(&e.label()))
+            .filter_map(|e| {
+                let name = e.str("name")?.to_ascii_lowercase();
+                match self.0.get(&name).map(Vec::as_slice) {
+                    Some([id]) => Some((e.label().to_string(), id.clone())),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+}
+
+/// A Terraform server's id, or a request's `instance_id`, that is a joined address: the id.
+fn join_one(joined: &HashMap<String, String>, e: &mut Entity) {
+    if e.origin != ModelOrigin::Terraform {
+        return;
+    }
+    let field = match e.kind {
+        EntityKind::Server => "id",
+        EntityKind::Request => "instance_id",
+        _ => return,
+    };
+    if let Some(id) = e.str(field).and_then(|a| joined.get(&*a)).cloned() {
+        e.set_text(field, &id);
+    }
+}

@@ -1,0 +1,167 @@
+//! One root module read on one thread: evaluated, its entities mapped, joined by name and
+//! judged by the rules that judge one entity at a time, as an inventory file's pass does.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::finding::Hit;
+use crate::model::terraform::{self, Kind, Source};
+use crate::model::{Entity, Inventory};
+use crate::store::packed::Packed;
+use crate::syntax::parse::Problem;
+
+use super::join::ByName;
+use super::{ParsedFile, parse_file};
+use crate::engine::files::{FileJob, Loaded};
+
+/// A root module to read: parsed already (it calls local modules, or may), or not yet.
+pub(super) enum Root<'a> {
+    Parsed(&'a Path),
+    Unparsed(&'a Path, &'a [(PathBuf, Kind)]),
+}
+
+/// What reading one root module gives, by `Loaded` entry.
+pub(super) struct RootOut {
+    pub(super) entities: Vec<(usize, Entity)>,
+    pub(super) problems: Vec<(usize, Problem)>,
+    /// Hits of the rules judging one entity at a time (see [`judge_root`]), placed.
+    pub(super) hits: Vec<(usize, Packed)>,
+    /// The files it parsed itself.
+    pub(super) parsed: Vec<ParsedFile>,
+}
+
+/// What every root module's reading shares.
+pub(super) struct RootTask<'a> {
+    pub(super) loaded: &'a [Loaded],
+    pub(super) at: &'a HashMap<PathBuf, usize>,
+    pub(super) labelled: bool,
+    pub(super) options: &'a terraform::Options,
+    pub(super) job: &'a FileJob<'a>,
+    pub(super) names: ByName,
+    /// The `--var-file`s, parsed, with their `Loaded` entries.
+    pub(super) var_files: Vec<(&'a Source, usize)>,
+}
+
+impl RootTask<'_> {
+    pub(super) fn read_parsed(
+        &self,
+        dir: &Path,
+        modules: &terraform::Modules,
+        sources: &[&Source],
+        owners: &[usize],
+        units: &[u32],
+    ) -> RootOut {
+        let (mut found, problems) = modules.read_root(dir, self.labelled, self.options);
+        self.names.join(&mut found);
+        let hits = judge_root(dir, &mut found, sources, units, self.job);
+        RootOut {
+            entities: found.into_iter().map(|(i, e)| (owners[i], e)).collect(),
+            problems: problems.into_iter().map(|(i, p)| (owners[i], p)).collect(),
+            hits: hits
+                .into_iter()
+                .map(|(i, hits)| {
+                    // Lines and columns worked out while the text is at hand, on this thread.
+                    crate::engine::files::place_local(&sources[i].file, &hits);
+                    (owners[i], Packed::new(hits))
+                })
+                .collect(),
+            parsed: Vec::new(),
+        }
+    }
+
+    /// A root module that calls none, from its files' text to its judged entities, on one
+    /// thread: what it parsed is freed where it was made, before the next root is read.
+    pub(super) fn read_unparsed(&self, dir: &Path, files: &[(PathBuf, Kind)]) -> RootOut {
+        let (own, parsed): (Vec<Source>, Vec<ParsedFile>) = files
+            .iter()
+            .map(|(path, kind)| {
+                parse_file(
+                    self.loaded,
+                    self.at[path],
+                    path.clone(),
+                    *kind,
+                    self.job.limits,
+                )
+            })
+            .unzip();
+        let mut sources: Vec<&Source> = own.iter().collect();
+        let mut owners: Vec<usize> = parsed.iter().map(|f| f.owner).collect();
+        for (source, owner) in &self.var_files {
+            sources.push(source);
+            owners.push(*owner);
+        }
+        let units: Vec<u32> = owners.iter().map(|&o| self.loaded[o].unit).collect();
+        let modules = terraform::Modules::new(&sources);
+        let mut out = self.read_parsed(dir, &modules, &sources, &owners, &units);
+        out.parsed = parsed;
+        out
+    }
+}
+
+/// The hits, by source, of the rules that judge one entity at a time over a root module's own
+/// entities (those of files in its directory: a called module's files may be read by other
+/// roots too), on the thread that read them: what an inventory file's pass does for its
+/// entities. Only those a request or an operation of the module uses among its servers and
+/// volumes are judged (the others are judged when something elsewhere uses them, over the
+/// whole inventory); each judged one is marked so (see [`Entity::mark_judged`]).
+fn judge_root(
+    dir: &Path,
+    found: &mut Vec<(usize, Entity)>,
+    sources: &[&Source],
+    units: &[u32],
+    job: &FileJob,
+) -> Vec<(usize, Vec<Hit>)> {
+    if !job.two_pass {
+        return Vec::new(); // the reference mode judges everything once, over the whole inventory
+    }
+    // Numbered as the run numbers them: by position among their file's entities.
+    let mut next: HashMap<usize, u32> = HashMap::new();
+    let (at, entities): (Vec<usize>, Vec<Entity>) = std::mem::take(found)
+        .into_iter()
+        .map(|(i, mut e)| {
+            let serial = next.entry(i).or_default();
+            e.set_unit(units[i]);
+            e.serial = *serial;
+            *serial += 1;
+            (i, e)
+        })
+        .unzip();
+    let own: Vec<usize> = next
+        .into_keys()
+        .filter(|&i| sources[i].path.parent() == Some(dir))
+        .collect::<BTreeSet<usize>>()
+        .into_iter()
+        .collect();
+    let mut inv = Inventory::of_file(entities, |_| true);
+    let used = crate::engine::used_by_requests(&inv);
+    let mut out = Vec::with_capacity(own.len());
+    for &i in &own {
+        let subject = |e: &Entity| e.unit() == units[i] && crate::engine::in_scope(e, Some(&used));
+        inv.set_subjects(Some(&subject));
+        let mut hits = Vec::new();
+        for rule in &job.plan.rules {
+            rule.run_each(&inv, &mut hits);
+        }
+        out.push((i, hits));
+    }
+    let judged = |e: &Entity| {
+        own.iter().any(|&i| units[i] == e.unit()) && crate::engine::in_scope(e, Some(&used))
+    };
+    *found = at
+        .into_iter()
+        .zip(inv.entities)
+        .map(|(i, mut e)| {
+            if judged(&e) {
+                e.mark_judged();
+                let thin = job
+                    .keep
+                    .and(job.plan.thin.iter().find(|(k, _)| *k == e.kind));
+                if let Some((_, keep)) = thin {
+                    e.thin(keep);
+                }
+            }
+            (i, e)
+        })
+        .collect();
+    out
+}
