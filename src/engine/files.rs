@@ -90,6 +90,16 @@ impl Loaded {
     }
 }
 
+/// A Terraform input of the walk is only read here: `load` leaves it unparsed.
+pub(super) fn is_config(input: &Input) -> bool {
+    match &input.origin {
+        crate::input::discover::Origin::Path(p) => {
+            crate::model::terraform::Kind::of(p) == Some(crate::model::terraform::Kind::Config)
+        }
+        crate::input::discover::Origin::Stdin | crate::input::discover::Origin::Special => false,
+    }
+}
+
 /// What a file is read as: an inventory or API dump, or host facts of a server.
 #[derive(Clone, Copy)]
 pub(super) enum Role<'a> {
@@ -210,7 +220,7 @@ impl FileJob<'_> {
         let mut loaded = Loaded::new(unit, file, problem);
         loaded.explicit = input.explicit;
         // Terraform configuration is read with the rest of its module, once all files are.
-        if !loaded.problems.is_empty() || super::terraform::is_config(input) {
+        if !loaded.problems.is_empty() || is_config(input) {
             return loaded;
         }
         if let Role::FactsOf(server) = role {

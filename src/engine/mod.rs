@@ -195,7 +195,7 @@ impl Engine<'_> {
             .filter_map(role_of)
             .any(|owner| !crate::values::is_uuid(&owner));
         // Terraform servers join those of the inventory by name.
-        if by_name || inputs.iter().any(terraform::is_config) {
+        if by_name || inputs.iter().any(files::is_config) {
             server_fields.push("name");
         }
         let plan = Plan::new(&active, self.list_entities, &server_fields);

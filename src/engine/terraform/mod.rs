@@ -10,31 +10,25 @@ use std::sync::Arc;
 use crate::error::UsageError;
 use crate::input::discover::{Input, Origin};
 use crate::input::source::SourceFile;
-use crate::model::terraform::{self, Kind, Source, config};
+use crate::model::terraform::{self, Kind, Source};
 use crate::model::{DocKind, DocModel, Entity};
 use crate::store::packed::Packed;
-use crate::syntax::parse::{Format, Limits, Problem};
+use crate::syntax::parse::{Limits, Problem};
 
 use rayon::prelude::*;
 
 use super::files::{FileJob, Loaded};
 
 mod join;
+mod parse;
 mod roots;
 
 use join::ByName;
+use parse::{ParsedFile, parse_file};
 use roots::{Root, RootOut, RootTask};
 
 /// Most module directories one run reads (local module calls included).
 const MAX_DIRS: usize = 1024;
-
-/// A Terraform input of the walk is only read here: `load` leaves it unparsed.
-pub(super) fn is_config(input: &Input) -> bool {
-    match &input.origin {
-        Origin::Path(p) => Kind::of(p) == Some(Kind::Config),
-        Origin::Stdin | Origin::Special => false,
-    }
-}
 
 /// Read the modules of the run's Terraform inputs, fill in their `Loaded` entries, and add
 /// one for each other file read (tfvars, var files, other files of a module, called
@@ -55,7 +49,7 @@ pub(super) fn read_modules(
             && Kind::of(p).is_some()
         {
             let p = crate::input::source::normalize(p);
-            if is_config(input) {
+            if super::files::is_config(input) {
                 queue.extend(p.parent().map(Path::to_path_buf));
             }
             at.insert(p, i);
@@ -230,42 +224,6 @@ fn may_call_modules(text: &str, json: bool) -> bool {
     })
 }
 
-/// A file of a module parsed: its `Loaded` entry, the problem that kept it from parsing, and
-/// its suppression comments.
-pub(super) struct ParsedFile {
-    pub(super) owner: usize,
-    pub(super) problem: Option<Problem>,
-    pub(super) comments: Vec<crate::syntax::parse::Comment>,
-}
-
-/// Parse the file `loaded[owner]` (unless reading it failed).
-pub(super) fn parse_file(
-    loaded: &[Loaded],
-    owner: usize,
-    path: PathBuf,
-    kind: Kind,
-    limits: &Limits,
-) -> (Source, ParsedFile) {
-    let l = &loaded[owner];
-    let (body, problem, comments) = if l.problems.is_empty() {
-        parse(&l.file, &path, kind, limits)
-    } else {
-        (None, None, Vec::new())
-    };
-    let source = Source {
-        file: l.file.clone(),
-        path,
-        kind,
-        body,
-    };
-    let file = ParsedFile {
-        owner,
-        problem,
-        comments,
-    };
-    (source, file)
-}
-
 /// A module and its plan in one run describe the same resources: the module's entities are
 /// kept (their findings point at the `.tf` attribute a pull request can annotate)
 /// and the plan's of the same address dropped.
@@ -358,36 +316,6 @@ fn module_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
         .collect();
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
-}
-
-/// Parse one file of a module into the model's configuration shape.
-fn parse(
-    file: &Arc<SourceFile>,
-    path: &Path,
-    kind: Kind,
-    limits: &Limits,
-) -> (
-    Option<config::Body>,
-    Option<Problem>,
-    Vec<crate::syntax::parse::Comment>,
-) {
-    let text = file.text();
-    let json = path.extension().is_some_and(|e| e == "json");
-    if json {
-        let mut parsed = crate::syntax::parse::parse(&text, Format::Json, limits);
-        let Some(root) = parsed.docs.pop() else {
-            return (None, parsed.problems.into_iter().next(), Vec::new());
-        };
-        let body = match kind {
-            Kind::Config => config::from_json(&root),
-            Kind::Vars | Kind::VarFile => config::json_body(&root, false),
-        };
-        return (Some(body), None, Vec::new());
-    }
-    match crate::syntax::terraform::parse(&text, limits, crate::suppress::MARKER) {
-        Ok(parsed) => (Some(config::from_hcl(parsed.body)), None, parsed.comments),
-        Err(problem) => (None, Some(problem), Vec::new()),
-    }
 }
 
 #[cfg(test)]

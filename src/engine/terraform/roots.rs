@@ -11,7 +11,7 @@ use crate::store::packed::Packed;
 use crate::syntax::parse::Problem;
 
 use super::join::ByName;
-use super::{ParsedFile, parse_file};
+use super::parse::{ParsedFile, parse_file};
 use crate::engine::files::{FileJob, Loaded};
 
 /// A root module to read: parsed already (it calls local modules, or may), or not yet.

@@ -60,20 +60,6 @@ pub fn entities(instances: &[Instance], sources: &[&Source]) -> Vec<(usize, Enti
     out
 }
 
-/// The resource type an older name stands for (the provider keeps `_v2` and `evsv3` names as
-/// aliases of the same resources).
-pub fn canonical(ty: &str) -> &str {
-    match ty {
-        "huaweicloud_compute_instance_v2" => "huaweicloud_compute_instance",
-        "huaweicloud_compute_volume_attach_v2" => "huaweicloud_compute_volume_attach",
-        "huaweicloud_images_image_v2" => "huaweicloud_images_image",
-        "huaweicloud_evsv3_volume" | "huaweicloud_blockstorage_volume_v2" => {
-            "huaweicloud_evs_volume"
-        }
-        other => other,
-    }
-}
-
 /// The argument is set to something (an unknown or a reference counts): `null` and `""` are
 /// not (the provider tests `GetOk`, so an empty `vault_id` makes a system-disk image).
 fn sets(inst: &Instance, arg: &str) -> bool {

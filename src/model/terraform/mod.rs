@@ -46,6 +46,20 @@ impl Kind {
     }
 }
 
+/// The resource type an older name stands for (the provider keeps `_v2` and `evsv3` names as
+/// aliases of the same resources).
+pub fn canonical(ty: &str) -> &str {
+    match ty {
+        "huaweicloud_compute_instance_v2" => "huaweicloud_compute_instance",
+        "huaweicloud_compute_volume_attach_v2" => "huaweicloud_compute_volume_attach",
+        "huaweicloud_images_image_v2" => "huaweicloud_images_image",
+        "huaweicloud_evsv3_volume" | "huaweicloud_blockstorage_volume_v2" => {
+            "huaweicloud_evs_volume"
+        }
+        other => other,
+    }
+}
+
 /// One file of a module, parsed (`body` is `None` when it did not parse: its problem is
 /// reported by the caller).
 pub struct Source {

@@ -243,7 +243,7 @@ impl<'s> Reader<'s> {
             }
             // Addressed by the type as written; mapped by the resource it stands for.
             let base_ty = ty;
-            let ty = super::map::canonical(ty).to_string();
+            let ty = super::canonical(ty).to_string();
             let data = block.ty == "data";
             let base = if data {
                 format!("{prefix}data.{base_ty}.{name}")

@@ -59,7 +59,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         ) else {
             continue;
         };
-        let ty = super::map::canonical(ty);
+        let ty = super::canonical(ty);
         if !READ.contains(&ty) {
             continue;
         }
