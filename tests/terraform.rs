@@ -480,3 +480,36 @@ fn a_module_checked_from_its_own_directory_is_read() {
         assert_eq!(said, expected, "{arg}");
     }
 }
+
+#[test]
+fn a_terraform_server_with_host_facts_is_reported_at_its_block() {
+    // Facts in a folder named after the server's name join it; what neither states is still
+    // reported where the user writes the server, not at the top of a facts file.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let facts = dir.path().join("facts/web-01");
+    std::fs::create_dir_all(&facts).expect("mkdir");
+    let collected =
+        "tests/fixtures/rules/inventory-facts/pass/facts/5b1f6e52-3c0a-4d8e-9f1a-2b7c4d6e8a01";
+    std::fs::copy(format!("{collected}/lsblk.json"), facts.join("lsblk.json")).expect("copy");
+    for name in ["main.tf", "terraform.tfvars"] {
+        std::fs::copy(
+            format!("examples/terraform/failing/{name}"),
+            dir.path().join(name),
+        )
+        .expect("copy");
+    }
+    let (_, findings) = check(&[&dir.path().display().to_string()]);
+    let main = format!("{}/main.tf", dir.path().display());
+    for rule in ["server-status", "server-optimized"] {
+        let at = places(&findings, rule);
+        assert_eq!(
+            at,
+            BTreeSet::from([(main.clone(), 11)]),
+            "{rule}: {findings:?}"
+        );
+    }
+    assert!(
+        findings.iter().all(|f| f["rule"] != "inventory-facts"),
+        "{findings:?}"
+    );
+}

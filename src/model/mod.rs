@@ -752,10 +752,16 @@ impl Entity {
         Place::new(self.file().clone(), span, pointer)
     }
 
-    /// Where findings about a missing value point: the entity's first key.
+    /// Where findings about a missing value point: the first key of the description the user
+    /// writes (an inventory's, or a Terraform block, where a pull request is annotated), else
+    /// of the first description (an API dump, host facts).
     pub fn key_place(&self) -> Place {
-        let pointer = self.raw_or(|| self.span(), || self.pointer().to_string());
-        self.place(self.first_key(), pointer)
+        let d = self
+            .descriptions()
+            .find(|d| matches!(d.origin, Origin::Native | Origin::Terraform))
+            .unwrap_or(self);
+        let pointer = d.raw_or(|| d.span(), || d.pointer().to_string());
+        d.place(d.first_key(), pointer)
     }
 
     pub fn found_place(&self, found: &Found) -> Place {
