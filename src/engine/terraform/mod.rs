@@ -88,6 +88,9 @@ pub(super) fn read_modules(
         })
         .map(|(dir, _)| dir.clone())
         .collect();
+    let eager = level.clone();
+    // Every local module called: never a root, whether or not the run names its directory.
+    let mut called: BTreeSet<PathBuf> = BTreeSet::new();
     let mut sources: Vec<Source> = Vec::new();
     // Which `Loaded` each source is (an input of the run, or a file read here).
     let mut owners: Vec<usize> = Vec::new();
@@ -127,6 +130,7 @@ pub(super) fn read_modules(
             })
             .flatten()
             .collect();
+        called.extend(level.iter().cloned());
     }
     for path in &options.var_files {
         if !path.is_file() {
@@ -145,7 +149,11 @@ pub(super) fn read_modules(
     let units: Vec<u32> = owners.iter().map(|&owner| loaded[owner].unit).collect();
     let refs: Vec<&Source> = sources.iter().collect();
     let modules = terraform::Modules::new(&refs);
-    let mut roots: Vec<Root> = modules.roots().into_iter().map(Root::Parsed).collect();
+    let mut roots: Vec<Root> = eager
+        .iter()
+        .filter(|dir| !called.contains(*dir))
+        .map(|dir| Root::Parsed(dir))
+        .collect();
     roots.extend(listed.iter().map(|(dir, files)| Root::Unparsed(dir, files)));
     let task = RootTask {
         loaded,

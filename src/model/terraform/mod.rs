@@ -8,7 +8,7 @@ mod map;
 pub mod module;
 pub mod plan;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -153,19 +153,6 @@ impl<'s> Modules<'s> {
             }
         }
         Modules { sources, by_dir }
-    }
-
-    /// The directories holding configuration that no module among the files calls (those
-    /// only used as local modules of another are read through their calls, with inputs
-    /// bound), in path order.
-    pub fn roots(&self) -> Vec<&'s Path> {
-        let configs = || self.sources.iter().filter(|s| s.kind == Kind::Config);
-        let dirs: BTreeSet<&Path> = configs().filter_map(|s| s.path.parent()).collect();
-        let called: BTreeSet<PathBuf> = configs()
-            .filter_map(|s| Some(called_dirs(s.path.parent()?, &[s.body.as_ref()?])))
-            .flatten()
-            .collect();
-        dirs.into_iter().filter(|d| !called.contains(*d)).collect()
     }
 
     /// One root module's entities and problems (remote modules not fetched). `labelled`: the
