@@ -5,21 +5,22 @@ mod common;
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// `ims-preflight ARGS` with the environment variables `env`.
+fn run(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run")
+}
+
 /// The remediation (steps and alternatives) of the findings of `rule` on one inventory.
 fn remediation_of(rule: &str, inventory: &str) -> String {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("inventory.yaml"), inventory).expect("write");
-    let out = Command::cargo_bin("ims-preflight")
-        .expect("binary")
-        .args([
-            "check",
-            &dir.path().display().to_string(),
-            "--format",
-            "json",
-        ])
-        .args(["--select", rule])
-        .output()
-        .expect("run");
+    let path = dir.path().display().to_string();
+    let out = run(&["check", &path, "--format", "json", "--select", rule], &[]);
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     let findings = v["diagnostics"].as_array().cloned().unwrap_or_default();
     assert!(
@@ -114,11 +115,7 @@ fn steps_for_another_os_are_not_shown_and_alternatives_are_not_steps() {
 
 /// `check examples/failing --format F`.
 fn output(format: &str) -> String {
-    let out = Command::cargo_bin("ims-preflight")
-        .expect("binary")
-        .args(["check", "examples/failing", "--format", format])
-        .output()
-        .expect("run");
+    let out = run(&["check", "examples/failing", "--format", format], &[]);
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -158,36 +155,32 @@ fn human_output_prints_a_rules_remediation_once() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("inventory.yaml"), inventory).expect("write");
-    let run = |extra: &[&str]| {
-        let out = Command::cargo_bin("ims-preflight")
-            .expect("binary")
-            .args([
-                "check",
-                &dir.path().display().to_string(),
-                "--select",
-                "server-status",
-            ])
-            .args(["--color", "never"])
-            .args(extra)
-            .output()
-            .expect("run");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+    let path = dir.path().display().to_string();
+    let human = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            &path,
+            "--select",
+            "server-status",
+            "--color",
+            "never",
+        ];
+        args.extend(extra);
+        String::from_utf8_lossy(&run(&args, &[]).stdout).into_owned()
     };
     let step = "  1. ";
-    let once = run(&[]);
+    let once = human(&[]);
     assert_eq!(once.matches("× ").count(), 5, "{once}");
     assert_eq!(once.matches(step).count(), 1, "{once}");
-    assert_eq!(run(&["--verbose"]).matches(step).count(), 5);
+    assert_eq!(human(&["--verbose"]).matches(step).count(), 5);
 }
 
 #[test]
 fn with_80_columns_the_examples_keep_commands_and_uuids_whole() {
-    let out = Command::cargo_bin("ims-preflight")
-        .expect("binary")
-        .args(["check", "examples/", "--color", "never"])
-        .env("COLUMNS", "80")
-        .output()
-        .expect("run");
+    let out = run(
+        &["check", "examples/", "--color", "never"],
+        &[("COLUMNS", "80")],
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     // A UUID or an inline command is never split across lines.
     for line in text.lines() {
@@ -233,11 +226,7 @@ fn textwidth(line: &str) -> usize {
 
 #[test]
 fn a_rule_named_without_its_prefix_is_suggested() {
-    let out = Command::cargo_bin("ims-preflight")
-        .expect("binary")
-        .args(["explain", "san-policy"])
-        .output()
-        .expect("run");
+    let out = run(&["explain", "san-policy"], &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("did you mean `windows-san-policy`?"), "{err}");
@@ -255,16 +244,8 @@ fn plain_lsblk_output_is_told_to_use_json() {
         "NAME   MAJ:MIN RM  SIZE RO TYPE MOUNTPOINT\nvda    252:0    0   40G  0 disk\n",
     )
     .expect("write");
-    let out = Command::cargo_bin("ims-preflight")
-        .expect("binary")
-        .args([
-            "check",
-            &dir.path().display().to_string(),
-            "--format",
-            "compact",
-        ])
-        .output()
-        .expect("run");
+    let path = dir.path().display().to_string();
+    let out = run(&["check", &path, "--format", "compact"], &[]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("`lsblk --json`") && !text.contains("diskpart"),

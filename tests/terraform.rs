@@ -12,8 +12,14 @@ use serde_json::Value;
 
 /// `check ARGS --format json`: the exit code and the findings as JSON.
 fn check(args: &[&str]) -> (i32, Vec<Value>) {
+    check_in(".", args)
+}
+
+/// [`check`] run from the directory `cwd`.
+fn check_in(cwd: &str, args: &[&str]) -> (i32, Vec<Value>) {
     let out = Command::cargo_bin("ims-preflight")
         .expect("binary")
+        .current_dir(cwd)
         .arg("check")
         .args(args)
         .args(["--format", "json"])
@@ -441,43 +447,23 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
 #[test]
 fn a_module_checked_from_its_own_directory_is_read() {
     // `check .` (or `check main.tf`) inside the module: its directory is the empty path.
-    let run = |arg: &str| {
-        let out = Command::cargo_bin("ims-preflight")
-            .expect("binary")
-            .current_dir("examples/terraform/failing")
-            .args(["check", arg, "--format", "json"])
-            .output()
-            .expect("run");
-        let v: Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-        let said: BTreeSet<(String, String, u64)> = v["diagnostics"]
-            .as_array()
-            .into_iter()
-            .flatten()
+    let dir = "examples/terraform/failing";
+    let said = |findings: &[Value]| -> BTreeSet<(String, String, u64)> {
+        findings
+            .iter()
             .map(|f| {
                 let rule = f["rule"].as_str().unwrap_or_default().to_string();
-                let file = f["file"].as_str().unwrap_or_default().to_string();
+                let file = f["file"].as_str().unwrap_or_default();
+                let file = file.trim_start_matches(&format!("{dir}/")).to_string();
                 (rule, file, f["line"].as_u64().unwrap_or(0))
             })
-            .collect();
-        (out.status.code(), said)
+            .collect()
     };
-    let (_, from_root) = check(&["examples/terraform/failing"]);
-    let expected: BTreeSet<(String, String, u64)> = from_root
-        .iter()
-        .map(|f| {
-            let rule = f["rule"].as_str().unwrap_or_default().to_string();
-            let file = f["file"].as_str().unwrap_or_default();
-            let file = file
-                .trim_start_matches("examples/terraform/failing/")
-                .to_string();
-            (rule, file, f["line"].as_u64().unwrap_or(0))
-        })
-        .collect();
+    let (_, from_root) = check(&[dir]);
     for arg in [".", "main.tf"] {
-        let (code, said) = run(arg);
-        assert_eq!(code, Some(1), "{arg}");
-        assert_eq!(said, expected, "{arg}");
+        let (code, findings) = check_in(dir, &[arg]);
+        assert_eq!(code, 1, "{arg}");
+        assert_eq!(said(&findings), said(&from_root), "{arg}");
     }
 }
 
