@@ -239,7 +239,6 @@ impl Rule {
         os: Option<&str>,
     ) -> crate::finding::Filled {
         let advice = &self.advice;
-        let unfilled = |name: &str| format!("<{}>", name.replace('_', "-"));
         let steps = advice
             .remediation
             .iter()
@@ -265,7 +264,17 @@ impl Rule {
 /// A remediation template as the rule documents it (`explain`, SARIF rules): each value it
 /// takes from a finding shown as `<name>`.
 pub fn as_template(text: &str) -> String {
-    fill(text, &[], |name| format!("<{}>", name.replace('_', "-")))
+    fill(text, &[], unfilled)
+}
+
+/// What a placeholder the finding has no value for reads as: `<server-id>`.
+fn unfilled(name: &str) -> String {
+    format!("<{}>", name.replace('_', "-"))
+}
+
+/// A `{name}` that is a placeholder (other braces are text).
+fn is_placeholder(name: &str) -> bool {
+    name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// The `{placeholders}` of a template.
@@ -273,8 +282,7 @@ fn placeholders(template: &str) -> impl Iterator<Item = &str> {
     template.split('{').skip(1).filter_map(|after| {
         let close = after.find('}')?;
         let name = &after[..close];
-        (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-            .then_some(name)
+        (!name.is_empty() && is_placeholder(name)).then_some(name)
     })
 }
 
@@ -291,11 +299,7 @@ fn fill(
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find('}') {
-            Some(close)
-                if after[..close]
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
-            {
+            Some(close) if is_placeholder(&after[..close]) => {
                 let name = &after[..close];
                 match args.iter().rev().find(|(k, _)| k == name) {
                     Some((_, v)) => out.push_str(v),
