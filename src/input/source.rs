@@ -37,7 +37,7 @@ enum Reread {
 /// A file's text with the offsets of its lines (found on first use: most files never need
 /// them, their findings being placed after the text was released and read again).
 #[derive(Debug, Clone)]
-struct Text {
+pub struct Text {
     text: Arc<str>,
     line_starts: Arc<OnceLock<Vec<u32>>>,
 }
@@ -91,7 +91,13 @@ impl Text {
         }
     }
 
-    fn line_starts(&self) -> &[u32] {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The byte offset where each line starts (the first is 0).
+    pub fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0];
             starts.extend(self.text.match_indices('\n').map(|(i, _)| (i + 1) as u32));
@@ -204,6 +210,11 @@ impl SourceFile {
     /// The file's text (read again from disk if it was released).
     pub fn text(&self) -> Arc<str> {
         self.loaded().text
+    }
+
+    /// The file's text with where its lines start, found once for the file.
+    pub fn lines(&self) -> Text {
+        self.loaded()
     }
 
     /// Line and character column of a byte offset (clamped to the text and to a char boundary).

@@ -21,11 +21,15 @@ impl Excerpt {
     /// The excerpt of `file` around `spans`, each line cut to fit `width` columns after the
     /// gutter; returns it with the spans moved into it.
     pub fn new(file: &SourceFile, spans: &[Span], width: usize) -> (Excerpt, Vec<Span>) {
-        let full = file.text();
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(full.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let line_of = |offset: usize| starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let lines = file.lines();
+        let full = lines.as_str();
+        let starts = lines.line_starts();
+        let start_of = |line: usize| starts[line] as usize;
+        let line_of = |offset: usize| {
+            starts
+                .partition_point(|&s| s as usize <= offset)
+                .saturating_sub(1)
+        };
         let first = spans
             .iter()
             .map(|s| line_of(s.start().min(full.len())))
@@ -46,8 +50,8 @@ impl Excerpt {
         // Where each line of the file starts in the excerpt.
         let mut moved = Vec::with_capacity(last + 1 - first);
         for line in first..=last {
-            let start = starts[line];
-            let end = starts.get(line + 1).map_or(full.len(), |&s| s - 1);
+            let start = start_of(line);
+            let end = starts.get(line + 1).map_or(full.len(), |&s| s as usize - 1);
             let content = &full[start..end.max(start)];
             // Keep at least the start of every place marked on this line (a longer mark is
             // cut with the line).
@@ -70,7 +74,7 @@ impl Excerpt {
         let relocate = |offset: usize| {
             let offset = offset.min(full.len());
             let line = line_of(offset).clamp(first, last);
-            let within = offset.saturating_sub(starts[line]);
+            let within = offset.saturating_sub(start_of(line));
             let end_of_line = moved
                 .get(line + 1 - first)
                 .map_or(text.len(), |&s| s.saturating_sub(1));
