@@ -4,8 +4,10 @@
 //! on the file system or on threads.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
 
 use crate::error::UsageError;
 use crate::input::source::display_path;
@@ -114,53 +116,108 @@ impl Walk<'_> {
                 p == walk_root
                     || !excludes.is_match(crate::input::source::relative_to(p, &cwd, &base))
             });
-            for entry in walker.build() {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    Err(e) => {
-                        out.notes.push(format!("skipped: {e}"));
-                        continue;
-                    }
-                };
-                let Some(file_type) = entry.file_type() else {
-                    continue;
-                };
-                let p = entry.path();
-                if file_type.is_dir() || !is_candidate(p) {
-                    continue;
-                }
-                let regular = if file_type.is_symlink() {
-                    // Not followed: a symlink met while walking is skipped unless --follow-links.
-                    out.notes.push(format!(
-                        "skipped {}: symbolic link (use --follow-links)",
-                        display_path(p, self.cwd)
-                    ));
-                    continue;
-                } else {
-                    file_type.is_file()
-                };
-                if !regular {
-                    out.inputs.push(Input {
-                        name: display_path(p, self.cwd),
-                        origin: Origin::Special,
-                        explicit: false,
-                    });
-                    continue;
-                }
-                out.inputs.push(Input {
-                    name: display_path(p, self.cwd),
-                    origin: Origin::Path(p.to_path_buf()),
-                    explicit: false,
-                });
-            }
+            // Directories are listed on the run's threads (a tree of many module directories
+            // costs several syscalls each); the sort below makes the order the same every time.
+            walker.threads(rayon::current_num_threads());
+            let found = Mutex::new(Discovered::default());
+            walker.build_parallel().visit(&mut Collectors {
+                walk: self,
+                found: &found,
+            });
+            let found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+            out.inputs.extend(found.inputs);
+            out.notes.extend(found.notes);
         }
         out.inputs.sort();
-        // One file given twice (`inv` and `../x/inv`) is read once.
+        out.notes.sort();
+        // One file given twice (`inv` and `../x/inv`) is read once. Resolving a path is a
+        // syscall per component: done on the run's threads.
+        let real: Vec<PathBuf> = out
+            .inputs
+            .par_iter()
+            .map(|i| match &i.origin {
+                Origin::Path(p) => std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
+                Origin::Stdin | Origin::Special => PathBuf::from(&i.name),
+            })
+            .collect();
         let mut seen = std::collections::HashSet::new();
-        out.inputs.retain(|i| match &i.origin {
-            Origin::Path(p) => seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
-            Origin::Stdin | Origin::Special => seen.insert(PathBuf::from(&i.name)),
-        });
+        let mut real = real.into_iter();
+        out.inputs
+            .retain(|_| real.next().is_some_and(|path| seen.insert(path)));
         Ok(out)
+    }
+
+    /// What one entry of a walk adds: an input, a special file, or a note saying why not.
+    fn take(&self, entry: Result<ignore::DirEntry, ignore::Error>, out: &mut Discovered) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                out.notes.push(format!("skipped: {e}"));
+                return;
+            }
+        };
+        let Some(file_type) = entry.file_type() else {
+            return;
+        };
+        let p = entry.path();
+        if file_type.is_dir() || !is_candidate(p) {
+            return;
+        }
+        if file_type.is_symlink() {
+            // Not followed: a symlink met while walking is skipped unless --follow-links.
+            out.notes.push(format!(
+                "skipped {}: symbolic link (use --follow-links)",
+                display_path(p, self.cwd)
+            ));
+            return;
+        }
+        let origin = if file_type.is_file() {
+            Origin::Path(p.to_path_buf())
+        } else {
+            Origin::Special
+        };
+        out.inputs.push(Input {
+            name: display_path(p, self.cwd),
+            origin,
+            explicit: false,
+        });
+    }
+}
+
+/// One collector per thread of a parallel walk, all adding to `found`.
+struct Collectors<'s> {
+    walk: &'s Walk<'s>,
+    found: &'s Mutex<Discovered>,
+}
+
+impl<'s> ignore::ParallelVisitorBuilder<'s> for Collectors<'s> {
+    fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
+        Box::new(Collector {
+            walk: self.walk,
+            found: self.found,
+            mine: Discovered::default(),
+        })
+    }
+}
+
+/// What one thread of a walk found, handed over when the thread is done with it.
+struct Collector<'s> {
+    walk: &'s Walk<'s>,
+    found: &'s Mutex<Discovered>,
+    mine: Discovered,
+}
+
+impl ignore::ParallelVisitor for Collector<'_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> ignore::WalkState {
+        self.walk.take(entry, &mut self.mine);
+        ignore::WalkState::Continue
+    }
+}
+
+impl Drop for Collector<'_> {
+    fn drop(&mut self) {
+        let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        found.inputs.append(&mut self.mine.inputs);
+        found.notes.append(&mut self.mine.notes);
     }
 }
