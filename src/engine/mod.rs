@@ -24,9 +24,11 @@ mod files;
 mod plan;
 pub mod readiness;
 mod terraform;
+mod used;
 
 use files::{FileJob, Loaded, Role, named_facts, restore_whole, role_of};
 use plan::Plan;
+use used::{api_in_scope, in_scope, used_by_requests};
 
 /// Which rules run, at which severity.
 #[derive(Debug, Clone, Default)]
@@ -553,72 +555,6 @@ struct Read {
     files: usize,
     /// Findings about `facts:` entries naming files that do not exist.
     hits: Vec<Hit>,
-}
-
-/// The sources of every request: its server, or its backup and the server the backup was made
-/// from (each as the request or backup names it).
-pub(crate) fn request_sources<'i>(
-    inv: &'i Inventory,
-    mut add: impl FnMut(EntityKind, crate::store::frozen::Str<'i>),
-) {
-    for r in inv
-        .entities
-        .iter()
-        .filter(|e| e.kind == EntityKind::Request)
-    {
-        if let Some(id) = r.str("instance_id") {
-            add(EntityKind::Server, id);
-        }
-        if let Some(backup) = r.str("backup_id").and_then(|id| inv.backup(&id)) {
-            add(EntityKind::Backup, backup.label());
-            if let Some(server) = backup.str("server_id") {
-                add(EntityKind::Server, server);
-            }
-        } else if let Some(id) = r.str("backup_id") {
-            add(EntityKind::Backup, id);
-        }
-    }
-}
-
-/// The servers and backups that requests and operations use, by kind and id in lowercase (see
-/// [`request_sources`]; an operation's server too).
-fn used_by_requests(inv: &Inventory) -> HashSet<(EntityKind, String)> {
-    let mut used = HashSet::new();
-    request_sources(inv, |kind, id| {
-        used.insert((kind, id.to_ascii_lowercase()));
-    });
-    for op in inv
-        .entities
-        .iter()
-        .filter(|e| e.kind == EntityKind::Operation)
-    {
-        if let Some(server) = op.str("server") {
-            used.insert((EntityKind::Server, server.to_ascii_lowercase()));
-        }
-    }
-    used
-}
-
-/// The entities of API dumps are judged when something uses them (a list dump
-/// holds unrelated servers and disk-level backups); every other entity always. `None`: the run
-/// has no API entity, all are judged.
-fn api_in_scope(inv: &Inventory) -> Option<HashSet<(EntityKind, String)>> {
-    let api = inv.entities.iter().any(when_used);
-    api.then(|| used_by_requests(inv))
-}
-
-/// A server, backup or volume of an API dump or of Terraform: judged when used.
-fn when_used(e: &crate::model::Entity) -> bool {
-    e.origin.judged_when_used()
-        && matches!(
-            e.kind,
-            EntityKind::Server | EntityKind::Backup | EntityKind::Volume
-        )
-}
-
-fn in_scope(e: &crate::model::Entity, used: Option<&HashSet<(EntityKind, String)>>) -> bool {
-    !when_used(e)
-        || used.is_none_or(|used| used.contains(&(e.kind, e.label().to_ascii_lowercase())))
 }
 
 /// Which part of the rules' checks a pass runs.

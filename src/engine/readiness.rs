@@ -88,17 +88,12 @@ pub(super) fn rows(inv: &Inventory, servers: bool) -> Rows {
         });
     }
     if servers {
-        let mut used = std::collections::HashSet::new();
-        super::request_sources(inv, |kind, id| {
-            if kind == EntityKind::Server {
-                used.insert(id.to_ascii_lowercase());
-            }
-        });
+        let used = super::used::sources_of_requests(inv);
         for s in inv
             .entities
             .iter()
             .filter(|e| e.kind == EntityKind::Server)
-            .filter(|e| !used.contains(&e.label().to_ascii_lowercase()))
+            .filter(|e| !used.contains(EntityKind::Server, &e.label()))
         {
             let mut missing = Vec::new();
             server_unknowns(s, &mut missing);

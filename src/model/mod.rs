@@ -1195,6 +1195,12 @@ impl Entities {
         self.chunks.iter().flatten()
     }
 
+    /// The entities on the run's threads, a document's at a time.
+    pub fn par_iter(&self) -> impl rayon::iter::ParallelIterator<Item = &Entity> {
+        use rayon::prelude::*;
+        self.chunks.par_iter().flat_map_iter(|chunk| chunk.iter())
+    }
+
     /// Start a chunk for the entities of one more document, in `storage` (empty).
     fn chunk(&mut self, storage: Vec<Entity>) {
         self.chunks.push(storage);

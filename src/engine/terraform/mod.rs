@@ -78,12 +78,13 @@ pub(super) fn read_modules(
     // calls it, it is a root module read from start to end on one thread (parsed, evaluated,
     // judged and let go, see `Root::Unparsed`). The others, and the modules they call, are
     // parsed first, a level of local module calls at a time, each level in parallel.
+    let shared: &[Loaded] = loaded;
     let mut level: Vec<PathBuf> = listed
-        .iter()
+        .par_iter()
         .filter(|(_, files)| {
             files.iter().any(|(path, kind)| {
                 let json = path.extension().is_some_and(|e| e == "json");
-                *kind == Kind::Config && may_call_modules(&loaded[at[path]].file.text(), json)
+                *kind == Kind::Config && may_call_modules(&shared[at[path]].file.text(), json)
             })
         })
         .map(|(dir, _)| dir.clone())
