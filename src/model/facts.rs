@@ -71,7 +71,7 @@ pub fn read(file: &Arc<SourceFile>, server_id: &str, limits: &Limits) -> Result<
     Ok(entity)
 }
 
-type Facts = (Node, u8, std::collections::HashMap<Span, String>);
+type Facts = (Node, u8, crate::model::synth::RawPointers);
 
 fn json_facts(root: &Node) -> Result<Facts, Problem> {
     let mut s = Synth::default();

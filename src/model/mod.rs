@@ -10,7 +10,6 @@ pub mod terraform;
 pub mod unknowns;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::finding::ids;
@@ -19,6 +18,7 @@ use crate::input::source::SourceFile;
 use crate::store::frozen::{Frozen, Kept, Shape, Str};
 use crate::syntax::tree::{Kind, Node, Span, pointer_push};
 use schema::{Field, Ty};
+use synth::RawPointers;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityKind {
@@ -195,7 +195,7 @@ struct Rare {
     invalid: Vec<Span>,
     /// Pointers into the raw document of values synthesized from API dumps or host facts,
     /// whose shape differs from the inventory format.
-    raw: HashMap<Span, String>,
+    raw: RawPointers,
     /// Other descriptions of the same entity, most authoritative first.
     others: Vec<Entity>,
     /// Values not known before apply (Terraform): the argument, and why.
@@ -216,7 +216,7 @@ pub struct Found<'a> {
     pub pointer: String,
     pub file: &'a Arc<SourceFile>,
     /// Raw pointers of synthesized values in this description.
-    raw: &'a HashMap<Span, String>,
+    raw: &'a RawPointers,
     /// Values of this description written in other files (Terraform).
     moved: &'a [Moved],
 }
@@ -607,7 +607,7 @@ impl Entity {
     }
 
     /// Record the raw pointer of a synthesized value.
-    pub fn set_raw(&mut self, raw: HashMap<Span, String>) {
+    pub fn set_raw(&mut self, raw: RawPointers) {
         if !raw.is_empty()
             && let Some(rare) = self.rare_mut()
         {
@@ -669,9 +669,8 @@ impl Entity {
     }
 
     /// Raw pointers of synthesized values (none for the user's own inventory).
-    fn raw(&self) -> &HashMap<Span, String> {
-        static NONE: std::sync::LazyLock<HashMap<Span, String>> =
-            std::sync::LazyLock::new(HashMap::new);
+    fn raw(&self) -> &RawPointers {
+        static NONE: std::sync::LazyLock<RawPointers> = std::sync::LazyLock::new(Default::default);
         self.rare().map_or(&NONE, |r| &r.raw)
     }
 
@@ -1483,7 +1482,7 @@ fn entity(
     };
     let mut e = Entity::new(kind, file, pointer, node, Origin::Native);
     if let Some((span, pointer)) = implied {
-        e.set_raw(HashMap::from([(span, pointer)]));
+        e.set_raw(RawPointers::from_iter([(span, pointer)]));
     }
     e.set_region(region);
     if !invalid.is_empty()

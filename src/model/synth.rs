@@ -2,13 +2,15 @@
 //! keeping every value's place in the raw file: spans stay those of the raw values, and the
 //! raw JSON pointer of each value is recorded for findings.
 
-use std::collections::HashMap;
-
 use crate::syntax::tree::{Entry, Kind, Node, Scalar, Span, pointer_push};
+
+/// The raw JSON pointers of synthesized values, by span. Filled for every argument of every
+/// Terraform entity: hashed with a fast fixed hasher (spans come from our own parsers).
+pub type RawPointers = std::collections::HashMap<Span, String, foldhash::fast::FixedState>;
 
 #[derive(Default)]
 pub struct Synth {
-    pub raw: HashMap<Span, String>,
+    pub raw: RawPointers,
 }
 
 impl Synth {

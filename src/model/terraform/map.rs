@@ -13,7 +13,7 @@ use super::eval::{Val, text};
 use super::module::{Instance, Value2};
 use crate::finding::Place;
 use crate::input::source::SourceFile;
-use crate::model::synth::{map, seq};
+use crate::model::synth::{RawPointers, map, seq};
 use crate::model::{Entity, EntityKind, Moved, Origin};
 use crate::syntax::tree::{Kind, Node, Scalar, Span, pointer_push};
 
@@ -84,7 +84,7 @@ struct Draft<'a> {
     file: Arc<SourceFile>,
     pointer: String,
     members: Vec<(&'static str, Node)>,
-    raw: HashMap<Span, String>,
+    raw: RawPointers,
     unknown: Vec<(String, String)>,
     invalid: Vec<Span>,
     moved: Vec<Moved>,
@@ -112,7 +112,7 @@ impl<'a> Draft<'a> {
             file: sources[inst.source].file.clone(),
             pointer,
             members: Vec::new(),
-            raw: HashMap::new(),
+            raw: RawPointers::default(),
             unknown: Vec::new(),
             invalid: Vec::new(),
             moved: Vec::new(),
@@ -123,13 +123,25 @@ impl<'a> Draft<'a> {
 
     fn scalar(&mut self, text: String, plain: bool, span: Span, pointer: String) -> Node {
         self.raw.insert(span, pointer);
-        Node {
-            span,
-            kind: Kind::Scalar(Scalar {
-                text: text.into(),
-                plain,
-            }),
+        plain_scalar(text, plain, span)
+    }
+
+    /// A scalar for the field `key` from the argument `name`: a field named as its argument
+    /// needs no raw pointer (the entity's pointer and the key make it, and every checked value
+    /// is looked up there), and none is made.
+    fn field_scalar(
+        &mut self,
+        text: String,
+        plain: bool,
+        span: Span,
+        key: &str,
+        name: &str,
+    ) -> Node {
+        if key == name {
+            return plain_scalar(text, plain, span);
         }
+        let pointer = pointer_push(&self.pointer, name);
+        self.scalar(text, plain, span, pointer)
     }
 
     /// A value the resource block implies (`whole_image_type: CBR`, `system: true`), at the
@@ -148,11 +160,6 @@ impl<'a> Draft<'a> {
     fn arg(&mut self, key: &'static str, name: &str) -> Option<()> {
         let v = self.inst.value(name)?;
         let node = self.node(key, name, &v)?;
-        // A field named as its argument needs no raw pointer: the entity's pointer and the
-        // key make it (every checked value is looked up there).
-        if key == name && !matches!(node.kind, Kind::Seq(_)) {
-            self.raw.remove(&node.span);
-        }
         self.members.push((key, node));
         Some(())
     }
@@ -161,8 +168,8 @@ impl<'a> Draft<'a> {
     /// (`0` RAM, an empty enterprise project: `ValueIgnoreEmpty`).
     fn node(&mut self, key: &str, name: &str, v: &Value2) -> Option<Node> {
         let span = v.attr.span;
-        let pointer = pointer_push(&self.pointer, name);
         if let Some(w) = v.written {
+            let pointer = pointer_push(&self.pointer, name);
             self.moved.push(Moved {
                 span,
                 to: Place::new(
@@ -171,7 +178,7 @@ impl<'a> Draft<'a> {
                     w.pointer.clone(),
                 ),
                 used: Some((
-                    Place::new(self.file.clone(), span, pointer.clone()),
+                    Place::new(self.file.clone(), span, pointer),
                     format!("`{name}` of {} uses the {}", self.inst.address, w.what),
                 )),
             });
@@ -184,11 +191,12 @@ impl<'a> Draft<'a> {
             Val::Known(Value::String(s)) if s.is_empty() && key == "enterprise_project_id" => {
                 return None;
             }
-            Val::Known(Value::String(s)) => self.scalar(s.clone(), false, span, pointer),
+            Val::Known(Value::String(s)) => self.field_scalar(s.clone(), false, span, key, name),
             Val::Known(value @ (Value::Number(_) | Value::Bool(_))) => {
-                self.scalar(text(value).unwrap_or_default(), true, span, pointer)
+                self.field_scalar(text(value).unwrap_or_default(), true, span, key, name)
             }
             Val::Known(Value::Array(items)) => {
+                let pointer = pointer_push(&self.pointer, name);
                 let items = items
                     .iter()
                     .map(|i| match i {
@@ -215,7 +223,7 @@ impl<'a> Draft<'a> {
             Val::Unknown(why) => return self.unknown_node(key, name, span, why.clone()),
             Val::Ref(address) => {
                 let id = self.resolve(address);
-                self.scalar(id, false, span, pointer)
+                self.field_scalar(id, false, span, key, name)
             }
         })
     }
@@ -223,14 +231,13 @@ impl<'a> Draft<'a> {
     fn unknown_node(&mut self, key: &str, name: &str, span: Span, why: String) -> Option<Node> {
         self.unknown.push((name.to_string(), why));
         self.invalid.push(span);
-        let pointer = pointer_push(&self.pointer, name);
         // What names the entity in findings (a request's `name`): its address stands in.
         let text = if key == self.label_key {
             self.inst.address.clone()
         } else {
             "(known after apply)".to_string()
         };
-        Some(self.scalar(text, false, span, pointer))
+        Some(self.field_scalar(text, false, span, key, name))
     }
 
     /// What another resource's `id` stands for: a data source's literal id when it has one,
@@ -313,6 +320,16 @@ impl<'a> Draft<'a> {
             e.set_region(Some(Arc::from(region.as_str())));
         }
         e
+    }
+}
+
+fn plain_scalar(text: String, plain: bool, span: Span) -> Node {
+    Node {
+        span,
+        kind: Kind::Scalar(Scalar {
+            text: text.into(),
+            plain,
+        }),
     }
 }
 
