@@ -499,3 +499,79 @@ fn a_terraform_server_with_host_facts_is_reported_at_its_block() {
         "{findings:?}"
     );
 }
+
+/// The fixture plan as `terraform show -json` writes it, on one line, with `extra` more
+/// resources (VPCs, which the checks do not read) to make it as long as real plans are.
+fn one_line_plan(dir: &Path, extra: usize) -> String {
+    let text = std::fs::read_to_string("tests/fixtures/terraform/plans/ecs-whole-image.json")
+        .expect("plan");
+    let mut plan: Value = serde_json::from_str(&text).expect("json");
+    let vpc = serde_json::json!({
+        "address": "huaweicloud_vpc.net", "mode": "managed", "type": "huaweicloud_vpc",
+        "name": "net", "change": {"actions": ["create"], "before": null,
+        "after": {"name": "net", "cidr": "192.168.0.0/16"}, "after_unknown": {"id": true}}
+    });
+    if let Some(changes) = plan["resource_changes"].as_array_mut() {
+        changes.extend(std::iter::repeat_n(vpc, extra));
+    }
+    let path = dir.join("plan.json");
+    std::fs::write(&path, serde_json::to_string(&plan).expect("json")).expect("write");
+    path.display().to_string()
+}
+
+#[test]
+fn a_plan_on_one_long_line_is_read_and_shown_within_the_width_without_its_secrets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = one_line_plan(dir.path(), 2_000);
+    assert!(std::fs::metadata(&plan).expect("meta").len() > 64 * 1024);
+    // Read like any plan: the request's bad name is found, on line 1, at its column.
+    let (code, findings) = check(&[&plan]);
+    assert_eq!(code, 1, "{findings:?}");
+    let name: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "request-name")
+        .collect();
+    assert_eq!(name.len(), 1, "{findings:?}");
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    let at = text.find("\"name\":\" web-01-whole\"").expect("name") + "\"name\":".len();
+    let column = at as u64 + 1;
+    assert_eq!(
+        (name[0]["line"].as_u64(), name[0]["column"].as_u64()),
+        (Some(1), Some(column))
+    );
+    // A human report keeps to the width, says the same column, and masks what is sensitive
+    // even where the line around a finding shows it.
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(["check", &plan, "--width", "100"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run");
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The excerpts' lines (a help's inline command is never broken, and may be longer).
+    let widest = human
+        .lines()
+        .filter(|l| l.contains(" │ ") || l.trim_start().starts_with('·'))
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    assert!(widest <= 100, "a line of {widest} columns:\n{human}");
+    assert!(human.contains(&format!("plan.json:1:{column}]")), "{human}");
+    let wide = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(["check", &plan, "--width", "100000"])
+        .output()
+        .expect("run");
+    let wide = String::from_utf8_lossy(&wide.stdout);
+    assert!(
+        wide.contains("\"admin_pass\":*"),
+        "the masked value is shown: {wide}"
+    );
+    assert!(!wide.contains("s3cr3t"), "a sensitive value is printed");
+}

@@ -22,6 +22,8 @@ pub struct SourceFile {
     digest: u64,
     /// Size of the text when first read: reading again stops just past it.
     len: usize,
+    /// Values never shown (a plan's sensitive values), masked in every excerpt.
+    withheld: OnceLock<Box<[Span]>>,
 }
 
 /// Where a file's text can be read again.
@@ -148,7 +150,20 @@ impl SourceFile {
             len: text.len(),
             text: RwLock::new(Some(Text::new(text.into()))),
             source,
+            withheld: OnceLock::new(),
         })
+    }
+
+    /// Never show the text at these spans (set once, by the reader that knows them).
+    pub fn withhold(&self, spans: Vec<Span>) {
+        if !spans.is_empty() {
+            let _ = self.withheld.set(spans.into_boxed_slice());
+        }
+    }
+
+    /// The spans never shown (see [`SourceFile::withhold`]).
+    pub fn withheld(&self) -> &[Span] {
+        self.withheld.get().map_or(&[], |s| s)
     }
 
     /// Where the text can be read again, if anywhere.

@@ -1,6 +1,8 @@
 //! The lines of a file a human report shows, cut to the width: a long line ends in `…` (after
-//! the start of the last place marked on it, if that is further), and the file's own line
-//! numbers stay (output fits the terminal).
+//! the start of the last place marked on it, if that is further), a line whose marks start
+//! past the width is shown from just before the first of them (after a `…`), and the file's
+//! own line numbers and columns stay (output fits the terminal, even for a plan written on
+//! one line).
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
@@ -15,6 +17,9 @@ pub struct Excerpt {
     text: String,
     /// Lines of the file before the excerpt.
     first_line: usize,
+    /// Per line of the excerpt, the bytes of the file's line left out at its start (less the
+    /// `…` standing for them).
+    shifts: Vec<usize>,
 }
 
 impl Excerpt {
@@ -49,22 +54,41 @@ impl Excerpt {
         let mut text = String::new();
         // Where each line of the file starts in the excerpt.
         let mut moved = Vec::with_capacity(last + 1 - first);
+        // Bytes of each line left out at its start.
+        let mut skips = Vec::with_capacity(last + 1 - first);
+        let mut shifts = Vec::with_capacity(last + 1 - first);
         for line in first..=last {
             let start = start_of(line);
             let end = starts.get(line + 1).map_or(full.len(), |&s| s as usize - 1);
-            let content = &full[start..end.max(start)];
+            let content = masked(&full[start..end.max(start)], start, file.withheld());
+            let content = content.as_ref();
             // Keep at least the start of every place marked on this line (a longer mark is
             // cut with the line).
-            let marked = spans
+            let marks = spans
                 .iter()
                 .filter(|s| line_of(s.start().min(full.len())) == line)
-                .map(|s| s.start().min(full.len()) + 1 - start)
-                .max()
-                .unwrap_or(0);
-            let keep = cut(content, room.max(column_of(content, marked)));
+                .map(|s| s.start().min(full.len()) - start);
+            let marked = marks.clone().map(|m| m + 1).max().unwrap_or(0);
+            let skip = match marks.min() {
+                // Two thirds of the room stay for what comes before the first mark.
+                Some(m) if column_of(content, marked) > room => lead_in(content, m, room * 2 / 3),
+                _ => 0,
+            };
+            let shown = &content[skip..];
+            // At most twice the room: marks far apart on one line are cut with it.
+            let wanted = column_of(shown, marked.saturating_sub(skip)).min(2 * room);
+            let keep = cut(shown, room.max(wanted));
             moved.push(text.len());
-            text.push_str(&content[..keep]);
-            if keep < content.len() {
+            skips.push(skip);
+            if skip > 0 {
+                text.push('…');
+                // miette counts columns in bytes, the `…` among them.
+                shifts.push(skip.saturating_sub('…'.len_utf8()));
+            } else {
+                shifts.push(0);
+            }
+            text.push_str(&shown[..keep]);
+            if keep < shown.len() {
                 text.push('…');
             }
             if line < last {
@@ -74,7 +98,12 @@ impl Excerpt {
         let relocate = |offset: usize| {
             let offset = offset.min(full.len());
             let line = line_of(offset).clamp(first, last);
+            let skip = skips[line - first];
             let within = offset.saturating_sub(start_of(line));
+            let within = match skip {
+                0 => within,
+                _ => within.saturating_sub(skip) + '…'.len_utf8(),
+            };
             let end_of_line = moved
                 .get(line + 1 - first)
                 .map_or(text.len(), |&s| s.saturating_sub(1));
@@ -88,9 +117,46 @@ impl Excerpt {
             name: file.name.clone(),
             text,
             first_line: first,
+            shifts,
         };
         (excerpt, spans)
     }
+}
+
+/// A line of the file (starting at byte `start`) with the withheld values on it masked, a `*`
+/// for each byte (the places marked on the line keep their offsets).
+fn masked<'t>(line: &'t str, start: usize, withheld: &[Span]) -> std::borrow::Cow<'t, str> {
+    let end = start + line.len();
+    let on_line: Vec<&Span> = withheld
+        .iter()
+        .filter(|s| s.start() < end && s.end() > start)
+        .collect();
+    if on_line.is_empty() {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    for (i, c) in line.char_indices() {
+        let at = start + i;
+        if on_line.iter().any(|s| s.start() <= at && at < s.end()) {
+            out.extend(std::iter::repeat_n('*', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Where to start showing a line so that `lead` characters come before byte `mark`.
+fn lead_in(content: &str, mark: usize, lead: usize) -> usize {
+    let mut at = mark.min(content.len());
+    while !content.is_char_boundary(at) {
+        at -= 1;
+    }
+    content[..at]
+        .char_indices()
+        .rev()
+        .nth(lead.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
 }
 
 /// Columns of `content[..bytes]`.
@@ -122,12 +188,18 @@ impl SourceCode for Excerpt {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.as_str().read_span(span, before, after)?;
+        // Read alone (no context), a span gives the report's `file:line:column`: the
+        // column the file has, whatever the excerpt left out before it.
+        let shift = match (before, after) {
+            (0, 0) => self.shifts.get(inner.line()).copied().unwrap_or(0),
+            _ => 0,
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
             inner.line() + self.first_line,
-            inner.column(),
+            inner.column() + shift,
             inner.line_count(),
         )))
     }

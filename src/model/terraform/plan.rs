@@ -4,7 +4,7 @@
 //! `after_unknown` are unknown (linked to the resource they reference when the plan's
 //! configuration says which); sensitive values are never read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -42,6 +42,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
     if !is_plan(root) {
         return None;
     }
+    file.withhold(sensitive_spans(root));
     let config = Config::new(root);
     let mut scopes: HashMap<String, Arc<ModuleScope>> = HashMap::new();
     let mut instances = Vec::new();
@@ -186,6 +187,105 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
 /// An expression that evaluates to unknown, saying why.
 fn marker(root: &str) -> hcl::Expression {
     hcl::Expression::Variable(hcl::expr::Variable::unchecked(root))
+}
+
+/// Where the plan writes a sensitive value: the values under `after_sensitive` and
+/// `before_sensitive` of each change and of each output, and sensitive root variables, found
+/// wherever the plan repeats them (`planned_values`, `prior_state`, `variables`).
+fn sensitive_spans(root: &Node) -> Vec<Span> {
+    let mut secrets: HashSet<&str> = HashSet::new();
+    let changes = root
+        .get("resource_changes")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|rc| rc.get("change"));
+    let outputs = root
+        .get("output_changes")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| &e.value);
+    for change in changes.chain(outputs) {
+        for (value, mask) in [("after", "after_sensitive"), ("before", "before_sensitive")] {
+            masked_texts(change.get(value), change.get(mask), &mut secrets);
+        }
+    }
+    let declared = root
+        .get("configuration")
+        .and_then(|c| c.get("root_module"))
+        .and_then(|m| m.get("variables"))
+        .and_then(Node::as_map)
+        .unwrap_or_default();
+    for variable in declared {
+        if variable.value.get("sensitive").and_then(Node::value) == Some(Value::Bool(true)) {
+            let value = root
+                .get("variables")
+                .and_then(|v| v.get(&variable.key))
+                .and_then(|v| v.get("value"));
+            if let Some(value) = value {
+                texts(value, &mut secrets);
+            }
+        }
+    }
+    let mut spans = Vec::new();
+    if !secrets.is_empty() {
+        written(root, &secrets, &mut spans);
+    }
+    spans
+}
+
+/// The texts of `value` that `mask` (`true`, or a tree of them) says are sensitive.
+fn masked_texts<'a>(value: Option<&'a Node>, mask: Option<&Node>, out: &mut HashSet<&'a str>) {
+    use crate::syntax::tree::Kind;
+    let (Some(value), Some(mask)) = (value, mask) else {
+        return;
+    };
+    match (&value.kind, &mask.kind) {
+        _ if mask.value() == Some(Value::Bool(true)) => texts(value, out),
+        (Kind::Map(_), Kind::Map(marks)) => {
+            for m in marks {
+                masked_texts(value.get(&m.key), Some(&m.value), out);
+            }
+        }
+        (Kind::Seq(items), Kind::Seq(marks)) => {
+            for (item, m) in items.iter().zip(marks) {
+                masked_texts(Some(item), Some(m), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every string and number under `node` (`true`, `false` and `null` give nothing away).
+fn texts<'a>(node: &'a Node, out: &mut HashSet<&'a str>) {
+    use crate::syntax::tree::Kind;
+    match &node.kind {
+        Kind::Scalar(s) => {
+            if matches!(
+                node.value(),
+                Some(Value::Str(_) | Value::Int(_) | Value::Float(_))
+            ) {
+                out.insert(s.text.as_str());
+            }
+        }
+        Kind::Seq(items) => items.iter().for_each(|i| texts(i, out)),
+        Kind::Map(entries) => entries.iter().for_each(|e| texts(&e.value, out)),
+    }
+}
+
+/// The spans of the scalars under `node` that say one of the `secrets`.
+fn written(node: &Node, secrets: &HashSet<&str>, out: &mut Vec<Span>) {
+    use crate::syntax::tree::Kind;
+    match &node.kind {
+        Kind::Scalar(s) => {
+            if secrets.contains(s.text.as_str()) {
+                out.push(node.span);
+            }
+        }
+        Kind::Seq(items) => items.iter().for_each(|i| written(i, secrets, out)),
+        Kind::Map(entries) => entries.iter().for_each(|e| written(&e.value, secrets, out)),
+    }
 }
 
 enum Withheld {

@@ -17,7 +17,8 @@ pub struct Limits {
     pub max_nodes: usize,
     /// Most nodes that aliases may copy in one file (alias bombs).
     pub max_alias_nodes: usize,
-    /// Longest line, in bytes.
+    /// Longest line of a YAML file, in bytes. JSON is not held to it: machine-written JSON
+    /// is one line (`terraform show -json`, API responses), and its parser is linear.
     pub max_line_length: usize,
     /// Most files one run reads.
     pub max_files: usize,
@@ -98,7 +99,9 @@ pub enum Comments {
 }
 
 pub fn parse_keeping(text: &str, format: Format, limits: &Limits, comments: Comments) -> Parsed {
-    if let Some(problem) = long_line(text, limits.max_line_length) {
+    if format == Format::Yaml
+        && let Some(problem) = long_line(text, limits.max_line_length)
+    {
         return Parsed {
             problems: vec![problem],
             ..Parsed::default()
