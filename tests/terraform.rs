@@ -194,6 +194,20 @@ fn a_plan_beside_its_module_points_at_the_module() {
 }
 
 #[test]
+fn a_plan_beside_its_module_is_judged_at_the_module_with_the_values_apply_sends() {
+    // The plan's `-var` values: one replaces a variable's default, one gives a variable with
+    // no value (unknown from the module alone). Both names have a stray space.
+    let dir = Path::new("tests/fixtures/terraform/plan-over-module");
+    let (code, findings) = check(&[&dir.display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "request-name"),
+        expected(dir, "request-name"),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn local_modules_are_read_with_their_inputs_and_count_expands() {
     let (_, findings) = check(&["tests/fixtures/terraform/modules/root"]);
     let names: BTreeSet<(String, u64)> = places(&findings, "request-name");

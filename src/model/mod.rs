@@ -16,7 +16,7 @@ use crate::finding::ids;
 use crate::finding::{Hit, Place};
 use crate::input::source::SourceFile;
 use crate::store::frozen::{Frozen, Kept, Shape, Str};
-use crate::syntax::tree::{Kind, Node, Span, pointer_push};
+use crate::syntax::tree::{Entry, Kind, Node, Span, pointer_push};
 use schema::{Field, Ty};
 use synth::RawPointers;
 
@@ -355,6 +355,81 @@ impl Entity {
         {
             scalar.text = text.into();
         }
+    }
+
+    /// Take what a plan of the same Terraform resource knows over what this (whole) module
+    /// description says: the plan holds what `terraform apply` sends, with the values of
+    /// `-var`, the environment and the defaults. Each top-level scalar the plan knows replaces
+    /// this one's value (known or not), kept where the module writes it (its attribute: what a
+    /// pull request can annotate), or is added at the resource block when the module does not
+    /// state it. Lists and maps stay the module's. Returns whether anything changed.
+    pub fn take_planned(&mut self, plan: &Entity) -> bool {
+        let plan_tree = plan.root();
+        let withheld: Vec<&str> = plan
+            .unknown_values()
+            .iter()
+            .map(|(a, _)| a.as_str())
+            .collect();
+        let Body::Whole(w) = &mut self.body else {
+            return false;
+        };
+        let block = w.node.span;
+        let key_span = w.first_key;
+        let Kind::Map(entries) = &mut w.node.kind else {
+            return false;
+        };
+        let mut changed = false;
+        for planned in plan_tree.as_map().unwrap_or_default() {
+            let Kind::Scalar(value) = &planned.value.kind else {
+                continue;
+            };
+            if withheld.contains(&planned.key.as_str()) {
+                continue;
+            }
+            let stated = match entries.iter_mut().find(|e| e.key == planned.key) {
+                Some(Entry {
+                    value:
+                        Node {
+                            kind: Kind::Scalar(mine),
+                            span,
+                        },
+                    ..
+                }) => {
+                    let unknown = w
+                        .rare
+                        .as_ref()
+                        .is_some_and(|r| r.unknown.iter().any(|(a, _)| *a == planned.key.as_str()));
+                    if !unknown && mine == value {
+                        continue;
+                    }
+                    *mine = value.clone();
+                    Some(*span)
+                }
+                Some(_) => continue,
+                None => {
+                    entries.push(Entry {
+                        key: planned.key.clone(),
+                        key_span,
+                        value: Node {
+                            span: block,
+                            kind: Kind::Scalar(value.clone()),
+                        },
+                    });
+                    None
+                }
+            };
+            changed = true;
+            if let Some(rare) = &mut w.rare {
+                rare.judged = false;
+                // Known now, and written here: not where a variable's default says otherwise.
+                if let Some(span) = stated {
+                    rare.unknown.retain(|(a, _)| *a != planned.key.as_str());
+                    rare.invalid.retain(|s| *s != span);
+                    rare.moved.retain(|m| m.span != span);
+                }
+            }
+        }
+        changed
     }
 
     /// Set the unit of a whole entity (a pruned one has its arena's).

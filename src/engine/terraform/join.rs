@@ -1,8 +1,14 @@
 //! Terraform servers known only by their address, joined to the inventory's (or an API
-//! dump's) server of the same name.
+//! dump's) server of the same name; and a module's resources joined to what a plan of the same
+//! run says of them.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
+use crate::input::discover::{Input, Origin};
+use crate::input::source::normalize;
+
+use crate::model::terraform::bare_address;
 use crate::model::{Entity, EntityKind, Origin as ModelOrigin};
 
 use crate::engine::files::Loaded;
@@ -86,5 +92,62 @@ fn join_one(joined: &HashMap<String, String>, e: &mut Entity) {
     };
     if let Some(id) = e.str(field).and_then(|a| joined.get(&*a)).cloned() {
         e.set_text(field, &id);
+    }
+}
+
+/// A plan's entity paired with a module's: its file's `Loaded`, its kind and its address
+/// (without the module directory a run of several roots puts before it).
+pub(super) type Pair = (usize, EntityKind, String);
+
+/// The entities of the run's plans, by the directory of the plan file, kind and address. A
+/// plan is of the root module in its directory (where `terraform show -json` is run); in a
+/// run of one root module, of that one wherever it is.
+pub(super) struct Planned<'l> {
+    by_dir: HashMap<(PathBuf, EntityKind, &'l str), (usize, &'l Entity)>,
+    lone: bool,
+}
+
+impl<'l> Planned<'l> {
+    pub(super) fn of(loaded: &'l [Loaded], inputs: &[Input], lone: bool) -> Planned<'l> {
+        let mut by_dir = HashMap::new();
+        for (at, l) in loaded.iter().enumerate().filter(|(_, l)| !l.terraform) {
+            let dir = match (lone, inputs.get(l.unit as usize).map(|i| &i.origin)) {
+                (true, _) => PathBuf::new(),
+                (false, Some(Origin::Path(path))) => {
+                    let path = normalize(path);
+                    path.parent().map(Path::to_path_buf).unwrap_or_default()
+                }
+                (false, _) => continue,
+            };
+            for e in l.entities() {
+                if let Some((address, true)) = e.terraform_address() {
+                    by_dir.insert((dir.clone(), e.kind, bare_address(address)), (at, e));
+                }
+            }
+        }
+        Planned { by_dir, lone }
+    }
+
+    /// Each resource of the root module in `dir` takes what its plan knows of it (see
+    /// [`Entity::take_planned`]), before it is judged: the findings are about the values
+    /// `terraform apply` sends, at the attributes that write them. Returns the plan's entities
+    /// so paired (dropped afterwards: the module's stand for them).
+    pub(super) fn apply(&self, dir: &Path, found: &mut [(usize, Entity)]) -> Vec<Pair> {
+        if self.by_dir.is_empty() {
+            return Vec::new();
+        }
+        let dir = if self.lone { Path::new("") } else { dir };
+        let mut paired = Vec::new();
+        for (_, e) in found.iter_mut() {
+            let Some((address, false)) = e.terraform_address() else {
+                continue;
+            };
+            let address = bare_address(address);
+            if let Some(&(at, plan)) = self.by_dir.get(&(dir.to_path_buf(), e.kind, address)) {
+                paired.push((at, e.kind, address.to_string()));
+                e.take_planned(plan);
+            }
+        }
+        paired
     }
 }

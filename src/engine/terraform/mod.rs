@@ -3,7 +3,7 @@
 //! even when outside the given paths); the model then evaluates them, each root module on one
 //! thread ([`roots`]). Each file keeps its own findings and suppressions, like any input.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,7 +23,7 @@ mod join;
 mod parse;
 mod roots;
 
-use join::ByName;
+use join::{ByName, Pair, Planned};
 use parse::{ParsedFile, parse_file};
 use roots::{Root, RootOut, RootTask};
 
@@ -163,6 +163,7 @@ pub(super) fn read_modules(
         options,
         job,
         names: ByName::of(loaded),
+        planned: Planned::of(loaded, inputs, roots.len() == 1),
         var_files: sources
             .iter()
             .zip(&owners)
@@ -185,7 +186,9 @@ pub(super) fn read_modules(
     sources.into_par_iter().for_each(drop);
     let mut entities: HashMap<usize, Vec<Entity>> = HashMap::new();
     let mut local: HashMap<usize, Packed> = HashMap::new();
+    let mut paired: HashSet<Pair> = HashSet::new();
     for out in read {
+        paired.extend(out.paired);
         parsed.extend(out.parsed);
         for (owner, e) in out.entities {
             entities.entry(owner).or_default().push(e);
@@ -212,7 +215,7 @@ pub(super) fn read_modules(
         l.terraform = true;
         l.number_entities();
     }
-    drop_planned_twice(loaded);
+    drop_planned_twice(loaded, &paired);
     names.join_plans(loaded);
     Ok(())
 }
@@ -233,36 +236,23 @@ fn may_call_modules(text: &str, json: bool) -> bool {
     })
 }
 
-/// A module and its plan in one run describe the same resources: the module's entities are
-/// kept (their findings point at the `.tf` attribute a pull request can annotate)
-/// and the plan's of the same address dropped.
-fn drop_planned_twice(loaded: &mut [Loaded]) {
-    let planned = |l: &Loaded| {
-        !l.terraform
-            && l.entities()
-                .any(|e| matches!(e.terraform_address(), Some((_, true))))
-    };
-    if !loaded.iter().any(planned) {
+/// A module and its plan in one run describe the same resources: the module's entities,
+/// which took the plan's values (see [`Planned::apply`]), are kept (their findings point at
+/// the `.tf` attribute a pull request can annotate) and the plan's so paired dropped.
+fn drop_planned_twice(loaded: &mut [Loaded], paired: &HashSet<Pair>) {
+    if paired.is_empty() {
         return;
     }
-    let from_modules: std::collections::HashSet<String> = loaded
-        .iter()
-        .flat_map(Loaded::entities)
-        .filter_map(|e| match e.terraform_address() {
-            Some((address, false)) => Some(terraform::bare_address(address).to_string()),
-            _ => None,
-        })
-        .collect();
-    if from_modules.is_empty() {
-        return;
-    }
-    for l in loaded.iter_mut() {
+    for (at, l) in loaded.iter_mut().enumerate() {
         let mut changed = false;
         for doc in &mut l.docs {
             let before = doc.entities.len();
-            doc.entities.retain(
-                |e| !matches!(e.terraform_address(), Some((a, true)) if from_modules.contains(a)),
-            );
+            doc.entities.retain(|e| match e.terraform_address() {
+                Some((address, true)) => {
+                    !paired.contains(&(at, e.kind, terraform::bare_address(address).to_string()))
+                }
+                _ => true,
+            });
             changed |= doc.entities.len() != before;
         }
         if changed {

@@ -10,7 +10,7 @@ use crate::model::{Entity, Inventory};
 use crate::store::packed::Packed;
 use crate::syntax::parse::Problem;
 
-use super::join::ByName;
+use super::join::{ByName, Pair, Planned};
 use super::parse::{ParsedFile, parse_file};
 use crate::engine::files::{FileJob, Loaded};
 
@@ -28,6 +28,8 @@ pub(super) struct RootOut {
     pub(super) hits: Vec<(usize, Packed)>,
     /// The files it parsed itself.
     pub(super) parsed: Vec<ParsedFile>,
+    /// The plans' entities paired with its own (see [`Planned::apply`]).
+    pub(super) paired: Vec<Pair>,
 }
 
 /// What every root module's reading shares.
@@ -38,6 +40,8 @@ pub(super) struct RootTask<'a> {
     pub(super) options: &'a terraform::Options,
     pub(super) job: &'a FileJob<'a>,
     pub(super) names: ByName,
+    /// What the run's plans say of the resources (see [`Planned::apply`]).
+    pub(super) planned: Planned<'a>,
     /// The `--var-file`s, parsed, with their `Loaded` entries.
     pub(super) var_files: Vec<(&'a Source, usize)>,
 }
@@ -53,6 +57,7 @@ impl RootTask<'_> {
     ) -> RootOut {
         let (mut found, problems) = modules.read_root(dir, self.labelled, self.options);
         self.names.join(&mut found);
+        let paired = self.planned.apply(dir, &mut found);
         let hits = judge_root(dir, &mut found, sources, units, self.job);
         RootOut {
             entities: found.into_iter().map(|(i, e)| (owners[i], e)).collect(),
@@ -66,6 +71,7 @@ impl RootTask<'_> {
                 })
                 .collect(),
             parsed: Vec::new(),
+            paired,
         }
     }
 
