@@ -589,3 +589,46 @@ fn a_plan_on_one_long_line_is_read_and_shown_within_the_width_without_its_secret
     );
     assert!(!wide.contains("s3cr3t"), "a sensitive value is printed");
 }
+
+#[test]
+fn a_reference_written_as_an_interpolation_links_as_a_bare_one() {
+    let failing = "tests/fixtures/terraform/rules/image-no-export/fail/main.tf";
+    let text = std::fs::read_to_string(failing).expect("fixture");
+    let quoted = text.replace(
+        "image_id    = huaweicloud_ims_ecs_whole_image.web.id",
+        "image_id    = \"${huaweicloud_ims_ecs_whole_image.web.id}\"",
+    );
+    assert_ne!(quoted, text);
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("main.tf"), &quoted).expect("write");
+    let (_, findings) = check(&[&dir.path().display().to_string()]);
+    let line = quoted
+        .lines()
+        .position(|l| l.contains("expect: image-no-export"))
+        .expect("marker") as u64
+        + 1;
+    let main = dir.path().join("main.tf").display().to_string();
+    assert_eq!(
+        places(&findings, "image-no-export"),
+        BTreeSet::from([(main, line)]),
+        "{findings:?}"
+    );
+    // JSON configuration writes every reference so.
+    let json = serde_json::json!({"resource": {
+        "huaweicloud_ims_ecs_whole_image": {"web": {
+            "name": "web-01-whole",
+            "instance_id": "877a2cda-ba63-4e1e-b95f-e67e48b6129a",
+            "vault_id": "de9fcf45-11b2-432c-8562-5c5428574600"}},
+        "huaweicloud_ims_image_export": {"obs": {
+            "image_id": "${huaweicloud_ims_ecs_whole_image.web.id}",
+            "bucket_url": "my-bucket:web-01.qcow2", "file_format": "qcow2"}}
+    }});
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("main.tf.json"), json.to_string()).expect("write");
+    let (_, findings) = check(&[&dir.path().display().to_string()]);
+    assert_eq!(
+        places(&findings, "image-no-export").len(),
+        1,
+        "{findings:?}"
+    );
+}

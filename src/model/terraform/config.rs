@@ -56,7 +56,7 @@ pub fn from_hcl(body: hcl::edit::structure::Body) -> Body {
                 out.attrs.push((
                     a.key.as_str().to_string(),
                     Attr {
-                        expr: hcl::Expression::from(a.value),
+                        expr: interpolation_only(hcl::Expression::from(a.value)),
                         span,
                         key_span,
                     },
@@ -189,14 +189,29 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
     out
 }
 
+/// `"${X}"` is `X`, as Terraform reads an interpolation-only string (the same value, of its
+/// own type): a reference so written links its resource as a bare one does.
+fn interpolation_only(expr: hcl::Expression) -> hcl::Expression {
+    let hcl::Expression::TemplateExpr(template) = &expr else {
+        return expr;
+    };
+    let Ok(parsed) = hcl::Template::from_expr(template) else {
+        return expr;
+    };
+    match parsed.elements() {
+        [hcl::template::Element::Interpolation(only)] => only.expr.clone(),
+        _ => expr,
+    }
+}
+
 /// A JSON value as Terraform reads it: strings are templates (`"${var.name}"`).
 pub fn json_expr(node: &Node, templates: bool) -> hcl::Expression {
     match &node.kind {
         Kind::Scalar(_) => match node.value() {
             Some(crate::syntax::tree::Value::Str(text)) => {
                 if templates && (text.contains("${") || text.contains("%{")) {
-                    hcl::Expression::TemplateExpr(Box::new(hcl::expr::TemplateExpr::QuotedString(
-                        text.to_string(),
+                    interpolation_only(hcl::Expression::TemplateExpr(Box::new(
+                        hcl::expr::TemplateExpr::QuotedString(text.to_string()),
                     )))
                 } else {
                     hcl::Expression::String(text.to_string())
