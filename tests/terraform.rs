@@ -632,3 +632,37 @@ fn a_reference_written_as_an_interpolation_links_as_a_bare_one() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn the_providers_default_tags_are_merged_into_each_images_tags() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // In a file of their own: found where they are written. A tag the resource sets itself
+    // wins over the default of the same key.
+    std::fs::write(
+        dir.path().join("providers.tf"),
+        "provider \"huaweicloud\" {\n  region = \"cn-north-4\"\n  default_tags = {\n    \"this-default-tag-key-is-way-too-long-for-ims\" = \"x\"\n    owner = \"<team>\"\n  }\n}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"img\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n  tags = {\n    owner = \"team-a\"\n  }\n}\n",
+    )
+    .expect("write");
+    let (code, findings) = check(&[&dir.path().display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    let providers = dir.path().join("providers.tf").display().to_string();
+    assert_eq!(
+        places(&findings, "request-tag-format"),
+        BTreeSet::from([(providers, 3)]),
+        "{findings:?}"
+    );
+    let messages: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "request-tag-format")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages.iter().all(|m| m.contains("this-default-tag-key")),
+        "the resource's own `owner` replaces the default: {messages:?}"
+    );
+}

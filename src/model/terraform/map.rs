@@ -255,38 +255,66 @@ impl<'a> Draft<'a> {
         }
     }
 
-    /// `tags` (a map) as `image_tags` (`[{key, value}]`), as the provider sends them.
+    /// `tags` (a map) as `image_tags` (`[{key, value}]`), as the provider sends them: with
+    /// its provider configuration's `default_tags` merged in (a resource's own tag wins), each
+    /// found where it is written.
     fn tags(&mut self) {
-        let Some(v) = self.inst.value("tags") else {
-            return;
+        let own = self.inst.value("tags");
+        let defaults = match self.inst.default_tags() {
+            Some((Val::Known(Value::Object(tags)), at)) if !tags.is_empty() => Some((tags, at)),
+            _ => None,
         };
-        let span = v.attr.span;
-        let pointer = pointer_push(&self.pointer, "tags");
-        match &v.val {
-            Val::Known(Value::Object(map_value)) => {
-                let items = map_value
-                    .iter()
-                    .map(|(k, value)| {
-                        let key = self.scalar(k.clone(), false, span, pointer.clone());
-                        let value = self.scalar(
-                            text(value).unwrap_or_default(),
-                            false,
-                            span,
-                            pointer.clone(),
-                        );
-                        map(span, vec![("key", key), ("value", value)])
-                    })
-                    .collect();
-                self.raw.insert(span, pointer);
-                self.members.push(("image_tags", seq(span, items)));
-            }
-            Val::Known(Value::Null) => {}
-            _ => {
-                if let Some(node) = self.node("image_tags", "tags", &v) {
+        let own_tags = match own.as_ref().map(|v| &v.val) {
+            Some(Val::Known(Value::Object(tags))) => Some(tags),
+            None | Some(Val::Known(Value::Null)) => None,
+            Some(_) => {
+                // Unknown, or not a map: said so (the defaults cannot make it known).
+                if let Some(v) = own
+                    && let Some(node) = self.node("image_tags", "tags", &v)
+                {
                     self.members.push(("image_tags", node));
                 }
+                return;
+            }
+        };
+        let mut items = Vec::new();
+        if let Some(v) = &own
+            && let Some(tags) = own_tags
+        {
+            let span = v.attr.span;
+            let pointer = pointer_push(&self.pointer, "tags");
+            let source = self.inst.source;
+            for (k, value) in tags {
+                items.push(self.tag(k, value, source, span, &pointer));
+            }
+            self.raw.insert(span, pointer);
+        }
+        if let Some((defaults, at)) = defaults {
+            let source = at.source;
+            for (k, value) in defaults {
+                if own_tags.is_some_and(|tags| tags.contains_key(k)) {
+                    continue;
+                }
+                items.push(self.tag(k, value, source, at.span, &at.pointer));
             }
         }
+        if items.is_empty() && own_tags.is_none() {
+            return;
+        }
+        let span = own.as_ref().map_or(self.inst.span, |v| v.attr.span);
+        self.members.push(("image_tags", seq(span, items)));
+    }
+
+    /// One tag as the provider sends it, `{key, value}`, at `span` of the file `source`.
+    fn tag(&mut self, key: &str, value: &Value, source: usize, span: Span, pointer: &str) -> Node {
+        let node = |d: &mut Self, text: String| {
+            let scalar = d.scalar(text, false, span, pointer.to_string());
+            d.foreign(source, span, pointer.to_string(), scalar)
+        };
+        let key = node(self, key.to_string());
+        let value = node(self, text(value).unwrap_or_default());
+        let item = map(span, vec![("key", key), ("value", value)]);
+        self.foreign(source, span, pointer.to_string(), item)
     }
 
     /// A node for a value written in another file (an attached volume, a vault): a span of

@@ -34,6 +34,9 @@ pub struct ModuleScope {
     pub written: HashMap<String, Written>,
     /// Region of the default provider configuration and of each alias.
     pub regions: HashMap<String, Val>,
+    /// `default_tags` of the default provider configuration and of each alias, and where
+    /// they are written (the provider merges them into every image's tags).
+    pub default_tags: HashMap<String, (Val, Written)>,
     /// The module's address prefix (`module.app.`): references inside it name its resources.
     pub prefix: String,
 }
@@ -112,16 +115,25 @@ impl Instance {
         self.module.value_of(&self.scope, attr)
     }
 
+    /// The alias of the provider configuration it uses (empty: the default one).
+    fn provider(&self) -> String {
+        self.body
+            .attr("provider")
+            .and_then(|a| provider_alias(&a.expr))
+            .unwrap_or_default()
+    }
+
+    /// Its provider configuration's `default_tags`, and where they are written.
+    pub fn default_tags(&self) -> Option<&(Val, Written)> {
+        self.module.default_tags.get(&self.provider())
+    }
+
     /// The region the resource is created in: its `region`, else its provider's.
     pub fn region(&self) -> Val {
         if let Some(v) = self.value("region") {
             return v.val;
         }
-        let alias = self
-            .body
-            .attr("provider")
-            .and_then(|a| provider_alias(&a.expr))
-            .unwrap_or_default();
+        let alias = self.provider();
         self.module.regions.get(&alias).cloned().unwrap_or_else(|| {
             Val::Unknown(format!(
                 "neither the resource nor its provider configuration{} sets `region`",
@@ -476,7 +488,7 @@ impl<'s> Reader<'s> {
     }
 
     fn providers(&self, files: &[usize], m: &mut ModuleScope) {
-        for (_, block) in blocks(self.sources, files, "provider") {
+        for (source, block) in blocks(self.sources, files, "provider") {
             if block.labels.first().map(String::as_str) != Some("huaweicloud") {
                 continue;
             }
@@ -486,7 +498,17 @@ impl<'s> Reader<'s> {
             };
             if let Some(region) = block.body.attr("region") {
                 let val = m.scope.eval_expr(&region.expr);
-                m.regions.insert(alias, val);
+                m.regions.insert(alias.clone(), val);
+            }
+            if let Some(tags) = block.body.attr("default_tags") {
+                let val = m.scope.eval_expr(&tags.expr);
+                let written = Written {
+                    source,
+                    span: tags.span,
+                    pointer: "/provider/huaweicloud/default_tags".to_string(),
+                    what: "provider's `default_tags`".to_string(),
+                };
+                m.default_tags.insert(alias, (val, written));
             }
         }
     }
