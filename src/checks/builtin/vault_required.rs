@@ -12,7 +12,7 @@ pub struct VaultRequired {}
 
 impl Check for VaultRequired {
     fn variants(&self) -> Vec<&'static str> {
-        vec!["main", "unknown_service", "other_vault"]
+        vec!["main", "unknown_service", "other_vault", "unsure_vault"]
     }
 
     fn reads(&self) -> Reads {
@@ -73,8 +73,8 @@ impl Check for VaultRequired {
 }
 
 /// A server is in one vault only: a request naming another is refused (IMG.0183). Ids are
-/// compared only when both are ids, or both Terraform addresses (an address and an id may be
-/// the same vault).
+/// compared when both are ids, or both Terraform addresses; an address and an id may be the
+/// same vault (one applied before) or not: a warning says it cannot be told.
 fn other_vault(
     r: &crate::model::Entity,
     instance: &crate::model::Found,
@@ -95,21 +95,28 @@ fn other_vault(
     let Some(actual) = member.node.as_str() else {
         return;
     };
-    if actual.eq_ignore_ascii_case(named)
-        || is_terraform_address(actual) != is_terraform_address(named)
-    {
+    if actual.eq_ignore_ascii_case(named) {
         return;
     }
-    cx.report(
-        cx.hit(r, "other_vault", r.found_place(vault))
-            .arg("value", named)
-            .arg("server", id)
-            .arg("vault", actual)
-            .related(
-                server.found_place(&member),
-                format!("server {id} is in vault {actual}"),
-            ),
-    );
+    let unsure = is_terraform_address(actual) != is_terraform_address(named);
+    let hit = cx
+        .hit(
+            r,
+            if unsure {
+                "unsure_vault"
+            } else {
+                "other_vault"
+            },
+            r.found_place(vault),
+        )
+        .arg("value", named)
+        .arg("server", id)
+        .arg("vault", actual)
+        .related(
+            server.found_place(&member),
+            format!("server {id} is in vault {actual}"),
+        );
+    cx.report(if unsure { hit.warning() } else { hit });
 }
 
 #[cfg(test)]
@@ -142,7 +149,10 @@ mod tests {
         };
         Tester::new("vault-required", "{}", "request")
             .pass_files(&[request, &server("6F1B7C2E-0000-4000-8000-000000000001")])
-            .pass_files(&[request, &server("huaweicloud_cbr_vault.v")])
+            .fail_files(
+                &[request, &server("huaweicloud_cbr_vault.v")],
+                &["unsure_vault"],
+            )
             .fail_files(
                 &[request, &server("6f1b7c2e-0000-4000-8000-000000000002")],
                 &["other_vault"],
