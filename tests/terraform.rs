@@ -666,3 +666,38 @@ fn the_providers_default_tags_are_merged_into_each_images_tags() {
         "the resource's own `owner` replaces the default: {messages:?}"
     );
 }
+
+#[test]
+fn a_reference_indexed_by_count_index_links_each_instance() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"resource "huaweicloud_ims_ecs_whole_image" "img" {
+  count       = 2
+  name        = "img-${count.index}"
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+
+resource "huaweicloud_ims_image_export" "obs" {
+  count       = 2
+  image_id    = huaweicloud_ims_ecs_whole_image.img[count.index].id
+  bucket_url  = "my-bucket:img-${count.index}.qcow2"
+  file_format = "qcow2"
+}
+"#,
+    )
+    .expect("write");
+    let (code, findings) = check(&[&dir.path().display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    let exports: BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f["rule"] == "image-no-export")
+        .filter_map(|f| f["message"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(exports.len(), 2, "one per instance: {findings:?}");
+    assert!(
+        exports.iter().any(|m| m.contains("img-0")) && exports.iter().any(|m| m.contains("img-1")),
+        "{exports:?}"
+    );
+}

@@ -140,7 +140,7 @@ impl Scope {
             hcl::Expression::Null => return Val::Known(Value::Null),
             _ => {}
         }
-        if let Some(address) = reference(expr) {
+        if let Some(address) = reference(expr, &|index| self.eval_expr(index)) {
             return Val::Ref(address);
         }
         match expr.evaluate(self.context()) {
@@ -174,8 +174,9 @@ impl Scope {
 }
 
 /// `T.N.id`, `T.N[0].id`, `T.N["k"].id` or `data.T.N.id` of a resource type (`a_b`):
-/// the address of what it names.
-fn reference(expr: &hcl::Expression) -> Option<String> {
+/// the address of what it names. An index that is an expression (`T.N[count.index]` in a
+/// resource with `count`) is known when `index` evaluates it.
+fn reference(expr: &hcl::Expression, index: &dyn Fn(&hcl::Expression) -> Val) -> Option<String> {
     use hcl::expr::TraversalOperator as Op;
     let hcl::Expression::Traversal(t) = expr else {
         return None;
@@ -210,6 +211,14 @@ fn reference(expr: &hcl::Expression) -> Option<String> {
         }
         Op::Index(hcl::Expression::String(s)) => {
             address = format!("{address}[\"{s}\"]");
+            next = ops.next()?;
+        }
+        Op::Index(expr) => {
+            match index(expr) {
+                Val::Known(Value::Number(n)) => address = format!("{address}[{n}]"),
+                Val::Known(Value::String(s)) => address = format!("{address}[\"{s}\"]"),
+                _ => return None,
+            }
             next = ops.next()?;
         }
         _ => {}
