@@ -44,6 +44,24 @@ fn places(findings: &[Value], rule: &str) -> BTreeSet<(String, u64)> {
         .collect()
 }
 
+/// The `key` (`message`, `entity`) of each finding of one rule, in order.
+fn said<'f>(findings: &'f [Value], rule: &str, key: &str) -> Vec<&'f str> {
+    findings
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .filter_map(|f| f[key].as_str())
+        .collect()
+}
+
+/// A module of these files (name, text) in a directory of its own.
+fn module_of(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    dir
+}
+
 /// The `# expect: <rule>` lines of a module's files.
 fn expected(dir: &Path, rule: &str) -> BTreeSet<(String, u64)> {
     let mut out = BTreeSet::new();
@@ -220,10 +238,8 @@ fn local_modules_are_read_with_their_inputs_and_count_expands() {
         )]),
         "{findings:?}"
     );
-    let entities: BTreeSet<&str> = findings
-        .iter()
-        .filter(|f| f["rule"] == "request-name")
-        .filter_map(|f| f["entity"].as_str())
+    let entities: BTreeSet<&str> = said(&findings, "request-name", "entity")
+        .into_iter()
         .collect();
     assert_eq!(entities, BTreeSet::from(["app-dev ", "app-prod "]));
     // A registry module is not fetched: a note says so.
@@ -440,11 +456,7 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
     )
     .expect("write");
     let (_, findings) = check(&[&dir.path().display().to_string()]);
-    let unverified: Vec<&str> = findings
-        .iter()
-        .filter(|f| f["rule"] == "request-unverified")
-        .filter_map(|f| f["message"].as_str())
-        .collect();
+    let unverified = said(&findings, "request-unverified", "message");
     // What is missing is said of the inventory's server, by its id: the two are one.
     assert!(
         unverified.len() == 1 && unverified[0].contains("4f1e5a0c-2d5b-4c1e-9a77-1b2c3d4e5f60"),
@@ -599,8 +611,7 @@ fn a_reference_written_as_an_interpolation_links_as_a_bare_one() {
         "image_id    = \"${huaweicloud_ims_ecs_whole_image.web.id}\"",
     );
     assert_ne!(quoted, text);
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("main.tf"), &quoted).expect("write");
+    let dir = module_of(&[("main.tf", &quoted)]);
     let (_, findings) = check(&[&dir.path().display().to_string()]);
     let line = quoted
         .lines()
@@ -623,8 +634,7 @@ fn a_reference_written_as_an_interpolation_links_as_a_bare_one() {
             "image_id": "${huaweicloud_ims_ecs_whole_image.web.id}",
             "bucket_url": "my-bucket:web-01.qcow2", "file_format": "qcow2"}}
     }});
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("main.tf.json"), json.to_string()).expect("write");
+    let dir = module_of(&[("main.tf.json", &json.to_string())]);
     let (_, findings) = check(&[&dir.path().display().to_string()]);
     assert_eq!(
         places(&findings, "image-no-export").len(),
@@ -635,19 +645,18 @@ fn a_reference_written_as_an_interpolation_links_as_a_bare_one() {
 
 #[test]
 fn the_providers_default_tags_are_merged_into_each_images_tags() {
-    let dir = tempfile::tempdir().expect("tempdir");
     // In a file of their own: found where they are written. A tag the resource sets itself
     // wins over the default of the same key.
-    std::fs::write(
-        dir.path().join("providers.tf"),
-        "provider \"huaweicloud\" {\n  region = \"cn-north-4\"\n  default_tags = {\n    \"this-default-tag-key-is-way-too-long-for-ims\" = \"x\"\n    owner = \"<team>\"\n  }\n}\n",
-    )
-    .expect("write");
-    std::fs::write(
-        dir.path().join("main.tf"),
-        "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"img\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n  tags = {\n    owner = \"team-a\"\n  }\n}\n",
-    )
-    .expect("write");
+    let dir = module_of(&[
+        (
+            "providers.tf",
+            "provider \"huaweicloud\" {\n  region = \"cn-north-4\"\n  default_tags = {\n    \"this-default-tag-key-is-way-too-long-for-ims\" = \"x\"\n    owner = \"<team>\"\n  }\n}\n",
+        ),
+        (
+            "main.tf",
+            "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"img\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n  tags = {\n    owner = \"team-a\"\n  }\n}\n",
+        ),
+    ]);
     let (code, findings) = check(&[&dir.path().display().to_string()]);
     assert_eq!(code, 1, "{findings:?}");
     let providers = dir.path().join("providers.tf").display().to_string();
@@ -656,11 +665,7 @@ fn the_providers_default_tags_are_merged_into_each_images_tags() {
         BTreeSet::from([(providers, 3)]),
         "{findings:?}"
     );
-    let messages: Vec<&str> = findings
-        .iter()
-        .filter(|f| f["rule"] == "request-tag-format")
-        .filter_map(|f| f["message"].as_str())
-        .collect();
+    let messages = said(&findings, "request-tag-format", "message");
     assert!(
         messages.iter().all(|m| m.contains("this-default-tag-key")),
         "the resource's own `owner` replaces the default: {messages:?}"
@@ -669,9 +674,8 @@ fn the_providers_default_tags_are_merged_into_each_images_tags() {
 
 #[test]
 fn a_reference_indexed_by_count_index_links_each_instance() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("main.tf"),
+    let dir = module_of(&[(
+        "main.tf",
         r#"resource "huaweicloud_ims_ecs_whole_image" "img" {
   count       = 2
   name        = "img-${count.index}"
@@ -686,14 +690,11 @@ resource "huaweicloud_ims_image_export" "obs" {
   file_format = "qcow2"
 }
 "#,
-    )
-    .expect("write");
+    )]);
     let (code, findings) = check(&[&dir.path().display().to_string()]);
     assert_eq!(code, 1, "{findings:?}");
-    let exports: BTreeSet<String> = findings
-        .iter()
-        .filter(|f| f["rule"] == "image-no-export")
-        .filter_map(|f| f["message"].as_str().map(str::to_string))
+    let exports: BTreeSet<&str> = said(&findings, "image-no-export", "message")
+        .into_iter()
         .collect();
     assert_eq!(exports.len(), 2, "one per instance: {findings:?}");
     assert!(
