@@ -702,3 +702,30 @@ resource "huaweicloud_ims_image_export" "obs" {
         "{exports:?}"
     );
 }
+
+#[test]
+fn an_override_file_is_merged_into_the_block_it_overrides() {
+    let dir = module_of(&[
+        (
+            "main.tf",
+            "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"good\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n  min_ram     = 1024\n  max_ram     = 4096\n}\n",
+        ),
+        (
+            "override.tf",
+            "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  min_ram = 8192\n}\n",
+        ),
+    ]);
+    let (code, findings) = check(&[&dir.path().display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    // One request, with the merged values: judged as Terraform sends it, at its block.
+    let main = dir.path().join("main.tf").display().to_string();
+    assert_eq!(
+        places(&findings, "request-ram"),
+        BTreeSet::from([(main, 1)]),
+        "{findings:?}"
+    );
+    assert!(
+        places(&findings, "request-source").is_empty(),
+        "the override is no request of its own: {findings:?}"
+    );
+}

@@ -147,6 +147,7 @@ pub(super) fn read_modules(
         sources.push(source);
         parsed.push(file);
     }
+    terraform::overrides::merge(&mut sources);
     let units: Vec<u32> = owners.iter().map(|&owner| loaded[owner].unit).collect();
     let refs: Vec<&Source> = sources.iter().collect();
     let modules = terraform::Modules::new(&refs);

@@ -78,7 +78,7 @@ impl RootTask<'_> {
     /// A root module that calls none, from its files' text to its judged entities, on one
     /// thread: what it parsed is freed where it was made, before the next root is read.
     pub(super) fn read_unparsed(&self, dir: &Path, files: &[(PathBuf, Kind)]) -> RootOut {
-        let (own, parsed): (Vec<Source>, Vec<ParsedFile>) = files
+        let (mut own, parsed): (Vec<Source>, Vec<ParsedFile>) = files
             .iter()
             .map(|(path, kind)| {
                 parse_file(
@@ -90,6 +90,7 @@ impl RootTask<'_> {
                 )
             })
             .unzip();
+        terraform::overrides::merge(&mut own);
         let mut sources: Vec<&Source> = own.iter().collect();
         let mut owners: Vec<usize> = parsed.iter().map(|f| f.owner).collect();
         for (source, owner) in &self.var_files {

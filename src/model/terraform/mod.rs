@@ -6,6 +6,7 @@ pub mod config;
 pub mod eval;
 mod map;
 pub mod module;
+pub mod overrides;
 pub mod plan;
 
 use std::collections::HashMap;
