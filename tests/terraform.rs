@@ -729,3 +729,28 @@ fn an_override_file_is_merged_into_the_block_it_overrides() {
         "the override is no request of its own: {findings:?}"
     );
 }
+
+#[test]
+fn a_plan_keeping_a_whole_image_judges_a_new_export_of_it() {
+    // The image was made by an earlier apply (`no-op`); the export is new, and names the
+    // image by its id.
+    let plan = "tests/fixtures/terraform/plans/export-of-kept-image.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(code, 1, "{findings:?}");
+    let text = std::fs::read_to_string(plan).expect("plan");
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"address\": \"huaweicloud_ims_image_export.e\""))
+        .expect("export") as u64
+        + 1;
+    assert_eq!(
+        places(&findings, "image-no-export"),
+        BTreeSet::from([(plan.to_string(), line)]),
+        "{findings:?}"
+    );
+    // No request: the plan makes no image.
+    assert!(
+        places(&findings, "request-unverified").is_empty(),
+        "{findings:?}"
+    );
+}

@@ -17,13 +17,22 @@ use crate::model::synth::{RawPointers, map, seq};
 use crate::model::{Entity, EntityKind, Moved, Origin};
 use crate::syntax::tree::{Kind, Node, Scalar, Span, pointer_push};
 
-/// Instances by address (looked up for every reference: a fast hash, as for the trees).
+/// Instances by address (looked up for every reference: a fast hash, as for the trees), and
+/// the whole images that exist already (a plan's kept ones, data sources) by their id too.
 type Index<'a> = HashMap<&'a str, &'a Instance, foldhash::fast::RandomState>;
 
 /// The entities of every instance, with the source file their resource block is written in.
 pub fn entities(instances: &[Instance], sources: &[&Source]) -> Vec<(usize, Entity)> {
     let mut out = Vec::new();
-    let index: Index = instances.iter().map(|i| (i.address.as_str(), i)).collect();
+    let mut index: Index = instances.iter().map(|i| (i.address.as_str(), i)).collect();
+    for inst in instances.iter().filter(|i| i.data && is_whole_image(i)) {
+        if let Some(id) = inst.body.attr("id").and_then(|a| match &a.expr {
+            hcl::Expression::String(id) => Some(id.as_str()),
+            _ => None,
+        }) {
+            index.insert(id, inst);
+        }
+    }
     let links = Links::new(instances);
     for inst in instances {
         let entity = match (inst.data, inst.ty.as_str()) {
@@ -393,7 +402,10 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
     // The image's name when the run makes it; otherwise why it is unknown.
     let made = match image.as_ref().map(|v| &v.val) {
         Some(Val::Ref(address)) => image_made(address, index, 0),
-        Some(Val::Known(Value::String(id))) => Err(format!("image `{id}` is not made in this run")),
+        Some(Val::Known(Value::String(id))) => match index.get(id.as_str()) {
+            Some(image) if image.data && is_whole_image(image) => image_made(id, index, 0),
+            _ => Err(format!("image `{id}` is not made in this run")),
+        },
         Some(Val::Unknown(why)) => Err(why.clone()),
         _ => Err(format!("`{image_arg}` is not set")),
     };

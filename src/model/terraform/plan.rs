@@ -72,10 +72,13 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             .filter_map(Node::as_str)
             .collect();
         let creates = actions.contains(&"create");
+        // An image the plan keeps (made by an earlier apply) is read as what already exists,
+        // as a data source is: no request, but what a new copy, share or export of it uses.
+        let kept = !creates && actions != ["delete"];
         let wanted = match ty {
             "huaweicloud_ims_ecs_whole_image"
             | "huaweicloud_ims_cbr_whole_image"
-            | "huaweicloud_images_image" => creates,
+            | "huaweicloud_images_image" => creates || kept,
             "huaweicloud_images_image_copy"
             | "huaweicloud_images_image_share"
             | "huaweicloud_ims_image_export"
@@ -97,7 +100,13 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         } else {
             format!("{module}.")
         };
-        let data = rc.get("mode").and_then(Node::as_str) == Some("data");
+        let images = [
+            "huaweicloud_ims_ecs_whole_image",
+            "huaweicloud_ims_cbr_whole_image",
+            "huaweicloud_images_image",
+        ];
+        let data =
+            rc.get("mode").and_then(Node::as_str) == Some("data") || (kept && images.contains(&ty));
         let name = rc.get("name").and_then(Node::as_str).unwrap_or_default();
         let local = if data {
             format!("data.{ty}.{name}")
