@@ -226,6 +226,24 @@ fn a_plan_beside_its_module_is_judged_at_the_module_with_the_values_apply_sends(
 }
 
 #[test]
+fn a_modules_output_links_the_image_it_makes() {
+    let root = Path::new("tests/fixtures/terraform/module-output/root");
+    let (code, findings) = check(&[&root.display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "image-encrypted"),
+        expected(root, "image-encrypted"),
+        "{findings:?}"
+    );
+    // The module has no provider block: it uses its caller's, so the image's region is known
+    // (cn-north-4) and the copy to cn-south-1 crosses regions.
+    assert!(
+        places(&findings, "image-replicate-cross-region").is_empty(),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn local_modules_are_read_with_their_inputs_and_count_expands() {
     let (_, findings) = check(&["tests/fixtures/terraform/modules/root"]);
     let names: BTreeSet<(String, u64)> = places(&findings, "request-name");

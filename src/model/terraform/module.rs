@@ -39,6 +39,9 @@ pub struct ModuleScope {
     pub default_tags: HashMap<String, (Val, Written)>,
     /// The module's address prefix (`module.app.`): references inside it name its resources.
     pub prefix: String,
+    /// The outputs of the local modules it calls that are a resource's id
+    /// (`module.img.image_id`), by how they are read: the resource's address.
+    pub outputs: HashMap<String, String>,
 }
 
 impl ModuleScope {
@@ -46,7 +49,8 @@ impl ModuleScope {
     /// another resource's id is that reference, and references name resources of this module.
     pub fn value_of<'a>(&'a self, scope: &Scope, attr: &'a Attr) -> Value2<'a> {
         let var = direct_var(&attr.expr);
-        let val = match var.and_then(|v| self.refs.get(v)) {
+        let output = || self.outputs.get(&module_output(&attr.expr)?);
+        let val = match var.and_then(|v| self.refs.get(v)).or_else(output) {
             Some(address) => Val::Ref(address.clone()),
             None => match scope.eval_expr(&attr.expr) {
                 Val::Ref(address) if !self.prefix.is_empty() => {
@@ -177,6 +181,23 @@ fn direct_var(expr: &hcl::Expression) -> Option<&str> {
     }
 }
 
+/// `module.NAME.OUTPUT` alone, as written.
+fn module_output(expr: &hcl::Expression) -> Option<String> {
+    use hcl::expr::TraversalOperator as Op;
+    let hcl::Expression::Traversal(t) = expr else {
+        return None;
+    };
+    let hcl::Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    match t.operators.as_slice() {
+        [Op::GetAttr(name), Op::GetAttr(output)] if root.as_str() == "module" => {
+            Some(format!("module.{name}.{output}"))
+        }
+        _ => None,
+    }
+}
+
 /// `huaweicloud.ALIAS` in a `provider` argument.
 fn provider_alias(expr: &hcl::Expression) -> Option<String> {
     let hcl::Expression::Traversal(t) = expr else {
@@ -192,10 +213,18 @@ fn provider_alias(expr: &hcl::Expression) -> Option<String> {
 pub enum Inputs<'a> {
     /// The root module: tfvars files of its directory, `--var-file`, `--var`, `TF_VAR_*`.
     Root(&'a Options),
-    /// A local module: the arguments of its call, evaluated in the caller.
+    /// A local module: the arguments of its call, evaluated in the caller, and the caller's
+    /// default provider configuration, which it inherits unless it has its own.
     Call {
         values: HashMap<String, (Val, Option<Written>)>,
+        provider: Box<Inherited>,
     },
+}
+
+/// What a module inherits of its caller's default provider configuration.
+pub struct Inherited {
+    region: Option<Val>,
+    default_tags: Option<(Val, Written)>,
 }
 
 pub struct Reader<'s> {
@@ -233,14 +262,29 @@ impl<'s> Reader<'s> {
             .collect()
     }
 
-    pub fn read_module(&mut self, dir: &Path, prefix: &str, inputs: Inputs) {
+    /// Read the module in `dir` (its resources' addresses start with `prefix`) and the local
+    /// modules it calls, those first (what they output is read by its resources). Returns its
+    /// outputs that are a resource's id: name, address.
+    pub fn read_module(
+        &mut self,
+        dir: &Path,
+        prefix: &str,
+        inputs: Inputs,
+    ) -> Vec<(String, String)> {
         if self.stack.len() >= MAX_MODULE_DEPTH || self.stack.iter().any(|d| d == dir) {
-            return;
+            return Vec::new();
         }
         self.stack.push(dir.to_path_buf());
         let files = self.files(dir, super::Kind::Config);
         let mut module = self.module_scope(dir, &files, inputs);
         module.prefix = prefix.to_string();
+        let calls: Vec<(usize, super::config::Block)> = blocks(self.sources, &files, "module")
+            .map(|(i, b)| (i, b.clone()))
+            .collect();
+        for (source, call) in calls {
+            let outputs = self.read_call(dir, prefix, source, &call, &module);
+            module.outputs.extend(outputs);
+        }
         let module = Arc::new(module);
         let shared = Arc::new(module.scope.clone());
         for (source, block) in blocks(self.sources, &files, "resource")
@@ -276,13 +320,20 @@ impl<'s> Reader<'s> {
                 });
             }
         }
-        let calls: Vec<(usize, super::config::Block)> = blocks(self.sources, &files, "module")
-            .map(|(i, b)| (i, b.clone()))
+        let outputs = blocks(self.sources, &files, "output")
+            .filter_map(|(_, block)| {
+                let name = block.labels.first()?;
+                match module
+                    .value_of(&module.scope, block.body.attr("value")?)
+                    .val
+                {
+                    Val::Ref(address) => Some((name.clone(), address)),
+                    _ => None,
+                }
+            })
             .collect();
-        for (source, call) in calls {
-            self.read_call(dir, prefix, source, &call, &module);
-        }
         self.stack.pop();
+        outputs
     }
 
     fn read_call(
@@ -291,13 +342,13 @@ impl<'s> Reader<'s> {
         prefix: &str,
         source: usize,
         call: &super::config::Block,
-        module: &Arc<ModuleScope>,
-    ) {
+        module: &ModuleScope,
+    ) -> Vec<(String, String)> {
         let Some(name) = call.labels.first() else {
-            return;
+            return Vec::new();
         };
         let Some(from) = call.body.attr("source") else {
-            return;
+            return Vec::new();
         };
         let Some(child) = local_source(dir, &from.expr) else {
             let shown = match &from.expr {
@@ -314,9 +365,10 @@ impl<'s> Reader<'s> {
                     ),
                 },
             ));
-            return;
+            return Vec::new();
         };
         let shared = Arc::new(module.scope.clone());
+        let mut outputs = Vec::new();
         for (suffix, scope) in expand(&call.body, &shared) {
             let mut values = HashMap::new();
             for (key, attr) in &call.body.attrs {
@@ -345,8 +397,23 @@ impl<'s> Reader<'s> {
                 values.insert(key.clone(), (v.val, Some(written)));
             }
             let child_prefix = format!("{prefix}module.{name}{suffix}.");
-            self.read_module(&child, &child_prefix, Inputs::Call { values });
+            let inputs = Inputs::Call {
+                values,
+                provider: Box::new(Inherited {
+                    region: module.regions.get("").cloned(),
+                    default_tags: module.default_tags.get("").cloned(),
+                }),
+            };
+            let read = self.read_module(&child, &child_prefix, inputs);
+            // Read as `module.NAME.OUTPUT`: a call without `count` or `for_each`.
+            if suffix.is_empty() {
+                outputs.extend(
+                    read.into_iter()
+                        .map(|(output, address)| (format!("module.{name}.{output}"), address)),
+                );
+            }
         }
+        outputs
     }
 
     fn module_scope(&mut self, dir: &Path, files: &[usize], inputs: Inputs) -> ModuleScope {
@@ -379,7 +446,14 @@ impl<'s> Reader<'s> {
         }
         match inputs {
             Inputs::Root(options) => self.root_values(dir, options, &declared, &mut m),
-            Inputs::Call { values } => {
+            Inputs::Call { values, provider } => {
+                let Inherited {
+                    region,
+                    default_tags,
+                } = *provider;
+                m.regions.extend(region.map(|r| (String::new(), r)));
+                m.default_tags
+                    .extend(default_tags.map(|t| (String::new(), t)));
                 for (name, (val, written)) in values {
                     match val {
                         Val::Known(v) => {
