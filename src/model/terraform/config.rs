@@ -12,6 +12,29 @@ pub struct Attr {
     pub expr: hcl::Expression,
     pub span: Span,
     pub key_span: Span,
+    /// For an object written as such (`tags = { env = "prod" }`), each entry's key and where
+    /// its key and value are written: findings on one tag point at it.
+    pub entries: Vec<Entry>,
+}
+
+/// An entry of an object written as such: its key, where the key and the value are.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub span: Span,
+}
+
+impl Attr {
+    /// An attribute whose value has no entries of its own to locate.
+    pub fn new(expr: hcl::Expression, span: Span, key_span: Span) -> Attr {
+        Attr {
+            expr,
+            span,
+            key_span,
+            entries: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -53,12 +76,14 @@ pub fn from_hcl(body: hcl::edit::structure::Body) -> Body {
             hcl::edit::structure::Structure::Attribute(a) => {
                 let span = span_of(a.value.span());
                 let key_span = span_of(a.key.span());
+                let entries = hcl_entries(&a.value);
                 out.attrs.push((
                     a.key.as_str().to_string(),
                     Attr {
                         expr: interpolation_only(hcl::Expression::from(a.value)),
                         span,
                         key_span,
+                        entries,
                     },
                 ));
             }
@@ -82,6 +107,29 @@ pub fn from_hcl(body: hcl::edit::structure::Body) -> Body {
         }
     }
     out
+}
+
+/// The entries of an object literal with a name or string for a key.
+fn hcl_entries(value: &hcl::edit::expr::Expression) -> Vec<Entry> {
+    use hcl::edit::expr::{Expression, ObjectKey};
+    let Expression::Object(object) = value else {
+        return Vec::new();
+    };
+    object
+        .iter()
+        .filter_map(|(key, value)| {
+            let (text, key_span) = match key {
+                ObjectKey::Ident(ident) => (ident.as_str().to_string(), ident.span()),
+                ObjectKey::Expression(Expression::String(s)) => (s.as_str().to_string(), s.span()),
+                ObjectKey::Expression(_) => return None,
+            };
+            Some(Entry {
+                key: text,
+                key_span: span_of(key_span),
+                span: span_of(value.expr().span()),
+            })
+        })
+        .collect()
 }
 
 /// Nested blocks of the resources read here, which JSON writes as objects (or lists of
@@ -183,6 +231,17 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
                 expr: json_expr(&entry.value, templates),
                 span: entry.value.span,
                 key_span: entry.key_span,
+                entries: entry
+                    .value
+                    .as_map()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|e| Entry {
+                        key: e.key.to_string(),
+                        key_span: e.key_span,
+                        span: e.value.span,
+                    })
+                    .collect(),
             },
         ));
     }

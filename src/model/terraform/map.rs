@@ -292,9 +292,17 @@ impl<'a> Draft<'a> {
         {
             let span = v.attr.span;
             let pointer = pointer_push(&self.pointer, "tags");
-            let source = self.inst.source;
             for (k, value) in tags {
-                items.push(self.tag(k, value, source, span, &pointer));
+                // Each tag where it is written, when the map is written as one.
+                let (key_span, value_span) = match v.attr.entries.iter().find(|e| e.key == *k) {
+                    Some(e) => (e.key_span, e.span),
+                    None => (span, span),
+                };
+                let pointer = pointer_push(&pointer, k);
+                let key = self.scalar(k.clone(), false, key_span, pointer.clone());
+                let text = text(value).unwrap_or_default();
+                let value = self.scalar(text, false, value_span, pointer.clone());
+                items.push(map(key_span, vec![("key", key), ("value", value)]));
             }
             self.raw.insert(span, pointer);
         }

@@ -78,11 +78,7 @@ fn overridden(block: &mut Block, over: &Body) {
     let span = block.span;
     let body = Arc::make_mut(&mut block.body);
     for (name, attr) in &over.attrs {
-        let merged = Attr {
-            expr: attr.expr.clone(),
-            span,
-            key_span: span,
-        };
+        let merged = Attr::new(attr.expr.clone(), span, span);
         match body.attrs.iter_mut().find(|(k, _)| k == name) {
             Some((_, a)) => *a = merged,
             None => body.attrs.push((name.clone(), merged)),
@@ -101,14 +97,7 @@ fn placed(block: &Block, span: crate::syntax::tree::Span) -> Block {
             .body
             .attrs
             .iter()
-            .map(|(name, a)| {
-                let attr = Attr {
-                    expr: a.expr.clone(),
-                    span,
-                    key_span: span,
-                };
-                (name.clone(), attr)
-            })
+            .map(|(name, a)| (name.clone(), Attr::new(a.expr.clone(), span, span)))
             .collect(),
         blocks: block.body.blocks.iter().map(|b| placed(b, span)).collect(),
     };

@@ -131,11 +131,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
                 (Withheld::Sensitive, _) => marker("sensitive_value"),
             };
             let span = after.get(&key).map_or(marked, |n| n.span);
-            let attr = Attr {
-                expr,
-                span,
-                key_span: span,
-            };
+            let attr = Attr::new(expr, span, span);
             match body.attrs.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, a)) => *a = attr,
                 None => body.attrs.push((key, attr)),
@@ -147,11 +143,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         {
             body.attrs.push((
                 "provider".to_string(),
-                Attr {
-                    expr,
-                    span: address.span,
-                    key_span: address.span,
-                },
+                Attr::new(expr, address.span, address.span),
             ));
         }
         let scope = scopes
