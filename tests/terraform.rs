@@ -772,3 +772,40 @@ fn a_plan_keeping_a_whole_image_judges_a_new_export_of_it() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn a_registry_module_downloaded_by_terraform_init_is_read_through_its_call() {
+    let dir = module_of(&[(
+        "main.tf",
+        "module \"img\" {\n  source     = \"git::https://example.com/img.git\"\n  image_name = \"web-01-whole \"\n  server_id  = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n}\n",
+    )]);
+    let modules = dir.path().join(".terraform").join("modules");
+    std::fs::create_dir_all(modules.join("img")).expect("mkdir");
+    std::fs::write(
+        modules.join("modules.json"),
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"img","Source":"git::https://example.com/img.git","Dir":".terraform/modules/img"}]}"#,
+    )
+    .expect("write");
+    std::fs::write(
+        modules.join("img").join("main.tf"),
+        "variable \"image_name\" { type = string }\nvariable \"server_id\" { type = string }\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"this\" {\n  name        = var.image_name\n  instance_id = var.server_id\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n  min_ram     = 2048\n  max_ram     = 1024\n}\n",
+    )
+    .expect("write");
+    let (code, findings) = check(&[&dir.path().display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    let main = dir.path().join("main.tf").display().to_string();
+    let module = modules.join("img").join("main.tf").display().to_string();
+    // The name comes from the call's input (where it is written), `min_ram` from the module.
+    assert_eq!(
+        places(&findings, "request-name"),
+        BTreeSet::from([(main, 3)])
+    );
+    assert_eq!(
+        places(&findings, "request-ram"),
+        BTreeSet::from([(module, 8)])
+    );
+    assert!(
+        !findings.iter().any(|f| f["severity"] == "note"),
+        "no note that the module is not fetched: {findings:?}"
+    );
+}

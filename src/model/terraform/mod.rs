@@ -105,7 +105,10 @@ pub fn called_dirs(dir: &Path, bodies: &[&config::Body]) -> Vec<PathBuf> {
     bodies
         .iter()
         .flat_map(|b| b.blocks("module"))
-        .filter_map(|call| module::local_source(dir, &call.body.attr("source")?.expr))
+        .filter_map(|call| {
+            let name = call.labels.first()?;
+            module::called_dir(dir, name, &call.body.attr("source")?.expr)
+        })
         .collect()
 }
 

@@ -350,7 +350,7 @@ impl<'s> Reader<'s> {
         let Some(from) = call.body.attr("source") else {
             return Vec::new();
         };
-        let Some(child) = local_source(dir, &from.expr) else {
+        let Some(child) = called_dir(dir, name, &from.expr) else {
             let shown = match &from.expr {
                 hcl::Expression::String(s) => s.clone(),
                 _ => "a computed source".to_string(),
@@ -361,7 +361,7 @@ impl<'s> Reader<'s> {
                     kind: ProblemKind::Skipped,
                     span: from.span,
                     message: format!(
-                        "module `{name}` comes from `{shown}`, which is not fetched: its resources are not checked (run `terraform init` and check the module's directory under .terraform/modules, or check a plan)"
+                        "module `{name}` comes from `{shown}`, which is not fetched: its resources are not checked (run `terraform init` in the root module, whose .terraform/modules is then read, or check a plan)"
                     ),
                 },
             ));
@@ -607,6 +607,51 @@ pub fn local_source(dir: &Path, expr: &hcl::Expression) -> Option<PathBuf> {
     };
     (s.starts_with("./") || s.starts_with("../") || s == "." || s == "..")
         .then(|| crate::input::source::normalize(&dir.join(s)))
+}
+
+/// The directory a call named `name` in the module in `dir` reads: a local path, or where
+/// `terraform init` downloaded a registry or Git module (`.terraform/modules/modules.json`
+/// of the root module, keyed by the calls' names from the root: `app.db`).
+pub fn called_dir(dir: &Path, name: &str, expr: &hcl::Expression) -> Option<PathBuf> {
+    local_source(dir, expr).or_else(|| downloaded(dir, name))
+}
+
+/// A module's key in `modules.json`.
+fn key(module: &serde_json::Value) -> Option<&str> {
+    module.get("Key").and_then(serde_json::Value::as_str)
+}
+
+fn downloaded(dir: &Path, name: &str) -> Option<PathBuf> {
+    let normalize = crate::input::source::normalize;
+    let dir = normalize(dir);
+    // The root module: the nearest directory, this one or above, that `terraform init` ran in.
+    let (root, manifest) = dir.ancestors().find_map(|root| {
+        let path = root.join(".terraform").join("modules").join("modules.json");
+        let text = std::fs::read_to_string(path).ok()?;
+        let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
+        Some((root.to_path_buf(), manifest))
+    })?;
+    let modules = manifest.get("Modules")?.as_array()?;
+    let place = |m: &serde_json::Value| Some(normalize(&root.join(m.get("Dir")?.as_str()?)));
+    // This module's key: the root module's is empty.
+    let caller = if dir == normalize(&root) {
+        String::new()
+    } else {
+        key(modules
+            .iter()
+            .find(|m| place(m).as_deref() == Some(dir.as_path()))?)?
+        .to_string()
+    };
+    let wanted = if caller.is_empty() {
+        name.to_string()
+    } else {
+        format!("{caller}.{name}")
+    };
+    modules
+        .iter()
+        .find(|m| key(m) == Some(wanted.as_str()))
+        .and_then(place)
+        .filter(|d| d.is_dir())
 }
 
 /// The instances of a resource or module call: `count` and `for_each` expanded when known
