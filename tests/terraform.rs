@@ -809,3 +809,21 @@ fn a_registry_module_downloaded_by_terraform_init_is_read_through_its_call() {
         "no note that the module is not fetched: {findings:?}"
     );
 }
+
+#[test]
+fn a_var_for_a_variable_no_root_module_declares_is_a_usage_error() {
+    let run = |var: &str| {
+        Command::cargo_bin("ims-preflight")
+            .expect("binary")
+            .args(["check", "tests/fixtures/terraform/rules/request-name/pass"])
+            .args(["--var", var, "--format", "json"])
+            .output()
+            .expect("run")
+    };
+    // Misspelt, as `terraform plan` refuses it: the intended variable would keep its default.
+    let out = run("imagename=web");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`imagename`"), "{stderr}");
+    assert_eq!(run("image_name=web").status.code(), Some(0));
+}

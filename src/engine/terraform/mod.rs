@@ -188,6 +188,24 @@ pub(super) fn read_modules(
     let mut entities: HashMap<usize, Vec<Entity>> = HashMap::new();
     let mut local: HashMap<usize, Packed> = HashMap::new();
     let mut paired: HashSet<Pair> = HashSet::new();
+    // As `terraform plan` does: a value for a variable no root module declares is a mistake
+    // (a misspelt name would leave the intended variable at its default, unseen).
+    let declared: Option<HashSet<&String>> = read
+        .iter()
+        .map(|out| out.declared.as_ref())
+        .collect::<Option<Vec<_>>>()
+        .map(|all| all.into_iter().flatten().collect());
+    let undeclared = declared.and_then(|declared| {
+        options
+            .vars
+            .iter()
+            .find(|(name, _)| !declared.contains(name))
+    });
+    if let Some((name, _)) = undeclared {
+        return Err(UsageError::msg(format!(
+            "--var {name}: no root module of the run declares a variable `{name}`"
+        )));
+    }
     for out in read {
         paired.extend(out.paired);
         parsed.extend(out.parsed);

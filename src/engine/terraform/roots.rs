@@ -30,6 +30,9 @@ pub(super) struct RootOut {
     pub(super) parsed: Vec<ParsedFile>,
     /// The plans' entities paired with its own (see [`Planned::apply`]).
     pub(super) paired: Vec<Pair>,
+    /// The variables it declares (what `--var` may set); `None` when a file of it did not
+    /// parse (it may declare any).
+    pub(super) declared: Option<Vec<String>>,
 }
 
 /// What every root module's reading shares.
@@ -59,7 +62,20 @@ impl RootTask<'_> {
         self.names.join(&mut found);
         let paired = self.planned.apply(dir, &mut found);
         let hits = judge_root(dir, &mut found, sources, units, self.job);
+        let declared = sources
+            .iter()
+            .filter(|s| s.kind == Kind::Config && s.path.parent() == Some(dir))
+            .map(|s| s.body.as_ref())
+            .collect::<Option<Vec<_>>>()
+            .map(|bodies| {
+                bodies
+                    .into_iter()
+                    .flat_map(|body| body.blocks("variable"))
+                    .filter_map(|block| block.labels.first().cloned())
+                    .collect()
+            });
         RootOut {
+            declared,
             entities: found.into_iter().map(|(i, e)| (owners[i], e)).collect(),
             problems: problems.into_iter().map(|(i, p)| (owners[i], p)).collect(),
             hits: hits
