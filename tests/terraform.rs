@@ -62,6 +62,13 @@ fn module_of(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// [`check`] of a module of these files (see [`module_of`]), with its directory.
+fn check_module(files: &[(&str, &str)]) -> (tempfile::TempDir, i32, Vec<Value>) {
+    let dir = module_of(files);
+    let (code, findings) = check(&[&dir.path().display().to_string()]);
+    (dir, code, findings)
+}
+
 /// The `# expect: <rule>` lines of a module's files.
 fn expected(dir: &Path, rule: &str) -> BTreeSet<(String, u64)> {
     let mut out = BTreeSet::new();
@@ -629,8 +636,7 @@ fn a_reference_written_as_an_interpolation_links_as_a_bare_one() {
         "image_id    = \"${huaweicloud_ims_ecs_whole_image.web.id}\"",
     );
     assert_ne!(quoted, text);
-    let dir = module_of(&[("main.tf", &quoted)]);
-    let (_, findings) = check(&[&dir.path().display().to_string()]);
+    let (dir, _, findings) = check_module(&[("main.tf", &quoted)]);
     let line = quoted
         .lines()
         .position(|l| l.contains("expect: image-no-export"))
@@ -652,8 +658,7 @@ fn a_reference_written_as_an_interpolation_links_as_a_bare_one() {
             "image_id": "${huaweicloud_ims_ecs_whole_image.web.id}",
             "bucket_url": "my-bucket:web-01.qcow2", "file_format": "qcow2"}}
     }});
-    let dir = module_of(&[("main.tf.json", &json.to_string())]);
-    let (_, findings) = check(&[&dir.path().display().to_string()]);
+    let (_dir, _, findings) = check_module(&[("main.tf.json", &json.to_string())]);
     assert_eq!(
         places(&findings, "image-no-export").len(),
         1,
@@ -665,7 +670,7 @@ fn a_reference_written_as_an_interpolation_links_as_a_bare_one() {
 fn the_providers_default_tags_are_merged_into_each_images_tags() {
     // In a file of their own: found where they are written. A tag the resource sets itself
     // wins over the default of the same key.
-    let dir = module_of(&[
+    let (dir, code, findings) = check_module(&[
         (
             "providers.tf",
             "provider \"huaweicloud\" {\n  region = \"cn-north-4\"\n  default_tags = {\n    \"this-default-tag-key-is-way-too-long-for-ims\" = \"x\"\n    owner = \"<team>\"\n  }\n}\n",
@@ -675,7 +680,6 @@ fn the_providers_default_tags_are_merged_into_each_images_tags() {
             "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"img\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n  tags = {\n    owner = \"team-a\"\n  }\n}\n",
         ),
     ]);
-    let (code, findings) = check(&[&dir.path().display().to_string()]);
     assert_eq!(code, 1, "{findings:?}");
     let providers = dir.path().join("providers.tf").display().to_string();
     assert_eq!(
@@ -692,7 +696,7 @@ fn the_providers_default_tags_are_merged_into_each_images_tags() {
 
 #[test]
 fn a_reference_indexed_by_count_index_links_each_instance() {
-    let dir = module_of(&[(
+    let (_dir, code, findings) = check_module(&[(
         "main.tf",
         r#"resource "huaweicloud_ims_ecs_whole_image" "img" {
   count       = 2
@@ -709,7 +713,6 @@ resource "huaweicloud_ims_image_export" "obs" {
 }
 "#,
     )]);
-    let (code, findings) = check(&[&dir.path().display().to_string()]);
     assert_eq!(code, 1, "{findings:?}");
     let exports: BTreeSet<&str> = said(&findings, "image-no-export", "message")
         .into_iter()
@@ -723,7 +726,7 @@ resource "huaweicloud_ims_image_export" "obs" {
 
 #[test]
 fn an_override_file_is_merged_into_the_block_it_overrides() {
-    let dir = module_of(&[
+    let (dir, code, findings) = check_module(&[
         (
             "main.tf",
             "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"good\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n  min_ram     = 1024\n  max_ram     = 4096\n}\n",
@@ -733,7 +736,6 @@ fn an_override_file_is_merged_into_the_block_it_overrides() {
             "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  min_ram = 8192\n}\n",
         ),
     ]);
-    let (code, findings) = check(&[&dir.path().display().to_string()]);
     assert_eq!(code, 1, "{findings:?}");
     // One request, with the merged values: judged as Terraform sends it, at its block.
     let main = dir.path().join("main.tf").display().to_string();
