@@ -668,8 +668,8 @@ fn a_reference_written_as_an_interpolation_links_as_a_bare_one() {
 
 #[test]
 fn the_providers_default_tags_are_merged_into_each_images_tags() {
-    // In a file of their own: found where they are written. A tag the resource sets itself
-    // wins over the default of the same key.
+    // In a file of their own: each found at its entry. A tag the resource sets itself wins
+    // over the default of the same key.
     let (dir, code, findings) = check_module(&[
         (
             "providers.tf",
@@ -684,7 +684,7 @@ fn the_providers_default_tags_are_merged_into_each_images_tags() {
     let providers = dir.path().join("providers.tf").display().to_string();
     assert_eq!(
         places(&findings, "request-tag-format"),
-        BTreeSet::from([(providers, 3)]),
+        BTreeSet::from([(providers, 4)]),
         "{findings:?}"
     );
     let messages = said(&findings, "request-tag-format", "message");

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use hcl::Value;
 
 use super::Source;
+use super::config::Entry;
 use super::eval::{Val, text};
 use super::module::{Instance, Value2};
 use crate::finding::Place;
@@ -270,8 +271,11 @@ impl<'a> Draft<'a> {
     fn tags(&mut self) {
         let own = self.inst.value("tags");
         let defaults = match self.inst.default_tags() {
-            Some((Val::Known(Value::Object(tags)), at)) if !tags.is_empty() => Some((tags, at)),
-            _ => None,
+            Some(d) => match &d.val {
+                Val::Known(Value::Object(tags)) if !tags.is_empty() => Some((tags, d)),
+                _ => None,
+            },
+            None => None,
         };
         let own_tags = match own.as_ref().map(|v| &v.val) {
             Some(Val::Known(Value::Object(tags))) => Some(tags),
@@ -292,27 +296,21 @@ impl<'a> Draft<'a> {
         {
             let span = v.attr.span;
             let pointer = pointer_push(&self.pointer, "tags");
+            let source = self.inst.source;
             for (k, value) in tags {
-                // Each tag where it is written, when the map is written as one.
-                let (key_span, value_span) = match v.attr.entries.iter().find(|e| e.key == *k) {
-                    Some(e) => (e.key_span, e.span),
-                    None => (span, span),
-                };
-                let pointer = pointer_push(&pointer, k);
-                let key = self.scalar(k.clone(), false, key_span, pointer.clone());
-                let text = text(value).unwrap_or_default();
-                let value = self.scalar(text, false, value_span, pointer.clone());
-                items.push(map(key_span, vec![("key", key), ("value", value)]));
+                let spans = entry_spans(&v.attr.entries, k, span);
+                items.push(self.tag(k, value, source, spans, &pointer_push(&pointer, k)));
             }
             self.raw.insert(span, pointer);
         }
-        if let Some((defaults, at)) = defaults {
-            let source = at.source;
-            for (k, value) in defaults {
+        if let Some((tags, defaults)) = defaults {
+            let at = &defaults.at;
+            for (k, value) in tags {
                 if own_tags.is_some_and(|tags| tags.contains_key(k)) {
                     continue;
                 }
-                items.push(self.tag(k, value, source, at.span, &at.pointer));
+                let spans = entry_spans(&defaults.entries, k, at.span);
+                items.push(self.tag(k, value, at.source, spans, &at.pointer));
             }
         }
         if items.is_empty() && own_tags.is_none() {
@@ -322,16 +320,24 @@ impl<'a> Draft<'a> {
         self.members.push(("image_tags", seq(span, items)));
     }
 
-    /// One tag as the provider sends it, `{key, value}`, at `span` of the file `source`.
-    fn tag(&mut self, key: &str, value: &Value, source: usize, span: Span, pointer: &str) -> Node {
-        let node = |d: &mut Self, text: String| {
+    /// One tag as the provider sends it, `{key, value}`, its key and value at `spans` of the
+    /// file `source`.
+    fn tag(
+        &mut self,
+        key: &str,
+        value: &Value,
+        source: usize,
+        (key_span, value_span): (Span, Span),
+        pointer: &str,
+    ) -> Node {
+        let node = |d: &mut Self, text: String, span: Span| {
             let scalar = d.scalar(text, false, span, pointer.to_string());
             d.foreign(source, span, pointer.to_string(), scalar)
         };
-        let key = node(self, key.to_string());
-        let value = node(self, text(value).unwrap_or_default());
-        let item = map(span, vec![("key", key), ("value", value)]);
-        self.foreign(source, span, pointer.to_string(), item)
+        let key = node(self, key.to_string(), key_span);
+        let value = node(self, text(value).unwrap_or_default(), value_span);
+        let item = map(key_span, vec![("key", key), ("value", value)]);
+        self.foreign(source, key_span, pointer.to_string(), item)
     }
 
     /// A node for a value written in another file (an attached volume, a vault): a span of
@@ -366,6 +372,15 @@ impl<'a> Draft<'a> {
         }
         e
     }
+}
+
+/// Where a tag of a map is written: its key and value when the map is written as one (its
+/// `entries`), else the map (`span`).
+fn entry_spans(entries: &[Entry], key: &str, span: Span) -> (Span, Span) {
+    entries
+        .iter()
+        .find(|e| e.key == key)
+        .map_or((span, span), |e| (e.key_span, e.span))
 }
 
 fn plain_scalar(text: String, plain: bool, span: Span) -> Node {

@@ -25,6 +25,15 @@ pub struct Written {
     pub what: String,
 }
 
+/// A provider configuration's `default_tags`: their value, where the map is written, and where
+/// each entry is when it is written as a map.
+#[derive(Clone)]
+pub struct DefaultTags {
+    pub val: Val,
+    pub at: Written,
+    pub entries: Vec<super::config::Entry>,
+}
+
 /// What a module's expressions read, shared by its resources' instances.
 #[derive(Default)]
 pub struct ModuleScope {
@@ -36,7 +45,7 @@ pub struct ModuleScope {
     pub regions: HashMap<String, Val>,
     /// `default_tags` of the default provider configuration and of each alias, and where
     /// they are written (the provider merges them into every image's tags).
-    pub default_tags: HashMap<String, (Val, Written)>,
+    pub default_tags: HashMap<String, DefaultTags>,
     /// The module's address prefix (`module.app.`): references inside it name its resources.
     pub prefix: String,
     /// The outputs of the local modules it calls that are a resource's id
@@ -128,7 +137,7 @@ impl Instance {
     }
 
     /// Its provider configuration's `default_tags`, and where they are written.
-    pub fn default_tags(&self) -> Option<&(Val, Written)> {
+    pub fn default_tags(&self) -> Option<&DefaultTags> {
         self.module.default_tags.get(&self.provider())
     }
 
@@ -224,7 +233,7 @@ pub enum Inputs<'a> {
 /// What a module inherits of its caller's default provider configuration.
 pub struct Inherited {
     region: Option<Val>,
-    default_tags: Option<(Val, Written)>,
+    default_tags: Option<DefaultTags>,
 }
 
 pub struct Reader<'s> {
@@ -582,7 +591,12 @@ impl<'s> Reader<'s> {
                     pointer: "/provider/huaweicloud/default_tags".to_string(),
                     what: "provider's `default_tags`".to_string(),
                 };
-                m.default_tags.insert(alias, (val, written));
+                let tags = DefaultTags {
+                    val,
+                    at: written,
+                    entries: tags.entries.clone(),
+                };
+                m.default_tags.insert(alias, tags);
             }
         }
     }
