@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use hcl::Value;
+use hcl::expr::TraversalOperator as Op;
 
 use super::config::{Attr, Body};
 use super::eval::{Scope, Val};
@@ -176,31 +177,16 @@ fn blocks<'a>(
 
 /// `var.NAME` alone: the variable it is.
 fn direct_var(expr: &hcl::Expression) -> Option<&str> {
-    let hcl::Expression::Traversal(t) = expr else {
-        return None;
-    };
-    let hcl::Expression::Variable(root) = &t.expr else {
-        return None;
-    };
-    match t.operators.as_slice() {
-        [hcl::expr::TraversalOperator::GetAttr(name)] if root.as_str() == "var" => {
-            Some(name.as_str())
-        }
+    match traversal(expr)? {
+        ("var", [Op::GetAttr(name)]) => Some(name.as_str()),
         _ => None,
     }
 }
 
 /// `module.NAME.OUTPUT` alone, as written.
 fn module_output(expr: &hcl::Expression) -> Option<String> {
-    use hcl::expr::TraversalOperator as Op;
-    let hcl::Expression::Traversal(t) = expr else {
-        return None;
-    };
-    let hcl::Expression::Variable(root) = &t.expr else {
-        return None;
-    };
-    match t.operators.as_slice() {
-        [Op::GetAttr(name), Op::GetAttr(output)] if root.as_str() == "module" => {
+    match traversal(expr)? {
+        ("module", [Op::GetAttr(name), Op::GetAttr(output)]) => {
             Some(format!("module.{name}.{output}"))
         }
         _ => None,
@@ -209,13 +195,21 @@ fn module_output(expr: &hcl::Expression) -> Option<String> {
 
 /// `huaweicloud.ALIAS` in a `provider` argument.
 fn provider_alias(expr: &hcl::Expression) -> Option<String> {
+    match traversal(expr)? {
+        (_, [Op::GetAttr(alias)]) => Some(alias.to_string()),
+        _ => None,
+    }
+}
+
+/// A traversal from a name (`var.x`, `module.a.b`): the name and what follows it.
+fn traversal(expr: &hcl::Expression) -> Option<(&str, &[Op])> {
     let hcl::Expression::Traversal(t) = expr else {
         return None;
     };
-    match t.operators.as_slice() {
-        [hcl::expr::TraversalOperator::GetAttr(alias)] => Some(alias.to_string()),
-        _ => None,
-    }
+    let hcl::Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    Some((root.as_str(), &t.operators))
 }
 
 /// How a module gets its variables.
