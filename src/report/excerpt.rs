@@ -17,9 +17,9 @@ pub struct Excerpt {
     text: String,
     /// Lines of the file before the excerpt.
     first_line: usize,
-    /// Per line of the excerpt, the bytes of the file's line left out at its start (less the
-    /// `…` standing for them).
-    shifts: Vec<usize>,
+    /// Per line of the excerpt, the bytes of the file's line left out at its start (a `…`
+    /// stands for them).
+    skips: Vec<usize>,
 }
 
 impl Excerpt {
@@ -54,9 +54,7 @@ impl Excerpt {
         let mut text = String::new();
         // Where each line of the file starts in the excerpt.
         let mut moved = Vec::with_capacity(last + 1 - first);
-        // Bytes of each line left out at its start.
         let mut skips = Vec::with_capacity(last + 1 - first);
-        let mut shifts = Vec::with_capacity(last + 1 - first);
         for line in first..=last {
             let start = start_of(line);
             let end = starts.get(line + 1).map_or(full.len(), |&s| s as usize - 1);
@@ -82,10 +80,6 @@ impl Excerpt {
             skips.push(skip);
             if skip > 0 {
                 text.push('…');
-                // miette counts columns in bytes, the `…` among them.
-                shifts.push(skip.saturating_sub('…'.len_utf8()));
-            } else {
-                shifts.push(0);
             }
             text.push_str(&shown[..keep]);
             if keep < shown.len() {
@@ -117,7 +111,7 @@ impl Excerpt {
             name: file.name.clone(),
             text,
             first_line: first,
-            shifts,
+            skips,
         };
         (excerpt, spans)
     }
@@ -190,8 +184,12 @@ impl SourceCode for Excerpt {
         let inner = self.text.as_str().read_span(span, before, after)?;
         // Read alone (no context), a span gives the report's `file:line:column`: the
         // column the file has, whatever the excerpt left out before it.
+        // miette counts columns in bytes, the `…` among them.
         let shift = match (before, after) {
-            (0, 0) => self.shifts.get(inner.line()).copied().unwrap_or(0),
+            (0, 0) => self
+                .skips
+                .get(inner.line())
+                .map_or(0, |skip| skip.saturating_sub('…'.len_utf8())),
             _ => 0,
         };
         Ok(Box::new(MietteSpanContents::new_named(

@@ -99,17 +99,20 @@ fn join_one(joined: &HashMap<String, String>, e: &mut Entity) {
 /// (without the module directory a run of several roots puts before it).
 pub(super) type Pair = (usize, EntityKind, String);
 
+/// The plans' entities of one directory, by kind and address, with their file's `Loaded`.
+type PlansOf<'l> = HashMap<(EntityKind, &'l str), (usize, &'l Entity)>;
+
 /// The entities of the run's plans, by the directory of the plan file, kind and address. A
 /// plan is of the root module in its directory (where `terraform show -json` is run); in a
 /// run of one root module, of that one wherever it is.
 pub(super) struct Planned<'l> {
-    by_dir: HashMap<(PathBuf, EntityKind, &'l str), (usize, &'l Entity)>,
+    by_dir: HashMap<PathBuf, PlansOf<'l>>,
     lone: bool,
 }
 
 impl<'l> Planned<'l> {
     pub(super) fn of(loaded: &'l [Loaded], inputs: &[Input], lone: bool) -> Planned<'l> {
-        let mut by_dir = HashMap::new();
+        let mut by_dir: HashMap<PathBuf, PlansOf> = HashMap::new();
         for (at, l) in loaded.iter().enumerate().filter(|(_, l)| !l.terraform) {
             let dir = match (lone, inputs.get(l.unit as usize).map(|i| &i.origin)) {
                 (true, _) => PathBuf::new(),
@@ -121,7 +124,8 @@ impl<'l> Planned<'l> {
             };
             for e in l.entities() {
                 if let Some((address, true)) = e.terraform_address() {
-                    by_dir.insert((dir.clone(), e.kind, bare_address(address)), (at, e));
+                    let planned = by_dir.entry(dir.clone()).or_default();
+                    planned.insert((e.kind, bare_address(address)), (at, e));
                 }
             }
         }
@@ -133,17 +137,17 @@ impl<'l> Planned<'l> {
     /// `terraform apply` sends, at the attributes that write them. Returns the plan's entities
     /// so paired (dropped afterwards: the module's stand for them).
     pub(super) fn apply(&self, dir: &Path, found: &mut [(usize, Entity)]) -> Vec<Pair> {
-        if self.by_dir.is_empty() {
-            return Vec::new();
-        }
         let dir = if self.lone { Path::new("") } else { dir };
+        let Some(planned) = self.by_dir.get(dir) else {
+            return Vec::new();
+        };
         let mut paired = Vec::new();
         for (_, e) in found.iter_mut() {
             let Some((address, false)) = e.terraform_address() else {
                 continue;
             };
             let address = bare_address(address);
-            if let Some(&(at, plan)) = self.by_dir.get(&(dir.to_path_buf(), e.kind, address)) {
+            if let Some(&(at, plan)) = planned.get(&(e.kind, address)) {
                 paired.push((at, e.kind, address.to_string()));
                 e.take_planned(plan);
             }

@@ -62,8 +62,10 @@ impl RootTask<'_> {
         self.names.join(&mut found);
         let paired = self.planned.apply(dir, &mut found);
         let hits = judge_root(dir, &mut found, sources, units, self.job);
+        // Only a `--var` is checked against them.
         let declared = sources
             .iter()
+            .filter(|_| !self.options.vars.is_empty())
             .filter(|s| s.kind == Kind::Config && s.path.parent() == Some(dir))
             .map(|s| s.body.as_ref())
             .collect::<Option<Vec<_>>>()
