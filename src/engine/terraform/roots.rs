@@ -83,8 +83,11 @@ impl RootTask<'_> {
             hits: hits
                 .into_iter()
                 .map(|(i, hits)| {
-                    // Lines and columns worked out while the text is at hand, on this thread.
+                    // Lines and columns worked out while the text is at hand, on this thread;
+                    // then the text is let go, as an inventory's is (what reports need of it
+                    // later is read again).
                     crate::engine::files::place_local(&sources[i].file, &hits);
+                    sources[i].file.release();
                     (owners[i], Packed::new(hits))
                 })
                 .collect(),

@@ -70,7 +70,11 @@ fn span_of(s: Option<std::ops::Range<usize>>) -> Span {
 
 /// A `.tf` file's body (taken apart, not copied: a module's files are read once).
 pub fn from_hcl(body: hcl::edit::structure::Body) -> Body {
-    let mut out = Body::default();
+    let attrs = body.attributes().count();
+    let mut out = Body {
+        attrs: Vec::with_capacity(attrs),
+        blocks: Vec::with_capacity(body.len() - attrs),
+    };
     for structure in body {
         match structure {
             hcl::edit::structure::Structure::Attribute(a) => {

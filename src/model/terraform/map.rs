@@ -114,7 +114,7 @@ impl<'a> Draft<'a> {
         index: &'a Index<'a>,
         entity: EntityKind,
     ) -> Draft<'a> {
-        let pointer = inst.json_pointer();
+        let pointer = inst.json_pointer().to_string();
         Draft {
             inst,
             sources,
@@ -169,14 +169,14 @@ impl<'a> Draft<'a> {
     /// An argument as the entity's field `key`; `None` when the argument is not set.
     fn arg(&mut self, key: &'static str, name: &str) -> Option<()> {
         let v = self.inst.value(name)?;
-        let node = self.node(key, name, &v)?;
+        let node = self.node(key, name, v)?;
         self.members.push((key, node));
         Some(())
     }
 
     /// The node for a value; `None` for `null` and the values the provider does not send
     /// (`0` RAM, an empty enterprise project: `ValueIgnoreEmpty`).
-    fn node(&mut self, key: &str, name: &str, v: &Value2) -> Option<Node> {
+    fn node(&mut self, key: &str, name: &str, v: Value2) -> Option<Node> {
         let span = v.attr.span;
         if let Some(w) = v.written {
             let pointer = pointer_push(&self.pointer, name);
@@ -193,7 +193,7 @@ impl<'a> Draft<'a> {
                 )),
             });
         }
-        Some(match &v.val {
+        Some(match v.val {
             Val::Known(Value::Null) => return None,
             Val::Known(Value::Number(n)) if n.as_i64() == Some(0) && key.ends_with("_ram") => {
                 return None;
@@ -201,9 +201,9 @@ impl<'a> Draft<'a> {
             Val::Known(Value::String(s)) if s.is_empty() && key == "enterprise_project_id" => {
                 return None;
             }
-            Val::Known(Value::String(s)) => self.field_scalar(s.clone(), false, span, key, name),
+            Val::Known(Value::String(s)) => self.field_scalar(s, false, span, key, name),
             Val::Known(value @ (Value::Number(_) | Value::Bool(_))) => {
-                self.field_scalar(text(value).unwrap_or_default(), true, span, key, name)
+                self.field_scalar(text(&value).unwrap_or_default(), true, span, key, name)
             }
             Val::Known(Value::Array(items)) => {
                 let pointer = pointer_push(&self.pointer, name);
@@ -230,7 +230,7 @@ impl<'a> Draft<'a> {
                     "an object is not a value of this field".into(),
                 );
             }
-            Val::Unknown(why) => return self.unknown_node(key, name, span, why.clone()),
+            Val::Unknown(why) => return self.unknown_node(key, name, span, why),
             Val::Ref(address) => {
                 let id = self.resolve(address);
                 self.field_scalar(id, false, span, key, name)
@@ -252,16 +252,16 @@ impl<'a> Draft<'a> {
 
     /// What another resource's `id` stands for: a data source's literal id when it has one,
     /// else the address (which joins entities of the run to each other).
-    fn resolve(&self, address: &str) -> String {
-        match self.index.get(address) {
+    fn resolve(&self, address: String) -> String {
+        match self.index.get(address.as_str()) {
             Some(inst) if inst.data => ["instance_id", "id"]
                 .iter()
                 .find_map(|a| match inst.value(a).map(|v| v.val) {
                     Some(Val::Known(Value::String(id))) => Some(id),
                     _ => None,
                 })
-                .unwrap_or_else(|| address.to_string()),
-            _ => address.to_string(),
+                .unwrap_or(address),
+            _ => address,
         }
     }
 
@@ -283,7 +283,7 @@ impl<'a> Draft<'a> {
             Some(_) => {
                 // Unknown, or not a map: said so (the defaults cannot make it known).
                 if let Some(v) = own
-                    && let Some(node) = self.node("image_tags", "tags", &v)
+                    && let Some(node) = self.node("image_tags", "tags", v)
                 {
                     self.members.push(("image_tags", node));
                 }
@@ -365,7 +365,7 @@ impl<'a> Draft<'a> {
         let mut e = Entity::new(kind, &self.file, self.pointer, node, Origin::Terraform);
         e.set_raw(self.raw);
         e.set_key_span(span);
-        e.set_address(self.inst.address.clone(), self.inst.pointer.is_some());
+        e.set_address(self.inst.address.clone(), self.inst.planned);
         e.set_terraform(self.unknown, self.invalid, self.moved);
         if let Val::Known(Value::String(region)) = self.inst.region() {
             e.set_region(Some(Arc::from(region.as_str())));
@@ -570,7 +570,7 @@ fn set_flag(
 ) -> Option<(&'static str, Node)> {
     let v = inst.value(name)?;
     let span = v.attr.span;
-    let pointer = pointer_push(&inst.json_pointer(), name);
+    let pointer = pointer_push(inst.json_pointer(), name);
     let (text, unknown) = match &v.val {
         Val::Known(Value::Null) => return None,
         Val::Known(Value::String(s)) if s.is_empty() => ("false".to_string(), None),
@@ -591,7 +591,7 @@ fn set_flag(
 fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) -> Entity {
     let mut d = Draft::new(inst, sources, index, EntityKind::Server);
     let id = if inst.data {
-        d.resolve(&inst.address)
+        d.resolve(inst.address.clone())
     } else {
         inst.address.clone()
     };
@@ -659,7 +659,8 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                 source: inst.source,
                 module: inst.module.clone(),
                 scope: inst.scope.clone(),
-                pointer: None,
+                pointer: inst.pointer.clone(),
+                planned: inst.planned,
             };
             disk.extend(set_flag(&mut d, &part, "dss", "dss_pool_id", inst.source));
             disk.extend(set_flag(
@@ -672,7 +673,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             disks.push(map(block.span, disk));
         }
         for volume in links.volumes.get(&inst.address).into_iter().flatten() {
-            let vp = volume.json_pointer();
+            let vp = volume.json_pointer().to_string();
             let id = d.scalar(volume.address.clone(), false, volume.span, vp.clone());
             let mut disk = vec![
                 ("id", d.foreign(volume.source, volume.span, vp.clone(), id)),
@@ -724,7 +725,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
         .get(&inst.address)
         .or_else(|| links.vaults.get(&id));
     if let Some((vault, v)) = vault {
-        let vp = pointer_push(&vault.json_pointer(), "resources");
+        let vp = pointer_push(vault.json_pointer(), "resources");
         let service = d.scalar("CBR".into(), false, v.attr.span, vp.clone());
         let service = d.foreign(vault.source, v.attr.span, vp.clone(), service);
         d.members.push(("backup_service", service));

@@ -89,8 +89,11 @@ pub struct Instance {
     pub module: Arc<ModuleScope>,
     /// The module's scope, shared by every instance but those `count` or `for_each` make.
     pub scope: Arc<Scope>,
-    /// The JSON pointer of the block's values when it has one (a plan's `change.after`).
-    pub pointer: Option<String>,
+    /// Where its values are in its file, as a JSON pointer (see [`Instance::json_pointer`]):
+    /// made once, as every value of its entity is placed under it.
+    pub pointer: String,
+    /// It is read from a plan (its values are at the plan's `change.after`).
+    pub planned: bool,
 }
 
 /// An attribute of an instance, with its value and where that value is written when
@@ -104,20 +107,19 @@ pub struct Value2<'a> {
 impl Instance {
     /// Where its values are in its file, as a JSON pointer: a plan's `change.after`, else
     /// `/resource/TYPE/NAME` (or `/data/…`), as a `.tf.json` file writes it.
-    pub fn json_pointer(&self) -> String {
-        if let Some(pointer) = &self.pointer {
-            return pointer.clone();
-        }
-        let kind = if self.data { "data" } else { "resource" };
+    pub fn json_pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    /// `/resource/TYPE/NAME` (or `/data/…`) of a block's instance at `address`.
+    pub fn block_pointer(data: bool, ty: &str, address: &str) -> String {
+        let kind = if data { "/data" } else { "/resource" };
         // The name is the last part of the address before its index (`web` of
         // `module.app.huaweicloud_compute_instance.web["a.b"]`), with the index.
-        let base = self.address.split('[').next().unwrap_or_default();
+        let base = address.split('[').next().unwrap_or_default();
         let name = base.rsplit('.').next().unwrap_or_default();
-        let instance = format!("{name}{}", &self.address[base.len()..]);
-        crate::syntax::tree::pointer_push(
-            &crate::syntax::tree::pointer_push(&format!("/{kind}"), &self.ty),
-            &instance,
-        )
+        let instance = format!("{name}{}", &address[base.len()..]);
+        crate::syntax::tree::pointer_push(&crate::syntax::tree::pointer_push(kind, ty), &instance)
     }
 
     pub fn value(&self, name: &str) -> Option<Value2<'_>> {
@@ -130,7 +132,7 @@ impl Instance {
     }
 
     /// The alias of the provider configuration it uses (empty: the default one).
-    fn provider(&self) -> String {
+    fn provider(&self) -> &str {
         self.body
             .attr("provider")
             .and_then(|a| provider_alias(&a.expr))
@@ -139,7 +141,7 @@ impl Instance {
 
     /// Its provider configuration's `default_tags`, and where they are written.
     pub fn default_tags(&self) -> Option<&DefaultTags> {
-        self.module.default_tags.get(&self.provider())
+        self.module.default_tags.get(self.provider())
     }
 
     /// The region the resource is created in: its `region`, else its provider's.
@@ -148,7 +150,7 @@ impl Instance {
             return v.val;
         }
         let alias = self.provider();
-        self.module.regions.get(&alias).cloned().unwrap_or_else(|| {
+        self.module.regions.get(alias).cloned().unwrap_or_else(|| {
             Val::Unknown(format!(
                 "neither the resource nor its provider configuration{} sets `region`",
                 if alias.is_empty() {
@@ -194,9 +196,9 @@ fn module_output(expr: &hcl::Expression) -> Option<String> {
 }
 
 /// `huaweicloud.ALIAS` in a `provider` argument.
-fn provider_alias(expr: &hcl::Expression) -> Option<String> {
+fn provider_alias(expr: &hcl::Expression) -> Option<&str> {
     match traversal(expr)? {
-        (_, [Op::GetAttr(alias)]) => Some(alias.to_string()),
+        (_, [Op::GetAttr(alias)]) => Some(alias.as_str()),
         _ => None,
     }
 }
@@ -310,8 +312,10 @@ impl<'s> Reader<'s> {
                 format!("{prefix}{base_ty}.{name}")
             };
             for (suffix, scope) in expand(&block.body, &shared) {
+                let address = format!("{base}{suffix}");
                 self.instances.push(Instance {
-                    address: format!("{base}{suffix}"),
+                    pointer: Instance::block_pointer(data, &ty, &address),
+                    address,
                     ty: ty.clone(),
                     data,
                     body: block.body.clone(),
@@ -319,7 +323,7 @@ impl<'s> Reader<'s> {
                     source,
                     module: module.clone(),
                     scope,
-                    pointer: None,
+                    planned: false,
                 });
             }
         }

@@ -165,7 +165,8 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             source: 0,
             module: scope,
             scope: Arc::default(),
-            pointer: Some(format!("/resource_changes/{i}/change/after")),
+            pointer: format!("/resource_changes/{i}/change/after"),
+            planned: true,
         });
     }
     let source = Source {
