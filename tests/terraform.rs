@@ -829,3 +829,108 @@ fn a_var_for_a_variable_no_root_module_declares_is_a_usage_error() {
     assert!(stderr.contains("`imagename`"), "{stderr}");
     assert_eq!(run("image_name=web").status.code(), Some(0));
 }
+
+/// A server, a vault adding servers with `dynamic "resources"` over `for_each`, another
+/// vault, and an image of the server naming that other vault.
+fn dynamic_vault_module(for_each: &str) -> String {
+    format!(
+        r#"resource "huaweicloud_compute_instance" "web" {{
+  count     = 2
+  name      = "web-${{count.index}}"
+  image_id  = "f1bbcdcb-fa53-40a8-a000-000000000008"
+  flavor_id = "s6.large.2"
+}}
+
+resource "huaweicloud_cbr_vault" "v" {{
+  name            = "vault"
+  type            = "server"
+  protection_type = "backup"
+  size            = 100
+  dynamic "resources" {{
+    for_each = {for_each}
+    content {{
+      server_id = resources.value
+    }}
+  }}
+}}
+
+resource "huaweicloud_cbr_vault" "other" {{
+  name            = "other"
+  type            = "server"
+  protection_type = "backup"
+  size            = 100
+}}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {{
+  name        = "img"
+  instance_id = huaweicloud_compute_instance.web[1].id
+  vault_id    = huaweicloud_cbr_vault.other.id
+}}
+"#
+    )
+}
+
+#[test]
+fn a_vault_adding_servers_in_a_dynamic_block_holds_them_or_says_it_cannot_tell() {
+    // Known before apply: a list of references, or a splat over the instances.
+    for for_each in [
+        "[huaweicloud_compute_instance.web[1].id]",
+        "toset(huaweicloud_compute_instance.web[*].id)",
+    ] {
+        let (dir, code, findings) = check_module(&[("main.tf", &dynamic_vault_module(for_each))]);
+        assert_eq!(code, 1, "{for_each}: {findings:?}");
+        let main = dir.path().join("main.tf").display().to_string();
+        assert_eq!(
+            places(&findings, "request-vault-id"),
+            BTreeSet::from([(main.replace('\\', "/"), 31)]),
+            "{for_each}: IMG.0183 at the request's vault_id: {findings:?}"
+        );
+    }
+    // Read from a data source: which servers the vault holds is unknown, and so is whether
+    // the request's vault is the server's: said, not passed.
+    let (_dir, code, findings) = check_module(&[(
+        "main.tf",
+        &dynamic_vault_module("data.huaweicloud_compute_instances.all.ids"),
+    )]);
+    assert_eq!(code, 0, "{findings:?}");
+    assert!(said(&findings, "request-vault-id", "message").is_empty());
+    let unverified = said(&findings, "request-unverified", "message");
+    assert!(
+        unverified.iter().any(|m| m.contains(
+            "`vault_id` of huaweicloud_compute_instance.web[1] (it may be in vault huaweicloud_cbr_vault.v"
+        )),
+        "{unverified:?}"
+    );
+}
+
+#[test]
+fn a_servers_disk_value_unknown_before_apply_leaves_its_image_unverified() {
+    let (_dir, code, findings) = check_module(&[(
+        "main.tf",
+        r#"variable "pool" {
+  type = string
+}
+
+resource "huaweicloud_compute_instance" "web" {
+  name                    = "web"
+  image_id                = "f1bbcdcb-fa53-40a8-a000-000000000008"
+  flavor_id               = "s6.large.2"
+  system_disk_dss_pool_id = var.pool
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {
+  name        = "img"
+  instance_id = huaweicloud_compute_instance.web.id
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#,
+    )]);
+    assert_eq!(code, 0, "{findings:?}");
+    let unverified = said(&findings, "request-unverified", "message");
+    assert!(
+        unverified.iter().any(|m| m.contains(
+            "`system_disk_dss_pool_id` of huaweicloud_compute_instance.web (variable `pool` has no value"
+        )),
+        "the system disk may be on DSS: {unverified:?}"
+    );
+}

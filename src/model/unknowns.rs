@@ -105,7 +105,15 @@ fn missing_of(what: &str, kind: Words, label: &str, collect: &str) -> String {
 const SERVER: Words = ["server", "云服务器"];
 const BACKUP: Words = ["backup", "备份"];
 
+/// What a server must state that it does not, then what Terraform knows of it only after
+/// apply: a disk's storage pool or key, the vault it is in. The restrictions on its disks and
+/// vault read these; its name, which no restriction reads, is left out.
 pub fn server_unknowns(server: &Entity, missing: &mut Vec<String>) {
+    stated_unknowns(server, missing);
+    missing.extend(unknowns_of(server, |arg| arg != "name"));
+}
+
+fn stated_unknowns(server: &Entity, missing: &mut Vec<String>) {
     let os = server.str("os").map(|os| os.to_ascii_lowercase());
     for (field, only_on, what, collect) in SERVER_FACTS {
         let applies = match (only_on, os.as_deref()) {
@@ -187,13 +195,21 @@ pub fn request_unknowns(r: &Entity, inv: &Inventory) -> Option<Vec<String>> {
 
 /// The entity's own values that are not known before apply (Terraform), and why.
 pub fn own_unknowns(e: &Entity) -> Vec<String> {
+    unknowns_of(e, |_| true).collect()
+}
+
+/// The entity's values not known before apply, of the arguments `wanted`, worded.
+fn unknowns_of<'e>(
+    e: &'e Entity,
+    wanted: impl Fn(&str) -> bool + 'e,
+) -> impl Iterator<Item = String> + 'e {
     e.unknown_values()
         .iter()
+        .filter(move |(arg, _)| wanted(arg))
         .map(|(arg, why)| match Lang::current() {
             Lang::En => format!("`{arg}` of {} ({why})", e.label()),
             Lang::ZhCn => format!("{}的`{arg}`（{why}）", e.label()),
         })
-        .collect()
 }
 
 /// What is unknown of a request's backup, and the server it was made from, when described.

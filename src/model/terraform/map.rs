@@ -12,6 +12,7 @@ use super::Source;
 use super::config::Entry;
 use super::eval::{Val, text};
 use super::module::{Instance, Value2};
+use super::vaults::Member;
 use crate::finding::Place;
 use crate::input::source::SourceFile;
 use crate::model::synth::{RawPointers, map, seq};
@@ -514,6 +515,8 @@ struct Links<'a> {
     volumes: HashMap<String, Vec<&'a Instance>>,
     /// Server address (or literal id) -> the vault resource and its `server_id` attribute.
     vaults: HashMap<String, (&'a Instance, Value2<'a>)>,
+    /// Vaults holding servers that cannot be told before apply, and why.
+    unsure: Vec<(&'a Instance, String)>,
 }
 
 impl<'a> Links<'a> {
@@ -522,6 +525,7 @@ impl<'a> Links<'a> {
             instances.iter().map(|i| (i.address.as_str(), i)).collect();
         let mut volumes: HashMap<String, Vec<&Instance>> = HashMap::new();
         let mut vaults = HashMap::new();
+        let mut unsure = Vec::new();
         for inst in instances.iter().filter(|i| !i.data) {
             match inst.ty.as_str() {
                 "huaweicloud_compute_volume_attach" => {
@@ -539,23 +543,23 @@ impl<'a> Links<'a> {
                     }
                 }
                 "huaweicloud_cbr_vault" => {
-                    for block in inst.body.blocks("resources") {
-                        let Some(attr) = block.body.attr("server_id") else {
-                            continue;
-                        };
-                        let v = inst.value_of(attr);
-                        let key = match &v.val {
-                            Val::Ref(address) => address.clone(),
-                            Val::Known(Value::String(id)) => id.clone(),
-                            _ => continue,
-                        };
-                        vaults.insert(key, (inst, v));
+                    for member in super::vaults::members(inst, instances) {
+                        match member {
+                            Member::Server(key, v) => {
+                                vaults.insert(key, (inst, v));
+                            }
+                            Member::Unknown(why) => unsure.push((inst, why)),
+                        }
                     }
                 }
                 _ => {}
             }
         }
-        Links { volumes, vaults }
+        Links {
+            volumes,
+            vaults,
+            unsure,
+        }
     }
 }
 
@@ -732,6 +736,15 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
         let id = d.scalar(vault.address.clone(), false, vault.span, vp.clone());
         let id = d.foreign(vault.source, vault.span, vp, id);
         d.members.push(("vault_id", id));
+    } else {
+        // In no vault the run shows, unless in one whose servers are not known before apply:
+        // then which vault it is in is unknown, not "none".
+        for (vault, why) in &links.unsure {
+            d.unknown.push((
+                "vault_id".to_string(),
+                format!("it may be in vault {}: {why}", vault.address),
+            ));
+        }
     }
     d.finish(EntityKind::Server)
 }

@@ -8,6 +8,7 @@ mod map;
 pub mod module;
 pub mod overrides;
 pub mod plan;
+mod vaults;
 
 use std::collections::HashMap;
 
