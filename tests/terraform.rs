@@ -901,6 +901,17 @@ fn a_vault_adding_servers_in_a_dynamic_block_holds_them_or_says_it_cannot_tell()
         )),
         "{unverified:?}"
     );
+    // Naming that vault: in it or in none, the server is added to the vault named.
+    let same = dynamic_vault_module("data.huaweicloud_compute_instances.all.ids").replace(
+        "huaweicloud_cbr_vault.other.id",
+        "huaweicloud_cbr_vault.v.id",
+    );
+    let (_dir, _, findings) = check_module(&[("main.tf", &same)]);
+    let unverified = said(&findings, "request-unverified", "message");
+    assert!(
+        !unverified.iter().any(|m| m.contains("`vault_id` of")),
+        "{unverified:?}"
+    );
 }
 
 #[test]

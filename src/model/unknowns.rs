@@ -110,7 +110,22 @@ const BACKUP: Words = ["backup", "备份"];
 /// vault read these; its name, which no restriction reads, is left out.
 pub fn server_unknowns(server: &Entity, missing: &mut Vec<String>) {
     stated_unknowns(server, missing);
-    missing.extend(unknowns_of(server, |arg| arg != "name"));
+    missing.extend(unknowns_of(server, |arg, _| arg != "name"));
+}
+
+/// Why a server's vault is unknown: `vault` holds servers that are not known before apply.
+pub fn may_be_in_vault(vault: &str, why: &str) -> String {
+    format!("it may be in vault {vault}: {why}")
+}
+
+/// What is unknown of a request's source server. That it may be in the vault the request
+/// names is not: in that vault or in none, the request's vault is the one it is added to.
+fn source_server_unknowns(r: &Entity, server: &Entity, missing: &mut Vec<String>) {
+    stated_unknowns(server, missing);
+    let named = r.str("vault_id").map(|v| may_be_in_vault(&v, ""));
+    missing.extend(unknowns_of(server, |arg, why| {
+        arg != "name" && !(arg == "vault_id" && named.as_ref().is_some_and(|n| why.starts_with(n)))
+    }));
 }
 
 fn stated_unknowns(server: &Entity, missing: &mut Vec<String>) {
@@ -188,24 +203,24 @@ pub fn request_unknowns(r: &Entity, inv: &Inventory) -> Option<Vec<String>> {
         return (!missing.is_empty()).then_some(missing);
     };
     if let Some(server) = server {
-        server_unknowns(server, &mut missing);
+        source_server_unknowns(r, server, &mut missing);
     }
     Some(missing)
 }
 
 /// The entity's own values that are not known before apply (Terraform), and why.
 pub fn own_unknowns(e: &Entity) -> Vec<String> {
-    unknowns_of(e, |_| true).collect()
+    unknowns_of(e, |_, _| true).collect()
 }
 
 /// The entity's values not known before apply, of the arguments `wanted`, worded.
 fn unknowns_of<'e>(
     e: &'e Entity,
-    wanted: impl Fn(&str) -> bool + 'e,
+    wanted: impl Fn(&str, &str) -> bool + 'e,
 ) -> impl Iterator<Item = String> + 'e {
     e.unknown_values()
         .iter()
-        .filter(move |(arg, _)| wanted(arg))
+        .filter(move |(arg, why)| wanted(arg, why))
         .map(|(arg, why)| match Lang::current() {
             Lang::En => format!("`{arg}` of {} ({why})", e.label()),
             Lang::ZhCn => format!("{}的`{arg}`（{why}）", e.label()),

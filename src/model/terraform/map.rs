@@ -742,7 +742,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
         for (vault, why) in &links.unsure {
             d.unknown.push((
                 "vault_id".to_string(),
-                format!("it may be in vault {}: {why}", vault.address),
+                crate::model::unknowns::may_be_in_vault(&vault.address, why),
             ));
         }
     }

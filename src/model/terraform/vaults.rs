@@ -23,9 +23,17 @@ pub enum Member<'a> {
 /// root module (a splat names some of them).
 pub fn members<'a>(vault: &'a Instance, instances: &'a [Instance]) -> Vec<Member<'a>> {
     let mut out = Vec::new();
+    // A plan withholds its `resources` when a server in them is known only after apply.
+    if let Some(attr) = vault.body.attr("resources")
+        && let Val::Unknown(why) = vault.value_of(attr).val
+    {
+        out.push(Member::Unknown(format!(
+            "its `resources` are not known before apply ({why})"
+        )));
+    }
     for block in vault.body.blocks("resources") {
         if let Some(attr) = block.body.attr("server_id") {
-            out.push(member(vault.value_of(attr)));
+            out.extend(member(vault.value_of(attr)));
         }
     }
     let dynamic = vault
@@ -55,7 +63,7 @@ pub fn members<'a>(vault: &'a Instance, instances: &'a [Instance]) -> Vec<Member
             continue;
         }
         match elements(vault, each, instances) {
-            Ok(items) => out.extend(items.into_iter().map(|val| {
+            Ok(items) => out.extend(items.into_iter().filter_map(|val| {
                 member(Value2 {
                     val,
                     attr: each,
@@ -70,13 +78,15 @@ pub fn members<'a>(vault: &'a Instance, instances: &'a [Instance]) -> Vec<Member
     out
 }
 
-fn member(v: Value2<'_>) -> Member<'_> {
-    match &v.val {
+/// The server a `server_id` names; none for `null`.
+fn member(v: Value2<'_>) -> Option<Member<'_>> {
+    Some(match &v.val {
         Val::Ref(address) => Member::Server(address.clone(), v),
         Val::Known(hcl::Value::String(id)) => Member::Server(id.clone(), v),
+        Val::Known(hcl::Value::Null) => return None,
         Val::Unknown(why) => Member::Unknown(format!("a `server_id` is not known: {why}")),
         Val::Known(_) => Member::Unknown("a `server_id` is not a server's id".to_string()),
-    }
+    })
 }
 
 /// `ITERATOR.value`.
