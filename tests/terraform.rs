@@ -945,3 +945,58 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
         "the system disk may be on DSS: {unverified:?}"
     );
 }
+
+#[test]
+fn a_value_written_in_a_local_is_found_there_with_its_use_related() {
+    let (dir, code, findings) = check_module(&[(
+        "main.tf",
+        r#"variable "prefix" {
+  type    = string
+  default = " web"
+}
+
+locals {
+  trimmed = "img"
+  spaced  = var.prefix
+  name    = local.spaced
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {
+  name        = local.name
+  description = local.trimmed
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#,
+    )]);
+    assert_eq!(code, 1, "{findings:?}");
+    let main = dir.path().join("main.tf").display().to_string();
+    // Through two locals to the variable whose default writes it.
+    assert_eq!(
+        places(&findings, "request-name"),
+        BTreeSet::from([(main.replace('\\', "/"), 3)]),
+        "{findings:?}"
+    );
+    let related: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "request-name")
+        .flat_map(|f| f["related"].as_array().into_iter().flatten())
+        .filter_map(|r| r["message"].as_str())
+        .collect();
+    assert_eq!(
+        related,
+        ["`name` of huaweicloud_ims_ecs_whole_image.img uses the default of variable `prefix`"],
+        "{findings:?}"
+    );
+    // Written in the local itself (a template of it included).
+    let (dir, _, findings) = check_module(&[(
+        "main.tf",
+        "locals {\n  name = \"${\"web\"}-img \"\n}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = local.name\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n",
+    )]);
+    let main = dir.path().join("main.tf").display().to_string();
+    assert_eq!(
+        places(&findings, "request-name"),
+        BTreeSet::from([(main.replace('\\', "/"), 2)]),
+        "{findings:?}"
+    );
+}

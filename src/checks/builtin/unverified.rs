@@ -21,7 +21,10 @@ impl Check for Unverified {
     fn reads(&self) -> Reads {
         Reads::inventory()
             // `vault_id`: a server that may be in the vault the request names is not unknown.
-            .fields(EntityKind::Request, &["instance_id", "backup_id", "vault_id"])
+            .fields(
+                EntityKind::Request,
+                &["instance_id", "backup_id", "vault_id"],
+            )
             .fields(EntityKind::Backup, &["server_id"])
             .fields(EntityKind::Server, &["os"])
             .stated(

@@ -42,6 +42,9 @@ pub struct ModuleScope {
     /// Variables bound to another resource's id by the module's caller.
     pub refs: HashMap<String, String>,
     pub written: HashMap<String, Written>,
+    /// Where each local's value is written: its attribute in `locals`, or where the variable
+    /// it is (`x = var.y`) is written.
+    pub locals_written: HashMap<String, Written>,
     /// Region of the default provider configuration and of each alias.
     pub regions: HashMap<String, Val>,
     /// `default_tags` of the default provider configuration and of each alias, and where
@@ -69,10 +72,11 @@ impl ModuleScope {
                 other => other,
             },
         };
+        let local = || self.locals_written.get(direct_local(&attr.expr)?);
         Value2 {
             val,
             attr,
-            written: var.and_then(|v| self.written.get(v)),
+            written: var.and_then(|v| self.written.get(v)).or_else(local),
         }
     }
 }
@@ -181,6 +185,14 @@ fn blocks<'a>(
 fn direct_var(expr: &hcl::Expression) -> Option<&str> {
     match traversal(expr)? {
         ("var", [Op::GetAttr(name)]) => Some(name.as_str()),
+        _ => None,
+    }
+}
+
+/// `local.NAME` alone: the local's name.
+fn direct_local(expr: &hcl::Expression) -> Option<&str> {
+    match traversal(expr)? {
+        ("local", [Op::GetAttr(name)]) => Some(name.as_str()),
         _ => None,
     }
 }
@@ -544,20 +556,30 @@ impl<'s> Reader<'s> {
 
     /// Locals may read each other: evaluated until nothing more becomes known.
     fn locals(&self, files: &[usize], m: &mut ModuleScope) {
-        let attrs: Vec<(String, hcl::Expression)> = blocks(self.sources, files, "locals")
-            .flat_map(|(_, b)| {
+        let attrs: Vec<(usize, String, Attr)> = blocks(self.sources, files, "locals")
+            .flat_map(|(source, b)| {
                 b.body
                     .attrs
                     .iter()
-                    .map(|(k, a)| (k.clone(), a.expr.clone()))
+                    .map(move |(k, a)| (source, k.clone(), a.clone()))
             })
             .collect();
-        let mut pending: Vec<&(String, hcl::Expression)> = attrs.iter().collect();
+        let mut pending: Vec<&(usize, String, Attr)> = attrs.iter().collect();
         loop {
             let before = pending.len();
-            pending.retain(|(name, expr)| match m.scope.eval_expr(expr) {
+            pending.retain(|(source, name, attr)| match m.scope.eval_expr(&attr.expr) {
                 Val::Known(v) => {
                     m.scope.set_local(name, v);
+                    let from = direct_var(&attr.expr)
+                        .and_then(|v| m.written.get(v))
+                        .or_else(|| m.locals_written.get(direct_local(&attr.expr)?));
+                    let written = from.cloned().unwrap_or_else(|| Written {
+                        source: *source,
+                        span: attr.span,
+                        pointer: format!("/locals/{name}"),
+                        what: format!("value of local `{name}`"),
+                    });
+                    m.locals_written.insert(name.clone(), written);
                     false
                 }
                 _ => true,
