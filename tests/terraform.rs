@@ -1000,3 +1000,57 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
         "{findings:?}"
     );
 }
+
+#[test]
+fn every_module_directory_of_the_run_is_read_however_many() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let modules = 1030; // more than a run reads of called modules' directories
+    for i in 0..modules {
+        let dir = root.path().join(format!("m{i:04}"));
+        std::fs::create_dir(&dir).expect("mkdir");
+        let text = format!(
+            "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {{\n  name        = \" img-{i}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}}\n"
+        );
+        std::fs::write(dir.join("main.tf"), text).expect("write");
+    }
+    let (code, findings) = check(&[&root.path().display().to_string()]);
+    assert_eq!(code, 1);
+    assert_eq!(said(&findings, "request-name", "message").len(), modules);
+}
+
+#[test]
+fn a_called_module_that_cannot_be_read_is_said_where_its_source_is_written() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let (app, lib) = (root.path().join("app"), root.path().join("lib"));
+    for dir in [&app, &lib] {
+        std::fs::create_dir(dir).expect("mkdir");
+    }
+    let calls = "module \"gone\" {\n  source = \"../missing\"\n}\n\nmodule \"lib\" {\n  source = \"../lib\"\n}\n";
+    std::fs::write(app.join("main.tf"), calls).expect("write");
+    let again = "module \"again\" {\n  source = \"../lib\"\n}\n";
+    std::fs::write(lib.join("main.tf"), again).expect("write");
+    let (_, findings) = check(&[&app.display().to_string()]);
+    let notes = said(&findings, "inventory-limit", "message");
+    assert!(
+        notes
+            .iter()
+            .any(|m| m.starts_with("module `gone`: no Terraform configuration was read")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|m| m.starts_with("module `again` calls a module it is called from")),
+        "{notes:?}"
+    );
+    let lines: BTreeSet<u64> = findings
+        .iter()
+        .filter(|f| f["rule"] == "inventory-limit")
+        .filter_map(|f| f["line"].as_u64())
+        .collect();
+    assert_eq!(
+        lines,
+        BTreeSet::from([2]),
+        "at each call's `source`: {findings:?}"
+    );
+}

@@ -27,8 +27,10 @@ use join::{ByName, Pair, Planned};
 use parse::{ParsedFile, parse_file};
 use roots::{Root, RootOut, RootTask};
 
-/// Most module directories one run reads (local module calls included).
-const MAX_DIRS: usize = 1024;
+/// Most directories of called modules one run reads besides its own (a guard against a
+/// generated tree of calls; a call beyond it is reported where its `source` is written).
+/// Every directory of the run's own Terraform files is read, however many.
+const MAX_CALLED_DIRS: usize = 1024;
 
 /// Read the modules of the run's Terraform inputs, fill in their `Loaded` entries, and add
 /// one for each other file read (tfvars, var files, other files of a module, called
@@ -62,7 +64,8 @@ pub(super) fn read_modules(
     let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
     queue.sort();
     queue.dedup();
-    queue.retain(|d| seen.len() < MAX_DIRS && seen.insert(d.clone()));
+    queue.retain(|d| seen.insert(d.clone()));
+    let mut called_read = 0;
     // The directories of the run's configuration, their files read (not yet parsed).
     let listed: Vec<(PathBuf, Vec<(PathBuf, Kind)>)> = queue
         .into_par_iter()
@@ -103,7 +106,8 @@ pub(super) fn read_modules(
         for dir in &level {
             if let Some(files) = listed.remove(dir) {
                 batch.extend(files);
-            } else if seen.len() < MAX_DIRS && seen.insert(dir.clone()) {
+            } else if called_read < MAX_CALLED_DIRS && seen.insert(dir.clone()) {
+                called_read += 1;
                 batch.extend(module_files(dir));
             }
         }

@@ -386,6 +386,10 @@ impl<'s> Reader<'s> {
             ));
             return Vec::new();
         };
+        if let Some(problem) = self.unread(name, &child, from.span) {
+            self.problems.push((source, problem));
+            return Vec::new();
+        }
         let shared = Arc::new(module.scope.clone());
         let mut outputs = Vec::new();
         for (suffix, scope) in expand(&call.body, &shared) {
@@ -433,6 +437,42 @@ impl<'s> Reader<'s> {
             }
         }
         outputs
+    }
+
+    /// Why the module `name` calls in `child` cannot be read, if it cannot: its resources are
+    /// then not checked, which is said where the call's `source` is written.
+    fn unread(&self, name: &str, child: &Path, at: Span) -> Option<Problem> {
+        let (kind, message) = if self.stack.iter().any(|d| d == child) {
+            (
+                ProblemKind::Skipped,
+                format!(
+                    "module `{name}` calls a module it is called from (`{}`), which Terraform refuses: it is not read again",
+                    child.display()
+                ),
+            )
+        } else if self.stack.len() >= MAX_MODULE_DEPTH {
+            (
+                ProblemKind::Limit("max_module_depth"),
+                format!(
+                    "module `{name}` is nested more than {MAX_MODULE_DEPTH} modules deep: its resources are not checked"
+                ),
+            )
+        } else if self.files(child, super::Kind::Config).is_empty() {
+            (
+                ProblemKind::Skipped,
+                format!(
+                    "module `{name}`: no Terraform configuration was read in `{}` (no .tf files there, or more module directories than a run reads): its resources are not checked",
+                    child.display()
+                ),
+            )
+        } else {
+            return None;
+        };
+        Some(Problem {
+            kind,
+            span: at,
+            message,
+        })
     }
 
     fn module_scope(&mut self, dir: &Path, files: &[usize], inputs: Inputs) -> ModuleScope {
