@@ -122,7 +122,7 @@ impl<'a> Draft<'a> {
             index,
             file: sources[inst.source].file.clone(),
             pointer,
-            members: Vec::new(),
+            members: Vec::with_capacity(10),
             raw: RawPointers::default(),
             unknown: Vec::new(),
             invalid: Vec::new(),
@@ -333,20 +333,21 @@ impl<'a> Draft<'a> {
     ) -> Node {
         let node = |d: &mut Self, text: String, span: Span| {
             let scalar = d.scalar(text, false, span, pointer.to_string());
-            d.foreign(source, span, pointer.to_string(), scalar)
+            d.foreign(source, span, pointer, scalar)
         };
         let key = node(self, key.to_string(), key_span);
         let value = node(self, text(value).unwrap_or_default(), value_span);
         let item = map(key_span, vec![("key", key), ("value", value)]);
-        self.foreign(source, key_span, pointer.to_string(), item)
+        self.foreign(source, key_span, pointer, item)
     }
 
     /// A node for a value written in another file (an attached volume, a vault): a span of
     /// its own that `Moved` leads back to the real place.
-    fn foreign(&mut self, source: usize, span: Span, pointer: String, node: Node) -> Node {
+    fn foreign(&mut self, source: usize, span: Span, pointer: &str, node: Node) -> Node {
         if source == self.inst.source {
             return node;
         }
+        let pointer = pointer.to_string();
         self.foreign += 1;
         let at = Span::new(
             FOREIGN_BASE + self.foreign as usize,
@@ -584,7 +585,7 @@ fn set_flag(
     };
     let plain = unknown.is_none();
     let node = d.scalar(text, plain, span, pointer.clone());
-    let node = d.foreign(source, span, pointer, node);
+    let node = d.foreign(source, span, &pointer, node);
     if let Some(why) = unknown {
         d.unknown.push((name.to_string(), why));
         d.invalid.push(node.span);
@@ -680,7 +681,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             let vp = volume.json_pointer().to_string();
             let id = d.scalar(volume.address.clone(), false, volume.span, vp.clone());
             let mut disk = vec![
-                ("id", d.foreign(volume.source, volume.span, vp.clone(), id)),
+                ("id", d.foreign(volume.source, volume.span, &vp, id)),
                 (
                     "system",
                     d.scalar("false".into(), true, volume.span, vp.clone()),
@@ -700,7 +701,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                     d.foreign(
                         volume.source,
                         v.attr.span,
-                        pointer_push(&vp, "multiattach"),
+                        &pointer_push(&vp, "multiattach"),
                         node,
                     ),
                 ));
@@ -731,10 +732,10 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
     if let Some((vault, v)) = vault {
         let vp = pointer_push(vault.json_pointer(), "resources");
         let service = d.scalar("CBR".into(), false, v.attr.span, vp.clone());
-        let service = d.foreign(vault.source, v.attr.span, vp.clone(), service);
+        let service = d.foreign(vault.source, v.attr.span, &vp, service);
         d.members.push(("backup_service", service));
         let id = d.scalar(vault.address.clone(), false, vault.span, vp.clone());
-        let id = d.foreign(vault.source, vault.span, vp, id);
+        let id = d.foreign(vault.source, vault.span, &vp, id);
         d.members.push(("vault_id", id));
     } else {
         // In no vault the run shows, unless in one whose servers are not known before apply:
