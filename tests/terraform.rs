@@ -1054,3 +1054,30 @@ fn a_called_module_that_cannot_be_read_is_said_where_its_source_is_written() {
         "at each call's `source`: {findings:?}"
     );
 }
+
+#[test]
+fn a_dynamic_block_in_a_tf_json_file_is_read_as_in_hcl() {
+    let (dir, code, findings) = check_module(&[(
+        "main.tf.json",
+        r#"{
+  "resource": {
+    "huaweicloud_compute_instance": {"web": {"name": "web", "image_id": "f1bbcdcb-fa53-40a8-a000-000000000008", "flavor_id": "s6.large.2"}},
+    "huaweicloud_cbr_vault": {
+      "v": {"name": "vault", "type": "server", "protection_type": "backup", "size": 100,
+            "dynamic": {"resources": {"for_each": "${[huaweicloud_compute_instance.web.id]}", "iterator": "srv", "content": {"server_id": "${srv.value}"}}}},
+      "other": {"name": "other", "type": "server", "protection_type": "backup", "size": 100}
+    },
+    "huaweicloud_ims_ecs_whole_image": {"img": {"name": "img", "instance_id": "${huaweicloud_compute_instance.web.id}",
+      "vault_id": "${huaweicloud_cbr_vault.other.id}"}}
+  }
+}
+"#,
+    )]);
+    assert_eq!(code, 1, "{findings:?}");
+    let main = dir.path().join("main.tf.json").display().to_string();
+    assert_eq!(
+        places(&findings, "request-vault-id"),
+        BTreeSet::from([(main.replace('\\', "/"), 10)]),
+        "{findings:?}"
+    );
+}

@@ -207,6 +207,10 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
     let mut out = Body::default();
     for entry in node.as_map().unwrap_or_default() {
         let key = entry.key.as_str();
+        if templates && key == "dynamic" {
+            dynamic_blocks(&entry.value, &mut out.blocks);
+            continue;
+        }
         if NESTED_BLOCKS.contains(&key) && !matches!(entry.value.kind, Kind::Scalar(_)) {
             if templates {
                 json_blocks(
@@ -250,6 +254,40 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
         ));
     }
     out
+}
+
+/// `"dynamic": {"LABEL": {"for_each": …, "content": {…}}}` (a body or a list of them): each a
+/// `dynamic "LABEL"` block whose `content` is a block, as HCL writes it.
+fn dynamic_blocks(node: &Node, out: &mut Vec<Block>) {
+    for entry in node.as_map().unwrap_or_default() {
+        let bodies: Vec<&Node> = match &entry.value.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => vec![&entry.value],
+        };
+        for body in bodies {
+            let mut parsed = json_body(body, true);
+            parsed.attrs.retain(|(k, _)| k != "content");
+            let content = body
+                .as_map()
+                .unwrap_or_default()
+                .iter()
+                .find(|e| e.key == "content");
+            if let Some(content) = content {
+                parsed.blocks.push(Block {
+                    ty: "content".to_string(),
+                    labels: Vec::new(),
+                    body: std::sync::Arc::new(json_body(&content.value, true)),
+                    span: content.key_span,
+                });
+            }
+            out.push(Block {
+                ty: "dynamic".to_string(),
+                labels: vec![entry.key.to_string()],
+                body: std::sync::Arc::new(parsed),
+                span: entry.key_span,
+            });
+        }
+    }
 }
 
 /// `"${X}"` is `X`, as Terraform reads an interpolation-only string (the same value, of its

@@ -53,6 +53,7 @@ pub fn members<'a>(vault: &'a Instance, instances: &'a [Instance]) -> Vec<Member
             .attr("iterator")
             .and_then(|a| match &a.expr {
                 Expression::Variable(name) => Some(name.as_str()),
+                Expression::String(name) => Some(name.as_str()), // JSON
                 _ => None,
             })
             .unwrap_or("resources");
