@@ -53,6 +53,12 @@ fn said<'f>(findings: &'f [Value], rule: &str, key: &str) -> Vec<&'f str> {
         .collect()
 }
 
+/// `{(DIR/FILE, LINE)}`: one place, as [`places`] gives it.
+fn only_at(dir: &Path, file: &str, line: u64) -> BTreeSet<(String, u64)> {
+    let path = dir.join(file).display().to_string().replace('\\', "/");
+    BTreeSet::from([(path, line)])
+}
+
 /// A module of these files (name, text) in a directory of its own.
 fn module_of(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -642,10 +648,9 @@ fn a_reference_written_as_an_interpolation_links_as_a_bare_one() {
         .position(|l| l.contains("expect: image-no-export"))
         .expect("marker") as u64
         + 1;
-    let main = dir.path().join("main.tf").display().to_string();
     assert_eq!(
         places(&findings, "image-no-export"),
-        BTreeSet::from([(main, line)]),
+        only_at(dir.path(), "main.tf", line),
         "{findings:?}"
     );
     // JSON configuration writes every reference so.
@@ -738,10 +743,9 @@ fn an_override_file_is_merged_into_the_block_it_overrides() {
     ]);
     assert_eq!(code, 1, "{findings:?}");
     // One request, with the merged values: judged as Terraform sends it, at its block.
-    let main = dir.path().join("main.tf").display().to_string();
     assert_eq!(
         places(&findings, "request-ram"),
-        BTreeSet::from([(main, 1)]),
+        only_at(dir.path(), "main.tf", 1),
         "{findings:?}"
     );
     assert!(
@@ -879,10 +883,9 @@ fn a_vault_adding_servers_in_a_dynamic_block_holds_them_or_says_it_cannot_tell()
     ] {
         let (dir, code, findings) = check_module(&[("main.tf", &dynamic_vault_module(for_each))]);
         assert_eq!(code, 1, "{for_each}: {findings:?}");
-        let main = dir.path().join("main.tf").display().to_string();
         assert_eq!(
             places(&findings, "request-vault-id"),
-            BTreeSet::from([(main.replace('\\', "/"), 31)]),
+            only_at(dir.path(), "main.tf", 31),
             "{for_each}: IMG.0183 at the request's vault_id: {findings:?}"
         );
     }
@@ -970,11 +973,10 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
 "#,
     )]);
     assert_eq!(code, 1, "{findings:?}");
-    let main = dir.path().join("main.tf").display().to_string();
     // Through two locals to the variable whose default writes it.
     assert_eq!(
         places(&findings, "request-name"),
-        BTreeSet::from([(main.replace('\\', "/"), 3)]),
+        only_at(dir.path(), "main.tf", 3),
         "{findings:?}"
     );
     let related: Vec<&str> = findings
@@ -993,10 +995,9 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
         "main.tf",
         "locals {\n  name = \"${\"web\"}-img \"\n}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = local.name\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n",
     )]);
-    let main = dir.path().join("main.tf").display().to_string();
     assert_eq!(
         places(&findings, "request-name"),
-        BTreeSet::from([(main.replace('\\', "/"), 2)]),
+        only_at(dir.path(), "main.tf", 2),
         "{findings:?}"
     );
 }
@@ -1074,10 +1075,9 @@ fn a_dynamic_block_in_a_tf_json_file_is_read_as_in_hcl() {
 "#,
     )]);
     assert_eq!(code, 1, "{findings:?}");
-    let main = dir.path().join("main.tf.json").display().to_string();
     assert_eq!(
         places(&findings, "request-vault-id"),
-        BTreeSet::from([(main.replace('\\', "/"), 10)]),
+        only_at(dir.path(), "main.tf.json", 10),
         "{findings:?}"
     );
 }
