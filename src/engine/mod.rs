@@ -399,7 +399,8 @@ impl Engine<'_> {
             );
             inventory.set_subjects(None);
         }
-        let unused = inventory.entities.iter().any(|e| !in_scope(e));
+        // A lookup per Terraform server (judged when used): on the run's threads.
+        let unused = inventory.entities.par_iter().any(|e| !in_scope(e));
         if unused {
             inventory.set_subjects(Some(&in_scope));
         }
