@@ -1035,7 +1035,8 @@ fn a_called_module_that_cannot_be_read_is_said_where_its_source_is_written() {
     assert!(
         notes
             .iter()
-            .any(|m| m.starts_with("module `gone`: no Terraform configuration was read")),
+            .any(|m| m.starts_with("module `gone`: `")
+                && m.contains("holds no Terraform configuration")),
         "{notes:?}"
     );
     assert!(
@@ -1058,26 +1059,98 @@ fn a_called_module_that_cannot_be_read_is_said_where_its_source_is_written() {
 
 #[test]
 fn a_dynamic_block_in_a_tf_json_file_is_read_as_in_hcl() {
-    let (dir, code, findings) = check_module(&[(
-        "main.tf.json",
-        r#"{
-  "resource": {
-    "huaweicloud_compute_instance": {"web": {"name": "web", "image_id": "f1bbcdcb-fa53-40a8-a000-000000000008", "flavor_id": "s6.large.2"}},
-    "huaweicloud_cbr_vault": {
-      "v": {"name": "vault", "type": "server", "protection_type": "backup", "size": 100,
-            "dynamic": {"resources": {"for_each": "${[huaweicloud_compute_instance.web.id]}", "iterator": "srv", "content": {"server_id": "${srv.value}"}}}},
-      "other": {"name": "other", "type": "server", "protection_type": "backup", "size": 100}
-    },
-    "huaweicloud_ims_ecs_whole_image": {"img": {"name": "img", "instance_id": "${huaweicloud_compute_instance.web.id}",
-      "vault_id": "${huaweicloud_cbr_vault.other.id}"}}
-  }
+    let dynamic = r#"{"resources": {"for_each": "${[huaweicloud_compute_instance.web.id]}", "iterator": "srv", "content": {"server_id": "${srv.value}"}}}"#;
+    // JSON may write each level of a block as an object or as a list of objects.
+    let listed = r#"[{"resources": [{"for_each": "${[huaweicloud_compute_instance.web.id]}", "iterator": "srv", "content": [{"server_id": "${srv.value}"}]}]}]"#;
+    for written in [dynamic, listed] {
+        let module = format!(
+            r#"{{
+  "resource": {{
+    "huaweicloud_compute_instance": {{"web": {{"name": "web", "image_id": "f1bbcdcb-fa53-40a8-a000-000000000008", "flavor_id": "s6.large.2"}}}},
+    "huaweicloud_cbr_vault": {{
+      "v": {{"name": "vault", "type": "server", "protection_type": "backup", "size": 100,
+            "dynamic": {written}}},
+      "other": {{"name": "other", "type": "server", "protection_type": "backup", "size": 100}}
+    }},
+    "huaweicloud_ims_ecs_whole_image": {{"img": {{"name": "img", "instance_id": "${{huaweicloud_compute_instance.web.id}}",
+      "vault_id": "${{huaweicloud_cbr_vault.other.id}}"}}}}
+  }}
+}}
+"#
+        );
+        let (dir, code, findings) = check_module(&[("main.tf.json", &module)]);
+        assert_eq!(code, 1, "{written}: {findings:?}");
+        assert_eq!(
+            places(&findings, "request-vault-id"),
+            only_at(dir.path(), "main.tf.json", 10),
+            "{written}: {findings:?}"
+        );
+    }
 }
-"#,
-    )]);
+
+#[test]
+fn a_plans_vault_written_as_a_dynamic_block_leaves_its_servers_vault_unknown() {
+    let (code, findings) = check(&["tests/fixtures/terraform/plan-dynamic-vault/plan.json"]);
+    assert_eq!(code, 1, "{findings:?}");
+    let unverified = said(&findings, "request-unverified", "message");
+    assert!(
+        unverified.iter().any(|m| m.contains(
+            "`vault_id` of huaweicloud_compute_instance.web (it may be in vault huaweicloud_cbr_vault.servers"
+        )),
+        "{unverified:?}"
+    );
+}
+
+#[test]
+fn a_module_cycle_through_the_root_still_reads_the_root() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let m = root.path().join("m");
+    std::fs::create_dir(&m).expect("mkdir");
+    let main = "module \"m\" {\n  source = \"./m\"\n}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \" img\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";
+    std::fs::write(root.path().join("main.tf"), main).expect("write");
+    std::fs::write(
+        m.join("main.tf"),
+        "module \"back\" {\n  source = \"../\"\n}\n",
+    )
+    .expect("write");
+    let (code, findings) = check(&[&root.path().display().to_string()]);
     assert_eq!(code, 1, "{findings:?}");
     assert_eq!(
-        places(&findings, "request-vault-id"),
-        only_at(dir.path(), "main.tf.json", 10),
+        said(&findings, "request-name", "message").len(),
+        1,
         "{findings:?}"
     );
+    assert_eq!(
+        places(&findings, "inventory-limit"),
+        only_at(&m, "main.tf", 2),
+        "the cycle, at the call back: {findings:?}"
+    );
+}
+
+#[test]
+fn called_modules_past_the_cap_are_an_error_where_they_are_called() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let (app, mods) = (root.path().join("app"), root.path().join("mods"));
+    std::fs::create_dir(&app).expect("mkdir");
+    let mut calls = String::new();
+    for i in 0..1030 {
+        let dir = mods.join(format!("m{i:04}"));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let text = format!(
+            "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {{\n  name        = \"img-{i}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}}\n"
+        );
+        std::fs::write(dir.join("main.tf"), text).expect("write");
+        calls.push_str(&format!(
+            "module \"m{i:04}\" {{\n  source = \"../mods/m{i:04}\"\n}}\n"
+        ));
+    }
+    std::fs::write(app.join("main.tf"), calls).expect("write");
+    let (code, findings) = check(&[&app.display().to_string()]);
+    assert_eq!(code, 1, "modules left unchecked fail the run");
+    let cut: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "inventory-limit")
+        .collect();
+    assert_eq!(cut.len(), 6, "{cut:?}");
+    assert!(cut.iter().all(|f| f["severity"] == "error"), "{cut:?}");
 }

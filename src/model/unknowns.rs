@@ -123,8 +123,12 @@ pub fn may_be_in_vault(vault: &str, why: &str) -> String {
 fn source_server_unknowns(r: &Entity, server: &Entity, missing: &mut Vec<String>) {
     stated_unknowns(server, missing);
     let named = r.str("vault_id").map(|v| may_be_in_vault(&v, ""));
+    // Made from a backup, the image does not back the server up: its vault does not matter.
+    let from_backup = r.str("instance_id").is_none();
     missing.extend(unknowns_of(server, |arg, why| {
-        arg != "name" && !(arg == "vault_id" && named.as_ref().is_some_and(|n| why.starts_with(n)))
+        arg != "name"
+            && !(arg == "vault_id"
+                && (from_backup || named.as_ref().is_some_and(|n| why.starts_with(n))))
     }));
 }
 

@@ -27,10 +27,7 @@ use join::{ByName, Pair, Planned};
 use parse::{ParsedFile, parse_file};
 use roots::{Root, RootOut, RootTask};
 
-/// Most directories of called modules one run reads besides its own (a guard against a
-/// generated tree of calls; a call beyond it is reported where its `source` is written).
-/// Every directory of the run's own Terraform files is read, however many.
-const MAX_CALLED_DIRS: usize = 1024;
+use terraform::MAX_CALLED_DIRS;
 
 /// Read the modules of the run's Terraform inputs, fill in their `Loaded` entries, and add
 /// one for each other file read (tfvars, var files, other files of a module, called
@@ -99,6 +96,8 @@ pub(super) fn read_modules(
     // Which `Loaded` each source is (an input of the run, or a file read here).
     let mut owners: Vec<usize> = Vec::new();
     let mut parsed: Vec<ParsedFile> = Vec::new();
+    // Which directories each module directory calls.
+    let mut calls: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
     loop {
         level.sort();
         level.dedup();
@@ -131,7 +130,12 @@ pub(super) fn read_modules(
             .filter(|s| s.kind == Kind::Config)
             .filter_map(|s| {
                 let dir = s.path.parent()?;
-                Some(terraform::called_dirs(dir, &[s.body.as_ref()?]))
+                let called = terraform::called_dirs(dir, &[s.body.as_ref()?]);
+                calls
+                    .entry(dir.to_path_buf())
+                    .or_default()
+                    .extend(called.iter().cloned());
+                Some(called)
             })
             .flatten()
             .collect();
@@ -155,11 +159,17 @@ pub(super) fn read_modules(
     let units: Vec<u32> = owners.iter().map(|&owner| loaded[owner].unit).collect();
     let refs: Vec<&Source> = sources.iter().collect();
     let modules = terraform::Modules::new(&refs);
-    let mut roots: Vec<Root> = eager
-        .iter()
-        .filter(|dir| !called.contains(*dir))
-        .map(|dir| Root::Parsed(dir))
-        .collect();
+    // A directory called only from modules it calls itself (a cycle through it) is a root
+    // too, the first of the cycle in path order: else none of it would be read.
+    let mut root_dirs: Vec<&PathBuf> = eager.iter().filter(|d| !called.contains(*d)).collect();
+    let mut reached = reachable(&root_dirs, &calls);
+    for dir in &eager {
+        if !reached.contains(dir) {
+            root_dirs.push(dir);
+            reached.extend(reachable(&[dir], &calls));
+        }
+    }
+    let mut roots: Vec<Root> = root_dirs.into_iter().map(|dir| Root::Parsed(dir)).collect();
     roots.extend(listed.iter().map(|(dir, files)| Root::Unparsed(dir, files)));
     let task = RootTask {
         loaded,
@@ -241,6 +251,21 @@ pub(super) fn read_modules(
     drop_planned_twice(loaded, &paired);
     names.join_plans(loaded);
     Ok(())
+}
+
+/// The directories `from` and those they call, directly or not.
+fn reachable<'a>(
+    from: &[&'a PathBuf],
+    calls: &'a BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+) -> HashSet<&'a PathBuf> {
+    let mut seen: HashSet<&PathBuf> = HashSet::new();
+    let mut stack: Vec<&PathBuf> = from.to_vec();
+    while let Some(dir) = stack.pop() {
+        if seen.insert(dir) {
+            stack.extend(calls.get(dir).into_iter().flatten());
+        }
+    }
+    seen
 }
 
 /// Whether a configuration file may hold a `module` block: a line that starts with the word

@@ -140,6 +140,11 @@ fn hcl_entries(value: &hcl::edit::expr::Expression) -> Vec<Entry> {
 /// objects) like any attribute.
 const NESTED_BLOCKS: [&str; 3] = ["data_disks", "resources", "lifecycle"];
 
+/// `key` names a nested block of the resources read here (`resources` of a vault).
+pub fn is_nested_block(key: &str) -> bool {
+    NESTED_BLOCKS.contains(&key)
+}
+
 /// The top-level block types of a module and how many labels each has in JSON nesting.
 const TOP_LEVEL: [(&str, usize); 7] = [
     ("resource", 2),
@@ -256,15 +261,12 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
     out
 }
 
-/// `"dynamic": {"LABEL": {"for_each": …, "content": {…}}}` (a body or a list of them): each a
-/// `dynamic "LABEL"` block whose `content` is a block, as HCL writes it.
+/// `"dynamic": {"LABEL": {"for_each": …, "content": {…}}}` (at each level an object or a list
+/// of them): each a `dynamic "LABEL"` block whose `content` is a block, as HCL writes it.
 fn dynamic_blocks(node: &Node, out: &mut Vec<Block>) {
-    for entry in node.as_map().unwrap_or_default() {
-        let bodies: Vec<&Node> = match &entry.value.kind {
-            Kind::Seq(items) => items.iter().collect(),
-            _ => vec![&entry.value],
-        };
-        for body in bodies {
+    let entries = objects(node).flat_map(|o| o.as_map().unwrap_or_default());
+    for entry in entries {
+        for body in objects(&entry.value) {
             let mut parsed = json_body(body, true);
             parsed.attrs.retain(|(k, _)| k != "content");
             let content = body
@@ -272,12 +274,15 @@ fn dynamic_blocks(node: &Node, out: &mut Vec<Block>) {
                 .unwrap_or_default()
                 .iter()
                 .find(|e| e.key == "content");
-            if let Some(content) = content {
+            for (content, at) in content
+                .into_iter()
+                .flat_map(|c| objects(&c.value).map(move |o| (o, c.key_span)))
+            {
                 parsed.blocks.push(Block {
                     ty: "content".to_string(),
                     labels: Vec::new(),
-                    body: std::sync::Arc::new(json_body(&content.value, true)),
-                    span: content.key_span,
+                    body: std::sync::Arc::new(json_body(content, true)),
+                    span: at,
                 });
             }
             out.push(Block {
@@ -288,6 +293,16 @@ fn dynamic_blocks(node: &Node, out: &mut Vec<Block>) {
             });
         }
     }
+}
+
+/// An object, or each object of a list of them: how JSON writes one block or several at
+/// every level of a block.
+fn objects(node: &Node) -> impl Iterator<Item = &Node> {
+    let items: Vec<&Node> = match &node.kind {
+        Kind::Seq(items) => items.iter().collect(),
+        _ => vec![node],
+    };
+    items.into_iter()
 }
 
 /// `"${X}"` is `X`, as Terraform reads an interpolation-only string (the same value, of its

@@ -549,7 +549,15 @@ impl<'a> Links<'a> {
                             Member::Server(key, v) => {
                                 vaults.insert(key, (inst, v));
                             }
-                            Member::Unknown(why) => unsure.push((inst, why)),
+                            // Said once per vault.
+                            Member::Unknown(why) => {
+                                if !unsure
+                                    .iter()
+                                    .any(|(v, _): &(&Instance, _)| std::ptr::eq(*v, inst))
+                                {
+                                    unsure.push((inst, why));
+                                }
+                            }
                         }
                     }
                 }
@@ -580,6 +588,8 @@ fn set_flag(
         Val::Known(Value::Null) => return None,
         Val::Known(Value::String(s)) if s.is_empty() => ("false".to_string(), None),
         Val::Known(Value::Bool(b)) => (b.to_string(), None),
+        // Another resource's attribute (`huaweicloud_kms_key.k.key_id`) is set once applied.
+        Val::Unknown(_) if names_resource(&v.attr.expr) => ("true".to_string(), None),
         Val::Unknown(why) => ("(unknown)".to_string(), Some(why.clone())),
         _ => ("true".to_string(), None),
     };
@@ -587,10 +597,25 @@ fn set_flag(
     let node = d.scalar(text, plain, span, pointer.clone());
     let node = d.foreign(source, span, &pointer, node);
     if let Some(why) = unknown {
+        // An attached volume's value is the volume's, said so.
+        let why = if inst.address == d.inst.address {
+            why
+        } else {
+            format!("of volume {}: {why}", inst.address)
+        };
         d.unknown.push((name.to_string(), why));
         d.invalid.push(node.span);
     }
     Some((key, node))
+}
+
+/// A reference to an attribute of a managed resource (`TYPE.NAME.ATTR`: a resource type has a
+/// `_`, the other roots of a reference do not).
+fn names_resource(expr: &hcl::Expression) -> bool {
+    use hcl::expr::TraversalOperator as Op;
+    matches!(expr, hcl::Expression::Traversal(t)
+        if matches!(&t.expr, hcl::Expression::Variable(root) if root.as_str().contains('_'))
+            && matches!(t.operators.as_slice(), [Op::GetAttr(_), ..]))
 }
 
 fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) -> Entity {
@@ -664,7 +689,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                 source: inst.source,
                 module: inst.module.clone(),
                 scope: inst.scope.clone(),
-                pointer: inst.pointer.clone(),
+                pointer: format!("{}/data_disks/{i}", inst.pointer),
                 planned: inst.planned,
             };
             disk.extend(set_flag(&mut d, &part, "dss", "dss_pool_id", inst.source));

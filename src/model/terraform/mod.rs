@@ -19,6 +19,11 @@ use crate::input::source::SourceFile;
 use crate::model::Entity;
 use crate::syntax::parse::Problem;
 
+/// Most directories of called modules one run reads besides its own (a guard against a
+/// generated tree of calls; a call beyond it is an `inventory-limit` error where its `source`
+/// is written). Every directory of the run's own Terraform files is read, however many.
+pub const MAX_CALLED_DIRS: usize = 1024;
+
 /// What a file of a module is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

@@ -189,6 +189,15 @@ fn direct_var(expr: &hcl::Expression) -> Option<&str> {
     }
 }
 
+/// The directory holds a `.tf` or `.tf.json` file.
+fn holds_config(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| super::Kind::of(&e.path()) == Some(super::Kind::Config))
+}
+
 /// `local.NAME` alone: the local's name.
 fn direct_local(expr: &hcl::Expression) -> Option<&str> {
     match traversal(expr)? {
@@ -288,7 +297,7 @@ impl<'s> Reader<'s> {
         prefix: &str,
         inputs: Inputs,
     ) -> Vec<(String, String)> {
-        if self.stack.len() >= MAX_MODULE_DEPTH || self.stack.iter().any(|d| d == dir) {
+        if self.stack.len() > MAX_MODULE_DEPTH || self.stack.iter().any(|d| d == dir) {
             return Vec::new();
         }
         self.stack.push(dir.to_path_buf());
@@ -450,18 +459,27 @@ impl<'s> Reader<'s> {
                     child.display()
                 ),
             )
-        } else if self.stack.len() >= MAX_MODULE_DEPTH {
+        } else if self.stack.len() > MAX_MODULE_DEPTH {
             (
                 ProblemKind::Limit("max_module_depth"),
                 format!(
                     "module `{name}` is nested more than {MAX_MODULE_DEPTH} modules deep: its resources are not checked"
                 ),
             )
+        } else if self.files(child, super::Kind::Config).is_empty() && holds_config(child) {
+            (
+                ProblemKind::Limit("max_called_modules"),
+                format!(
+                    "module `{name}` in `{}` is not read: the run reads at most {} directories of called modules besides its own, so its resources are not checked (check the called modules' directories too, or fewer at a time)",
+                    child.display(),
+                    super::MAX_CALLED_DIRS
+                ),
+            )
         } else if self.files(child, super::Kind::Config).is_empty() {
             (
                 ProblemKind::Skipped,
                 format!(
-                    "module `{name}`: no Terraform configuration was read in `{}` (no .tf files there, or more module directories than a run reads): its resources are not checked",
+                    "module `{name}`: `{}` holds no Terraform configuration (`terraform init` would refuse the call)",
                     child.display()
                 ),
             )

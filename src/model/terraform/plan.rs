@@ -116,7 +116,12 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         let mut body = json_body(after, false);
         for (key, why, marked) in withheld(change) {
             // An argument the configuration does not set is computed by the cloud, not sent.
-            if matches!(why, Withheld::Unknown) && !config.sets(&prefix, &local, &key) {
+            // A nested block is not such an argument: the plan's configuration leaves out the
+            // blocks a `dynamic` block writes, whose values are unknown, not computed.
+            if matches!(why, Withheld::Unknown)
+                && !config.sets(&prefix, &local, &key)
+                && !super::config::is_nested_block(&key)
+            {
                 body.attrs.retain(|(k, _)| *k != key);
                 continue;
             }
