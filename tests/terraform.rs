@@ -59,6 +59,20 @@ fn only_at(dir: &Path, file: &str, line: u64) -> BTreeSet<(String, u64)> {
     BTreeSet::from([(path, line)])
 }
 
+/// Some `request-unverified` finding lists `text` among what is missing.
+fn unverified_lists(findings: &[Value], text: &str) -> bool {
+    said(findings, "request-unverified", "message")
+        .iter()
+        .any(|m| m.contains(text))
+}
+
+/// A whole-image request named `name`, its server and vault given by literal ids.
+fn image_block(name: &str) -> String {
+    format!(
+        "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {{\n  name        = \"{name}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}}\n"
+    )
+}
+
 /// A module of these files (name, text) in a directory of its own.
 fn module_of(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -897,12 +911,12 @@ fn a_vault_adding_servers_in_a_dynamic_block_holds_them_or_says_it_cannot_tell()
     )]);
     assert_eq!(code, 0, "{findings:?}");
     assert!(said(&findings, "request-vault-id", "message").is_empty());
-    let unverified = said(&findings, "request-unverified", "message");
     assert!(
-        unverified.iter().any(|m| m.contains(
+        unverified_lists(
+            &findings,
             "`vault_id` of huaweicloud_compute_instance.web[1] (it may be in vault huaweicloud_cbr_vault.v"
-        )),
-        "{unverified:?}"
+        ),
+        "{findings:?}"
     );
     // Naming that vault: in it or in none, the server is added to the vault named.
     let same = dynamic_vault_module("data.huaweicloud_compute_instances.all.ids").replace(
@@ -940,12 +954,12 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
 "#,
     )]);
     assert_eq!(code, 0, "{findings:?}");
-    let unverified = said(&findings, "request-unverified", "message");
     assert!(
-        unverified.iter().any(|m| m.contains(
+        unverified_lists(
+            &findings,
             "`system_disk_dss_pool_id` of huaweicloud_compute_instance.web (variable `pool` has no value"
-        )),
-        "the system disk may be on DSS: {unverified:?}"
+        ),
+        "the system disk may be on DSS: {findings:?}"
     );
 }
 
@@ -1009,10 +1023,7 @@ fn every_module_directory_of_the_run_is_read_however_many() {
     for i in 0..modules {
         let dir = root.path().join(format!("m{i:04}"));
         std::fs::create_dir(&dir).expect("mkdir");
-        let text = format!(
-            "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {{\n  name        = \" img-{i}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}}\n"
-        );
-        std::fs::write(dir.join("main.tf"), text).expect("write");
+        std::fs::write(dir.join("main.tf"), image_block(&format!(" img-{i}"))).expect("write");
     }
     let (code, findings) = check(&[&root.path().display().to_string()]);
     assert_eq!(code, 1);
@@ -1092,12 +1103,12 @@ fn a_dynamic_block_in_a_tf_json_file_is_read_as_in_hcl() {
 fn a_plans_vault_written_as_a_dynamic_block_leaves_its_servers_vault_unknown() {
     let (code, findings) = check(&["tests/fixtures/terraform/plan-dynamic-vault/plan.json"]);
     assert_eq!(code, 1, "{findings:?}");
-    let unverified = said(&findings, "request-unverified", "message");
     assert!(
-        unverified.iter().any(|m| m.contains(
+        unverified_lists(
+            &findings,
             "`vault_id` of huaweicloud_compute_instance.web (it may be in vault huaweicloud_cbr_vault.servers"
-        )),
-        "{unverified:?}"
+        ),
+        "{findings:?}"
     );
 }
 
@@ -1106,7 +1117,10 @@ fn a_module_cycle_through_the_root_still_reads_the_root() {
     let root = tempfile::tempdir().expect("tempdir");
     let m = root.path().join("m");
     std::fs::create_dir(&m).expect("mkdir");
-    let main = "module \"m\" {\n  source = \"./m\"\n}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \" img\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";
+    let main = format!(
+        "module \"m\" {{\n  source = \"./m\"\n}}\n\n{}",
+        image_block(" img")
+    );
     std::fs::write(root.path().join("main.tf"), main).expect("write");
     std::fs::write(
         m.join("main.tf"),
@@ -1136,10 +1150,7 @@ fn called_modules_past_the_cap_are_an_error_where_they_are_called() {
     for i in 0..1030 {
         let dir = mods.join(format!("m{i:04}"));
         std::fs::create_dir_all(&dir).expect("mkdir");
-        let text = format!(
-            "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {{\n  name        = \"img-{i}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}}\n"
-        );
-        std::fs::write(dir.join("main.tf"), text).expect("write");
+        std::fs::write(dir.join("main.tf"), image_block(&format!("img-{i}"))).expect("write");
         calls.push_str(&format!(
             "module \"m{i:04}\" {{\n  source = \"../mods/m{i:04}\"\n}}\n"
         ));
