@@ -1165,3 +1165,41 @@ fn called_modules_past_the_cap_are_an_error_where_they_are_called() {
     assert_eq!(cut.len(), 6, "{cut:?}");
     assert!(cut.iter().all(|f| f["severity"] == "error"), "{cut:?}");
 }
+
+#[test]
+fn tags_from_a_variable_or_a_local_map_are_found_at_their_entry() {
+    let (dir, code, findings) = check_module(&[(
+        "main.tf",
+        r#"variable "tags" {
+  type = map(string)
+  default = {
+    env        = "prod"
+    "bad key!" = "v"
+  }
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {
+  name        = "img"
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+  tags        = var.tags
+}
+"#,
+    )]);
+    assert_eq!(code, 0, "{findings:?}");
+    assert_eq!(
+        places(&findings, "request-tag-format"),
+        only_at(dir.path(), "main.tf", 5),
+        "{findings:?}"
+    );
+    let related: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "request-tag-format")
+        .flat_map(|f| f["related"].as_array().into_iter().flatten())
+        .filter_map(|r| r["message"].as_str())
+        .collect();
+    assert_eq!(
+        related,
+        ["`tags` of huaweicloud_ims_ecs_whole_image.img uses the default of variable `tags`"]
+    );
+}

@@ -297,10 +297,21 @@ impl<'a> Draft<'a> {
         {
             let span = v.attr.span;
             let pointer = pointer_push(&self.pointer, "tags");
-            let source = self.inst.source;
+            // A map written elsewhere (a variable's value, a local): each tag is found there,
+            // with the attribute that uses it.
+            let (source, at, entries, whole) = match v.written {
+                Some(w) => (w.source, w.pointer.clone(), &w.entries, w.span),
+                None => (self.inst.source, pointer.clone(), &v.attr.entries, span),
+            };
+            let used = v.written.map(|w| {
+                let place = Place::new(self.file.clone(), span, pointer.clone());
+                let said = format!("`tags` of {} uses the {}", self.inst.address, w.what);
+                (place, said)
+            });
             for (k, value) in tags {
-                let spans = entry_spans(&v.attr.entries, k, span);
-                items.push(self.tag(k, value, source, spans, &pointer_push(&pointer, k)));
+                let spans = entry_spans(entries, k, whole);
+                let tag_pointer = pointer_push(&at, k);
+                items.push(self.tag(k, value, source, spans, &tag_pointer, used.as_ref()));
             }
             self.raw.insert(span, pointer);
         }
@@ -311,7 +322,7 @@ impl<'a> Draft<'a> {
                     continue;
                 }
                 let spans = entry_spans(&defaults.entries, k, at.span);
-                items.push(self.tag(k, value, at.source, spans, &at.pointer));
+                items.push(self.tag(k, value, at.source, spans, &at.pointer, None));
             }
         }
         if items.is_empty() && own_tags.is_none() {
@@ -330,15 +341,32 @@ impl<'a> Draft<'a> {
         source: usize,
         (key_span, value_span): (Span, Span),
         pointer: &str,
+        used: Option<&(Place, String)>,
     ) -> Node {
         let node = |d: &mut Self, text: String, span: Span| {
             let scalar = d.scalar(text, false, span, pointer.to_string());
-            d.foreign(source, span, pointer, scalar)
+            d.placed(source, span, pointer, scalar, used)
         };
         let key = node(self, key.to_string(), key_span);
         let value = node(self, text(value).unwrap_or_default(), value_span);
         let item = map(key_span, vec![("key", key), ("value", value)]);
-        self.foreign(source, key_span, pointer, item)
+        self.placed(source, key_span, pointer, item, used)
+    }
+
+    /// A node for a value written where another attribute uses it (`used`: that attribute,
+    /// shown beside findings on it), or else in another file (see [`Draft::foreign`]).
+    fn placed(
+        &mut self,
+        source: usize,
+        span: Span,
+        pointer: &str,
+        node: Node,
+        used: Option<&(Place, String)>,
+    ) -> Node {
+        match used {
+            Some(used) => self.moved_to(source, span, pointer, node, Some(used.clone())),
+            None => self.foreign(source, span, pointer, node),
+        }
     }
 
     /// A node for a value written in another file (an attached volume, a vault): a span of
@@ -347,6 +375,19 @@ impl<'a> Draft<'a> {
         if source == self.inst.source {
             return node;
         }
+        self.moved_to(source, span, pointer, node, None)
+    }
+
+    /// A node with a span of its own that `Moved` leads to `span` of the file `source` (with
+    /// the attribute that uses the value, if any).
+    fn moved_to(
+        &mut self,
+        source: usize,
+        span: Span,
+        pointer: &str,
+        node: Node,
+        used: Option<(Place, String)>,
+    ) -> Node {
         let pointer = pointer.to_string();
         self.foreign += 1;
         let at = Span::new(
@@ -356,7 +397,7 @@ impl<'a> Draft<'a> {
         self.moved.push(Moved {
             span: at,
             to: Place::new(self.sources[source].file.clone(), span, pointer),
-            used: None,
+            used,
         });
         Node { span: at, ..node }
     }

@@ -24,6 +24,8 @@ pub struct Written {
     pub pointer: String,
     /// What the place is, for the attribute shown beside it ("value of variable `x`").
     pub what: String,
+    /// Each entry's key and value, when the value is written as a map (`tags = { … }`).
+    pub entries: Vec<super::config::Entry>,
 }
 
 /// A provider configuration's `default_tags`: their value, where the map is written, and where
@@ -424,6 +426,7 @@ impl<'s> Reader<'s> {
                         span: attr.span,
                         pointer: format!("/module/{name}/{key}"),
                         what: format!("input `{key}` of module `{name}`"),
+                        entries: attr.entries.clone(),
                     },
                 };
                 values.insert(key.clone(), (v.val, Some(written)));
@@ -517,6 +520,7 @@ impl<'s> Reader<'s> {
                         span: default.span,
                         pointer: format!("/variable/{name}/default"),
                         what: format!("default of variable `{name}`"),
+                        entries: default.entries.clone(),
                     },
                 );
             }
@@ -601,6 +605,7 @@ impl<'s> Reader<'s> {
                             span: attr.span,
                             pointer: format!("/{name}"),
                             what: format!("value of variable `{name}`"),
+                            entries: attr.entries.clone(),
                         },
                     );
                 }
@@ -636,6 +641,7 @@ impl<'s> Reader<'s> {
                         span: attr.span,
                         pointer: format!("/locals/{name}"),
                         what: format!("value of local `{name}`"),
+                        entries: attr.entries.clone(),
                     });
                     m.locals_written.insert(name.clone(), written);
                     false
@@ -668,6 +674,7 @@ impl<'s> Reader<'s> {
                     span: tags.span,
                     pointer: "/provider/huaweicloud/default_tags".to_string(),
                     what: "provider's `default_tags`".to_string(),
+                    entries: Vec::new(),
                 };
                 let tags = DefaultTags {
                     val,
