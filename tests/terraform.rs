@@ -73,6 +73,16 @@ fn image_block(name: &str) -> String {
     )
 }
 
+/// What the findings of one rule show beside them (`related` messages), in order.
+fn related_of<'f>(findings: &'f [Value], rule: &str) -> Vec<&'f str> {
+    findings
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .flat_map(|f| f["related"].as_array().into_iter().flatten())
+        .filter_map(|r| r["message"].as_str())
+        .collect()
+}
+
 /// A module of these files (name, text) in a directory of its own.
 fn module_of(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -993,12 +1003,7 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
         only_at(dir.path(), "main.tf", 3),
         "{findings:?}"
     );
-    let related: Vec<&str> = findings
-        .iter()
-        .filter(|f| f["rule"] == "request-name")
-        .flat_map(|f| f["related"].as_array().into_iter().flatten())
-        .filter_map(|r| r["message"].as_str())
-        .collect();
+    let related = related_of(&findings, "request-name");
     assert_eq!(
         related,
         ["`name` of huaweicloud_ims_ecs_whole_image.img uses the default of variable `prefix`"],
@@ -1192,12 +1197,7 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
         only_at(dir.path(), "main.tf", 5),
         "{findings:?}"
     );
-    let related: Vec<&str> = findings
-        .iter()
-        .filter(|f| f["rule"] == "request-tag-format")
-        .flat_map(|f| f["related"].as_array().into_iter().flatten())
-        .filter_map(|r| r["message"].as_str())
-        .collect();
+    let related = related_of(&findings, "request-tag-format");
     assert_eq!(
         related,
         ["`tags` of huaweicloud_ims_ecs_whole_image.img uses the default of variable `tags`"]
