@@ -12,7 +12,6 @@ use super::Source;
 use super::config::Entry;
 use super::eval::{Val, text};
 use super::module::{Instance, Value2};
-use super::vaults::Member;
 use crate::finding::Place;
 use crate::input::source::SourceFile;
 use crate::model::synth::{RawPointers, map, seq};
@@ -585,22 +584,11 @@ impl<'a> Links<'a> {
                     }
                 }
                 "huaweicloud_cbr_vault" => {
-                    for member in super::vaults::members(inst, instances) {
-                        match member {
-                            Member::Server(key, v) => {
-                                vaults.insert(key, (inst, v));
-                            }
-                            // Said once per vault.
-                            Member::Unknown(why) => {
-                                if !unsure
-                                    .iter()
-                                    .any(|(v, _): &(&Instance, _)| std::ptr::eq(*v, inst))
-                                {
-                                    unsure.push((inst, why));
-                                }
-                            }
-                        }
+                    let members = super::vaults::members(inst, instances);
+                    for (key, v) in members.servers {
+                        vaults.insert(key, (inst, v));
                     }
+                    unsure.extend(members.unknown.map(|why| (inst, why)));
                 }
                 _ => {}
             }
@@ -654,9 +642,7 @@ fn set_flag(
 /// `_`, the other roots of a reference do not).
 fn names_resource(expr: &hcl::Expression) -> bool {
     use hcl::expr::TraversalOperator as Op;
-    matches!(expr, hcl::Expression::Traversal(t)
-        if matches!(&t.expr, hcl::Expression::Variable(root) if root.as_str().contains('_'))
-            && matches!(t.operators.as_slice(), [Op::GetAttr(_), ..]))
+    matches!(super::module::traversal(expr), Some((root, [Op::GetAttr(_), ..])) if root.contains('_'))
 }
 
 fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) -> Entity {

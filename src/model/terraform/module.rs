@@ -227,7 +227,7 @@ fn provider_alias(expr: &hcl::Expression) -> Option<&str> {
 }
 
 /// A traversal from a name (`var.x`, `module.a.b`): the name and what follows it.
-fn traversal(expr: &hcl::Expression) -> Option<(&str, &[Op])> {
+pub(super) fn traversal(expr: &hcl::Expression) -> Option<(&str, &[Op])> {
     let hcl::Expression::Traversal(t) = expr else {
         return None;
     };

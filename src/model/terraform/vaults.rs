@@ -9,31 +9,50 @@ use hcl::expr::TraversalOperator as Op;
 
 use super::config::Attr;
 use super::eval::Val;
-use super::module::{Instance, Value2};
+use super::module::{Instance, Value2, traversal};
 
-/// A server a vault holds, or servers it may hold that cannot be told before apply.
-pub enum Member<'a> {
-    /// By address or literal id, with the attribute that puts it in the vault.
-    Server(String, Value2<'a>),
-    /// Why the servers (some of) its `resources` name are not known.
-    Unknown(String),
+/// What a vault holds: the servers known before apply, and why others cannot be told.
+#[derive(Default)]
+pub struct Members<'a> {
+    /// By address or literal id, with the attribute that puts each in the vault.
+    pub servers: Vec<(String, Value2<'a>)>,
+    /// Why (some of) the servers it holds are not known: the first reason found.
+    pub unknown: Option<String>,
+}
+
+impl<'a> Members<'a> {
+    /// What a `server_id` adds: a server, a reason it is not known, or nothing (`null`).
+    fn add(&mut self, v: Value2<'a>) {
+        let key = match &v.val {
+            Val::Ref(address) => address.clone(),
+            Val::Known(hcl::Value::String(id)) => id.clone(),
+            Val::Known(hcl::Value::Null) => return,
+            Val::Unknown(why) => return self.unsure(format!("a `server_id` is not known: {why}")),
+            Val::Known(_) => return self.unsure("a `server_id` is not a server's id".into()),
+        };
+        self.servers.push((key, v));
+    }
+
+    fn unsure(&mut self, why: String) {
+        self.unknown.get_or_insert(why);
+    }
 }
 
 /// The servers a `huaweicloud_cbr_vault` instance holds. `instances`: every instance of the
 /// root module (a splat names some of them).
-pub fn members<'a>(vault: &'a Instance, instances: &'a [Instance]) -> Vec<Member<'a>> {
-    let mut out = Vec::new();
+pub fn members<'a>(vault: &'a Instance, instances: &'a [Instance]) -> Members<'a> {
+    let mut out = Members::default();
     // A plan withholds its `resources` when a server in them is known only after apply.
     if let Some(attr) = vault.body.attr("resources")
         && let Val::Unknown(why) = vault.value_of(attr).val
     {
-        out.push(Member::Unknown(format!(
+        out.unsure(format!(
             "its `resources` are not known before apply ({why})"
-        )));
+        ));
     }
     for block in vault.body.blocks("resources") {
         if let Some(attr) = block.body.attr("server_id") {
-            out.extend(member(vault.value_of(attr)));
+            out.add(vault.value_of(attr));
         }
     }
     let dynamic = vault
@@ -57,48 +76,29 @@ pub fn members<'a>(vault: &'a Instance, instances: &'a [Instance]) -> Vec<Member
                 _ => None,
             })
             .unwrap_or("resources");
-        if !is_each_value(&server.expr, iterator) {
-            out.push(Member::Unknown(format!(
+        if !matches!(traversal(&server.expr), Some((root, [Op::GetAttr(a)])) if root == iterator && a.as_str() == "value")
+        {
+            out.unsure(format!(
                 "the `server_id` of its `dynamic \"resources\"` block is not `{iterator}.value`"
-            )));
+            ));
             continue;
         }
         match elements(vault, each, instances) {
-            Ok(items) => out.extend(items.into_iter().filter_map(|val| {
-                member(Value2 {
-                    val,
-                    attr: each,
-                    written: None,
-                })
-            })),
-            Err(why) => out.push(Member::Unknown(format!(
+            Ok(items) => {
+                for val in items {
+                    out.add(Value2 {
+                        val,
+                        attr: each,
+                        written: None,
+                    });
+                }
+            }
+            Err(why) => out.unsure(format!(
                 "the `for_each` of its `dynamic \"resources\"` block is not known before apply ({why})"
-            ))),
+            )),
         }
     }
     out
-}
-
-/// The server a `server_id` names; none for `null`.
-fn member(v: Value2<'_>) -> Option<Member<'_>> {
-    Some(match &v.val {
-        Val::Ref(address) => Member::Server(address.clone(), v),
-        Val::Known(hcl::Value::String(id)) => Member::Server(id.clone(), v),
-        Val::Known(hcl::Value::Null) => return None,
-        Val::Unknown(why) => Member::Unknown(format!("a `server_id` is not known: {why}")),
-        Val::Known(_) => Member::Unknown("a `server_id` is not a server's id".to_string()),
-    })
-}
-
-/// `ITERATOR.value`.
-fn is_each_value(expr: &Expression, iterator: &str) -> bool {
-    match expr {
-        Expression::Traversal(t) => {
-            matches!(&t.expr, Expression::Variable(v) if v.as_str() == iterator)
-                && matches!(t.operators.as_slice(), [Op::GetAttr(a)] if a.as_str() == "value")
-        }
-        _ => false,
-    }
 }
 
 /// What a `for_each` goes over, each element's value (a reference, an id, or unknown).
@@ -148,28 +148,24 @@ fn without_conversion(expr: &Expression) -> &Expression {
 /// `TYPE.NAME[*].id`, `TYPE.NAME.*.id` or `values(TYPE.NAME)[*].id`: the ids of every
 /// instance of a resource, by its address (`TYPE.NAME`).
 fn splat_of_ids(expr: &Expression) -> Option<String> {
+    let splat_id = |ops: &[Op]| matches!(ops, [Op::FullSplat | Op::AttrSplat, Op::GetAttr(id)] if id.as_str() == "id");
+    let resource = |expr: &Expression, splat: &[Op]| match traversal(expr)? {
+        (ty, [Op::GetAttr(name), rest @ ..]) if splat_id([rest, splat].concat().as_slice()) => {
+            Some(format!("{ty}.{name}"))
+        }
+        _ => None,
+    };
     let Expression::Traversal(t) = expr else {
         return None;
     };
-    let resource = |expr: &Expression, ops: &[Op]| match (expr, ops) {
-        (Expression::Variable(ty), [Op::GetAttr(name)]) => Some(format!("{}.{name}", ty.as_str())),
-        _ => None,
-    };
-    let splat_id = |ops: &[Op]| matches!(ops, [Op::FullSplat | Op::AttrSplat, Op::GetAttr(id)] if id.as_str() == "id");
-    match (&t.expr, t.operators.as_slice()) {
-        (Expression::Variable(_), [first, rest @ ..]) if splat_id(rest) => {
-            resource(&t.expr, std::slice::from_ref(first))
-        }
-        (Expression::FuncCall(call), ops)
-            if splat_id(ops)
-                && call.name.namespace.is_empty()
+    match &t.expr {
+        Expression::Variable(_) => resource(expr, &[]),
+        Expression::FuncCall(call)
+            if call.name.namespace.is_empty()
                 && call.name.name.as_str() == "values"
                 && call.args.len() == 1 =>
         {
-            match &call.args[0] {
-                Expression::Traversal(inner) => resource(&inner.expr, &inner.operators),
-                _ => None,
-            }
+            resource(&call.args[0], &t.operators)
         }
         _ => None,
     }
