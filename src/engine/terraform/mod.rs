@@ -90,8 +90,6 @@ pub(super) fn read_modules(
         .map(|(dir, _)| dir.clone())
         .collect();
     let eager = level.clone();
-    // Every local module called: never a root, whether or not the run names its directory.
-    let mut called: BTreeSet<PathBuf> = BTreeSet::new();
     let mut sources: Vec<Source> = Vec::new();
     // Which `Loaded` each source is (an input of the run, or a file read here).
     let mut owners: Vec<usize> = Vec::new();
@@ -139,7 +137,6 @@ pub(super) fn read_modules(
             })
             .flatten()
             .collect();
-        called.extend(level.iter().cloned());
     }
     for path in &options.var_files {
         if !path.is_file() {
@@ -159,8 +156,10 @@ pub(super) fn read_modules(
     let units: Vec<u32> = owners.iter().map(|&owner| loaded[owner].unit).collect();
     let refs: Vec<&Source> = sources.iter().collect();
     let modules = terraform::Modules::new(&refs);
-    // A directory called only from modules it calls itself (a cycle through it) is a root
-    // too, the first of the cycle in path order: else none of it would be read.
+    // Every module called is not a root, whether or not the run names its directory; but a
+    // directory called only from modules it calls itself (a cycle through it) is a root too,
+    // the first of the cycle in path order: else none of it would be read.
+    let called: BTreeSet<&PathBuf> = calls.values().flatten().collect();
     let mut root_dirs: Vec<&PathBuf> = eager.iter().filter(|d| !called.contains(*d)).collect();
     let mut reached = reachable(&root_dirs, &calls);
     for dir in &eager {
