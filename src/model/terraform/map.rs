@@ -320,7 +320,7 @@ impl<'a> Draft<'a> {
                 if own_tags.is_some_and(|tags| tags.contains_key(k)) {
                     continue;
                 }
-                let spans = entry_spans(&defaults.entries, k, at.span);
+                let spans = entry_spans(&at.entries, k, at.span);
                 items.push(self.tag(k, value, at.source, spans, &at.pointer, None));
             }
         }

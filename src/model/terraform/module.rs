@@ -28,13 +28,12 @@ pub struct Written {
     pub entries: Vec<super::config::Entry>,
 }
 
-/// A provider configuration's `default_tags`: their value, where the map is written, and where
-/// each entry is when it is written as a map.
+/// A provider configuration's `default_tags`: their value, and where the map (and each entry
+/// when it is written as a map) is written.
 #[derive(Clone)]
 pub struct DefaultTags {
     pub val: Val,
     pub at: Written,
-    pub entries: Vec<super::config::Entry>,
 }
 
 /// What a module's expressions read, shared by its resources' instances.
@@ -619,35 +618,31 @@ impl<'s> Reader<'s> {
 
     /// Locals may read each other: evaluated until nothing more becomes known.
     fn locals(&self, files: &[usize], m: &mut ModuleScope) {
-        let attrs: Vec<(usize, String, Attr)> = blocks(self.sources, files, "locals")
-            .flat_map(|(source, b)| {
-                b.body
-                    .attrs
-                    .iter()
-                    .map(move |(k, a)| (source, k.clone(), a.clone()))
-            })
+        let mut pending: Vec<(usize, &String, &Attr)> = blocks(self.sources, files, "locals")
+            .flat_map(|(source, b)| b.body.attrs.iter().map(move |(k, a)| (source, k, a)))
             .collect();
-        let mut pending: Vec<&(usize, String, Attr)> = attrs.iter().collect();
         loop {
             let before = pending.len();
-            pending.retain(|(source, name, attr)| match m.scope.eval_expr(&attr.expr) {
-                Val::Known(v) => {
-                    m.scope.set_local(name, v);
-                    let from = direct_var(&attr.expr)
-                        .and_then(|v| m.written.get(v))
-                        .or_else(|| m.locals_written.get(direct_local(&attr.expr)?));
-                    let written = from.cloned().unwrap_or_else(|| Written {
-                        source: *source,
-                        span: attr.span,
-                        pointer: format!("/locals/{name}"),
-                        what: format!("value of local `{name}`"),
-                        entries: attr.entries.clone(),
-                    });
-                    m.locals_written.insert(name.clone(), written);
-                    false
-                }
-                _ => true,
-            });
+            pending.retain(
+                |&(source, name, attr)| match m.scope.eval_expr(&attr.expr) {
+                    Val::Known(v) => {
+                        m.scope.set_local(name, v);
+                        let from = direct_var(&attr.expr)
+                            .and_then(|v| m.written.get(v))
+                            .or_else(|| m.locals_written.get(direct_local(&attr.expr)?));
+                        let written = from.cloned().unwrap_or_else(|| Written {
+                            source,
+                            span: attr.span,
+                            pointer: format!("/locals/{name}"),
+                            what: format!("value of local `{name}`"),
+                            entries: attr.entries.clone(),
+                        });
+                        m.locals_written.insert(name.clone(), written);
+                        false
+                    }
+                    _ => true,
+                },
+            );
             if pending.is_empty() || pending.len() == before {
                 break;
             }
@@ -674,13 +669,9 @@ impl<'s> Reader<'s> {
                     span: tags.span,
                     pointer: "/provider/huaweicloud/default_tags".to_string(),
                     what: "provider's `default_tags`".to_string(),
-                    entries: Vec::new(),
-                };
-                let tags = DefaultTags {
-                    val,
-                    at: written,
                     entries: tags.entries.clone(),
                 };
+                let tags = DefaultTags { val, at: written };
                 m.default_tags.insert(alias, tags);
             }
         }
