@@ -184,12 +184,7 @@ fn json_blocks(
     out: &mut Vec<Block>,
 ) {
     if depth == 0 {
-        // A block may be written as an object or as a list of objects.
-        let bodies: Vec<&Node> = match &node.kind {
-            Kind::Seq(items) => items.iter().collect(),
-            _ => vec![node],
-        };
-        for body in bodies {
+        for body in objects(node) {
             out.push(Block {
                 ty: ty.to_string(),
                 labels: labels.clone(),

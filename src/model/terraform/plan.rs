@@ -38,6 +38,13 @@ const READ: [&str; 11] = [
     "huaweicloud_cbr_vault",
 ];
 
+/// The resources that may make a whole image.
+const IMAGES: [&str; 3] = [
+    "huaweicloud_ims_ecs_whole_image",
+    "huaweicloud_ims_cbr_whole_image",
+    "huaweicloud_images_image",
+];
+
 pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
     if !is_plan(root) {
         return None;
@@ -75,10 +82,9 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         // An image the plan keeps (made by an earlier apply) is read as what already exists,
         // as a data source is: no request, but what a new copy, share or export of it uses.
         let kept = !creates && actions != ["delete"];
+        let image = IMAGES.contains(&ty);
         let wanted = match ty {
-            "huaweicloud_ims_ecs_whole_image"
-            | "huaweicloud_ims_cbr_whole_image"
-            | "huaweicloud_images_image" => creates || kept,
+            _ if image => creates || kept,
             "huaweicloud_images_image_copy"
             | "huaweicloud_images_image_share"
             | "huaweicloud_ims_image_export"
@@ -100,13 +106,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         } else {
             format!("{module}.")
         };
-        let images = [
-            "huaweicloud_ims_ecs_whole_image",
-            "huaweicloud_ims_cbr_whole_image",
-            "huaweicloud_images_image",
-        ];
-        let data =
-            rc.get("mode").and_then(Node::as_str) == Some("data") || (kept && images.contains(&ty));
+        let data = rc.get("mode").and_then(Node::as_str) == Some("data") || (kept && image);
         let name = rc.get("name").and_then(Node::as_str).unwrap_or_default();
         let local = if data {
             format!("data.{ty}.{name}")
