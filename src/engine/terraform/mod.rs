@@ -63,6 +63,8 @@ pub(super) fn read_modules(
     queue.dedup();
     queue.retain(|d| seen.insert(d.clone()));
     let mut called_read = 0;
+    // The called modules' directories past `MAX_CALLED_DIRS`, not read.
+    let mut cut: BTreeSet<PathBuf> = BTreeSet::new();
     // The directories of the run's configuration, their files read (not yet parsed).
     let listed: Vec<(PathBuf, Vec<(PathBuf, Kind)>)> = queue
         .into_par_iter()
@@ -103,9 +105,14 @@ pub(super) fn read_modules(
         for dir in &level {
             if let Some(files) = listed.remove(dir) {
                 batch.extend(files);
-            } else if called_read < MAX_CALLED_DIRS && seen.insert(dir.clone()) {
-                called_read += 1;
-                batch.extend(module_files(dir));
+            } else if !seen.contains(dir) {
+                if called_read < MAX_CALLED_DIRS {
+                    seen.insert(dir.clone());
+                    called_read += 1;
+                    batch.extend(module_files(dir));
+                } else {
+                    cut.insert(dir.clone());
+                }
             }
         }
         if batch.is_empty() {
@@ -155,7 +162,7 @@ pub(super) fn read_modules(
     terraform::overrides::merge(&mut sources);
     let units: Vec<u32> = owners.iter().map(|&owner| loaded[owner].unit).collect();
     let refs: Vec<&Source> = sources.iter().collect();
-    let modules = terraform::Modules::new(&refs);
+    let modules = terraform::Modules::new(&refs, &cut);
     // Every module called is not a root, whether or not the run names its directory; but a
     // directory called only from modules it calls itself (a cycle through it) is a root too,
     // the first of the cycle in path order: else none of it would be read.

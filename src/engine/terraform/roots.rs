@@ -119,7 +119,8 @@ impl RootTask<'_> {
             owners.push(*owner);
         }
         let units: Vec<u32> = owners.iter().map(|&o| self.loaded[o].unit).collect();
-        let modules = terraform::Modules::new(&sources);
+        let none_cut = BTreeSet::new(); // it calls no module
+        let modules = terraform::Modules::new(&sources, &none_cut);
         let mut out = self.read_parsed(dir, &modules, &sources, &owners, &units);
         out.parsed = parsed;
         out

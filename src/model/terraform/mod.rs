@@ -10,7 +10,7 @@ pub mod overrides;
 pub mod plan;
 mod vaults;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -152,17 +152,23 @@ pub struct Modules<'s> {
     sources: &'s [&'s Source],
     /// The files of each directory, by position in `sources`.
     by_dir: HashMap<&'s Path, Vec<usize>>,
+    /// Directories of called modules left unread (past [`MAX_CALLED_DIRS`]).
+    cut: &'s BTreeSet<PathBuf>,
 }
 
 impl<'s> Modules<'s> {
-    pub fn new(sources: &'s [&'s Source]) -> Modules<'s> {
+    pub fn new(sources: &'s [&'s Source], cut: &'s BTreeSet<PathBuf>) -> Modules<'s> {
         let mut by_dir: HashMap<&Path, Vec<usize>> = HashMap::new();
         for (i, s) in sources.iter().enumerate() {
             if let Some(dir) = s.path.parent() {
                 by_dir.entry(dir).or_default().push(i);
             }
         }
-        Modules { sources, by_dir }
+        Modules {
+            sources,
+            by_dir,
+            cut,
+        }
     }
 
     /// One root module's entities and problems (remote modules not fetched). `labelled`: the
@@ -177,7 +183,7 @@ impl<'s> Modules<'s> {
         } else {
             String::new()
         };
-        let mut reader = module::Reader::new(self.sources, &self.by_dir);
+        let mut reader = module::Reader::new(self.sources, &self.by_dir, self.cut);
         reader.read_module(dir, &label, module::Inputs::Root(options));
         (
             map::entities(&reader.instances, self.sources),

@@ -190,15 +190,6 @@ fn direct_var(expr: &hcl::Expression) -> Option<&str> {
     }
 }
 
-/// The directory holds a `.tf` or `.tf.json` file.
-fn holds_config(dir: &Path) -> bool {
-    std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .any(|e| super::Kind::of(&e.path()) == Some(super::Kind::Config))
-}
-
 /// `local.NAME` alone: the local's name.
 fn direct_local(expr: &hcl::Expression) -> Option<&str> {
     match traversal(expr)? {
@@ -258,6 +249,8 @@ pub struct Reader<'s> {
     pub sources: &'s [&'s Source],
     /// The files of each directory, by position in `sources`.
     by_dir: &'s HashMap<&'s Path, Vec<usize>>,
+    /// Directories of called modules the run left unread (past `MAX_CALLED_DIRS`).
+    cut: &'s std::collections::BTreeSet<PathBuf>,
     pub instances: Vec<Instance>,
     pub problems: Vec<(usize, Problem)>,
     /// Directories being read, outermost first: a module that calls itself stops here.
@@ -268,10 +261,15 @@ pub struct Reader<'s> {
 const MAX_MODULE_DEPTH: usize = 16;
 
 impl<'s> Reader<'s> {
-    pub fn new(sources: &'s [&'s Source], by_dir: &'s HashMap<&'s Path, Vec<usize>>) -> Reader<'s> {
+    pub fn new(
+        sources: &'s [&'s Source],
+        by_dir: &'s HashMap<&'s Path, Vec<usize>>,
+        cut: &'s std::collections::BTreeSet<PathBuf>,
+    ) -> Reader<'s> {
         Reader {
             sources,
             by_dir,
+            cut,
             instances: Vec::new(),
             problems: Vec::new(),
             stack: Vec::new(),
@@ -468,7 +466,7 @@ impl<'s> Reader<'s> {
                     "module `{name}` is nested more than {MAX_MODULE_DEPTH} modules deep: its resources are not checked"
                 ),
             )
-        } else if self.files(child, super::Kind::Config).is_empty() && holds_config(child) {
+        } else if self.cut.contains(child) {
             (
                 ProblemKind::Limit("max_called_modules"),
                 format!(
