@@ -142,7 +142,7 @@ proptest! {
 
     #[test]
     fn no_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        if let Ok(text) = ims_preflight::input::source::decode(&bytes) {
+        if let Ok(text) = ims_preflight::input::source::decode(bytes.clone()) {
             let _ = parse::parse(&text, Format::Yaml, &Limits::default());
             let _ = parse::parse(&text, Format::Json, &Limits::default());
         }

@@ -17,8 +17,8 @@ fn problem(kind: ProblemKind, message: String) -> Problem {
     }
 }
 
-/// Read an input's text, or say why it could not be read. Text that fails to decode comes
-/// back lossily decoded with the problem, so the diagnostic can still show the line.
+/// Read an input's text, or say why it could not be read (with the text lossily decoded when
+/// it is not text, see [`decode`]).
 pub fn read(
     input: &Input,
     limits: &Limits,
@@ -26,9 +26,7 @@ pub fn read(
 ) -> Result<String, (Problem, String)> {
     read_bytes(input, limits, stdin)
         .map_err(|p| (p, String::new()))
-        .and_then(|(bytes, _)| {
-            decode(&bytes).map_err(|p| (p, String::from_utf8_lossy(&bytes).into_owned()))
-        })
+        .and_then(|(bytes, _)| decode(bytes))
 }
 
 /// An input as a source file, with the problem that kept it from being read, if any. A
@@ -41,9 +39,9 @@ pub fn source(
 ) -> (Arc<SourceFile>, Option<Problem>) {
     let (text, regular, problem) = match read_bytes(input, limits, stdin) {
         Err(p) => (String::new(), false, Some(p)),
-        Ok((bytes, regular)) => match decode(&bytes) {
+        Ok((bytes, regular)) => match decode(bytes) {
             Ok(text) => (text, regular, None),
-            Err(p) => (String::from_utf8_lossy(&bytes).into_owned(), false, Some(p)),
+            Err((p, lossy)) => (lossy, false, Some(p)),
         },
     };
     let name = input.name.clone();
@@ -88,7 +86,10 @@ fn read_bytes(
                 return Err(too_big(meta.len()));
             }
             let file = std::fs::File::open(path).map_err(unreadable)?;
-            let mut bytes = Vec::new();
+            // Sized from the metadata: `take` hides the file's size from `read_to_end`, which
+            // would otherwise start from 32 bytes and read a typical file in a dozen calls.
+            let expected = regular.as_ref().map_or(0, |meta| meta.len() + 1);
+            let mut bytes = Vec::with_capacity(expected.min(limits.max_file_bytes + 1) as usize);
             // `take` bounds what a FIFO or a growing file can make us hold.
             file.take(limits.max_file_bytes + 1)
                 .read_to_end(&mut bytes)

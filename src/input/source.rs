@@ -217,9 +217,9 @@ impl SourceFile {
         // A BOM or UTF-16 makes the bytes longer than the text; a file that grew is caught
         // by the digest.
         let cap = 2 * self.len as u64 + 4;
-        let mut bytes = Vec::new();
+        let mut bytes = Vec::with_capacity(self.len + 1);
         file.take(cap).read_to_end(&mut bytes).ok()?;
-        decode(&bytes).ok().filter(|t| self.same_text(t))
+        decode(bytes).ok().filter(|t| self.same_text(t))
     }
 
     /// The file's text (read again from disk if it was released).
@@ -312,8 +312,11 @@ pub fn display_path(path: &std::path::Path, cwd: &std::path::Path) -> String {
     if text.is_empty() { ".".into() } else { text }
 }
 
-/// UTF-8 (with or without BOM) or UTF-16 with a BOM.
-pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
+/// UTF-8 (with or without BOM) or UTF-16 with a BOM. Text that fails to decode comes back
+/// lossily decoded with the problem, so a diagnostic can still show the line. The bytes are
+/// taken: UTF-8 without a BOM, nearly every file, becomes the text without a copy.
+pub fn decode(bytes: Vec<u8>) -> Result<String, (Problem, String)> {
+    let lossy = |p: Problem, bytes: &[u8]| (p, String::from_utf8_lossy(bytes).into_owned());
     let utf16 = |rest: &[u8], big_endian: bool| {
         let units: Vec<u16> = rest
             .chunks(2)
@@ -332,15 +335,20 @@ pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
             message: "invalid UTF-16 text".into(),
         })
     };
-    match bytes {
-        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec()).map_err(utf8_error),
-        [0xFF, 0xFE, rest @ ..] => utf16(rest, false),
-        [0xFE, 0xFF, rest @ ..] => utf16(rest, true),
-        _ => String::from_utf8(bytes.to_vec()).map_err(utf8_error),
+    match bytes.as_slice() {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => {
+            String::from_utf8(rest.to_vec()).map_err(|e| lossy(utf8_error(&e), rest))
+        }
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, false).map_err(|p| lossy(p, &bytes)),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, true).map_err(|p| lossy(p, &bytes)),
+        _ => String::from_utf8(bytes).map_err(|e| {
+            let p = utf8_error(&e);
+            lossy(p, e.as_bytes())
+        }),
     }
 }
 
-fn utf8_error(e: std::string::FromUtf8Error) -> Problem {
+fn utf8_error(e: &std::string::FromUtf8Error) -> Problem {
     let at = e.utf8_error().valid_up_to();
     Problem {
         kind: ProblemKind::Syntax,
@@ -392,6 +400,25 @@ mod tests {
             "a changed file must not be used for positions"
         );
         assert_eq!(file.position(Span::new(5, 8)).line, 1);
+    }
+
+    #[test]
+    fn bytes_that_are_not_text_come_back_lossily_with_where_they_went_wrong() {
+        assert_eq!(decode(b"a: 1\n".to_vec()).ok().as_deref(), Some("a: 1\n"));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFa: 1\n".to_vec()).ok().as_deref(),
+            Some("a: 1\n")
+        );
+        let (problem, lossy) = decode(b"a: \xFF\n".to_vec()).expect_err("not UTF-8");
+        assert_eq!(problem.span, Span::new(3, 3));
+        assert!(problem.message.contains("offset 3"), "{}", problem.message);
+        assert_eq!(lossy, "a: \u{FFFD}\n");
+        // After a BOM, the offset and the text both start after it.
+        let (problem, lossy) = decode(b"\xEF\xBB\xBFa: \xFF\n".to_vec()).expect_err("not UTF-8");
+        assert_eq!(
+            (problem.span, lossy.as_str()),
+            (Span::new(3, 3), "a: \u{FFFD}\n")
+        );
     }
 
     #[test]

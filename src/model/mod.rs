@@ -622,14 +622,19 @@ impl Entity {
             });
             entries.shrink_to_fit();
             // What locates the values that are gone goes with them.
-            if let Some(rare) = &mut w.rare {
-                let mut kept = std::collections::HashSet::new();
+            if let Some(rare) = &mut w.rare
+                && !(rare.raw.is_empty() && rare.moved.is_empty())
+            {
+                // A few dozen spans: a sorted list is found in faster than a set is built.
+                let mut kept = Vec::new();
                 for e in entries.iter() {
                     spans_under(&e.value, &mut kept);
                 }
-                rare.raw.retain(|span, _| kept.contains(span));
+                kept.sort_unstable();
+                let kept = |span: &Span| kept.binary_search(span).is_ok();
+                rare.raw.retain(|span, _| kept(span));
                 rare.raw.shrink_to_fit();
-                rare.moved.retain(|m| kept.contains(&m.span));
+                rare.moved.retain(|m| kept(&m.span));
                 rare.moved.shrink_to_fit();
             }
         }
@@ -1117,8 +1122,8 @@ impl Entity {
 
 /// The nodes at a field path under `root` (see [`Entity::field`]), with their pointers.
 /// The spans of a node and of everything under it.
-fn spans_under(node: &Node, out: &mut std::collections::HashSet<Span>) {
-    out.insert(node.span);
+fn spans_under(node: &Node, out: &mut Vec<Span>) {
+    out.push(node.span);
     match &node.kind {
         Kind::Scalar(_) => {}
         Kind::Seq(items) => items.iter().for_each(|i| spans_under(i, out)),
