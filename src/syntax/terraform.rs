@@ -44,17 +44,29 @@ pub fn parse(text: &str, limits: &Limits, marker: &str) -> Result<Parsed, Proble
 /// The offset where bracket nesting first exceeds `max` (strings and comments included: a
 /// conservative count that never lets a deep input reach the recursive parser).
 fn too_deep(text: &str, max: usize) -> Option<usize> {
+    // What each byte does to the depth, from a table: this runs over every byte of every
+    // file, and a `match` on the byte compiles to a jump per letter.
+    const STEP: [i8; 256] = {
+        let mut step = [0; 256];
+        step[b'{' as usize] = 1;
+        step[b'[' as usize] = 1;
+        step[b'(' as usize] = 1;
+        step[b'}' as usize] = -1;
+        step[b']' as usize] = -1;
+        step[b')' as usize] = -1;
+        step
+    };
     let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'{' | b'[' | b'(' => {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        match STEP[usize::from(b)] {
+            0 => {}
+            1 => {
                 depth += 1;
                 if depth > max {
                     return Some(i);
                 }
             }
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
-            _ => {}
+            _ => depth = depth.saturating_sub(1),
         }
     }
     None
@@ -120,5 +132,14 @@ mod tests {
         );
         let ok = ok.map(|p| p.comments.len()).ok();
         assert_eq!(ok, Some(1));
+    }
+
+    #[test]
+    fn depth_counts_what_is_open_and_closing_brings_it_back() {
+        assert_eq!(too_deep("a({[x]})", 3), None);
+        assert_eq!(too_deep("a({[x]})", 2), Some(3));
+        // Many blocks one after the other are never deep; a stray closer is not negative.
+        assert_eq!(too_deep(&"b { c = [f(1)] }\n".repeat(100), 3), None);
+        assert_eq!(too_deep(")))]]}}{{(", 2), Some(9));
     }
 }

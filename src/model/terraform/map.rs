@@ -409,8 +409,8 @@ impl<'a> Draft<'a> {
         e.set_key_span(span);
         e.set_address(self.inst.address.clone(), self.inst.planned);
         e.set_terraform(self.unknown, self.invalid, self.moved);
-        if let Val::Known(Value::String(region)) = self.inst.region() {
-            e.set_region(Some(Arc::from(region.as_str())));
+        if let Some(region) = self.inst.known_region() {
+            e.set_region(Some(region));
         }
         e
     }

@@ -48,6 +48,9 @@ pub struct ModuleScope {
     pub locals_written: HashMap<String, Written>,
     /// Region of the default provider configuration and of each alias.
     pub regions: HashMap<String, Val>,
+    /// The known ones of `regions` as entities hold them: one allocation per provider
+    /// configuration, shared by every entity of its resources (made on first use).
+    pub shared_regions: std::sync::OnceLock<HashMap<String, Arc<str>>>,
     /// `default_tags` of the default provider configuration and of each alias, and where
     /// they are written (the provider merges them into every image's tags).
     pub default_tags: HashMap<String, DefaultTags>,
@@ -149,22 +152,28 @@ impl Instance {
         self.module.default_tags.get(self.provider())
     }
 
-    /// The region the resource is created in: its `region`, else its provider's.
-    pub fn region(&self) -> Val {
+    /// The region the resource is created in when it is known, as an entity holds it.
+    pub fn known_region(&self) -> Option<Arc<str>> {
         if let Some(v) = self.value("region") {
-            return v.val;
+            return match v.val {
+                Val::Known(Value::String(region)) => Some(Arc::from(region)),
+                _ => None,
+            };
         }
-        let alias = self.provider();
-        self.module.regions.get(alias).cloned().unwrap_or_else(|| {
-            Val::Unknown(format!(
-                "neither the resource nor its provider configuration{} sets `region`",
-                if alias.is_empty() {
-                    String::new()
-                } else {
-                    format!(" `huaweicloud.{alias}`")
-                }
-            ))
-        })
+        let shared = self.module.shared_regions.get_or_init(|| {
+            let known = self
+                .module
+                .regions
+                .iter()
+                .filter_map(|(alias, region)| match region {
+                    Val::Known(Value::String(region)) => {
+                        Some((alias.clone(), Arc::from(region.as_str())))
+                    }
+                    _ => None,
+                });
+            known.collect()
+        });
+        shared.get(self.provider()).cloned()
     }
 }
 
