@@ -55,3 +55,12 @@ pub fn say(en: &'static str, zh: &'static str) -> &'static str {
         Lang::ZhCn => zh,
     }
 }
+
+/// A text of the tool's own made from values, in the run's language: only the one chosen is
+/// made.
+pub fn pick(en: impl FnOnce() -> String, zh: impl FnOnce() -> String) -> String {
+    match Lang::current() {
+        Lang::En => en(),
+        Lang::ZhCn => zh(),
+    }
+}

@@ -221,3 +221,133 @@ fn sarif_fingerprints_do_not_depend_on_the_language() {
     assert_eq!(en, zh);
     assert_ne!(en_texts, zh_texts, "the texts are translated");
 }
+
+/// English prose left in a Chinese text: three or more English words in a row, outside code
+/// spans (`...`), which hold names, commands and values in both languages.
+fn english_prose(text: &str) -> Option<String> {
+    let outside_code: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+    // Words are what spaces and Chinese separate; a name (`huaweicloud_compute_instance.s`,
+    // `a/b`) is not an English word, and ends a run of them.
+    let spaced: String = outside_code
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { ' ' })
+        .collect();
+    let mut run = Vec::new();
+    for token in spaced.split_whitespace() {
+        let word = token.trim_matches(|c: char| "()[],;:.!?\"'".contains(c));
+        if word.is_empty() || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+            run.clear();
+            continue;
+        }
+        run.push(word);
+        if run.len() >= 3 {
+            return Some(run.join(" "));
+        }
+    }
+    None
+}
+
+/// What the model says of Terraform (why a value is unknown before apply, where a value it
+/// uses is written, why a module is not read) is worded in the run's language too.
+#[test]
+fn terraform_reasons_and_places_are_said_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"provider "huaweicloud" {
+  region = "cn-north-4"
+}
+variable "pool" {}
+variable "owner" {
+  default = "team a"
+}
+module "remote" {
+  source = "git::https://example.com/m.git"
+}
+data "huaweicloud_compute_instances" "found" {}
+resource "huaweicloud_compute_instance" "s" {
+  name                    = "srv"
+  system_disk_dss_pool_id = var.pool
+}
+resource "huaweicloud_cbr_vault" "v" {
+  name = "v"
+  type = "server"
+  dynamic "resources" {
+    for_each = data.huaweicloud_compute_instances.found.ids
+    content {
+      server_id = resources.value
+    }
+  }
+}
+resource "huaweicloud_ims_ecs_whole_image" "i" {
+  name        = data.huaweicloud_foo.x.name
+  instance_id = huaweicloud_compute_instance.s.id
+  vault_id    = "6b5e8f7a-1c2d-4e3f-8a9b-0c1d2e3f4a5b"
+  description = module.remote.text
+  tags = {
+    owner = var.owner
+  }
+}
+variable "image" {
+  default = " img"
+}
+resource "huaweicloud_ims_ecs_whole_image" "j" {
+  name        = var.image
+  instance_id = huaweicloud_compute_instance.s.id
+  vault_id    = "6b5e8f7a-1c2d-4e3f-8a9b-0c1d2e3f4a5b"
+}
+resource "huaweicloud_images_image_copy" "c" {
+  source_image_id = "0b9a2e4c-3f1d-4a5b-9c8d-7e6f5a4b3c2d"
+  name            = "copy"
+  target_region   = "cn-south-1"
+}
+"#,
+    )
+    .expect("write");
+    let path = dir.path().to_string_lossy().into_owned();
+    let texts = |lang: &str| {
+        let (_, out) = run(&["check", &path, "--format", "json", "--lang", lang], &[]);
+        let v: Value = serde_json::from_str(&out).expect("json");
+        let mut texts = Vec::new();
+        for f in v["diagnostics"].as_array().cloned().unwrap_or_default() {
+            texts.push(f["message"].as_str().unwrap_or_default().to_string());
+            for r in f["related"].as_array().cloned().unwrap_or_default() {
+                texts.push(r["message"].as_str().unwrap_or_default().to_string());
+            }
+        }
+        texts.join("\n")
+    };
+    let en = texts("en");
+    // What the fixture makes the model say, in English ...
+    for said in [
+        "it is read from a data source",
+        "it is an output of a module",
+        "variable `pool` has no value",
+        "it may be in vault",
+        "uses the default of variable `image`",
+        "is not made in this run",
+        "which is not fetched",
+    ] {
+        assert!(en.contains(said), "{said}: {en}");
+    }
+    // ... and in Chinese, with no English prose left.
+    let zh = texts("zh-CN");
+    for line in zh.lines() {
+        assert!(
+            english_prose(line).is_none(),
+            "{:?} in {line}",
+            english_prose(line)
+        );
+    }
+    for said in [
+        "它从数据源读取",
+        "它是模块的输出",
+        "变量`pool`没有值",
+        "它可能在存储库",
+        "使用了变量`image`的默认值",
+        "不是本次运行所制作的",
+        "该来源不会被下载",
+    ] {
+        assert!(zh.contains(said), "{said}: {zh}");
+    }
+}

@@ -4,7 +4,7 @@
 
 use crate::model::{Entity, Inventory};
 
-use crate::lang::{Lang, say};
+use crate::lang::{Lang, pick, say};
 
 /// What a server must state for its restrictions to be verified, and how to collect it:
 /// (field, OS it applies to, what is missing, how to collect it), in English and Chinese.
@@ -115,7 +115,10 @@ pub fn server_unknowns(server: &Entity, missing: &mut Vec<String>) {
 
 /// Why a server's vault is unknown: `vault` holds servers that are not known before apply.
 pub fn may_be_in_vault(vault: &str, why: &str) -> String {
-    format!("it may be in vault {vault}: {why}")
+    pick(
+        || format!("it may be in vault {vault}: {why}"),
+        || format!("它可能在存储库{vault}中：{why}"),
+    )
 }
 
 /// What is unknown of a request's source server. That it may be in the vault the request

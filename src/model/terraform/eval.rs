@@ -6,6 +6,8 @@
 use hcl::Value;
 use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
 
+use crate::lang::{pick, say};
+
 /// What an attribute's value is before apply.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
@@ -149,26 +151,56 @@ impl Scope {
         }
     }
 
+    /// Why a value is not known, in the run's language (it is shown in findings as is).
     fn why_unknown(&self, kind: &hcl::eval::ErrorKind) -> String {
         use hcl::eval::ErrorKind;
+        let said = |en: &'static str, zh: &'static str| say(en, zh).to_string();
         match kind {
             ErrorKind::UndefinedVar(root) => match root.as_str() {
-                "data" => "it is read from a data source".to_string(),
-                "module" => "it is an output of a module".to_string(),
-                "count" | "each" => format!("`{root}` is not known statically"),
-                "terraform" => "it depends on `terraform.workspace`".to_string(),
-                "known_after_apply" => "the plan says it is known only after apply".to_string(),
-                "sensitive_value" => "it is sensitive (not read)".to_string(),
-                other => format!("it is known only after apply (it reads `{other}`)"),
+                "data" => said("it is read from a data source", "它从数据源读取"),
+                "module" => said("it is an output of a module", "它是模块的输出"),
+                "count" | "each" => pick(
+                    || format!("`{root}` is not known statically"),
+                    || format!("`{root}`无法静态确定"),
+                ),
+                "terraform" => said(
+                    "it depends on `terraform.workspace`",
+                    "它取决于`terraform.workspace`",
+                ),
+                "known_after_apply" => said(
+                    "the plan says it is known only after apply",
+                    "计划表明它在apply之后才可知",
+                ),
+                "sensitive_value" => said("it is sensitive (not read)", "它是敏感值（未读取）"),
+                other => pick(
+                    || format!("it is known only after apply (it reads `{other}`)"),
+                    || format!("它在apply之后才可知（它读取`{other}`）"),
+                ),
             },
-            ErrorKind::NoSuchKey(key) if self.unset.iter().any(|v| v == key) => format!(
-                "variable `{key}` has no value: set it in terraform.tfvars, with --var-file or with --var {key}=..."
+            ErrorKind::NoSuchKey(key) if self.unset.iter().any(|v| v == key) => pick(
+                || {
+                    format!(
+                        "variable `{key}` has no value: set it in terraform.tfvars, with --var-file or with --var {key}=..."
+                    )
+                },
+                || {
+                    format!(
+                        "变量`{key}`没有值：请在terraform.tfvars中、用--var-file或用--var {key}=...设置"
+                    )
+                },
             ),
-            ErrorKind::NoSuchKey(key) => format!("`{key}` is not declared"),
-            ErrorKind::UndefinedFunc(name) => {
-                format!("the function `{name}` is not evaluated by ims-preflight")
-            }
-            other => format!("it cannot be evaluated statically ({other})"),
+            ErrorKind::NoSuchKey(key) => pick(
+                || format!("`{key}` is not declared"),
+                || format!("`{key}`未声明"),
+            ),
+            ErrorKind::UndefinedFunc(name) => pick(
+                || format!("the function `{name}` is not evaluated by ims-preflight"),
+                || format!("ims-preflight不对函数`{name}`求值"),
+            ),
+            other => pick(
+                || format!("it cannot be evaluated statically ({other})"),
+                || format!("它无法静态求值（{other}）"),
+            ),
         }
     }
 }

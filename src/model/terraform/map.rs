@@ -14,6 +14,7 @@ use super::eval::{Val, text};
 use super::module::{Instance, Value2};
 use crate::finding::Place;
 use crate::input::source::SourceFile;
+use crate::lang::{pick, say};
 use crate::model::synth::{RawPointers, map, seq};
 use crate::model::{Entity, EntityKind, Moved, Origin};
 use crate::syntax::tree::{Kind, Node, Scalar, Span, pointer_push};
@@ -189,7 +190,10 @@ impl<'a> Draft<'a> {
                 ),
                 used: Some((
                     Place::new(self.file.clone(), span, pointer),
-                    format!("`{name}` of {} uses the {}", self.inst.address, w.what),
+                    pick(
+                        || format!("`{name}` of {} uses the {}", self.inst.address, w.what),
+                        || format!("{}的`{name}`使用了{}", self.inst.address, w.what),
+                    ),
                 )),
             });
         }
@@ -227,7 +231,11 @@ impl<'a> Draft<'a> {
                     key,
                     name,
                     span,
-                    "an object is not a value of this field".into(),
+                    say(
+                        "an object is not a value of this field",
+                        "对象不能作为此字段的值",
+                    )
+                    .into(),
                 );
             }
             Val::Unknown(why) => return self.unknown_node(key, name, span, why),
@@ -304,7 +312,10 @@ impl<'a> Draft<'a> {
             };
             let used = v.written.map(|w| {
                 let place = Place::new(self.file.clone(), span, pointer.clone());
-                let said = format!("`tags` of {} uses the {}", self.inst.address, w.what);
+                let said = pick(
+                    || format!("`tags` of {} uses the {}", self.inst.address, w.what),
+                    || format!("{}的`tags`使用了{}", self.inst.address, w.what),
+                );
                 (place, said)
             });
             for (k, value) in tags {
@@ -469,10 +480,13 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
         Some(Val::Ref(address)) => image_made(address, index, 0),
         Some(Val::Known(Value::String(id))) => match index.get(id.as_str()) {
             Some(image) if image.data && is_whole_image(image) => image_made(id, index, 0),
-            _ => Err(format!("image `{id}` is not made in this run")),
+            _ => Err(pick(
+                || format!("image `{id}` is not made in this run"),
+                || format!("镜像`{id}`不是本次运行所制作的"),
+            )),
         },
         Some(Val::Unknown(why)) => Err(why.clone()),
-        _ => Err(format!("`{image_arg}` is not set")),
+        _ => Err(not_set(image_arg)),
     };
     match (made, image) {
         (Ok(name), Some(v)) => {
@@ -484,12 +498,15 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
         (made, v) => {
             // Whether it is a whole image at all is unknown: no rule on operations judges
             // it; `request-unverified` says so.
-            let why = made
-                .err()
-                .unwrap_or_else(|| format!("`{image_arg}` is not set"));
+            let why = made.err().unwrap_or_else(|| not_set(image_arg));
             let span = v.map_or(inst.span, |v| v.attr.span);
-            let why = format!(
-                "{why}; it may be a whole image, whose restrictions on `{action}` were not checked"
+            let why = pick(
+                || {
+                    format!(
+                        "{why}; it may be a whole image, whose restrictions on `{action}` were not checked"
+                    )
+                },
+                || format!("{why}；它可能是整机镜像，而整机镜像对`{action}`的限制未被检查"),
             );
             d.unknown.push((image_arg.to_string(), why));
             d.invalid.push(span);
@@ -522,8 +539,9 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
 fn image_made(address: &str, index: &Index, depth: usize) -> Result<String, String> {
     let name = |r: &Instance| match r.value("name").map(|v| v.val) {
         Some(Val::Known(Value::String(name))) => Ok(name),
-        _ => Err(format!(
-            "the name of the image {address} makes is not known before apply"
+        _ => Err(pick(
+            || format!("the name of the image {address} makes is not known before apply"),
+            || format!("{address}所制作镜像的名称在apply之前未知"),
         )),
     };
     match index.get(address) {
@@ -533,11 +551,25 @@ fn image_made(address: &str, index: &Index, depth: usize) -> Result<String, Stri
                 Some(Val::Ref(source)) => {
                     image_made(&source, index, depth + 1).and_then(|_| name(r))
                 }
-                _ => Err(format!("{address} is not a whole image made in this run")),
+                _ => Err(not_made(address)),
             }
         }
-        _ => Err(format!("{address} is not a whole image made in this run")),
+        _ => Err(not_made(address)),
     }
+}
+
+fn not_made(address: &str) -> String {
+    pick(
+        || format!("{address} is not a whole image made in this run"),
+        || format!("{address}不是本次运行所制作的整机镜像"),
+    )
+}
+
+fn not_set(arg: &str) -> String {
+    pick(
+        || format!("`{arg}` is not set"),
+        || format!("未设置`{arg}`"),
+    )
 }
 
 fn is_whole_image(inst: &Instance) -> bool {
@@ -630,7 +662,10 @@ fn set_flag(
         let why = if inst.address == d.inst.address {
             why
         } else {
-            format!("of volume {}: {why}", inst.address)
+            pick(
+                || format!("of volume {}: {why}", inst.address),
+                || format!("卷{}的值：{why}", inst.address),
+            )
         };
         d.unknown.push((name.to_string(), why));
         d.invalid.push(node.span);

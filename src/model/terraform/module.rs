@@ -13,6 +13,7 @@ use hcl::expr::TraversalOperator as Op;
 use super::config::{Attr, Body};
 use super::eval::{Scope, Val};
 use super::{Options, Source};
+use crate::lang::{pick, say};
 use crate::syntax::parse::{Problem, ProblemKind};
 use crate::syntax::tree::Span;
 
@@ -389,15 +390,20 @@ impl<'s> Reader<'s> {
         let Some(child) = called_dir(dir, name, &from.expr) else {
             let shown = match &from.expr {
                 hcl::Expression::String(s) => s.clone(),
-                _ => "a computed source".to_string(),
+                _ => say("a computed source", "计算得出的来源").to_string(),
             };
             self.problems.push((
                 source,
                 Problem {
                     kind: ProblemKind::Skipped,
                     span: from.span,
-                    message: format!(
-                        "module `{name}` comes from `{shown}`, which is not fetched: its resources are not checked (run `terraform init` in the root module, whose .terraform/modules is then read, or check a plan)"
+                    message: pick(
+                        || format!(
+                            "module `{name}` comes from `{shown}`, which is not fetched: its resources are not checked (run `terraform init` in the root module, whose .terraform/modules is then read, or check a plan)"
+                        ),
+                        || format!(
+                            "模块`{name}`来自`{shown}`，该来源不会被下载：其资源未被检查（请在根模块中运行`terraform init`，之后会读取.terraform/modules；或检查计划文件）"
+                        ),
                     ),
                 },
             ));
@@ -431,7 +437,10 @@ impl<'s> Reader<'s> {
                         source,
                         span: attr.span,
                         pointer: format!("/module/{name}/{key}"),
-                        what: format!("input `{key}` of module `{name}`"),
+                        what: pick(
+                            || format!("input `{key}` of module `{name}`"),
+                            || format!("模块`{name}`的输入`{key}`"),
+                        ),
                         entries: attr.entries.clone(),
                     },
                 };
@@ -463,33 +472,69 @@ impl<'s> Reader<'s> {
         let (kind, message) = if self.stack.iter().any(|d| d == child) {
             (
                 ProblemKind::Skipped,
-                format!(
-                    "module `{name}` calls a module it is called from (`{}`), which Terraform refuses: it is not read again",
-                    child.display()
+                pick(
+                    || {
+                        format!(
+                            "module `{name}` calls a module it is called from (`{}`), which Terraform refuses: it is not read again",
+                            child.display()
+                        )
+                    },
+                    || {
+                        format!(
+                            "模块`{name}`调用了调用它的模块（`{}`），Terraform会拒绝这种调用：不再重复读取",
+                            child.display()
+                        )
+                    },
                 ),
             )
         } else if self.stack.len() > MAX_MODULE_DEPTH {
             (
                 ProblemKind::Limit("max_module_depth"),
-                format!(
-                    "module `{name}` is nested more than {MAX_MODULE_DEPTH} modules deep: its resources are not checked"
+                pick(
+                    || {
+                        format!(
+                            "module `{name}` is nested more than {MAX_MODULE_DEPTH} modules deep: its resources are not checked"
+                        )
+                    },
+                    || format!("模块`{name}`的嵌套深度超过{MAX_MODULE_DEPTH}层：其资源未被检查"),
                 ),
             )
         } else if self.cut.contains(child) {
             (
                 ProblemKind::Limit("max_called_modules"),
-                format!(
-                    "module `{name}` in `{}` is not read: the run reads at most {} directories of called modules besides its own, so its resources are not checked (check the called modules' directories too, or fewer at a time)",
-                    child.display(),
-                    super::MAX_CALLED_DIRS
+                pick(
+                    || {
+                        format!(
+                            "module `{name}` in `{}` is not read: the run reads at most {} directories of called modules besides its own, so its resources are not checked (check the called modules' directories too, or fewer at a time)",
+                            child.display(),
+                            super::MAX_CALLED_DIRS
+                        )
+                    },
+                    || {
+                        format!(
+                            "未读取`{}`中的模块`{name}`：除自身目录外，一次运行最多读取{}个被调用模块的目录，因此其资源未被检查（请同时检查被调用模块的目录，或每次检查更少的目录）",
+                            child.display(),
+                            super::MAX_CALLED_DIRS
+                        )
+                    },
                 ),
             )
         } else if self.files(child, super::Kind::Config).is_empty() {
             (
                 ProblemKind::Skipped,
-                format!(
-                    "module `{name}`: `{}` holds no Terraform configuration (`terraform init` would refuse the call)",
-                    child.display()
+                pick(
+                    || {
+                        format!(
+                            "module `{name}`: `{}` holds no Terraform configuration (`terraform init` would refuse the call)",
+                            child.display()
+                        )
+                    },
+                    || {
+                        format!(
+                            "模块`{name}`：`{}`中没有Terraform配置（`terraform init`会拒绝该调用）",
+                            child.display()
+                        )
+                    },
                 ),
             )
         } else {
@@ -525,7 +570,10 @@ impl<'s> Reader<'s> {
                         source: *source,
                         span: default.span,
                         pointer: format!("/variable/{name}/default"),
-                        what: format!("default of variable `{name}`"),
+                        what: pick(
+                            || format!("default of variable `{name}`"),
+                            || format!("变量`{name}`的默认值"),
+                        ),
                         entries: default.entries.clone(),
                     },
                 );
@@ -610,7 +658,10 @@ impl<'s> Reader<'s> {
                             source: i,
                             span: attr.span,
                             pointer: format!("/{name}"),
-                            what: format!("value of variable `{name}`"),
+                            what: pick(
+                                || format!("value of variable `{name}`"),
+                                || format!("变量`{name}`的值"),
+                            ),
                             entries: attr.entries.clone(),
                         },
                     );
@@ -641,7 +692,10 @@ impl<'s> Reader<'s> {
                             source,
                             span: attr.span,
                             pointer: format!("/locals/{name}"),
-                            what: format!("value of local `{name}`"),
+                            what: pick(
+                                || format!("value of local `{name}`"),
+                                || format!("局部值`{name}`的值"),
+                            ),
                             entries: attr.entries.clone(),
                         });
                         m.locals_written.insert(name.clone(), written);

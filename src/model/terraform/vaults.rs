@@ -10,6 +10,7 @@ use hcl::expr::TraversalOperator as Op;
 use super::config::Attr;
 use super::eval::Val;
 use super::module::{Instance, Value2, traversal};
+use crate::lang::{pick, say};
 
 /// What a vault holds: the servers known before apply, and why others cannot be told.
 #[derive(Default)]
@@ -27,8 +28,18 @@ impl<'a> Members<'a> {
             Val::Ref(address) => address.clone(),
             Val::Known(hcl::Value::String(id)) => id.clone(),
             Val::Known(hcl::Value::Null) => return,
-            Val::Unknown(why) => return self.unsure(format!("a `server_id` is not known: {why}")),
-            Val::Known(_) => return self.unsure("a `server_id` is not a server's id".into()),
+            Val::Unknown(why) => {
+                return self.unsure(pick(
+                    || format!("a `server_id` is not known: {why}"),
+                    || format!("某个`server_id`未知：{why}"),
+                ));
+            }
+            Val::Known(_) => {
+                return self.unsure(pick(
+                    || "a `server_id` is not a server's id".into(),
+                    || "某个`server_id`不是云服务器的ID".into(),
+                ));
+            }
         };
         self.servers.push((key, v));
     }
@@ -46,8 +57,9 @@ pub fn members<'a>(vault: &'a Instance, instances: &'a [Instance]) -> Members<'a
     if let Some(attr) = vault.body.attr("resources")
         && let Val::Unknown(why) = vault.value_of(attr).val
     {
-        out.unsure(format!(
-            "its `resources` are not known before apply ({why})"
+        out.unsure(pick(
+            || format!("its `resources` are not known before apply ({why})"),
+            || format!("其`resources`在apply之前未知（{why}）"),
         ));
     }
     for block in vault.body.blocks("resources") {
@@ -78,8 +90,9 @@ pub fn members<'a>(vault: &'a Instance, instances: &'a [Instance]) -> Members<'a
             .unwrap_or("resources");
         if !matches!(traversal(&server.expr), Some((root, [Op::GetAttr(a)])) if root == iterator && a.as_str() == "value")
         {
-            out.unsure(format!(
-                "the `server_id` of its `dynamic \"resources\"` block is not `{iterator}.value`"
+            out.unsure(pick(
+                || format!("the `server_id` of its `dynamic \"resources\"` block is not `{iterator}.value`"),
+                || format!("其`dynamic \"resources\"`块的`server_id`不是`{iterator}.value`"),
             ));
             continue;
         }
@@ -93,8 +106,9 @@ pub fn members<'a>(vault: &'a Instance, instances: &'a [Instance]) -> Members<'a
                     });
                 }
             }
-            Err(why) => out.unsure(format!(
-                "the `for_each` of its `dynamic \"resources\"` block is not known before apply ({why})"
+            Err(why) => out.unsure(pick(
+                || format!("the `for_each` of its `dynamic \"resources\"` block is not known before apply ({why})"),
+                || format!("其`dynamic \"resources\"`块的`for_each`在apply之前未知（{why}）"),
             )),
         }
     }
@@ -125,9 +139,12 @@ fn elements(vault: &Instance, each: &Attr, instances: &[Instance]) -> Result<Vec
     match vault.value_of(each).val {
         Val::Known(hcl::Value::Array(items)) => Ok(items.into_iter().map(Val::Known).collect()),
         Val::Known(hcl::Value::Object(items)) => Ok(items.into_values().map(Val::Known).collect()),
-        Val::Known(_) => Err("it is not a collection".to_string()),
+        Val::Known(_) => Err(say("it is not a collection", "它不是集合").to_string()),
         Val::Unknown(why) => Err(why),
-        Val::Ref(address) => Err(format!("it reads {address}")),
+        Val::Ref(address) => Err(pick(
+            || format!("it reads {address}"),
+            || format!("它读取{address}"),
+        )),
     }
 }
 
