@@ -44,29 +44,25 @@ pub fn parse(text: &str, limits: &Limits, marker: &str) -> Result<Parsed, Proble
 /// The offset where bracket nesting first exceeds `max` (strings and comments included: a
 /// conservative count that never lets a deep input reach the recursive parser).
 fn too_deep(text: &str, max: usize) -> Option<usize> {
-    // What each byte does to the depth, from a table: this runs over every byte of every
-    // file, and a `match` on the byte compiles to a jump per letter.
-    const STEP: [i8; 256] = {
-        let mut step = [0; 256];
-        step[b'{' as usize] = 1;
-        step[b'[' as usize] = 1;
-        step[b'(' as usize] = 1;
-        step[b'}' as usize] = -1;
-        step[b']' as usize] = -1;
-        step[b')' as usize] = -1;
-        step
-    };
+    // This runs over every byte of every file: only the brackets are visited, found by
+    // `memchr` (openers and closers apart, merged in order), not byte by byte.
+    let bytes = text.as_bytes();
+    let mut opens = memchr::memchr3_iter(b'{', b'[', b'(', bytes).peekable();
+    let mut closes = memchr::memchr3_iter(b'}', b']', b')', bytes).peekable();
     let mut depth = 0usize;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        match STEP[usize::from(b)] {
-            0 => {}
-            1 => {
+    while let Some(&open) = opens.peek() {
+        match closes.peek() {
+            Some(&close) if close < open => {
+                depth = depth.saturating_sub(1);
+                closes.next();
+            }
+            _ => {
                 depth += 1;
                 if depth > max {
-                    return Some(i);
+                    return Some(open);
                 }
+                opens.next();
             }
-            _ => depth = depth.saturating_sub(1),
         }
     }
     None

@@ -73,7 +73,7 @@ impl RootTask<'_> {
                 bodies
                     .into_iter()
                     .flat_map(|body| body.blocks("variable"))
-                    .filter_map(|block| block.labels.first().cloned())
+                    .filter_map(|block| block.labels.first().map(|name| name.to_string()))
                     .collect()
             });
         RootOut {

@@ -6,6 +6,10 @@ use hcl::edit::Span as _;
 
 use crate::syntax::tree::{Kind, Node, Span};
 
+/// A name in a configuration (an argument, a block's type or label, an object's key): short
+/// and many, stored inline (no allocation each).
+pub type Name = crate::syntax::tree::Text;
+
 /// An attribute: its expression and where its key and value are written.
 #[derive(Debug, Clone)]
 pub struct Attr {
@@ -20,7 +24,7 @@ pub struct Attr {
 /// An entry of an object written as such: its key, where the key and the value are.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub key: String,
+    pub key: Name,
     pub key_span: Span,
     pub span: Span,
 }
@@ -39,14 +43,14 @@ impl Attr {
 
 #[derive(Debug, Clone, Default)]
 pub struct Body {
-    pub attrs: Vec<(String, Attr)>,
+    pub attrs: Vec<(Name, Attr)>,
     pub blocks: Vec<Block>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Block {
-    pub ty: String,
-    pub labels: Vec<String>,
+    pub ty: Name,
+    pub labels: Vec<Name>,
     /// Shared by the instances `count` and `for_each` make of it.
     pub body: std::sync::Arc<Body>,
     /// Where the block's type keyword (or JSON key) is written: findings about a value the
@@ -82,7 +86,7 @@ pub fn from_hcl(body: hcl::edit::structure::Body) -> Body {
                 let key_span = span_of(a.key.span());
                 let entries = hcl_entries(&a.value);
                 out.attrs.push((
-                    a.key.as_str().to_string(),
+                    Name::from(a.key.as_str()),
                     Attr {
                         expr: interpolation_only(hcl::Expression::from(a.value)),
                         span,
@@ -97,12 +101,12 @@ pub fn from_hcl(body: hcl::edit::structure::Body) -> Body {
                     .labels
                     .iter()
                     .map(|l| match l {
-                        hcl::edit::structure::BlockLabel::String(s) => s.as_str().to_string(),
-                        hcl::edit::structure::BlockLabel::Ident(i) => i.as_str().to_string(),
+                        hcl::edit::structure::BlockLabel::String(s) => Name::from(s.as_str()),
+                        hcl::edit::structure::BlockLabel::Ident(i) => Name::from(i.as_str()),
                     })
                     .collect();
                 out.blocks.push(Block {
-                    ty: b.ident.as_str().to_string(),
+                    ty: Name::from(b.ident.as_str()),
                     labels,
                     body: std::sync::Arc::new(from_hcl(b.body)),
                     span,
@@ -128,7 +132,7 @@ fn hcl_entries(value: &hcl::edit::expr::Expression) -> Vec<Entry> {
                 ObjectKey::Expression(_) => return None,
             };
             Some(Entry {
-                key: text,
+                key: text.into(),
                 key_span: span_of(key_span),
                 span: span_of(value.expr().span()),
             })
@@ -178,7 +182,7 @@ pub fn from_json(root: &Node) -> Body {
 fn json_blocks(
     ty: &str,
     depth: usize,
-    labels: Vec<String>,
+    labels: Vec<Name>,
     node: &Node,
     span: Span,
     out: &mut Vec<Block>,
@@ -186,7 +190,7 @@ fn json_blocks(
     if depth == 0 {
         for body in objects(node) {
             out.push(Block {
-                ty: ty.to_string(),
+                ty: Name::from(ty),
                 labels: labels.clone(),
                 body: std::sync::Arc::new(json_body(body, true)),
                 span,
@@ -196,7 +200,7 @@ fn json_blocks(
     }
     for entry in node.as_map().unwrap_or_default() {
         let mut labels = labels.clone();
-        labels.push(entry.key.to_string());
+        labels.push(Name::from(entry.key.as_str()));
         json_blocks(ty, depth - 1, labels, &entry.value, entry.key_span, out);
     }
 }
@@ -224,7 +228,7 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
             } else {
                 for item in entry.value.as_seq().unwrap_or_default() {
                     out.blocks.push(Block {
-                        ty: key.to_string(),
+                        ty: Name::from(key),
                         labels: Vec::new(),
                         body: std::sync::Arc::new(json_body(item, false)),
                         span: item.span,
@@ -234,7 +238,7 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
             continue;
         }
         out.attrs.push((
-            key.to_string(),
+            Name::from(key),
             Attr {
                 expr: json_expr(&entry.value, templates),
                 span: entry.value.span,
@@ -245,7 +249,7 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
                     .unwrap_or_default()
                     .iter()
                     .map(|e| Entry {
-                        key: e.key.to_string(),
+                        key: Name::from(e.key.as_str()),
                         key_span: e.key_span,
                         span: e.value.span,
                     })
@@ -274,15 +278,15 @@ fn dynamic_blocks(node: &Node, out: &mut Vec<Block>) {
                 .flat_map(|c| objects(&c.value).map(move |o| (o, c.key_span)))
             {
                 parsed.blocks.push(Block {
-                    ty: "content".to_string(),
+                    ty: Name::from("content"),
                     labels: Vec::new(),
                     body: std::sync::Arc::new(json_body(content, true)),
                     span: at,
                 });
             }
             out.push(Block {
-                ty: "dynamic".to_string(),
-                labels: vec![entry.key.to_string()],
+                ty: Name::from("dynamic"),
+                labels: vec![Name::from(entry.key.as_str())],
                 body: std::sync::Arc::new(parsed),
                 span: entry.key_span,
             });

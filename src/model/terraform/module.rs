@@ -364,7 +364,7 @@ impl<'s> Reader<'s> {
                     .value_of(&module.scope, block.body.attr("value")?)
                     .val
                 {
-                    Val::Ref(address) => Some((name.clone(), address)),
+                    Val::Ref(address) => Some((name.to_string(), address)),
                     _ => None,
                 }
             })
@@ -444,7 +444,7 @@ impl<'s> Reader<'s> {
                         entries: attr.entries.clone(),
                     },
                 };
-                values.insert(key.clone(), (v.val, Some(written)));
+                values.insert(key.to_string(), (v.val, Some(written)));
             }
             let child_prefix = format!("{prefix}module.{name}{suffix}.");
             let inputs = Inputs::Call {
@@ -558,14 +558,14 @@ impl<'s> Reader<'s> {
             let Some(name) = block.labels.first() else {
                 continue;
             };
-            declared.push(name.clone());
+            declared.push(name.to_string());
             if let Some(default) = block.body.attr("default")
                 && let Val::Known(v) = m.scope.eval_expr(&default.expr)
                 && !v.is_null()
             {
                 m.scope.set_var(name, v);
                 m.written.insert(
-                    name.clone(),
+                    name.to_string(),
                     Written {
                         source: *source,
                         span: default.span,
@@ -608,7 +608,7 @@ impl<'s> Reader<'s> {
             }
         }
         for name in &declared {
-            if !m.scope.knows_var(name) && !m.refs.contains_key(name) {
+            if !m.scope.knows_var(name) && !m.refs.contains_key(name.as_str()) {
                 m.scope.unset_var(name);
             }
         }
@@ -653,7 +653,7 @@ impl<'s> Reader<'s> {
                 if let Val::Known(v) = Scope::default().eval_expr(&attr.expr) {
                     m.scope.set_var(name, v);
                     m.written.insert(
-                        name.clone(),
+                        name.to_string(),
                         Written {
                             source: i,
                             span: attr.span,
@@ -676,9 +676,10 @@ impl<'s> Reader<'s> {
 
     /// Locals may read each other: evaluated until nothing more becomes known.
     fn locals(&self, files: &[usize], m: &mut ModuleScope) {
-        let mut pending: Vec<(usize, &String, &Attr)> = blocks(self.sources, files, "locals")
-            .flat_map(|(source, b)| b.body.attrs.iter().map(move |(k, a)| (source, k, a)))
-            .collect();
+        let mut pending: Vec<(usize, &super::config::Name, &Attr)> =
+            blocks(self.sources, files, "locals")
+                .flat_map(|(source, b)| b.body.attrs.iter().map(move |(k, a)| (source, k, a)))
+                .collect();
         loop {
             let before = pending.len();
             pending.retain(
@@ -698,7 +699,7 @@ impl<'s> Reader<'s> {
                             ),
                             entries: attr.entries.clone(),
                         });
-                        m.locals_written.insert(name.clone(), written);
+                        m.locals_written.insert(name.to_string(), written);
                         false
                     }
                     _ => true,
@@ -712,7 +713,7 @@ impl<'s> Reader<'s> {
 
     fn providers(&self, files: &[usize], m: &mut ModuleScope) {
         for (source, block) in blocks(self.sources, files, "provider") {
-            if block.labels.first().map(String::as_str) != Some("huaweicloud") {
+            if block.labels.first().map(|l| l.as_str()) != Some("huaweicloud") {
                 continue;
             }
             let alias = match block.body.attr("alias").map(|a| m.scope.eval_expr(&a.expr)) {

@@ -139,7 +139,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             let attr = Attr::new(expr, span, span);
             match body.attrs.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, a)) => *a = attr,
-                None => body.attrs.push((key, attr)),
+                None => body.attrs.push((key.into(), attr)),
             }
         }
         if let Some(key) = config.providers.get(&format!("{prefix}{local}"))
@@ -147,7 +147,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             && let Ok(expr) = hcl::Expression::from_str(key)
         {
             body.attrs.push((
-                "provider".to_string(),
+                "provider".into(),
                 Attr::new(expr, address.span, address.span),
             ));
         }
