@@ -1022,6 +1022,68 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
 }
 
 #[test]
+fn a_tag_that_is_a_variable_or_a_local_is_found_where_its_value_is_written() {
+    let (dir, _, findings) = check_module(&[
+        (
+            "variables.tf",
+            "variable \"owner\" {\n  default = \"team a\"\n}\n\nlocals {\n  app = \"web<1>\"\n}\n",
+        ),
+        (
+            "main.tf",
+            r#"resource "huaweicloud_ims_ecs_whole_image" "img" {
+  name        = "img"
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+  tags = {
+    owner = var.owner
+    app   = local.app
+    env   = "prod"
+  }
+}
+"#,
+        ),
+    ]);
+    // Each bad value where it is written (the variable's default, the local), not at the
+    // `tags` entry that uses it, which is shown beside it.
+    let mut expected = only_at(dir.path(), "variables.tf", 2);
+    expected.extend(only_at(dir.path(), "variables.tf", 6));
+    assert_eq!(
+        places(&findings, "request-tag-format"),
+        expected,
+        "{findings:?}"
+    );
+    let mut related = related_of(&findings, "request-tag-format");
+    related.sort();
+    assert_eq!(
+        related,
+        [
+            "`tags.app` of huaweicloud_ims_ecs_whole_image.img uses the value of local `app`",
+            "`tags.owner` of huaweicloud_ims_ecs_whole_image.img uses the default of variable `owner`",
+        ],
+        "{findings:?}"
+    );
+    // The same in JSON syntax.
+    let (dir, _, findings) = check_module(&[(
+        "main.tf.json",
+        r#"{
+  "variable": {"owner": {"default": "team a"}},
+  "resource": {"huaweicloud_ims_ecs_whole_image": {"img": {
+    "name": "img",
+    "instance_id": "877a2cda-ba63-4e1e-b95f-e67e48b6129a",
+    "vault_id": "de9fcf45-11b2-432c-8562-5c5428574600",
+    "tags": {"owner": "${var.owner}"}
+  }}}
+}
+"#,
+    )]);
+    assert_eq!(
+        places(&findings, "request-tag-format"),
+        only_at(dir.path(), "main.tf.json", 2),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn every_module_directory_of_the_run_is_read_however_many() {
     let root = tempfile::tempdir().expect("tempdir");
     let modules = 1030; // more than a run reads of called modules' directories

@@ -217,43 +217,47 @@ fn reference(expr: &hcl::Expression, index: &dyn Fn(&hcl::Expression) -> Val) ->
         return None;
     };
     let mut ops = t.operators.iter();
-    let mut address = root.as_str().to_string();
-    if root.as_str() == "data" {
+    let data = root.as_str() == "data";
+    let ty = if data {
         let Some(Op::GetAttr(ty)) = ops.next() else {
             return None;
         };
-        address = format!("data.{ty}");
-    }
-    if !address.contains('_') {
+        ty.as_str()
+    } else {
+        root.as_str()
+    };
+    // A resource type has an underscore (`var`, `local`, `each` do not).
+    if !ty.contains('_') {
         return None;
     }
     let Some(Op::GetAttr(name)) = ops.next() else {
         return None;
     };
-    address = format!("{address}.{name}");
+    // One string, grown in place: references are many (every `server_id`, `instance_id`...).
+    let mut address = String::with_capacity(64);
+    if data {
+        address.push_str("data.");
+    }
+    address.push_str(ty);
+    address.push('.');
+    address.push_str(name.as_str());
     let mut next = ops.next()?;
-    match next {
-        Op::Index(hcl::Expression::Number(n)) => {
-            address = format!("{address}[{n}]");
-            next = ops.next()?;
-        }
-        Op::LegacyIndex(n) => {
-            address = format!("{address}[{n}]");
-            next = ops.next()?;
-        }
-        Op::Index(hcl::Expression::String(s)) => {
-            address = format!("{address}[\"{s}\"]");
-            next = ops.next()?;
-        }
-        Op::Index(expr) => {
-            match index(expr) {
-                Val::Known(Value::Number(n)) => address = format!("{address}[{n}]"),
-                Val::Known(Value::String(s)) => address = format!("{address}[\"{s}\"]"),
-                _ => return None,
-            }
-            next = ops.next()?;
-        }
-        _ => {}
+    let index = match next {
+        Op::Index(hcl::Expression::Number(n)) => Some(n.to_string()),
+        Op::LegacyIndex(n) => Some(n.to_string()),
+        Op::Index(hcl::Expression::String(s)) => Some(format!("\"{s}\"")),
+        Op::Index(expr) => match index(expr) {
+            Val::Known(Value::Number(n)) => Some(n.to_string()),
+            Val::Known(Value::String(s)) => Some(format!("\"{s}\"")),
+            _ => return None,
+        },
+        _ => None,
+    };
+    if let Some(index) = index {
+        address.push('[');
+        address.push_str(&index);
+        address.push(']');
+        next = ops.next()?;
     }
     match (next, ops.next()) {
         (Op::GetAttr(id), None) if id.as_str() == "id" => Some(address),

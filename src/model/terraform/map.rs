@@ -9,9 +9,9 @@ use std::sync::Arc;
 use hcl::Value;
 
 use super::Source;
-use super::config::Entry;
+use super::config::{Entry, Reads};
 use super::eval::{Val, text};
-use super::module::{Instance, Value2};
+use super::module::{Instance, Value2, Written};
 use crate::finding::Place;
 use crate::input::source::SourceFile;
 use crate::lang::{pick, say};
@@ -321,7 +321,32 @@ impl<'a> Draft<'a> {
             for (k, value) in tags {
                 let spans = entry_spans(entries, k, whole);
                 let tag_pointer = pointer_push(&at, k);
-                items.push(self.tag(k, value, source, spans, &tag_pointer, used.as_ref()));
+                // A value that is a variable or a local alone, in a map written here, is
+                // found where that value is written, with the entry that uses it.
+                let value_at = match v.written {
+                    None => self.entry_written(entries, k).map(|w| {
+                        let said = pick(
+                            || format!("`tags.{k}` of {} uses the {}", self.inst.address, w.what),
+                            || format!("{}的`tags.{k}`使用了{}", self.inst.address, w.what),
+                        );
+                        (
+                            w,
+                            (
+                                Place::new(self.file.clone(), spans.1, tag_pointer.clone()),
+                                said,
+                            ),
+                        )
+                    }),
+                    Some(_) => None,
+                };
+                let at = TagAt {
+                    source,
+                    spans,
+                    pointer: &tag_pointer,
+                    used: used.as_ref(),
+                };
+                let item = self.tag(k, value, at, value_at);
+                items.push(item);
             }
             self.raw.insert(span, pointer);
         }
@@ -332,7 +357,13 @@ impl<'a> Draft<'a> {
                     continue;
                 }
                 let spans = entry_spans(&at.entries, k, at.span);
-                items.push(self.tag(k, value, at.source, spans, &at.pointer, None));
+                let tag_at = TagAt {
+                    source: at.source,
+                    spans,
+                    pointer: &at.pointer,
+                    used: None,
+                };
+                items.push(self.tag(k, value, tag_at, None));
             }
         }
         if items.is_empty() && own_tags.is_none() {
@@ -342,23 +373,45 @@ impl<'a> Draft<'a> {
         self.members.push(("image_tags", seq(span, items)));
     }
 
+    /// Where the variable or local an entry of a map written here is alone is written.
+    fn entry_written(&self, entries: &[Entry], key: &str) -> Option<&'a Written> {
+        let module = &self.inst.module;
+        match &entries.iter().find(|e| e.key == key)?.reads {
+            Some(Reads::Var(name)) => module.written.get(name.as_str()),
+            Some(Reads::Local(name)) => module.locals_written.get(name.as_str()),
+            None => None,
+        }
+    }
+
     /// One tag as the provider sends it, `{key, value}`, its key and value at `spans` of the
-    /// file `source`.
+    /// file `source` (the value at `value_at` instead, when it is written there, with the
+    /// entry that uses it).
     fn tag(
         &mut self,
         key: &str,
         value: &Value,
-        source: usize,
-        (key_span, value_span): (Span, Span),
-        pointer: &str,
-        used: Option<&(Place, String)>,
+        at: TagAt,
+        value_at: Option<(&Written, (Place, String))>,
     ) -> Node {
+        let TagAt {
+            source,
+            spans: (key_span, value_span),
+            pointer,
+            used,
+        } = at;
         let node = |d: &mut Self, text: String, span: Span| {
             let scalar = d.scalar(text, false, span, pointer.to_string());
             d.placed(source, span, pointer, scalar, used)
         };
         let key = node(self, key.to_string(), key_span);
-        let value = node(self, text(value).unwrap_or_default(), value_span);
+        let text = text(value).unwrap_or_default();
+        let value = match value_at {
+            Some((w, used)) => {
+                let scalar = self.scalar(text, false, w.span, w.pointer.clone());
+                self.moved_to(w.source, w.span, &w.pointer, scalar, Some(used))
+            }
+            None => node(self, text, value_span),
+        };
         let item = map(key_span, vec![("key", key), ("value", value)]);
         self.placed(source, key_span, pointer, item, used)
     }
@@ -425,6 +478,15 @@ impl<'a> Draft<'a> {
         }
         e
     }
+}
+
+/// Where a tag is written: the file, its key's and value's spans there, its pointer, and the
+/// attribute that uses it when that is elsewhere.
+struct TagAt<'p> {
+    source: usize,
+    spans: (Span, Span),
+    pointer: &'p str,
+    used: Option<&'p (Place, String)>,
 }
 
 /// Where a tag of a map is written: its key and value when the map is written as one (its
