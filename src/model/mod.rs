@@ -879,6 +879,13 @@ impl Entity {
             }
             None => Hit::new(rule, variant, place).entity(&self.label()),
         };
+        // Its region, for the commands remediation gives (`--cli-region={region}`); a pruned
+        // entity keeps its region only for the rules that read it, and leaves the placeholder.
+        if let Body::Whole(w) = &self.body
+            && let Some(region) = &w.region
+        {
+            hit = hit.arg("region", &**region);
+        }
         // How findings name it beyond its id: a server's `name`.
         hit = hit.arg("entity_kind", self.kind.name());
         if self.kind == EntityKind::Server

@@ -635,11 +635,12 @@ fn advice_of(
             }
         }
     }
-    // A placeholder in a step that no message has is a typo: it would stay unfilled.
+    // A placeholder in a step that no message has is a typo: it would stay unfilled. Every
+    // finding names its entity, and its region when the entity's is known.
     let known: Vec<&str> = messages
         .values()
         .flat_map(|m| placeholders(m))
-        .chain(["entity"])
+        .chain(["entity", "region"])
         .collect();
     if let Some(unknown) = steps
         .iter()
