@@ -942,6 +942,59 @@ fn a_vault_adding_servers_in_a_dynamic_block_holds_them_or_says_it_cannot_tell()
 }
 
 #[test]
+fn a_vault_that_may_not_be_created_holds_its_servers_only_maybe() {
+    let module = |count: &str| {
+        dynamic_vault_module("[huaweicloud_compute_instance.web[1].id]").replace(
+            "resource \"huaweicloud_cbr_vault\" \"v\" {\n",
+            &format!("variable \"backups\" {{}}\n\nresource \"huaweicloud_cbr_vault\" \"v\" {{\n  count = {count}\n"),
+        )
+    };
+    // Created: the request naming another vault is IMG.0183.
+    let (_dir, code, findings) = check_module(&[("main.tf", &module("1"))]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        said(&findings, "request-vault-id", "message").len(),
+        1,
+        "{findings:?}"
+    );
+    // Whether it is created is not known: neither in it nor in no vault, said so.
+    let (_dir, code, findings) = check_module(&[("main.tf", &module("var.backups ? 1 : 0"))]);
+    assert_eq!(code, 0, "{findings:?}");
+    assert!(
+        said(&findings, "request-vault-id", "message").is_empty(),
+        "{findings:?}"
+    );
+    assert!(
+        unverified_lists(
+            &findings,
+            "`vault_id` of huaweicloud_compute_instance.web[1] (it may be in vault huaweicloud_cbr_vault.v: whether huaweicloud_cbr_vault.v is created is not known before apply (its `count` is not))"
+        ),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_count_over_the_limit_is_said_where_it_is_written() {
+    let (dir, code, findings) = check_module(&[(
+        "main.tf",
+        "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  count       = 1500\n  name        = \"img-${count.index}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n",
+    )]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "inventory-limit"),
+        only_at(dir.path(), "main.tf", 2),
+        "{findings:?}"
+    );
+    let said = said(&findings, "inventory-limit", "message");
+    assert!(
+        said[0].contains(
+            "`count` is 1500; the first 1000 instances are read and the other 500 are not checked"
+        ),
+        "{said:?}"
+    );
+}
+
+#[test]
 fn a_servers_disk_value_unknown_before_apply_leaves_its_image_unverified() {
     let (_dir, code, findings) = check_module(&[(
         "main.tf",

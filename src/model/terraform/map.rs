@@ -652,6 +652,9 @@ struct Links<'a> {
     vaults: HashMap<String, (&'a Instance, Value2<'a>)>,
     /// Vaults holding servers that cannot be told before apply, and why.
     unsure: Vec<(&'a Instance, String)>,
+    /// Server address (or literal id) -> vaults that hold it if they are created, which is
+    /// not known before apply, and why.
+    maybe: HashMap<String, Vec<(&'a Instance, String)>>,
 }
 
 impl<'a> Links<'a> {
@@ -661,6 +664,7 @@ impl<'a> Links<'a> {
         let mut volumes: HashMap<String, Vec<&Instance>> = HashMap::new();
         let mut vaults = HashMap::new();
         let mut unsure = Vec::new();
+        let mut maybe: HashMap<String, Vec<(&Instance, String)>> = HashMap::new();
         for inst in instances.iter().filter(|i| !i.data) {
             match inst.ty.as_str() {
                 "huaweicloud_compute_volume_attach" => {
@@ -679,8 +683,15 @@ impl<'a> Links<'a> {
                 }
                 "huaweicloud_cbr_vault" => {
                     let members = super::vaults::members(inst, instances);
+                    // A vault that may not be created holds its servers only maybe.
+                    let created = inst.creation_unknown();
                     for (key, v) in members.servers {
-                        vaults.insert(key, (inst, v));
+                        match &created {
+                            None => {
+                                vaults.insert(key, (inst, v));
+                            }
+                            Some(why) => maybe.entry(key).or_default().push((inst, why.clone())),
+                        }
                     }
                     unsure.extend(members.unknown.map(|why| (inst, why)));
                 }
@@ -691,6 +702,7 @@ impl<'a> Links<'a> {
             volumes,
             vaults,
             unsure,
+            maybe,
         }
     }
 }
@@ -887,9 +899,15 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
         let id = d.foreign(vault.source, vault.span, &vp, id);
         d.members.push(("vault_id", id));
     } else {
-        // In no vault the run shows, unless in one whose servers are not known before apply:
-        // then which vault it is in is unknown, not "none".
-        for (vault, why) in &links.unsure {
+        // In no vault the run shows, unless in one whose servers are not known before apply,
+        // or in one that may not be created: then which vault it is in is unknown, not "none".
+        let maybe = links
+            .maybe
+            .get(&inst.address)
+            .or_else(|| links.maybe.get(&id))
+            .into_iter()
+            .flatten();
+        for (vault, why) in links.unsure.iter().chain(maybe) {
             d.unknown.push((
                 "vault_id".to_string(),
                 crate::model::unknowns::may_be_in_vault(&vault.address, why),

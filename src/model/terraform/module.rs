@@ -153,6 +153,31 @@ impl Instance {
         self.module.default_tags.get(self.provider())
     }
 
+    /// Whether the resource is created at all is not known before apply: its `count` or
+    /// `for_each` is not known (it was read as one instance, without an index); why, in words.
+    pub fn creation_unknown(&self) -> Option<String> {
+        if self.address.ends_with(']') {
+            return None;
+        }
+        let arg = ["count", "for_each"]
+            .into_iter()
+            .find(|arg| self.body.attr(arg).is_some())?;
+        Some(pick(
+            || {
+                format!(
+                    "whether {} is created is not known before apply (its `{arg}` is not)",
+                    self.address
+                )
+            },
+            || {
+                format!(
+                    "{}是否会被创建在apply之前未知（其`{arg}`未知）",
+                    self.address
+                )
+            },
+        ))
+    }
+
     /// The region the resource is created in when it is known, as an entity holds it.
     pub fn known_region(&self) -> Option<Arc<str>> {
         if let Some(v) = self.value("region") {
@@ -270,6 +295,10 @@ pub struct Reader<'s> {
 /// Deepest chain of local module calls followed.
 const MAX_MODULE_DEPTH: usize = 16;
 
+/// Most instances of one resource or module call read; a larger `count` is said where it is
+/// written (the instances past it are not checked).
+const MAX_COUNT: u64 = 1000;
+
 impl<'s> Reader<'s> {
     pub fn new(
         sources: &'s [&'s Source],
@@ -341,6 +370,7 @@ impl<'s> Reader<'s> {
             } else {
                 format!("{prefix}{base_ty}.{name}")
             };
+            self.count_over_limit(source, &block.body, &shared);
             for (suffix, scope) in expand(&block.body, &shared) {
                 let address = format!("{base}{suffix}");
                 self.instances.push(Instance {
@@ -415,6 +445,7 @@ impl<'s> Reader<'s> {
         }
         let shared = Arc::new(module.scope.clone());
         let mut outputs = Vec::new();
+        self.count_over_limit(source, &call.body, &shared);
         for (suffix, scope) in expand(&call.body, &shared) {
             let mut values = HashMap::new();
             for (key, attr) in &call.body.attrs {
@@ -464,6 +495,31 @@ impl<'s> Reader<'s> {
             }
         }
         outputs
+    }
+
+    /// A `count` over [`MAX_COUNT`] is said where it is written: only the first instances are
+    /// read.
+    fn count_over_limit(&mut self, source: usize, body: &Body, scope: &Scope) {
+        let Some(count) = body.attr("count") else {
+            return;
+        };
+        let Val::Known(n) = scope.eval_expr(&count.expr) else {
+            return;
+        };
+        let Some(n) = n.as_u64().filter(|&n| n > MAX_COUNT) else {
+            return;
+        };
+        self.problems.push((
+            source,
+            Problem {
+                kind: ProblemKind::Limit("max_count"),
+                span: count.span,
+                message: pick(
+                    || format!("`count` is {n}; the first {MAX_COUNT} instances are read and the other {} are not checked", n - MAX_COUNT),
+                    || format!("`count`为{n}；只读取前{MAX_COUNT}个实例，其余{}个未被检查", n - MAX_COUNT),
+                ),
+            },
+        ));
     }
 
     /// Why the module `name` calls in `child` cannot be read, if it cannot: its resources are
@@ -812,7 +868,7 @@ fn expand(body: &Body, scope: &Arc<Scope>) -> Vec<(String, Arc<Scope>)> {
     if let Some(count) = body.attr("count") {
         return match scope.eval_expr(&count.expr) {
             Val::Known(v) => {
-                let n = v.as_u64().unwrap_or(0).min(1000);
+                let n = v.as_u64().unwrap_or(0).min(MAX_COUNT);
                 (0..n)
                     .map(|i| (format!("[{i}]"), Arc::new(scope.with_count(i as i64))))
                     .collect()
