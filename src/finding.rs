@@ -236,8 +236,9 @@ pub struct Finding {
 pub struct Advice {
     pub title: Arc<str>,
     pub help: Arc<str>,
-    /// Some step or alternative takes values from the finding (decided once, at load).
-    pub templated: bool,
+    /// The finding's values its steps and alternatives take, by name (found once, at load;
+    /// none: the same remediation for every finding).
+    pub uses: Arc<[String]>,
     /// Numbered steps, in order; with `step_os`, the OS each is for (`None`: any).
     pub remediation: Arc<[String]>,
     pub step_os: Arc<[Option<String>]>,

@@ -1,7 +1,7 @@
 //! Rule files: the built-in ones embedded from `rules/`, and custom ones loaded from disk. A
 //! rule file names a check template and its parameters; both are validated at load time.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -126,7 +126,19 @@ pub struct Rule {
     /// The remediation for each OS, when only the OS makes it differ (see
     /// [`Rule::remediation_for`]): shared by the findings instead of copied into each.
     per_os: std::sync::OnceLock<[Arc<crate::finding::Filled>; 2]>,
+    /// The remediations filled so far, by the values they took: shared by the findings with
+    /// the same ones (see [`Rule::remediation_for`]).
+    filled: Arc<std::sync::Mutex<FilledByValues>>,
 }
+
+type Text = crate::syntax::tree::Text;
+
+/// Filled remediations by the OS and the values they took (`None`: the finding has none).
+type FilledByValues = HashMap<Vec<Option<Text>>, Arc<crate::finding::Filled>>;
+
+/// How many filled remediations a rule keeps to share: past it, findings whose values all
+/// differ (a volume group each) get their own.
+const MAX_SHARED_REMEDIATIONS: usize = 4096;
 
 /// The texts of a rule in another language.
 #[derive(Debug, Clone)]
@@ -151,6 +163,7 @@ impl Rule {
             self.zh = Some(english);
             self.lang = Lang::ZhCn;
             self.per_os = std::sync::OnceLock::new();
+            self.filled = Arc::default();
         }
     }
 
@@ -205,7 +218,7 @@ impl Rule {
         args: &[(crate::syntax::tree::Text, crate::syntax::tree::Text)],
     ) -> Option<Arc<crate::finding::Filled>> {
         let advice = &self.advice;
-        let templated = advice.templated;
+        let templated = !advice.uses.is_empty();
         let os = args
             .iter()
             .rev()
@@ -229,7 +242,25 @@ impl Rule {
                 _ => Some(Arc::new(self.fill_remediation(args, Some(os)))),
             };
         }
-        Some(Arc::new(self.fill_remediation(args, os.as_deref())))
+        // Findings with the same values share one: most take only their entity's region.
+        let value = |name: &String| {
+            args.iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        let key: Vec<Option<Text>> = std::iter::once(os.as_deref().map(Text::from))
+            .chain(advice.uses.iter().map(value))
+            .collect();
+        let mut filled = self.filled.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(shared) = filled.get(&key) {
+            return Some(shared.clone());
+        }
+        let one = Arc::new(self.fill_remediation(args, os.as_deref()));
+        if filled.len() < MAX_SHARED_REMEDIATIONS {
+            filled.insert(key, one.clone());
+        }
+        Some(one)
     }
 
     /// The remediation with `args` filled in and the steps for another OS than `os` left out.
@@ -583,6 +614,7 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
         zh,
         lang: Lang::En,
         per_os: std::sync::OnceLock::new(),
+        filled: Arc::default(),
     })
 }
 
@@ -656,14 +688,18 @@ fn advice_of(
             ),
         ));
     }
-    let templated = steps
+    let mut uses: Vec<String> = steps
         .iter()
         .chain(&alternatives)
-        .any(|s| placeholders(s).next().is_some());
+        .flat_map(|s| placeholders(s))
+        .map(String::from)
+        .collect();
+    uses.sort();
+    uses.dedup();
     let advice = Arc::new(crate::finding::Advice {
         title: title.into(),
         help: help.into(),
-        templated,
+        uses: uses.into(),
         remediation: steps.into(),
         step_os: step_os.into(),
         alternatives: alternatives.into(),
@@ -723,4 +759,50 @@ fn same_shape(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_with_the_same_values_share_a_remediation_and_others_get_their_own() {
+        let rules = RuleSet::builtin().expect("built-in rules");
+        let rule = rules.get("server-status").expect("rule");
+        let with = |region: &str| -> Vec<(Text, Text)> {
+            vec![
+                ("region".into(), region.into()),
+                ("value".into(), "ERROR".into()),
+            ]
+        };
+        let north = rule
+            .remediation_for(&with("cn-north-4"))
+            .expect("templated");
+        let again = rule
+            .remediation_for(&with("cn-north-4"))
+            .expect("templated");
+        let south = rule
+            .remediation_for(&with("cn-south-1"))
+            .expect("templated");
+        let none = rule.remediation_for(&[]).expect("templated");
+        assert!(Arc::ptr_eq(&north, &again));
+        assert!(
+            north
+                .steps
+                .iter()
+                .any(|s| s.contains("--cli-region=cn-north-4"))
+        );
+        assert!(!south.steps.iter().any(|s| s.contains("cn-north-4")));
+        assert!(
+            south
+                .steps
+                .iter()
+                .any(|s| s.contains("--cli-region=cn-south-1"))
+        );
+        assert!(
+            none.steps
+                .iter()
+                .any(|s| s.contains("--cli-region=<region>"))
+        );
+    }
 }
