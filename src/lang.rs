@@ -64,3 +64,33 @@ pub fn pick(en: impl FnOnce() -> String, zh: impl FnOnce() -> String) -> String 
         Lang::ZhCn => zh(),
     }
 }
+
+/// The words schema findings use for types and YAML 1.1 readings ("a string", "one of a, b",
+/// "the boolean false": a closed set), in the run's language.
+pub fn type_words(en: &str) -> String {
+    if Lang::current() == Lang::En {
+        return en.to_string();
+    }
+    if let Some(values) = en.strip_prefix("one of ") {
+        return format!("{values}之一");
+    }
+    let zh = match en {
+        "a string" => "字符串",
+        "a boolean (true or false)" => "布尔值（true或false）",
+        "a boolean" => "布尔值",
+        "a string or null" => "字符串或null",
+        "a list of strings" => "字符串列表",
+        "a list of mappings" => "映射列表",
+        "a list" => "列表",
+        "a mapping" => "映射",
+        "any value" => "任意值",
+        "an integer" => "整数",
+        "a number" => "数字",
+        "the boolean true" => "布尔值true",
+        "the boolean false" => "布尔值false",
+        "an octal number" => "八进制数",
+        "a base-60 number" => "六十进制数",
+        other => other,
+    };
+    zh.to_string()
+}

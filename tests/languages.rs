@@ -351,3 +351,53 @@ resource "huaweicloud_images_image_copy" "c" {
         assert!(zh.contains(said), "{said}: {zh}");
     }
 }
+
+/// A schema finding names types and YAML 1.1 readings in the run's language.
+#[test]
+fn schema_findings_name_types_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        "servers:\n  - id: 3f6a9c1d-2b8e-4d57-a0c4-7e1f92b6d835\n    status: [1]\n    os: no\n",
+    )
+    .expect("write");
+    let path = dir.path().to_string_lossy().into_owned();
+    let (_, out) = run(
+        &[
+            "check",
+            &path,
+            "--format",
+            "json",
+            "--lang",
+            "zh-CN",
+            "--select",
+            "inventory-schema",
+        ],
+        &[],
+    );
+    let v: Value = serde_json::from_str(&out).expect("json");
+    let messages: Vec<String> = v["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("应为 字符串，实际为 列表")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("读作 布尔值false")),
+        "{messages:?}"
+    );
+    for m in &messages {
+        assert!(
+            !m.contains("a string") && !m.contains("a list") && !m.contains("the boolean"),
+            "{m}"
+        );
+    }
+}

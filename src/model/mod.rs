@@ -1944,9 +1944,12 @@ impl Ctx<'_> {
         };
         let h = self.hit("yaml11", node.span, pointer);
         h.args.push(("value".into(), s.text.to_string().into()));
-        h.args.push(("reading".into(), reading.to_string().into()));
         h.args
-            .push(("expected".into(), schema::type_name(ty).into()));
+            .push(("reading".into(), crate::lang::type_words(reading).into()));
+        h.args.push((
+            "expected".into(),
+            crate::lang::type_words(&schema::type_name(ty)).into(),
+        ));
         self.invalid.push(node.span);
     }
 
@@ -1969,9 +1972,12 @@ impl Ctx<'_> {
 
     fn type_error(&mut self, node: &Node, expected: String, pointer: &str) {
         let h = self.hit("type", node.span, pointer);
-        h.args.push(("expected".into(), expected.into()));
         h.args
-            .push(("found".into(), node.type_name().to_string().into()));
+            .push(("expected".into(), crate::lang::type_words(&expected).into()));
+        h.args.push((
+            "found".into(),
+            crate::lang::type_words(node.type_name()).into(),
+        ));
         h.args.push(("value".into(), node.display().into()));
         self.invalid.push(node.span);
     }
