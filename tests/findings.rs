@@ -112,6 +112,15 @@ fn remediation_commands_name_the_entitys_own_region() {
     assert!(none.contains("--cli-region=<region>"), "{none}");
 }
 
+/// The same for a rule judged over the whole inventory, on pruned entities: a request keeps
+/// its document's region.
+#[test]
+fn remediation_of_a_whole_inventory_rule_names_the_region_too() {
+    let inventory = "region: ap-southeast-1\nservers:\n  - id: 3c5458b5-8ca9-421b-a5e7-739393aac083\n    backup_service: CBR\nrequests:\n  - name: img\n    instance_id: 3c5458b5-8ca9-421b-a5e7-739393aac083\n";
+    let said = remediation_of("request-vault-id", inventory);
+    assert!(said.contains("--cli-region=ap-southeast-1"), "{said}");
+}
+
 #[test]
 fn steps_for_another_os_are_not_shown_and_alternatives_are_not_steps() {
     let linux = remediation_of(

@@ -974,6 +974,79 @@ fn a_vault_that_may_not_be_created_holds_its_servers_only_maybe() {
 }
 
 #[test]
+fn a_vault_in_a_module_that_may_not_be_created_holds_its_servers_only_maybe() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let vault = root.path().join("vault");
+    std::fs::create_dir(&vault).expect("mkdir");
+    std::fs::write(
+        vault.join("main.tf"),
+        "variable \"server\" {}\n\nresource \"huaweicloud_cbr_vault\" \"v\" {\n  name = \"v\"\n  type = \"server\"\n  resources {\n    server_id = var.server\n  }\n}\n",
+    )
+    .expect("write");
+    let main = root.path().join("main");
+    std::fs::create_dir(&main).expect("mkdir");
+    std::fs::write(
+        main.join("main.tf"),
+        r#"variable "backups" {}
+
+resource "huaweicloud_compute_instance" "web" {
+  name = "web"
+}
+
+module "backup" {
+  source = "../vault"
+  count  = var.backups ? 1 : 0
+  server = huaweicloud_compute_instance.web.id
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {
+  name        = "img"
+  instance_id = huaweicloud_compute_instance.web.id
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#,
+    )
+    .expect("write");
+    let (_, findings) = check(&[&main.display().to_string()]);
+    assert!(
+        said(&findings, "request-vault-id", "message").is_empty(),
+        "{findings:?}"
+    );
+    assert!(
+        unverified_lists(
+            &findings,
+            "whether module `backup` is created is not known before apply (its `count` is not)"
+        ),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_count_terraform_takes_from_a_string_counts_and_any_other_is_read_once() {
+    let module = |count: &str| {
+        format!(
+            "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {{\n  count       = {count}\n  name        = \" img-${{count.index}}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}}\n"
+        )
+    };
+    // "2" (as a tfvars string gives it) is two instances; a value Terraform would refuse is
+    // read once, not as none.
+    let (_dir, _, findings) = check_module(&[("main.tf", &module("\"2\""))]);
+    assert_eq!(
+        said(&findings, "request-name", "message").len(),
+        2,
+        "{findings:?}"
+    );
+    let (_dir, _, findings) = check_module(&[("main.tf", &module("null"))]);
+    assert!(
+        unverified_lists(
+            &findings,
+            "`name` of huaweicloud_ims_ecs_whole_image.img (`count` is not known statically)"
+        ),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn a_count_over_the_limit_is_said_where_it_is_written() {
     let (dir, code, findings) = check_module(&[(
         "main.tf",

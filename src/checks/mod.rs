@@ -244,9 +244,21 @@ pub(crate) fn judge_each(check: &dyn Check, inv: &Inventory, cx: &mut Cx) {
                 },
             );
             for hit in hits {
+                // The same finding, whatever region each description states (a dump has
+                // none): the first one, the most authoritative, is reported.
+                let same_args = |h: &Hit| {
+                    let args = |h: &'_ Hit| {
+                        h.args
+                            .iter()
+                            .filter(|(k, _)| k != "region")
+                            .cloned()
+                            .collect::<Vec<_>>()
+                    };
+                    args(h) == args(&hit)
+                };
                 let said = seen
                     .iter()
-                    .any(|h| h.variant == hit.variant && h.args == hit.args);
+                    .any(|h| h.variant == hit.variant && same_args(h));
                 if !said {
                     seen.push(hit.clone());
                     cx.report(hit);

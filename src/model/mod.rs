@@ -880,11 +880,14 @@ impl Entity {
             None => Hit::new(rule, variant, place).entity(&self.label()),
         };
         // Its region, for the commands remediation gives (`--cli-region={region}`); a pruned
-        // entity keeps its region only for the rules that read it, and leaves the placeholder.
-        if let Body::Whole(w) = &self.body
-            && let Some(region) = &w.region
-        {
-            hit = hit.arg("region", &**region);
+        // entity keeps its region only for the rules that read it, else leaves the placeholder.
+        let region = match &self.body {
+            Body::Whole(w) => w.region.as_deref(),
+            // Kept in the frozen header when a rule reads it (a request's is).
+            Body::Pruned(f) => f.header().region,
+        };
+        if let Some(region) = region {
+            hit = hit.arg("region", region);
         }
         // How findings name it beyond its id: a server's `name`.
         hit = hit.arg("entity_kind", self.kind.name());

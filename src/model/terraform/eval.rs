@@ -197,9 +197,15 @@ impl Scope {
                 || format!("the function `{name}` is not evaluated by ims-preflight"),
                 || format!("ims-preflight不对函数`{name}`求值"),
             ),
+            // The evaluator's own words, quoted as code in Chinese.
             other => pick(
                 || format!("it cannot be evaluated statically ({other})"),
-                || format!("它无法静态求值（{other}）"),
+                || {
+                    format!(
+                        "它无法静态求值（`{}`）",
+                        other.to_string().replace('`', "'")
+                    )
+                },
             ),
         }
     }

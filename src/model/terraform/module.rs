@@ -49,6 +49,9 @@ pub struct ModuleScope {
     pub locals_written: HashMap<String, Written>,
     /// Region of the default provider configuration and of each alias.
     pub regions: HashMap<String, Val>,
+    /// Whether the module is created at all is not known before apply (a call of it, or of a
+    /// module calling it, has a `count` or `for_each` not known): why.
+    pub creation_unknown: Option<String>,
     /// The known ones of `regions` as entities hold them: one allocation per provider
     /// configuration, shared by every entity of its resources (made on first use).
     pub shared_regions: std::sync::OnceLock<HashMap<String, Arc<str>>>,
@@ -156,12 +159,12 @@ impl Instance {
     /// Whether the resource is created at all is not known before apply: its `count` or
     /// `for_each` is not known (it was read as one instance, without an index); why, in words.
     pub fn creation_unknown(&self) -> Option<String> {
-        if self.address.ends_with(']') {
-            return None;
-        }
-        let arg = ["count", "for_each"]
+        let own = ["count", "for_each"]
             .into_iter()
-            .find(|arg| self.body.attr(arg).is_some())?;
+            .find(|arg| !self.address.ends_with(']') && self.body.attr(arg).is_some());
+        let Some(arg) = own else {
+            return self.module.creation_unknown.clone();
+        };
         Some(pick(
             || {
                 format!(
@@ -278,6 +281,8 @@ pub enum Inputs<'a> {
 pub struct Inherited {
     region: Option<Val>,
     default_tags: Option<DefaultTags>,
+    /// Whether the module (or one calling it) is created at all is not known before apply.
+    creation_unknown: Option<String>,
 }
 
 pub struct Reader<'s> {
@@ -478,11 +483,23 @@ impl<'s> Reader<'s> {
                 values.insert(key.to_string(), (v.val, Some(written)));
             }
             let child_prefix = format!("{prefix}module.{name}{suffix}.");
+            // A call with a `count` or `for_each` not known before apply is read once, without
+            // an index: whether its resources are created is not known.
+            let creation_unknown = module.creation_unknown.clone().or_else(|| {
+                let arg = ["count", "for_each"]
+                    .into_iter()
+                    .find(|arg| suffix.is_empty() && call.body.attr(arg).is_some())?;
+                Some(pick(
+                    || format!("whether module `{name}` is created is not known before apply (its `{arg}` is not)"),
+                    || format!("模块`{name}`是否会被创建在apply之前未知（其`{arg}`未知）"),
+                ))
+            });
             let inputs = Inputs::Call {
                 values,
                 provider: Box::new(Inherited {
                     region: module.regions.get("").cloned(),
                     default_tags: module.default_tags.get("").cloned(),
+                    creation_unknown,
                 }),
             };
             let read = self.read_module(&child, &child_prefix, inputs);
@@ -506,7 +523,7 @@ impl<'s> Reader<'s> {
         let Val::Known(n) = scope.eval_expr(&count.expr) else {
             return;
         };
-        let Some(n) = n.as_u64().filter(|&n| n > MAX_COUNT) else {
+        let Some(n) = count_of(&n).filter(|&n| n > MAX_COUNT) else {
             return;
         };
         self.problems.push((
@@ -641,7 +658,9 @@ impl<'s> Reader<'s> {
                 let Inherited {
                     region,
                     default_tags,
+                    creation_unknown,
                 } = *provider;
+                m.creation_unknown = creation_unknown;
                 m.regions.extend(region.map(|r| (String::new(), r)));
                 m.default_tags
                     .extend(default_tags.map(|t| (String::new(), t)));
@@ -864,15 +883,22 @@ fn downloaded(dir: &Path, name: &str) -> Option<PathBuf> {
 
 /// The instances of a resource or module call: `count` and `for_each` expanded when known
 /// (`[0]`, `["a"]`); otherwise one instance standing for each of them.
+/// A `count` as Terraform takes it: a whole number, or a string of one (a tfvars value).
+fn count_of(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 fn expand(body: &Body, scope: &Arc<Scope>) -> Vec<(String, Arc<Scope>)> {
     if let Some(count) = body.attr("count") {
         return match scope.eval_expr(&count.expr) {
-            Val::Known(v) => {
-                let n = v.as_u64().unwrap_or(0).min(MAX_COUNT);
-                (0..n)
-                    .map(|i| (format!("[{i}]"), Arc::new(scope.with_count(i as i64))))
-                    .collect()
-            }
+            Val::Known(v) if let Some(n) = count_of(&v) => (0..n.min(MAX_COUNT))
+                .map(|i| (format!("[{i}]"), Arc::new(scope.with_count(i as i64))))
+                .collect(),
+            // Not known, or not a count Terraform would take: read once, without an index.
             _ => vec![(String::new(), scope.clone())],
         };
     }
