@@ -59,6 +59,15 @@ fn only_at(dir: &Path, file: &str, line: u64) -> BTreeSet<(String, u64)> {
     BTreeSet::from([(path, line)])
 }
 
+/// Some `request-unverified` finding lists `text` among what is missing; else the findings
+/// are shown.
+fn assert_unverified(findings: &[Value], text: &str) {
+    assert!(
+        unverified_lists(findings, text),
+        "{text} not listed: {findings:?}"
+    );
+}
+
 /// Some `request-unverified` finding lists `text` among what is missing.
 fn unverified_lists(findings: &[Value], text: &str) -> bool {
     said(findings, "request-unverified", "message")
@@ -921,12 +930,9 @@ fn a_vault_adding_servers_in_a_dynamic_block_holds_them_or_says_it_cannot_tell()
     )]);
     assert_eq!(code, 0, "{findings:?}");
     assert!(said(&findings, "request-vault-id", "message").is_empty());
-    assert!(
-        unverified_lists(
-            &findings,
-            "`vault_id` of huaweicloud_compute_instance.web[1] (it may be in vault huaweicloud_cbr_vault.v"
-        ),
-        "{findings:?}"
+    assert_unverified(
+        &findings,
+        "`vault_id` of huaweicloud_compute_instance.web[1] (it may be in vault huaweicloud_cbr_vault.v",
     );
     // Naming that vault: in it or in none, the server is added to the vault named.
     let same = dynamic_vault_module("data.huaweicloud_compute_instances.all.ids").replace(
@@ -964,12 +970,9 @@ fn a_vault_that_may_not_be_created_holds_its_servers_only_maybe() {
         said(&findings, "request-vault-id", "message").is_empty(),
         "{findings:?}"
     );
-    assert!(
-        unverified_lists(
-            &findings,
-            "`vault_id` of huaweicloud_compute_instance.web[1] (it may be in vault huaweicloud_cbr_vault.v: whether huaweicloud_cbr_vault.v is created is not known before apply (its `count` is not))"
-        ),
-        "{findings:?}"
+    assert_unverified(
+        &findings,
+        "`vault_id` of huaweicloud_compute_instance.web[1] (it may be in vault huaweicloud_cbr_vault.v: whether huaweicloud_cbr_vault.v is created is not known before apply (its `count` is not))",
     );
 }
 
@@ -1012,12 +1015,9 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
         said(&findings, "request-vault-id", "message").is_empty(),
         "{findings:?}"
     );
-    assert!(
-        unverified_lists(
-            &findings,
-            "whether module `backup` is created is not known before apply (its `count` is not)"
-        ),
-        "{findings:?}"
+    assert_unverified(
+        &findings,
+        "whether module `backup` is created is not known before apply (its `count` is not)",
     );
 }
 
@@ -1037,12 +1037,9 @@ fn a_count_terraform_takes_from_a_string_counts_and_any_other_is_read_once() {
         "{findings:?}"
     );
     let (_dir, _, findings) = check_module(&[("main.tf", &module("null"))]);
-    assert!(
-        unverified_lists(
-            &findings,
-            "`name` of huaweicloud_ims_ecs_whole_image.img (`count` is not known statically)"
-        ),
-        "{findings:?}"
+    assert_unverified(
+        &findings,
+        "`name` of huaweicloud_ims_ecs_whole_image.img (`count` is not known statically)",
     );
 }
 
@@ -1296,12 +1293,9 @@ fn a_dynamic_block_in_a_tf_json_file_is_read_as_in_hcl() {
 fn a_plans_vault_written_as_a_dynamic_block_leaves_its_servers_vault_unknown() {
     let (code, findings) = check(&["tests/fixtures/terraform/plan-dynamic-vault/plan.json"]);
     assert_eq!(code, 1, "{findings:?}");
-    assert!(
-        unverified_lists(
-            &findings,
-            "`vault_id` of huaweicloud_compute_instance.web (it may be in vault huaweicloud_cbr_vault.servers"
-        ),
-        "{findings:?}"
+    assert_unverified(
+        &findings,
+        "`vault_id` of huaweicloud_compute_instance.web (it may be in vault huaweicloud_cbr_vault.servers",
     );
 }
 
