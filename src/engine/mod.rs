@@ -871,6 +871,10 @@ impl Engine<'_> {
     }
 }
 
+/// Limits of what a run reads of Terraform modules (how deep, how many called, how many
+/// instances), not of one file: said as the run's, where the file's own are "file exceeds".
+const RUN_LIMITS: [&str; 3] = ["max_module_depth", "max_called_modules", "max_count"];
+
 fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
     let place = Place::new(file.clone(), p.span, String::new());
     match p.kind {
@@ -884,9 +888,16 @@ fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
         ProblemKind::Facts => {
             Hit::new(ids::INVENTORY_FACTS, "main", place).arg("detail", p.message.clone())
         }
-        ProblemKind::Limit(limit) => Hit::new(ids::INVENTORY_LIMIT, "main", place)
-            .arg("limit", limit)
-            .arg("detail", p.message.clone()),
+        ProblemKind::Limit(limit) => {
+            let variant = if RUN_LIMITS.contains(&limit) {
+                "run"
+            } else {
+                "main"
+            };
+            Hit::new(ids::INVENTORY_LIMIT, variant, place)
+                .arg("limit", limit)
+                .arg("detail", p.message.clone())
+        }
     }
 }
 
