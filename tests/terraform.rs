@@ -1057,8 +1057,8 @@ fn a_count_over_the_limit_is_said_where_it_is_written() {
     );
     let said = said(&findings, "inventory-limit", "message");
     assert!(
-        said[0].contains(
-            "`count` is 1500; the first 1000 instances are read and the other 500 are not checked"
+        said[0].starts_with(
+            "the run's max_count limit is reached: `count` is 1500; the first 1000 instances are read and the other 500 are not checked"
         ),
         "{said:?}"
     );
