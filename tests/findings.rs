@@ -282,3 +282,41 @@ fn plain_lsblk_output_is_told_to_use_json() {
         "{text}"
     );
 }
+
+/// An inventory with a region and an API dump of the same server without one both show its
+/// status: one finding, at the inventory (the first description), not one for each.
+#[test]
+fn a_finding_both_descriptions_show_is_reported_once_whatever_region_each_states() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        "region: cn-north-4\nservers:\n  - id: 3f6a9c1d-2b8e-4d57-a0c4-7e1f92b6d835\n    status: ERROR\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("web.json"),
+        r#"{"server": {"id": "3f6a9c1d-2b8e-4d57-a0c4-7e1f92b6d835", "name": "web", "status": "ERROR"}}"#,
+    )
+    .expect("write");
+    let path = dir.path().display().to_string();
+    let out = run(
+        &[
+            "check",
+            &path,
+            "--format",
+            "json",
+            "--select",
+            "server-status",
+        ],
+        &[],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let findings = v["diagnostics"].as_array().cloned().unwrap_or_default();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(
+        findings[0]["file"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("inv.yaml")
+    );
+}
