@@ -27,56 +27,6 @@ pub struct Entry {
     pub key: Name,
     pub key_span: Span,
     pub span: Span,
-    /// The value is a variable or a local alone (`owner = var.owner`): a finding on it is
-    /// reported where that value is written.
-    pub reads: Option<Reads>,
-}
-
-/// A variable or a local an entry's value is, alone.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Reads {
-    Var(Name),
-    Local(Name),
-}
-
-impl Reads {
-    fn of(root: &str, name: &str) -> Option<Reads> {
-        match root {
-            "var" => Some(Reads::Var(name.into())),
-            "local" => Some(Reads::Local(name.into())),
-            _ => None,
-        }
-    }
-
-    /// `var.NAME` or `local.NAME` alone, as a `.tf` file writes it.
-    fn of_hcl(value: &hcl::edit::expr::Expression) -> Option<Reads> {
-        use hcl::edit::expr::{Expression, TraversalOperator};
-        let Expression::Traversal(t) = value else {
-            return None;
-        };
-        let (Expression::Variable(root), [op]) = (&t.expr, t.operators.as_slice()) else {
-            return None;
-        };
-        match op.value() {
-            TraversalOperator::GetAttr(name) => Reads::of(root.as_str(), name.as_str()),
-            _ => None,
-        }
-    }
-
-    /// `"${var.NAME}"` or `"${local.NAME}"`, as a `.tf.json` file writes it.
-    fn of_json(value: &Node) -> Option<Reads> {
-        let text = value.as_str()?;
-        let inner = text.strip_prefix("${")?.strip_suffix('}')?.trim();
-        let (root, name) = inner.split_once('.')?;
-        let plain = |s: &str| {
-            !s.is_empty()
-                && s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        };
-        (plain(root) && plain(name))
-            .then(|| Reads::of(root, name))
-            .flatten()
-    }
 }
 
 impl Attr {
@@ -185,7 +135,6 @@ fn hcl_entries(value: &hcl::edit::expr::Expression) -> Vec<Entry> {
                 key: text.into(),
                 key_span: span_of(key_span),
                 span: span_of(value.expr().span()),
-                reads: Reads::of_hcl(value.expr()),
             })
         })
         .collect()
@@ -303,7 +252,6 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
                         key: Name::from(e.key.as_str()),
                         key_span: e.key_span,
                         span: e.value.span,
-                        reads: Reads::of_json(&e.value),
                     })
                     .collect(),
             },

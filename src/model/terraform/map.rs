@@ -9,7 +9,7 @@ use std::sync::Arc;
 use hcl::Value;
 
 use super::Source;
-use super::config::{Entry, Reads};
+use super::config::{Attr, Entry};
 use super::eval::{Val, text};
 use super::module::{Instance, Value2, Written};
 use crate::finding::Place;
@@ -190,10 +190,7 @@ impl<'a> Draft<'a> {
                 ),
                 used: Some((
                     Place::new(self.file.clone(), span, pointer),
-                    pick(
-                        || format!("`{name}` of {} uses the {}", self.inst.address, w.what),
-                        || format!("{}的`{name}`使用了{}", self.inst.address, w.what),
-                    ),
+                    self.uses(name, w),
                 )),
             });
         }
@@ -312,11 +309,7 @@ impl<'a> Draft<'a> {
             };
             let used = v.written.map(|w| {
                 let place = Place::new(self.file.clone(), span, pointer.clone());
-                let said = pick(
-                    || format!("`tags` of {} uses the {}", self.inst.address, w.what),
-                    || format!("{}的`tags`使用了{}", self.inst.address, w.what),
-                );
-                (place, said)
+                (place, self.uses("tags", w))
             });
             for (k, value) in tags {
                 let spans = entry_spans(entries, k, whole);
@@ -324,11 +317,8 @@ impl<'a> Draft<'a> {
                 // A value that is a variable or a local alone, in a map written here, is
                 // found where that value is written, with the entry that uses it.
                 let value_at = match v.written {
-                    None => self.entry_written(entries, k).map(|w| {
-                        let said = pick(
-                            || format!("`tags.{k}` of {} uses the {}", self.inst.address, w.what),
-                            || format!("{}的`tags.{k}`使用了{}", self.inst.address, w.what),
-                        );
+                    None => self.entry_written(v.attr, k).map(|w| {
+                        let said = self.uses(&format!("tags.{k}"), w);
                         (
                             w,
                             (
@@ -373,14 +363,26 @@ impl<'a> Draft<'a> {
         self.members.push(("image_tags", seq(span, items)));
     }
 
+    /// What is said beside a value written at `w` where the argument `arg` uses it.
+    fn uses(&self, arg: &str, w: &Written) -> String {
+        let address = &self.inst.address;
+        pick(
+            || format!("`{arg}` of {address} uses the {}", w.what),
+            || format!("{address}的`{arg}`使用了{}", w.what),
+        )
+    }
+
     /// Where the variable or local an entry of a map written here is alone is written.
-    fn entry_written(&self, entries: &[Entry], key: &str) -> Option<&'a Written> {
-        let module = &self.inst.module;
-        match &entries.iter().find(|e| e.key == key)?.reads {
-            Some(Reads::Var(name)) => module.written.get(name.as_str()),
-            Some(Reads::Local(name)) => module.locals_written.get(name.as_str()),
-            None => None,
-        }
+    fn entry_written(&self, attr: &'a Attr, key: &str) -> Option<&'a Written> {
+        let hcl::Expression::Object(object) = &attr.expr else {
+            return None;
+        };
+        let (_, value) = object.iter().find(|(k, _)| match k {
+            hcl::ObjectKey::Identifier(name) => name.as_str() == key,
+            hcl::ObjectKey::Expression(hcl::Expression::String(name)) => name == key,
+            _ => false,
+        })?;
+        self.inst.module.written_at(value)
     }
 
     /// One tag as the provider sends it, `{key, value}`, its key and value at `spans` of the

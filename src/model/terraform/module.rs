@@ -80,12 +80,20 @@ impl ModuleScope {
                 other => other,
             },
         };
-        let local = || self.locals_written.get(direct_local(&attr.expr)?);
         Value2 {
             val,
             attr,
-            written: var.and_then(|v| self.written.get(v)).or_else(local),
+            written: self.written_at(&attr.expr),
         }
+    }
+
+    /// Where the value of an expression that is a variable or a local alone (`var.x`,
+    /// `local.y`) is written.
+    pub fn written_at(&self, expr: &hcl::Expression) -> Option<&Written> {
+        let local = || self.locals_written.get(direct_local(expr)?);
+        direct_var(expr)
+            .and_then(|v| self.written.get(v))
+            .or_else(local)
     }
 }
 
@@ -761,19 +769,19 @@ impl<'s> Reader<'s> {
                 |&(source, name, attr)| match m.scope.eval_expr(&attr.expr) {
                     Val::Known(v) => {
                         m.scope.set_local(name, v);
-                        let from = direct_var(&attr.expr)
-                            .and_then(|v| m.written.get(v))
-                            .or_else(|| m.locals_written.get(direct_local(&attr.expr)?));
-                        let written = from.cloned().unwrap_or_else(|| Written {
-                            source,
-                            span: attr.span,
-                            pointer: format!("/locals/{name}"),
-                            what: pick(
-                                || format!("value of local `{name}`"),
-                                || format!("局部值`{name}`的值"),
-                            ),
-                            entries: attr.entries.clone(),
-                        });
+                        let written =
+                            m.written_at(&attr.expr)
+                                .cloned()
+                                .unwrap_or_else(|| Written {
+                                    source,
+                                    span: attr.span,
+                                    pointer: format!("/locals/{name}"),
+                                    what: pick(
+                                        || format!("value of local `{name}`"),
+                                        || format!("局部值`{name}`的值"),
+                                    ),
+                                    entries: attr.entries.clone(),
+                                });
                         m.locals_written.insert(name.to_string(), written);
                         false
                     }
