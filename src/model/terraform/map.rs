@@ -686,9 +686,8 @@ impl<'a> Links<'a> {
                 "huaweicloud_cbr_vault" => {
                     let members = super::vaults::members(inst, instances);
                     // A vault that may not be created holds its servers only maybe.
-                    let created = inst.creation_unknown();
                     for (key, v) in members.servers {
-                        match &created {
+                        match &inst.creation_unknown {
                             None => {
                                 vaults.insert(key, (inst, v));
                             }
@@ -829,6 +828,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                 scope: inst.scope.clone(),
                 pointer: format!("{}/data_disks/{i}", inst.pointer),
                 planned: inst.planned,
+                creation_unknown: None,
             };
             disk.extend(set_flag(&mut d, &part, "dss", "dss_pool_id", inst.source));
             disk.extend(set_flag(

@@ -114,6 +114,9 @@ pub struct Instance {
     pub pointer: String,
     /// It is read from a plan (its values are at the plan's `change.after`).
     pub planned: bool,
+    /// Whether it is created at all is not known before apply (its `count` or `for_each` is
+    /// not, or its module's call's): why.
+    pub creation_unknown: Option<String>,
 }
 
 /// An attribute of an instance, with its value and where that value is written when
@@ -162,31 +165,6 @@ impl Instance {
     /// Its provider configuration's `default_tags`, and where they are written.
     pub fn default_tags(&self) -> Option<&DefaultTags> {
         self.module.default_tags.get(self.provider())
-    }
-
-    /// Whether the resource is created at all is not known before apply: its `count` or
-    /// `for_each` is not known (it was read as one instance, without an index); why, in words.
-    pub fn creation_unknown(&self) -> Option<String> {
-        let own = ["count", "for_each"]
-            .into_iter()
-            .find(|arg| !self.address.ends_with(']') && self.body.attr(arg).is_some());
-        let Some(arg) = own else {
-            return self.module.creation_unknown.clone();
-        };
-        Some(pick(
-            || {
-                format!(
-                    "whether {} is created is not known before apply (its `{arg}` is not)",
-                    self.address
-                )
-            },
-            || {
-                format!(
-                    "{}是否会被创建在apply之前未知（其`{arg}`未知）",
-                    self.address
-                )
-            },
-        ))
     }
 
     /// The region the resource is created in when it is known, as an entity holds it.
@@ -383,10 +361,16 @@ impl<'s> Reader<'s> {
             } else {
                 format!("{prefix}{base_ty}.{name}")
             };
-            self.count_over_limit(source, &block.body, &shared);
-            for (suffix, scope) in expand(&block.body, &shared) {
+            let expansion = expand(&block.body, &shared);
+            self.count_over_limit(source, expansion.over);
+            let creation_unknown = match expansion.unknown {
+                Some(arg) => Some(creation_not_known(&base, arg)),
+                None => module.creation_unknown.clone(),
+            };
+            for (suffix, scope) in expansion.instances {
                 let address = format!("{base}{suffix}");
                 self.instances.push(Instance {
+                    creation_unknown: creation_unknown.clone(),
                     pointer: Instance::block_pointer(data, &ty, &address),
                     address,
                     ty: ty.clone(),
@@ -458,8 +442,15 @@ impl<'s> Reader<'s> {
         }
         let shared = Arc::new(module.scope.clone());
         let mut outputs = Vec::new();
-        self.count_over_limit(source, &call.body, &shared);
-        for (suffix, scope) in expand(&call.body, &shared) {
+        let expansion = expand(&call.body, &shared);
+        self.count_over_limit(source, expansion.over);
+        // A call read once for a `count` or `for_each` not known: whether its resources are
+        // created is not known.
+        let creation_unknown = module.creation_unknown.clone().or_else(|| {
+            let arg = expansion.unknown?;
+            Some(creation_not_known(&format!("module `{name}`"), arg))
+        });
+        for (suffix, scope) in expansion.instances {
             let mut values = HashMap::new();
             for (key, attr) in &call.body.attrs {
                 if [
@@ -491,23 +482,12 @@ impl<'s> Reader<'s> {
                 values.insert(key.to_string(), (v.val, Some(written)));
             }
             let child_prefix = format!("{prefix}module.{name}{suffix}.");
-            // A call with a `count` or `for_each` not known before apply is read once, without
-            // an index: whether its resources are created is not known.
-            let creation_unknown = module.creation_unknown.clone().or_else(|| {
-                let arg = ["count", "for_each"]
-                    .into_iter()
-                    .find(|arg| suffix.is_empty() && call.body.attr(arg).is_some())?;
-                Some(pick(
-                    || format!("whether module `{name}` is created is not known before apply (its `{arg}` is not)"),
-                    || format!("模块`{name}`是否会被创建在apply之前未知（其`{arg}`未知）"),
-                ))
-            });
             let inputs = Inputs::Call {
                 values,
                 provider: Box::new(Inherited {
                     region: module.regions.get("").cloned(),
                     default_tags: module.default_tags.get("").cloned(),
-                    creation_unknown,
+                    creation_unknown: creation_unknown.clone(),
                 }),
             };
             let read = self.read_module(&child, &child_prefix, inputs);
@@ -524,21 +504,15 @@ impl<'s> Reader<'s> {
 
     /// A `count` over [`MAX_COUNT`] is said where it is written: only the first instances are
     /// read.
-    fn count_over_limit(&mut self, source: usize, body: &Body, scope: &Scope) {
-        let Some(count) = body.attr("count") else {
-            return;
-        };
-        let Val::Known(n) = scope.eval_expr(&count.expr) else {
-            return;
-        };
-        let Some(n) = count_of(&n).filter(|&n| n > MAX_COUNT) else {
+    fn count_over_limit(&mut self, source: usize, over: Option<(u64, Span)>) {
+        let Some((n, span)) = over else {
             return;
         };
         self.problems.push((
             source,
             Problem {
                 kind: ProblemKind::Limit("max_count"),
-                span: count.span,
+                span,
                 message: pick(
                     || format!("`count` is {n}; the first {MAX_COUNT} instances are read and the other {} are not checked", n - MAX_COUNT),
                     || format!("`count`为{n}；只读取前{MAX_COUNT}个实例，其余{}个未被检查", n - MAX_COUNT),
@@ -889,8 +863,6 @@ fn downloaded(dir: &Path, name: &str) -> Option<PathBuf> {
         .filter(|d| d.is_dir())
 }
 
-/// The instances of a resource or module call: `count` and `for_each` expanded when known
-/// (`[0]`, `["a"]`); otherwise one instance standing for each of them.
 /// A `count` as Terraform takes it: a whole number, or a string of one (a tfvars value).
 fn count_of(value: &Value) -> Option<u64> {
     match value {
@@ -900,14 +872,36 @@ fn count_of(value: &Value) -> Option<u64> {
     }
 }
 
-fn expand(body: &Body, scope: &Arc<Scope>) -> Vec<(String, Arc<Scope>)> {
+/// The instances of a resource or module call, and what is not known of them.
+struct Expansion {
+    /// Each instance's index (`[0]`, `["a"]`, none) and scope.
+    instances: Vec<(String, Arc<Scope>)>,
+    /// The `count` or `for_each` not known before apply: one instance, without an index,
+    /// stands for however many there are (none, maybe).
+    unknown: Option<&'static str>,
+    /// A `count` over [`MAX_COUNT`], and where it is written: the instances past it are not
+    /// read.
+    over: Option<(u64, Span)>,
+}
+
+/// `count` and `for_each` expanded when known; otherwise one instance standing for them all.
+fn expand(body: &Body, scope: &Arc<Scope>) -> Expansion {
+    let one = |unknown| Expansion {
+        instances: vec![(String::new(), scope.clone())],
+        unknown,
+        over: None,
+    };
     if let Some(count) = body.attr("count") {
         return match scope.eval_expr(&count.expr) {
-            Val::Known(v) if let Some(n) = count_of(&v) => (0..n.min(MAX_COUNT))
-                .map(|i| (format!("[{i}]"), Arc::new(scope.with_count(i as i64))))
-                .collect(),
-            // Not known, or not a count Terraform would take: read once, without an index.
-            _ => vec![(String::new(), scope.clone())],
+            Val::Known(v) if let Some(n) = count_of(&v) => Expansion {
+                instances: (0..n.min(MAX_COUNT))
+                    .map(|i| (format!("[{i}]"), Arc::new(scope.with_count(i as i64))))
+                    .collect(),
+                unknown: None,
+                over: (n > MAX_COUNT).then_some((n, count.span)),
+            },
+            // Not known, or not a count Terraform would take.
+            _ => one(Some("count")),
         };
     }
     if let Some(each) = body.attr("for_each") {
@@ -921,15 +915,28 @@ fn expand(body: &Body, scope: &Arc<Scope>) -> Vec<(String, Arc<Scope>)> {
             _ => None,
         };
         return match pairs {
-            Some(pairs) => pairs
-                .into_iter()
-                .map(|(k, v)| {
-                    let key = super::eval::text(&k).unwrap_or_default();
-                    (format!("[\"{key}\"]"), Arc::new(scope.with_each(k, v)))
-                })
-                .collect(),
-            None => vec![(String::new(), scope.clone())],
+            Some(pairs) => Expansion {
+                instances: pairs
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let key = super::eval::text(&k).unwrap_or_default();
+                        (format!("[\"{key}\"]"), Arc::new(scope.with_each(k, v)))
+                    })
+                    .collect(),
+                unknown: None,
+                over: None,
+            },
+            None => one(Some("for_each")),
         };
     }
-    vec![(String::new(), scope.clone())]
+    one(None)
+}
+
+/// Why whether `what` (an address, "module `m`") is created is not known before apply: its
+/// `arg` is not.
+fn creation_not_known(what: &str, arg: &str) -> String {
+    pick(
+        || format!("whether {what} is created is not known before apply (its `{arg}` is not)"),
+        || format!("{what}是否会被创建在apply之前未知（其`{arg}`未知）"),
+    )
 }

@@ -172,6 +172,8 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             scope: Arc::default(),
             pointer: format!("/resource_changes/{i}/change/after"),
             planned: true,
+            // A plan lists the instances it creates.
+            creation_unknown: None,
         });
     }
     let source = Source {
