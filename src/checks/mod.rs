@@ -246,16 +246,7 @@ pub(crate) fn judge_each(check: &dyn Check, inv: &Inventory, cx: &mut Cx) {
             for hit in hits {
                 // The same finding, whatever region each description states (a dump has
                 // none): the first one, the most authoritative, is reported.
-                let same_args = |h: &Hit| {
-                    let args = |h: &'_ Hit| {
-                        h.args
-                            .iter()
-                            .filter(|(k, _)| k != "region")
-                            .cloned()
-                            .collect::<Vec<_>>()
-                    };
-                    args(h) == args(&hit)
-                };
+                let same_args = |h: &Hit| unplaced(h).eq(unplaced(&hit));
                 let said = seen
                     .iter()
                     .any(|h| h.variant == hit.variant && same_args(h));
@@ -266,4 +257,12 @@ pub(crate) fn judge_each(check: &dyn Check, inv: &Inventory, cx: &mut Cx) {
             }
         }
     }
+}
+
+/// A hit's arguments but its entity's region (two descriptions of one entity may state
+/// different ones, or none).
+fn unplaced(
+    hit: &Hit,
+) -> impl Iterator<Item = &(crate::syntax::tree::Text, crate::syntax::tree::Text)> {
+    hit.args.iter().filter(|(k, _)| k != "region")
 }

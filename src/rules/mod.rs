@@ -123,9 +123,6 @@ pub struct Rule {
     pub zh: Option<Localized>,
     /// The language its texts are in now (see [`Rule::localize`]).
     pub lang: Lang,
-    /// The remediation for each OS, when only the OS makes it differ (see
-    /// [`Rule::remediation_for`]): shared by the findings instead of copied into each.
-    per_os: std::sync::OnceLock<[Arc<crate::finding::Filled>; 2]>,
     /// The remediations filled so far, by the values they took: shared by the findings with
     /// the same ones (see [`Rule::remediation_for`]).
     filled: Arc<std::sync::Mutex<FilledByValues>>,
@@ -162,7 +159,6 @@ impl Rule {
             };
             self.zh = Some(english);
             self.lang = Lang::ZhCn;
-            self.per_os = std::sync::OnceLock::new();
             self.filled = Arc::default();
         }
     }
@@ -228,21 +224,8 @@ impl Rule {
         if !templated && !filtered {
             return None;
         }
-        if !templated && let Some(os) = &os {
-            // Only the OS decides: one remediation per OS, shared.
-            let both = self.per_os.get_or_init(|| {
-                ["linux", "windows"].map(|os| {
-                    let args = [("os".into(), os.into())];
-                    Arc::new(self.fill_remediation(&args, Some(os)))
-                })
-            });
-            return match os.as_str() {
-                "linux" => Some(both[0].clone()),
-                "windows" => Some(both[1].clone()),
-                _ => Some(Arc::new(self.fill_remediation(args, Some(os)))),
-            };
-        }
-        // Findings with the same values share one: most take only their entity's region.
+        // Findings with the same OS and values share one: most differ only by their entity's
+        // region, or only by their OS.
         let value = |name: &String| {
             args.iter()
                 .rev()
@@ -613,7 +596,6 @@ pub fn parse_rule(name: &str, text: &str, origin: &str) -> Result<Rule, UsageErr
         origin: origin.to_string(),
         zh,
         lang: Lang::En,
-        per_os: std::sync::OnceLock::new(),
         filled: Arc::default(),
     })
 }
