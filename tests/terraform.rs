@@ -1385,3 +1385,29 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
         ["`tags` of huaweicloud_ims_ecs_whole_image.img uses the default of variable `tags`"]
     );
 }
+
+#[test]
+fn a_hidden_file_of_a_module_is_not_read_as_terraform_does_not_read_it() {
+    // Terraform skips a module's files whose names start with `.` (an editor's backup or lock
+    // file, `configs/parser_config_dir.go` `IsIgnoredFile`): a bad request there is not
+    // what `apply` sends.
+    let (dir, code, findings) = check_module(&[
+        ("main.tf", &image_block("web-image")),
+        ("._main.tf", &image_block(" leading space")),
+    ]);
+    assert_eq!(code, 0, "{findings:?}");
+    let files: BTreeSet<&str> = findings.iter().filter_map(|f| f["file"].as_str()).collect();
+    assert!(files.iter().all(|f| f.ends_with("/main.tf")), "{files:?}");
+    // Named on the command line, it is a usage error that says why, not "not an inventory".
+    let hidden = dir.path().join("._main.tf").display().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ims-preflight"))
+        .args(["check", &hidden])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Terraform does not read a file whose name starts with `.`"),
+        "{stderr}"
+    );
+}

@@ -47,6 +47,12 @@ pub(super) fn read_modules(
             && let Origin::Path(p) = &input.origin
             && Kind::of(p).is_some()
         {
+            if input.explicit && p.file_name().is_some_and(terraform::ignored_file) {
+                return Err(UsageError::msg(format!(
+                    "{}: Terraform does not read a file whose name starts with `.`, so neither does ims-preflight; rename it to check it",
+                    input.name
+                )));
+            }
             let p = crate::input::source::normalize(p);
             if super::files::is_config(input) {
                 queue.extend(p.parent().map(Path::to_path_buf));
@@ -361,6 +367,7 @@ fn module_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
         .flatten()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| !terraform::ignored_file(&e.file_name()))
         .filter_map(|e| {
             let path = crate::input::source::normalize(&e.path());
             let kind = Kind::of(&path)?;

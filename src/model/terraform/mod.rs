@@ -53,6 +53,14 @@ impl Kind {
     }
 }
 
+/// A file of a module's directory that Terraform does not read whatever its extension: a
+/// hidden one (`.main.tf`, an editor's backup or lock file), as `IsIgnoredFile` of
+/// Terraform's `configs/parser_config_dir.go` says (its other cases, `~` and `#…#`, have no
+/// Terraform extension).
+pub fn ignored_file(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b".")
+}
+
 /// The resource type an older name stands for (the provider keeps `_v2` and `evsv3` names as
 /// aliases of the same resources).
 pub fn canonical(ty: &str) -> &str {
