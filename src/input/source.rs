@@ -101,8 +101,10 @@ impl Text {
     /// The byte offset where each line starts (the first is 0).
     pub fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
+            // `memchr` finds the newlines a word at a time (a `char` search goes byte by byte):
+            // this runs over every file a finding is placed in.
             let mut starts = vec![0];
-            starts.extend(self.text.match_indices('\n').map(|(i, _)| (i + 1) as u32));
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| (i + 1) as u32));
             starts
         })
     }
