@@ -1411,3 +1411,98 @@ fn a_hidden_file_of_a_module_is_not_read_as_terraform_does_not_read_it() {
         "{stderr}"
     );
 }
+
+/// A module with a server whose data disks are written in a `dynamic "data_disks"` block
+/// (`dynamic`), in a vault, and an image of it.
+fn server_with_dynamic_disks(dynamic: &str) -> String {
+    format!(
+        r#"resource "huaweicloud_cbr_vault" "v" {{
+  name            = "vault-1"
+  type            = "server"
+  protection_type = "backup"
+  size            = 100
+  resources {{
+    server_id = huaweicloud_compute_instance.web.id
+  }}
+}}
+
+resource "huaweicloud_compute_instance" "web" {{
+  name         = "web"
+  image_id     = "330963f6-dd87-4be7-a001-000000000008"
+  flavor_id    = "s6.large.2"
+  power_action = "OFF"
+{dynamic}}}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {{
+  name        = "web-image"
+  instance_id = huaweicloud_compute_instance.web.id
+  vault_id    = huaweicloud_cbr_vault.v.id
+}}
+"#
+    )
+}
+
+#[test]
+fn data_disks_written_in_a_dynamic_block_are_judged_like_written_ones() {
+    // A list, read through the block's name.
+    let list = server_with_dynamic_disks(
+        r#"  dynamic "data_disks" {
+    for_each = [{ size = 100, pool = "dss-pool-1" }]
+    content {
+      size        = data_disks.value.size
+      dss_pool_id = data_disks.value.pool
+    }
+  }
+"#,
+    );
+    let (dir, code, findings) = check_module(&[("main.tf", &list)]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "dss-disk"),
+        only_at(dir.path(), "main.tf", 20),
+        "{findings:?}"
+    );
+    // A map, read through an `iterator` of its own: only the disk on DSS is.
+    let map = server_with_dynamic_disks(
+        r#"  dynamic "data_disks" {
+    for_each = { logs = "", data = "dss-pool-1" }
+    iterator = disk
+    content {
+      size        = 100
+      dss_pool_id = disk.value
+    }
+  }
+"#,
+    );
+    let (dir, code, findings) = check_module(&[("main.tf", &map)]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "dss-disk"),
+        only_at(dir.path(), "main.tf", 21),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn data_disks_of_a_dynamic_block_not_known_before_apply_leave_the_image_unverified() {
+    let unknown = format!(
+        "variable \"disks\" {{\n  type = list(any)\n}}\n\n{}",
+        server_with_dynamic_disks(
+            r#"  dynamic "data_disks" {
+    for_each = var.disks
+    content {
+      size        = data_disks.value.size
+      dss_pool_id = data_disks.value.pool
+    }
+  }
+"#,
+        )
+    );
+    let (_dir, code, findings) = check_module(&[("main.tf", &unknown)]);
+    assert_eq!(code, 0, "{findings:?}");
+    assert!(places(&findings, "dss-disk").is_empty(), "{findings:?}");
+    assert_unverified(
+        &findings,
+        "`data_disks` of huaweicloud_compute_instance.web (the `for_each` of its `dynamic \"data_disks\"` block is not known before apply (variable `disks` has no value",
+    );
+}

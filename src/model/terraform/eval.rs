@@ -30,6 +30,9 @@ pub struct Scope {
     locals: hcl::Map<String, Value>,
     count_index: Option<i64>,
     each: Option<(Value, Value)>,
+    /// The iterators of the `dynamic` blocks it is inside (`data_disks.key`,
+    /// `data_disks.value`), by name.
+    iterators: Vec<(String, Value)>,
     /// The module's path (`path.module`), as Terraform gives it.
     path_module: String,
     context: std::sync::OnceLock<Context<'static>>,
@@ -44,6 +47,7 @@ impl Clone for Scope {
             locals: self.locals.clone(),
             count_index: self.count_index,
             each: self.each.clone(),
+            iterators: self.iterators.clone(),
             path_module: self.path_module.clone(),
             context: std::sync::OnceLock::new(),
         }
@@ -95,6 +99,16 @@ impl Scope {
         s
     }
 
+    /// The scope of one element of a `dynamic` block's `for_each`, read through its iterator
+    /// (`name.key`, `name.value`).
+    pub fn with_iterator(&self, name: &str, key: Value, value: Value) -> Scope {
+        let mut s = self.clone();
+        let object = hcl::Map::from_iter([("key".to_string(), key), ("value".to_string(), value)]);
+        s.iterators.retain(|(n, _)| n != name);
+        s.iterators.push((name.to_string(), Value::Object(object)));
+        s
+    }
+
     fn context(&self) -> &Context<'static> {
         self.context.get_or_init(|| self.build_context())
     }
@@ -117,6 +131,9 @@ impl Scope {
                     ("value".to_string(), value.clone()),
                 ])),
             );
+        }
+        for (name, value) in &self.iterators {
+            ctx.declare_var(name.as_str(), value.clone());
         }
         ctx.declare_var(
             "path",

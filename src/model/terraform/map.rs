@@ -808,7 +808,12 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             inst.source,
         ));
         disks.push(map(inst.span, system));
-        for (i, block) in inst.body.blocks("data_disks").enumerate() {
+        let data_disks = super::dynamic::nested(inst, "data_disks");
+        if let Some(why) = data_disks.unknown {
+            // How many data disks it has is not known: what they are is unknown, not "none".
+            d.unknown.push(("data_disks".to_string(), why));
+        }
+        for (i, block) in data_disks.blocks.into_iter().enumerate() {
             let id = format!("{}.data_disks[{i}]", inst.address);
             let mut disk = vec![
                 ("id", d.scalar(id, false, block.span, d.pointer.clone())),
@@ -821,11 +826,11 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                 address: inst.address.clone(),
                 ty: inst.ty.clone(),
                 data: false,
-                body: block.body.clone(),
+                body: block.body,
                 span: block.span,
                 source: inst.source,
                 module: inst.module.clone(),
-                scope: inst.scope.clone(),
+                scope: block.scope,
                 pointer: format!("{}/data_disks/{i}", inst.pointer),
                 planned: inst.planned,
                 creation_unknown: None,

@@ -3,6 +3,7 @@
 //! what `terraform apply` will send.
 
 pub mod config;
+mod dynamic;
 pub mod eval;
 mod map;
 pub mod module;
