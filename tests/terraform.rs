@@ -1506,3 +1506,80 @@ fn data_disks_of_a_dynamic_block_not_known_before_apply_leave_the_image_unverifi
         "`data_disks` of huaweicloud_compute_instance.web (the `for_each` of its `dynamic \"data_disks\"` block is not known before apply (variable `disks` has no value",
     );
 }
+
+#[test]
+fn a_sensitive_variable_is_not_read_so_its_value_is_never_printed() {
+    // As `terraform plan` shows it: `(sensitive value)`. Whatever depends on it is unknown,
+    // and said so, never judged (or printed) from its value.
+    let main = r#"variable "image_name" {
+  type      = string
+  sensitive = true
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {
+  name        = "${var.image_name}-whole"
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#;
+    let (_dir, code, findings) = check_module(&[
+        ("main.tf", main),
+        ("terraform.tfvars", "image_name = \"top secret!\"\n"),
+    ]);
+    assert_eq!(code, 0, "{findings:?}");
+    assert!(places(&findings, "request-name").is_empty(), "{findings:?}");
+    let printed = serde_json::to_string(&findings).expect("json");
+    assert!(!printed.contains("top secret"), "{printed}");
+    assert_unverified(&findings, "variable `image_name` is sensitive (not read)");
+}
+
+#[test]
+fn a_local_or_module_input_not_known_before_apply_says_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = dir.path().join("app");
+    std::fs::create_dir(&app).expect("mkdir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"data "huaweicloud_compute_instance" "web" {
+  name = "web"
+}
+
+locals {
+  image = "${local.base}-image"
+  base  = data.huaweicloud_compute_instance.web.name
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {
+  name        = local.image
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+
+module "app" {
+  source = "./app"
+  name   = data.huaweicloud_compute_instance.web.name
+}
+"#,
+    )
+    .expect("write");
+    std::fs::write(
+        app.join("main.tf"),
+        format!(
+            "variable \"name\" {{}}\n\n{}",
+            image_block("${var.name}-app")
+        ),
+    )
+    .expect("write");
+    let (code, findings) = check(&[&dir.path().display().to_string()]);
+    assert_eq!(code, 0, "{findings:?}");
+    // Not "`image` is not declared": it is, and its value waits for a data source.
+    assert_unverified(
+        &findings,
+        "local `image` is not known before apply: local `base` is not known before apply: it is read from a data source",
+    );
+    // Not "set it in terraform.tfvars": a module's input is set by its call.
+    assert_unverified(
+        &findings,
+        "variable `name` is set by the module's caller to a value not known before apply (it is read from a data source)",
+    );
+}

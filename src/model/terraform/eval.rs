@@ -25,9 +25,12 @@ pub enum Val {
 #[derive(Default)]
 pub struct Scope {
     vars: hcl::Map<String, Value>,
-    /// Variables declared without a value (nor default): reading one is unknown.
-    unset: Vec<String>,
+    /// Variables declared without a known value: reading one is unknown, for the reason
+    /// given (none: no value was given at all).
+    unset: Vec<(String, Option<String>)>,
     locals: hcl::Map<String, Value>,
+    /// Locals whose value is not known before apply, and why.
+    unknown_locals: Vec<(String, String)>,
     count_index: Option<i64>,
     each: Option<(Value, Value)>,
     /// The iterators of the `dynamic` blocks it is inside (`data_disks.key`,
@@ -45,6 +48,7 @@ impl Clone for Scope {
             vars: self.vars.clone(),
             unset: self.unset.clone(),
             locals: self.locals.clone(),
+            unknown_locals: self.unknown_locals.clone(),
             count_index: self.count_index,
             each: self.each.clone(),
             iterators: self.iterators.clone(),
@@ -56,23 +60,37 @@ impl Clone for Scope {
 
 impl Scope {
     pub fn set_var(&mut self, name: &str, value: Value) {
-        self.unset.retain(|u| u != name);
+        self.unset.retain(|(u, _)| u != name);
         self.vars.insert(name.to_string(), value);
         self.context = std::sync::OnceLock::new();
     }
 
-    /// A variable whose value is not known (not set, or set to something unknown).
-    pub fn unset_var(&mut self, name: &str) {
+    /// A variable whose value is not known: not set (`why` is `None`), or for the reason
+    /// given (a sensitive one, one its module's caller sets to something unknown).
+    pub fn unset_var(&mut self, name: &str, why: Option<String>) {
         self.vars.shift_remove(name);
-        if !self.unset.iter().any(|u| u == name) {
-            self.unset.push(name.to_string());
-        }
+        self.unset.retain(|(u, _)| u != name);
+        self.unset.push((name.to_string(), why));
         self.context = std::sync::OnceLock::new();
     }
 
     /// The variable has a value or is known to have none.
     pub fn knows_var(&self, name: &str) -> bool {
-        self.vars.contains_key(name) || self.unset.iter().any(|u| u == name)
+        self.vars.contains_key(name) || self.unset.iter().any(|(u, _)| u == name)
+    }
+
+    /// A local whose value is not known before apply, and why.
+    pub fn unknown_local(&mut self, name: &str, why: String) {
+        self.unknown_locals.retain(|(l, _)| l != name);
+        self.unknown_locals.push((name.to_string(), why));
+    }
+
+    /// Why a local is not known before apply, when it is not.
+    pub fn why_local(&self, name: &str) -> Option<&str> {
+        self.unknown_locals
+            .iter()
+            .find(|(l, _)| l == name)
+            .map(|(_, why)| why.as_str())
     }
 
     pub fn set_local(&mut self, name: &str, value: Value) {
@@ -164,12 +182,13 @@ impl Scope {
         }
         match expr.evaluate(self.context()) {
             Ok(value) => Val::Known(value),
-            Err(e) => Val::Unknown(self.why_unknown(e.kind())),
+            Err(e) => Val::Unknown(self.why_unknown(e.kind(), e.expr())),
         }
     }
 
     /// Why a value is not known, in the run's language (it is shown in findings as is).
-    fn why_unknown(&self, kind: &hcl::eval::ErrorKind) -> String {
+    /// `expr`: the expression the evaluator stopped at (`var.x`, `local.y`), when it says.
+    fn why_unknown(&self, kind: &hcl::eval::ErrorKind, expr: Option<&hcl::Expression>) -> String {
         use hcl::eval::ErrorKind;
         let said = |en: &'static str, zh: &'static str| say(en, zh).to_string();
         match kind {
@@ -194,7 +213,30 @@ impl Scope {
                     || format!("它在apply之后才可知（它读取`{other}`）"),
                 ),
             },
-            ErrorKind::NoSuchKey(key) if self.unset.iter().any(|v| v == key) => pick(
+            // The evaluator names the traversal it stopped at, but not inside a template: then
+            // a local that is not known is told by its name.
+            ErrorKind::NoSuchKey(key)
+                if root_of(expr) == Some("local")
+                    || (root_of(expr).is_none()
+                        && self.unknown_locals.iter().any(|(l, _)| l == key)) =>
+            {
+                match self.unknown_locals.iter().find(|(l, _)| l == key) {
+                    Some((_, why)) => pick(
+                        || format!("local `{key}` is not known before apply: {why}"),
+                        || format!("局部值`{key}`在apply之前未知：{why}"),
+                    ),
+                    None => pick(
+                        || format!("local `{key}` is not declared"),
+                        || format!("局部值`{key}`未声明"),
+                    ),
+                }
+            }
+            ErrorKind::NoSuchKey(key)
+                if let Some((_, Some(why))) = self.unset.iter().find(|(v, _)| v == key) =>
+            {
+                why.clone()
+            }
+            ErrorKind::NoSuchKey(key) if self.unset.iter().any(|(v, _)| v == key) => pick(
                 || {
                     format!(
                         "variable `{key}` has no value: set it in terraform.tfvars, with --var-file or with --var {key}=..."
@@ -225,6 +267,17 @@ impl Scope {
                 },
             ),
         }
+    }
+}
+
+/// The variable a traversal starts at (`local` of `local.name`).
+fn root_of(expr: Option<&hcl::Expression>) -> Option<&str> {
+    match expr? {
+        hcl::Expression::Traversal(t) => match &t.expr {
+            hcl::Expression::Variable(root) => Some(root.as_str()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -552,7 +605,7 @@ mod tests {
     fn literals_variables_templates_and_functions_are_evaluated() {
         let mut scope = Scope::default();
         scope.set_var("env", Value::from("prod"));
-        scope.unset_var("later");
+        scope.unset_var("later", None);
         scope.set_local("prefix", Value::from(" web"));
         assert_eq!(
             eval(&scope, "\"${local.prefix}-${var.env}\""),
@@ -575,7 +628,7 @@ mod tests {
     #[test]
     fn references_link_and_the_rest_stays_unknown() {
         let mut scope = Scope::default();
-        scope.unset_var("later");
+        scope.unset_var("later", None);
         assert_eq!(
             eval(&scope, "huaweicloud_compute_instance.web.id"),
             Val::Ref("huaweicloud_compute_instance.web".into())

@@ -654,8 +654,20 @@ impl<'s> Reader<'s> {
                         Val::Ref(address) => {
                             m.refs.insert(name.clone(), address);
                         }
-                        Val::Unknown(_) => {
-                            m.scope.unset_var(&name);
+                        Val::Unknown(why) => {
+                            let said = pick(
+                                || {
+                                    format!(
+                                        "variable `{name}` is set by the module's caller to a value not known before apply ({why})"
+                                    )
+                                },
+                                || {
+                                    format!(
+                                        "变量`{name}`由模块的调用方设为apply之前未知的值（{why}）"
+                                    )
+                                },
+                            );
+                            m.scope.unset_var(&name, Some(said));
                         }
                     }
                     if let Some(w) = written {
@@ -666,7 +678,24 @@ impl<'s> Reader<'s> {
         }
         for name in &declared {
             if !m.scope.knows_var(name) && !m.refs.contains_key(name.as_str()) {
-                m.scope.unset_var(name);
+                m.scope.unset_var(name, None);
+            }
+        }
+        // As `terraform plan` hides them: a sensitive variable's value is never read, so never
+        // printed (a finding would show it); what depends on it is unknown, said so.
+        for (_, block) in &variables {
+            let sensitive = block
+                .body
+                .attr("sensitive")
+                .is_some_and(|a| matches!(a.expr, hcl::Expression::Bool(true)));
+            if let (true, Some(name)) = (sensitive, block.labels.first()) {
+                let said = pick(
+                    || format!("variable `{name}` is sensitive (not read)"),
+                    || format!("变量`{name}`是敏感值（未读取）"),
+                );
+                m.scope.unset_var(name, Some(said));
+                m.refs.remove(name.as_str());
+                m.written.remove(name.as_str());
             }
         }
         self.locals(files, &mut m);
@@ -763,6 +792,29 @@ impl<'s> Reader<'s> {
                 },
             );
             if pending.is_empty() || pending.len() == before {
+                break;
+            }
+        }
+        // What is left is not known before apply: each says why (one reading another that is
+        // left says that one's reason, found again until none changes: a chain is told whole).
+        for &(_, name, _) in &pending {
+            let why = say(
+                "it depends on values known only after apply",
+                "它取决于apply之后才可知的值",
+            );
+            m.scope.unknown_local(name, why.to_string());
+        }
+        for _ in 0..pending.len() {
+            let mut changed = false;
+            for &(_, name, attr) in &pending {
+                if let Val::Unknown(why) = m.scope.eval_expr(&attr.expr)
+                    && m.scope.why_local(name) != Some(why.as_str())
+                {
+                    m.scope.unknown_local(name, why);
+                    changed = true;
+                }
+            }
+            if !changed {
                 break;
             }
         }
