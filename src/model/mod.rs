@@ -632,8 +632,7 @@ impl Entity {
                 }
                 kept.sort_unstable();
                 let kept = |span: &Span| kept.binary_search(span).is_ok();
-                rare.raw.retain(|span, _| kept(span));
-                rare.raw.shrink_to_fit();
+                rare.raw.retain(kept);
                 rare.moved.retain(|m| kept(&m.span));
                 rare.moved.shrink_to_fit();
             }
@@ -687,10 +686,11 @@ impl Entity {
     }
 
     /// Record the raw pointer of a synthesized value.
-    pub fn set_raw(&mut self, raw: RawPointers) {
+    pub fn set_raw(&mut self, mut raw: RawPointers) {
         if !raw.is_empty()
             && let Some(rare) = self.rare_mut()
         {
+            raw.shrink_to_fit();
             rare.raw = raw;
         }
     }

@@ -4,9 +4,56 @@
 
 use crate::syntax::tree::{Entry, Kind, Node, Scalar, Span, pointer_push};
 
-/// The raw JSON pointers of synthesized values, by span. Filled for every argument of every
-/// Terraform entity: hashed with a fast fixed hasher (spans come from our own parsers).
-pub type RawPointers = std::collections::HashMap<Span, String, foldhash::fast::FixedState>;
+/// The raw JSON pointers of synthesized values, by span. An entity has a few dozen at most,
+/// made mostly in span order (every argument of every Terraform entity has one): a sorted
+/// list, one allocation of the size it needs, where a hash table grew three times and then
+/// kept half its buckets empty for the rest of the run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawPointers(Vec<(Span, String)>);
+
+impl RawPointers {
+    /// Records `pointer` for `span` (replacing what it had).
+    pub fn insert(&mut self, span: Span, pointer: String) {
+        match self.0.last() {
+            Some((last, _)) if *last < span => self.0.push((span, pointer)),
+            None => self.0.push((span, pointer)),
+            Some(_) => match self.0.binary_search_by(|(s, _)| s.cmp(&span)) {
+                Ok(at) => self.0[at].1 = pointer,
+                Err(at) => self.0.insert(at, (span, pointer)),
+            },
+        }
+    }
+
+    pub fn get(&self, span: &Span) -> Option<&String> {
+        let at = self.0.binary_search_by(|(s, _)| s.cmp(span)).ok()?;
+        Some(&self.0[at].1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Keeps the pointers of the spans `keep` says, in as little memory as they need.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Span) -> bool) {
+        self.0.retain(|(span, _)| keep(span));
+        self.0.shrink_to_fit();
+    }
+
+    /// Done adding: no spare room is kept (an entity holds its pointers for the whole run).
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+}
+
+impl FromIterator<(Span, String)> for RawPointers {
+    fn from_iter<I: IntoIterator<Item = (Span, String)>>(iter: I) -> RawPointers {
+        let mut raw = RawPointers::default();
+        for (span, pointer) in iter {
+            raw.insert(span, pointer);
+        }
+        raw
+    }
+}
 
 #[derive(Default)]
 pub struct Synth {
