@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use hcl::{Expression, Value};
 
-use super::config::Body;
+use super::config::{Block, Body};
 use super::eval::{Scope, Val};
 use super::module::Instance;
 use crate::lang::pick;
@@ -25,6 +25,21 @@ pub struct Nested {
 pub struct Expanded {
     pub blocks: Vec<Nested>,
     pub unknown: Option<String>,
+}
+
+/// The name a `dynamic` block's `content` reads each element through: its `iterator`, else
+/// its label (the type of the blocks it makes).
+pub fn iterator(block: &Block) -> &str {
+    let label = block.labels.first().map_or("", |l| l.as_str());
+    block
+        .body
+        .attr("iterator")
+        .and_then(|a| match &a.expr {
+            Expression::Variable(name) => Some(name.as_str()),
+            Expression::String(name) => Some(name.as_str()), // JSON
+            _ => None,
+        })
+        .unwrap_or(label)
 }
 
 /// The blocks of type `ty` nested in an instance's body, written ones and dynamic ones, in
@@ -49,15 +64,7 @@ pub fn nested(inst: &Instance, ty: &str) -> Expanded {
         let Some(content) = block.body.blocks("content").next() else {
             continue; // nothing to make
         };
-        let iterator = block
-            .body
-            .attr("iterator")
-            .and_then(|a| match &a.expr {
-                Expression::Variable(name) => Some(name.as_str()),
-                Expression::String(name) => Some(name.as_str()), // JSON
-                _ => None,
-            })
-            .unwrap_or(ty);
+        let iterator = iterator(block);
         let elements = match block.body.attr("for_each").map(|a| inst.value_of(a).val) {
             Some(Val::Known(Value::Array(items))) => Ok(items
                 .into_iter()

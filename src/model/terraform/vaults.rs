@@ -79,15 +79,7 @@ pub fn members<'a>(vault: &'a Instance, instances: &'a [Instance]) -> Members<'a
         ) else {
             continue; // no server in it
         };
-        let iterator = block
-            .body
-            .attr("iterator")
-            .and_then(|a| match &a.expr {
-                Expression::Variable(name) => Some(name.as_str()),
-                Expression::String(name) => Some(name.as_str()), // JSON
-                _ => None,
-            })
-            .unwrap_or("resources");
+        let iterator = super::dynamic::iterator(block);
         if !matches!(traversal(&server.expr), Some((root, [Op::GetAttr(a)])) if root == iterator && a.as_str() == "value")
         {
             out.unsure(pick(
