@@ -1583,3 +1583,29 @@ module "app" {
         "variable `name` is set by the module's caller to a value not known before apply (it is read from a data source)",
     );
 }
+
+#[test]
+fn ram_written_as_a_string_is_the_number_terraform_sends() {
+    // The provider declares `min_ram` and `max_ram` as numbers: Terraform converts "1024" to
+    // 1024 (tfvars and `--var` values are strings too). Not a type error, and compared as
+    // numbers.
+    let ram = |name: &str, min: &str, max: &str| {
+        format!(
+            "resource \"huaweicloud_ims_ecs_whole_image\" \"{name}\" {{\n  name        = \"{name}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n  min_ram     = {min}\n  max_ram     = {max}\n}}\n"
+        )
+    };
+    let main = format!(
+        "{}\n{}",
+        ram("fine", "\"1024\"", "\"8192\""),
+        ram("crossed", "\"8192\"", "1024")
+    );
+    let (dir, code, findings) = check_module(&[("main.tf", &main)]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "request-ram"),
+        only_at(dir.path(), "main.tf", 13),
+        "{findings:?}"
+    );
+    let said = said(&findings, "request-ram", "message");
+    assert!(said[0].contains("(8192 MB) is greater than"), "{said:?}");
+}

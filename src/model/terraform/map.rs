@@ -71,6 +71,29 @@ pub fn entities(instances: &[Instance], sources: &[&Source]) -> Vec<(usize, Enti
     out
 }
 
+/// A value as the provider receives it: Terraform converts a string to the type the provider
+/// declares for the argument, as `cty` does (`min_ram = "1024"` sends 1024, `multiattach =
+/// "true"` is true). A string it cannot convert stays a string (Terraform refuses it, and so
+/// do the rules).
+fn typed(name: &str, val: Val) -> Val {
+    let Val::Known(Value::String(text)) = &val else {
+        return val;
+    };
+    let converted = match name {
+        "min_ram" | "max_ram" => text.parse::<i64>().map(Value::from).ok().or_else(|| {
+            let f = text.parse::<f64>().ok()?;
+            hcl::Number::from_f64(f).map(Value::Number)
+        }),
+        "multiattach" => match text.as_str() {
+            "true" | "1" => Some(Value::Bool(true)),
+            "false" | "0" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        _ => None,
+    };
+    converted.map_or(val, Val::Known)
+}
+
 /// The argument is set to something (an unknown or a reference counts): `null` and `""` are
 /// not (the provider tests `GetOk`, so an empty `vault_id` makes a system-disk image).
 fn sets(inst: &Instance, arg: &str) -> bool {
@@ -169,7 +192,8 @@ impl<'a> Draft<'a> {
 
     /// An argument as the entity's field `key`; `None` when the argument is not set.
     fn arg(&mut self, key: &'static str, name: &str) -> Option<()> {
-        let v = self.inst.value(name)?;
+        let mut v = self.inst.value(name)?;
+        v.val = typed(name, v.val);
         let node = self.node(key, name, v)?;
         self.members.push((key, node));
         Some(())
@@ -856,7 +880,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                 ),
             ];
             if let Some(v) = volume.value("multiattach")
-                && let Val::Known(Value::Bool(shared)) = v.val
+                && let Val::Known(Value::Bool(shared)) = typed("multiattach", v.val)
             {
                 let node = d.scalar(
                     shared.to_string(),
