@@ -242,6 +242,8 @@ pub struct Advice {
     /// Numbered steps, in order; with `step_os`, the OS each is for (`None`: any).
     pub remediation: Arc<[String]>,
     pub step_os: Arc<[Option<String>]>,
+    /// With `remediation`, the message variants each step is for (none: any).
+    pub step_variants: Arc<[Vec<String>]>,
     /// Other ways to the same end, shown as alternatives, not as steps.
     pub alternatives: Arc<[String]>,
 }

@@ -36,6 +36,10 @@ fn remediation_of(rule: &str, inventory: &str) -> String {
 const LVM_A: &str = "servers:\n  - id: 3f6a9c1d-2b8e-4d57-a0c4-7e1f92b6d835\n    os: linux\n    lvm:\n      volume_groups:\n        - name: vg0\n          physical_volumes: [/dev/sdb, /dev/sdc]\n";
 const LVM_B: &str = "servers:\n  - id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    os: linux\n    lvm:\n      volume_groups:\n        - name: vg_data\n          physical_volumes: [/dev/vdd, /dev/vde]\n";
 const SPAN_A: &str = "servers:\n  - id: 3f6a9c1d-2b8e-4d57-a0c4-7e1f92b6d835\n    os: windows\n    volumes:\n      - {name: \"E:\", type: spanned}\n";
+const NAME_A: &str = "requests:\n  - name: web/01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
+const NAME_B: &str = "requests:\n  - name: web@02\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
+const RAM_A: &str = "requests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n    min_ram: 8192\n    max_ram: 1024\n";
+const RAM_B: &str = "requests:\n  - name: web-02\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n    min_ram: 4096\n    max_ram: 2048\n";
 const SPAN_B: &str = "servers:\n  - id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    os: windows\n    volumes:\n      - {name: \"G:\", type: spanned}\n";
 
 #[test]
@@ -53,6 +57,20 @@ fn each_templated_remediation_carries_its_findings_own_values_and_no_others() {
                 "/dev/vdd",
                 "/dev/vde",
             ],
+        ),
+        (
+            "request-name",
+            NAME_A,
+            &["Replace `/` with"],
+            NAME_B,
+            &["Replace `@` with"],
+        ),
+        (
+            "request-ram",
+            RAM_A,
+            &["`min_ram` (8192 MB)", "`max_ram` (1024 MB)"],
+            RAM_B,
+            &["`min_ram` (4096 MB)", "`max_ram` (2048 MB)"],
         ),
         (
             "windows-spanned-volume",

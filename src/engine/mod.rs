@@ -851,7 +851,7 @@ impl Engine<'_> {
         Some(Finding {
             rule: crate::syntax::tree::Text::from(rule.id.as_str()),
             advice: rule.advice.clone(),
-            filled: rule.remediation_for(&args),
+            filled: rule.remediation_for(&variant, &args),
             variant: variant.clone(),
             severity,
             message: rule.message(&variant, &args),

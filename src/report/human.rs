@@ -145,14 +145,19 @@ fn shown(f: &Finding, first_of_rule: bool, width: usize) -> Shown {
             ));
         }
     } else {
-        help.push_str(&match crate::rules::Lang::current() {
-            crate::rules::Lang::En => format!(
-                "as for the first `{}` finding above (--verbose shows this finding's own steps; `ims-preflight explain {}`)",
-                f.rule, f.rule
+        let rule = &f.rule;
+        help.push_str(&match (crate::rules::Lang::current(), by_variant(f)) {
+            (crate::rules::Lang::En, false) => format!(
+                "as for the first `{rule}` finding above (--verbose shows this finding's own steps; `ims-preflight explain {rule}`)"
             ),
-            crate::rules::Lang::ZhCn => format!(
-                "同上方第一个 `{}` 问题（--verbose 显示本问题自己的步骤；`ims-preflight explain {}`）",
-                f.rule, f.rule
+            (crate::rules::Lang::En, true) => format!(
+                "as for the first `{rule}` finding above that says the same (--verbose shows this finding's own steps; `ims-preflight explain {rule}`)"
+            ),
+            (crate::rules::Lang::ZhCn, false) => format!(
+                "同上方第一个 `{rule}` 问题（--verbose 显示本问题自己的步骤；`ims-preflight explain {rule}`）"
+            ),
+            (crate::rules::Lang::ZhCn, true) => format!(
+                "同上方第一个说法相同的 `{rule}` 问题（--verbose 显示本问题自己的步骤；`ims-preflight explain {rule}`）"
             ),
         });
     }
@@ -171,6 +176,11 @@ fn shown(f: &Finding, first_of_rule: bool, width: usize) -> Shown {
         labels,
         related,
     }
+}
+
+/// The finding's rule shows some steps only for some of what its findings say.
+fn by_variant(f: &Finding) -> bool {
+    f.advice.step_variants.iter().any(|v| !v.is_empty())
 }
 
 pub fn render(report: &Report) -> String {
@@ -193,7 +203,14 @@ pub fn render(report: &Report) -> String {
     let mut seen = std::collections::HashSet::new();
     for f in &report.findings {
         let mut one = String::new();
-        let first_of_rule = seen.insert(f.rule.as_str()) || report.verbose;
+        // A rule whose steps depend on what the finding says (its message variant) shows them
+        // again for each variant.
+        let variant = if by_variant(f) {
+            f.variant.as_str()
+        } else {
+            ""
+        };
+        let first_of_rule = seen.insert((f.rule.as_str(), variant)) || report.verbose;
         if handler
             .render_report(&mut one, &shown(f, first_of_rule, report.width))
             .is_err()

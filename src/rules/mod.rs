@@ -64,6 +64,10 @@ struct TaggedStep {
     /// unknown one).
     #[serde(default)]
     os: Option<String>,
+    /// Message variants of the rule: shown only for findings said with one of them (the step
+    /// that trims spaces is for a name with spaces around it, not for one too long).
+    #[serde(default)]
+    variants: Vec<String>,
 }
 
 /// The rule's texts in Chinese: the same messages, placeholders and remediation
@@ -211,6 +215,7 @@ impl Rule {
     /// left out. `None` when the rule's remediation is the same for every finding.
     pub fn remediation_for(
         &self,
+        variant: &str,
         args: &[(crate::syntax::tree::Text, crate::syntax::tree::Text)],
     ) -> Option<Arc<crate::finding::Filled>> {
         let advice = &self.advice;
@@ -221,7 +226,8 @@ impl Rule {
             .find(|(k, _)| k == "os")
             .map(|(_, v)| v.to_ascii_lowercase());
         let filtered = os.is_some() && advice.step_os.iter().any(Option::is_some);
-        if !templated && !filtered {
+        let by_variant = advice.step_variants.iter().any(|v| !v.is_empty());
+        if !templated && !filtered && !by_variant {
             return None;
         }
         // Findings with the same OS and values share one: most differ only by their entity's
@@ -233,22 +239,25 @@ impl Rule {
                 .map(|(_, v)| v.clone())
         };
         let key: Vec<Option<Text>> = std::iter::once(os.as_deref().map(Text::from))
+            .chain(std::iter::once(by_variant.then(|| Text::from(variant))))
             .chain(advice.uses.iter().map(value))
             .collect();
         let mut filled = self.filled.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(shared) = filled.get(&key) {
             return Some(shared.clone());
         }
-        let one = Arc::new(self.fill_remediation(args, os.as_deref()));
+        let one = Arc::new(self.fill_remediation(variant, args, os.as_deref()));
         if filled.len() < MAX_SHARED_REMEDIATIONS {
             filled.insert(key, one.clone());
         }
         Some(one)
     }
 
-    /// The remediation with `args` filled in and the steps for another OS than `os` left out.
+    /// The remediation with `args` filled in, and the steps for another OS than `os` or
+    /// another message variant than `variant` left out.
     fn fill_remediation(
         &self,
+        variant: &str,
         args: &[(crate::syntax::tree::Text, crate::syntax::tree::Text)],
         os: Option<&str>,
     ) -> crate::finding::Filled {
@@ -257,11 +266,17 @@ impl Rule {
             .remediation
             .iter()
             .zip(advice.step_os.iter())
-            .filter(|(_, step_os)| match (step_os, os) {
+            .zip(advice.step_variants.iter())
+            .filter(|((_, step_os), _)| match (step_os, os) {
                 (Some(wanted), Some(os)) => wanted == os,
                 _ => true,
             })
-            .map(|(step, _)| fill(step, args, unfilled))
+            .filter(|(_, only)| {
+                // A variant no step names (the rule's `main` message) is shown them all.
+                let named = advice.step_variants.iter().flatten().any(|v| v == variant);
+                !named || only.is_empty() || only.iter().any(|v| v == variant)
+            })
+            .map(|((step, _), _)| fill(step, args, unfilled))
             .collect();
         let alternatives = advice
             .alternatives
@@ -611,18 +626,27 @@ fn advice_of(
 ) -> Result<Arc<crate::finding::Advice>, UsageError> {
     let mut steps = Vec::new();
     let mut step_os = Vec::new();
+    let mut step_variants = Vec::new();
     let mut alternatives = Vec::new();
     for spec in remediation {
         match spec {
             StepSpec::Plain(text) => {
                 steps.push(text);
                 step_os.push(None);
+                step_variants.push(Vec::new());
             }
             StepSpec::Tagged(TaggedStep {
                 step: Some(text),
                 alternative: None,
                 os,
+                variants,
             }) => {
+                if let Some(variant) = variants.iter().find(|v| !messages.contains_key(*v)) {
+                    return Err(problem(
+                        "remediation",
+                        format!("a step's `variants` are among `messages`, not `{variant}`"),
+                    ));
+                }
                 if let Some(os) = os
                     .as_deref()
                     .filter(|os| !["linux", "windows"].contains(os))
@@ -634,16 +658,18 @@ fn advice_of(
                 }
                 steps.push(text);
                 step_os.push(os);
+                step_variants.push(variants);
             }
             StepSpec::Tagged(TaggedStep {
                 step: None,
                 alternative: Some(text),
                 os: None,
-            }) => alternatives.push(text),
+                variants,
+            }) if variants.is_empty() => alternatives.push(text),
             StepSpec::Tagged(_) => {
                 return Err(problem(
                     "remediation",
-                    "a remediation item is a string, `{step: ..., os: ...}` or `{alternative: ...}`"
+                    "a remediation item is a string, `{step: ..., os: ..., variants: [...]}` or `{alternative: ...}`"
                         .to_string(),
                 ));
             }
@@ -684,6 +710,7 @@ fn advice_of(
         uses: uses.into(),
         remediation: steps.into(),
         step_os: step_os.into(),
+        step_variants: step_variants.into(),
         alternatives: alternatives.into(),
     });
     Ok(advice)
@@ -719,9 +746,10 @@ fn same_shape(
     if advice.remediation.len() != other.remediation.len()
         || advice.alternatives.len() != other.alternatives.len()
         || advice.step_os != other.step_os
+        || advice.step_variants != other.step_variants
     {
         return Err(
-            "`zh.remediation` must have the same steps (and OS of each) and alternatives as `remediation`"
+            "`zh.remediation` must have the same steps (and OS and variant of each) and alternatives as `remediation`"
                 .to_string(),
         );
     }
@@ -748,6 +776,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_finding_is_shown_the_steps_for_what_it_says_and_not_those_for_other_faults() {
+        let rules = RuleSet::builtin().expect("built-in rules");
+        let rule = rules.get("request-name").expect("rule");
+        let steps = |variant: &str| {
+            rule.remediation_for(variant, &[])
+                .expect("by variant")
+                .steps
+                .clone()
+        };
+        let spaces = steps("edge_space");
+        assert!(spaces.iter().any(|s| s.contains("Trim")), "{spaces:?}");
+        assert!(!spaces.iter().any(|s| s.contains("Replace")), "{spaces:?}");
+        let chars = steps("charset");
+        assert!(chars.iter().any(|s| s.contains("Replace")), "{chars:?}");
+        assert!(!chars.iter().any(|s| s.contains("Trim")), "{chars:?}");
+    }
+
+    #[test]
     fn findings_with_the_same_values_share_a_remediation_and_others_get_their_own() {
         let rules = RuleSet::builtin().expect("built-in rules");
         let rule = rules.get("server-status").expect("rule");
@@ -758,15 +804,15 @@ mod tests {
             ]
         };
         let north = rule
-            .remediation_for(&with("cn-north-4"))
+            .remediation_for("main", &with("cn-north-4"))
             .expect("templated");
         let again = rule
-            .remediation_for(&with("cn-north-4"))
+            .remediation_for("main", &with("cn-north-4"))
             .expect("templated");
         let south = rule
-            .remediation_for(&with("cn-south-1"))
+            .remediation_for("main", &with("cn-south-1"))
             .expect("templated");
-        let none = rule.remediation_for(&[]).expect("templated");
+        let none = rule.remediation_for("main", &[]).expect("templated");
         assert!(Arc::ptr_eq(&north, &again));
         assert!(
             north
