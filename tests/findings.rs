@@ -40,6 +40,10 @@ const NAME_A: &str = "requests:\n  - name: web/01\n    instance_id: 877a2cda-ba6
 const NAME_B: &str = "requests:\n  - name: web@02\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
 const RAM_A: &str = "requests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n    min_ram: 8192\n    max_ram: 1024\n";
 const RAM_B: &str = "requests:\n  - name: web-02\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n    min_ram: 4096\n    max_ram: 2048\n";
+const DESC_A: &str = "requests:\n  - name: web-01\n    description: a<b\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
+const DESC_B: &str = "requests:\n  - name: web-02\n    description: a>b\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
+const SUPPRESS_A: &str = "requests:\n  - name: web/01 # ims-preflight: ignore[request-name]\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
+const SUPPRESS_B: &str = "requests:\n  - name: web-02\n    description: a<b # ims-preflight: ignore[request-description]\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
 const SPAN_B: &str = "servers:\n  - id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    os: windows\n    volumes:\n      - {name: \"G:\", type: spanned}\n";
 
 #[test]
@@ -71,6 +75,20 @@ fn each_templated_remediation_carries_its_findings_own_values_and_no_others() {
             &["`min_ram` (8192 MB)", "`max_ram` (1024 MB)"],
             RAM_B,
             &["`min_ram` (4096 MB)", "`max_ram` (2048 MB)"],
+        ),
+        (
+            "request-description",
+            DESC_A,
+            &["Remove `<` from"],
+            DESC_B,
+            &["Remove `>` from"],
+        ),
+        (
+            "invalid-suppression",
+            SUPPRESS_A,
+            &["ignore[request-name] <reason>"],
+            SUPPRESS_B,
+            &["ignore[request-description] <reason>"],
         ),
         (
             "windows-spanned-volume",
