@@ -44,6 +44,8 @@ const DESC_A: &str = "requests:\n  - name: web-01\n    description: a<b\n    ins
 const DESC_B: &str = "requests:\n  - name: web-02\n    description: a>b\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
 const SUPPRESS_A: &str = "requests:\n  - name: web/01 # ims-preflight: ignore[request-name]\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
 const SUPPRESS_B: &str = "requests:\n  - name: web-02\n    description: a<b # ims-preflight: ignore[request-description]\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
+const TAG_A: &str = "requests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n    image_tags:\n      - {key: x/y, value: v}\n";
+const TAG_B: &str = "requests:\n  - name: web-02\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n    image_tags:\n      - {key: p@q, value: v}\n";
 const SPAN_B: &str = "servers:\n  - id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    os: windows\n    volumes:\n      - {name: \"G:\", type: spanned}\n";
 
 #[test]
@@ -89,6 +91,13 @@ fn each_templated_remediation_carries_its_findings_own_values_and_no_others() {
             &["ignore[request-name] <reason>"],
             SUPPRESS_B,
             &["ignore[request-description] <reason>"],
+        ),
+        (
+            "request-tag-format",
+            TAG_A,
+            &["Write tag `x/y`"],
+            TAG_B,
+            &["Write tag `p@q`"],
         ),
         (
             "windows-spanned-volume",
