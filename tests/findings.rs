@@ -46,6 +46,10 @@ const SUPPRESS_A: &str = "requests:\n  - name: web/01 # ims-preflight: ignore[re
 const SUPPRESS_B: &str = "requests:\n  - name: web-02\n    description: a<b # ims-preflight: ignore[request-description]\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
 const TAG_A: &str = "requests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n    image_tags:\n      - {key: x/y, value: v}\n";
 const TAG_B: &str = "requests:\n  - name: web-02\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n    image_tags:\n      - {key: p@q, value: v}\n";
+const VAULT_A: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    backup_service: CBR\n    vault_id: 11111111-1111-4111-8111-111111111111\nrequests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
+const VAULT_B: &str = "servers:\n  - id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    backup_service: CBR\n    vault_id: 22222222-2222-4222-8222-222222222222\nrequests:\n  - name: web-02\n    instance_id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
+const REPLICA_A: &str = "region: cn-north-4\nrequests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\noperations:\n  - action: replicate\n    image: web-01\n    target_region: cn-north-4\n";
+const REPLICA_B: &str = "region: ap-southeast-1\nrequests:\n  - name: web-02\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\noperations:\n  - action: replicate\n    image: web-02\n    target_region: ap-southeast-1\n";
 const SPAN_B: &str = "servers:\n  - id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    os: windows\n    volumes:\n      - {name: \"G:\", type: spanned}\n";
 
 #[test]
@@ -98,6 +102,20 @@ fn each_templated_remediation_carries_its_findings_own_values_and_no_others() {
             &["Write tag `x/y`"],
             TAG_B,
             &["Write tag `p@q`"],
+        ),
+        (
+            "request-vault-id",
+            VAULT_A,
+            &["`vault_id` to `11111111-1111-4111-8111-111111111111`"],
+            VAULT_B,
+            &["`vault_id` to `22222222-2222-4222-8222-222222222222`"],
+        ),
+        (
+            "image-replicate-cross-region",
+            REPLICA_A,
+            &["image's own (`cn-north-4`)"],
+            REPLICA_B,
+            &["image's own (`ap-southeast-1`)"],
         ),
         (
             "windows-spanned-volume",
