@@ -50,6 +50,11 @@ const VAULT_A: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n 
 const VAULT_B: &str = "servers:\n  - id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    backup_service: CBR\n    vault_id: 22222222-2222-4222-8222-222222222222\nrequests:\n  - name: web-02\n    instance_id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
 const REPLICA_A: &str = "region: cn-north-4\nrequests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\noperations:\n  - action: replicate\n    image: web-01\n    target_region: cn-north-4\n";
 const REPLICA_B: &str = "region: ap-southeast-1\nrequests:\n  - name: web-02\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\noperations:\n  - action: replicate\n    image: web-02\n    target_region: ap-southeast-1\n";
+const YAML11_A: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    status: off\n";
+const YAML11_B: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    os: no\n";
+const TASK_A: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    status: ACTIVE\n    task_state: image_snapshot\nrequests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
+const TASK_B: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    status: ACTIVE\n    task_state: resize_migrating\nrequests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
+const DETACH: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    os: linux\n    disks:\n      - {id: DISK, device: /dev/vda, system: true}\nrequests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\noperations:\n  - action: detach-disk\n    server: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    disk: DISK\n";
 const SPAN_B: &str = "servers:\n  - id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    os: windows\n    volumes:\n      - {name: \"G:\", type: spanned}\n";
 
 #[test]
@@ -116,6 +121,27 @@ fn each_templated_remediation_carries_its_findings_own_values_and_no_others() {
             &["image's own (`cn-north-4`)"],
             REPLICA_B,
             &["image's own (`ap-southeast-1`)"],
+        ),
+        (
+            "inventory-schema",
+            YAML11_A,
+            &["Write `off` so"],
+            YAML11_B,
+            &["Write `no` so"],
+        ),
+        (
+            "server-status",
+            TASK_A,
+            &["task `image_snapshot`"],
+            TASK_B,
+            &["task `resize_migrating`"],
+        ),
+        (
+            "system-disk",
+            &DETACH.replace("DISK", "0d8e4a2c-6b19-4f73-a5e8-9c1b7d3f6e20"),
+            &["system disk `0d8e4a2c-6b19-4f73-a5e8-9c1b7d3f6e20`"],
+            &DETACH.replace("DISK", "b3a7f1c9-5e28-4d64-8b0a-2f6e9d4c1a58"),
+            &["system disk `b3a7f1c9-5e28-4d64-8b0a-2f6e9d4c1a58`"],
         ),
         (
             "windows-spanned-volume",
