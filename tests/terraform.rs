@@ -1062,6 +1062,25 @@ fn a_count_over_the_limit_is_said_where_it_is_written() {
         ),
         "{said:?}"
     );
+    // A run's limit cannot be raised: the way on is the plan, not a config change.
+    let finding = findings
+        .iter()
+        .find(|f| f["rule"] == "inventory-limit")
+        .expect("finding");
+    let steps: Vec<&str> = finding["remediation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str())
+        .collect();
+    assert!(
+        steps.iter().any(|s| s.contains("Check the plan instead")),
+        "{steps:?}"
+    );
+    assert!(
+        !steps.iter().any(|s| s.contains("raise the limit")),
+        "{steps:?}"
+    );
 }
 
 #[test]
