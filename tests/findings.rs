@@ -55,6 +55,8 @@ const YAML11_B: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n
 const TASK_A: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    status: ACTIVE\n    task_state: image_snapshot\nrequests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
 const TASK_B: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    status: ACTIVE\n    task_state: resize_migrating\nrequests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\n";
 const DETACH: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    os: linux\n    disks:\n      - {id: DISK, device: /dev/vda, system: true}\nrequests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\noperations:\n  - action: detach-disk\n    server: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    disk: DISK\n";
+const SHARE: &str = "operations:\n  - action: share\n    image: IMAGE\n    projects: [a2054e51df2e035431d9f866eb1f5c55]\n";
+const REUSED: &str = "requests:\n  - name: a\n    backup_id: BACKUP\n    whole_image_type: CBR\n  - name: b\n    backup_id: BACKUP\n    whole_image_type: CBR\n";
 const SPAN_B: &str = "servers:\n  - id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    os: windows\n    volumes:\n      - {name: \"G:\", type: spanned}\n";
 
 #[test]
@@ -142,6 +144,20 @@ fn each_templated_remediation_carries_its_findings_own_values_and_no_others() {
             &["system disk `0d8e4a2c-6b19-4f73-a5e8-9c1b7d3f6e20`"],
             &DETACH.replace("DISK", "b3a7f1c9-5e28-4d64-8b0a-2f6e9d4c1a58"),
             &["system disk `b3a7f1c9-5e28-4d64-8b0a-2f6e9d4c1a58`"],
+        ),
+        (
+            "image-share-cbr-only",
+            &SHARE.replace("IMAGE", "0a1b2c3d-0000-4000-8000-000000000001"),
+            &["image `0a1b2c3d-0000-4000-8000-000000000001`"],
+            &SHARE.replace("IMAGE", "0a1b2c3d-0000-4000-8000-000000000002"),
+            &["image `0a1b2c3d-0000-4000-8000-000000000002`"],
+        ),
+        (
+            "backup-single-image",
+            &REUSED.replace("BACKUP", "9b27efab-4a17-4c06-bfa2-3e0cf021d3c3"),
+            &["backup `9b27efab-4a17-4c06-bfa2-3e0cf021d3c3`"],
+            &REUSED.replace("BACKUP", "1c9d2e7f-5b3a-4f8e-9d61-7a2b4c6e8f01"),
+            &["backup `1c9d2e7f-5b3a-4f8e-9d61-7a2b4c6e8f01`"],
         ),
         (
             "windows-spanned-volume",
