@@ -543,14 +543,43 @@ fn functions() -> Vec<(&'static str, FuncDef)> {
                             out.push(c);
                             continue;
                         }
-                        match chars.next() {
-                            Some('%') => out.push('%'),
-                            Some('s' | 'd' | 'v') => {
-                                let v = args.next().ok_or("format: too few arguments")?;
-                                out.push_str(&text(v).ok_or("format: not a primitive value")?);
-                            }
-                            _ => return Err("format: only %s, %d and %v are evaluated".to_string()),
+                        if chars.clone().next() == Some('%') {
+                            chars.next();
+                            out.push('%');
+                            continue;
                         }
+                        // Flags and width as Go's fmt (and so Terraform) reads them: `%03d`,
+                        // `%-8s`, `%5v`.
+                        let mut flags = String::new();
+                        while let Some(f) = chars.clone().next().filter(|f| "-0+ ".contains(*f)) {
+                            flags.push(f);
+                            chars.next();
+                        }
+                        let mut width = 0usize;
+                        while let Some(d) = chars.clone().next().and_then(|d| d.to_digit(10)) {
+                            width = width
+                                .saturating_mul(10)
+                                .saturating_add(d as usize)
+                                .min(1024);
+                            chars.next();
+                        }
+                        let verb = chars.next();
+                        let v = args.next().ok_or("format: too few arguments")?;
+                        let piece = match verb {
+                            Some('s' | 'v') => text(v).ok_or("format: not a primitive value")?,
+                            Some('d') => v
+                                .as_i64()
+                                .map(|n| {
+                                    if flags.contains('+') && n >= 0 {
+                                        format!("+{n}")
+                                    } else {
+                                        n.to_string()
+                                    }
+                                })
+                                .ok_or("format: %d needs a whole number")?,
+                            _ => return Err("format: only %s, %d and %v are evaluated".to_string()),
+                        };
+                        out.push_str(&pad(piece, width, &flags, verb == Some('d')));
                     }
                     Ok(Value::from(out))
                 }),
@@ -572,6 +601,75 @@ fn functions() -> Vec<(&'static str, FuncDef)> {
                 }),
         ),
         (
+            "keys",
+            FuncDef::builder().param(ParamType::Any).build(|a| {
+                let map = a[0].as_object().ok_or("keys: not a map")?;
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                Ok(Value::Array(
+                    keys.into_iter().map(|k| Value::from(k.as_str())).collect(),
+                ))
+            }),
+        ),
+        (
+            "values",
+            FuncDef::builder().param(ParamType::Any).build(|a| {
+                a[0].as_object().ok_or("values: not a map")?;
+                elements_of(&a[0])
+                    .map(Value::Array)
+                    .ok_or_else(|| "values: not a map".to_string())
+            }),
+        ),
+        (
+            "flatten",
+            FuncDef::builder().param(ParamType::Any).build(|a| {
+                fn flat(v: &Value, out: &mut Vec<Value>, depth: usize) -> Result<(), String> {
+                    match v {
+                        Value::Array(items) if depth < 32 => {
+                            for item in items {
+                                flat(item, out, depth + 1)?;
+                            }
+                            Ok(())
+                        }
+                        Value::Array(_) => Err("flatten: nested too deep".to_string()),
+                        other => {
+                            out.push(other.clone());
+                            Ok(())
+                        }
+                    }
+                }
+                let mut out = Vec::new();
+                for item in a[0].as_array().ok_or("flatten: not a list")? {
+                    flat(item, &mut out, 0)?;
+                }
+                Ok(Value::Array(out))
+            }),
+        ),
+        (
+            "distinct",
+            FuncDef::builder().param(ParamType::Any).build(|a| {
+                let mut out: Vec<Value> = Vec::new();
+                for v in a[0].as_array().ok_or("distinct: not a list")? {
+                    if !out.contains(v) {
+                        out.push(v.clone());
+                    }
+                }
+                Ok(Value::Array(out))
+            }),
+        ),
+        (
+            "compact",
+            FuncDef::builder().param(ParamType::Any).build(|a| {
+                let list = a[0].as_array().ok_or("compact: not a list")?;
+                Ok(Value::Array(
+                    list.iter()
+                        .filter(|v| !v.is_null() && v.as_str() != Some(""))
+                        .cloned()
+                        .collect(),
+                ))
+            }),
+        ),
+        (
             "contains",
             FuncDef::builder()
                 .params([ParamType::Array(Box::new(ParamType::Any)), ParamType::Any])
@@ -582,6 +680,41 @@ fn functions() -> Vec<(&'static str, FuncDef)> {
                 }),
         ),
     ]
+}
+
+/// `piece` padded to `width` characters: on the right with `-`, with zeros after the sign for
+/// a number with `0`, else with spaces on the left.
+fn pad(piece: String, width: usize, flags: &str, number: bool) -> String {
+    let len = piece.chars().count();
+    if len >= width {
+        return piece;
+    }
+    let fill = width - len;
+    if flags.contains('-') {
+        format!("{piece}{}", " ".repeat(fill))
+    } else if flags.contains('0') && number {
+        let (sign, digits) = match piece.strip_prefix(['-', '+']) {
+            Some(digits) => (&piece[..1], digits),
+            None => ("", piece.as_str()),
+        };
+        format!("{sign}{}{digits}", "0".repeat(fill))
+    } else {
+        format!("{}{piece}", " ".repeat(fill))
+    }
+}
+
+/// The elements of a list, or the values of a map in key order (what Terraform's collection
+/// functions take).
+fn elements_of(v: &Value) -> Option<Vec<Value>> {
+    match v {
+        Value::Array(items) => Some(items.clone()),
+        Value::Object(map) => {
+            let mut pairs: Vec<(&String, &Value)> = map.iter().collect();
+            pairs.sort_by(|a, b| a.0.cmp(b.0));
+            Some(pairs.into_iter().map(|(_, v)| v.clone()).collect())
+        }
+        _ => None,
+    }
 }
 
 fn arg_str(args: &FuncArgs, i: usize) -> String {
@@ -622,6 +755,47 @@ mod tests {
         assert_eq!(
             eval(&scope, "join(\"-\", [\"a\", var.env])"),
             Val::Known(Value::from("a-prod"))
+        );
+    }
+
+    #[test]
+    fn format_pads_as_go_does_and_collection_functions_are_evaluated() {
+        let scope = Scope::default();
+        let known = |text: &str| match eval(&scope, text) {
+            Val::Known(v) => v,
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(
+            known(r#"format("%s-%03d", "web", 7)"#),
+            Value::from("web-007")
+        );
+        assert_eq!(
+            known(r#"format("%-5s|%5s|", "ab", "cd")"#),
+            Value::from("ab   |   cd|")
+        );
+        assert_eq!(
+            known(r#"format("%04d %+d %%", -12, 3)"#),
+            Value::from("-012 +3 %")
+        );
+        assert!(matches!(
+            eval(&scope, r#"format("%.2f", 1.5)"#),
+            Val::Unknown(_)
+        ));
+        assert_eq!(
+            known(r#"keys({b = 1, a = 2})"#),
+            Value::Array(vec![Value::from("a"), Value::from("b")])
+        );
+        assert_eq!(
+            known(r#"values({b = 1, a = 2})"#),
+            Value::Array(vec![Value::from(2), Value::from(1)])
+        );
+        assert_eq!(
+            known(r#"flatten([["a"], [["b"]], "c"])"#),
+            Value::Array(vec![Value::from("a"), Value::from("b"), Value::from("c")])
+        );
+        assert_eq!(
+            known(r#"compact(distinct(["a", "", "a", null]))"#),
+            Value::Array(vec![Value::from("a")])
         );
     }
 
