@@ -601,6 +601,60 @@ fn functions() -> Vec<(&'static str, FuncDef)> {
                 }),
         ),
         (
+            "split",
+            FuncDef::builder()
+                .params([ParamType::String, ParamType::String])
+                .build(|a| {
+                    let (sep, s) = (arg_str(&a, 0), arg_str(&a, 1));
+                    if s.is_empty() {
+                        return Ok(Value::Array(vec![Value::from("")]));
+                    }
+                    Ok(Value::Array(
+                        s.split(sep.as_str()).map(Value::from).collect(),
+                    ))
+                }),
+        ),
+        (
+            "trimprefix",
+            FuncDef::builder()
+                .params([ParamType::String, ParamType::String])
+                .build(|a| {
+                    let (s, prefix) = (arg_str(&a, 0), arg_str(&a, 1));
+                    Ok(Value::from(s.strip_prefix(prefix.as_str()).unwrap_or(&s)))
+                }),
+        ),
+        (
+            "trimsuffix",
+            FuncDef::builder()
+                .params([ParamType::String, ParamType::String])
+                .build(|a| {
+                    let (s, suffix) = (arg_str(&a, 0), arg_str(&a, 1));
+                    Ok(Value::from(s.strip_suffix(suffix.as_str()).unwrap_or(&s)))
+                }),
+        ),
+        (
+            "max",
+            FuncDef::builder()
+                .variadic_param(ParamType::Number)
+                .build(|a| extreme(&a, |x, y| x > y)),
+        ),
+        (
+            "min",
+            FuncDef::builder()
+                .variadic_param(ParamType::Number)
+                .build(|a| extreme(&a, |x, y| x < y)),
+        ),
+        (
+            "one",
+            FuncDef::builder().param(ParamType::Any).build(|a| {
+                match a[0].as_array().ok_or("one: not a list")?.as_slice() {
+                    [] => Ok(Value::Null),
+                    [v] => Ok(v.clone()),
+                    _ => Err("one: more than one element".to_string()),
+                }
+            }),
+        ),
+        (
             "keys",
             FuncDef::builder().param(ParamType::Any).build(|a| {
                 let map = a[0].as_object().ok_or("keys: not a map")?;
@@ -703,6 +757,18 @@ fn pad(piece: String, width: usize, flags: &str, number: bool) -> String {
     }
 }
 
+/// The largest (or smallest, as `better` says) of some numbers, as the number it is.
+fn extreme(args: &FuncArgs, better: fn(f64, f64) -> bool) -> Result<Value, String> {
+    let mut best: Option<&Value> = None;
+    for v in args.iter() {
+        let x = v.as_f64().ok_or("not a number")?;
+        if best.and_then(Value::as_f64).is_none_or(|b| better(x, b)) {
+            best = Some(v);
+        }
+    }
+    best.cloned().ok_or_else(|| "no numbers".to_string())
+}
+
 /// The elements of a list, or the values of a map in key order (what Terraform's collection
 /// functions take).
 fn elements_of(v: &Value) -> Option<Vec<Value>> {
@@ -797,6 +863,18 @@ mod tests {
             known(r#"compact(distinct(["a", "", "a", null]))"#),
             Value::Array(vec![Value::from("a")])
         );
+        assert_eq!(
+            known(r#"split(",", "a,b")"#),
+            Value::Array(vec![Value::from("a"), Value::from("b")])
+        );
+        assert_eq!(
+            known(r#"trimsuffix(trimprefix("app-web-img", "app-"), "-img")"#),
+            Value::from("web")
+        );
+        assert_eq!(known("max(1024, 4096, 2048)"), Value::from(4096));
+        assert_eq!(known("min(1024, 4096)"), Value::from(1024));
+        assert_eq!(known(r#"one(["x"])"#), Value::from("x"));
+        assert_eq!(known("one([])"), Value::Null);
     }
 
     #[test]
