@@ -216,9 +216,10 @@ impl Scope {
             // The evaluator names the traversal it stopped at, but not inside a template: then
             // a local that is not known is told by its name.
             ErrorKind::NoSuchKey(key)
-                if root_of(expr) == Some("local")
-                    || (root_of(expr).is_none()
-                        && self.unknown_locals.iter().any(|(l, _)| l == key)) =>
+                if match expr.and_then(traversal) {
+                    Some((root, _)) => root == "local",
+                    None => self.unknown_locals.iter().any(|(l, _)| l == key),
+                } =>
             {
                 match self.unknown_locals.iter().find(|(l, _)| l == key) {
                     Some((_, why)) => pick(
@@ -270,15 +271,15 @@ impl Scope {
     }
 }
 
-/// The variable a traversal starts at (`local` of `local.name`).
-fn root_of(expr: Option<&hcl::Expression>) -> Option<&str> {
-    match expr? {
-        hcl::Expression::Traversal(t) => match &t.expr {
-            hcl::Expression::Variable(root) => Some(root.as_str()),
-            _ => None,
-        },
-        _ => None,
-    }
+/// A traversal from a name (`var.x`, `module.a.b`): the name and what follows it.
+pub(super) fn traversal(expr: &hcl::Expression) -> Option<(&str, &[hcl::expr::TraversalOperator])> {
+    let hcl::Expression::Traversal(t) = expr else {
+        return None;
+    };
+    let hcl::Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    Some((root.as_str(), &t.operators))
 }
 
 /// `T.N.id`, `T.N[0].id`, `T.N["k"].id` or `data.T.N.id` of a resource type (`a_b`):
@@ -286,21 +287,16 @@ fn root_of(expr: Option<&hcl::Expression>) -> Option<&str> {
 /// resource with `count`) is known when `index` evaluates it.
 fn reference(expr: &hcl::Expression, index: &dyn Fn(&hcl::Expression) -> Val) -> Option<String> {
     use hcl::expr::TraversalOperator as Op;
-    let hcl::Expression::Traversal(t) = expr else {
-        return None;
-    };
-    let hcl::Expression::Variable(root) = &t.expr else {
-        return None;
-    };
-    let mut ops = t.operators.iter();
-    let data = root.as_str() == "data";
+    let (root, ops) = traversal(expr)?;
+    let mut ops = ops.iter();
+    let data = root == "data";
     let ty = if data {
         let Some(Op::GetAttr(ty)) = ops.next() else {
             return None;
         };
         ty.as_str()
     } else {
-        root.as_str()
+        root
     };
     // A resource type has an underscore (`var`, `local`, `each` do not).
     if !ty.contains('_') {

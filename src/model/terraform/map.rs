@@ -776,7 +776,7 @@ fn set_flag(
 /// `_`, the other roots of a reference do not).
 fn names_resource(expr: &hcl::Expression) -> bool {
     use hcl::expr::TraversalOperator as Op;
-    matches!(super::module::traversal(expr), Some((root, [Op::GetAttr(_), ..])) if root.contains('_'))
+    matches!(super::eval::traversal(expr), Some((root, [Op::GetAttr(_), ..])) if root.contains('_'))
 }
 
 fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) -> Entity {

@@ -11,7 +11,7 @@ use hcl::Value;
 use hcl::expr::TraversalOperator as Op;
 
 use super::config::{Attr, Body};
-use super::eval::{Scope, Val};
+use super::eval::{Scope, Val, traversal};
 use super::{Options, Source};
 use crate::lang::{pick, say};
 use crate::syntax::parse::{Problem, ProblemKind};
@@ -27,6 +27,19 @@ pub struct Written {
     pub what: String,
     /// Each entry's key and value, when the value is written as a map (`tags = { … }`).
     pub entries: Vec<super::config::Entry>,
+}
+
+impl Written {
+    /// The value of `attr` (in the file `source`), found at `pointer`, which is `what`.
+    fn at(source: usize, attr: &Attr, pointer: String, what: String) -> Written {
+        Written {
+            source,
+            span: attr.span,
+            pointer,
+            what,
+            entries: attr.entries.clone(),
+        }
+    }
 }
 
 /// A provider configuration's `default_tags`: their value, and where the map (and each entry
@@ -238,17 +251,6 @@ fn provider_alias(expr: &hcl::Expression) -> Option<&str> {
         (_, [Op::GetAttr(alias)]) => Some(alias.as_str()),
         _ => None,
     }
-}
-
-/// A traversal from a name (`var.x`, `module.a.b`): the name and what follows it.
-pub(super) fn traversal(expr: &hcl::Expression) -> Option<(&str, &[Op])> {
-    let hcl::Expression::Traversal(t) = expr else {
-        return None;
-    };
-    let hcl::Expression::Variable(root) = &t.expr else {
-        return None;
-    };
-    Some((root.as_str(), &t.operators))
 }
 
 /// How a module gets its variables.
@@ -468,16 +470,15 @@ impl<'s> Reader<'s> {
                 let v = module.value_of(&scope, attr);
                 let written = match v.written {
                     Some(w) => w.clone(),
-                    None => Written {
+                    None => Written::at(
                         source,
-                        span: attr.span,
-                        pointer: format!("/module/{name}/{key}"),
-                        what: pick(
+                        attr,
+                        format!("/module/{name}/{key}"),
+                        pick(
                             || format!("input `{key}` of module `{name}`"),
                             || format!("模块`{name}`的输入`{key}`"),
                         ),
-                        entries: attr.entries.clone(),
-                    },
+                    ),
                 };
                 values.insert(key.to_string(), (v.val, Some(written)));
             }
@@ -621,16 +622,15 @@ impl<'s> Reader<'s> {
                 m.scope.set_var(name, v);
                 m.written.insert(
                     name.to_string(),
-                    Written {
-                        source: *source,
-                        span: default.span,
-                        pointer: format!("/variable/{name}/default"),
-                        what: pick(
+                    Written::at(
+                        *source,
+                        default,
+                        format!("/variable/{name}/default"),
+                        pick(
                             || format!("default of variable `{name}`"),
                             || format!("变量`{name}`的默认值"),
                         ),
-                        entries: default.entries.clone(),
-                    },
+                    ),
                 );
             }
         }
@@ -740,16 +740,15 @@ impl<'s> Reader<'s> {
                     m.scope.set_var(name, v);
                     m.written.insert(
                         name.to_string(),
-                        Written {
-                            source: i,
-                            span: attr.span,
-                            pointer: format!("/{name}"),
-                            what: pick(
+                        Written::at(
+                            i,
+                            attr,
+                            format!("/{name}"),
+                            pick(
                                 || format!("value of variable `{name}`"),
                                 || format!("变量`{name}`的值"),
                             ),
-                            entries: attr.entries.clone(),
-                        },
+                        ),
                     );
                 }
             }
@@ -772,19 +771,13 @@ impl<'s> Reader<'s> {
                 |&(source, name, attr)| match m.scope.eval_expr(&attr.expr) {
                     Val::Known(v) => {
                         m.scope.set_local(name, v);
-                        let written =
-                            m.written_at(&attr.expr)
-                                .cloned()
-                                .unwrap_or_else(|| Written {
-                                    source,
-                                    span: attr.span,
-                                    pointer: format!("/locals/{name}"),
-                                    what: pick(
-                                        || format!("value of local `{name}`"),
-                                        || format!("局部值`{name}`的值"),
-                                    ),
-                                    entries: attr.entries.clone(),
-                                });
+                        let written = m.written_at(&attr.expr).cloned().unwrap_or_else(|| {
+                            let what = pick(
+                                || format!("value of local `{name}`"),
+                                || format!("局部值`{name}`的值"),
+                            );
+                            Written::at(source, attr, format!("/locals/{name}"), what)
+                        });
                         m.locals_written.insert(name.to_string(), written);
                         false
                     }
@@ -835,13 +828,12 @@ impl<'s> Reader<'s> {
             }
             if let Some(tags) = block.body.attr("default_tags") {
                 let val = m.scope.eval_expr(&tags.expr);
-                let written = Written {
+                let written = Written::at(
                     source,
-                    span: tags.span,
-                    pointer: "/provider/huaweicloud/default_tags".to_string(),
-                    what: "provider's `default_tags`".to_string(),
-                    entries: tags.entries.clone(),
-                };
+                    tags,
+                    "/provider/huaweicloud/default_tags".to_string(),
+                    "provider's `default_tags`".to_string(),
+                );
                 let tags = DefaultTags { val, at: written };
                 m.default_tags.insert(alias, tags);
             }

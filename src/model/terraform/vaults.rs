@@ -9,7 +9,8 @@ use hcl::expr::TraversalOperator as Op;
 
 use super::config::Attr;
 use super::eval::Val;
-use super::module::{Instance, Value2, traversal};
+use super::eval::traversal;
+use super::module::{Instance, Value2};
 use crate::lang::{pick, say};
 
 /// What a vault holds: the servers known before apply, and why others cannot be told.
