@@ -9,7 +9,7 @@ use std::sync::Arc;
 use hcl::{Expression, Value};
 
 use super::config::{Block, Body};
-use super::eval::{Scope, Val};
+use super::eval::{Scope, Val, for_each_elements};
 use super::module::Instance;
 use crate::lang::pick;
 use crate::syntax::tree::Span;
@@ -65,26 +65,16 @@ pub fn nested(inst: &Instance, ty: &str) -> Expanded {
             continue; // nothing to make
         };
         let iterator = iterator(block);
+        // A list's elements are keyed by their index, a map's by their key.
         let elements = match block.body.attr("for_each").map(|a| inst.value_of(a).val) {
-            Some(Val::Known(Value::Array(items))) => Ok(items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (Value::from(i as u64), v))
-                .collect::<Vec<_>>()),
-            Some(Val::Known(Value::Object(items))) => Ok(items
-                .into_iter()
-                .map(|(k, v)| (Value::String(k), v))
-                .collect()),
             Some(Val::Known(Value::Null)) | None => Ok(Vec::new()),
-            Some(Val::Known(_)) => Err(pick(
-                || "it is not a collection".to_string(),
-                || "它不是集合".to_string(),
-            )),
-            Some(Val::Unknown(why)) => Err(why),
-            Some(Val::Ref(address)) => Err(pick(
-                || format!("it reads {address}"),
-                || format!("它读取{address}"),
-            )),
+            Some(val) => for_each_elements(val).map(|elements| {
+                elements
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (k, v))| (k.map_or_else(|| Value::from(i as u64), Value::String), v))
+                    .collect()
+            }),
         };
         match elements {
             Ok(elements) => out

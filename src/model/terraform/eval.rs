@@ -271,6 +271,22 @@ impl Scope {
     }
 }
 
+/// What a `for_each` goes over, when that is known before apply: each element, with its key
+/// when the collection is a map; else why it is not known (a value that is not a collection is
+/// not gone over either).
+pub fn for_each_elements(val: Val) -> Result<Vec<(Option<String>, Value)>, String> {
+    match val {
+        Val::Known(Value::Array(items)) => Ok(items.into_iter().map(|v| (None, v)).collect()),
+        Val::Known(Value::Object(map)) => Ok(map.into_iter().map(|(k, v)| (Some(k), v)).collect()),
+        Val::Known(_) => Err(say("it is not a collection", "它不是集合").to_string()),
+        Val::Unknown(why) => Err(why),
+        Val::Ref(address) => Err(pick(
+            || format!("it reads {address}"),
+            || format!("它读取{address}"),
+        )),
+    }
+}
+
 /// A traversal from a name (`var.x`, `module.a.b`): the name and what follows it.
 pub(super) fn traversal(expr: &hcl::Expression) -> Option<(&str, &[hcl::expr::TraversalOperator])> {
     let hcl::Expression::Traversal(t) = expr else {
@@ -337,6 +353,23 @@ fn reference(expr: &hcl::Expression, index: &dyn Fn(&hcl::Expression) -> Val) ->
     }
 }
 
+/// A string as Terraform converts it to a number (`"1024"`, `"1.5"`), as `cty` does.
+pub fn number_of(text: &str) -> Option<Value> {
+    if let Ok(i) = text.parse::<i64>() {
+        return Some(Value::from(i));
+    }
+    hcl::Number::from_f64(text.parse::<f64>().ok()?).map(Value::Number)
+}
+
+/// A string as Terraform converts it to a boolean: `true`/`1` and `false`/`0`, as `cty` does.
+pub fn bool_of(text: &str) -> Option<bool> {
+    match text {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
 /// The value as text (strings as they are, numbers and booleans as written).
 pub fn text(value: &Value) -> Option<String> {
     match value {
@@ -354,6 +387,11 @@ static FUNCTIONS: std::sync::LazyLock<Vec<(&'static str, FuncDef)>> =
 
 fn functions() -> Vec<(&'static str, FuncDef)> {
     let string = |f: hcl::eval::Func| FuncDef::builder().param(ParamType::String).build(f);
+    let two_strings = |f: hcl::eval::Func| {
+        FuncDef::builder()
+            .params([ParamType::String, ParamType::String])
+            .build(f)
+    };
     vec![
         (
             "lower",
@@ -381,11 +419,10 @@ fn functions() -> Vec<(&'static str, FuncDef)> {
                 .param(ParamType::Any)
                 .build(|a| match &a[0] {
                     Value::Number(_) => Ok(a[0].clone()),
-                    Value::String(s) => s
-                        .parse::<i64>()
-                        .map(Value::from)
-                        .or_else(|_| s.parse::<f64>().map(Value::from))
-                        .map_err(|e| e.to_string()),
+                    Value::String(s) => match s.parse::<f64>() {
+                        Ok(f) => Ok(number_of(s).unwrap_or_else(|| Value::from(f))),
+                        Err(e) => Err(e.to_string()),
+                    },
                     _ => Err("not a number".to_string()),
                 }),
         ),
@@ -598,35 +635,29 @@ fn functions() -> Vec<(&'static str, FuncDef)> {
         ),
         (
             "split",
-            FuncDef::builder()
-                .params([ParamType::String, ParamType::String])
-                .build(|a| {
-                    let (sep, s) = (arg_str(&a, 0), arg_str(&a, 1));
-                    if s.is_empty() {
-                        return Ok(Value::Array(vec![Value::from("")]));
-                    }
-                    Ok(Value::Array(
-                        s.split(sep.as_str()).map(Value::from).collect(),
-                    ))
-                }),
+            two_strings(|a| {
+                let (sep, s) = (arg_str(&a, 0), arg_str(&a, 1));
+                if s.is_empty() {
+                    return Ok(Value::Array(vec![Value::from("")]));
+                }
+                Ok(Value::Array(
+                    s.split(sep.as_str()).map(Value::from).collect(),
+                ))
+            }),
         ),
         (
             "trimprefix",
-            FuncDef::builder()
-                .params([ParamType::String, ParamType::String])
-                .build(|a| {
-                    let (s, prefix) = (arg_str(&a, 0), arg_str(&a, 1));
-                    Ok(Value::from(s.strip_prefix(prefix.as_str()).unwrap_or(&s)))
-                }),
+            two_strings(|a| {
+                let (s, prefix) = (arg_str(&a, 0), arg_str(&a, 1));
+                Ok(Value::from(s.strip_prefix(prefix.as_str()).unwrap_or(&s)))
+            }),
         ),
         (
             "trimsuffix",
-            FuncDef::builder()
-                .params([ParamType::String, ParamType::String])
-                .build(|a| {
-                    let (s, suffix) = (arg_str(&a, 0), arg_str(&a, 1));
-                    Ok(Value::from(s.strip_suffix(suffix.as_str()).unwrap_or(&s)))
-                }),
+            two_strings(|a| {
+                let (s, suffix) = (arg_str(&a, 0), arg_str(&a, 1));
+                Ok(Value::from(s.strip_suffix(suffix.as_str()).unwrap_or(&s)))
+            }),
         ),
         (
             "max",

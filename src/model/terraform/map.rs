@@ -80,15 +80,8 @@ fn typed(name: &str, val: Val) -> Val {
         return val;
     };
     let converted = match name {
-        "min_ram" | "max_ram" => text.parse::<i64>().map(Value::from).ok().or_else(|| {
-            let f = text.parse::<f64>().ok()?;
-            hcl::Number::from_f64(f).map(Value::Number)
-        }),
-        "multiattach" => match text.as_str() {
-            "true" | "1" => Some(Value::Bool(true)),
-            "false" | "0" => Some(Value::Bool(false)),
-            _ => None,
-        },
+        "min_ram" | "max_ram" => super::eval::number_of(text),
+        "multiattach" => super::eval::bool_of(text).map(Value::Bool),
         _ => None,
     };
     converted.map_or(val, Val::Known)

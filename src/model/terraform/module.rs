@@ -949,20 +949,14 @@ fn expand(body: &Body, scope: &Arc<Scope>) -> Expansion {
         };
     }
     if let Some(each) = body.attr("for_each") {
-        let pairs: Option<Vec<(Value, Value)>> = match scope.eval_expr(&each.expr) {
-            Val::Known(Value::Object(map)) => {
-                Some(map.into_iter().map(|(k, v)| (Value::from(k), v)).collect())
-            }
-            Val::Known(Value::Array(items)) => {
-                Some(items.into_iter().map(|v| (v.clone(), v)).collect())
-            }
-            _ => None,
-        };
+        // A set's elements are their own keys (`each.key` is `each.value`), a map's keyed.
+        let pairs = super::eval::for_each_elements(scope.eval_expr(&each.expr)).ok();
         return match pairs {
             Some(pairs) => Expansion {
                 instances: pairs
                     .into_iter()
                     .map(|(k, v)| {
+                        let k = k.map_or_else(|| v.clone(), Value::from);
                         let key = super::eval::text(&k).unwrap_or_default();
                         (format!("[\"{key}\"]"), Arc::new(scope.with_each(k, v)))
                     })

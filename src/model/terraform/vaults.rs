@@ -11,7 +11,7 @@ use super::config::Attr;
 use super::eval::Val;
 use super::eval::traversal;
 use super::module::{Instance, Value2};
-use crate::lang::{pick, say};
+use crate::lang::pick;
 
 /// What a vault holds: the servers known before apply, and why others cannot be told.
 #[derive(Default)]
@@ -129,16 +129,8 @@ fn elements(vault: &Instance, each: &Attr, instances: &[Instance]) -> Result<Vec
             .map(|i| Val::Ref(i.address.clone()))
             .collect());
     }
-    match vault.value_of(each).val {
-        Val::Known(hcl::Value::Array(items)) => Ok(items.into_iter().map(Val::Known).collect()),
-        Val::Known(hcl::Value::Object(items)) => Ok(items.into_values().map(Val::Known).collect()),
-        Val::Known(_) => Err(say("it is not a collection", "它不是集合").to_string()),
-        Val::Unknown(why) => Err(why),
-        Val::Ref(address) => Err(pick(
-            || format!("it reads {address}"),
-            || format!("它读取{address}"),
-        )),
-    }
+    let elements = super::eval::for_each_elements(vault.value_of(each).val)?;
+    Ok(elements.into_iter().map(|(_, v)| Val::Known(v)).collect())
 }
 
 /// `toset(X)` and `tolist(X)` go over what X goes over.
