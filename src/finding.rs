@@ -248,6 +248,13 @@ pub struct Advice {
     pub alternatives: Arc<[String]>,
 }
 
+impl Advice {
+    /// Some steps are only for some of what the rule's findings say (`variants:`).
+    pub fn by_variant(&self) -> bool {
+        self.step_variants.iter().any(|v| !v.is_empty())
+    }
+}
+
 /// A finding's own remediation: the rule's with the finding's values filled in and the steps
 /// for another OS left out (see `Rule::remediation_for`).
 #[derive(Debug, Clone)]

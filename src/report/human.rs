@@ -146,20 +146,22 @@ fn shown(f: &Finding, first_of_rule: bool, width: usize) -> Shown {
         }
     } else {
         let rule = &f.rule;
-        help.push_str(&match (crate::rules::Lang::current(), by_variant(f)) {
-            (crate::rules::Lang::En, false) => format!(
-                "as for the first `{rule}` finding above (--verbose shows this finding's own steps; `ims-preflight explain {rule}`)"
-            ),
-            (crate::rules::Lang::En, true) => format!(
-                "as for the first `{rule}` finding above that says the same (--verbose shows this finding's own steps; `ims-preflight explain {rule}`)"
-            ),
-            (crate::rules::Lang::ZhCn, false) => format!(
-                "同上方第一个 `{rule}` 问题（--verbose 显示本问题自己的步骤；`ims-preflight explain {rule}`）"
-            ),
-            (crate::rules::Lang::ZhCn, true) => format!(
-                "同上方第一个说法相同的 `{rule}` 问题（--verbose 显示本问题自己的步骤；`ims-preflight explain {rule}`）"
-            ),
-        });
+        // Where the steps differ by what findings say, the first one that says the same.
+        let same = f.advice.by_variant();
+        help.push_str(&crate::lang::pick(
+            || {
+                let same = if same { " that says the same" } else { "" };
+                format!(
+                    "as for the first `{rule}` finding above{same} (--verbose shows this finding's own steps; `ims-preflight explain {rule}`)"
+                )
+            },
+            || {
+                let same = if same { "说法相同的" } else { "" };
+                format!(
+                    "同上方第一个{same} `{rule}` 问题（--verbose 显示本问题自己的步骤；`ims-preflight explain {rule}`）"
+                )
+            },
+        ));
     }
     if let Some(reason) = &f.suppressed {
         help.push_str(&format!(
@@ -176,11 +178,6 @@ fn shown(f: &Finding, first_of_rule: bool, width: usize) -> Shown {
         labels,
         related,
     }
-}
-
-/// The finding's rule shows some steps only for some of what its findings say.
-fn by_variant(f: &Finding) -> bool {
-    f.advice.step_variants.iter().any(|v| !v.is_empty())
 }
 
 pub fn render(report: &Report) -> String {
@@ -205,7 +202,7 @@ pub fn render(report: &Report) -> String {
         let mut one = String::new();
         // A rule whose steps depend on what the finding says (its message variant) shows them
         // again for each variant.
-        let variant = if by_variant(f) {
+        let variant = if f.advice.by_variant() {
             f.variant.as_str()
         } else {
             ""

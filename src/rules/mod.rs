@@ -226,7 +226,7 @@ impl Rule {
             .find(|(k, _)| k == "os")
             .map(|(_, v)| v.to_ascii_lowercase());
         let filtered = os.is_some() && advice.step_os.iter().any(Option::is_some);
-        let by_variant = advice.step_variants.iter().any(|v| !v.is_empty());
+        let by_variant = advice.by_variant();
         if !templated && !filtered && !by_variant {
             return None;
         }
@@ -262,6 +262,8 @@ impl Rule {
         os: Option<&str>,
     ) -> crate::finding::Filled {
         let advice = &self.advice;
+        // A variant no step names (the rule's `main` message) is shown them all.
+        let named = advice.step_variants.iter().flatten().any(|v| v == variant);
         let steps = advice
             .remediation
             .iter()
@@ -271,11 +273,7 @@ impl Rule {
                 (Some(wanted), Some(os)) => wanted == os,
                 _ => true,
             })
-            .filter(|(_, only)| {
-                // A variant no step names (the rule's `main` message) is shown them all.
-                let named = advice.step_variants.iter().flatten().any(|v| v == variant);
-                !named || only.is_empty() || only.iter().any(|v| v == variant)
-            })
+            .filter(|(_, only)| !named || only.is_empty() || only.iter().any(|v| v == variant))
             .map(|((step, _), _)| fill(step, args, unfilled))
             .collect();
         let alternatives = advice
