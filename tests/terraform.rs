@@ -1419,7 +1419,8 @@ fn a_hidden_file_of_a_module_is_not_read_as_terraform_does_not_read_it() {
     assert!(files.iter().all(|f| f.ends_with("/main.tf")), "{files:?}");
     // Named on the command line, it is a usage error that says why, not "not an inventory".
     let hidden = dir.path().join("._main.tf").display().to_string();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ims-preflight"))
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
         .args(["check", &hidden])
         .output()
         .expect("run");

@@ -607,6 +607,7 @@ impl<'s> Reader<'s> {
         let mut m = ModuleScope::default();
         m.scope.set_path_module(dir.display().to_string());
         let mut declared = Vec::new();
+        let mut sensitive = Vec::new();
         let variables: Vec<(usize, super::config::Block)> = blocks(self.sources, files, "variable")
             .map(|(i, b)| (i, b.clone()))
             .collect();
@@ -615,6 +616,13 @@ impl<'s> Reader<'s> {
                 continue;
             };
             declared.push(name.to_string());
+            if block
+                .body
+                .attr("sensitive")
+                .is_some_and(|a| matches!(a.expr, hcl::Expression::Bool(true)))
+            {
+                sensitive.push(name);
+            }
             if let Some(default) = block.body.attr("default")
                 && let Val::Known(v) = m.scope.eval_expr(&default.expr)
                 && !v.is_null()
@@ -683,20 +691,14 @@ impl<'s> Reader<'s> {
         }
         // As `terraform plan` hides them: a sensitive variable's value is never read, so never
         // printed (a finding would show it); what depends on it is unknown, said so.
-        for (_, block) in &variables {
-            let sensitive = block
-                .body
-                .attr("sensitive")
-                .is_some_and(|a| matches!(a.expr, hcl::Expression::Bool(true)));
-            if let (true, Some(name)) = (sensitive, block.labels.first()) {
-                let said = pick(
-                    || format!("variable `{name}` is sensitive (not read)"),
-                    || format!("变量`{name}`是敏感值（未读取）"),
-                );
-                m.scope.unset_var(name, Some(said));
-                m.refs.remove(name.as_str());
-                m.written.remove(name.as_str());
-            }
+        for name in sensitive {
+            let said = pick(
+                || format!("variable `{name}` is sensitive (not read)"),
+                || format!("变量`{name}`是敏感值（未读取）"),
+            );
+            m.scope.unset_var(name, Some(said));
+            m.refs.remove(name.as_str());
+            m.written.remove(name.as_str());
         }
         self.locals(files, &mut m);
         self.providers(files, &mut m);
