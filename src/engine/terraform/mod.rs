@@ -284,11 +284,13 @@ fn reachable<'a>(
 /// `module` (HCL writes each block of a body on a line of its own; a comment may come before
 /// it), or a `"module"` key (JSON). A yes may be wrong (a heredoc's line), a no never is.
 fn may_call_modules(text: &str, json: bool) -> bool {
+    // `memmem` looks for the word with SIMD: every configuration file of the run is scanned.
     if json {
-        return text.contains("\"module\"");
+        return memchr::memmem::find(text.as_bytes(), b"\"module\"").is_some();
     }
-    text.match_indices("module").any(|(at, word)| {
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let word = "module";
+    memchr::memmem::find_iter(text.as_bytes(), word).any(|at| {
+        let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |i| i + 1);
         let before = text[line_start..at].trim();
         let after = text[at + word.len()..].chars().next();
         (before.is_empty() || before.ends_with("*/"))

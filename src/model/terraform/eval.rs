@@ -169,13 +169,10 @@ impl Scope {
 
     /// The value of an expression, as a plan would know it.
     pub fn eval_expr(&self, expr: &hcl::Expression) -> Val {
-        // Most arguments are literals: their value without the evaluator's context.
-        match expr {
-            hcl::Expression::String(s) => return Val::Known(Value::String(s.clone())),
-            hcl::Expression::Number(n) => return Val::Known(Value::Number(*n)),
-            hcl::Expression::Bool(b) => return Val::Known(Value::Bool(*b)),
-            hcl::Expression::Null => return Val::Known(Value::Null),
-            _ => {}
+        // Most arguments are literals, variables or locals: their value without the
+        // evaluator's context.
+        if let Some(value) = self.without_context(expr) {
+            return Val::Known(value);
         }
         if let Some(address) = reference(expr, &|index| self.eval_expr(index)) {
             return Val::Ref(address);
@@ -183,6 +180,42 @@ impl Scope {
         match expr.evaluate(self.context()) {
             Ok(value) => Val::Known(value),
             Err(e) => Val::Unknown(self.why_unknown(e.kind(), e.expr())),
+        }
+    }
+
+    /// The value of an expression made of literals, variables and locals (`var.x`,
+    /// `local.y`, a map or list of them: most tags), as the evaluator would give it, without
+    /// building its context (every function declared, every variable copied). `None` for
+    /// anything else, or a name without a value: the evaluator then says what it is.
+    fn without_context(&self, expr: &hcl::Expression) -> Option<Value> {
+        use hcl::expr::TraversalOperator as Op;
+        match expr {
+            hcl::Expression::String(s) => Some(Value::String(s.clone())),
+            hcl::Expression::Number(n) => Some(Value::Number(*n)),
+            hcl::Expression::Bool(b) => Some(Value::Bool(*b)),
+            hcl::Expression::Null => Some(Value::Null),
+            hcl::Expression::Array(items) => items
+                .iter()
+                .map(|i| self.without_context(i))
+                .collect::<Option<Vec<Value>>>()
+                .map(Value::Array),
+            hcl::Expression::Object(object) => object
+                .iter()
+                .map(|(key, value)| {
+                    let key = match key {
+                        hcl::ObjectKey::Identifier(name) => name.to_string(),
+                        hcl::ObjectKey::Expression(hcl::Expression::String(name)) => name.clone(),
+                        _ => return None,
+                    };
+                    Some((key, self.without_context(value)?))
+                })
+                .collect::<Option<hcl::Map<String, Value>>>()
+                .map(Value::Object),
+            _ => match traversal(expr)? {
+                ("var", [Op::GetAttr(name)]) => self.vars.get(name.as_str()).cloned(),
+                ("local", [Op::GetAttr(name)]) => self.locals.get(name.as_str()).cloned(),
+                _ => None,
+            },
         }
     }
 
@@ -902,6 +935,54 @@ mod tests {
         assert_eq!(known("min(1024, 4096)"), Value::from(1024));
         assert_eq!(known(r#"one(["x"])"#), Value::from("x"));
         assert_eq!(known("one([])"), Value::Null);
+    }
+
+    #[test]
+    fn what_is_read_without_the_context_is_what_the_evaluator_gives() {
+        let mut scope = Scope::default();
+        scope.set_var("owner", Value::from("team-a"));
+        scope.set_var(
+            "sizes",
+            Value::Array(vec![Value::from(40), Value::from(100)]),
+        );
+        scope.set_local("app", Value::from("web"));
+        scope.unset_var("later", None);
+        let parse = |text: &str| {
+            let body = hcl::edit::parser::parse_body(&format!("x = {text}\n")).ok()?;
+            let attr = body.get_attribute("x")?;
+            Some(hcl::Expression::from(attr.value.clone()))
+        };
+        for text in [
+            r#""plain""#,
+            "1024",
+            "true",
+            "null",
+            "var.owner",
+            "var.sizes",
+            "local.app",
+            r#"{ env = "prod", app = local.app, "owner" = var.owner, n = 2 }"#,
+            r#"[var.owner, local.app, ["x", 1], { k = var.sizes }]"#,
+        ] {
+            let expr = parse(text).expect(text);
+            let direct = scope.without_context(&expr);
+            let evaluated = expr.evaluate(scope.context()).ok();
+            assert!(direct.is_some(), "{text}: read without the context");
+            assert_eq!(direct, evaluated, "{text}");
+        }
+        // A name without a value, a reference, or anything computed: the evaluator says.
+        for text in [
+            "var.later",
+            "var.missing",
+            "local.missing",
+            "var.sizes[0]",
+            "{ a = var.later }",
+            "[huaweicloud_compute_instance.web.id]",
+            r#""${local.app}-img""#,
+            "{ (local.app) = 1 }",
+        ] {
+            let expr = parse(text).expect(text);
+            assert_eq!(scope.without_context(&expr), None, "{text}");
+        }
     }
 
     #[test]
