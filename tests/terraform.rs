@@ -1629,3 +1629,36 @@ fn ram_written_as_a_string_is_the_number_terraform_sends() {
     let said = said(&findings, "request-ram", "message");
     assert!(said[0].contains("(8192 MB) is greater than"), "{said:?}");
 }
+
+#[test]
+fn a_name_written_with_try_is_the_value_terraform_takes_and_unknown_when_it_would_be() {
+    // `try(var.image.name, "…")`: the object has no `name`, so Terraform takes the second
+    // argument, and that name is bad. With the variable not set, the name is not known before
+    // apply: listed as unverified, never replaced by the fallback.
+    let main = r#"variable "image" {
+  default = { tier = "gold" }
+}
+
+variable "later" {}
+
+resource "huaweicloud_ims_ecs_whole_image" "fallback" {
+  name        = try(var.image.name, " web img")
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "waits" {
+  name        = try(var.later.name, " web img")
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#;
+    let (dir, code, findings) = check_module(&[("main.tf", main)]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "request-name"),
+        only_at(dir.path(), "main.tf", 8),
+        "{findings:?}"
+    );
+    assert_unverified(&findings, "later");
+}

@@ -169,17 +169,113 @@ impl Scope {
 
     /// The value of an expression, as a plan would know it.
     pub fn eval_expr(&self, expr: &hcl::Expression) -> Val {
+        match self.attempt(expr) {
+            Attempt::Val(val) => val,
+            // `terraform plan` stops on it: nothing is known of the value.
+            Attempt::Fails(why) => Val::Unknown(why),
+        }
+    }
+
+    /// Evaluate an expression, telling a failure on known data (which `try` passes over)
+    /// from a value not known before apply.
+    fn attempt(&self, expr: &hcl::Expression) -> Attempt {
         // Most arguments are literals, variables or locals: their value without the
         // evaluator's context.
         if let Some(value) = self.without_context(expr) {
-            return Val::Known(value);
+            return Attempt::Val(Val::Known(value));
         }
         if let Some(address) = reference(expr, &|index| self.eval_expr(index)) {
-            return Val::Ref(address);
+            return Attempt::Val(Val::Ref(address));
+        }
+        // `hcl-rs` evaluates a function's arguments before calling it, and stops at the first
+        // that fails: `try` and `can`, which exist to catch that, are evaluated here (as the
+        // whole value; inside another expression they stay unknown).
+        if let hcl::Expression::FuncCall(call) = expr
+            && call.name.namespace.is_empty()
+            && !call.expand_final
+        {
+            match call.name.name.as_str() {
+                "try" => return self.first_that_succeeds(&call.args),
+                "can" => return self.succeeds(&call.args),
+                _ => {}
+            }
         }
         match expr.evaluate(self.context()) {
-            Ok(value) => Val::Known(value),
-            Err(e) => Val::Unknown(self.why_unknown(e.kind(), e.expr())),
+            Ok(value) => Attempt::Val(Val::Known(value)),
+            Err(e) => {
+                let why = self.why_unknown(e.kind(), e.expr());
+                if self.fails_on_known_data(e.kind(), e.expr()) {
+                    Attempt::Fails(why)
+                } else {
+                    Attempt::Val(Val::Unknown(why))
+                }
+            }
+        }
+    }
+
+    /// `try(a, b, …)` as Terraform evaluates it: the first argument that does not fail. When
+    /// that one is not known before apply, neither is the result (it might fail then).
+    fn first_that_succeeds(&self, args: &[hcl::Expression]) -> Attempt {
+        let mut last = None;
+        for arg in args {
+            match self.attempt(arg) {
+                Attempt::Val(val) => return Attempt::Val(val),
+                Attempt::Fails(why) => last = Some(why),
+            }
+        }
+        let last = last.unwrap_or_default();
+        Attempt::Fails(pick(
+            || format!("no argument of `try` can be evaluated: the last one fails ({last})"),
+            || format!("`try`的参数均无法求值：最后一个失败（{last}）"),
+        ))
+    }
+
+    /// `can(a)` as Terraform evaluates it: whether `a` fails; not known when `a` is not.
+    fn succeeds(&self, args: &[hcl::Expression]) -> Attempt {
+        let [arg] = args else {
+            return Attempt::Fails(say("`can` takes one argument", "`can`只接受一个参数").into());
+        };
+        match self.attempt(arg) {
+            Attempt::Val(Val::Known(_)) => Attempt::Val(Val::Known(Value::Bool(true))),
+            Attempt::Fails(_) => Attempt::Val(Val::Known(Value::Bool(false))),
+            Attempt::Val(Val::Unknown(why)) => Attempt::Val(Val::Unknown(why)),
+            // An id is known only after apply.
+            Attempt::Val(Val::Ref(address)) => Attempt::Val(Val::Unknown(pick(
+                || format!("it reads {address}"),
+                || format!("它读取{address}"),
+            ))),
+        }
+    }
+
+    /// The evaluator stopped on data that is known (an attribute a known object does not
+    /// have, an index past a known list's end, a value of the wrong type), not on a value that
+    /// is not known before apply: Terraform fails there too, and `try` goes on to its next
+    /// argument. A function's error is not taken for one: a function ims-preflight does not
+    /// evaluate in full says so the same way, and its value is then not known, never replaced
+    /// by the next argument's.
+    fn fails_on_known_data(
+        &self,
+        kind: &hcl::eval::ErrorKind,
+        expr: Option<&hcl::Expression>,
+    ) -> bool {
+        use hcl::eval::ErrorKind;
+        use hcl::expr::TraversalOperator as Op;
+        match kind {
+            ErrorKind::NoSuchKey(_) => match expr.and_then(traversal) {
+                // A variable or local without a known value is not known; one with a value
+                // lacks what follows.
+                Some(("var", [Op::GetAttr(name), ..])) => self.vars.contains_key(name.as_str()),
+                Some(("local", [Op::GetAttr(name), ..])) => self.locals.contains_key(name.as_str()),
+                Some(_) => true,
+                // Inside a template the evaluator does not say where: not known.
+                None => false,
+            },
+            ErrorKind::Index(_)
+            | ErrorKind::Unexpected(..)
+            | ErrorKind::UnaryOp(..)
+            | ErrorKind::BinaryOp(..)
+            | ErrorKind::KeyExists(_) => true,
+            _ => false,
         }
     }
 
@@ -302,6 +398,14 @@ impl Scope {
             ),
         }
     }
+}
+
+/// What evaluating an expression gives: a value (known, a reference, or not known before
+/// apply), or a failure on known data, which `try` passes over (see
+/// [`Scope::fails_on_known_data`]).
+enum Attempt {
+    Val(Val),
+    Fails(String),
 }
 
 /// What a `for_each` goes over, when that is known before apply: each element, with its key
@@ -982,6 +1086,54 @@ mod tests {
         ] {
             let expr = parse(text).expect(text);
             assert_eq!(scope.without_context(&expr), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn try_passes_over_what_fails_on_known_data_and_never_over_what_is_not_known() {
+        let mut scope = Scope::default();
+        let cfg = hcl::Map::from_iter([("name".to_string(), Value::from("app"))]);
+        scope.set_var("cfg", Value::Object(cfg));
+        scope.set_var("list", Value::Array(vec![Value::from("a")]));
+        scope.unset_var("later", None);
+        scope.unknown_local("img", "it is read from a data source".into());
+        let known = |text: &str| match eval(&scope, text) {
+            Val::Known(v) => v,
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(known(r#"try(var.cfg.name, "d")"#), Value::from("app"));
+        assert_eq!(known(r#"try(var.cfg.missing, "d")"#), Value::from("d"));
+        assert_eq!(known(r#"try(var.list[5], var.list[0])"#), Value::from("a"));
+        assert_eq!(
+            known(r#"try(try(var.cfg.x, var.cfg.y), "z")"#),
+            Value::from("z")
+        );
+        assert_eq!(known("can(var.cfg.name)"), Value::Bool(true));
+        assert_eq!(known("can(var.cfg.missing)"), Value::Bool(false));
+        assert_eq!(
+            eval(&scope, r#"try(huaweicloud_compute_instance.web.id, "")"#),
+            Val::Ref("huaweicloud_compute_instance.web".into())
+        );
+        // Not known before apply: it might fail then, or not; the next argument is no stand-in.
+        for unknown in [
+            r#"try(var.later, "d")"#,
+            r#"try(var.later.name, "d")"#,
+            r#"try(local.img, "d")"#,
+            r#"try(data.huaweicloud_images_image.x.name, "d")"#,
+            // A function ims-preflight does not evaluate in full is not a failure either.
+            r#"try(format("%.2f", 1.5), "d")"#,
+            "can(var.later)",
+            "can(huaweicloud_compute_instance.web.id)",
+        ] {
+            assert!(
+                matches!(eval(&scope, unknown), Val::Unknown(_)),
+                "{unknown}: {:?}",
+                eval(&scope, unknown)
+            );
+        }
+        match eval(&scope, "try(var.cfg.x, var.cfg.y)") {
+            Val::Unknown(why) => assert!(why.contains("no argument of `try`"), "{why}"),
+            other => panic!("{other:?}"),
         }
     }
 

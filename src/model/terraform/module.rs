@@ -834,7 +834,7 @@ impl<'s> Reader<'s> {
                     source,
                     tags,
                     "/provider/huaweicloud/default_tags".to_string(),
-                    "provider's `default_tags`".to_string(),
+                    say("the provider's `default_tags`", "provider的`default_tags`").to_string(),
                 );
                 let tags = DefaultTags { val, at: written };
                 m.default_tags.insert(alias, tags);
