@@ -1662,3 +1662,31 @@ resource "huaweicloud_ims_ecs_whole_image" "waits" {
     );
     assert_unverified(&findings, "later");
 }
+
+#[test]
+fn a_resource_declared_twice_is_an_error_as_terraform_refuses_the_module() {
+    // `terraform validate`: Error: Duplicate resource "huaweicloud_ims_ecs_whole_image"
+    // configuration, on other.tf line 1. Both blocks were read and judged, and a module
+    // `terraform plan` rejects could pass.
+    let image = |name: &str| {
+        format!(
+            "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {{\n  name        = \"{name}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}}\n"
+        )
+    };
+    let (dir, code, findings) = check_module(&[
+        ("main.tf", &image("web-img")),
+        ("other.tf", &image("web-img-2")),
+    ]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "inventory-syntax"),
+        only_at(dir.path(), "other.tf", 1),
+        "{findings:?}"
+    );
+    let said = said(&findings, "inventory-syntax", "message");
+    assert!(
+        said[0].contains("Terraform does not load this module: resource `huaweicloud_ims_ecs_whole_image.img` is declared twice")
+            && said[0].contains("main.tf:1"),
+        "{said:?}"
+    );
+}

@@ -881,6 +881,9 @@ fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
         ProblemKind::Syntax => {
             Hit::new(ids::INVENTORY_SYNTAX, "main", place).arg("detail", p.message.clone())
         }
+        ProblemKind::Refused => {
+            Hit::new(ids::INVENTORY_SYNTAX, "refused", place).arg("detail", p.message.clone())
+        }
         ProblemKind::Skipped => Hit::new(ids::INVENTORY_LIMIT, "skipped", place)
             .arg("limit", "special files")
             .arg("detail", p.message.clone())

@@ -319,6 +319,63 @@ impl<'s> Reader<'s> {
             .collect()
     }
 
+    /// What Terraform refuses to load a module with: a resource, data source, variable or
+    /// module call declared twice ("Duplicate resource configuration" and the like). Without
+    /// this, both would be read and judged, and the run could pass a module `terraform plan`
+    /// rejects. Reported at the second declaration, once however often the module is called.
+    fn refuse_declared_twice(&mut self, files: &[usize]) {
+        let mut first: HashMap<(&str, &[super::config::Name]), (usize, Span)> = HashMap::new();
+        let mut twice = Vec::new();
+        for ty in ["resource", "data", "variable", "module"] {
+            for (source, block) in blocks(self.sources, files, ty) {
+                match first.entry((ty, &block.labels)) {
+                    std::collections::hash_map::Entry::Occupied(at) => {
+                        twice.push((ty, source, block, *at.get()));
+                    }
+                    std::collections::hash_map::Entry::Vacant(at) => {
+                        at.insert((source, block.span));
+                    }
+                }
+            }
+        }
+        for (ty, source, block, (first_source, first_span)) in twice {
+            if self
+                .problems
+                .iter()
+                .any(|(s, p)| *s == source && p.span == block.span)
+            {
+                continue;
+            }
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            let name = labels.join(".");
+            let what = match ty {
+                "resource" => pick(|| format!("resource `{name}`"), || format!("资源`{name}`")),
+                "data" => pick(
+                    || format!("data source `data.{name}`"),
+                    || format!("数据源`data.{name}`"),
+                ),
+                "variable" => pick(|| format!("variable `{name}`"), || format!("变量`{name}`")),
+                _ => pick(
+                    || format!("module call `{name}`"),
+                    || format!("模块调用`{name}`"),
+                ),
+            };
+            let file = &self.sources[first_source].file;
+            let at = format!("{}:{}", file.name, file.line_col(first_span.start()).line);
+            self.problems.push((
+                source,
+                Problem {
+                    kind: ProblemKind::Refused,
+                    span: block.span,
+                    message: pick(
+                        || format!("{what} is declared twice (first at {at})"),
+                        || format!("{what}被声明了两次（第一次在{at}）"),
+                    ),
+                },
+            ));
+        }
+    }
+
     /// Read the module in `dir` (its resources' addresses start with `prefix`) and the local
     /// modules it calls, those first (what they output is read by its resources). Returns its
     /// outputs that are a resource's id: name, address.
@@ -333,6 +390,7 @@ impl<'s> Reader<'s> {
         }
         self.stack.push(dir.to_path_buf());
         let files = self.files(dir, super::Kind::Config);
+        self.refuse_declared_twice(&files);
         let mut module = self.module_scope(dir, &files, inputs);
         module.prefix = prefix.to_string();
         let calls: Vec<(usize, super::config::Block)> = blocks(self.sources, &files, "module")

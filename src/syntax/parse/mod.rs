@@ -69,6 +69,9 @@ pub enum ProblemKind {
     Facts,
     /// A special file (FIFO, socket, device) skipped while walking: a note, not an error.
     Skipped,
+    /// Parsed, but its tool refuses to load it (a Terraform module declaring a resource
+    /// twice): an error, as a syntax error is.
+    Refused,
 }
 
 #[derive(Debug, Clone)]
