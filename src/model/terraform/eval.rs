@@ -260,13 +260,25 @@ impl Scope {
     ) -> bool {
         use hcl::eval::ErrorKind;
         use hcl::expr::TraversalOperator as Op;
+        // The evaluator names the whole traversal when one of its indexes fails: an index
+        // not known might find the key.
+        let indexes_known = |ops: &[Op]| {
+            ops.iter().all(|op| match op {
+                Op::Index(index) => matches!(self.eval_expr(index), Val::Known(_)),
+                _ => true,
+            })
+        };
         match kind {
             ErrorKind::NoSuchKey(_) => match expr.and_then(traversal) {
                 // A variable or local without a known value is not known; one with a value
                 // lacks what follows.
-                Some(("var", [Op::GetAttr(name), ..])) => self.vars.contains_key(name.as_str()),
-                Some(("local", [Op::GetAttr(name), ..])) => self.locals.contains_key(name.as_str()),
-                Some(_) => true,
+                Some(("var", [Op::GetAttr(name), rest @ ..])) => {
+                    self.vars.contains_key(name.as_str()) && indexes_known(rest)
+                }
+                Some(("local", [Op::GetAttr(name), rest @ ..])) => {
+                    self.locals.contains_key(name.as_str()) && indexes_known(rest)
+                }
+                Some((_, ops)) => indexes_known(ops),
                 // Inside a template the evaluator does not say where: not known.
                 None => false,
             },
@@ -1120,6 +1132,10 @@ mod tests {
             r#"try(var.later.name, "d")"#,
             r#"try(local.img, "d")"#,
             r#"try(data.huaweicloud_images_image.x.name, "d")"#,
+            // An index not known: the lookup might succeed.
+            r#"try(var.cfg[local.img], "d")"#,
+            r#"try(var.list[var.later], "d")"#,
+            r#"try("${var.cfg.name}-${var.later}", "d")"#,
             // A function ims-preflight does not evaluate in full is not a failure either.
             r#"try(format("%.2f", 1.5), "d")"#,
             "can(var.later)",
