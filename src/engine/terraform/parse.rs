@@ -69,8 +69,13 @@ fn parse(
         };
         return (Some(body), None, Vec::new());
     }
-    match crate::syntax::terraform::parse(&text, limits, crate::suppress::MARKER) {
-        Ok(parsed) => (Some(config::from_hcl(parsed.body)), None, parsed.comments),
+    match crate::syntax::terraform::parse(&text, limits, crate::suppress::MARKER, config::from_hcl)
+    {
+        Ok(parsed) => (
+            Some(config::Body::joined(parsed.pieces)),
+            None,
+            parsed.comments,
+        ),
         Err(problem) => (None, Some(problem), Vec::new()),
     }
 }

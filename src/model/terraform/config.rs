@@ -47,6 +47,19 @@ pub struct Body {
     pub blocks: Vec<Block>,
 }
 
+impl Body {
+    /// The bodies of a file's pieces, in order, as one.
+    pub fn joined(pieces: Vec<Body>) -> Body {
+        let mut pieces = pieces.into_iter();
+        let mut whole = pieces.next().unwrap_or_default();
+        for piece in pieces {
+            whole.attrs.extend(piece.attrs);
+            whole.blocks.extend(piece.blocks);
+        }
+        whole
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Block {
     pub ty: Name,
@@ -68,12 +81,17 @@ impl Body {
     }
 }
 
-fn span_of(s: Option<std::ops::Range<usize>>) -> Span {
-    s.map_or_else(Span::default, |r| Span::new(r.start, r.end))
+/// A span of a piece of the file that starts at `offset` (see `syntax::terraform::parse`), in
+/// the file.
+fn span_of(s: Option<std::ops::Range<usize>>, offset: usize) -> Span {
+    s.map_or_else(Span::default, |r| {
+        Span::new(r.start + offset, r.end + offset)
+    })
 }
 
-/// A `.tf` file's body (taken apart, not copied: a module's files are read once).
-pub fn from_hcl(body: hcl::edit::structure::Body) -> Body {
+/// A `.tf` file's body, parsed from the piece of it that starts at `offset` (taken apart, not
+/// copied: a module's files are read once).
+pub fn from_hcl(body: hcl::edit::structure::Body, offset: usize) -> Body {
     let attrs = body.attributes().count();
     let mut out = Body {
         attrs: Vec::with_capacity(attrs),
@@ -82,9 +100,9 @@ pub fn from_hcl(body: hcl::edit::structure::Body) -> Body {
     for structure in body {
         match structure {
             hcl::edit::structure::Structure::Attribute(a) => {
-                let span = span_of(a.value.span());
-                let key_span = span_of(a.key.span());
-                let entries = hcl_entries(&a.value);
+                let span = span_of(a.value.span(), offset);
+                let key_span = span_of(a.key.span(), offset);
+                let entries = hcl_entries(&a.value, offset);
                 out.attrs.push((
                     Name::from(a.key.as_str()),
                     Attr {
@@ -96,7 +114,7 @@ pub fn from_hcl(body: hcl::edit::structure::Body) -> Body {
                 ));
             }
             hcl::edit::structure::Structure::Block(b) => {
-                let span = span_of(b.ident.span());
+                let span = span_of(b.ident.span(), offset);
                 let labels = b
                     .labels
                     .iter()
@@ -108,7 +126,7 @@ pub fn from_hcl(body: hcl::edit::structure::Body) -> Body {
                 out.blocks.push(Block {
                     ty: Name::from(b.ident.as_str()),
                     labels,
-                    body: std::sync::Arc::new(from_hcl(b.body)),
+                    body: std::sync::Arc::new(from_hcl(b.body, offset)),
                     span,
                 });
             }
@@ -118,7 +136,7 @@ pub fn from_hcl(body: hcl::edit::structure::Body) -> Body {
 }
 
 /// The entries of an object literal with a name or string for a key.
-fn hcl_entries(value: &hcl::edit::expr::Expression) -> Vec<Entry> {
+fn hcl_entries(value: &hcl::edit::expr::Expression, offset: usize) -> Vec<Entry> {
     use hcl::edit::expr::{Expression, ObjectKey};
     let Expression::Object(object) = value else {
         return Vec::new();
@@ -133,8 +151,8 @@ fn hcl_entries(value: &hcl::edit::expr::Expression) -> Vec<Entry> {
             };
             Some(Entry {
                 key: text.into(),
-                key_span: span_of(key_span),
-                span: span_of(value.expr().span()),
+                key_span: span_of(key_span, offset),
+                span: span_of(value.expr().span(), offset),
             })
         })
         .collect()
@@ -358,13 +376,52 @@ pub fn json_expr(node: &Node, templates: bool) -> hcl::Expression {
 mod tests {
     use super::*;
 
+    /// A file parsed in pieces (see `syntax::terraform::parse`) and whole, as the model has it.
+    fn pieces_and_whole(text: &str) -> (usize, String, String) {
+        let limits = crate::syntax::parse::Limits::default();
+        let parsed = crate::syntax::terraform::parse(text, &limits, "ims-preflight:", from_hcl)
+            .expect("parses");
+        let pieces = parsed.pieces.len();
+        let whole = from_hcl(hcl::edit::parser::parse_body(text).expect("parses"), 0);
+        let joined = format!("{:?}", Body::joined(parsed.pieces));
+        (pieces, joined, format!("{whole:?}"))
+    }
+
+    #[test]
+    fn a_large_file_parsed_in_pieces_is_what_it_is_parsed_whole() {
+        let block = |i: usize| {
+            format!(
+                "# image {i}\nresource \"huaweicloud_ims_ecs_whole_image\" \"i{i}\" {{\n  name        = format(\"img-%03d\", {i})\n  description = \"}}\\n{{ ${{var.x}}\"\n  instance_id = huaweicloud_compute_instance.s{i}.id\n  tags = {{\n    env = \"prod\" /* }} */\n  }}\n  dynamic \"data_disks\" {{\n    for_each = var.disks\n    content {{\n      size = data_disks.value\n    }}\n  }}\n}}\n\nvariable \"v{i}\" {{\n  default = [1, 2]\n}}\n\n"
+            )
+        };
+        let text: String = (0..120).map(block).collect();
+        let (pieces, joined, whole) = pieces_and_whole(&text);
+        assert!(pieces > 2, "{pieces} pieces");
+        assert_eq!(joined, whole);
+        // A heredoc holding what looks like the end of a block and the start of the next: the
+        // piece cut there does not parse, and the file is parsed whole.
+        let heredoc = format!(
+            "{}locals {{\n  script = <<EOT\n}}\nresource \"a\" \"b\" {{\nEOT\n}}\n\n{}",
+            (0..60).map(block).collect::<String>(),
+            (60..120).map(block).collect::<String>()
+        );
+        let (_, joined, whole) = pieces_and_whole(&heredoc);
+        assert_eq!(joined, whole);
+        // Blocks whose closing braces are not alone on their line are not cut: parsed whole.
+        let packed = (0..600)
+            .map(|i| format!("variable \"v{i}\" {{ default = \"{i}\" }}\n"))
+            .collect::<String>();
+        let (pieces, joined, whole) = pieces_and_whole(&packed);
+        assert_eq!((pieces, joined), (1, whole));
+    }
+
     #[test]
     fn hcl_and_json_give_the_same_blocks() {
         let hcl = hcl::edit::parser::parse_body(
             "resource \"huaweicloud_ims_ecs_whole_image\" \"web\" {\n  name = \"img\"\n}\n",
         )
         .expect("parses");
-        let from_hcl = from_hcl(hcl);
+        let from_hcl = from_hcl(hcl, 0);
         let json = crate::syntax::parse::parse(
             r#"{"resource": {"huaweicloud_ims_ecs_whole_image": {"web": {"name": "img"}}}}"#,
             crate::syntax::parse::Format::Json,
