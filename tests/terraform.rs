@@ -1661,6 +1661,23 @@ resource "huaweicloud_ims_ecs_whole_image" "waits" {
         "{findings:?}"
     );
     assert_unverified(&findings, "later");
+
+    // `optional(string)`: Terraform makes the missing `name` null, and `try` takes that; the
+    // fallback's bad name is not what is sent.
+    let typed = r#"variable "image" {
+  type    = object({ name = optional(string), tier = string })
+  default = { tier = "gold" }
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "typed" {
+  name        = try(var.image.name, " web img")
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#;
+    let (_dir, _code, findings) = check_module(&[("main.tf", typed)]);
+    assert!(places(&findings, "request-name").is_empty(), "{findings:?}");
+    assert_unverified(&findings, "name");
 }
 
 #[test]

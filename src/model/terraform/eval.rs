@@ -38,6 +38,9 @@ pub struct Scope {
     iterators: Vec<(String, Value)>,
     /// The module's path (`path.module`), as Terraform gives it.
     path_module: String,
+    /// Variables whose type has `optional(…)` attributes: Terraform makes an attribute their
+    /// value lacks `null`, where this evaluator (which does not apply types) finds none.
+    optional_attributes: Vec<String>,
     context: std::sync::OnceLock<Context<'static>>,
 }
 
@@ -53,6 +56,7 @@ impl Clone for Scope {
             each: self.each.clone(),
             iterators: self.iterators.clone(),
             path_module: self.path_module.clone(),
+            optional_attributes: self.optional_attributes.clone(),
             context: std::sync::OnceLock::new(),
         }
     }
@@ -72,6 +76,11 @@ impl Scope {
         self.unset.retain(|(u, _)| u != name);
         self.unset.push((name.to_string(), why));
         self.context = std::sync::OnceLock::new();
+    }
+
+    /// The variable's type (its `type` argument) has `optional(…)` attributes.
+    pub fn has_optional_attributes(&mut self, name: &str) {
+        self.optional_attributes.push(name.to_string());
     }
 
     /// The variable has a value or is known to have none.
@@ -272,8 +281,12 @@ impl Scope {
             ErrorKind::NoSuchKey(_) => match expr.and_then(traversal) {
                 // A variable or local without a known value is not known; one with a value
                 // lacks what follows.
+                // An attribute missing from a variable whose type makes it optional is `null`
+                // in Terraform, not a failure: not known here.
                 Some(("var", [Op::GetAttr(name), rest @ ..])) => {
-                    self.vars.contains_key(name.as_str()) && indexes_known(rest)
+                    self.vars.contains_key(name.as_str())
+                        && !self.optional_attributes.iter().any(|v| v == name.as_str())
+                        && indexes_known(rest)
                 }
                 Some(("local", [Op::GetAttr(name), rest @ ..])) => {
                     self.locals.contains_key(name.as_str()) && indexes_known(rest)
@@ -1122,6 +1135,16 @@ mod tests {
         );
         assert_eq!(known("can(var.cfg.name)"), Value::Bool(true));
         assert_eq!(known("can(var.cfg.missing)"), Value::Bool(false));
+        // With `type = object({ name = optional(string) })`, a missing `name` is null in
+        // Terraform: `try` takes it, so the fallback is no stand-in.
+        let mut typed = Scope::default();
+        let tier = hcl::Map::from_iter([("tier".to_string(), Value::from("gold"))]);
+        typed.set_var("cfg", Value::Object(tier));
+        typed.has_optional_attributes("cfg");
+        assert!(matches!(
+            eval(&typed, r#"try(var.cfg.name, "d")"#),
+            Val::Unknown(_)
+        ));
         assert_eq!(
             eval(&scope, r#"try(huaweicloud_compute_instance.web.id, "")"#),
             Val::Ref("huaweicloud_compute_instance.web".into())

@@ -219,6 +219,20 @@ fn blocks<'a>(
     })
 }
 
+/// A variable's type has `optional(…)` attributes (`object({ name = optional(string) })`,
+/// inside a `list(…)` or `map(…)` too).
+fn mentions_optional(ty: &hcl::Expression) -> bool {
+    match ty {
+        hcl::Expression::FuncCall(call) => {
+            call.name.name.as_str() == "optional" || call.args.iter().any(mentions_optional)
+        }
+        hcl::Expression::Object(object) => object.values().any(mentions_optional),
+        hcl::Expression::Array(items) => items.iter().any(mentions_optional),
+        hcl::Expression::Parenthesis(inner) => mentions_optional(inner),
+        _ => false,
+    }
+}
+
 /// `var.NAME` alone: the variable it is.
 fn direct_var(expr: &hcl::Expression) -> Option<&str> {
     match traversal(expr)? {
@@ -674,6 +688,13 @@ impl<'s> Reader<'s> {
                 continue;
             };
             declared.push(name.to_string());
+            if block
+                .body
+                .attr("type")
+                .is_some_and(|t| mentions_optional(&t.expr))
+            {
+                m.scope.has_optional_attributes(name);
+            }
             if block
                 .body
                 .attr("sensitive")
