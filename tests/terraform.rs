@@ -1706,4 +1706,16 @@ fn a_resource_declared_twice_is_an_error_as_terraform_refuses_the_module() {
             && said[0].contains("main.tf:1"),
         "{said:?}"
     );
+
+    // A local value in two `locals` blocks: "Duplicate local value definition".
+    let (dir, code, findings) = check_module(&[(
+        "main.tf",
+        "locals {\n  app = \"web\"\n}\n\nlocals {\n  app = \"db\"\n}\n",
+    )]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "inventory-syntax"),
+        only_at(dir.path(), "main.tf", 6),
+        "{findings:?}"
+    );
 }

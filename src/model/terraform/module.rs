@@ -333,35 +333,45 @@ impl<'s> Reader<'s> {
             .collect()
     }
 
-    /// What Terraform refuses to load a module with: a resource, data source, variable or
-    /// module call declared twice ("Duplicate resource configuration" and the like). Without
-    /// this, both would be read and judged, and the run could pass a module `terraform plan`
-    /// rejects. Reported at the second declaration, once however often the module is called.
+    /// What Terraform refuses to load a module with: a resource, data source, variable,
+    /// output, local value or module call declared twice ("Duplicate resource configuration"
+    /// and the like). Without this, both would be read and judged, and the run could pass a
+    /// module `terraform plan` rejects. Reported at the second declaration, once however often
+    /// the module is called.
     fn refuse_declared_twice(&mut self, files: &[usize]) {
-        let mut first: HashMap<(&str, &[super::config::Name]), (usize, Span)> = HashMap::new();
-        let mut twice = Vec::new();
-        for ty in ["resource", "data", "variable", "module"] {
+        // What is declared: its kind, its name (a block's labels joined by `.`), where.
+        let mut declared: Vec<(&str, String, usize, Span)> = Vec::new();
+        for ty in ["resource", "data", "variable", "output", "module"] {
             for (source, block) in blocks(self.sources, files, ty) {
-                match first.entry((ty, &block.labels)) {
-                    std::collections::hash_map::Entry::Occupied(at) => {
-                        twice.push((ty, source, block, *at.get()));
-                    }
-                    std::collections::hash_map::Entry::Vacant(at) => {
-                        at.insert((source, block.span));
-                    }
+                let name = block.labels.iter().map(|l| l.as_str()).collect::<Vec<_>>();
+                declared.push((ty, name.join("."), source, block.span));
+            }
+        }
+        for (source, block) in blocks(self.sources, files, "locals") {
+            for (name, attr) in &block.body.attrs {
+                declared.push(("local", name.to_string(), source, attr.key_span));
+            }
+        }
+        let mut first: HashMap<(&str, &str), (usize, Span)> = HashMap::new();
+        let mut twice = Vec::new();
+        for (ty, name, source, span) in &declared {
+            match first.entry((ty, name.as_str())) {
+                std::collections::hash_map::Entry::Occupied(at) => {
+                    twice.push((*ty, name, *source, *span, *at.get()));
+                }
+                std::collections::hash_map::Entry::Vacant(at) => {
+                    at.insert((*source, *span));
                 }
             }
         }
-        for (ty, source, block, (first_source, first_span)) in twice {
+        for (ty, name, source, span, (first_source, first_span)) in twice {
             if self
                 .problems
                 .iter()
-                .any(|(s, p)| *s == source && p.span == block.span)
+                .any(|(s, p)| *s == source && p.span == span)
             {
                 continue;
             }
-            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
-            let name = labels.join(".");
             let what = match ty {
                 "resource" => pick(|| format!("resource `{name}`"), || format!("资源`{name}`")),
                 "data" => pick(
@@ -369,6 +379,11 @@ impl<'s> Reader<'s> {
                     || format!("数据源`data.{name}`"),
                 ),
                 "variable" => pick(|| format!("variable `{name}`"), || format!("变量`{name}`")),
+                "output" => pick(|| format!("output `{name}`"), || format!("输出`{name}`")),
+                "local" => pick(
+                    || format!("local value `{name}`"),
+                    || format!("局部值`{name}`"),
+                ),
                 _ => pick(
                     || format!("module call `{name}`"),
                     || format!("模块调用`{name}`"),
@@ -380,7 +395,7 @@ impl<'s> Reader<'s> {
                 source,
                 Problem {
                     kind: ProblemKind::Refused,
-                    span: block.span,
+                    span,
                     message: pick(
                         || format!("{what} is declared twice (first at {at})"),
                         || format!("{what}被声明了两次（第一次在{at}）"),
