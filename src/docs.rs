@@ -32,7 +32,7 @@ pub fn rule_list(rules: &RuleSet, as_json: bool) -> String {
 }
 
 pub fn explain(r: &Rule) -> String {
-    use crate::rules::say;
+    use crate::lang::{pick, say};
     let zh = r.lang == crate::rules::Lang::ZhCn;
     let mut out = format!("{}: {}\n\n", r.id, r.title());
     out.push_str(&format!(
@@ -73,10 +73,11 @@ pub fn explain(r: &Rule) -> String {
         say("\nHow to fix\n", "\n如何修复\n"),
         r.help()
     ));
-    for (i, (step, os)) in r
+    for (i, ((step, os), variants)) in r
         .remediation()
         .iter()
         .zip(r.advice.step_os.iter())
+        .zip(r.advice.step_variants.iter())
         .enumerate()
     {
         let os = os
@@ -85,6 +86,19 @@ pub fn explain(r: &Rule) -> String {
             .unwrap_or_default();
         let step = crate::rules::as_template(step);
         out.push_str(&format!("  {}. {os}{step}\n", i + 1));
+        // A step for some of the rule's faults only: which, by what their findings say.
+        let said: Vec<String> = variants
+            .iter()
+            .filter_map(|v| r.messages.get(v))
+            .map(|m| crate::rules::as_template(m))
+            .collect();
+        if !said.is_empty() {
+            let said = said.join(say(" / ", "／"));
+            out.push_str(&pick(
+                || format!("     (for findings that say: {said})\n"),
+                || format!("     （适用于这样的发现：{said}）\n"),
+            ));
+        }
     }
     for alternative in r.advice.alternatives.iter() {
         let alternative = crate::rules::as_template(alternative);

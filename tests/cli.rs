@@ -573,6 +573,34 @@ fn rules_explain_and_schema() {
 }
 
 #[test]
+fn explain_says_which_fault_each_step_is_for() {
+    // request-ram has a step per fault: each is followed by what its findings say.
+    let out = bin()
+        .args(["explain", "request-ram", "--lang", "en"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let step = text
+        .find("3. Make `min_ram` (<min> MB) at most `max_ram` (<max> MB)")
+        .expect("the step");
+    let label =
+        "(for findings that say: `min_ram` (<min> MB) is greater than `max_ram` (<max> MB))";
+    assert!(
+        text[step..]
+            .trim_start_matches(|c| c != '\n')
+            .trim_start()
+            .starts_with(label),
+        "{text}"
+    );
+    // A step for every fault has no such line.
+    let out = bin()
+        .args(["explain", "windows-san-policy", "--lang", "en"])
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("(for findings that say"));
+}
+
+#[test]
 fn inline_suppression_with_reason_silences_and_is_counted() {
     let dir = tempfile::tempdir().expect("tempdir");
     let text = WINDOWS_OFFLINE.replace(
