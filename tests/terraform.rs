@@ -1678,6 +1678,26 @@ resource "huaweicloud_ims_ecs_whole_image" "typed" {
     let (_dir, _code, findings) = check_module(&[("main.tf", typed)]);
     assert!(places(&findings, "request-name").is_empty(), "{findings:?}");
     assert_unverified(&findings, "name");
+
+    // Inside another function: `lower(" WEB IMG")` is sent.
+    let nested = r#"variable "image" {
+  default = { tier = "gold" }
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "nested" {
+  name        = lower(try(var.image.name, " WEB IMG"))
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#;
+    let (dir, _code, findings) = check_module(&[("main.tf", nested)]);
+    assert_eq!(
+        places(&findings, "request-name"),
+        only_at(dir.path(), "main.tf", 6),
+        "{findings:?}"
+    );
+    let said = said(&findings, "request-name", "message");
+    assert!(said.iter().any(|m| m.contains(" web img")), "{said:?}");
 }
 
 #[test]

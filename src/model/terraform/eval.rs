@@ -211,6 +211,17 @@ impl Scope {
         }
         match expr.evaluate(self.context()) {
             Ok(value) => Attempt::Val(Val::Known(value)),
+            // A `try` or `can` inside the expression: evaluated first, then the rest.
+            Err(e)
+                if matches!(e.kind(), hcl::eval::ErrorKind::UndefinedFunc(f)
+                    if f.namespace.is_empty() && matches!(f.name.as_str(), "try" | "can")) =>
+            {
+                match self.resolve_tries(expr) {
+                    Ok(Some(resolved)) => self.attempt(&resolved),
+                    Ok(None) => Attempt::Val(Val::Unknown(self.why_unknown(e.kind(), e.expr()))),
+                    Err(attempt) => attempt,
+                }
+            }
             Err(e) => {
                 let why = self.why_unknown(e.kind(), e.expr());
                 if self.fails_on_known_data(e.kind(), e.expr()) {
@@ -220,6 +231,103 @@ impl Scope {
                 }
             }
         }
+    }
+
+    /// `expr` with each `try(…)` and `can(…)` inside it (in a function's arguments, a
+    /// conditional, an operation, a list or a map) replaced by its value, for the evaluator,
+    /// which cannot evaluate them: it evaluates a function's arguments before the call.
+    /// `Ok(None)`: there are none there. `Err`: one is not known before apply, or fails, and
+    /// so is the whole value (in a branch a conditional does not take too: not known, never
+    /// a guess). One in a template or a `for` expression is not resolved: the value is then
+    /// not known.
+    fn resolve_tries(&self, expr: &hcl::Expression) -> Result<Option<hcl::Expression>, Attempt> {
+        use hcl::Expression as E;
+        // Each part resolved, or kept as it is.
+        let part = |e: &E| -> Result<(E, bool), Attempt> {
+            Ok(match self.resolve_tries(e)? {
+                Some(new) => (new, true),
+                None => (e.clone(), false),
+            })
+        };
+        let parts = |items: &mut dyn Iterator<Item = &E>| -> Result<Option<Vec<E>>, Attempt> {
+            let mut changed = false;
+            let mut out = Vec::new();
+            for item in items {
+                let (new, resolved) = part(item)?;
+                changed |= resolved;
+                out.push(new);
+            }
+            Ok(changed.then_some(out))
+        };
+        Ok(match expr {
+            E::FuncCall(call)
+                if call.name.namespace.is_empty()
+                    && !call.expand_final
+                    && matches!(call.name.name.as_str(), "try" | "can") =>
+            {
+                let attempt = if call.name.name.as_str() == "try" {
+                    self.first_that_succeeds(&call.args)
+                } else {
+                    self.succeeds(&call.args)
+                };
+                match attempt {
+                    Attempt::Val(Val::Known(value)) => Some(E::from(value)),
+                    // Inside another expression, an id known only after apply.
+                    Attempt::Val(Val::Ref(address)) => {
+                        return Err(Attempt::Val(Val::Unknown(pick(
+                            || format!("it reads {address}"),
+                            || format!("它读取{address}"),
+                        ))));
+                    }
+                    other => return Err(other),
+                }
+            }
+            E::FuncCall(call) => parts(&mut call.args.iter())?.map(|args| {
+                let mut call = (**call).clone();
+                call.args = args;
+                E::FuncCall(Box::new(call))
+            }),
+            E::Array(items) => parts(&mut items.iter())?.map(E::Array),
+            E::Object(object) => parts(&mut object.values())?
+                .map(|values| E::Object(object.keys().cloned().zip(values).collect())),
+            E::Parenthesis(inner) => self
+                .resolve_tries(inner)?
+                .map(|e| E::Parenthesis(Box::new(e))),
+            E::Conditional(c) => {
+                let (cond_expr, in_cond) = part(&c.cond_expr)?;
+                let (true_expr, in_true) = part(&c.true_expr)?;
+                let (false_expr, in_false) = part(&c.false_expr)?;
+                (in_cond || in_true || in_false).then(|| {
+                    E::Conditional(Box::new(hcl::expr::Conditional {
+                        cond_expr,
+                        true_expr,
+                        false_expr,
+                    }))
+                })
+            }
+            E::Operation(op) => match op.as_ref() {
+                hcl::expr::Operation::Unary(u) => self.resolve_tries(&u.expr)?.map(|expr| {
+                    E::Operation(Box::new(hcl::expr::Operation::Unary(hcl::expr::UnaryOp {
+                        operator: u.operator,
+                        expr,
+                    })))
+                }),
+                hcl::expr::Operation::Binary(b) => {
+                    let (lhs_expr, in_lhs) = part(&b.lhs_expr)?;
+                    let (rhs_expr, in_rhs) = part(&b.rhs_expr)?;
+                    (in_lhs || in_rhs).then(|| {
+                        E::Operation(Box::new(hcl::expr::Operation::Binary(
+                            hcl::expr::BinaryOp {
+                                lhs_expr,
+                                operator: b.operator,
+                                rhs_expr,
+                            },
+                        )))
+                    })
+                }
+            },
+            _ => None,
+        })
     }
 
     /// `try(a, b, …)` as Terraform evaluates it: the first argument that does not fail. When
@@ -1163,6 +1271,39 @@ mod tests {
             r#"try(format("%.2f", 1.5), "d")"#,
             "can(var.later)",
             "can(huaweicloud_compute_instance.web.id)",
+        ] {
+            assert!(
+                matches!(eval(&scope, unknown), Val::Unknown(_)),
+                "{unknown}: {:?}",
+                eval(&scope, unknown)
+            );
+        }
+        // Inside a function's arguments, a conditional, an operation, a list or a map.
+        assert_eq!(
+            known(r#"upper(try(var.cfg.missing, "web"))"#),
+            Value::from("WEB")
+        );
+        assert_eq!(
+            known(r#"can(var.cfg.name) ? var.cfg.name : "d""#),
+            Value::from("app")
+        );
+        assert_eq!(
+            known(r#"join("-", [try(var.cfg.name, "x"), try(var.cfg.tier, "gold")])"#),
+            Value::from("app-gold")
+        );
+        assert_eq!(known(r#"!can(var.cfg.missing)"#), Value::Bool(true));
+        assert_eq!(
+            known(r#"merge(try(var.cfg.tags, {}), { env = "prod" })"#),
+            Value::Object(hcl::Map::from_iter([(
+                "env".to_string(),
+                Value::from("prod")
+            )]))
+        );
+        for unknown in [
+            r#"upper(try(var.later, "web"))"#,
+            r#"upper(try(huaweicloud_compute_instance.web.id, "x"))"#,
+            // Not resolved in a template: not known.
+            r#""${try(var.cfg.missing, "web")}-img""#,
         ] {
             assert!(
                 matches!(eval(&scope, unknown), Val::Unknown(_)),
