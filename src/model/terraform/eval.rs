@@ -234,12 +234,12 @@ impl Scope {
     }
 
     /// `expr` with each `try(…)` and `can(…)` inside it (in a function's arguments, a
-    /// conditional, an operation, a list or a map) replaced by its value, for the evaluator,
+    /// conditional, an operation, a list, a map or a template) replaced by its value, for the evaluator,
     /// which cannot evaluate them: it evaluates a function's arguments before the call.
     /// `Ok(None)`: there are none there. `Err`: one is not known before apply, or fails, and
     /// so is the whole value (in a branch a conditional does not take too: not known, never
-    /// a guess). One in a template or a `for` expression is not resolved: the value is then
-    /// not known.
+    /// a guess). One in a `for` expression or a template's directive is not resolved: the
+    /// value is then not known.
     fn resolve_tries(&self, expr: &hcl::Expression) -> Result<Option<hcl::Expression>, Attempt> {
         use hcl::Expression as E;
         // Each part resolved, or kept as it is.
@@ -293,6 +293,51 @@ impl Scope {
             E::Parenthesis(inner) => self
                 .resolve_tries(inner)?
                 .map(|e| E::Parenthesis(Box::new(e))),
+            E::TemplateExpr(template) => {
+                use hcl::expr::TemplateExpr as T;
+                let raw = match template.as_ref() {
+                    T::QuotedString(raw) => raw,
+                    T::Heredoc(heredoc) => &heredoc.template,
+                };
+                // Parsed as the evaluator parses it, and written back as it was, each
+                // interpolation that is resolved replaced by its value (`${"web"}`).
+                let Ok(parsed) = raw.parse::<hcl::Template>() else {
+                    return Ok(None);
+                };
+                let mut changed = false;
+                let mut elements = Vec::with_capacity(parsed.elements().len());
+                for element in parsed.elements() {
+                    let element = match element {
+                        hcl::template::Element::Interpolation(i) => {
+                            match self.resolve_tries(&i.expr)? {
+                                Some(expr) => {
+                                    changed = true;
+                                    hcl::template::Element::Interpolation(
+                                        hcl::template::Interpolation {
+                                            expr,
+                                            strip: i.strip,
+                                        },
+                                    )
+                                }
+                                None => element.clone(),
+                            }
+                        }
+                        other => other.clone(),
+                    };
+                    elements.push(element);
+                }
+                changed.then(|| {
+                    let text = hcl::Template::from_iter(elements).to_string();
+                    let template = match template.as_ref() {
+                        T::QuotedString(_) => T::QuotedString(text),
+                        T::Heredoc(heredoc) => T::Heredoc(hcl::expr::Heredoc {
+                            template: text,
+                            ..heredoc.clone()
+                        }),
+                    };
+                    E::TemplateExpr(Box::new(template))
+                })
+            }
             E::Conditional(c) => {
                 let (cond_expr, in_cond) = part(&c.cond_expr)?;
                 let (true_expr, in_true) = part(&c.true_expr)?;
@@ -1293,6 +1338,19 @@ mod tests {
         );
         assert_eq!(known(r#"!can(var.cfg.missing)"#), Value::Bool(true));
         assert_eq!(
+            known(r#""${var.cfg.name}-${try(var.cfg.missing, "web")}-img""#),
+            Value::from("app-web-img")
+        );
+        // Escapes survive the template being written back.
+        assert_eq!(
+            known(r#""say \"${try(var.cfg.missing, "hi")}\" $${keep}""#),
+            Value::from("say \"hi\" ${keep}")
+        );
+        assert_eq!(
+            known("<<EOT\n${try(var.cfg.missing, \"web\")}-img\nEOT"),
+            Value::from("web-img\n")
+        );
+        assert_eq!(
             known(r#"merge(try(var.cfg.tags, {}), { env = "prod" })"#),
             Value::Object(hcl::Map::from_iter([(
                 "env".to_string(),
@@ -1302,8 +1360,7 @@ mod tests {
         for unknown in [
             r#"upper(try(var.later, "web"))"#,
             r#"upper(try(huaweicloud_compute_instance.web.id, "x"))"#,
-            // Not resolved in a template: not known.
-            r#""${try(var.cfg.missing, "web")}-img""#,
+            r#""${try(var.later, "web")}-img""#,
         ] {
             assert!(
                 matches!(eval(&scope, unknown), Val::Unknown(_)),
