@@ -47,19 +47,6 @@ pub struct Body {
     pub blocks: Vec<Block>,
 }
 
-impl Body {
-    /// The bodies of a file's pieces, in order, as one.
-    pub fn joined(pieces: Vec<Body>) -> Body {
-        let mut pieces = pieces.into_iter();
-        let mut whole = pieces.next().unwrap_or_default();
-        for piece in pieces {
-            whole.attrs.extend(piece.attrs);
-            whole.blocks.extend(piece.blocks);
-        }
-        whole
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Block {
     pub ty: Name,
@@ -72,6 +59,17 @@ pub struct Block {
 }
 
 impl Body {
+    /// The bodies of a file's pieces, in order, as one.
+    pub fn joined(pieces: Vec<Body>) -> Body {
+        let mut pieces = pieces.into_iter();
+        let mut whole = pieces.next().unwrap_or_default();
+        for piece in pieces {
+            whole.attrs.extend(piece.attrs);
+            whole.blocks.extend(piece.blocks);
+        }
+        whole
+    }
+
     pub fn attr(&self, name: &str) -> Option<&Attr> {
         self.attrs.iter().find(|(k, _)| k == name).map(|(_, a)| a)
     }
@@ -398,20 +396,22 @@ mod tests {
         let (pieces, joined, whole) = pieces_and_whole(&text);
         assert!(pieces > 2, "{pieces} pieces");
         assert_eq!(joined, whole);
-        // A heredoc holding what looks like the end of a block and the start of the next: the
-        // piece cut there does not parse, and the file is parsed whole.
+        // Blocks whose closing braces are not alone on their line are not cut: parsed whole.
+        let packed = |n: usize| {
+            (0..n)
+                .map(|i| format!("variable \"p{i}\" {{ default = \"{i}\" }}\n"))
+                .collect::<String>()
+        };
+        let (pieces, joined, whole) = pieces_and_whole(&packed(600));
+        assert_eq!((pieces, joined), (1, whole));
+        // A heredoc holding what looks like the end of a block and the start of the next, where
+        // the first cut falls: the piece cut there does not parse, and the file is parsed whole.
         let heredoc = format!(
             "{}locals {{\n  script = <<EOT\n}}\nresource \"a\" \"b\" {{\nEOT\n}}\n\n{}",
-            (0..60).map(block).collect::<String>(),
-            (60..120).map(block).collect::<String>()
+            packed(300),
+            (0..60).map(block).collect::<String>()
         );
-        let (_, joined, whole) = pieces_and_whole(&heredoc);
-        assert_eq!(joined, whole);
-        // Blocks whose closing braces are not alone on their line are not cut: parsed whole.
-        let packed = (0..600)
-            .map(|i| format!("variable \"v{i}\" {{ default = \"{i}\" }}\n"))
-            .collect::<String>();
-        let (pieces, joined, whole) = pieces_and_whole(&packed);
+        let (pieces, joined, whole) = pieces_and_whole(&heredoc);
         assert_eq!((pieces, joined), (1, whole));
     }
 
