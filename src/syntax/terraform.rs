@@ -7,8 +7,8 @@ use hcl::edit::structure::Body;
 use super::parse::{Comment, Limits, Problem, ProblemKind};
 use super::tree::Span;
 
-/// A `.tf` file parsed: what `take` made of each piece's body (see [`parse`]), and the comments that
-/// may be suppressions.
+/// A `.tf` or `.tfvars` file parsed: what `take` made of each piece's body (see [`parse`]),
+/// and the comments that may hold suppressions.
 pub struct Parsed<T> {
     pub pieces: Vec<T>,
     pub comments: Vec<Comment>,
@@ -20,9 +20,11 @@ pub struct Parsed<T> {
 /// pieces of 8 KB parse at the small file's speed.
 const PIECE: usize = 8 * 1024;
 
-/// Parse a `.tf` file, giving each piece's body, with the piece's offset in the file, to
-/// `take` (the spans of a piece's tree are the piece's). A file is parsed whole when it is
-/// small, or when a piece does not parse (then the error is placed in the whole file).
+/// Parse one HCL file, giving each piece's body, with the piece's offset in the file, to
+/// `take` (the spans of a piece's tree are the piece's), and keeping the line comments that
+/// hold `marker` (the suppression marker: the only comments read). A file is parsed whole when
+/// it is small, or when a piece does not parse (then the error is placed in the whole file).
+/// Nesting deeper than `max_depth` is refused before the parser (which recurses) sees it.
 pub fn parse<T>(
     text: &str,
     limits: &Limits,
@@ -101,6 +103,8 @@ fn cuts(text: &str) -> Vec<usize> {
     out
 }
 
+/// The offset where bracket nesting first exceeds `max` (strings and comments included: a
+/// conservative count that never lets a deep input reach the recursive parser).
 fn too_deep(text: &str, max: usize) -> Option<usize> {
     // This runs over every byte of every file: only the brackets are visited, found by
     // `memchr` (openers and closers apart, merged in order), not byte by byte.
