@@ -198,7 +198,7 @@ impl Scope {
         }
         // `hcl-rs` evaluates a function's arguments before calling it, and stops at the first
         // that fails: `try` and `can`, which exist to catch that, are evaluated here (as the
-        // whole value; inside another expression they stay unknown).
+        // whole value; inside another expression, once the evaluator has stopped on them).
         if let hcl::Expression::FuncCall(call) = expr
             && call.name.namespace.is_empty()
             && !call.expand_final
