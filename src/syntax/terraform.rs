@@ -66,9 +66,17 @@ fn in_pieces<T>(text: &str, take: &mut impl FnMut(Body, usize) -> T) -> Option<V
         return None;
     }
     let mut pieces = Vec::with_capacity(cuts.len() + 1);
+    // The parser refuses an attribute written twice in one body; across pieces, it is seen
+    // here (a tfvars file's top level is attributes), and the file parsed whole.
+    let mut attributes = std::collections::HashSet::new();
     let mut start = 0;
     for end in cuts.into_iter().chain([text.len()]) {
         let body = hcl::edit::parser::parse_body(&text[start..end]).ok()?;
+        for attribute in body.attributes() {
+            if !attributes.insert(attribute.key.as_str().to_string()) {
+                return None;
+            }
+        }
         pieces.push(take(body, start));
         start = end;
     }

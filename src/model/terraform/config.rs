@@ -413,6 +413,17 @@ mod tests {
         );
         let (pieces, joined, whole) = pieces_and_whole(&heredoc);
         assert_eq!((pieces, joined), (1, whole));
+        // An attribute written twice, in two pieces (a tfvars file's top level): refused, as
+        // the parser refuses it in one body.
+        let pad = (0..500)
+            .map(|i| format!("    k{i} = \"v{i}\"\n"))
+            .collect::<String>();
+        let twice = format!(
+            "cfg = {{\n  name = \" bad \"\n  pad = {{\n{pad}  }}\n}}\n\ncfg = {{\n  name = \"good\"\n  pad = {{\n{pad}  }}\n}}\n"
+        );
+        let limits = crate::syntax::parse::Limits::default();
+        let parsed = crate::syntax::terraform::parse(&twice, &limits, "ims-preflight:", from_hcl);
+        assert!(parsed.is_err(), "an attribute written twice was read");
     }
 
     #[test]

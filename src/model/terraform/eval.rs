@@ -38,9 +38,14 @@ pub struct Scope {
     iterators: Vec<(String, Value)>,
     /// The module's path (`path.module`), as Terraform gives it.
     path_module: String,
-    /// Variables whose type has `optional(…)` attributes: Terraform makes an attribute their
-    /// value lacks `null`, where this evaluator (which does not apply types) finds none.
-    optional_attributes: Vec<String>,
+    /// Variables and locals whose value is as written, not converted by a type: a variable
+    /// of the root module with no `type` (read from its default, tfvars or `--var`), a local
+    /// written with literals alone. Types are not applied here: a typed variable's value may
+    /// lack attributes Terraform adds (`optional(…)`) or hold ones it drops, so only on these
+    /// does a missing attribute fail in Terraform as it does here (see
+    /// [`Scope::fails_on_known_data`]).
+    plain_vars: Vec<String>,
+    plain_locals: Vec<String>,
     context: std::sync::OnceLock<Context<'static>>,
 }
 
@@ -56,7 +61,8 @@ impl Clone for Scope {
             each: self.each.clone(),
             iterators: self.iterators.clone(),
             path_module: self.path_module.clone(),
-            optional_attributes: self.optional_attributes.clone(),
+            plain_vars: self.plain_vars.clone(),
+            plain_locals: self.plain_locals.clone(),
             context: std::sync::OnceLock::new(),
         }
     }
@@ -78,9 +84,14 @@ impl Scope {
         self.context = std::sync::OnceLock::new();
     }
 
-    /// The variable's type (its `type` argument) has `optional(…)` attributes.
-    pub fn has_optional_attributes(&mut self, name: &str) {
-        self.optional_attributes.push(name.to_string());
+    /// The variable's value is as written (see `plain_vars`).
+    pub fn plain_var(&mut self, name: &str) {
+        self.plain_vars.push(name.to_string());
+    }
+
+    /// The local's value is as written (see `plain_vars`).
+    pub fn plain_local(&mut self, name: &str) {
+        self.plain_locals.push(name.to_string());
     }
 
     /// The variable has a value or is known to have none.
@@ -279,7 +290,10 @@ impl Scope {
                             || format!("它读取{address}"),
                         ))));
                     }
-                    other => return Err(other),
+                    Attempt::Val(unknown) => return Err(Attempt::Val(unknown)),
+                    // Maybe in a branch a conditional does not take: the whole is not known
+                    // (not a failure an enclosing `try` would pass over).
+                    Attempt::Fails(why) => return Err(Attempt::Val(Val::Unknown(why))),
                 }
             }
             E::FuncCall(call) => parts(&mut call.args.iter())?.map(|args| {
@@ -409,50 +423,36 @@ impl Scope {
         }
     }
 
-    /// The evaluator stopped on data that is known (an attribute a known object does not
-    /// have, an index past a known list's end, a value of the wrong type), not on a value that
-    /// is not known before apply: Terraform fails there too, and `try` goes on to its next
-    /// argument. A function's error is not taken for one: a function ims-preflight does not
-    /// evaluate in full says so the same way, and its value is then not known, never replaced
-    /// by the next argument's.
+    /// The evaluator stopped on data that is known, where Terraform stops too: an attribute
+    /// that a variable's or local's value as written (see `plain_vars`) does not have, read by
+    /// name (`var.cfg.name`). Terraform then fails, and `try` goes on to its next argument.
+    /// Anything else is not taken for a failure, and the value is then not known, never the
+    /// next argument's: a typed value (Terraform converts it: attributes added or dropped), an
+    /// index (Terraform converts `"0"` to `0`, this evaluator does not), a value of another
+    /// type (`"true"` is a boolean to Terraform), a function's error (a function ims-preflight
+    /// evaluates only in part says so the same way), `each` and `count`.
     fn fails_on_known_data(
         &self,
         kind: &hcl::eval::ErrorKind,
         expr: Option<&hcl::Expression>,
     ) -> bool {
-        use hcl::eval::ErrorKind;
         use hcl::expr::TraversalOperator as Op;
-        // The evaluator names the whole traversal when one of its indexes fails: an index
-        // not known might find the key.
-        let indexes_known = |ops: &[Op]| {
-            ops.iter().all(|op| match op {
-                Op::Index(index) => matches!(self.eval_expr(index), Val::Known(_)),
-                _ => true,
-            })
-        };
-        match kind {
-            ErrorKind::NoSuchKey(_) => match expr.and_then(traversal) {
-                // A variable or local without a known value is not known; one with a value
-                // lacks what follows.
-                // An attribute missing from a variable whose type makes it optional is `null`
-                // in Terraform, not a failure: not known here.
-                Some(("var", [Op::GetAttr(name), rest @ ..])) => {
-                    self.vars.contains_key(name.as_str())
-                        && !self.optional_attributes.iter().any(|v| v == name.as_str())
-                        && indexes_known(rest)
-                }
-                Some(("local", [Op::GetAttr(name), rest @ ..])) => {
-                    self.locals.contains_key(name.as_str()) && indexes_known(rest)
-                }
-                Some((_, ops)) => indexes_known(ops),
-                // Inside a template the evaluator does not say where: not known.
-                None => false,
-            },
-            ErrorKind::Index(_)
-            | ErrorKind::Unexpected(..)
-            | ErrorKind::UnaryOp(..)
-            | ErrorKind::BinaryOp(..)
-            | ErrorKind::KeyExists(_) => true,
+        if !matches!(kind, hcl::eval::ErrorKind::NoSuchKey(_)) {
+            return false;
+        }
+        let by_name = |ops: &[Op]| ops.iter().all(|op| matches!(op, Op::GetAttr(_)));
+        match expr.and_then(traversal) {
+            Some(("var", [Op::GetAttr(name), rest @ ..])) => {
+                self.vars.contains_key(name.as_str())
+                    && self.plain_vars.iter().any(|v| v == name.as_str())
+                    && by_name(rest)
+            }
+            Some(("local", [Op::GetAttr(name), rest @ ..])) => {
+                self.locals.contains_key(name.as_str())
+                    && self.plain_locals.iter().any(|l| l == name.as_str())
+                    && by_name(rest)
+            }
+            // Inside a template the evaluator does not say where: not known.
             _ => false,
         }
     }
@@ -1271,8 +1271,21 @@ mod tests {
     fn try_passes_over_what_fails_on_known_data_and_never_over_what_is_not_known() {
         let mut scope = Scope::default();
         let cfg = hcl::Map::from_iter([("name".to_string(), Value::from("app"))]);
-        scope.set_var("cfg", Value::Object(cfg));
+        scope.set_var("cfg", Value::Object(cfg.clone()));
         scope.set_var("list", Value::Array(vec![Value::from("a")]));
+        // As a root module's variables with no `type` are: their values as written.
+        scope.plain_var("cfg");
+        scope.plain_var("list");
+        // A typed variable's value may lack attributes Terraform adds, or hold ones it drops.
+        scope.set_var("typed", Value::Object(cfg));
+        scope.set_var(
+            "flags",
+            Value::Object(hcl::Map::from_iter([(
+                "flag".to_string(),
+                Value::from("true"),
+            )])),
+        );
+        scope.plain_var("flags");
         scope.unset_var("later", None);
         scope.unknown_local("img", "it is read from a data source".into());
         let known = |text: &str| match eval(&scope, text) {
@@ -1281,23 +1294,13 @@ mod tests {
         };
         assert_eq!(known(r#"try(var.cfg.name, "d")"#), Value::from("app"));
         assert_eq!(known(r#"try(var.cfg.missing, "d")"#), Value::from("d"));
-        assert_eq!(known(r#"try(var.list[5], var.list[0])"#), Value::from("a"));
         assert_eq!(
             known(r#"try(try(var.cfg.x, var.cfg.y), "z")"#),
             Value::from("z")
         );
         assert_eq!(known("can(var.cfg.name)"), Value::Bool(true));
         assert_eq!(known("can(var.cfg.missing)"), Value::Bool(false));
-        // With `type = object({ name = optional(string) })`, a missing `name` is null in
-        // Terraform: `try` takes it, so the fallback is no stand-in.
-        let mut typed = Scope::default();
-        let tier = hcl::Map::from_iter([("tier".to_string(), Value::from("gold"))]);
-        typed.set_var("cfg", Value::Object(tier));
-        typed.has_optional_attributes("cfg");
-        assert!(matches!(
-            eval(&typed, r#"try(var.cfg.name, "d")"#),
-            Val::Unknown(_)
-        ));
+
         assert_eq!(
             eval(&scope, r#"try(huaweicloud_compute_instance.web.id, "")"#),
             Val::Ref("huaweicloud_compute_instance.web".into())
@@ -1311,6 +1314,14 @@ mod tests {
             // An index not known: the lookup might succeed.
             r#"try(var.cfg[local.img], "d")"#,
             r#"try(var.list[var.later], "d")"#,
+            // Terraform converts an index ("0" is 0) and a value's type ("true" is true), and a
+            // typed variable's value (with `optional(…)`, a missing attribute is null): what
+            // fails here may not fail there.
+            r#"try(var.list[5], "d")"#,
+            r#"try(var.typed.missing, "d")"#,
+            r#"try(var.flags.flag ? " bad " : "ok", "d")"#,
+            // A failing `try` in a branch a conditional may not take: not known either.
+            r#"try(can(var.cfg.name) ? "good" : try(var.cfg.a, var.cfg.b), "d")"#,
             r#"try("${var.cfg.name}-${var.later}", "d")"#,
             // A function ims-preflight does not evaluate in full is not a failure either.
             r#"try(format("%.2f", 1.5), "d")"#,

@@ -219,16 +219,25 @@ fn blocks<'a>(
     })
 }
 
-/// A variable's type has `optional(…)` attributes (`object({ name = optional(string) })`,
-/// inside a `list(…)` or `map(…)` too).
-fn mentions_optional(ty: &hcl::Expression) -> bool {
-    match ty {
-        hcl::Expression::FuncCall(call) => {
-            call.name.name.as_str() == "optional" || call.args.iter().any(mentions_optional)
-        }
-        hcl::Expression::Object(object) => object.values().any(mentions_optional),
-        hcl::Expression::Array(items) => items.iter().any(mentions_optional),
-        hcl::Expression::Parenthesis(inner) => mentions_optional(inner),
+/// An expression of literals alone (functions of literals included): its value is as written,
+/// converted by no type.
+fn literals_only(expr: &hcl::Expression) -> bool {
+    match expr {
+        hcl::Expression::Null
+        | hcl::Expression::Bool(_)
+        | hcl::Expression::Number(_)
+        | hcl::Expression::String(_) => true,
+        hcl::Expression::Array(items) => items.iter().all(literals_only),
+        hcl::Expression::Object(object) => object.iter().all(|(key, value)| {
+            let key = match key {
+                hcl::ObjectKey::Identifier(_) => true,
+                hcl::ObjectKey::Expression(key) => literals_only(key),
+                _ => false,
+            };
+            key && literals_only(value)
+        }),
+        hcl::Expression::FuncCall(call) => call.args.iter().all(literals_only),
+        hcl::Expression::Parenthesis(inner) => literals_only(inner),
         _ => false,
     }
 }
@@ -695,6 +704,8 @@ impl<'s> Reader<'s> {
         m.scope.set_path_module(dir.display().to_string());
         let mut declared = Vec::new();
         let mut sensitive = Vec::new();
+        // A root module's variables with no type: their values are as written.
+        let mut untyped = Vec::new();
         let variables: Vec<(usize, super::config::Block)> = blocks(self.sources, files, "variable")
             .map(|(i, b)| (i, b.clone()))
             .collect();
@@ -703,12 +714,8 @@ impl<'s> Reader<'s> {
                 continue;
             };
             declared.push(name.to_string());
-            if block
-                .body
-                .attr("type")
-                .is_some_and(|t| mentions_optional(&t.expr))
-            {
-                m.scope.has_optional_attributes(name);
+            if block.body.attr("type").is_none() && matches!(inputs, Inputs::Root(_)) {
+                untyped.push(name.to_string());
             }
             if block
                 .body
@@ -782,6 +789,9 @@ impl<'s> Reader<'s> {
             if !m.scope.knows_var(name) && !m.refs.contains_key(name.as_str()) {
                 m.scope.unset_var(name, None);
             }
+        }
+        for name in &untyped {
+            m.scope.plain_var(name);
         }
         // As `terraform plan` hides them: a sensitive variable's value is never read, so never
         // printed (a finding would show it); what depends on it is unknown, said so.
@@ -867,6 +877,9 @@ impl<'s> Reader<'s> {
                 |&(source, name, attr)| match m.scope.eval_expr(&attr.expr) {
                     Val::Known(v) => {
                         m.scope.set_local(name, v);
+                        if literals_only(&attr.expr) {
+                            m.scope.plain_local(name);
+                        }
                         let written = m.written_at(&attr.expr).cloned().unwrap_or_else(|| {
                             let what = pick(
                                 || format!("value of local `{name}`"),
