@@ -1739,3 +1739,31 @@ fn a_resource_declared_twice_is_an_error_as_terraform_refuses_the_module() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn a_variable_whose_default_is_null_has_that_value_and_its_argument_is_not_sent() {
+    // The way reusable modules write an optional input: `default = null`. Terraform leaves an
+    // argument set to null out; it was listed as "variable `eps` has no value" before.
+    let main = r#"variable "eps" {
+  default = null
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {
+  name                  = "web-img"
+  instance_id           = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id              = "de9fcf45-11b2-432c-8562-5c5428574600"
+  enterprise_project_id = var.eps
+}
+"#;
+    let (_dir, _code, findings) = check_module(&[("main.tf", main)]);
+    assert!(!unverified_lists(&findings, "eps"), "{findings:?}");
+    // A required argument set to null is missing, as `terraform plan` says it is.
+    let (dir, code, findings) =
+        check_module(&[("main.tf", &main.replace("\"web-img\"", "var.eps"))]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "request-name"),
+        only_at(dir.path(), "main.tf", 5),
+        "{findings:?}"
+    );
+}

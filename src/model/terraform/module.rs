@@ -724,9 +724,10 @@ impl<'s> Reader<'s> {
             {
                 sensitive.push(name);
             }
+            // `default = null` is a value (what optional inputs have): the argument it sets is
+            // then not sent, as Terraform leaves it out, not "a variable without a value".
             if let Some(default) = block.body.attr("default")
                 && let Val::Known(v) = m.scope.eval_expr(&default.expr)
-                && !v.is_null()
             {
                 m.scope.set_var(name, v);
                 m.written.insert(
