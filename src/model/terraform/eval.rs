@@ -210,15 +210,8 @@ impl Scope {
         // `hcl-rs` evaluates a function's arguments before calling it, and stops at the first
         // that fails: `try` and `can`, which exist to catch that, are evaluated here (as the
         // whole value; inside another expression, once the evaluator has stopped on them).
-        if let hcl::Expression::FuncCall(call) = expr
-            && call.name.namespace.is_empty()
-            && !call.expand_final
-        {
-            match call.name.name.as_str() {
-                "try" => return self.first_that_succeeds(&call.args),
-                "can" => return self.succeeds(&call.args),
-                _ => {}
-            }
+        if let Some(attempt) = self.try_or_can(expr) {
+            return attempt;
         }
         match expr.evaluate(self.context()) {
             Ok(value) => Attempt::Val(Val::Known(value)),
@@ -270,32 +263,18 @@ impl Scope {
             }
             Ok(changed.then_some(out))
         };
+        if let Some(attempt) = self.try_or_can(expr) {
+            return match attempt {
+                Attempt::Val(Val::Known(value)) => Ok(Some(E::from(value))),
+                // Inside another expression, an id known only after apply.
+                Attempt::Val(Val::Ref(address)) => Err(Attempt::Val(Val::Unknown(reads(&address)))),
+                Attempt::Val(unknown) => Err(Attempt::Val(unknown)),
+                // Maybe in a branch a conditional does not take: the whole is not known (not
+                // a failure an enclosing `try` would pass over).
+                Attempt::Fails(why) => Err(Attempt::Val(Val::Unknown(why))),
+            };
+        }
         Ok(match expr {
-            E::FuncCall(call)
-                if call.name.namespace.is_empty()
-                    && !call.expand_final
-                    && matches!(call.name.name.as_str(), "try" | "can") =>
-            {
-                let attempt = if call.name.name.as_str() == "try" {
-                    self.first_that_succeeds(&call.args)
-                } else {
-                    self.succeeds(&call.args)
-                };
-                match attempt {
-                    Attempt::Val(Val::Known(value)) => Some(E::from(value)),
-                    // Inside another expression, an id known only after apply.
-                    Attempt::Val(Val::Ref(address)) => {
-                        return Err(Attempt::Val(Val::Unknown(pick(
-                            || format!("it reads {address}"),
-                            || format!("它读取{address}"),
-                        ))));
-                    }
-                    Attempt::Val(unknown) => return Err(Attempt::Val(unknown)),
-                    // Maybe in a branch a conditional does not take: the whole is not known
-                    // (not a failure an enclosing `try` would pass over).
-                    Attempt::Fails(why) => return Err(Attempt::Val(Val::Unknown(why))),
-                }
-            }
             E::FuncCall(call) => parts(&mut call.args.iter())?.map(|args| {
                 let mut call = (**call).clone();
                 call.args = args;
@@ -389,6 +368,21 @@ impl Scope {
         })
     }
 
+    /// `try(…)` or `can(…)` evaluated, when `expr` is a call of one of them.
+    fn try_or_can(&self, expr: &hcl::Expression) -> Option<Attempt> {
+        let hcl::Expression::FuncCall(call) = expr else {
+            return None;
+        };
+        if !call.name.namespace.is_empty() || call.expand_final {
+            return None;
+        }
+        match call.name.name.as_str() {
+            "try" => Some(self.first_that_succeeds(&call.args)),
+            "can" => Some(self.succeeds(&call.args)),
+            _ => None,
+        }
+    }
+
     /// `try(a, b, …)` as Terraform evaluates it: the first argument that does not fail. When
     /// that one is not known before apply, neither is the result (it might fail then).
     fn first_that_succeeds(&self, args: &[hcl::Expression]) -> Attempt {
@@ -416,10 +410,7 @@ impl Scope {
             Attempt::Fails(_) => Attempt::Val(Val::Known(Value::Bool(false))),
             Attempt::Val(Val::Unknown(why)) => Attempt::Val(Val::Unknown(why)),
             // An id is known only after apply.
-            Attempt::Val(Val::Ref(address)) => Attempt::Val(Val::Unknown(pick(
-                || format!("it reads {address}"),
-                || format!("它读取{address}"),
-            ))),
+            Attempt::Val(Val::Ref(address)) => Attempt::Val(Val::Unknown(reads(&address))),
         }
     }
 
@@ -595,11 +586,16 @@ pub fn for_each_elements(val: Val) -> Result<Vec<(Option<String>, Value)>, Strin
         Val::Known(Value::Object(map)) => Ok(map.into_iter().map(|(k, v)| (Some(k), v)).collect()),
         Val::Known(_) => Err(say("it is not a collection", "它不是集合").to_string()),
         Val::Unknown(why) => Err(why),
-        Val::Ref(address) => Err(pick(
-            || format!("it reads {address}"),
-            || format!("它读取{address}"),
-        )),
+        Val::Ref(address) => Err(reads(&address)),
     }
+}
+
+/// Why a value that is another resource's id is not known before apply.
+fn reads(address: &str) -> String {
+    pick(
+        || format!("it reads {address}"),
+        || format!("它读取{address}"),
+    )
 }
 
 /// A traversal from a name (`var.x`, `module.a.b`): the name and what follows it.
