@@ -348,32 +348,37 @@ impl<'s> Reader<'s> {
     /// module `terraform plan` rejects. Reported at the second declaration, once however often
     /// the module is called.
     fn refuse_declared_twice(&mut self, files: &[usize]) {
-        // What is declared: its kind, its name (a block's labels joined by `.`), where.
-        let mut declared: Vec<(&str, String, usize, Span)> = Vec::new();
-        for ty in ["resource", "data", "variable", "output", "module"] {
-            for (source, block) in blocks(self.sources, files, ty) {
-                let name = block.labels.iter().map(|l| l.as_str()).collect::<Vec<_>>();
-                declared.push((ty, name.join("."), source, block.span));
-            }
-        }
-        for (source, block) in blocks(self.sources, files, "locals") {
-            for (name, attr) in &block.body.attrs {
-                declared.push(("local", name.to_string(), source, attr.key_span));
-            }
-        }
-        let mut first: HashMap<(&str, &str), (usize, Span)> = HashMap::new();
+        // What is declared: its kind, its name (a block's labels; a local's name), where. Read
+        // for every module of the run: the names are borrowed, joined only to be reported.
+        let blocks_declared = ["resource", "data", "variable", "output", "module"]
+            .into_iter()
+            .flat_map(|ty| {
+                blocks(self.sources, files, ty)
+                    .map(move |(source, block)| (ty, &block.labels[..], source, block.span))
+            });
+        let locals_declared = blocks(self.sources, files, "locals").flat_map(|(source, block)| {
+            block.body.attrs.iter().map(move |(name, attr)| {
+                ("local", std::slice::from_ref(name), source, attr.key_span)
+            })
+        });
+        let mut first: HashMap<(&str, &[super::config::Name]), (usize, Span)> = HashMap::new();
         let mut twice = Vec::new();
-        for (ty, name, source, span) in &declared {
-            match first.entry((ty, name.as_str())) {
+        for (ty, names, source, span) in blocks_declared.chain(locals_declared) {
+            match first.entry((ty, names)) {
                 std::collections::hash_map::Entry::Occupied(at) => {
-                    twice.push((*ty, name, *source, *span, *at.get()));
+                    twice.push((ty, names, source, span, *at.get()));
                 }
                 std::collections::hash_map::Entry::Vacant(at) => {
-                    at.insert((*source, *span));
+                    at.insert((source, span));
                 }
             }
         }
-        for (ty, name, source, span, (first_source, first_span)) in twice {
+        for (ty, names, source, span, (first_source, first_span)) in twice {
+            let name = names
+                .iter()
+                .map(|n| n.as_str())
+                .collect::<Vec<_>>()
+                .join(".");
             if self
                 .problems
                 .iter()
@@ -704,8 +709,6 @@ impl<'s> Reader<'s> {
         m.scope.set_path_module(dir.display().to_string());
         let mut declared = Vec::new();
         let mut sensitive = Vec::new();
-        // A root module's variables with no type: their values are as written.
-        let mut untyped = Vec::new();
         let variables: Vec<(usize, super::config::Block)> = blocks(self.sources, files, "variable")
             .map(|(i, b)| (i, b.clone()))
             .collect();
@@ -714,8 +717,9 @@ impl<'s> Reader<'s> {
                 continue;
             };
             declared.push(name.to_string());
+            // A root module's variable with no type: its value is as written.
             if block.body.attr("type").is_none() && matches!(inputs, Inputs::Root(_)) {
-                untyped.push(name.to_string());
+                m.scope.plain_var(name);
             }
             if block
                 .body
@@ -790,9 +794,6 @@ impl<'s> Reader<'s> {
             if !m.scope.knows_var(name) && !m.refs.contains_key(name.as_str()) {
                 m.scope.unset_var(name, None);
             }
-        }
-        for name in &untyped {
-            m.scope.plain_var(name);
         }
         // As `terraform plan` hides them: a sensitive variable's value is never read, so never
         // printed (a finding would show it); what depends on it is unknown, said so.
