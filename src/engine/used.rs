@@ -1,7 +1,7 @@
 //! What the requests and operations of a run use: the servers and backups judged when
 //! something uses them (those of API dumps and Terraform) are judged only then.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use rayon::prelude::*;
 

@@ -309,7 +309,8 @@ pub fn pointer_push(base: &str, token: &str) -> String {
     let mut out = String::with_capacity(base.len() + token.len() + 1);
     out.push_str(base);
     out.push('/');
-    if token.contains(['~', '/']) {
+    // Called for every value placed: a byte search, not a search for either of two chars.
+    if memchr::memchr2(b'~', b'/', token.as_bytes()).is_some() {
         out.push_str(&token.replace('~', "~0").replace('/', "~1"));
     } else {
         out.push_str(token);

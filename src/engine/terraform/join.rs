@@ -2,7 +2,7 @@
 //! dump's) server of the same name; and a module's resources joined to what a plan of the same
 //! run says of them.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 
 use crate::input::discover::{Input, Origin};

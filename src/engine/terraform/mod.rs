@@ -3,7 +3,9 @@
 //! even when outside the given paths); the model then evaluates them, each root module on one
 //! thread ([`roots`]). Each file keeps its own findings and suppressions, like any input.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

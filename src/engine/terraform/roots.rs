@@ -1,7 +1,9 @@
 //! One root module read on one thread: evaluated, its entities mapped, joined by name and
 //! judged by the rules that judge one entity at a time, as an inventory file's pass does.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 
 use crate::finding::Hit;

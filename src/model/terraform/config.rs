@@ -143,12 +143,12 @@ fn hcl_entries(value: &hcl::edit::expr::Expression, offset: usize) -> Vec<Entry>
         .iter()
         .filter_map(|(key, value)| {
             let (text, key_span) = match key {
-                ObjectKey::Ident(ident) => (ident.as_str().to_string(), ident.span()),
-                ObjectKey::Expression(Expression::String(s)) => (s.as_str().to_string(), s.span()),
+                ObjectKey::Ident(ident) => (ident.as_str(), ident.span()),
+                ObjectKey::Expression(Expression::String(s)) => (s.as_str(), s.span()),
                 ObjectKey::Expression(_) => return None,
             };
             Some(Entry {
-                key: text.into(),
+                key: Name::from(text),
                 key_span: span_of(key_span, offset),
                 span: span_of(value.expr().span(), offset),
             })

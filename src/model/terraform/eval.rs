@@ -152,7 +152,7 @@ impl Scope {
     }
 
     fn build_context(&self) -> Context<'static> {
-        let mut ctx = Context::new();
+        let mut ctx = FUNCTIONS.clone();
         ctx.declare_var("var", Value::Object(self.vars.clone()));
         ctx.declare_var("local", Value::Object(self.locals.clone()));
         if let Some(i) = self.count_index {
@@ -181,9 +181,6 @@ impl Scope {
                 ("cwd".to_string(), Value::from(".")),
             ])),
         );
-        for (name, func) in FUNCTIONS.iter() {
-            ctx.declare_func(*name, func.clone());
-        }
         ctx
     }
 
@@ -692,9 +689,16 @@ pub fn text(value: &Value) -> Option<String> {
 }
 
 /// The common functions of Terraform's language that a whole-image configuration uses to
-/// build names, descriptions and tags. A call to any other is unknown, not guessed.
-static FUNCTIONS: std::sync::LazyLock<Vec<(&'static str, FuncDef)>> =
-    std::sync::LazyLock::new(functions);
+/// build names, descriptions and tags, declared once (a context declares a function by a
+/// search of those it has) and cloned for each scope. A call to any other is unknown, not
+/// guessed.
+static FUNCTIONS: std::sync::LazyLock<Context<'static>> = std::sync::LazyLock::new(|| {
+    let mut ctx = Context::new();
+    for (name, func) in functions() {
+        ctx.declare_func(name, func);
+    }
+    ctx
+});
 
 fn functions() -> Vec<(&'static str, FuncDef)> {
     let string = |f: hcl::eval::Func| FuncDef::builder().param(ParamType::String).build(f);

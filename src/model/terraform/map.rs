@@ -3,7 +3,7 @@
 //! volumes included) and the CBR vault they are in. Every value keeps the span of the
 //! attribute it comes from; a value written in a variable is found where it is written.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use hcl::Value;
@@ -21,7 +21,7 @@ use crate::syntax::tree::{Kind, Node, Scalar, Span, pointer_push};
 
 /// Instances by address (looked up for every reference: a fast hash, as for the trees), and
 /// the whole images that exist already (a plan's kept ones, data sources) by their id too.
-type Index<'a> = HashMap<&'a str, &'a Instance, foldhash::fast::RandomState>;
+type Index<'a> = HashMap<&'a str, &'a Instance>;
 
 /// The entities of every instance, with the source file their resource block is written in.
 pub fn entities(instances: &[Instance], sources: &[&Source]) -> Vec<(usize, Entity)> {

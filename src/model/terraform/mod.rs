@@ -11,7 +11,9 @@ pub mod overrides;
 pub mod plan;
 mod vaults;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

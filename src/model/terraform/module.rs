@@ -3,7 +3,7 @@
 //! `--var`, `TF_VAR_*`), locals, providers' regions, local modules with their inputs bound,
 //! and `count`/`for_each` expanded when their values are known.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

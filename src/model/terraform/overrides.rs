@@ -6,7 +6,7 @@
 //! has one file, so it is found at the block it overrides (its type keyword), not in the
 //! override file.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 use std::sync::Arc;
 

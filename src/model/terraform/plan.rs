@@ -4,7 +4,7 @@
 //! `after_unknown` are unknown (linked to the resource they reference when the plan's
 //! configuration says which); sensitive values are never read.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
