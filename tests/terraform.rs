@@ -202,6 +202,36 @@ fn var_and_var_file_override_tfvars_and_the_finding_follows_the_value() {
 }
 
 #[test]
+fn a_variable_is_converted_to_its_type_and_an_attribute_of_it_is_found_where_it_is_written() {
+    // `image` is an object type: its optional attributes take their defaults (8192 > 1024),
+    // the attribute it does not declare is dropped (so `try` falls back, and the `<b>` it
+    // holds is not sent), and `var.image.name` is found in the tfvars object.
+    let dir = Path::new("tests/fixtures/terraform/typed-object");
+    let (code, findings) = check(&[dir.to_str().expect("path")]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "request-name"),
+        only_at(dir, "terraform.tfvars", 2),
+        "{findings:?}"
+    );
+    assert_eq!(
+        places(&findings, "request-ram"),
+        only_at(dir, "main.tf", 33)
+    );
+    assert!(
+        places(&findings, "request-description").is_empty(),
+        "{findings:?}"
+    );
+    let unverified = said(&findings, "request-unverified", "message").join(" ");
+    assert!(!unverified.contains("min_ram"), "{unverified}");
+    let related = &findings
+        .iter()
+        .find(|f| f["rule"] == "request-name")
+        .expect("finding")["related"];
+    assert!(related.to_string().contains("main.tf"), "{related}");
+}
+
+#[test]
 fn a_plan_is_read_and_its_unknown_instance_links_to_the_planned_server() {
     let plan = "tests/fixtures/terraform/plans/ecs-whole-image.json";
     let text = std::fs::read_to_string(plan).expect("plan");
@@ -1662,8 +1692,9 @@ resource "huaweicloud_ims_ecs_whole_image" "waits" {
     );
     assert_unverified(&findings, "later");
 
-    // `optional(string)`: Terraform makes the missing `name` null, and `try` takes that; the
-    // fallback's bad name is not what is sent.
+    // `optional(string)`: Terraform converts the default to the type, the missing `name` is
+    // null, and `try` takes that (null is no error): no name is sent, which the provider
+    // refuses. The fallback's bad name is not what is judged.
     let typed = r#"variable "image" {
   type    = object({ name = optional(string), tier = string })
   default = { tier = "gold" }
@@ -1675,9 +1706,18 @@ resource "huaweicloud_ims_ecs_whole_image" "typed" {
   vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
 }
 "#;
-    let (_dir, _code, findings) = check_module(&[("main.tf", typed)]);
-    assert!(places(&findings, "request-name").is_empty(), "{findings:?}");
-    assert_unverified(&findings, "name");
+    let (dir, _code, findings) = check_module(&[("main.tf", typed)]);
+    assert_eq!(
+        places(&findings, "request-name"),
+        only_at(dir.path(), "main.tf", 6),
+        "{findings:?}"
+    );
+    assert!(
+        said(&findings, "request-name", "message")
+            .iter()
+            .all(|m| m.contains("has no `name`")),
+        "{findings:?}"
+    );
 
     // Inside another function: `lower(" WEB IMG")` is sent.
     let nested = r#"variable "image" {

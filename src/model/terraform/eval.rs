@@ -38,12 +38,12 @@ pub struct Scope {
     iterators: Vec<(String, Value)>,
     /// The module's path (`path.module`), as Terraform gives it.
     path_module: String,
-    /// Variables and locals whose value is as written, not converted by a type: a variable
-    /// of the root module with no `type` (read from its default, tfvars or `--var`), a local
-    /// written with literals alone. Types are not applied here: a typed variable's value may
-    /// lack attributes Terraform adds (`optional(…)`) or hold ones it drops, so only on these
-    /// does a missing attribute fail in Terraform as it does here (see
-    /// [`Scope::fails_on_known_data`]).
+    /// Variables and locals whose value is exactly what Terraform reads: a variable of the
+    /// root module with no `type` (read from its default, tfvars or `--var`), a variable whose
+    /// value is converted to its `type` (see `module::convert_var`), a local written with
+    /// literals alone. Only on these does a missing attribute fail in Terraform as it does
+    /// here (see [`Scope::fails_on_known_data`]): a module's input with no type, or with one
+    /// not understood, may hold attributes the value Terraform reads does not.
     plain_vars: Vec<String>,
     plain_locals: Vec<String>,
     context: std::sync::OnceLock<Context<'static>>,
@@ -95,6 +95,11 @@ impl Scope {
     }
 
     /// The variable has a value or is known to have none.
+    /// The variable's value, when it has one.
+    pub fn var(&self, name: &str) -> Option<&Value> {
+        self.vars.get(name)
+    }
+
     pub fn knows_var(&self, name: &str) -> bool {
         self.vars.contains_key(name) || self.unset.iter().any(|(u, _)| u == name)
     }
@@ -415,7 +420,7 @@ impl Scope {
     /// that a variable's or local's value as written (see `plain_vars`) does not have, read by
     /// name (`var.cfg.name`). Terraform then fails, and `try` goes on to its next argument.
     /// Anything else is not taken for a failure, and the value is then not known, never the
-    /// next argument's: a typed value (Terraform converts it: attributes added or dropped), an
+    /// next argument's: a value not converted to its type (attributes added or dropped), an
     /// index (Terraform converts `"0"` to `0`, this evaluator does not), a value of another
     /// type (`"true"` is a boolean to Terraform), a function's error (a function ims-preflight
     /// evaluates only in part says so the same way), `each` and `count`.
@@ -1276,7 +1281,8 @@ mod tests {
         // As a root module's variables with no `type` are: their values as written.
         scope.plain_var("cfg");
         scope.plain_var("list");
-        // A typed variable's value may lack attributes Terraform adds, or hold ones it drops.
+        // A value not converted to its type may lack attributes Terraform adds, or hold ones
+        // it drops.
         scope.set_var("typed", Value::Object(cfg));
         scope.set_var(
             "flags",
@@ -1315,8 +1321,8 @@ mod tests {
             r#"try(var.cfg[local.img], "d")"#,
             r#"try(var.list[var.later], "d")"#,
             // Terraform converts an index ("0" is 0) and a value's type ("true" is true), and a
-            // typed variable's value (with `optional(…)`, a missing attribute is null): what
-            // fails here may not fail there.
+            // value to its variable's type (with `optional(…)`, a missing attribute is null):
+            // what fails here on a value not converted may not fail there.
             r#"try(var.list[5], "d")"#,
             r#"try(var.typed.missing, "d")"#,
             r#"try(var.flags.flag ? " bad " : "ok", "d")"#,

@@ -9,6 +9,7 @@ mod map;
 pub mod module;
 pub mod overrides;
 pub mod plan;
+mod types;
 mod vaults;
 
 use std::collections::BTreeSet;

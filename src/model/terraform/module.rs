@@ -57,6 +57,10 @@ pub struct ModuleScope {
     /// Variables bound to another resource's id by the module's caller.
     pub refs: HashMap<String, String>,
     pub written: HashMap<String, Written>,
+    /// Where each attribute of a variable's value written as an object is written, by the
+    /// variable's name and the attribute's (`image = { name = " web" }`): a finding on
+    /// `var.image.name` points at `" web"`.
+    pub attrs_written: HashMap<(String, String), Written>,
     /// Where each local's value is written: its attribute in `locals`, or where the variable
     /// it is (`x = var.y`) is written.
     pub locals_written: HashMap<String, Written>,
@@ -104,9 +108,16 @@ impl ModuleScope {
     /// `local.y`) is written.
     pub fn written_at(&self, expr: &hcl::Expression) -> Option<&Written> {
         let local = || self.locals_written.get(direct_local(expr)?);
+        let attribute = || match traversal(expr)? {
+            ("var", [Op::GetAttr(name), Op::GetAttr(attr)]) => self
+                .attrs_written
+                .get(&(name.to_string(), attr.to_string())),
+            _ => None,
+        };
         direct_var(expr)
             .and_then(|v| self.written.get(v))
             .or_else(local)
+            .or_else(attribute)
     }
 }
 
@@ -202,6 +213,57 @@ impl Instance {
             known.collect()
         });
         shared.get(self.provider()).cloned()
+    }
+}
+
+/// Where each attribute of the variables' values written as objects is written (see
+/// [`ModuleScope::attrs_written`]).
+fn attribute_places(written: &HashMap<String, Written>) -> HashMap<(String, String), Written> {
+    let mut out = HashMap::new();
+    for (name, w) in written {
+        for entry in &w.entries {
+            let key = entry.key.to_string();
+            let what = pick(
+                || format!("`{key}` of the {}", w.what),
+                || format!("{}的`{key}`", w.what),
+            );
+            let place = Written {
+                source: w.source,
+                span: entry.span,
+                pointer: crate::syntax::tree::pointer_push(&w.pointer, &key),
+                what,
+                entries: Vec::new(),
+            };
+            out.insert((name.clone(), key), place);
+        }
+    }
+    out
+}
+
+/// A variable's value as Terraform converts it to the variable's type (see
+/// [`super::types`]): then exactly what Terraform reads, so a `try` passes over a missing
+/// attribute of it as Terraform's does. A value Terraform refuses is unknown, said why.
+fn convert_var(scope: &mut Scope, name: &str, ty: &hcl::Expression) {
+    let Some(value) = scope.var(name).cloned() else {
+        return;
+    };
+    match super::types::convert(value, ty) {
+        Ok(Some(value)) => {
+            scope.set_var(name, value);
+            scope.plain_var(name);
+        }
+        Ok(None) => {}
+        Err((en, zh)) => {
+            let why = pick(
+                || {
+                    format!(
+                        "the value of variable `{name}` is not of its type ({en}): Terraform refuses it"
+                    )
+                },
+                || format!("变量`{name}`的值不符合其类型（{zh}）：Terraform拒绝该值"),
+            );
+            scope.unset_var(name, Some(why));
+        }
     }
 }
 
@@ -790,6 +852,11 @@ impl<'s> Reader<'s> {
                 }
             }
         }
+        for (_, block) in &variables {
+            if let (Some(name), Some(ty)) = (block.labels.first(), block.body.attr("type")) {
+                convert_var(&mut m.scope, name, &ty.expr);
+            }
+        }
         for name in &declared {
             if !m.scope.knows_var(name) && !m.refs.contains_key(name.as_str()) {
                 m.scope.unset_var(name, None);
@@ -806,6 +873,7 @@ impl<'s> Reader<'s> {
             m.refs.remove(name.as_str());
             m.written.remove(name.as_str());
         }
+        m.attrs_written = attribute_places(&m.written);
         self.locals(files, &mut m);
         self.providers(files, &mut m);
         m
