@@ -304,13 +304,17 @@ impl Finding {
 
 impl Finding {
     /// The order every output uses: file, position, rule.
-    pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
+    /// Order of findings in reports; equal keys are one finding reached twice. The entity is
+    /// part of it: one value that breaks a rule for two entities (a `for_each` resource's
+    /// instances, a variable two requests use) is a finding on each, each blocking its own.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, &str, Option<&str>) {
         (
             &self.place.file.name,
             self.place.span.start(),
             self.place.span.end(),
             &self.rule,
             &self.message,
+            self.entity.as_deref(),
         )
     }
 }

@@ -368,6 +368,47 @@ fn broken_hcl_is_a_syntax_finding_with_a_place() {
     assert_eq!(syntax[0]["line"], 3);
 }
 
+#[test]
+fn each_instance_of_a_for_each_resource_has_its_own_finding_and_verdict() {
+    // Both instances send the same bad description from the same line: one finding each, so
+    // neither is "ready" (they were once taken for one finding reached twice).
+    let main = r#"resource "huaweicloud_ims_ecs_whole_image" "web" {
+  for_each    = toset(["a", "b"])
+  name        = "web-01-whole-${each.key}"
+  description = "<html>"
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#;
+    let (dir, code, findings) = check_module(&[("main.tf", main)]);
+    assert_eq!(code, 1);
+    let mut entities = said(&findings, "request-description", "entity");
+    entities.sort_unstable();
+    assert_eq!(
+        entities,
+        ["web-01-whole-a", "web-01-whole-b"],
+        "{findings:?}"
+    );
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args([
+            "readiness",
+            &dir.path().display().to_string(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let verdicts: Vec<&str> = v["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .filter_map(|r| r["verdict"].as_str())
+        .collect();
+    assert_eq!(verdicts, ["blocked", "blocked"], "{v}");
+}
+
 /// `readiness DIR --format json`: the requests' names.
 fn requests(path: &str) -> Vec<String> {
     let out = Command::cargo_bin("ims-preflight")
@@ -1625,7 +1666,8 @@ module "app" {
     // Not "`image` is not declared": it is, and its value waits for a data source.
     assert_unverified(
         &findings,
-        "local `image` is not known before apply: local `base` is not known before apply: it is read from a data source",
+        // A chain of locals names the first one not known, and why.
+        "local `base` is not known: it is read from a data source",
     );
     // Not "set it in terraform.tfvars": a module's input is set by its call.
     assert_unverified(

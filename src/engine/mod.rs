@@ -519,8 +519,8 @@ impl Engine<'_> {
         findings.extend(meta.into_iter().filter_map(|h| self.finding(h)));
         findings.retain(|f| self.selected(&f.rule));
         sort_findings(&mut findings);
-        // The same finding reached twice (one value judged through two paths) is shown once;
-        // sorting made such twins neighbours.
+        // The same finding reached twice (one value of one entity judged through two paths) is
+        // shown once; sorting made such twins neighbours.
         findings.dedup_by(|later, first| later.sort_key() == first.sort_key());
         findings
     }

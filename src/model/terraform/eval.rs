@@ -6,6 +6,7 @@
 use hcl::Value;
 use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
 
+use super::size;
 use crate::lang::{pick, say};
 
 /// What an attribute's value is before apply.
@@ -215,7 +216,13 @@ impl Scope {
         if let Some(attempt) = self.try_or_can(expr) {
             return attempt;
         }
+        if let Some(why) = self.too_large(expr) {
+            return Attempt::Val(Val::Unknown(why));
+        }
         match expr.evaluate(self.context()) {
+            Ok(value) if size::of(&value).bytes > size::MAX_BYTES => {
+                Attempt::Val(Val::Unknown(too_large_said()))
+            }
             Ok(value) => Attempt::Val(Val::Known(value)),
             // A `try` or `can` inside the expression: evaluated first, then the rest.
             Err(e)
@@ -486,6 +493,38 @@ impl Scope {
         }
     }
 
+    /// Why the expression is not evaluated, when what it may make is too large (see
+    /// [`size`]): a variable's or local's value is as large as it is; an iterator, `each` or
+    /// an interpolation may be as large as the largest of them.
+    fn too_large(&self, expr: &hcl::Expression) -> Option<String> {
+        let named = |e: &hcl::Expression| -> Option<size::Estimate> {
+            use hcl::expr::TraversalOperator as Op;
+            match traversal(e)? {
+                ("var", [Op::GetAttr(name), ..]) => self.vars.get(name.as_str()).map(size::of),
+                ("local", [Op::GetAttr(name), ..]) => self.locals.get(name.as_str()).map(size::of),
+                ("count" | "path", _) => Some(size::Estimate {
+                    bytes: 8 + self.path_module.len() as u64,
+                    values: 1,
+                }),
+                _ => None,
+            }
+        };
+        let largest = self
+            .vars
+            .values()
+            .chain(self.locals.values())
+            .chain(self.each.iter().map(|(_, v)| v))
+            .chain(self.iterators.iter().map(|(_, v)| v))
+            .map(size::of)
+            .fold(size::Estimate::default(), |a, b| size::Estimate {
+                bytes: a.bytes.max(b.bytes),
+                values: a.values.max(b.values),
+            });
+        size::estimate(expr, &mut size::Names::new(&named, largest))
+            .too_large()
+            .then(too_large_said)
+    }
+
     /// Why a value is not known, in the run's language (it is shown in findings as is).
     /// `expr`: the expression the evaluator stopped at (`var.x`, `local.y`), when it says.
     fn why_unknown(&self, kind: &hcl::eval::ErrorKind, expr: Option<&hcl::Expression>) -> String {
@@ -522,9 +561,14 @@ impl Scope {
                 } =>
             {
                 match self.unknown_locals.iter().find(|(l, _)| l == key) {
+                    // A local reading one that is not known says which, once: a chain of
+                    // locals names the first of them, not each.
+                    Some((_, why)) if why.starts_with("local `") || why.starts_with("局部值`") => {
+                        why.clone()
+                    }
                     Some((_, why)) => pick(
-                        || format!("local `{key}` is not known before apply: {why}"),
-                        || format!("局部值`{key}`在apply之前未知：{why}"),
+                        || format!("local `{key}` is not known: {why}"),
+                        || format!("局部值`{key}`未知：{why}"),
                     ),
                     None => pick(
                         || format!("local `{key}` is not declared"),
@@ -598,6 +642,15 @@ fn reads(address: &str) -> String {
         || format!("it reads {address}"),
         || format!("它读取{address}"),
     )
+}
+
+/// Why a value too large to evaluate is unknown.
+fn too_large_said() -> String {
+    say(
+        "it would be larger than ims-preflight evaluates (1 MiB): not evaluated",
+        "它将大于ims-preflight所求值的上限（1 MiB）：未求值",
+    )
+    .into()
 }
 
 /// A traversal from a name (`var.x`, `module.a.b`): the name and what follows it.
@@ -1139,6 +1192,7 @@ fn arg_str(args: &FuncArgs, i: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::size;
     use super::*;
 
     fn eval(scope: &Scope, text: &str) -> Val {

@@ -9,6 +9,7 @@ mod map;
 pub mod module;
 pub mod overrides;
 pub mod plan;
+mod size;
 mod types;
 mod vaults;
 
