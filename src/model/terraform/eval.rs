@@ -1192,7 +1192,6 @@ fn arg_str(args: &FuncArgs, i: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::size;
     use super::*;
 
     fn eval(scope: &Scope, text: &str) -> Val {
