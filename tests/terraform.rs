@@ -232,6 +232,51 @@ fn a_variable_is_converted_to_its_type_and_an_attribute_of_it_is_found_where_it_
 }
 
 #[test]
+fn var_and_var_file_apply_in_command_line_order_and_an_object_var_is_an_expression() {
+    // As `terraform plan -var … -var-file …`: the later one wins.
+    let dir = "tests/fixtures/terraform/rules/request-name/pass";
+    let file = "tests/fixtures/terraform/vars/bad-name.tfvars";
+    let (_, findings) = check(&[dir, "--var-file", file, "--var", "image_name=good-name"]);
+    assert!(places(&findings, "request-name").is_empty(), "{findings:?}");
+    let (_, findings) = check(&[dir, "--var", "image_name=good-name", "--var-file", file]);
+    assert_eq!(
+        places(&findings, "request-name"),
+        BTreeSet::from([(file.to_string(), 2)]),
+        "{findings:?}"
+    );
+    // `readiness` takes them as `check` does.
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(["readiness", dir, "--var-file", file, "--format", "json"])
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["requests"][0]["verdict"], "blocked", "{v}");
+    assert_eq!(v["requests"][0]["blocking"][0], "request-name", "{v}");
+
+    // A variable of an object type set on the command line is read as Terraform reads it.
+    let main = r#"variable "cfg" {
+  type = object({ name = string, min_ram = number })
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "web" {
+  name        = var.cfg.name
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+  min_ram     = var.cfg.min_ram
+}
+"#;
+    let module = module_of(&[("main.tf", main)]);
+    let path = module.path().display().to_string();
+    let (_, findings) = check(&[&path, "--var", r#"cfg={name="a/b", min_ram=4096}"#]);
+    assert_eq!(
+        places(&findings, "request-name"),
+        only_at(module.path(), "main.tf", 6),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn a_plan_is_read_and_its_unknown_instance_links_to_the_planned_server() {
     let plan = "tests/fixtures/terraform/plans/ecs-whole-image.json";
     let text = std::fs::read_to_string(plan).expect("plan");

@@ -59,6 +59,51 @@ pub enum Color {
     Never,
 }
 
+/// The variables of Terraform root modules, as `terraform plan` takes them.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct TerraformArgs {
+    /// Terraform: a variable definitions file for the root modules (repeatable, as
+    /// `terraform plan -var-file`).
+    #[arg(long = "var-file", value_name = "FILE", help_heading = "Terraform")]
+    pub var_files: Vec<PathBuf>,
+    /// Terraform: set a root module variable, NAME=VALUE (repeatable, as `terraform plan -var`).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = crate::model::terraform::Options::parse_var, help_heading = "Terraform")]
+    pub vars: Vec<(String, String)>,
+    /// How many `--var-file`s come before each `--var` on the command line (see
+    /// [`TerraformArgs::order_from`]).
+    #[arg(skip)]
+    pub files_before: Vec<usize>,
+}
+
+impl TerraformArgs {
+    /// Where each `--var` stands among the `--var-file`s: Terraform applies them in the order
+    /// given, a later one winning, so `--var x=1 --var-file f` takes `f`'s `x`.
+    fn order_from(&mut self, matches: &clap::ArgMatches) {
+        let files: Vec<usize> = matches
+            .indices_of("var_files")
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        let vars = matches.indices_of("vars").into_iter().flatten();
+        self.files_before = vars
+            .map(|at| files.iter().filter(|&&f| f < at).count())
+            .collect();
+    }
+
+    /// The options the model reads, the files' paths made absolute from `cwd`.
+    fn options(&self, cwd: &std::path::Path) -> crate::model::terraform::Options {
+        crate::model::terraform::Options {
+            var_files: self
+                .var_files
+                .iter()
+                .map(|p| crate::input::source::normalize(&cwd.join(p)))
+                .collect(),
+            vars: self.vars.clone(),
+            files_before: self.files_before.clone(),
+            env: crate::model::terraform::Options::from_env(),
+        }
+    }
+}
+
 #[derive(Debug, Default, clap::Args)]
 pub struct CheckArgs {
     /// Files or directories to check (`-` reads stdin).
@@ -105,13 +150,8 @@ pub struct CheckArgs {
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     pub follow_links: bool,
-    /// Terraform: a variable definitions file for the root modules (repeatable, as
-    /// `terraform plan -var-file`).
-    #[arg(long = "var-file", value_name = "FILE", help_heading = "Terraform")]
-    pub var_files: Vec<PathBuf>,
-    /// Terraform: set a root module variable, NAME=VALUE (repeatable, as `terraform plan -var`).
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = crate::model::terraform::Options::parse_var, help_heading = "Terraform")]
-    pub vars: Vec<(String, String)>,
+    #[command(flatten)]
+    pub terraform: TerraformArgs,
     /// Also list suppressed findings (marked as such).
     #[arg(long)]
     pub show_suppressed: bool,
@@ -194,8 +234,19 @@ pub enum ListFormat {
 }
 
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    use clap::{CommandFactory, FromArgMatches};
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
+    let cli = match parsed {
+        Ok((mut cli, matches)) => {
+            match (&mut cli.command, matches.subcommand()) {
+                (Command::Check(args), Some((_, sub))) => args.terraform.order_from(sub),
+                (Command::Readiness(args), Some((_, sub))) => args.terraform.order_from(sub),
+                _ => {}
+            }
+            cli
+        }
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             let _ = e.print();
@@ -447,15 +498,7 @@ fn run_engine(args: &CheckArgs, readiness: Option<bool>) -> Result<Ran, Result<i
         strict: args.strict || config.file.strict,
     };
     let cwd = std::env::current_dir().unwrap_or_default();
-    let terraform = crate::model::terraform::Options {
-        var_files: args
-            .var_files
-            .iter()
-            .map(|p| crate::input::source::normalize(&cwd.join(p)))
-            .collect(),
-        vars: args.vars.clone(),
-        env: crate::model::terraform::Options::from_env(),
-    };
+    let terraform = args.terraform.options(&cwd);
     let engine = Engine {
         terraform: &terraform,
         rules: &rules,

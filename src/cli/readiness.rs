@@ -42,6 +42,8 @@ pub struct ReadinessArgs {
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     pub follow_links: bool,
+    #[command(flatten)]
+    pub terraform: super::TerraformArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -153,6 +155,7 @@ pub(super) fn readiness(args: ReadinessArgs) -> Result<i32, UsageError> {
         strict: args.strict,
         fail_on: args.fail_on,
         follow_links: args.follow_links,
+        terraform: args.terraform.clone(),
         quiet: true,
         ..CheckArgs::default()
     };

@@ -94,6 +94,9 @@ pub struct Source {
 pub struct Options {
     pub var_files: Vec<PathBuf>,
     pub vars: Vec<(String, String)>,
+    /// How many of `var_files` come before each of `vars` on the command line: they are
+    /// applied in that order, a later one winning (missing: after every file).
+    pub files_before: Vec<usize>,
     /// `TF_VAR_name` variables of the environment, by name.
     pub env: Vec<(String, String)>,
 }

@@ -811,7 +811,7 @@ impl<'s> Reader<'s> {
             }
         }
         match inputs {
-            Inputs::Root(options) => self.root_values(dir, options, &declared, &mut m),
+            Inputs::Root(options) => self.root_values(dir, options, &variables, &mut m),
             Inputs::Call { values, provider } => {
                 let Inherited {
                     region,
@@ -882,10 +882,26 @@ impl<'s> Reader<'s> {
     /// Values of the root module's variables, later ones winning as in Terraform: defaults,
     /// `TF_VAR_*`, `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars(.json)` in
     /// name order, then `--var-file` and `--var` in the order given.
-    fn root_values(&self, dir: &Path, options: &Options, declared: &[String], m: &mut ModuleScope) {
+    fn root_values(
+        &self,
+        dir: &Path,
+        options: &Options,
+        variables: &[(usize, super::config::Block)],
+        m: &mut ModuleScope,
+    ) {
+        let declared = |name: &str| {
+            variables
+                .iter()
+                .find(|(_, b)| b.labels.first().is_some_and(|l| l == name))
+        };
+        let types = |name: &str| {
+            declared(name)
+                .and_then(|(_, b)| b.body.attr("type"))
+                .map(|a| &a.expr)
+        };
         for (name, text) in &options.env {
-            if declared.contains(name) {
-                m.scope.set_var(name, cli_value(text));
+            if declared(name).is_some() {
+                m.scope.set_var(name, cli_value(text, types(name)));
                 m.written.remove(name);
             }
         }
@@ -907,7 +923,32 @@ impl<'s> Reader<'s> {
                     .position(|s| &s.path == p && s.kind == super::Kind::VarFile)
             })
             .collect();
-        for i in tfvars.into_iter().chain(var_files) {
+        // Each `--var` comes after the `--var-file`s written before it on the command line.
+        let files_before = |var: usize| {
+            options
+                .files_before
+                .get(var)
+                .copied()
+                .unwrap_or(var_files.len())
+        };
+        let mut vars = options.vars.iter().enumerate().peekable();
+        let mut set_vars = |m: &mut ModuleScope, files_read: usize| {
+            while let Some((_, (name, text))) =
+                vars.next_if(|(v, _)| files_before(*v) <= files_read)
+            {
+                m.scope.set_var(name, cli_value(text, types(name)));
+                m.written.remove(name);
+            }
+        };
+        let tfvars_count = tfvars.len();
+        for (n, i) in tfvars
+            .into_iter()
+            .chain(var_files.iter().copied())
+            .enumerate()
+        {
+            if n >= tfvars_count {
+                set_vars(m, n - tfvars_count);
+            }
             let Some(body) = &self.sources[i].body else {
                 continue;
             };
@@ -929,10 +970,7 @@ impl<'s> Reader<'s> {
                 }
             }
         }
-        for (name, text) in &options.vars {
-            m.scope.set_var(name, cli_value(text));
-            m.written.remove(name);
-        }
+        set_vars(m, var_files.len());
     }
 
     /// Locals may read each other: evaluated until nothing more becomes known.
@@ -1020,8 +1058,17 @@ impl<'s> Reader<'s> {
     }
 }
 
-/// A `--var` or `TF_VAR_` value: a number or boolean when it reads as one, else the string.
-fn cli_value(text: &str) -> Value {
+/// A `--var` or `TF_VAR_` value: for a variable of a list, set, map, object or tuple type, an
+/// expression of literals, as Terraform parses it (`{name = "a", min_ram = 4096}`); else a
+/// number or boolean when it reads as one, else the string.
+fn cli_value(text: &str, ty: Option<&hcl::Expression>) -> Value {
+    if ty.is_some_and(super::types::is_collection)
+        && let Ok(body) = hcl::from_str::<hcl::Body>(&format!("v = {text}\n"))
+        && let Some(attr) = body.attributes().next()
+        && let Ok(value) = hcl::eval::Evaluate::evaluate(&attr.expr, &hcl::eval::Context::new())
+    {
+        return value;
+    }
     if let Ok(i) = text.parse::<i64>() {
         return Value::from(i);
     }

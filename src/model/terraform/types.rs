@@ -39,6 +39,15 @@ pub fn convert(value: Value, ty: &Expression) -> Result<Option<Value>, (String, 
     }
 }
 
+/// The type is a list, set, map, object or tuple: a value given as text on the command line
+/// is read as an expression.
+pub fn is_collection(ty: &Expression) -> bool {
+    matches!(
+        parse(ty),
+        Some(Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Tuple(_) | Type::Object(_))
+    )
+}
+
 fn parse(expr: &Expression) -> Option<Type> {
     match expr {
         Expression::Variable(name) => match name.as_str() {
