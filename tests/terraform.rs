@@ -454,6 +454,50 @@ fn each_instance_of_a_for_each_resource_has_its_own_finding_and_verdict() {
     assert_eq!(verdicts, ["blocked", "blocked"], "{v}");
 }
 
+#[test]
+fn each_disk_a_dynamic_block_makes_is_found_at_its_own_index() {
+    // The disks share the `content` block's lines: the DSS one is the first, the second's
+    // pool is not known before apply. The finding names the first, not the last written.
+    let main = r#"locals {
+  disks = [
+    { size = 200, pool = "dss-1" },
+    { size = 100, pool = null },
+  ]
+}
+
+resource "huaweicloud_compute_instance" "web" {
+  name         = "web-04"
+  power_action = "OFF"
+
+  dynamic "data_disks" {
+    for_each = local.disks
+    content {
+      size        = data_disks.value.size
+      dss_pool_id = data_disks.value.pool != null ? data_disks.value.pool : data.huaweicloud_dss_pools.p.id
+    }
+  }
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {
+  name        = "web-04-whole"
+  instance_id = huaweicloud_compute_instance.web.id
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#;
+    let (dir, code, findings) = check_module(&[("main.tf", main)]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "dss-disk"),
+        only_at(dir.path(), "main.tf", 16)
+    );
+    assert_eq!(
+        said(&findings, "dss-disk", "pointer"),
+        ["/resource/huaweicloud_compute_instance/web/data_disks/0/dss_pool_id"],
+        "{findings:?}"
+    );
+    assert_unverified(&findings, "dss_pool_id");
+}
+
 /// `readiness DIR --format json`: the requests' names.
 fn requests(path: &str) -> Vec<String> {
     let out = Command::cargo_bin("ims-preflight")

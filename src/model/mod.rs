@@ -862,11 +862,14 @@ impl Entity {
             .pointer
             .strip_prefix(anchor.as_str())
             .and_then(|path| self.stable_path(path));
-        // The place as the tree has it, or already where the value is written.
+        // The place as the tree has it, or already where the value is written (by its pointer
+        // too: the values a `dynamic` block makes share their place in the file).
         let moved = self.rare().and_then(|r| {
             r.moved.iter().find(|m| {
                 (m.span == place.span && Arc::ptr_eq(&place.file, self.file()))
-                    || (m.to.span == place.span && Arc::ptr_eq(&place.file, &m.to.file))
+                    || (m.to.span == place.span
+                        && m.to.pointer == place.pointer
+                        && Arc::ptr_eq(&place.file, &m.to.file))
             })
         });
         let mut hit = match moved {

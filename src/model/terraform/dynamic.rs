@@ -19,6 +19,9 @@ pub struct Nested {
     pub body: Arc<Body>,
     pub span: Span,
     pub scope: Arc<Scope>,
+    /// Made by a `dynamic` block: its values share their spans (the `content`'s attributes)
+    /// with the other blocks it makes.
+    pub dynamic: bool,
 }
 
 /// The nested blocks of one type, and why (some of) them are not known before apply.
@@ -55,6 +58,7 @@ pub fn nested(inst: &Instance, ty: &str) -> Expanded {
                 body: block.body.clone(),
                 span: block.span,
                 scope: inst.scope.clone(),
+                dynamic: false,
             });
             continue;
         }
@@ -83,6 +87,7 @@ pub fn nested(inst: &Instance, ty: &str) -> Expanded {
                     body: content.body.clone(),
                     span: content.span,
                     scope: Arc::new(inst.scope.with_iterator(iterator, key, value)),
+                    dynamic: true,
                 })),
             Err(why) => {
                 out.unknown.get_or_insert_with(|| {

@@ -143,6 +143,11 @@ impl Scope {
         s
     }
 
+    /// `name` is the iterator of a `dynamic` block the scope is inside.
+    pub fn has_iterator(&self, name: &str) -> bool {
+        self.iterators.iter().any(|(n, _)| n == name)
+    }
+
     /// The scope of one element of a `dynamic` block's `for_each`, read through its iterator
     /// (`name.key`, `name.value`).
     pub fn with_iterator(&self, name: &str, key: Value, value: Value) -> Scope {

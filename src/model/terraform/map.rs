@@ -460,6 +460,24 @@ impl<'a> Draft<'a> {
         self.moved_to(source, span, pointer, node, None)
     }
 
+    /// A node for a value written in the file `source` at `span`: with a span of its own when
+    /// that is another file, or when the span is `shared` by values of other blocks (those a
+    /// `dynamic` block makes: each then has its own pointer, and an unknown one does not hide
+    /// the others from the rules).
+    fn apart(
+        &mut self,
+        source: usize,
+        span: Span,
+        pointer: &str,
+        node: Node,
+        shared: bool,
+    ) -> Node {
+        if shared {
+            return self.moved_to(source, span, pointer, node, None);
+        }
+        self.foreign(source, span, pointer, node)
+    }
+
     /// A node with a span of its own that `Moved` leads to `span` of the file `source` (with
     /// the attribute that uses the value, if any).
     fn moved_to(
@@ -732,7 +750,7 @@ fn set_flag(
     inst: &Instance,
     key: &'static str,
     name: &str,
-    source: usize,
+    (source, shared): (usize, bool),
 ) -> Option<(&'static str, Node)> {
     let v = inst.value(name)?;
     let span = v.attr.span;
@@ -742,13 +760,13 @@ fn set_flag(
         Val::Known(Value::String(s)) if s.is_empty() => ("false".to_string(), None),
         Val::Known(Value::Bool(b)) => (b.to_string(), None),
         // Another resource's attribute (`huaweicloud_kms_key.k.key_id`) is set once applied.
-        Val::Unknown(_) if names_resource(&v.attr.expr) => ("true".to_string(), None),
+        Val::Unknown(_) if names_resource(&v.attr.expr, &inst.scope) => ("true".to_string(), None),
         Val::Unknown(why) => ("(unknown)".to_string(), Some(why.clone())),
         _ => ("true".to_string(), None),
     };
     let plain = unknown.is_none();
     let node = d.scalar(text, plain, span, pointer.clone());
-    let node = d.foreign(source, span, &pointer, node);
+    let node = d.apart(source, span, &pointer, node, shared);
     if let Some(why) = unknown {
         // An attached volume's value is the volume's, said so.
         let why = if inst.address == d.inst.address {
@@ -766,10 +784,12 @@ fn set_flag(
 }
 
 /// A reference to an attribute of a managed resource (`TYPE.NAME.ATTR`: a resource type has a
-/// `_`, the other roots of a reference do not).
-fn names_resource(expr: &hcl::Expression) -> bool {
+/// `_`, the other roots of a reference do not, but a `dynamic` block's iterator may:
+/// `data_disks.value.pool` is the element's, not a resource's).
+fn names_resource(expr: &hcl::Expression, scope: &super::eval::Scope) -> bool {
     use hcl::expr::TraversalOperator as Op;
-    matches!(super::eval::traversal(expr), Some((root, [Op::GetAttr(_), ..])) if root.contains('_'))
+    matches!(super::eval::traversal(expr), Some((root, [Op::GetAttr(_), ..]))
+        if root.contains('_') && !scope.has_iterator(root))
 }
 
 fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) -> Entity {
@@ -815,14 +835,14 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             inst,
             "dss",
             "system_disk_dss_pool_id",
-            inst.source,
+            (inst.source, false),
         ));
         system.extend(set_flag(
             &mut d,
             inst,
             "encrypted",
             "system_disk_kms_key_id",
-            inst.source,
+            (inst.source, false),
         ));
         disks.push(map(inst.span, system));
         let data_disks = super::dynamic::nested(inst, "data_disks");
@@ -832,11 +852,18 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
         }
         for (i, block) in data_disks.blocks.into_iter().enumerate() {
             let id = format!("{}.data_disks[{i}]", inst.address);
+            let pointer = format!("{}/data_disks/{i}", inst.pointer);
+            let shared = (inst.source, block.dynamic);
+            let id = d.scalar(id, false, block.span, d.pointer.clone());
+            let system = d.scalar("false".into(), true, block.span, d.pointer.clone());
             let mut disk = vec![
-                ("id", d.scalar(id, false, block.span, d.pointer.clone())),
+                (
+                    "id",
+                    d.apart(inst.source, block.span, &pointer, id, block.dynamic),
+                ),
                 (
                     "system",
-                    d.scalar("false".into(), true, block.span, d.pointer.clone()),
+                    d.apart(inst.source, block.span, &pointer, system, block.dynamic),
                 ),
             ];
             let part = Instance {
@@ -848,18 +875,12 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                 source: inst.source,
                 module: inst.module.clone(),
                 scope: block.scope,
-                pointer: format!("{}/data_disks/{i}", inst.pointer),
+                pointer,
                 planned: inst.planned,
                 creation_unknown: None,
             };
-            disk.extend(set_flag(&mut d, &part, "dss", "dss_pool_id", inst.source));
-            disk.extend(set_flag(
-                &mut d,
-                &part,
-                "encrypted",
-                "kms_key_id",
-                inst.source,
-            ));
+            disk.extend(set_flag(&mut d, &part, "dss", "dss_pool_id", shared));
+            disk.extend(set_flag(&mut d, &part, "encrypted", "kms_key_id", shared));
             disks.push(map(block.span, disk));
         }
         for volume in links.volumes.get(&inst.address).into_iter().flatten() {
@@ -896,14 +917,14 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                 volume,
                 "dss",
                 "dedicated_storage_id",
-                volume.source,
+                (volume.source, false),
             ));
             disk.extend(set_flag(
                 &mut d,
                 volume,
                 "encrypted",
                 "kms_id",
-                volume.source,
+                (volume.source, false),
             ));
             let at = disk[0].1.span;
             disks.push(map(at, disk));
