@@ -473,7 +473,7 @@ resource "huaweicloud_compute_instance" "web" {
     for_each = local.disks
     content {
       size        = data_disks.value.size
-      dss_pool_id = data_disks.value.pool != null ? data_disks.value.pool : data.huaweicloud_dss_pools.p.id
+      dss_pool_id = data_disks.value.pool != null ? data_disks.value.pool : data.huaweicloud_dss_pools.p.pools[0].id
     }
   }
 }
@@ -496,6 +496,32 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
         "{findings:?}"
     );
     assert_unverified(&findings, "dss_pool_id");
+}
+
+#[test]
+fn locals_in_a_cycle_are_a_module_terraform_refuses() {
+    // `terraform plan` stops with "Cycle: local.b, local.a": an error, not an unknown value.
+    let main = r#"locals {
+  a  = local.b
+  b  = "${local.a}-x"
+  ok = "fine"
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "x" {
+  name        = local.a
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#;
+    let (dir, code, findings) = check_module(&[("main.tf", main)]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "inventory-syntax"),
+        only_at(dir.path(), "main.tf", 2)
+    );
+    let said = said(&findings, "inventory-syntax", "message");
+    assert!(said[0].contains("cycle: local.a, local.b"), "{said:?}");
+    assert_unverified(&findings, "cycle of locals");
 }
 
 /// `readiness DIR --format json`: the requests' names.

@@ -221,6 +221,17 @@ impl Scope {
         if let Some(attempt) = self.try_or_can(expr) {
             return attempt;
         }
+        // A condition known before apply chooses its branch, whatever that is (another
+        // resource's id, which the evaluator cannot read: `var.encrypt ? k.id : null`).
+        match expr {
+            hcl::Expression::Parenthesis(inner) => return self.attempt(inner),
+            hcl::Expression::Conditional(c) => {
+                if let Attempt::Val(Val::Known(Value::Bool(yes))) = self.attempt(&c.cond_expr) {
+                    return self.attempt(if yes { &c.true_expr } else { &c.false_expr });
+                }
+            }
+            _ => {}
+        }
         if let Some(why) = self.too_large(expr) {
             return Attempt::Val(Val::Unknown(why));
         }
@@ -1363,6 +1374,16 @@ mod tests {
             Value::from("z")
         );
         assert_eq!(known("can(var.cfg.name)"), Value::Bool(true));
+        // A known condition takes its branch; the other's failure is not Terraform's error
+        // (checked with `terraform plan`).
+        assert_eq!(
+            known(r#"try(can(var.cfg.name) ? "good" : try(var.cfg.a, var.cfg.b), "d")"#),
+            Value::from("good")
+        );
+        assert_eq!(
+            known(r#"can(var.cfg.name) ? "good" : var.cfg.missing"#),
+            Value::from("good")
+        );
         assert_eq!(known("can(var.cfg.missing)"), Value::Bool(false));
 
         assert_eq!(
@@ -1384,8 +1405,6 @@ mod tests {
             r#"try(var.list[5], "d")"#,
             r#"try(var.typed.missing, "d")"#,
             r#"try(var.flags.flag ? " bad " : "ok", "d")"#,
-            // A failing `try` in a branch a conditional may not take: not known either.
-            r#"try(can(var.cfg.name) ? "good" : try(var.cfg.a, var.cfg.b), "d")"#,
             r#"try("${var.cfg.name}-${var.later}", "d")"#,
             // A function ims-preflight does not evaluate in full is not a failure either.
             r#"try(format("%.2f", 1.5), "d")"#,
@@ -1465,7 +1484,18 @@ mod tests {
             eval(&scope, "data.huaweicloud_compute_instance.db.id"),
             Val::Ref("data.huaweicloud_compute_instance.db".into())
         );
+        // A condition known before apply chooses the branch, a reference included.
+        scope.set_var("encrypt", Value::Bool(true));
+        assert_eq!(
+            eval(&scope, "var.encrypt ? (huaweicloud_kms_key.k.id) : null"),
+            Val::Ref("huaweicloud_kms_key.k".into())
+        );
+        assert_eq!(
+            eval(&scope, "!var.encrypt ? huaweicloud_kms_key.k.id : null"),
+            Val::Known(Value::Null)
+        );
         for unknown in [
+            "var.later ? huaweicloud_kms_key.k.id : null",
             "huaweicloud_compute_instance.web.name",
             "\"${huaweicloud_compute_instance.web.name}-img\"",
             "var.later",

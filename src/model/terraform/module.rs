@@ -216,6 +216,145 @@ impl Instance {
     }
 }
 
+/// The cycles among locals left unknown (positions in `pending`, each cycle in the order it
+/// reads: `a` reads `b` reads `a`), each once.
+fn cycles(pending: &[(usize, &super::config::Name, &Attr)]) -> Vec<Vec<usize>> {
+    let reads: Vec<Vec<usize>> = pending
+        .iter()
+        .map(|(_, _, attr)| {
+            let mut names = Vec::new();
+            locals_read(&attr.expr, &mut names);
+            pending
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, name, _))| names.iter().any(|n| n == name.as_str()))
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for start in 0..pending.len() {
+        if out.iter().any(|c| c.contains(&start)) {
+            continue;
+        }
+        // The shortest way back to `start`, breadth first.
+        let mut from: Vec<Option<usize>> = vec![None; pending.len()];
+        let mut queue = std::collections::VecDeque::from([start]);
+        let mut back = None;
+        while let Some(at) = queue.pop_front() {
+            for &next in &reads[at] {
+                if next == start {
+                    back = Some(at);
+                    break;
+                }
+                if from[next].is_none() {
+                    from[next] = Some(at);
+                    queue.push_back(next);
+                }
+            }
+            if back.is_some() {
+                break;
+            }
+        }
+        if let Some(mut at) = back {
+            let mut cycle = vec![at];
+            while at != start {
+                match from[at] {
+                    Some(prev) => at = prev,
+                    None => break,
+                }
+                cycle.push(at);
+            }
+            cycle.reverse();
+            out.push(cycle);
+        }
+    }
+    out
+}
+
+/// The names of the locals an expression reads (`local.NAME`), templates included.
+fn locals_read(expr: &hcl::Expression, out: &mut Vec<String>) {
+    use hcl::Expression as E;
+    match expr {
+        E::Traversal(t) => {
+            if let (E::Variable(root), Some(Op::GetAttr(name))) = (&t.expr, t.operators.first())
+                && root.as_str() == "local"
+            {
+                out.push(name.to_string());
+            }
+            locals_read(&t.expr, out);
+            for op in &t.operators {
+                if let Op::Index(index) = op {
+                    locals_read(index, out);
+                }
+            }
+        }
+        E::Array(items) => items.iter().for_each(|i| locals_read(i, out)),
+        E::Object(entries) => entries.iter().for_each(|(k, v)| {
+            if let hcl::ObjectKey::Expression(k) = k {
+                locals_read(k, out);
+            }
+            locals_read(v, out);
+        }),
+        E::FuncCall(call) => call.args.iter().for_each(|a| locals_read(a, out)),
+        E::Parenthesis(inner) => locals_read(inner, out),
+        E::Conditional(c) => {
+            for e in [&c.cond_expr, &c.true_expr, &c.false_expr] {
+                locals_read(e, out);
+            }
+        }
+        E::Operation(op) => match op.as_ref() {
+            hcl::expr::Operation::Unary(u) => locals_read(&u.expr, out),
+            hcl::expr::Operation::Binary(b) => {
+                locals_read(&b.lhs_expr, out);
+                locals_read(&b.rhs_expr, out);
+            }
+        },
+        E::ForExpr(f) => {
+            for e in [
+                Some(&f.collection_expr),
+                f.key_expr.as_ref(),
+                Some(&f.value_expr),
+                f.cond_expr.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                locals_read(e, out);
+            }
+        }
+        E::TemplateExpr(t) => {
+            if let Ok(template) = t.to_string().parse::<hcl::Template>() {
+                template_locals(&template, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn template_locals(template: &hcl::Template, out: &mut Vec<String>) {
+    use hcl::template::{Directive, Element};
+    for element in template.elements() {
+        match element {
+            Element::Literal(_) => {}
+            Element::Interpolation(i) => locals_read(&i.expr, out),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => {
+                    locals_read(&d.cond_expr, out);
+                    template_locals(&d.true_template, out);
+                    if let Some(t) = &d.false_template {
+                        template_locals(t, out);
+                    }
+                }
+                Directive::For(d) => {
+                    locals_read(&d.collection_expr, out);
+                    template_locals(&d.template, out);
+                }
+            },
+        }
+    }
+}
+
 /// Where each attribute of the variables' values written as objects is written (see
 /// [`ModuleScope::attrs_written`]).
 fn attribute_places(written: &HashMap<String, Written>) -> HashMap<(String, String), Written> {
@@ -874,7 +1013,16 @@ impl<'s> Reader<'s> {
             m.written.remove(name.as_str());
         }
         m.attrs_written = attribute_places(&m.written);
-        self.locals(files, &mut m);
+        for (source, problem) in self.locals(files, &mut m) {
+            // Once, however often the module is called.
+            if !self
+                .problems
+                .iter()
+                .any(|(s, p)| *s == source && p.span == problem.span)
+            {
+                self.problems.push((source, problem));
+            }
+        }
         self.providers(files, &mut m);
         m
     }
@@ -974,7 +1122,7 @@ impl<'s> Reader<'s> {
     }
 
     /// Locals may read each other: evaluated until nothing more becomes known.
-    fn locals(&self, files: &[usize], m: &mut ModuleScope) {
+    fn locals(&self, files: &[usize], m: &mut ModuleScope) -> Vec<(usize, Problem)> {
         let mut pending: Vec<(usize, &super::config::Name, &Attr)> =
             blocks(self.sources, files, "locals")
                 .flat_map(|(source, b)| b.body.attrs.iter().map(move |(k, a)| (source, k, a)))
@@ -1005,6 +1153,8 @@ impl<'s> Reader<'s> {
                 break;
             }
         }
+        // Locals that read each other, round to themselves: Terraform refuses the module.
+        let cycles = cycles(&pending);
         // What is left is not known before apply: each says why (one reading another that is
         // left says that one's reason, found again until none changes: a chain is told whole).
         for &(_, name, _) in &pending {
@@ -1028,6 +1178,34 @@ impl<'s> Reader<'s> {
                 break;
             }
         }
+        let mut refused = Vec::new();
+        for cycle in cycles {
+            let names: Vec<String> = cycle
+                .iter()
+                .map(|&i| format!("local.{}", pending[i].1))
+                .collect();
+            let path = names.join(", ");
+            for &i in &cycle {
+                let why = pick(
+                    || format!("it is in a cycle of locals ({path}), which Terraform refuses"),
+                    || format!("它处于局部值的循环引用中（{path}），Terraform拒绝该模块"),
+                );
+                m.scope.unknown_local(pending[i].1, why);
+            }
+            let (source, _, attr) = pending[cycle[0]];
+            refused.push((
+                source,
+                Problem {
+                    kind: ProblemKind::Refused,
+                    span: attr.key_span,
+                    message: pick(
+                        || format!("locals refer to each other in a cycle: {path}"),
+                        || format!("局部值相互引用成环：{path}"),
+                    ),
+                },
+            ));
+        }
+        refused
     }
 
     fn providers(&self, files: &[usize], m: &mut ModuleScope) {
