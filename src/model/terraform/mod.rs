@@ -5,6 +5,7 @@
 pub mod config;
 mod dynamic;
 pub mod eval;
+mod functions;
 mod map;
 pub mod module;
 pub mod overrides;
