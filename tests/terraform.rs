@@ -524,6 +524,36 @@ resource "huaweicloud_ims_ecs_whole_image" "x" {
     assert_unverified(&findings, "cycle of locals");
 }
 
+#[test]
+fn a_request_whose_source_is_not_known_still_has_its_path_in_readiness() {
+    let main = r#"variable "server" {}
+
+resource "huaweicloud_ims_ecs_whole_image" "x" {
+  name        = "web-whole"
+  instance_id = var.server
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#;
+    let dir = module_of(&[("main.tf", main)]);
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args([
+            "readiness",
+            &dir.path().display().to_string(),
+            "--format",
+            "csv",
+        ])
+        .output()
+        .expect("run");
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        csv.lines()
+            .nth(1)
+            .is_some_and(|row| row.starts_with("web-whole,server,(unknown),,unverified")),
+        "{csv}"
+    );
+}
+
 /// `readiness DIR --format json`: the requests' names.
 fn requests(path: &str) -> Vec<String> {
     let out = Command::cargo_bin("ims-preflight")

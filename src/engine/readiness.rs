@@ -76,7 +76,17 @@ pub(super) fn rows(inv: &Inventory, servers: bool) -> Rows {
                 name: backup.and_then(name_of),
             })
         } else {
-            None
+            // Stated but not known (a Terraform value known only after apply): the path is
+            // known, its source is not.
+            let stated = ["instance_id", "backup_id"]
+                .into_iter()
+                .zip(["server", "backup"])
+                .find(|(field, _)| r.knows(field));
+            stated.map(|(_, kind)| Source {
+                kind,
+                id: "(unknown)".to_string(),
+                name: None,
+            })
         };
         rows.requests.push(RequestRow {
             request: r.label().to_string(),
