@@ -133,13 +133,15 @@ fn to(value: Value, ty: &Type) -> Result<Value, (String, String)> {
             Ok(Value::String(text(&value).unwrap_or_default()))
         }
         (Type::Number, value @ Value::Number(_)) => Ok(value),
-        (Type::Number, Value::String(s)) => {
-            number_of(&s).ok_or_else(|| refused(&format!("\"{s}\""), "a number", "数字"))
-        }
+        (Type::Number, Value::String(s)) => number_of(&s).ok_or_else(|| {
+            let shown = format!("\"{s}\"");
+            refused((&shown, &shown), Type::Number.names())
+        }),
         (Type::Bool, value @ Value::Bool(_)) => Ok(value),
-        (Type::Bool, Value::String(s)) => bool_of(&s)
-            .map(Value::Bool)
-            .ok_or_else(|| refused(&format!("\"{s}\""), "a bool", "布尔值")),
+        (Type::Bool, Value::String(s)) => bool_of(&s).map(Value::Bool).ok_or_else(|| {
+            let shown = format!("\"{s}\"");
+            refused((&shown, &shown), Type::Bool.names())
+        }),
         (Type::List(item), Value::Array(items)) => items
             .into_iter()
             .map(|i| to(i, item))
@@ -188,42 +190,43 @@ fn to(value: Value, ty: &Type) -> Result<Value, (String, String)> {
             }
             Ok(Value::Object(out))
         }
-        (ty, value) => Err(refused(&describe(&value), ty.name(), ty.name_zh())),
+        (ty, value) => {
+            let (en, zh) = describe(&value);
+            Err(refused((&en, &zh), ty.names()))
+        }
     }
 }
 
-fn refused(value: &str, en: &str, zh: &str) -> (String, String) {
-    (format!("{value} is not {en}"), format!("{value}不是{zh}"))
+/// Why Terraform refuses a value for a type, in English and Chinese: `(value, type)` names.
+fn refused(value: (&str, &str), ty: (&str, &str)) -> (String, String) {
+    (
+        format!("{} is not {}", value.0, ty.0),
+        format!("{}不是{}", value.1, ty.1),
+    )
 }
 
-fn describe(value: &Value) -> String {
+/// What a value is, in English and Chinese, for [`refused`].
+fn describe(value: &Value) -> (String, String) {
     match value {
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "an object".into(),
-        other => text(other).map_or_else(String::new, |t| format!("`{t}`")),
+        Value::Array(_) => ("a list".into(), "列表".into()),
+        Value::Object(_) => ("an object".into(), "对象".into()),
+        other => {
+            let shown = text(other).map_or_else(String::new, |t| format!("`{t}`"));
+            (shown.clone(), shown)
+        }
     }
 }
 
 impl Type {
-    fn name(&self) -> &'static str {
+    /// What the type is called, in English and Chinese.
+    fn names(&self) -> (&'static str, &'static str) {
         match self {
-            Type::String => "a string",
-            Type::Number => "a number",
-            Type::Bool => "a bool",
-            Type::Any => "any value",
-            Type::List(_) | Type::Set(_) | Type::Tuple(_) => "a list",
-            Type::Map(_) | Type::Object(_) => "an object",
-        }
-    }
-
-    fn name_zh(&self) -> &'static str {
-        match self {
-            Type::String => "字符串",
-            Type::Number => "数字",
-            Type::Bool => "布尔值",
-            Type::Any => "任意值",
-            Type::List(_) | Type::Set(_) | Type::Tuple(_) => "列表",
-            Type::Map(_) | Type::Object(_) => "对象",
+            Type::String => ("a string", "字符串"),
+            Type::Number => ("a number", "数字"),
+            Type::Bool => ("a bool", "布尔值"),
+            Type::Any => ("any value", "任意值"),
+            Type::List(_) | Type::Set(_) | Type::Tuple(_) => ("a list", "列表"),
+            Type::Map(_) | Type::Object(_) => ("an object", "对象"),
         }
     }
 }
