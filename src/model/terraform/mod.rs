@@ -3,6 +3,7 @@
 //! what `terraform apply` will send.
 
 pub mod config;
+mod cycles;
 mod dynamic;
 pub mod eval;
 mod functions;

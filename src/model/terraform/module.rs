@@ -60,7 +60,7 @@ pub struct ModuleScope {
     /// Where each attribute of a variable's value written as an object is written, by the
     /// variable's name and the attribute's (`image = { name = " web" }`): a finding on
     /// `var.image.name` points at `" web"`.
-    pub attrs_written: HashMap<(String, String), Written>,
+    pub attrs_written: HashMap<String, HashMap<String, Written>>,
     /// Where each local's value is written: its attribute in `locals`, or where the variable
     /// it is (`x = var.y`) is written.
     pub locals_written: HashMap<String, Written>,
@@ -109,9 +109,9 @@ impl ModuleScope {
     pub fn written_at(&self, expr: &hcl::Expression) -> Option<&Written> {
         let local = || self.locals_written.get(direct_local(expr)?);
         let attribute = || match traversal(expr)? {
-            ("var", [Op::GetAttr(name), Op::GetAttr(attr)]) => self
-                .attrs_written
-                .get(&(name.to_string(), attr.to_string())),
+            ("var", [Op::GetAttr(name), Op::GetAttr(attr)]) => {
+                self.attrs_written.get(name.as_str())?.get(attr.as_str())
+            }
             _ => None,
         };
         direct_var(expr)
@@ -216,165 +216,33 @@ impl Instance {
     }
 }
 
-/// The cycles among locals left unknown (positions in `pending`, each cycle in the order it
-/// reads: `a` reads `b` reads `a`), each once.
-fn cycles(pending: &[(usize, &super::config::Name, &Attr)]) -> Vec<Vec<usize>> {
-    let reads: Vec<Vec<usize>> = pending
-        .iter()
-        .map(|(_, _, attr)| {
-            let mut names = Vec::new();
-            locals_read(&attr.expr, &mut names);
-            pending
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, name, _))| names.iter().any(|n| n == name.as_str()))
-                .map(|(i, _)| i)
-                .collect()
-        })
-        .collect();
-    let mut out: Vec<Vec<usize>> = Vec::new();
-    for start in 0..pending.len() {
-        if out.iter().any(|c| c.contains(&start)) {
-            continue;
-        }
-        // The shortest way back to `start`, breadth first.
-        let mut from: Vec<Option<usize>> = vec![None; pending.len()];
-        let mut queue = std::collections::VecDeque::from([start]);
-        let mut back = None;
-        while let Some(at) = queue.pop_front() {
-            for &next in &reads[at] {
-                if next == start {
-                    back = Some(at);
-                    break;
-                }
-                if from[next].is_none() {
-                    from[next] = Some(at);
-                    queue.push_back(next);
-                }
-            }
-            if back.is_some() {
-                break;
-            }
-        }
-        if let Some(mut at) = back {
-            let mut cycle = vec![at];
-            while at != start {
-                match from[at] {
-                    Some(prev) => at = prev,
-                    None => break,
-                }
-                cycle.push(at);
-            }
-            cycle.reverse();
-            out.push(cycle);
-        }
-    }
-    out
-}
-
-/// The names of the locals an expression reads (`local.NAME`), templates included.
-fn locals_read(expr: &hcl::Expression, out: &mut Vec<String>) {
-    use hcl::Expression as E;
-    match expr {
-        E::Traversal(t) => {
-            if let (E::Variable(root), Some(Op::GetAttr(name))) = (&t.expr, t.operators.first())
-                && root.as_str() == "local"
-            {
-                out.push(name.to_string());
-            }
-            locals_read(&t.expr, out);
-            for op in &t.operators {
-                if let Op::Index(index) = op {
-                    locals_read(index, out);
-                }
-            }
-        }
-        E::Array(items) => items.iter().for_each(|i| locals_read(i, out)),
-        E::Object(entries) => entries.iter().for_each(|(k, v)| {
-            if let hcl::ObjectKey::Expression(k) = k {
-                locals_read(k, out);
-            }
-            locals_read(v, out);
-        }),
-        E::FuncCall(call) => call.args.iter().for_each(|a| locals_read(a, out)),
-        E::Parenthesis(inner) => locals_read(inner, out),
-        E::Conditional(c) => {
-            for e in [&c.cond_expr, &c.true_expr, &c.false_expr] {
-                locals_read(e, out);
-            }
-        }
-        E::Operation(op) => match op.as_ref() {
-            hcl::expr::Operation::Unary(u) => locals_read(&u.expr, out),
-            hcl::expr::Operation::Binary(b) => {
-                locals_read(&b.lhs_expr, out);
-                locals_read(&b.rhs_expr, out);
-            }
-        },
-        E::ForExpr(f) => {
-            for e in [
-                Some(&f.collection_expr),
-                f.key_expr.as_ref(),
-                Some(&f.value_expr),
-                f.cond_expr.as_ref(),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                locals_read(e, out);
-            }
-        }
-        E::TemplateExpr(t) => {
-            if let Ok(template) = t.to_string().parse::<hcl::Template>() {
-                template_locals(&template, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn template_locals(template: &hcl::Template, out: &mut Vec<String>) {
-    use hcl::template::{Directive, Element};
-    for element in template.elements() {
-        match element {
-            Element::Literal(_) => {}
-            Element::Interpolation(i) => locals_read(&i.expr, out),
-            Element::Directive(d) => match d.as_ref() {
-                Directive::If(d) => {
-                    locals_read(&d.cond_expr, out);
-                    template_locals(&d.true_template, out);
-                    if let Some(t) = &d.false_template {
-                        template_locals(t, out);
-                    }
-                }
-                Directive::For(d) => {
-                    locals_read(&d.collection_expr, out);
-                    template_locals(&d.template, out);
-                }
-            },
-        }
-    }
-}
-
 /// Where each attribute of the variables' values written as objects is written (see
 /// [`ModuleScope::attrs_written`]).
-fn attribute_places(written: &HashMap<String, Written>) -> HashMap<(String, String), Written> {
+fn attribute_places(
+    written: &HashMap<String, Written>,
+) -> HashMap<String, HashMap<String, Written>> {
     let mut out = HashMap::new();
-    for (name, w) in written {
-        for entry in &w.entries {
-            let key = entry.key.to_string();
-            let what = pick(
-                || format!("`{key}` of the {}", w.what),
-                || format!("{}的`{key}`", w.what),
-            );
-            let place = Written {
-                source: w.source,
-                span: entry.span,
-                pointer: crate::syntax::tree::pointer_push(&w.pointer, &key),
-                what,
-                entries: Vec::new(),
-            };
-            out.insert((name.clone(), key), place);
-        }
+    for (name, w) in written.iter().filter(|(_, w)| !w.entries.is_empty()) {
+        let places = w
+            .entries
+            .iter()
+            .map(|entry| {
+                let key = entry.key.to_string();
+                let what = pick(
+                    || format!("`{key}` of the {}", w.what),
+                    || format!("{}的`{key}`", w.what),
+                );
+                let place = Written {
+                    source: w.source,
+                    span: entry.span,
+                    pointer: crate::syntax::tree::pointer_push(&w.pointer, &key),
+                    what,
+                    entries: Vec::new(),
+                };
+                (key, place)
+            })
+            .collect();
+        out.insert(name.clone(), places);
     }
     out
 }
@@ -1154,7 +1022,7 @@ impl<'s> Reader<'s> {
             }
         }
         // Locals that read each other, round to themselves: Terraform refuses the module.
-        let cycles = cycles(&pending);
+        let cycles = super::cycles::of_locals(&pending);
         // What is left is not known before apply: each says why (one reading another that is
         // left says that one's reason, found again until none changes: a chain is told whole).
         for &(_, name, _) in &pending {
