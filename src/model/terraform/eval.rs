@@ -1061,6 +1061,7 @@ mod tests {
             ("abs(-1.5)", "1.5"),
             ("ceil(1.2)", "2"),
             ("floor(-1.2)", "-2"),
+            (r#"toset(["b", "a", "b"])"#, r#"["a", "b"]"#),
         ];
         for (text, expected) in cases {
             let Val::Known(expected) = eval(&scope, expected) else {

@@ -92,6 +92,10 @@ pub fn all() -> Vec<(&'static str, FuncDef)> {
                         out.push(v.clone());
                     }
                 }
+                // A set has no order of its own: Terraform lists one of strings sorted.
+                if out.iter().all(|v| matches!(v, Value::String(_))) {
+                    out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                }
                 Ok(Value::Array(out))
             }),
         ),
