@@ -496,6 +496,37 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
         "{findings:?}"
     );
     assert_unverified(&findings, "dss_pool_id");
+
+    // Over a map, Terraform makes the blocks in its keys' order: `a`, then `z`.
+    let by_key = r#"variable "disks" {
+  type    = map(object({ dss = optional(string) }))
+  default = { z = { dss = "p1" }, a = {} }
+}
+
+resource "huaweicloud_compute_instance" "web" {
+  name = "web-05"
+  dynamic "data_disks" {
+    for_each = var.disks
+    iterator = d
+    content {
+      size        = 10
+      dss_pool_id = d.value.dss
+    }
+  }
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {
+  name        = "web-05-whole"
+  instance_id = huaweicloud_compute_instance.web.id
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#;
+    let (_dir, _code, findings) = check_module(&[("main.tf", by_key)]);
+    assert_eq!(
+        said(&findings, "dss-disk", "pointer"),
+        ["/resource/huaweicloud_compute_instance/web/data_disks/1/dss_pool_id"],
+        "{findings:?}"
+    );
 }
 
 #[test]
@@ -552,6 +583,42 @@ resource "huaweicloud_ims_ecs_whole_image" "x" {
             .is_some_and(|row| row.starts_with("web-whole,server,(unknown),,unverified")),
         "{csv}"
     );
+}
+
+#[test]
+fn ordinary_loops_over_a_few_hundred_servers_are_evaluated() {
+    // Loops that read the map they go through by key (`var.servers[k]`, `lookup`, `keys`) are
+    // ordinary, not too large: every request's bad name is found (they were once unknown).
+    let servers: String = (0..300)
+        .map(|i| {
+            format!(
+                "    web-{i:03} = {{ name = \"web-{i:03}\", flavor = \"c7.large.2\", tags = {{ a = \"1\", b = \"2\", c = \"3\" }} }}\n"
+            )
+        })
+        .collect();
+    let main = format!(
+        r#"variable "servers" {{
+  default = {{
+{servers}  }}
+}}
+
+locals {{
+  known = [for k, s in var.servers : contains(keys(var.servers), k)]
+  names = [for k, s in var.servers : lookup(var.servers, k, null).name]
+}}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {{
+  for_each    = {{ for k, s in var.servers : k => var.servers[k].name }}
+  name        = "${{each.value}}<${{length(local.known)}}-${{local.names[0]}}"
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}}
+"#
+    );
+    let (_dir, code, findings) = check_module(&[("main.tf", &main)]);
+    assert_eq!(code, 1);
+    assert_eq!(said(&findings, "request-name", "message").len(), 300);
+    assert!(!unverified_lists(&findings, "larger than"), "{findings:?}");
 }
 
 /// `readiness DIR --format json`: the requests' names.

@@ -70,7 +70,8 @@ impl Clone for Scope {
 }
 
 impl Scope {
-    pub fn set_var(&mut self, name: &str, value: Value) {
+    pub fn set_var(&mut self, name: &str, mut value: Value) {
+        sort_maps(&mut value);
         self.unset.retain(|(u, _)| u != name);
         self.vars.insert(name.to_string(), value);
         self.context = std::sync::OnceLock::new();
@@ -119,7 +120,8 @@ impl Scope {
             .map(|(_, why)| why.as_str())
     }
 
-    pub fn set_local(&mut self, name: &str, value: Value) {
+    pub fn set_local(&mut self, name: &str, mut value: Value) {
+        sort_maps(&mut value);
         self.locals.insert(name.to_string(), value);
         self.context = std::sync::OnceLock::new();
     }
@@ -515,13 +517,25 @@ impl Scope {
     fn too_large(&self, expr: &hcl::Expression) -> Option<String> {
         let named = |e: &hcl::Expression| -> Option<size::Estimate> {
             use hcl::expr::TraversalOperator as Op;
+            // What a traversal reads past the value's name (`var.servers[k].name`) is at most
+            // as large as its largest element.
+            let value = |v: &Value, deeper: bool| {
+                if deeper {
+                    size::largest_in(v)
+                } else {
+                    size::of(v)
+                }
+            };
             match traversal(e)? {
-                ("var", [Op::GetAttr(name), ..]) => self.vars.get(name.as_str()).map(size::of),
-                ("local", [Op::GetAttr(name), ..]) => self.locals.get(name.as_str()).map(size::of),
-                ("count" | "path", _) => Some(size::Estimate {
-                    bytes: 8 + self.path_module.len() as u64,
-                    values: 1,
-                }),
+                ("var", [Op::GetAttr(name), rest @ ..]) => self
+                    .vars
+                    .get(name.as_str())
+                    .map(|v| value(v, !rest.is_empty())),
+                ("local", [Op::GetAttr(name), rest @ ..]) => self
+                    .locals
+                    .get(name.as_str())
+                    .map(|v| value(v, !rest.is_empty())),
+                ("count" | "path", _) => Some(size::of(&Value::from(self.path_module.as_str()))),
                 _ => None,
             }
         };
@@ -532,10 +546,7 @@ impl Scope {
             .chain(self.each.iter().map(|(_, v)| v))
             .chain(self.iterators.iter().map(|(_, v)| v))
             .map(size::of)
-            .fold(size::Estimate::default(), |a, b| size::Estimate {
-                bytes: a.bytes.max(b.bytes),
-                values: a.values.max(b.values),
-            });
+            .fold(size::Estimate::default(), size::Estimate::max);
         size::estimate(expr, &mut size::Names::new(&named, largest))
             .too_large()
             .then(too_large_said)
@@ -645,10 +656,31 @@ enum Attempt {
 pub fn for_each_elements(val: Val) -> Result<Vec<(Option<String>, Value)>, String> {
     match val {
         Val::Known(Value::Array(items)) => Ok(items.into_iter().map(|v| (None, v)).collect()),
-        Val::Known(Value::Object(map)) => Ok(map.into_iter().map(|(k, v)| (Some(k), v)).collect()),
+        Val::Known(Value::Object(map)) => {
+            // Terraform goes through a map in its keys' order, not as written: the second
+            // disk of `{ z = …, a = … }` is `z`'s.
+            let mut entries: Vec<(Option<String>, Value)> =
+                map.into_iter().map(|(k, v)| (Some(k), v)).collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(entries)
+        }
         Val::Known(_) => Err(say("it is not a collection", "它不是集合").to_string()),
         Val::Unknown(why) => Err(why),
         Val::Ref(address) => Err(reads(&address)),
+    }
+}
+
+/// The value's maps in their keys' order, as Terraform holds them: a `for` over a variable or
+/// a local then goes through them as Terraform's does (`[for k, v in { b = 1, a = 2 } : k]`
+/// is `["a", "b"]`).
+fn sort_maps(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.sort_keys();
+            map.values_mut().for_each(sort_maps);
+        }
+        Value::Array(items) => items.iter_mut().for_each(sort_maps),
+        _ => {}
     }
 }
 

@@ -13,14 +13,17 @@ pub const MAX_BYTES: u64 = 1 << 20;
 /// evaluated (an estimate is an upper bound, so a margin over [`MAX_BYTES`]).
 const MAX_ESTIMATE: Estimate = Estimate {
     bytes: 16 << 20,
-    values: 1 << 18,
+    values: 1 << 20,
+    items: u64::MAX,
 };
 
-/// A size: bytes (strings and keys, and a few for every value) and values (scalars).
+/// A size: bytes (strings and keys, and a few for every value), values (scalars) and items
+/// (what a `for` over it goes through: a list's elements, a map's entries; 1 for a scalar).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Estimate {
     pub bytes: u64,
     pub values: u64,
+    pub items: u64,
 }
 
 impl Estimate {
@@ -28,6 +31,7 @@ impl Estimate {
         Estimate {
             bytes: self.bytes.saturating_add(other.bytes),
             values: self.values.saturating_add(other.values),
+            items: self.items.saturating_add(other.items),
         }
     }
 
@@ -35,14 +39,21 @@ impl Estimate {
         Estimate {
             bytes: self.bytes.saturating_mul(n),
             values: self.values.saturating_mul(n),
+            items: self.items.saturating_mul(n),
         }
     }
 
-    fn max(self, other: Estimate) -> Estimate {
+    pub fn max(self, other: Estimate) -> Estimate {
         Estimate {
             bytes: self.bytes.max(other.bytes),
             values: self.values.max(other.values),
+            items: self.items.max(other.items),
         }
+    }
+
+    /// The same size, as one item (a value that holds it: a list, a map, a string).
+    fn one(self) -> Estimate {
+        Estimate { items: 1, ..self }
     }
 
     /// Over what an expression may make.
@@ -56,20 +67,43 @@ pub fn of(value: &Value) -> Estimate {
     const ONE: Estimate = Estimate {
         bytes: 8,
         values: 1,
+        items: 1,
     };
     match value {
         Value::String(s) => Estimate {
             bytes: 8 + s.len() as u64,
-            values: 1,
+            ..ONE
         },
-        Value::Array(items) => items.iter().map(of).fold(ONE, Estimate::add),
-        Value::Object(entries) => entries.iter().fold(ONE, |sum, (k, v)| {
-            sum.add(of(v)).add(Estimate {
-                bytes: k.len() as u64,
-                values: 0,
+        Value::Array(items) => Estimate {
+            items: items.len() as u64,
+            ..items.iter().map(|i| of(i).one()).fold(ONE, Estimate::add)
+        },
+        Value::Object(entries) => Estimate {
+            items: entries.len() as u64,
+            ..entries.iter().fold(ONE, |sum, (k, v)| {
+                sum.add(of(v).one()).add(Estimate {
+                    bytes: k.len() as u64,
+                    ..Estimate::default()
+                })
             })
-        }),
+        },
         _ => ONE,
+    }
+}
+
+/// The size of the largest element of a value: an upper bound of what an index or an
+/// attribute of it reads (`var.servers[k].name`).
+pub fn largest_in(value: &Value) -> Estimate {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .map(of)
+            .fold(Estimate::default(), Estimate::max),
+        Value::Object(entries) => entries
+            .values()
+            .map(of)
+            .fold(Estimate::default(), Estimate::max),
+        _ => of(value),
     }
 }
 
@@ -117,11 +151,8 @@ impl<'a> Names<'a> {
         body: &mut dyn FnMut(&mut Self) -> Estimate,
     ) -> Estimate {
         let whole = estimate(collection, self);
-        let n = whole.values.max(1);
-        let each = Estimate {
-            bytes: whole.bytes / n + 8,
-            values: whole.values / n + 1,
-        };
+        let n = whole.items.max(1);
+        let each = element(whole);
         let before = self.iterators.len();
         self.iterators
             .extend(vars.into_iter().flatten().map(|v| (v.to_string(), each)));
@@ -136,15 +167,22 @@ pub fn estimate(expr: &Expression, names: &mut Names<'_>) -> Estimate {
     let literal = |len: usize| Estimate {
         bytes: 8 + len as u64,
         values: 1,
+        items: 1,
     };
     let all = |items: &mut dyn Iterator<Item = &Expression>, names: &mut Names<'_>| {
         items.fold(Estimate::default(), |sum, e| sum.add(estimate(e, names)))
     };
+    // A list or map written out: one item for each of its elements.
+    let each_one = |items: &mut dyn Iterator<Item = &Expression>, names: &mut Names<'_>| {
+        items.fold(Estimate::default(), |sum, e| {
+            sum.add(estimate(e, names).one())
+        })
+    };
     match expr {
         Expression::Null | Expression::Bool(_) | Expression::Number(_) => literal(0),
         Expression::String(s) => literal(s.len()),
-        Expression::Array(items) => all(&mut items.iter(), names),
-        Expression::Object(entries) => all(&mut entries.values(), names),
+        Expression::Array(items) => each_one(&mut items.iter(), names),
+        Expression::Object(entries) => each_one(&mut entries.values(), names),
         Expression::TemplateExpr(template) => {
             let raw = template.to_string();
             match raw.parse::<hcl::Template>() {
@@ -158,9 +196,37 @@ pub fn estimate(expr: &Expression, names: &mut Names<'_>) -> Estimate {
                     (0..directives).fold(once, |e, _| e.times(names.largest.values.max(1)))
                 }
             }
+            .one()
+        }
+        // An attribute or element of a value that is not a name (`lookup(m, k).name`): one
+        // of its items, as large as they are on average (see `element`).
+        Expression::Traversal(t) if !matches!(t.expr, Expression::Variable(_)) => {
+            element(estimate(&t.expr, names))
         }
         Expression::Variable(_) | Expression::Traversal(_) => names.of(expr),
-        Expression::FuncCall(call) => all(&mut call.args.iter(), names),
+        Expression::FuncCall(call) => {
+            let args = all(&mut call.args.iter(), names);
+            match call.name.name.as_str() {
+                // A number or a boolean, whatever the arguments.
+                "length" | "contains" | "startswith" | "endswith" | "can" | "abs" | "ceil"
+                | "floor" | "min" | "max" | "tonumber" | "index" => literal(8),
+                // One element of the first argument (or the default given).
+                "lookup" | "element" => {
+                    let mut args = call.args.iter();
+                    let first = args.next().map(|a| element(estimate(a, names)));
+                    args.skip(1).fold(first.unwrap_or_default(), |most, a| {
+                        most.max(estimate(a, names))
+                    })
+                }
+                // One of the arguments.
+                "coalesce" | "coalescelist" | "one" | "try" => call
+                    .args
+                    .iter()
+                    .fold(Estimate::default(), |most, a| most.max(estimate(a, names))),
+                // Built of the arguments: at most as large as they are together.
+                _ => args,
+            }
+        }
         Expression::Parenthesis(inner) => estimate(inner, names),
         Expression::Conditional(c) => {
             let cond = estimate(&c.cond_expr, names);
@@ -187,10 +253,23 @@ pub fn estimate(expr: &Expression, names: &mut Names<'_>) -> Estimate {
                 .into_iter()
                 .flatten()
                 .fold(Estimate::default(), |sum, e| sum.add(estimate(e, names)))
+                .one()
             })
         }
         // A kind of expression added to the crate later: as large as anything named.
         _ => names.largest,
+    }
+}
+
+/// One item of a collection of size `whole`, as large as its items are on average: in a loop
+/// over the collection's keys, what such reads make adds up to the collection, as an
+/// iterator's elements do.
+fn element(whole: Estimate) -> Estimate {
+    let n = whole.items.max(1);
+    Estimate {
+        bytes: whole.bytes / n + 8,
+        values: whole.values / n + 1,
+        items: (whole.values / n).max(1),
     }
 }
 
@@ -202,7 +281,7 @@ fn of_template(template: &hcl::Template, names: &mut Names<'_>) -> Estimate {
         let size = match element {
             Element::Literal(text) => Estimate {
                 bytes: text.len() as u64,
-                values: 0,
+                ..Estimate::default()
             },
             Element::Interpolation(i) => estimate(&i.expr, names),
             Element::Directive(d) => match d.as_ref() {
