@@ -1090,6 +1090,9 @@ mod tests {
             ("range(5, 1, -2)", "[5, 3]"),
             ("range(0, 1, 0.5)", "[0, 0.5]"),
             ("range(3, 1)", "[3, 2]"),
+            ("range(-3)", "[0, -1, -2]"),
+            (r#"ceil("2.1")"#, "3"),
+            (r#"abs("-3")"#, "3"),
             ("abs(-1.5)", "1.5"),
             ("ceil(1.2)", "2"),
             ("floor(-1.2)", "-2"),
@@ -1102,7 +1105,14 @@ mod tests {
             assert_eq!(eval(&scope, text), Val::Known(expected), "{text}");
         }
         // Terraform refuses more than 1 024 values (checked): not known, never cut short.
-        assert!(matches!(eval(&scope, "range(5000)"), Val::Unknown(_)));
+        // Text beyond ASCII that `strrev` and `title` would treat by grapheme or title case:
+        // not known either.
+        for unknown in ["range(5000)", r#"strrev("a👍🏽b")"#, r#"title("ǆemal")"#] {
+            assert!(
+                matches!(eval(&scope, unknown), Val::Unknown(_)),
+                "{unknown}"
+            );
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::eval::{number_of, text};
 
 pub fn all() -> Vec<(&'static str, FuncDef)> {
     let string = |f: hcl::eval::Func| FuncDef::builder().param(ParamType::String).build(f);
-    let number = |f: hcl::eval::Func| FuncDef::builder().param(ParamType::Number).build(f);
+    let number = |f: hcl::eval::Func| FuncDef::builder().param(ParamType::Any).build(f);
     let two_strings = |f: hcl::eval::Func| {
         FuncDef::builder()
             .params([ParamType::String, ParamType::String])
@@ -400,13 +400,17 @@ pub fn all() -> Vec<(&'static str, FuncDef)> {
             "chomp",
             string(|a| Ok(Value::from(arg_str(&a, 0).trim_end_matches(['\r', '\n'])))),
         ),
-        ("title", string(|a| Ok(Value::from(title(&arg_str(&a, 0)))))),
+        ("title", string(|a| title(&arg_str(&a, 0)).map(Value::from))),
         (
             "strrev",
             string(|a| {
-                Ok(Value::from(
-                    arg_str(&a, 0).chars().rev().collect::<String>(),
-                ))
+                // Terraform reverses grapheme clusters (a letter with its accents, an emoji
+                // with its modifiers): only plain ASCII text is reversed here, else unknown.
+                let text = arg_str(&a, 0);
+                if !text.is_ascii() {
+                    return Err("strrev: text that is not ASCII".to_string());
+                }
+                Ok(Value::from(text.chars().rev().collect::<String>()))
             }),
         ),
         (
@@ -508,9 +512,14 @@ fn elements_of(v: &Value) -> Option<Vec<Value>> {
     }
 }
 
-/// `f` of a number, an integer when it is one.
+/// `f` of a number (a string is converted, as Terraform converts it), an integer when it is
+/// one.
 fn of_number(args: &FuncArgs, f: fn(f64) -> f64) -> Result<Value, String> {
-    let x = args[0].as_f64().ok_or("not a number")?;
+    let x = match &args[0] {
+        Value::String(s) => number_of(s).and_then(|n| n.as_f64()),
+        other => other.as_f64(),
+    }
+    .ok_or("not a number")?;
     let y = f(x);
     if y.fract() == 0.0 && y.abs() < 9.0e15 {
         return Ok(Value::from(y as i64));
@@ -525,7 +534,7 @@ fn of_number(args: &FuncArgs, f: fn(f64) -> f64) -> Result<Value, String> {
 fn range(args: FuncArgs) -> Result<Value, String> {
     let n: Vec<f64> = args.iter().filter_map(Value::as_f64).collect();
     let (start, limit, step) = match n.as_slice() {
-        [limit] => (0.0, *limit, 1.0),
+        [limit] => (0.0, *limit, if *limit >= 0.0 { 1.0 } else { -1.0 }),
         [start, limit] => (*start, *limit, if limit >= start { 1.0 } else { -1.0 }),
         [start, limit, step] => (*start, *limit, *step),
         _ => return Err("range: one to three numbers".to_string()),
@@ -549,19 +558,23 @@ fn range(args: FuncArgs) -> Result<Value, String> {
 }
 
 /// Each word's first letter in upper case, as Go's `strings.Title` (Terraform's `title`):
-/// a word starts after anything but a letter, a digit or `_`.
-fn title(text: &str) -> String {
+/// a word starts after anything but a letter, a digit or `_`. A word that starts with a
+/// letter beyond ASCII is refused (its title case is not always its upper case: `ǆ` is `ǅ`).
+fn title(text: &str) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut start = true;
     for c in text.chars() {
         if start && c.is_alphabetic() {
-            out.extend(c.to_uppercase());
+            if !c.is_ascii() {
+                return Err("title: a word starts with a letter that is not ASCII".to_string());
+            }
+            out.push(c.to_ascii_uppercase());
         } else {
             out.push(c);
         }
         start = !(c.is_alphanumeric() || c == '_');
     }
-    out
+    Ok(out)
 }
 
 fn arg_str(args: &FuncArgs, i: usize) -> String {

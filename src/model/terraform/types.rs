@@ -159,7 +159,15 @@ fn to(value: Value, ty: &Type) -> Result<Value, (String, String)> {
             items.dedup();
             Ok(Value::Array(items))
         }
-        (Type::Tuple(types), Value::Array(items)) if types.len() == items.len() => items
+        (Type::Tuple(types), Value::Array(items)) if types.len() != items.len() => Err((
+            format!(
+                "a list of {} is not a tuple of {}",
+                items.len(),
+                types.len()
+            ),
+            format!("{}个元素的列表不是{}个元素的元组", items.len(), types.len()),
+        )),
+        (Type::Tuple(types), Value::Array(items)) => items
             .into_iter()
             .zip(types)
             .map(|(i, t)| to(i, t))
