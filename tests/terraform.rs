@@ -277,6 +277,56 @@ resource "huaweicloud_ims_ecs_whole_image" "web" {
 }
 
 #[test]
+fn each_value_and_deeper_attributes_are_found_where_they_are_written() {
+    let main = r#"variable "images" {
+  type = map(object({ name = string, description = optional(string) }))
+}
+
+variable "image" {}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {
+  for_each    = var.images
+  name        = each.value.name
+  description = each.value.description
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "deep" {
+  name        = var.image.meta.name
+  instance_id = "877a2cda-ba63-4e1e-b95f-e67e48b6129a"
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}
+"#;
+    let tfvars = r#"images = {
+  web-01 = { name = "web-01" }
+  web-02 = { name = "web-02", description = "bad <b>" }
+}
+image = {
+  meta = { name = "r1!" }
+}
+"#;
+    let (dir, _code, findings) = check_module(&[("main.tf", main), ("terraform.tfvars", tfvars)]);
+    assert_eq!(
+        places(&findings, "request-description"),
+        only_at(dir.path(), "terraform.tfvars", 3),
+        "{findings:?}"
+    );
+    assert_eq!(
+        places(&findings, "request-name"),
+        only_at(dir.path(), "terraform.tfvars", 6),
+        "{findings:?}"
+    );
+    let related = related_of(&findings, "request-description");
+    assert!(
+        related
+            .iter()
+            .any(|r| r.contains("uses the `web-02.description`")),
+        "{related:?}"
+    );
+}
+
+#[test]
 fn a_plan_is_read_and_its_unknown_instance_links_to_the_planned_server() {
     let plan = "tests/fixtures/terraform/plans/ecs-whole-image.json";
     let text = std::fs::read_to_string(plan).expect("plan");

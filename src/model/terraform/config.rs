@@ -27,6 +27,9 @@ pub struct Entry {
     pub key: Name,
     pub key_span: Span,
     pub span: Span,
+    /// The entries of the value when it is an object written as such too (`web = { name =
+    /// "x" }`): a value read deeper (`each.value.name`) is found where it is written.
+    pub entries: Vec<Entry>,
 }
 
 impl Attr {
@@ -151,6 +154,7 @@ fn hcl_entries(value: &hcl::edit::expr::Expression, offset: usize) -> Vec<Entry>
                 key: Name::from(text),
                 key_span: span_of(key_span, offset),
                 span: span_of(value.expr().span(), offset),
+                entries: hcl_entries(value.expr(), offset),
             })
         })
         .collect()
@@ -259,21 +263,26 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
                 expr: json_expr(&entry.value, templates),
                 span: entry.value.span,
                 key_span: entry.key_span,
-                entries: entry
-                    .value
-                    .as_map()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|e| Entry {
-                        key: Name::from(e.key.as_str()),
-                        key_span: e.key_span,
-                        span: e.value.span,
-                    })
-                    .collect(),
+                entries: json_entries(&entry.value),
             },
         ));
     }
     out
+}
+
+/// The entries of a JSON object, and of the objects in it.
+fn json_entries(value: &Node) -> Vec<Entry> {
+    value
+        .as_map()
+        .unwrap_or_default()
+        .iter()
+        .map(|e| Entry {
+            key: Name::from(e.key.as_str()),
+            key_span: e.key_span,
+            span: e.value.span,
+            entries: json_entries(&e.value),
+        })
+        .collect()
 }
 
 /// `"dynamic": {"LABEL": {"for_each": …, "content": {…}}}` (at each level an object or a list

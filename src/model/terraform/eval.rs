@@ -34,6 +34,9 @@ pub struct Scope {
     unknown_locals: Vec<(String, String)>,
     count_index: Option<i64>,
     each: Option<(Value, Value)>,
+    /// The variable `for_each` is, when it is one alone (`for_each = var.images`): where
+    /// `each.value` is written is found there.
+    each_from: Option<String>,
     /// The iterators of the `dynamic` blocks it is inside (`data_disks.key`,
     /// `data_disks.value`), by name.
     iterators: Vec<(String, Value)>,
@@ -60,6 +63,7 @@ impl Clone for Scope {
             unknown_locals: self.unknown_locals.clone(),
             count_index: self.count_index,
             each: self.each.clone(),
+            each_from: self.each_from.clone(),
             iterators: self.iterators.clone(),
             path_module: self.path_module.clone(),
             plain_vars: self.plain_vars.clone(),
@@ -139,10 +143,18 @@ impl Scope {
     }
 
     /// The scope of the instance of a resource with `for_each` for one key.
-    pub fn with_each(&self, key: Value, value: Value) -> Scope {
+    pub fn with_each(&self, key: Value, value: Value, from: Option<&str>) -> Scope {
         let mut s = self.clone();
         s.each = Some((key, value));
+        s.each_from = from.map(str::to_string);
         s
+    }
+
+    /// The variable `for_each` is, and this instance's key in it (see `each_from`).
+    pub fn each_in(&self) -> Option<(&str, &str)> {
+        let from = self.each_from.as_deref()?;
+        let key = self.each.as_ref()?.0.as_str()?;
+        Some((from, key))
     }
 
     /// `name` is the iterator of a `dynamic` block the scope is inside.

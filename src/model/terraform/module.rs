@@ -100,8 +100,28 @@ impl ModuleScope {
         Value2 {
             val,
             attr,
-            written: self.written_at(&attr.expr),
+            written: self
+                .written_at(&attr.expr)
+                .or_else(|| self.each_written(scope, &attr.expr)),
         }
+    }
+
+    /// Where `each.value.NAME…` is written, when `for_each` is a variable alone: at this
+    /// instance's entry of the variable's object.
+    fn each_written(&self, scope: &Scope, expr: &hcl::Expression) -> Option<&Written> {
+        let ("each", [Op::GetAttr(value), rest @ ..]) = traversal(expr)? else {
+            return None;
+        };
+        if value.as_str() != "value" {
+            return None;
+        }
+        let (from, key) = scope.each_in()?;
+        let path = std::iter::once(Some(key))
+            .chain(rest.iter().map(path_part))
+            .collect::<Option<Vec<&str>>>()?;
+        self.attrs_written
+            .get(from)?
+            .get(&path.join(PATH_SEPARATOR))
     }
 
     /// Where the value of an expression that is a variable or a local alone (`var.x`,
@@ -109,8 +129,11 @@ impl ModuleScope {
     pub fn written_at(&self, expr: &hcl::Expression) -> Option<&Written> {
         let local = || self.locals_written.get(direct_local(expr)?);
         let attribute = || match traversal(expr)? {
-            ("var", [Op::GetAttr(name), Op::GetAttr(attr)]) => {
-                self.attrs_written.get(name.as_str())?.get(attr.as_str())
+            ("var", [Op::GetAttr(name), rest @ ..]) if !rest.is_empty() => {
+                let path = rest.iter().map(path_part).collect::<Option<Vec<&str>>>()?;
+                self.attrs_written
+                    .get(name.as_str())?
+                    .get(&path.join(PATH_SEPARATOR))
             }
             _ => None,
         };
@@ -223,28 +246,56 @@ fn attribute_places(
 ) -> HashMap<String, HashMap<String, Written>> {
     let mut out = HashMap::new();
     for (name, w) in written.iter().filter(|(_, w)| !w.entries.is_empty()) {
-        let places = w
-            .entries
-            .iter()
-            .map(|entry| {
-                let key = entry.key.to_string();
-                let what = pick(
-                    || format!("`{key}` of the {}", w.what),
-                    || format!("{}的`{key}`", w.what),
-                );
-                let place = Written {
-                    source: w.source,
-                    span: entry.span,
-                    pointer: crate::syntax::tree::pointer_push(&w.pointer, &key),
-                    what,
-                    entries: Vec::new(),
-                };
-                (key, place)
-            })
-            .collect();
+        let mut places = HashMap::new();
+        let mut path = Vec::new();
+        entry_places(w, &w.entries, &w.pointer, &mut path, &mut places);
         out.insert(name.clone(), places);
     }
     out
+}
+
+/// The place of each entry of `entries` (and of theirs), by its path of keys from the
+/// variable's value (joined by [`PATH_SEPARATOR`]).
+fn entry_places<'e>(
+    w: &Written,
+    entries: &'e [super::config::Entry],
+    pointer: &str,
+    path: &mut Vec<&'e str>,
+    out: &mut HashMap<String, Written>,
+) {
+    for entry in entries {
+        path.push(entry.key.as_str());
+        let at = crate::syntax::tree::pointer_push(pointer, &entry.key);
+        let shown = path.join(".");
+        let what = pick(
+            || format!("`{shown}` of the {}", w.what),
+            || format!("{}的`{shown}`", w.what),
+        );
+        entry_places(w, &entry.entries, &at, path, out);
+        out.insert(
+            path.join(PATH_SEPARATOR),
+            Written {
+                source: w.source,
+                span: entry.span,
+                pointer: at,
+                what,
+                entries: entry.entries.clone(),
+            },
+        );
+        path.pop();
+    }
+}
+
+/// Joins the keys of a path into one map key (a character no key of a configuration holds).
+const PATH_SEPARATOR: &str = "\u{0}";
+
+/// One step of a path into a value: an attribute, or an index by a literal key.
+fn path_part(op: &Op) -> Option<&str> {
+    match op {
+        Op::GetAttr(name) => Some(name.as_str()),
+        Op::Index(hcl::Expression::String(key)) => Some(key.as_str()),
+        _ => None,
+    }
 }
 
 /// A variable's value as Terraform converts it to the variable's type (see
@@ -1230,7 +1281,11 @@ fn expand(body: &Body, scope: &Arc<Scope>) -> Expansion {
                     .map(|(k, v)| {
                         let k = k.map_or_else(|| v.clone(), Value::from);
                         let key = super::eval::text(&k).unwrap_or_default();
-                        (format!("[\"{key}\"]"), Arc::new(scope.with_each(k, v)))
+                        let from = direct_var(&each.expr);
+                        (
+                            format!("[\"{key}\"]"),
+                            Arc::new(scope.with_each(k, v, from)),
+                        )
                     })
                     .collect(),
                 unknown: None,
