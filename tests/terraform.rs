@@ -59,6 +59,15 @@ fn only_at(dir: &Path, file: &str, line: u64) -> BTreeSet<(String, u64)> {
     BTreeSet::from([(path, line)])
 }
 
+/// The findings of `rule` are one, at line `line` of `dir/file`.
+fn assert_one_at(findings: &[Value], rule: &str, dir: &Path, file: &str, line: u64) {
+    assert_eq!(
+        places(findings, rule),
+        only_at(dir, file, line),
+        "{rule}: {findings:?}"
+    );
+}
+
 /// Some `request-unverified` finding lists `text` among what is missing; else the findings
 /// are shown.
 fn assert_unverified(findings: &[Value], text: &str) {
@@ -269,11 +278,7 @@ resource "huaweicloud_ims_ecs_whole_image" "web" {
     let module = module_of(&[("main.tf", main)]);
     let path = module.path().display().to_string();
     let (_, findings) = check(&[&path, "--var", r#"cfg={name="a/b", min_ram=4096}"#]);
-    assert_eq!(
-        places(&findings, "request-name"),
-        only_at(module.path(), "main.tf", 6),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "request-name", module.path(), "main.tf", 6);
 }
 
 #[test]
@@ -307,16 +312,14 @@ image = {
 }
 "#;
     let (dir, _code, findings) = check_module(&[("main.tf", main), ("terraform.tfvars", tfvars)]);
-    assert_eq!(
-        places(&findings, "request-description"),
-        only_at(dir.path(), "terraform.tfvars", 3),
-        "{findings:?}"
+    assert_one_at(
+        &findings,
+        "request-description",
+        dir.path(),
+        "terraform.tfvars",
+        3,
     );
-    assert_eq!(
-        places(&findings, "request-name"),
-        only_at(dir.path(), "terraform.tfvars", 6),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "request-name", dir.path(), "terraform.tfvars", 6);
     let related = related_of(&findings, "request-description");
     assert!(
         related
@@ -536,10 +539,7 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
 "#;
     let (dir, code, findings) = check_module(&[("main.tf", main)]);
     assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "dss-disk"),
-        only_at(dir.path(), "main.tf", 16)
-    );
+    assert_one_at(&findings, "dss-disk", dir.path(), "main.tf", 16);
     assert_eq!(
         said(&findings, "dss-disk", "pointer"),
         ["/resource/huaweicloud_compute_instance/web/data_disks/0/dss_pool_id"],
@@ -596,10 +596,7 @@ resource "huaweicloud_ims_ecs_whole_image" "x" {
 "#;
     let (dir, code, findings) = check_module(&[("main.tf", main)]);
     assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "inventory-syntax"),
-        only_at(dir.path(), "main.tf", 2)
-    );
+    assert_one_at(&findings, "inventory-syntax", dir.path(), "main.tf", 2);
     let said = said(&findings, "inventory-syntax", "message");
     assert!(said[0].contains("cycle: local.a, local.b"), "{said:?}");
     assert_unverified(&findings, "cycle of locals");
@@ -1989,11 +1986,7 @@ resource "huaweicloud_ims_ecs_whole_image" "waits" {
 "#;
     let (dir, code, findings) = check_module(&[("main.tf", main)]);
     assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "request-name"),
-        only_at(dir.path(), "main.tf", 8),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "request-name", dir.path(), "main.tf", 8);
     assert_unverified(&findings, "later");
 
     // `optional(string)`: Terraform converts the default to the type, the missing `name` is
@@ -2011,11 +2004,7 @@ resource "huaweicloud_ims_ecs_whole_image" "typed" {
 }
 "#;
     let (dir, _code, findings) = check_module(&[("main.tf", typed)]);
-    assert_eq!(
-        places(&findings, "request-name"),
-        only_at(dir.path(), "main.tf", 6),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "request-name", dir.path(), "main.tf", 6);
     assert!(
         said(&findings, "request-name", "message")
             .iter()
@@ -2035,11 +2024,7 @@ resource "huaweicloud_ims_ecs_whole_image" "nested" {
 }
 "#;
     let (dir, _code, findings) = check_module(&[("main.tf", nested)]);
-    assert_eq!(
-        places(&findings, "request-name"),
-        only_at(dir.path(), "main.tf", 6),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "request-name", dir.path(), "main.tf", 6);
     let said = said(&findings, "request-name", "message");
     assert!(said.iter().any(|m| m.contains(" web img")), "{said:?}");
 }
