@@ -218,15 +218,8 @@ fn a_variable_is_converted_to_its_type_and_an_attribute_of_it_is_found_where_it_
     let dir = Path::new("tests/fixtures/terraform/typed-object");
     let (code, findings) = check(&[dir.to_str().expect("path")]);
     assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "request-name"),
-        only_at(dir, "terraform.tfvars", 2),
-        "{findings:?}"
-    );
-    assert_eq!(
-        places(&findings, "request-ram"),
-        only_at(dir, "main.tf", 33)
-    );
+    assert_one_at(&findings, "request-name", dir, "terraform.tfvars", 2);
+    assert_one_at(&findings, "request-ram", dir, "main.tf", 33);
     assert!(
         places(&findings, "request-description").is_empty(),
         "{findings:?}"
@@ -1106,11 +1099,7 @@ fn an_override_file_is_merged_into_the_block_it_overrides() {
     ]);
     assert_eq!(code, 1, "{findings:?}");
     // One request, with the merged values: judged as Terraform sends it, at its block.
-    assert_eq!(
-        places(&findings, "request-ram"),
-        only_at(dir.path(), "main.tf", 1),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "request-ram", dir.path(), "main.tf", 1);
     assert!(
         places(&findings, "request-source").is_empty(),
         "the override is no request of its own: {findings:?}"
@@ -1380,11 +1369,7 @@ fn a_count_over_the_limit_is_said_where_it_is_written() {
         "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  count       = 1500\n  name        = \"img-${count.index}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n",
     )]);
     assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "inventory-limit"),
-        only_at(dir.path(), "main.tf", 2),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "inventory-limit", dir.path(), "main.tf", 2);
     let said = said(&findings, "inventory-limit", "message");
     assert!(
         said[0].starts_with(
@@ -1470,11 +1455,7 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
     )]);
     assert_eq!(code, 1, "{findings:?}");
     // Through two locals to the variable whose default writes it.
-    assert_eq!(
-        places(&findings, "request-name"),
-        only_at(dir.path(), "main.tf", 3),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "request-name", dir.path(), "main.tf", 3);
     let related = related_of(&findings, "request-name");
     assert_eq!(
         related,
@@ -1486,11 +1467,7 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
         "main.tf",
         "locals {\n  name = \"${\"web\"}-img \"\n}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = local.name\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n",
     )]);
-    assert_eq!(
-        places(&findings, "request-name"),
-        only_at(dir.path(), "main.tf", 2),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "request-name", dir.path(), "main.tf", 2);
 }
 
 #[test]
@@ -1548,10 +1525,12 @@ fn a_tag_that_is_a_variable_or_a_local_is_found_where_its_value_is_written() {
 }
 "#,
     )]);
-    assert_eq!(
-        places(&findings, "request-tag-format"),
-        only_at(dir.path(), "main.tf.json", 2),
-        "{findings:?}"
+    assert_one_at(
+        &findings,
+        "request-tag-format",
+        dir.path(),
+        "main.tf.json",
+        2,
     );
 }
 
@@ -1723,11 +1702,7 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
 "#,
     )]);
     assert_eq!(code, 0, "{findings:?}");
-    assert_eq!(
-        places(&findings, "request-tag-format"),
-        only_at(dir.path(), "main.tf", 5),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "request-tag-format", dir.path(), "main.tf", 5);
     let related = related_of(&findings, "request-tag-format");
     assert_eq!(
         related,
@@ -1807,11 +1782,7 @@ fn data_disks_written_in_a_dynamic_block_are_judged_like_written_ones() {
     );
     let (dir, code, findings) = check_module(&[("main.tf", &list)]);
     assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "dss-disk"),
-        only_at(dir.path(), "main.tf", 20),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "dss-disk", dir.path(), "main.tf", 20);
     // A map, read through an `iterator` of its own: only the disk on DSS is.
     let map = server_with_dynamic_disks(
         r#"  dynamic "data_disks" {
@@ -1826,11 +1797,7 @@ fn data_disks_written_in_a_dynamic_block_are_judged_like_written_ones() {
     );
     let (dir, code, findings) = check_module(&[("main.tf", &map)]);
     assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "dss-disk"),
-        only_at(dir.path(), "main.tf", 21),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "dss-disk", dir.path(), "main.tf", 21);
 }
 
 #[test]
@@ -1952,11 +1919,7 @@ fn ram_written_as_a_string_is_the_number_terraform_sends() {
     );
     let (dir, code, findings) = check_module(&[("main.tf", &main)]);
     assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "request-ram"),
-        only_at(dir.path(), "main.tf", 13),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "request-ram", dir.path(), "main.tf", 13);
     let said = said(&findings, "request-ram", "message");
     assert!(said[0].contains("(8192 MB) is greater than"), "{said:?}");
 }
@@ -2044,11 +2007,7 @@ fn a_resource_declared_twice_is_an_error_as_terraform_refuses_the_module() {
         ("other.tf", &image("web-img-2")),
     ]);
     assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "inventory-syntax"),
-        only_at(dir.path(), "other.tf", 1),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "inventory-syntax", dir.path(), "other.tf", 1);
     let said = said(&findings, "inventory-syntax", "message");
     assert!(
         said[0].contains("Terraform does not load this module: resource `huaweicloud_ims_ecs_whole_image.img` is declared twice")
@@ -2062,11 +2021,7 @@ fn a_resource_declared_twice_is_an_error_as_terraform_refuses_the_module() {
         "locals {\n  app = \"web\"\n}\n\nlocals {\n  app = \"db\"\n}\n",
     )]);
     assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "inventory-syntax"),
-        only_at(dir.path(), "main.tf", 6),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "inventory-syntax", dir.path(), "main.tf", 6);
 }
 
 #[test]
@@ -2090,9 +2045,5 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
     let (dir, code, findings) =
         check_module(&[("main.tf", &main.replace("\"web-img\"", "var.eps"))]);
     assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "request-name"),
-        only_at(dir.path(), "main.tf", 5),
-        "{findings:?}"
-    );
+    assert_one_at(&findings, "request-name", dir.path(), "main.tf", 5);
 }

@@ -51,10 +51,13 @@ pub struct Scope {
     plain_vars: Vec<String>,
     plain_locals: Vec<String>,
     context: std::sync::OnceLock<Context<'static>>,
+    /// The size of the largest value a name may stand for (see [`Scope::too_large`]): worked
+    /// out once per scope, not for every expression evaluated in it.
+    largest: std::sync::OnceLock<size::Estimate>,
 }
 
 impl Clone for Scope {
-    /// The values, not the context built from them (a clone is made to be changed).
+    /// The values, not what is worked out of them (a clone is made to be changed).
     fn clone(&self) -> Scope {
         Scope {
             vars: self.vars.clone(),
@@ -69,6 +72,7 @@ impl Clone for Scope {
             plain_vars: self.plain_vars.clone(),
             plain_locals: self.plain_locals.clone(),
             context: std::sync::OnceLock::new(),
+            largest: std::sync::OnceLock::new(),
         }
     }
 }
@@ -78,7 +82,7 @@ impl Scope {
         sort_maps(&mut value);
         self.unset.retain(|(u, _)| u != name);
         self.vars.insert(name.to_string(), value);
-        self.context = std::sync::OnceLock::new();
+        self.changed();
     }
 
     /// A variable whose value is not known: not set (`why` is `None`), or for the reason
@@ -87,7 +91,7 @@ impl Scope {
         self.vars.shift_remove(name);
         self.unset.retain(|(u, _)| u != name);
         self.unset.push((name.to_string(), why));
-        self.context = std::sync::OnceLock::new();
+        self.changed();
     }
 
     /// The variable's value is as written (see `plain_vars`).
@@ -101,6 +105,12 @@ impl Scope {
     }
 
     /// The variable has a value or is known to have none.
+    /// Its values changed: what was worked out of them is worked out again when asked for.
+    fn changed(&mut self) {
+        self.context = std::sync::OnceLock::new();
+        self.largest = std::sync::OnceLock::new();
+    }
+
     /// The variable's value, when it has one.
     pub fn var(&self, name: &str) -> Option<&Value> {
         self.vars.get(name)
@@ -127,12 +137,12 @@ impl Scope {
     pub fn set_local(&mut self, name: &str, mut value: Value) {
         sort_maps(&mut value);
         self.locals.insert(name.to_string(), value);
-        self.context = std::sync::OnceLock::new();
+        self.changed();
     }
 
     pub fn set_path_module(&mut self, path: String) {
         self.path_module = path;
-        self.context = std::sync::OnceLock::new();
+        self.changed();
     }
 
     /// The scope of instance `index` of a resource with `count`.
@@ -157,9 +167,11 @@ impl Scope {
         Some((from, key))
     }
 
-    /// `name` is the iterator of a `dynamic` block the scope is inside.
-    pub fn has_iterator(&self, name: &str) -> bool {
-        self.iterators.iter().any(|(n, _)| n == name)
+    /// `name`, the first name of a reference, is a resource type: it has an underscore (`var`,
+    /// `local`, `each` do not), and is not the iterator of a `dynamic` block the scope is
+    /// inside (`data_disks.value.pool` is the element's).
+    pub fn names_resource_type(&self, name: &str) -> bool {
+        name.contains('_') && !self.iterators.iter().any(|(n, _)| n == name)
     }
 
     /// The scope of one element of a `dynamic` block's `for_each`, read through its iterator
@@ -226,7 +238,7 @@ impl Scope {
         if let Some(value) = self.without_context(expr) {
             return Attempt::Val(Val::Known(value));
         }
-        if let Some(address) = reference(expr, &|index| self.eval_expr(index)) {
+        if let Some(address) = reference(expr, self) {
             return Attempt::Val(Val::Ref(address));
         }
         // `hcl-rs` evaluates a function's arguments before calling it, and stops at the first
@@ -547,18 +559,23 @@ impl Scope {
                     .locals
                     .get(name.as_str())
                     .map(|v| value(v, !rest.is_empty())),
-                ("count" | "path", _) => Some(size::of(&Value::from(self.path_module.as_str()))),
+                ("count" | "path", _) => Some(size::Estimate {
+                    bytes: 8 + self.path_module.len() as u64,
+                    values: 1,
+                    items: 1,
+                }),
                 _ => None,
             }
         };
-        let largest = self
-            .vars
-            .values()
-            .chain(self.locals.values())
-            .chain(self.each.iter().map(|(_, v)| v))
-            .chain(self.iterators.iter().map(|(_, v)| v))
-            .map(size::of)
-            .fold(size::Estimate::default(), size::Estimate::max);
+        let largest = *self.largest.get_or_init(|| {
+            self.vars
+                .values()
+                .chain(self.locals.values())
+                .chain(self.each.iter().map(|(_, v)| v))
+                .chain(self.iterators.iter().map(|(_, v)| v))
+                .map(size::of)
+                .fold(size::Estimate::default(), size::Estimate::max)
+        });
         size::estimate(expr, &mut size::Names::new(&named, largest))
             .too_large()
             .then(too_large_said)
@@ -726,8 +743,8 @@ pub(super) fn traversal(expr: &hcl::Expression) -> Option<(&str, &[hcl::expr::Tr
 
 /// `T.N.id`, `T.N[0].id`, `T.N["k"].id` or `data.T.N.id` of a resource type (`a_b`):
 /// the address of what it names. An index that is an expression (`T.N[count.index]` in a
-/// resource with `count`) is known when `index` evaluates it.
-fn reference(expr: &hcl::Expression, index: &dyn Fn(&hcl::Expression) -> Val) -> Option<String> {
+/// resource with `count`) is known when `scope` evaluates it.
+fn reference(expr: &hcl::Expression, scope: &Scope) -> Option<String> {
     use hcl::expr::TraversalOperator as Op;
     let (root, ops) = traversal(expr)?;
     let mut ops = ops.iter();
@@ -740,8 +757,7 @@ fn reference(expr: &hcl::Expression, index: &dyn Fn(&hcl::Expression) -> Val) ->
     } else {
         root
     };
-    // A resource type has an underscore (`var`, `local`, `each` do not).
-    if !ty.contains('_') {
+    if !scope.names_resource_type(ty) {
         return None;
     }
     let Some(Op::GetAttr(name)) = ops.next() else {
@@ -760,7 +776,7 @@ fn reference(expr: &hcl::Expression, index: &dyn Fn(&hcl::Expression) -> Val) ->
         Op::Index(hcl::Expression::Number(n)) => Some(n.to_string()),
         Op::LegacyIndex(n) => Some(n.to_string()),
         Op::Index(hcl::Expression::String(s)) => Some(format!("\"{s}\"")),
-        Op::Index(expr) => match index(expr) {
+        Op::Index(expr) => match scope.eval_expr(expr) {
             Val::Known(Value::Number(n)) => Some(n.to_string()),
             Val::Known(Value::String(s)) => Some(format!("\"{s}\"")),
             _ => return None,

@@ -783,13 +783,11 @@ fn set_flag(
     Some((key, node))
 }
 
-/// A reference to an attribute of a managed resource (`TYPE.NAME.ATTR`: a resource type has a
-/// `_`, the other roots of a reference do not, but a `dynamic` block's iterator may:
-/// `data_disks.value.pool` is the element's, not a resource's).
+/// A reference to an attribute of a managed resource (`TYPE.NAME.ATTR`).
 fn names_resource(expr: &hcl::Expression, scope: &super::eval::Scope) -> bool {
     use hcl::expr::TraversalOperator as Op;
     matches!(super::eval::traversal(expr), Some((root, [Op::GetAttr(_), ..]))
-        if root.contains('_') && !scope.has_iterator(root))
+        if scope.names_resource_type(root))
 }
 
 fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) -> Entity {
