@@ -213,7 +213,9 @@ struct Rare {
 /// whole tree; thawed (owned) from a pruned one.
 pub struct Found<'a> {
     pub node: Cow<'a, Node>,
-    pub pointer: String,
+    /// The pointer the path makes; a synthesized value's raw pointer stands for it (see
+    /// [`Found::pointer`]), looked up only when asked: most values found are never reported.
+    pointer: String,
     pub file: &'a Arc<SourceFile>,
     /// Raw pointers of synthesized values in this description.
     raw: &'a RawPointers,
@@ -227,7 +229,16 @@ impl<'a> Found<'a> {
     pub fn place(&self) -> Place {
         match self.moved.iter().find(|m| m.span == self.node.span) {
             Some(m) => m.to.clone(),
-            None => Place::new(self.file.clone(), self.node.span, self.pointer.to_string()),
+            None => Place::new(self.file.clone(), self.node.span, self.pointer()),
+        }
+    }
+
+    /// Its JSON pointer: into the raw document for a value synthesized from an API dump,
+    /// host facts or Terraform, else into the entity's own.
+    pub fn pointer(&self) -> String {
+        match self.raw.get(&self.node.span) {
+            Some(raw) => raw.clone(),
+            None => self.pointer.clone(),
         }
     }
 
@@ -237,13 +248,9 @@ impl<'a> Found<'a> {
             Cow::Borrowed(node) => Cow::Borrowed(node.get(key)?),
             Cow::Owned(node) => Cow::Owned(node.get(key)?.clone()),
         };
-        let pointer = match self.raw.get(&node.span) {
-            Some(raw) => raw.clone(),
-            None => pointer_push(&self.pointer, key),
-        };
         Some(Found {
             node,
-            pointer,
+            pointer: pointer_push(&self.pointer(), key),
             file: self.file,
             raw: self.raw,
             moved: self.moved,
@@ -1031,13 +1038,6 @@ impl Entity {
             }
         };
         current.retain(|f| !self.is_invalid(f.node.span));
-        if !self.raw().is_empty() {
-            for f in &mut current {
-                if let Some(raw) = self.raw().get(&f.node.span) {
-                    f.pointer.clone_from(raw);
-                }
-            }
-        }
         current
     }
 

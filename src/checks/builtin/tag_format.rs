@@ -67,7 +67,7 @@ impl Check for TagFormat {
             }
             let mut seen: HashMap<String, Place> = HashMap::new();
             for (i, item) in items.iter().enumerate() {
-                let pointer = pointer_push(&list.pointer, &i.to_string());
+                let pointer = pointer_push(&list.pointer(), &i.to_string());
                 let place = r.place(item.span, pointer.clone());
                 let pair = match (field, item.as_str()) {
                     ("tags", Some(text)) => Some(match text.split_once('.') {
