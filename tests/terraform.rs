@@ -1132,6 +1132,25 @@ fn a_plan_keeping_a_whole_image_judges_a_new_export_of_it() {
 }
 
 #[test]
+fn a_plan_keeping_a_whole_image_judges_a_new_share_of_it_by_where_the_image_comes_from() {
+    // The image was made by an earlier apply (`no-op`) from a server through a CBR vault: a
+    // share of it is allowed. Its description (`<b>`, which a new request may not send) is
+    // not judged: nothing is sent for an image that exists.
+    let plan = "tests/fixtures/terraform/plans/share-of-kept-image.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(code, 0, "{findings:?}");
+    assert!(findings.is_empty(), "{findings:?}");
+    // Nor is it a request readiness lists.
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(["readiness", plan, "--format", "json"])
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["requests"], serde_json::json!([]), "{v}");
+}
+
+#[test]
 fn a_registry_module_downloaded_by_terraform_init_is_read_through_its_call() {
     let dir = module_of(&[(
         "main.tf",

@@ -52,7 +52,7 @@ pub(super) fn rows(inv: &Inventory, servers: bool) -> Rows {
     for r in inv
         .entities
         .iter()
-        .filter(|e| e.kind == EntityKind::Request)
+        .filter(|e| e.kind == EntityKind::Request && !e.exists_already())
     {
         let place = r.key_place();
         let mut keys = vec![r.label().to_ascii_lowercase()];

@@ -85,7 +85,9 @@ fn used_by(inv: &Inventory, operations: bool) -> Used {
         .par_iter()
         .fold(Used::default, |mut used, e| {
             match e.kind {
-                EntityKind::Request => sources_of(inv, e, |kind, id| used.add(kind, &id)),
+                EntityKind::Request if !e.exists_already() => {
+                    sources_of(inv, e, |kind, id| used.add(kind, &id))
+                }
                 EntityKind::Operation if operations => {
                     if let Some(server) = e.str("server") {
                         used.add(EntityKind::Server, &server);
@@ -115,6 +117,9 @@ fn when_used(e: &Entity) -> bool {
         )
 }
 
+/// Rules judge this entity: an image that exists already is only looked up (see
+/// [`Entity::mark_existing`]).
 pub(crate) fn in_scope(e: &Entity, used: Option<&Used>) -> bool {
-    !when_used(e) || used.is_none_or(|used| used.contains(e.kind, &e.label()))
+    !e.exists_already()
+        && (!when_used(e) || used.is_none_or(|used| used.contains(e.kind, &e.label())))
 }

@@ -207,6 +207,8 @@ struct Rare {
     /// Judged whole with its root module, on the thread that read it (see
     /// [`Entity::mark_judged`]).
     judged: bool,
+    /// A whole image that exists already (see [`Entity::mark_existing`]).
+    existing: bool,
 }
 
 /// A value found under an entity, with the file it sits in and its pointer. Borrowed from a
@@ -743,6 +745,21 @@ impl Entity {
         self.rare().is_some_and(|r| r.judged)
     }
 
+    /// The request describes a whole image that exists already (one a Terraform plan keeps):
+    /// nothing is sent for it, so no rule judges it, and it uses no server or backup; but an
+    /// operation on the image is judged by where the image comes from, as it would be on an
+    /// image the run makes.
+    pub fn mark_existing(&mut self) {
+        if let Some(rare) = self.rare_mut() {
+            rare.existing = true;
+        }
+    }
+
+    /// See [`Entity::mark_existing`].
+    pub fn exists_already(&self) -> bool {
+        self.rare().is_some_and(|r| r.existing)
+    }
+
     pub fn terraform_address(&self) -> Option<(&str, bool)> {
         self.rare()?
             .address
@@ -791,6 +808,7 @@ impl Entity {
                 moved: r.moved.clone(),
                 address: r.address.clone(),
                 judged: false,
+                existing: r.existing,
             })
         });
         Some(Entity {

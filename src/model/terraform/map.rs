@@ -37,6 +37,15 @@ pub fn entities(instances: &[Instance], sources: &[&Source]) -> Vec<(usize, Enti
     }
     let links = Links::new(instances);
     for inst in instances {
+        if inst.data && is_whole_image(inst) {
+            // A whole image a plan keeps (made by an earlier apply): what operations on it
+            // are judged by, never a request of its own (see `Entity::mark_existing`).
+            if let Some(mut e) = request(inst, sources, &index, whole_image_path(inst)) {
+                e.mark_existing();
+                out.push((inst.source, e));
+            }
+            continue;
+        }
         let entity = match (inst.data, inst.ty.as_str()) {
             (false, "huaweicloud_ims_ecs_whole_image") => {
                 request(inst, sources, &index, Path::Server)
@@ -44,15 +53,8 @@ pub fn entities(instances: &[Instance], sources: &[&Source]) -> Vec<(usize, Enti
             (false, "huaweicloud_ims_cbr_whole_image") => {
                 request(inst, sources, &index, Path::Backup)
             }
-            (false, "huaweicloud_images_image") => {
-                let path = if sets(inst, "instance_id") && sets(inst, "vault_id") {
-                    Some(Path::Server)
-                } else if sets(inst, "backup_id") {
-                    Some(Path::Backup)
-                } else {
-                    None // a system-disk image, or one from a file: not a whole image
-                };
-                path.and_then(|p| request(inst, sources, &index, p))
+            (false, "huaweicloud_images_image") if is_whole_image(inst) => {
+                request(inst, sources, &index, whole_image_path(inst))
             }
             (false, "huaweicloud_images_image_copy") => {
                 operation(inst, sources, &index, "replicate")
@@ -671,6 +673,21 @@ fn not_set(arg: &str) -> String {
     )
 }
 
+/// The path a whole image is made on (see [`is_whole_image`]): from a server through CBR, or
+/// from a backup.
+fn whole_image_path(inst: &Instance) -> Path {
+    match inst.ty.as_str() {
+        "huaweicloud_ims_cbr_whole_image" => Path::Backup,
+        "huaweicloud_images_image" if !(sets(inst, "instance_id") && sets(inst, "vault_id")) => {
+            Path::Backup
+        }
+        _ => Path::Server,
+    }
+}
+
+/// The resource makes (or made) a whole image: the deprecated `huaweicloud_images_image` does
+/// only from a server through CBR or from a backup (else it is a system-disk image, or one
+/// from a file).
 fn is_whole_image(inst: &Instance) -> bool {
     match inst.ty.as_str() {
         "huaweicloud_ims_ecs_whole_image" | "huaweicloud_ims_cbr_whole_image" => true,
