@@ -379,6 +379,22 @@ fn a_plan_beside_its_module_points_at_the_module() {
 }
 
 #[test]
+fn a_module_whose_plan_keeps_its_image_sends_no_request_but_a_new_share_of_it_is_judged() {
+    // After the first apply, the plan keeps the server, vault and image (`no-op`) and creates
+    // a share of the image with 11 projects. The image's request (`min_ram` above `max_ram`)
+    // is not sent again: not judged, and neither is its server; the share is.
+    let dir = Path::new("tests/fixtures/terraform/kept-with-plan");
+    let (code, findings) = check(&[&dir.display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "image-share-limit"),
+        expected(dir, "image-share-limit"),
+        "{findings:?}"
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+}
+
+#[test]
 fn a_plan_beside_its_module_is_judged_at_the_module_with_the_values_apply_sends() {
     // The plan's `-var` values: one replaces a variable's default, one gives a variable with
     // no value (unknown from the module alone). Both names have a stray space.

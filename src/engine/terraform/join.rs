@@ -9,6 +9,7 @@ use crate::input::discover::{Input, Origin};
 use crate::input::source::normalize;
 
 use crate::model::terraform::bare_address;
+use crate::model::terraform::plan::kept_image_address;
 use crate::model::{Entity, EntityKind, Origin as ModelOrigin};
 
 use crate::engine::files::Loaded;
@@ -147,9 +148,25 @@ impl<'l> Planned<'l> {
                 continue;
             };
             let address = bare_address(address);
-            if let Some(&(at, plan)) = planned.get(&(e.kind, address)) {
-                paired.push((at, e.kind, address.to_string()));
+            // A whole image the plan keeps is read under another address (see
+            // `kept_image_address`): the module's request for it sends nothing either.
+            let kept = || {
+                let kept = (e.kind == EntityKind::Request)
+                    .then(|| kept_image_address(address))
+                    .flatten()?;
+                let plan = planned.get(&(e.kind, kept.as_str())).copied()?;
+                Some((kept, plan))
+            };
+            let found = planned
+                .get(&(e.kind, address))
+                .map(|&p| (address.to_string(), p))
+                .or_else(kept);
+            if let Some((address, (at, plan))) = found {
+                paired.push((at, e.kind, address));
                 e.take_planned(plan);
+                if plan.exists_already() {
+                    e.mark_existing();
+                }
             }
         }
         paired

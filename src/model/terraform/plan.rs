@@ -45,6 +45,20 @@ const IMAGES: [&str; 3] = [
     "huaweicloud_images_image",
 ];
 
+/// The address a plan's image is read under when the plan keeps it (made by an earlier apply,
+/// read as what exists, as a data source is): `data.` before its type. `None` for a resource
+/// that is not an image.
+pub fn kept_image_address(address: &str) -> Option<String> {
+    // The type is the last word followed by the resource's name (a module may be named as a
+    // type is).
+    let at = IMAGES.iter().find_map(|ty| {
+        address.rmatch_indices(ty).map(|(at, _)| at).find(|&at| {
+            (at == 0 || address[..at].ends_with('.')) && address[at + ty.len()..].starts_with('.')
+        })
+    })?;
+    Some(format!("{}data.{}", &address[..at], &address[at..]))
+}
+
 pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
     if !is_plan(root) {
         return None;
@@ -472,5 +486,24 @@ impl Found<'_> {
                 self.collect(child, &format!("{prefix}module.{}.", call.key), depth + 1);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kept_image_address;
+
+    #[test]
+    fn a_kept_image_is_read_under_data_before_its_type() {
+        let kept = |a: &str| kept_image_address(a);
+        assert_eq!(
+            kept("huaweicloud_ims_ecs_whole_image.web").as_deref(),
+            Some("data.huaweicloud_ims_ecs_whole_image.web")
+        );
+        assert_eq!(
+            kept("module.huaweicloud_images_image.huaweicloud_images_image.web[0]").as_deref(),
+            Some("module.huaweicloud_images_image.data.huaweicloud_images_image.web[0]")
+        );
+        assert_eq!(kept("huaweicloud_images_image_copy.c"), None);
     }
 }
