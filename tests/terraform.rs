@@ -1167,6 +1167,27 @@ fn a_plan_keeping_a_whole_image_judges_a_new_share_of_it_by_where_the_image_come
 }
 
 #[test]
+fn a_plan_keeping_a_whole_image_refuses_a_new_one_from_its_backup() {
+    // `old` was made from the backup by an earlier apply (`no-op`); `new` asks for a second
+    // image from the same backup, which IMS refuses (IMG.0029).
+    let plan = "tests/fixtures/terraform/plans/backup-of-kept-image.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(code, 1, "{findings:?}");
+    let text = std::fs::read_to_string(plan).expect("plan");
+    let new = text.find("\"name\": \"new-cbr\"").expect("new");
+    let line = text[new..]
+        .lines()
+        .position(|l| l.contains("\"backup_id\""))
+        .expect("backup_id") as u64
+        + text[..new].lines().count() as u64;
+    assert_eq!(
+        places(&findings, "backup-single-image"),
+        BTreeSet::from([(plan.to_string(), line)]),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn a_registry_module_downloaded_by_terraform_init_is_read_through_its_call() {
     let dir = module_of(&[(
         "main.tf",

@@ -1414,6 +1414,14 @@ impl Inventory {
         self.subjects().filter(move |e| e.kind == kind)
     }
 
+    /// The entities of this kind that describe what exists already (see
+    /// [`Entity::mark_existing`]): never judged, but what new ones can collide with.
+    pub fn existing(&self, kind: EntityKind) -> impl Iterator<Item = &Entity> {
+        self.entities
+            .iter()
+            .filter(move |e| e.kind == kind && e.exists_already())
+    }
+
     /// Backups by the server they were made from: sorted by the hash of the server id
     /// whatever its case (then by position), searched by halves; the id itself is read again
     /// to compare. 16 bytes a backup, no copy of an id.

@@ -13,7 +13,7 @@ pub struct OneImagePerBackup {}
 
 impl Check for OneImagePerBackup {
     fn variants(&self) -> Vec<&'static str> {
-        vec!["images", "reused"]
+        vec!["images", "reused", "made"]
     }
 
     fn reads(&self) -> Reads {
@@ -35,6 +35,13 @@ impl Check for OneImagePerBackup {
             }
         }
         let mut first_use = FirstUse::new("backup_id", inv.of_kind(EntityKind::Request).count());
+        // Images that exist already (a plan keeps them) were made first: a new request from
+        // their backup is refused.
+        for image in inv.existing(EntityKind::Request) {
+            if let Some(id) = image.str("backup_id") {
+                first_use.earlier(image, &id);
+            }
+        }
         for r in inv.of_kind(EntityKind::Request) {
             let Some(f) = r.get("backup_id") else {
                 continue;
@@ -47,6 +54,18 @@ impl Check for OneImagePerBackup {
             else {
                 continue;
             };
+            if earlier.exists_already() {
+                cx.report(
+                    cx.hit(r, "made", r.found_place(&f))
+                        .arg("value", id)
+                        .arg("image", earlier.label().to_string())
+                        .related(
+                            earlier_place,
+                            format!("whole image `{}` is made from this backup", earlier.label()),
+                        ),
+                );
+                continue;
+            }
             cx.report(
                 cx.hit(r, "reused", r.found_place(&f))
                     .arg("value", id)
