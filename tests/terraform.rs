@@ -1188,6 +1188,30 @@ fn a_plan_keeping_a_whole_image_refuses_a_new_one_from_its_backup() {
 }
 
 #[test]
+fn a_plan_keeping_a_share_counts_its_projects_towards_a_new_shares_limit() {
+    // `old` shares the image with 8 projects already (`no-op`); the new share adds 5: 13 in
+    // all, over the 10 IMS allows. The finding is the new share's; the old one is not judged.
+    let plan = "tests/fixtures/terraform/plans/share-beside-kept-share.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(code, 1, "{findings:?}");
+    let text = std::fs::read_to_string(plan).expect("plan");
+    let new = text
+        .find("\"address\": \"huaweicloud_images_image_share.web\"")
+        .expect("new share");
+    let line = text[new..]
+        .lines()
+        .position(|l| l.contains("\"target_project_ids\""))
+        .expect("projects") as u64
+        + text[..new].lines().count() as u64;
+    assert_eq!(
+        places(&findings, "image-share-limit"),
+        BTreeSet::from([(plan.to_string(), line)]),
+        "{findings:?}"
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+}
+
+#[test]
 fn a_registry_module_downloaded_by_terraform_init_is_read_through_its_call() {
     let dir = module_of(&[(
         "main.tf",

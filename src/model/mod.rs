@@ -745,10 +745,10 @@ impl Entity {
         self.rare().is_some_and(|r| r.judged)
     }
 
-    /// The request describes a whole image that exists already (one a Terraform plan keeps):
-    /// nothing is sent for it, so no rule judges it, and it uses no server or backup; but an
-    /// operation on the image is judged by where the image comes from, as it would be on an
-    /// image the run makes.
+    /// The entity describes a whole image or a share that exists already (one a Terraform
+    /// plan keeps): nothing is sent for it, so no rule judges it, and it uses no server or
+    /// backup; but what is new is judged beside it: an operation on the image by where the
+    /// image comes from, a new image from its backup, a new share of it with its projects.
     pub fn mark_existing(&mut self) {
         if let Some(rare) = self.rare_mut() {
             rare.existing = true;

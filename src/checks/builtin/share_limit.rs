@@ -26,8 +26,11 @@ impl Check for ShareLimit {
     }
 
     fn check_inventory(&self, inv: &Inventory, cx: &mut Cx) {
+        // The shares that exist already (a plan keeps them) first: their projects count, but
+        // they are not judged again.
         let shares = || {
-            inv.of_kind(EntityKind::Operation)
+            inv.existing(EntityKind::Operation)
+                .chain(inv.of_kind(EntityKind::Operation))
                 .filter(|op| op.is("action", "share"))
         };
         let projects = |op: &Entity| {
@@ -71,7 +74,7 @@ impl Check for ShareLimit {
                 }
             }
             let place = op.found_place(&projects);
-            if known.len() > self.max && known.len() > before {
+            if known.len() > self.max && known.len() > before && !op.exists_already() {
                 let mut hit = cx
                     .hit(op, "main", place.clone())
                     .arg("value", image.to_string())

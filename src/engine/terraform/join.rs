@@ -9,7 +9,7 @@ use crate::input::discover::{Input, Origin};
 use crate::input::source::normalize;
 
 use crate::model::terraform::bare_address;
-use crate::model::terraform::plan::kept_image_address;
+use crate::model::terraform::plan::kept_address;
 use crate::model::{Entity, EntityKind, Origin as ModelOrigin};
 
 use crate::engine::files::Loaded;
@@ -148,12 +148,10 @@ impl<'l> Planned<'l> {
                 continue;
             };
             let address = bare_address(address);
-            // A whole image the plan keeps is read under another address (see
-            // `kept_image_address`): the module's request for it sends nothing either.
+            // A whole image or a share the plan keeps is read under another address (see
+            // `kept_address`): the module's resource for it sends nothing either.
             let kept = || {
-                let kept = (e.kind == EntityKind::Request)
-                    .then(|| kept_image_address(address))
-                    .flatten()?;
+                let kept = kept_address(address)?;
                 let plan = planned.get(&(e.kind, kept.as_str())).copied()?;
                 Some((kept, plan))
             };

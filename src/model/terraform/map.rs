@@ -60,6 +60,12 @@ pub fn entities(instances: &[Instance], sources: &[&Source]) -> Vec<(usize, Enti
                 operation(inst, sources, &index, "replicate")
             }
             (false, "huaweicloud_images_image_share") => operation(inst, sources, &index, "share"),
+            // A share a plan keeps: its projects count towards the image's limit.
+            (true, "huaweicloud_images_image_share") => operation(inst, sources, &index, "share")
+                .map(|mut e| {
+                    e.mark_existing();
+                    e
+                }),
             (false, "huaweicloud_ims_image_export" | "huaweicloud_imsv21_image_export") => {
                 operation(inst, sources, &index, "export")
             }

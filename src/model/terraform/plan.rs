@@ -45,13 +45,16 @@ const IMAGES: [&str; 3] = [
     "huaweicloud_images_image",
 ];
 
-/// The address a plan's image is read under when the plan keeps it (made by an earlier apply,
-/// read as what exists, as a data source is): `data.` before its type. `None` for a resource
-/// that is not an image.
-pub fn kept_image_address(address: &str) -> Option<String> {
+/// The type of a share of an image.
+const SHARE: &str = "huaweicloud_images_image_share";
+
+/// The address a plan's image or share is read under when the plan keeps it (made by an
+/// earlier apply, read as what exists, as a data source is): `data.` before its type. `None`
+/// for a resource of another type.
+pub fn kept_address(address: &str) -> Option<String> {
     // The type is the last word followed by the resource's name (a module may be named as a
     // type is).
-    let at = IMAGES.iter().find_map(|ty| {
+    let at = IMAGES.iter().chain([&SHARE]).find_map(|ty| {
         address.rmatch_indices(ty).map(|(at, _)| at).find(|&at| {
             (at == 0 || address[..at].ends_with('.')) && address[at + ty.len()..].starts_with('.')
         })
@@ -96,13 +99,18 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         // An image the plan keeps (made by an earlier apply) is read as what already exists,
         // as a data source is: no request, but what a new copy, share or export of it uses.
         let kept = !creates && actions != ["delete"];
+        let updates = actions.contains(&"update");
         let image = IMAGES.contains(&ty);
+        // A share the plan keeps (neither made nor changed) is read as what exists too: its
+        // projects count towards the image's limit, as a new share's do.
+        let kept_share = ty == SHARE && kept && !updates;
         let wanted = match ty {
             _ if image => creates || kept,
+            _ if kept_share => true,
             "huaweicloud_images_image_copy"
             | "huaweicloud_images_image_share"
             | "huaweicloud_ims_image_export"
-            | "huaweicloud_imsv21_image_export" => creates || actions.contains(&"update"),
+            | "huaweicloud_imsv21_image_export" => creates || updates,
             _ => actions != ["delete"],
         };
         let Some(after) = change.get("after").filter(|a| a.as_map().is_some()) else {
@@ -120,7 +128,8 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         } else {
             format!("{module}.")
         };
-        let data = rc.get("mode").and_then(Node::as_str) == Some("data") || (kept && image);
+        let data =
+            rc.get("mode").and_then(Node::as_str) == Some("data") || (kept && image) || kept_share;
         let name = rc.get("name").and_then(Node::as_str).unwrap_or_default();
         let local = if data {
             format!("data.{ty}.{name}")
@@ -491,11 +500,11 @@ impl Found<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::kept_image_address;
+    use super::kept_address;
 
     #[test]
-    fn a_kept_image_is_read_under_data_before_its_type() {
-        let kept = |a: &str| kept_image_address(a);
+    fn a_kept_image_or_share_is_read_under_data_before_its_type() {
+        let kept = |a: &str| kept_address(a);
         assert_eq!(
             kept("huaweicloud_ims_ecs_whole_image.web").as_deref(),
             Some("data.huaweicloud_ims_ecs_whole_image.web")
@@ -503,6 +512,10 @@ mod tests {
         assert_eq!(
             kept("module.huaweicloud_images_image.huaweicloud_images_image.web[0]").as_deref(),
             Some("module.huaweicloud_images_image.data.huaweicloud_images_image.web[0]")
+        );
+        assert_eq!(
+            kept("huaweicloud_images_image_share.s").as_deref(),
+            Some("data.huaweicloud_images_image_share.s")
         );
         assert_eq!(kept("huaweicloud_images_image_copy.c"), None);
     }
