@@ -395,6 +395,41 @@ fn a_module_whose_plan_keeps_its_image_sends_no_request_but_a_new_share_of_it_is
 }
 
 #[test]
+fn a_new_image_of_a_server_the_plan_keeps_judges_the_server_by_its_id() {
+    // The plan names the existing server by its id (`instance_id` is known), not by its
+    // address: the server (on a DSS pool) is still the one the new request uses, module and
+    // plan together or the plan alone.
+    let dir = Path::new("tests/fixtures/terraform/new-image-of-kept-server");
+    let (code, findings) = check(&[&dir.display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "dss-disk"),
+        expected(dir, "dss-disk"),
+        "{findings:?}"
+    );
+    let plan = dir.join("plan.json").display().to_string();
+    let (code, findings) = check(&[&plan]);
+    assert_eq!(code, 1, "{findings:?}");
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    // In the change's `after` (the server's `before` says the same).
+    let after = text.find("\"after\"").expect("after");
+    let line = text[after..]
+        .lines()
+        .position(|l| l.contains("\"system_disk_dss_pool_id\": \"pool-7\""))
+        .expect("dss") as u64
+        + text[..after].lines().count() as u64;
+    assert_eq!(
+        places(&findings, "dss-disk"),
+        BTreeSet::from([(plan.clone(), line)]),
+        "{findings:?}"
+    );
+    assert!(
+        places(&findings, "request-unresolved-reference").is_empty(),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn a_plan_beside_its_module_is_judged_at_the_module_with_the_values_apply_sends() {
     // The plan's `-var` values: one replaces a variable's default, one gives a variable with
     // no value (unknown from the module alone). Both names have a stray space.

@@ -815,10 +815,12 @@ fn names_resource(expr: &hcl::Expression, scope: &super::eval::Scope) -> bool {
 
 fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) -> Entity {
     let mut d = Draft::new(inst, sources, index, EntityKind::Server);
-    let id = if inst.data {
-        d.resolve(inst.address.clone())
-    } else {
-        inst.address.clone()
+    // A server a plan keeps (it exists) has its id in the plan, which the plan's other
+    // resources name it by; a server the run creates is named by its address.
+    let id = match inst.value("id").map(|v| v.val) {
+        Some(Val::Known(Value::String(id))) if !inst.data && !id.is_empty() => id,
+        _ if inst.data => d.resolve(inst.address.clone()),
+        _ => inst.address.clone(),
     };
     d.implied("id", &id, false);
     d.arg("name", "name");
@@ -961,7 +963,12 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
         let service = d.scalar("CBR".into(), false, v.attr.span, vp.clone());
         let service = d.foreign(vault.source, v.attr.span, &vp, service);
         d.members.push(("backup_service", service));
-        let id = d.scalar(vault.address.clone(), false, vault.span, vp.clone());
+        // A vault a plan keeps is named by its id, as the plan's requests name it.
+        let vault_id = match vault.value("id").map(|v| v.val) {
+            Some(Val::Known(Value::String(id))) if !id.is_empty() => id,
+            _ => vault.address.clone(),
+        };
+        let id = d.scalar(vault_id, false, vault.span, vp.clone());
         let id = d.foreign(vault.source, vault.span, &vp, id);
         d.members.push(("vault_id", id));
     } else {
