@@ -430,6 +430,33 @@ fn a_new_image_of_a_server_the_plan_keeps_judges_the_server_by_its_id() {
 }
 
 #[test]
+fn a_value_the_plan_does_not_know_leaves_the_modules_reference_in_place() {
+    // The second share's image is created by the same apply: the plan does not know its id,
+    // and the module's reference (the image `web-whole-1` the run makes) stays. Only the new
+    // image is judged, and its share is not "of an image nothing makes".
+    let dir = Path::new("tests/fixtures/terraform/count-kept-with-plan");
+    let (code, findings) = check(&[&dir.display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "request-ram"),
+        expected(dir, "request-ram"),
+        "{findings:?}"
+    );
+    assert_eq!(
+        findings
+            .iter()
+            .filter(|f| f["rule"] == "request-ram")
+            .count(),
+        1,
+        "only the image the plan creates: {findings:?}"
+    );
+    assert!(
+        places(&findings, "image-share-cbr-only").is_empty(),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn a_plan_beside_its_module_is_judged_at_the_module_with_the_values_apply_sends() {
     // The plan's `-var` values: one replaces a variable's default, one gives a variable with
     // no value (unknown from the module alone). Both names have a stray space.

@@ -392,7 +392,9 @@ impl Entity {
             let Kind::Scalar(value) = &planned.value.kind else {
                 continue;
             };
-            if withheld.contains(&planned.key.as_str()) {
+            // Not known before apply: by its argument's name, or where the plan's value stands
+            // (an operation's `image` is unknown through `source_image_id`).
+            if withheld.contains(&planned.key.as_str()) || plan.is_invalid(planned.value.span) {
                 continue;
             }
             let stated = match entries.iter_mut().find(|e| e.key == planned.key) {
