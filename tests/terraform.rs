@@ -1274,6 +1274,41 @@ fn a_plan_keeping_a_share_counts_its_projects_towards_a_new_shares_limit() {
 }
 
 #[test]
+fn a_share_of_a_kept_image_from_a_backup_is_judged_by_that_backup() {
+    // Two images made earlier from backups (`no-op`), each shared anew. Whether a backup is
+    // the tenant's own CBR backup is not in the plan: unverified until it is described.
+    let plan = "tests/fixtures/terraform/plans/share-of-kept-image-from-a-backup.json";
+    let text = std::fs::read_to_string(plan).expect("plan");
+    let line_of = |address: &str| {
+        text.lines()
+            .position(|l| l.contains(&format!("\"address\": \"{address}\"")))
+            .expect("share") as u64
+            + 1
+    };
+    let (csbs, cbr) = (
+        line_of("huaweicloud_images_image_share.csbs"),
+        line_of("huaweicloud_images_image_share.cbr"),
+    );
+    let (code, findings) = check(&[plan]);
+    assert_eq!(code, 0, "warnings only: {findings:?}");
+    assert_eq!(
+        places(&findings, "image-share-cbr-only"),
+        BTreeSet::from([(plan.to_string(), csbs), (plan.to_string(), cbr)]),
+        "{findings:?}"
+    );
+    assert!(
+        findings.iter().all(|f| f["severity"] == "warning"),
+        "{findings:?}"
+    );
+    // Described: the CSBS backup's image cannot be shared; the own CBR backup's can.
+    let backups = "tests/fixtures/terraform/plans/backups-of-kept-images.yaml";
+    let (code, findings) = check(&[plan, backups]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_one_at(&findings, "image-share-cbr-only", Path::new(""), plan, csbs);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+}
+
+#[test]
 fn a_registry_module_downloaded_by_terraform_init_is_read_through_its_call() {
     let dir = module_of(&[(
         "main.tf",

@@ -14,7 +14,13 @@ pub struct ShareSource {}
 
 impl Check for ShareSource {
     fn variants(&self) -> Vec<&'static str> {
-        vec!["csbs", "shared_in", "server", "unknown_image"]
+        vec![
+            "csbs",
+            "shared_in",
+            "server",
+            "unknown_image",
+            "backup_unknown",
+        ]
     }
 
     fn reads(&self) -> Reads {
@@ -48,7 +54,11 @@ impl Check for ShareSource {
                 );
                 continue;
             };
-            let made_by = format!("image `{}` is made by this request", request.label());
+            let made_by = if request.exists_already() {
+                format!("image `{}` was made by this resource", request.label())
+            } else {
+                format!("image `{}` is made by this request", request.label())
+            };
             if request.has("instance_id") && !request.has("backup_id") {
                 // With `vault_id` the image is made through CBR (as every Terraform
                 // `huaweicloud_ims_ecs_whole_image` is): shareable.
@@ -66,6 +76,17 @@ impl Check for ShareSource {
                 continue;
             };
             let backup = inv.backup(&backup_id);
+            // A new request's undescribed backup is `request-unverified`'s finding; an image
+            // that exists is judged by nothing else.
+            if backup.is_none() && request.exists_already() {
+                cx.report(
+                    cx.hit(op, "backup_unknown", place)
+                        .arg("value", backup_id.to_string())
+                        .related(request.key_place(), made_by)
+                        .warning(),
+                );
+                continue;
+            }
             // The backup's service, else the request's type, else the API's default: CSBS.
             let csbs = backup
                 .and_then(|b| b.str("service"))
