@@ -430,6 +430,21 @@ fn a_new_image_of_a_server_the_plan_keeps_judges_the_server_by_its_id() {
 }
 
 #[test]
+fn a_share_naming_a_kept_image_by_id_is_judged_with_what_the_plan_knows_of_it() {
+    // The module alone cannot tell which image the id is; the plan can (it keeps the image):
+    // the share is judged whole, at the module's attribute.
+    let dir = Path::new("tests/fixtures/terraform/kept-by-id-with-plan");
+    let (code, findings) = check(&[&dir.display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "image-share-limit"),
+        expected(dir, "image-share-limit"),
+        "{findings:?}"
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+}
+
+#[test]
 fn a_value_the_plan_does_not_know_leaves_the_modules_reference_in_place() {
     // The second share's image is created by the same apply: the plan does not know its id,
     // and the module's reference (the image `web-whole-1` the run makes) stays. Only the new

@@ -437,6 +437,14 @@ impl Entity {
                     rare.unknown.retain(|(a, _)| *a != planned.key.as_str());
                     rare.invalid.retain(|s| *s != span);
                     rare.moved.retain(|m| m.span != span);
+                    // An operation's image the module could not tell (an id of an image only
+                    // the plan knows, which keeps it): its argument is known now, and the
+                    // action on it is judged, as the plan's is.
+                    if self.kind == EntityKind::Operation && planned.key == "image" {
+                        rare.unknown
+                            .retain(|(a, _)| !matches!(a.as_str(), "image_id" | "source_image_id"));
+                        rare.invalid.retain(|s| *s != block);
+                    }
                 }
             }
         }

@@ -620,11 +620,11 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
             let node = d.scalar(action.to_string(), false, inst.span, d.pointer.clone());
             d.invalid.push(inst.span);
             d.members.push(("action", node));
-            // Named by its own address: the image it works on is what is unknown.
+            // Named by its own address: the image it works on is what is unknown (what else
+            // it says is kept: a plan that knows the image makes the operation whole again).
             let pointer = pointer_push(&d.pointer, image_arg);
             let node = d.scalar(inst.address.clone(), false, span, pointer);
             d.members.push(("image", node));
-            return Some(d.finish(EntityKind::Operation));
         }
     }
     match action {
