@@ -1324,6 +1324,28 @@ fn a_share_of_a_kept_image_from_a_backup_is_judged_by_that_backup() {
 }
 
 #[test]
+fn a_volume_the_plan_keeps_attached_to_a_kept_server_is_one_of_its_disks() {
+    // After the first apply the plan names the server, the volume and the attachment by their
+    // ids; a new image of the server still sees the DSS volume.
+    let plan = "tests/fixtures/terraform/plans/volume-of-kept-server.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(code, 1, "{findings:?}");
+    let text = std::fs::read_to_string(plan).expect("plan");
+    let after = text.find("\"dedicated_storage_id\": \"dss-1\"").map(|at| {
+        // The change's `after` (its `before` says the same, earlier).
+        text[at + 1..]
+            .find("\"dedicated_storage_id\": \"dss-1\"")
+            .map_or(at, |next| at + 1 + next)
+    });
+    let line = text[..after.expect("dss")].lines().count() as u64;
+    assert_eq!(
+        places(&findings, "dss-disk"),
+        BTreeSet::from([(plan.to_string(), line)]),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn a_registry_module_downloaded_by_terraform_init_is_read_through_its_call() {
     let dir = module_of(&[(
         "main.tf",

@@ -721,6 +721,15 @@ impl<'a> Links<'a> {
     fn new(instances: &'a [Instance]) -> Links<'a> {
         let by_address: HashMap<&str, &Instance> =
             instances.iter().map(|i| (i.address.as_str(), i)).collect();
+        // What a plan keeps is named by its id (known), what the run creates by its address.
+        let by_id: HashMap<String, &Instance> = instances
+            .iter()
+            .filter_map(|i| Some((known_id(i.value("id")?.val)?, i)))
+            .collect();
+        let named = |v: Val| match v {
+            Val::Ref(address) => Some(address),
+            other => known_id(other),
+        };
         let mut volumes: HashMap<String, Vec<&Instance>> = HashMap::new();
         let mut vaults = HashMap::new();
         let mut unsure = Vec::new();
@@ -728,16 +737,18 @@ impl<'a> Links<'a> {
         for inst in instances.iter().filter(|i| !i.data) {
             match inst.ty.as_str() {
                 "huaweicloud_compute_volume_attach" => {
-                    if let (Some(Val::Ref(server)), Some(Val::Ref(volume))) = (
-                        inst.value("instance_id").map(|v| v.val),
-                        inst.value("volume_id").map(|v| v.val),
-                    ) && let Some(v) = by_address.get(volume.as_str())
+                    if let (Some(server), Some(volume)) = (
+                        inst.value("instance_id").and_then(|v| named(v.val)),
+                        inst.value("volume_id").and_then(|v| named(v.val)),
+                    ) && let Some(v) = by_address
+                        .get(volume.as_str())
+                        .or_else(|| by_id.get(&volume))
                     {
                         volumes.entry(server).or_default().push(v);
                     }
                 }
                 "huaweicloud_evs_volume" => {
-                    if let Some(Val::Ref(server)) = inst.value("server_id").map(|v| v.val) {
+                    if let Some(server) = inst.value("server_id").and_then(|v| named(v.val)) {
                         volumes.entry(server).or_default().push(inst);
                     }
                 }
@@ -763,6 +774,14 @@ impl<'a> Links<'a> {
             unsure,
             maybe,
         }
+    }
+}
+
+/// A resource's id when a plan knows it (the resource exists already).
+fn known_id(v: Val) -> Option<String> {
+    match v {
+        Val::Known(Value::String(id)) if !id.is_empty() => Some(id),
+        _ => None,
     }
 }
 
@@ -817,8 +836,8 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
     let mut d = Draft::new(inst, sources, index, EntityKind::Server);
     // A server a plan keeps (it exists) has its id in the plan, which the plan's other
     // resources name it by; a server the run creates is named by its address.
-    let id = match inst.value("id").map(|v| v.val) {
-        Some(Val::Known(Value::String(id))) if !inst.data && !id.is_empty() => id,
+    let id = match inst.value("id").and_then(|v| known_id(v.val)) {
+        Some(id) if !inst.data => id,
         _ if inst.data => d.resolve(inst.address.clone()),
         _ => inst.address.clone(),
     };
@@ -845,9 +864,12 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
     if !inst.data {
         let mut disks = Vec::new();
         // Disks are named by the Terraform expression of their id (known after apply).
-        let id = format!("{}.system_disk_id", inst.address);
+        let system_id = format!("{}.system_disk_id", inst.address);
         let mut system = vec![
-            ("id", d.scalar(id, false, inst.span, d.pointer.clone())),
+            (
+                "id",
+                d.scalar(system_id, false, inst.span, d.pointer.clone()),
+            ),
             (
                 "system",
                 d.scalar("true".into(), true, inst.span, d.pointer.clone()),
@@ -906,7 +928,11 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             disk.extend(set_flag(&mut d, &part, "encrypted", "kms_key_id", shared));
             disks.push(map(block.span, disk));
         }
-        for volume in links.volumes.get(&inst.address).into_iter().flatten() {
+        let attached = links
+            .volumes
+            .get(&inst.address)
+            .or_else(|| links.volumes.get(&id));
+        for volume in attached.into_iter().flatten() {
             let vp = volume.json_pointer().to_string();
             let id = d.scalar(volume.address.clone(), false, volume.span, vp.clone());
             let mut disk = vec![
@@ -964,10 +990,10 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
         let service = d.foreign(vault.source, v.attr.span, &vp, service);
         d.members.push(("backup_service", service));
         // A vault a plan keeps is named by its id, as the plan's requests name it.
-        let vault_id = match vault.value("id").map(|v| v.val) {
-            Some(Val::Known(Value::String(id))) if !id.is_empty() => id,
-            _ => vault.address.clone(),
-        };
+        let vault_id = vault
+            .value("id")
+            .and_then(|v| known_id(v.val))
+            .unwrap_or_else(|| vault.address.clone());
         let id = d.scalar(vault_id, false, vault.span, vp.clone());
         let id = d.foreign(vault.source, vault.span, &vp, id);
         d.members.push(("vault_id", id));
