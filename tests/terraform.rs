@@ -445,6 +445,21 @@ fn a_share_naming_a_kept_image_by_id_is_judged_with_what_the_plan_knows_of_it() 
 }
 
 #[test]
+fn a_list_the_module_cannot_tell_is_the_plans_at_the_modules_attribute() {
+    // `target_project_ids = var.projects`, a variable with no value in the module; the plan
+    // lists the 11 projects `-var` gave: judged as sent, where the module writes them.
+    let dir = Path::new("tests/fixtures/terraform/list-from-plan");
+    let (code, findings) = check(&[&dir.display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "image-share-limit"),
+        expected(dir, "image-share-limit"),
+        "{findings:?}"
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+}
+
+#[test]
 fn a_value_the_plan_does_not_know_leaves_the_modules_reference_in_place() {
     // The second share's image is created by the same apply: the plan does not know its id,
     // and the module's reference (the image `web-whole-1` the run makes) stays. Only the new

@@ -371,7 +371,9 @@ impl Entity {
     /// `-var`, the environment and the defaults. Each top-level scalar the plan knows replaces
     /// this one's value (known or not), kept where the module writes it (its attribute: what a
     /// pull request can annotate), or is added at the resource block when the module does not
-    /// state it. Lists and maps stay the module's. Returns whether anything changed.
+    /// state it. Lists and maps stay the module's, except a list of values the module cannot
+    /// tell (from a variable with no value): the plan's, each item at the module's attribute.
+    /// Returns whether anything changed.
     pub fn take_planned(&mut self, plan: &Entity) -> bool {
         let plan_tree = plan.root();
         let withheld: Vec<&str> = plan
@@ -389,14 +391,53 @@ impl Entity {
         };
         let mut changed = false;
         for planned in plan_tree.as_map().unwrap_or_default() {
-            let Kind::Scalar(value) = &planned.value.kind else {
-                continue;
-            };
             // Not known before apply: by its argument's name, or where the plan's value stands
             // (an operation's `image` is unknown through `source_image_id`).
             if withheld.contains(&planned.key.as_str()) || plan.is_invalid(planned.value.span) {
                 continue;
             }
+            let arguments = crate::model::terraform::arguments_of(&planned.key);
+            let unknown_here = |rare: &Option<Box<Rare>>, span: Span| {
+                rare.as_ref().is_some_and(|r| {
+                    r.invalid.contains(&span)
+                        || r.unknown.iter().any(|(a, _)| {
+                            *a == planned.key.as_str() || arguments.contains(&a.as_str())
+                        })
+                })
+            };
+            let value = match &planned.value.kind {
+                Kind::Scalar(value) => value,
+                // A list the module cannot tell (from a variable with no value) is the plan's,
+                // each item where the module writes the list.
+                Kind::Seq(items) if items.iter().all(|i| i.as_scalar().is_some()) => {
+                    let Some(entry) = entries.iter_mut().find(|e| e.key == planned.key) else {
+                        continue;
+                    };
+                    let span = entry.value.span;
+                    if !unknown_here(&w.rare, span) {
+                        continue;
+                    }
+                    let items = items
+                        .iter()
+                        .map(|i| Node {
+                            span,
+                            kind: i.kind.clone(),
+                        })
+                        .collect();
+                    entry.value.kind = Kind::Seq(items);
+                    changed = true;
+                    if let Some(rare) = &mut w.rare {
+                        rare.judged = false;
+                        rare.unknown.retain(|(a, _)| {
+                            *a != planned.key.as_str() && !arguments.contains(&a.as_str())
+                        });
+                        rare.invalid.retain(|s| *s != span);
+                        rare.moved.retain(|m| m.span != span);
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
             let stated = match entries.iter_mut().find(|e| e.key == planned.key) {
                 Some(Entry {
                     value:
@@ -406,11 +447,7 @@ impl Entity {
                         },
                     ..
                 }) => {
-                    let unknown = w
-                        .rare
-                        .as_ref()
-                        .is_some_and(|r| r.unknown.iter().any(|(a, _)| *a == planned.key.as_str()));
-                    if !unknown && mine == value {
+                    if !unknown_here(&w.rare, *span) && mine == value {
                         continue;
                     }
                     *mine = value.clone();
@@ -434,15 +471,15 @@ impl Entity {
                 rare.judged = false;
                 // Known now, and written here: not where a variable's default says otherwise.
                 if let Some(span) = stated {
-                    rare.unknown.retain(|(a, _)| *a != planned.key.as_str());
+                    rare.unknown.retain(|(a, _)| {
+                        *a != planned.key.as_str() && !arguments.contains(&a.as_str())
+                    });
                     rare.invalid.retain(|s| *s != span);
                     rare.moved.retain(|m| m.span != span);
                     // An operation's image the module could not tell (an id of an image only
-                    // the plan knows, which keeps it): its argument is known now, and the
-                    // action on it is judged, as the plan's is.
+                    // the plan knows, which keeps it): the action on it is judged, as the
+                    // plan's is.
                     if self.kind == EntityKind::Operation && planned.key == "image" {
-                        rare.unknown
-                            .retain(|(a, _)| !matches!(a.as_str(), "image_id" | "source_image_id"));
                         rare.invalid.retain(|s| *s != block);
                     }
                 }

@@ -209,3 +209,13 @@ impl<'s> Modules<'s> {
         )
     }
 }
+
+/// The arguments of the provider's resources that an entity's field of another name is read
+/// from (what is unknown is said by its argument's name).
+pub fn arguments_of(field: &str) -> &'static [&'static str] {
+    match field {
+        "image" => &["image_id", "source_image_id"],
+        "projects" => &["target_project_ids"],
+        _ => &[],
+    }
+}
