@@ -68,6 +68,25 @@ fn assert_one_at(findings: &[Value], rule: &str, dir: &Path, file: &str, line: u
     );
 }
 
+/// `check DIR`: exit 1, and one finding in all, of `rule`, where `# expect: RULE` says.
+fn assert_only_expected(dir: &Path, rule: &str) {
+    let (code, findings) = check(&[&dir.display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(places(&findings, rule), expected(dir, rule), "{findings:?}");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+}
+
+/// The line (from 1) of the first `needle` past each of `anchors` in turn, in the file `path`
+/// (a plan repeats a value in its `before`, its `after` and its configuration).
+fn line_after(path: &str, anchors: &[&str], needle: &str) -> u64 {
+    let text = std::fs::read_to_string(path).expect("file");
+    let mut at = 0;
+    for anchor in anchors.iter().chain([&needle]) {
+        at += text[at..].find(anchor).expect("in the file");
+    }
+    text[..at].matches('\n').count() as u64 + 1
+}
+
 /// Some `request-unverified` finding lists `text` among what is missing; else the findings
 /// are shown.
 fn assert_unverified(findings: &[Value], text: &str) {
@@ -383,15 +402,10 @@ fn a_module_whose_plan_keeps_its_image_sends_no_request_but_a_new_share_of_it_is
     // After the first apply, the plan keeps the server, vault and image (`no-op`) and creates
     // a share of the image with 11 projects. The image's request (`min_ram` above `max_ram`)
     // is not sent again: not judged, and neither is its server; the share is.
-    let dir = Path::new("tests/fixtures/terraform/kept-with-plan");
-    let (code, findings) = check(&[&dir.display().to_string()]);
-    assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "image-share-limit"),
-        expected(dir, "image-share-limit"),
-        "{findings:?}"
+    assert_only_expected(
+        Path::new("tests/fixtures/terraform/kept-with-plan"),
+        "image-share-limit",
     );
-    assert_eq!(findings.len(), 1, "{findings:?}");
 }
 
 #[test]
@@ -410,19 +424,13 @@ fn a_new_image_of_a_server_the_plan_keeps_judges_the_server_by_its_id() {
     let plan = dir.join("plan.json").display().to_string();
     let (code, findings) = check(&[&plan]);
     assert_eq!(code, 1, "{findings:?}");
-    let text = std::fs::read_to_string(&plan).expect("plan");
     // In the change's `after` (the server's `before` says the same).
-    let after = text.find("\"after\"").expect("after");
-    let line = text[after..]
-        .lines()
-        .position(|l| l.contains("\"system_disk_dss_pool_id\": \"pool-7\""))
-        .expect("dss") as u64
-        + text[..after].lines().count() as u64;
-    assert_eq!(
-        places(&findings, "dss-disk"),
-        BTreeSet::from([(plan.clone(), line)]),
-        "{findings:?}"
+    let line = line_after(
+        &plan,
+        &["\"after\""],
+        "\"system_disk_dss_pool_id\": \"pool-7\"",
     );
+    assert_one_at(&findings, "dss-disk", Path::new(""), &plan, line);
     assert!(
         places(&findings, "request-unresolved-reference").is_empty(),
         "{findings:?}"
@@ -433,30 +441,20 @@ fn a_new_image_of_a_server_the_plan_keeps_judges_the_server_by_its_id() {
 fn a_share_naming_a_kept_image_by_id_is_judged_with_what_the_plan_knows_of_it() {
     // The module alone cannot tell which image the id is; the plan can (it keeps the image):
     // the share is judged whole, at the module's attribute.
-    let dir = Path::new("tests/fixtures/terraform/kept-by-id-with-plan");
-    let (code, findings) = check(&[&dir.display().to_string()]);
-    assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "image-share-limit"),
-        expected(dir, "image-share-limit"),
-        "{findings:?}"
+    assert_only_expected(
+        Path::new("tests/fixtures/terraform/kept-by-id-with-plan"),
+        "image-share-limit",
     );
-    assert_eq!(findings.len(), 1, "{findings:?}");
 }
 
 #[test]
 fn a_list_the_module_cannot_tell_is_the_plans_at_the_modules_attribute() {
     // `target_project_ids = var.projects`, a variable with no value in the module; the plan
     // lists the 11 projects `-var` gave: judged as sent, where the module writes them.
-    let dir = Path::new("tests/fixtures/terraform/list-from-plan");
-    let (code, findings) = check(&[&dir.display().to_string()]);
-    assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "image-share-limit"),
-        expected(dir, "image-share-limit"),
-        "{findings:?}"
+    assert_only_expected(
+        Path::new("tests/fixtures/terraform/list-from-plan"),
+        "image-share-limit",
     );
-    assert_eq!(findings.len(), 1, "{findings:?}");
 }
 
 #[test]
@@ -1265,18 +1263,8 @@ fn a_plan_keeping_a_whole_image_refuses_a_new_one_from_its_backup() {
     let plan = "tests/fixtures/terraform/plans/backup-of-kept-image.json";
     let (code, findings) = check(&[plan]);
     assert_eq!(code, 1, "{findings:?}");
-    let text = std::fs::read_to_string(plan).expect("plan");
-    let new = text.find("\"name\": \"new-cbr\"").expect("new");
-    let line = text[new..]
-        .lines()
-        .position(|l| l.contains("\"backup_id\""))
-        .expect("backup_id") as u64
-        + text[..new].lines().count() as u64;
-    assert_eq!(
-        places(&findings, "backup-single-image"),
-        BTreeSet::from([(plan.to_string(), line)]),
-        "{findings:?}"
-    );
+    let line = line_after(plan, &["\"name\": \"new-cbr\""], "\"backup_id\"");
+    assert_one_at(&findings, "backup-single-image", Path::new(""), plan, line);
 }
 
 #[test]
@@ -1286,20 +1274,12 @@ fn a_plan_keeping_a_share_counts_its_projects_towards_a_new_shares_limit() {
     let plan = "tests/fixtures/terraform/plans/share-beside-kept-share.json";
     let (code, findings) = check(&[plan]);
     assert_eq!(code, 1, "{findings:?}");
-    let text = std::fs::read_to_string(plan).expect("plan");
-    let new = text
-        .find("\"address\": \"huaweicloud_images_image_share.web\"")
-        .expect("new share");
-    let line = text[new..]
-        .lines()
-        .position(|l| l.contains("\"target_project_ids\""))
-        .expect("projects") as u64
-        + text[..new].lines().count() as u64;
-    assert_eq!(
-        places(&findings, "image-share-limit"),
-        BTreeSet::from([(plan.to_string(), line)]),
-        "{findings:?}"
+    let line = line_after(
+        plan,
+        &["\"address\": \"huaweicloud_images_image_share.web\""],
+        "\"target_project_ids\"",
     );
+    assert_one_at(&findings, "image-share-limit", Path::new(""), plan, line);
     assert_eq!(findings.len(), 1, "{findings:?}");
 }
 
@@ -1345,19 +1325,16 @@ fn a_volume_the_plan_keeps_attached_to_a_kept_server_is_one_of_its_disks() {
     let plan = "tests/fixtures/terraform/plans/volume-of-kept-server.json";
     let (code, findings) = check(&[plan]);
     assert_eq!(code, 1, "{findings:?}");
-    let text = std::fs::read_to_string(plan).expect("plan");
-    let after = text.find("\"dedicated_storage_id\": \"dss-1\"").map(|at| {
-        // The change's `after` (its `before` says the same, earlier).
-        text[at + 1..]
-            .find("\"dedicated_storage_id\": \"dss-1\"")
-            .map_or(at, |next| at + 1 + next)
-    });
-    let line = text[..after.expect("dss")].lines().count() as u64;
-    assert_eq!(
-        places(&findings, "dss-disk"),
-        BTreeSet::from([(plan.to_string(), line)]),
-        "{findings:?}"
+    // In the volume's change's `after` (its `before` says the same).
+    let line = line_after(
+        plan,
+        &[
+            "\"address\": \"huaweicloud_evs_volume.shared\"",
+            "\"after\"",
+        ],
+        "\"dedicated_storage_id\"",
     );
+    assert_one_at(&findings, "dss-disk", Path::new(""), plan, line);
 }
 
 #[test]
