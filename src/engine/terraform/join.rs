@@ -9,7 +9,6 @@ use crate::input::discover::{Input, Origin};
 use crate::input::source::normalize;
 
 use crate::model::terraform::bare_address;
-use crate::model::terraform::plan::kept_address;
 use crate::model::{Entity, EntityKind, Origin as ModelOrigin};
 
 use crate::engine::files::Loaded;
@@ -148,20 +147,10 @@ impl<'l> Planned<'l> {
                 continue;
             };
             let address = bare_address(address);
-            // A whole image or a share the plan keeps is read under another address (see
-            // `kept_address`): the module's resource for it sends nothing either.
-            let kept = || {
-                let kept = kept_address(address)?;
-                let plan = planned.get(&(e.kind, kept.as_str())).copied()?;
-                Some((kept, plan))
-            };
-            let found = planned
-                .get(&(e.kind, address))
-                .map(|&p| (address.to_string(), p))
-                .or_else(kept);
-            if let Some((address, (at, plan))) = found {
-                paired.push((at, e.kind, address));
+            if let Some(&(at, plan)) = planned.get(&(e.kind, address)) {
+                paired.push((at, e.kind, address.to_string()));
                 e.take_planned(plan);
+                // What the plan keeps (an image, a share) sends nothing from the module either.
                 if plan.exists_already() {
                     e.mark_existing();
                 }

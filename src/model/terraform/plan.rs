@@ -48,20 +48,6 @@ const IMAGES: [&str; 3] = [
 /// The type of a share of an image.
 const SHARE: &str = "huaweicloud_images_image_share";
 
-/// The address a plan's image or share is read under when the plan keeps it (made by an
-/// earlier apply, read as what exists, as a data source is): `data.` before its type. `None`
-/// for a resource of another type.
-pub fn kept_address(address: &str) -> Option<String> {
-    // The type is the last word followed by the resource's name (a module may be named as a
-    // type is).
-    let at = IMAGES.iter().chain([&SHARE]).find_map(|ty| {
-        address.rmatch_indices(ty).map(|(at, _)| at).find(|&at| {
-            (at == 0 || address[..at].ends_with('.')) && address[at + ty.len()..].starts_with('.')
-        })
-    })?;
-    Some(format!("{}data.{}", &address[..at], &address[at..]))
-}
-
 pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
     if !is_plan(root) {
         return None;
@@ -128,10 +114,12 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         } else {
             format!("{module}.")
         };
-        let data =
-            rc.get("mode").and_then(Node::as_str) == Some("data") || (kept && image) || kept_share;
+        let data_source = rc.get("mode").and_then(Node::as_str) == Some("data");
+        // What the plan keeps is read as a data source is (what exists), under its own
+        // address: a module's resource pairs with it, and the configuration describes it.
+        let data = data_source || (kept && image) || kept_share;
         let name = rc.get("name").and_then(Node::as_str).unwrap_or_default();
-        let local = if data {
+        let local = if data_source {
             format!("data.{ty}.{name}")
         } else {
             format!("{ty}.{name}")
@@ -495,28 +483,5 @@ impl Found<'_> {
                 self.collect(child, &format!("{prefix}module.{}.", call.key), depth + 1);
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::kept_address;
-
-    #[test]
-    fn a_kept_image_or_share_is_read_under_data_before_its_type() {
-        let kept = |a: &str| kept_address(a);
-        assert_eq!(
-            kept("huaweicloud_ims_ecs_whole_image.web").as_deref(),
-            Some("data.huaweicloud_ims_ecs_whole_image.web")
-        );
-        assert_eq!(
-            kept("module.huaweicloud_images_image.huaweicloud_images_image.web[0]").as_deref(),
-            Some("module.huaweicloud_images_image.data.huaweicloud_images_image.web[0]")
-        );
-        assert_eq!(
-            kept("huaweicloud_images_image_share.s").as_deref(),
-            Some("data.huaweicloud_images_image_share.s")
-        );
-        assert_eq!(kept("huaweicloud_images_image_copy.c"), None);
     }
 }
