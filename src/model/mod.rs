@@ -405,56 +405,26 @@ impl Entity {
                         })
                 })
             };
-            let value = match &planned.value.kind {
-                Kind::Scalar(value) => value,
-                // A list the module cannot tell (from a variable with no value) is the plan's,
-                // each item where the module writes the list.
-                Kind::Seq(items) if items.iter().all(|i| i.as_scalar().is_some()) => {
-                    let Some(entry) = entries.iter_mut().find(|e| e.key == planned.key) else {
-                        continue;
-                    };
-                    let span = entry.value.span;
-                    if !unknown_here(&w.rare, span) {
-                        continue;
-                    }
-                    let items = items
-                        .iter()
-                        .map(|i| Node {
-                            span,
-                            kind: i.kind.clone(),
-                        })
-                        .collect();
-                    entry.value.kind = Kind::Seq(items);
-                    changed = true;
-                    if let Some(rare) = &mut w.rare {
-                        rare.judged = false;
-                        rare.unknown.retain(|(a, _)| {
-                            *a != planned.key.as_str() && !arguments.contains(&a.as_str())
-                        });
-                        rare.invalid.retain(|s| *s != span);
-                        rare.moved.retain(|m| m.span != span);
-                    }
-                    continue;
-                }
-                _ => continue,
-            };
-            let stated = match entries.iter_mut().find(|e| e.key == planned.key) {
-                Some(Entry {
-                    value:
-                        Node {
-                            kind: Kind::Scalar(mine),
-                            span,
-                        },
-                    ..
-                }) => {
+            let mine = entries.iter_mut().find(|e| e.key == planned.key);
+            let stated = match (&planned.value.kind, mine) {
+                (
+                    Kind::Scalar(value),
+                    Some(Entry {
+                        value:
+                            Node {
+                                kind: Kind::Scalar(mine),
+                                span,
+                            },
+                        ..
+                    }),
+                ) => {
                     if !unknown_here(&w.rare, *span) && mine == value {
                         continue;
                     }
                     *mine = value.clone();
                     Some(*span)
                 }
-                Some(_) => continue,
-                None => {
+                (Kind::Scalar(value), None) => {
                     entries.push(Entry {
                         key: planned.key.clone(),
                         key_span,
@@ -465,6 +435,24 @@ impl Entity {
                     });
                     None
                 }
+                // A list the module cannot tell (from a variable with no value) is the plan's,
+                // each item where the module writes the list.
+                (Kind::Seq(items), Some(mine))
+                    if items.iter().all(|i| i.as_scalar().is_some())
+                        && unknown_here(&w.rare, mine.value.span) =>
+                {
+                    let span = mine.value.span;
+                    let items = items
+                        .iter()
+                        .map(|i| Node {
+                            span,
+                            kind: i.kind.clone(),
+                        })
+                        .collect();
+                    mine.value.kind = Kind::Seq(items);
+                    Some(span)
+                }
+                _ => continue,
             };
             changed = true;
             if let Some(rare) = &mut w.rare {
