@@ -54,28 +54,20 @@ impl Check for OneImagePerBackup {
             else {
                 continue;
             };
-            if earlier.exists_already() {
-                cx.report(
-                    cx.hit(r, "made", r.found_place(&f))
-                        .arg("value", id)
-                        .arg("image", earlier.label().to_string())
-                        .related(
-                            earlier_place,
-                            format!("whole image `{}` is made from this backup", earlier.label()),
-                        ),
-                );
-                continue;
-            }
+            // An image that exists already was made from it; else another request asks too.
+            let (variant, said) = if earlier.exists_already() {
+                ("made", "whole image `{}` is made from this backup")
+            } else {
+                (
+                    "reused",
+                    "request `{}` already makes a whole image from this backup",
+                )
+            };
             cx.report(
-                cx.hit(r, "reused", r.found_place(&f))
+                cx.hit(r, variant, r.found_place(&f))
                     .arg("value", id)
-                    .related(
-                        earlier_place,
-                        format!(
-                            "request `{}` already makes a whole image from this backup",
-                            earlier.label()
-                        ),
-                    ),
+                    .arg("image", earlier.label().to_string())
+                    .related(earlier_place, said.replace("{}", &earlier.label())),
             );
         }
     }
