@@ -722,8 +722,9 @@ impl<'a> Links<'a> {
         let by_address: HashMap<&str, &Instance> =
             instances.iter().map(|i| (i.address.as_str(), i)).collect();
         // What a plan keeps is named by its id (known), what the run creates by its address.
-        let by_id: HashMap<String, &Instance> = instances
+        let volume_by_id: HashMap<String, &Instance> = instances
             .iter()
+            .filter(|i| i.ty == "huaweicloud_evs_volume")
             .filter_map(|i| Some((known_id(i.value("id")?.val)?, i)))
             .collect();
         let named = |v: Val| match v {
@@ -742,7 +743,7 @@ impl<'a> Links<'a> {
                         inst.value("volume_id").and_then(|v| named(v.val)),
                     ) && let Some(v) = by_address
                         .get(volume.as_str())
-                        .or_else(|| by_id.get(&volume))
+                        .or_else(|| volume_by_id.get(&volume))
                     {
                         volumes.entry(server).or_default().push(v);
                     }
