@@ -68,11 +68,17 @@ fn assert_one_at(findings: &[Value], rule: &str, dir: &Path, file: &str, line: u
     );
 }
 
-/// `check DIR`: exit 1, and one finding in all, of `rule`, where `# expect: RULE` says.
-fn assert_only_expected(dir: &Path, rule: &str) {
+/// `check DIR`: exit 1, and the findings of `rule` where `# expect: RULE` says; the findings.
+fn check_expected(dir: &Path, rule: &str) -> Vec<Value> {
     let (code, findings) = check(&[&dir.display().to_string()]);
     assert_eq!(code, 1, "{findings:?}");
     assert_eq!(places(&findings, rule), expected(dir, rule), "{findings:?}");
+    findings
+}
+
+/// [`check_expected`], and no other finding.
+fn assert_only_expected(dir: &Path, rule: &str) {
+    let findings = check_expected(dir, rule);
     assert_eq!(findings.len(), 1, "{findings:?}");
 }
 
@@ -414,13 +420,7 @@ fn a_new_image_of_a_server_the_plan_keeps_judges_the_server_by_its_id() {
     // address: the server (on a DSS pool) is still the one the new request uses, module and
     // plan together or the plan alone.
     let dir = Path::new("tests/fixtures/terraform/new-image-of-kept-server");
-    let (code, findings) = check(&[&dir.display().to_string()]);
-    assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "dss-disk"),
-        expected(dir, "dss-disk"),
-        "{findings:?}"
-    );
+    check_expected(dir, "dss-disk");
     let plan = dir.join("plan.json").display().to_string();
     let (code, findings) = check(&[&plan]);
     assert_eq!(code, 1, "{findings:?}");
@@ -463,13 +463,7 @@ fn a_value_the_plan_does_not_know_leaves_the_modules_reference_in_place() {
     // and the module's reference (the image `web-whole-1` the run makes) stays. Only the new
     // image is judged, and its share is not "of an image nothing makes".
     let dir = Path::new("tests/fixtures/terraform/count-kept-with-plan");
-    let (code, findings) = check(&[&dir.display().to_string()]);
-    assert_eq!(code, 1, "{findings:?}");
-    assert_eq!(
-        places(&findings, "request-ram"),
-        expected(dir, "request-ram"),
-        "{findings:?}"
-    );
+    let findings = check_expected(dir, "request-ram");
     assert_eq!(
         findings
             .iter()
