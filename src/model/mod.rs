@@ -216,13 +216,31 @@ struct Rare {
 pub struct Found<'a> {
     pub node: Cow<'a, Node>,
     /// The pointer the path makes; a synthesized value's raw pointer stands for it (see
-    /// [`Found::pointer`]), looked up only when asked: most values found are never reported.
-    pointer: String,
+    /// [`Found::pointer`]). Both are made only when asked: most values found are never
+    /// reported.
+    pointer: PathPointer<'a>,
     pub file: &'a Arc<SourceFile>,
     /// Raw pointers of synthesized values in this description.
     raw: &'a RawPointers,
     /// Values of this description written in other files (Terraform).
     moved: &'a [Moved],
+}
+
+/// The JSON pointer of a found value: built by the walk of a path, or (for a top-level
+/// member of a whole tree, what most lookups read) its entity's pointer and the member's key,
+/// joined only when asked.
+enum PathPointer<'a> {
+    Built(String),
+    Member(&'a str, &'a str),
+}
+
+impl PathPointer<'_> {
+    fn build(&self) -> String {
+        match self {
+            PathPointer::Built(pointer) => pointer.clone(),
+            PathPointer::Member(entity, key) => pointer_push(entity, key),
+        }
+    }
 }
 
 impl<'a> Found<'a> {
@@ -240,7 +258,7 @@ impl<'a> Found<'a> {
     pub fn pointer(&self) -> String {
         match self.raw.get(&self.node.span) {
             Some(raw) => raw.clone(),
-            None => self.pointer.clone(),
+            None => self.pointer.build(),
         }
     }
 
@@ -252,7 +270,7 @@ impl<'a> Found<'a> {
         };
         Some(Found {
             node,
-            pointer: pointer_push(&self.pointer(), key),
+            pointer: PathPointer::Built(pointer_push(&self.pointer(), key)),
             file: self.file,
             raw: self.raw,
             moved: self.moved,
@@ -1045,6 +1063,9 @@ impl Entity {
     /// Values at a field path (`a.b`, `a[].b` walks a list), from the first description that
     /// has any. Values the schema pass rejected are left out.
     pub fn field(&self, path: &str) -> Vec<Found<'_>> {
+        if is_plain(path) {
+            return self.get(path).into_iter().collect();
+        }
         for d in self.descriptions() {
             let found = d.field_here(path);
             if !found.is_empty() {
@@ -1054,14 +1075,18 @@ impl Entity {
         Vec::new()
     }
 
-    fn field_here(&self, path: &str) -> Vec<Found<'_>> {
-        let found = |node, pointer| Found {
+    fn found<'a>(&'a self, node: Cow<'a, Node>, pointer: PathPointer<'a>) -> Found<'a> {
+        Found {
             node,
             pointer,
             file: self.file(),
             raw: self.raw(),
             moved: self.rare().map_or(&[][..], |r| &r.moved),
-        };
+        }
+    }
+
+    fn field_here(&self, path: &str) -> Vec<Found<'_>> {
+        let found = |node, pointer| self.found(node, PathPointer::Built(pointer));
         let mut current: Vec<Found<'_>> = match &self.body {
             Body::Whole(w) => walk(&w.node, &w.pointer, path)
                 .into_iter()
@@ -1096,7 +1121,23 @@ impl Entity {
 
     /// The one value at a plain field name, if present and valid.
     pub fn get(&self, field: &str) -> Option<Found<'_>> {
-        self.field(field).into_iter().next()
+        if !is_plain(field) {
+            return self.field(field).into_iter().next();
+        }
+        self.descriptions().find_map(|d| match &d.body {
+            // Read in place: no walk, and the pointer made only if asked.
+            Body::Whole(w) => w
+                .node
+                .entry(field)
+                .filter(|e| !d.is_invalid(e.value.span))
+                .map(|e| {
+                    d.found(
+                        Cow::Borrowed(&e.value),
+                        PathPointer::Member(&w.pointer, &e.key),
+                    )
+                }),
+            Body::Pruned(_) => d.field_here(field).into_iter().next(),
+        })
     }
 
     /// A string field's value (case as written), if present, valid and a string.
@@ -1197,6 +1238,11 @@ fn spans_under(node: &Node, out: &mut Vec<Span>) {
     }
 }
 
+/// A path that names one top-level field (no `.`, no `[]`).
+fn is_plain(path: &str) -> bool {
+    !path.contains(['.', '['])
+}
+
 fn walk<'r>(root: &'r Node, pointer: &str, path: &str) -> Vec<(&'r Node, String)> {
     let mut current = vec![(root, pointer.to_string())];
     for part in path.split('.') {
@@ -1244,8 +1290,14 @@ impl std::fmt::Debug for IdIndex {
 pub(crate) fn id_hash(id: &str) -> u64 {
     use std::hash::Hasher;
     let mut h = crate::syntax::tree::hasher();
-    for b in id.bytes() {
-        h.write_u8(b.to_ascii_lowercase());
+    // Lowered a piece at a time into a buffer and hashed a piece at a time: a byte at a time
+    // is a hash round per byte (Terraform's ids, a module's path and an address, are long).
+    let mut buf = [0u8; 64];
+    for piece in id.as_bytes().chunks(buf.len()) {
+        let lower = &mut buf[..piece.len()];
+        lower.copy_from_slice(piece);
+        lower.make_ascii_lowercase();
+        h.write(lower);
     }
     h.finish()
 }
