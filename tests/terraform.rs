@@ -415,6 +415,23 @@ fn a_module_whose_plan_keeps_its_image_sends_no_request_but_a_new_share_of_it_is
 }
 
 #[test]
+fn a_destroy_plan_beside_its_module_sends_no_request() {
+    // `terraform plan -destroy`: apply deletes the image and its share, whose configuration
+    // trips request-ram and image-share-limit. Nothing of it is sent: a clean verdict, not
+    // errors that would block a teardown. The module alone is still judged.
+    let dir = Path::new("tests/fixtures/terraform/destroy-with-plan");
+    let (code, findings) = check(&[&dir.display().to_string()]);
+    assert_eq!(code, 0, "{findings:?}");
+    assert!(findings.is_empty(), "{findings:?}");
+    let module = dir.join("main.tf").display().to_string();
+    let (code, findings) = check(&[&module]);
+    assert_eq!(code, 1, "{findings:?}");
+    for rule in ["request-ram", "image-share-limit"] {
+        assert!(!places(&findings, rule).is_empty(), "{rule}: {findings:?}");
+    }
+}
+
+#[test]
 fn a_new_image_of_a_server_the_plan_keeps_judges_the_server_by_its_id() {
     // The plan names the existing server by its id (`instance_id` is known), not by its
     // address: the server (on a DSS pool) is still the one the new request uses, module and

@@ -109,6 +109,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         kind: DocKind::Inventory,
         entities,
         hits: Vec::new(),
+        destroyed: Vec::new(),
     })
 }
 

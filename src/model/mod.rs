@@ -1595,6 +1595,9 @@ pub struct DocModel {
     pub kind: DocKind,
     pub entities: Vec<Entity>,
     pub hits: Vec<Hit>,
+    /// The Terraform addresses a plan destroys (and does not create again): what its
+    /// module's configuration says of them is not sent (see `engine::terraform`).
+    pub destroyed: Vec<String>,
 }
 
 /// Read one document: `None` when it is not an inventory (left alone).
@@ -1671,6 +1674,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: Node) -> Option<DocModel> {
         kind,
         entities,
         hits,
+        destroyed: Vec::new(),
     })
 }
 

@@ -2,7 +2,7 @@
 //! dump's) server of the same name; and a module's resources joined to what a plan of the same
 //! run says of them.
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::input::discover::{Input, Origin};
@@ -102,17 +102,25 @@ pub(super) type Pair = (usize, EntityKind, String);
 /// The plans' entities of one directory, by kind and address, with their file's `Loaded`.
 type PlansOf<'l> = HashMap<(EntityKind, &'l str), (usize, &'l Entity)>;
 
+/// What the plans of one directory say of its module's resources.
+#[derive(Default)]
+struct DirPlans<'l> {
+    planned: PlansOf<'l>,
+    /// The addresses they destroy (and do not create again).
+    destroyed: HashSet<&'l str>,
+}
+
 /// The entities of the run's plans, by the directory of the plan file, kind and address. A
 /// plan is of the root module in its directory (where `terraform show -json` is run); in a
 /// run of one root module, of that one wherever it is.
 pub(super) struct Planned<'l> {
-    by_dir: HashMap<PathBuf, PlansOf<'l>>,
+    by_dir: HashMap<PathBuf, DirPlans<'l>>,
     lone: bool,
 }
 
 impl<'l> Planned<'l> {
     pub(super) fn of(loaded: &'l [Loaded], inputs: &[Input], lone: bool) -> Planned<'l> {
-        let mut by_dir: HashMap<PathBuf, PlansOf> = HashMap::new();
+        let mut by_dir: HashMap<PathBuf, DirPlans> = HashMap::new();
         for (at, l) in loaded.iter().enumerate().filter(|(_, l)| !l.terraform) {
             let dir = match (lone, inputs.get(l.unit as usize).map(|i| &i.origin)) {
                 (true, _) => PathBuf::new(),
@@ -124,9 +132,16 @@ impl<'l> Planned<'l> {
             };
             for e in l.entities() {
                 if let Some((address, true)) = e.terraform_address() {
-                    let planned = by_dir.entry(dir.clone()).or_default();
-                    planned.insert((e.kind, bare_address(address)), (at, e));
+                    let plans = by_dir.entry(dir.clone()).or_default();
+                    plans
+                        .planned
+                        .insert((e.kind, bare_address(address)), (at, e));
                 }
+            }
+            let destroyed = l.docs.iter().flat_map(|d| &d.destroyed);
+            for address in destroyed {
+                let plans = by_dir.entry(dir.clone()).or_default();
+                plans.destroyed.insert(bare_address(address));
             }
         }
         Planned { by_dir, lone }
@@ -134,13 +149,21 @@ impl<'l> Planned<'l> {
 
     /// Each resource of the root module in `dir` takes what its plan knows of it (see
     /// [`Entity::take_planned`]), before it is judged: the findings are about the values
-    /// `terraform apply` sends, at the attributes that write them. Returns the plan's entities
-    /// so paired (dropped afterwards: the module's stand for them).
-    pub(super) fn apply(&self, dir: &Path, found: &mut [(usize, Entity)]) -> Vec<Pair> {
+    /// `terraform apply` sends, at the attributes that write them. A resource the plan
+    /// destroys is left out: `terraform apply` sends nothing of what the configuration says of
+    /// it (a `plan -destroy` beside its module is no request). Returns the plan's entities so
+    /// paired (dropped afterwards: the module's stand for them).
+    pub(super) fn apply(&self, dir: &Path, found: &mut Vec<(usize, Entity)>) -> Vec<Pair> {
         let dir = if self.lone { Path::new("") } else { dir };
-        let Some(planned) = self.by_dir.get(dir) else {
+        let Some(DirPlans { planned, destroyed }) = self.by_dir.get(dir) else {
             return Vec::new();
         };
+        if !destroyed.is_empty() {
+            found.retain(|(_, e)| {
+                !matches!(e.terraform_address(), Some((address, false))
+                    if destroyed.contains(bare_address(address)))
+            });
+        }
         let mut paired = Vec::new();
         for (_, e) in found.iter_mut() {
             let Some((address, false)) = e.terraform_address() else {

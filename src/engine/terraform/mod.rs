@@ -254,6 +254,7 @@ pub(super) fn read_modules(
                 kind: DocKind::Inventory,
                 entities: found,
                 hits: Vec::new(),
+                destroyed: Vec::new(),
             });
         }
         if let Some(hits) = local.remove(&file.owner) {

@@ -56,6 +56,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
     let config = Config::new(root);
     let mut scopes: HashMap<String, Arc<ModuleScope>> = HashMap::new();
     let mut instances = Vec::new();
+    let mut destroyed = Vec::new();
     for (i, rc) in root
         .get("resource_changes")
         .and_then(Node::as_seq)
@@ -82,6 +83,12 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             .filter_map(Node::as_str)
             .collect();
         let creates = actions.contains(&"create");
+        if actions == ["delete"]
+            && let Some(address) = address.as_str()
+        {
+            destroyed.push(address.to_string());
+            continue;
+        }
         // An image the plan keeps (made by an earlier apply) is read as what already exists,
         // as a data source is: no request, but what a new copy, share or export of it uses.
         let kept = !creates && actions != ["delete"];
@@ -201,6 +208,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         kind: DocKind::Inventory,
         entities,
         hits: Vec::new(),
+        destroyed,
     })
 }
 
