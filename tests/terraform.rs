@@ -415,6 +415,40 @@ fn a_module_whose_plan_keeps_its_image_sends_no_request_but_a_new_share_of_it_is
 }
 
 #[test]
+fn a_servers_disks_take_what_the_plan_knows_beside_the_module() {
+    // The module's pool and key come from variables with a default of null (no DSS, no KMS)
+    // or with no value; the plan was made with `-var` giving both. Apply creates the image of
+    // a server on a DSS pool, and shares an image of an encrypted disk: the module alone said
+    // neither (found by a review probe). A flag the module states is found at its attribute,
+    // one it leaves out at the resource block.
+    check_expected(
+        Path::new("tests/fixtures/terraform/disk-from-plan"),
+        "dss-disk",
+    );
+    let findings = check_expected(
+        Path::new("tests/fixtures/terraform/disk-from-plan-var"),
+        "dss-disk",
+    );
+    // Known from the plan: no longer missing.
+    assert!(!unverified_lists(&findings, "pool"), "{findings:?}");
+    check_expected(
+        Path::new("tests/fixtures/terraform/encrypted-from-plan"),
+        "image-encrypted",
+    );
+}
+
+#[test]
+fn a_share_the_plan_forgets_still_counts_towards_the_images_limit() {
+    // A `removed` block with `destroy = false`: the plan forgets share `a` (6 projects),
+    // which stays in the cloud, and creates share `b` (5): 11 in all (found by a review
+    // probe: the forgotten share was dropped, a clean verdict).
+    check_expected(
+        Path::new("tests/fixtures/terraform/forget-share-with-plan"),
+        "image-share-limit",
+    );
+}
+
+#[test]
 fn a_destroy_plan_beside_its_module_sends_no_request() {
     // `terraform plan -destroy`: apply deletes the image and its share, whose configuration
     // trips request-ram and image-share-limit. Nothing of it is sent: a clean verdict, not

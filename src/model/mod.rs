@@ -389,9 +389,11 @@ impl Entity {
     /// `-var`, the environment and the defaults. Each top-level scalar the plan knows replaces
     /// this one's value (known or not), kept where the module writes it (its attribute: what a
     /// pull request can annotate), or is added at the resource block when the module does not
-    /// state it. Lists and maps stay the module's, except a list of values the module cannot
-    /// tell (from a variable with no value): the plan's, each item at the module's attribute.
-    /// Returns whether anything changed.
+    /// state it. A list of values the module cannot tell (from a variable with no value) is
+    /// the plan's, each item at the module's attribute; in a list of mappings (a server's
+    /// disks) each item takes the plan's scalars the same way (a disk's `dss` when `-var`
+    /// gives the pool a default left out), the items the module does not have added at its
+    /// list. Other lists and maps stay the module's. Returns whether anything changed.
     pub fn take_planned(&mut self, plan: &Entity) -> bool {
         let plan_tree = plan.root();
         let withheld: Vec<&str> = plan
@@ -469,6 +471,42 @@ impl Entity {
                         .collect();
                     mine.value.kind = Kind::Seq(items);
                     Some(span)
+                }
+                (Kind::Seq(items), Some(mine)) if all_maps(items) => {
+                    let list = mine.value.span;
+                    let Kind::Seq(my_items) = &mut mine.value.kind else {
+                        continue;
+                    };
+                    if !all_maps(my_items) {
+                        continue;
+                    }
+                    let mut taken = Vec::new();
+                    for (i, item) in items.iter().enumerate() {
+                        match my_items.get_mut(i) {
+                            Some(my_item) => take_scalars(my_item, item, &mut taken),
+                            None => {
+                                my_items.push(respanned(item, list));
+                                taken.push(list);
+                            }
+                        }
+                    }
+                    if taken.is_empty() {
+                        continue;
+                    }
+                    if let Some(rare) = &mut w.rare {
+                        // Known now where the module could not tell (a flag from a variable
+                        // with no value): by the argument its raw pointer ends with.
+                        for span in &taken {
+                            if rare.invalid.contains(span)
+                                && let Some(argument) =
+                                    rare.raw.get(span).and_then(|p| p.rsplit('/').next())
+                            {
+                                rare.unknown.retain(|(a, _)| a != argument);
+                            }
+                        }
+                        rare.invalid.retain(|s| !taken.contains(s));
+                    }
+                    None
                 }
                 _ => continue,
             };
@@ -1229,6 +1267,75 @@ impl Entity {
 
 /// The nodes at a field path under `root` (see [`Entity::field`]), with their pointers.
 /// The spans of a node and of everything under it.
+/// Every item of a list is a mapping.
+fn all_maps(items: &[Node]) -> bool {
+    items.iter().all(|i| i.as_map().is_some())
+}
+
+/// Each scalar of the plan's mapping `planned` that `mine` does not state, or states otherwise,
+/// taken into `mine`: where `mine` writes it, else at `mine` itself (its block). An `id` names
+/// the item, as each description names it: not a value sent. `taken`: where each went.
+fn take_scalars(mine: &mut Node, planned: &Node, taken: &mut Vec<Span>) {
+    let at = mine.span;
+    let Kind::Map(entries) = &mut mine.kind else {
+        return;
+    };
+    for p in planned.as_map().unwrap_or_default() {
+        let Kind::Scalar(value) = &p.value.kind else {
+            continue;
+        };
+        if p.key == "id" {
+            continue;
+        }
+        match entries.iter_mut().find(|e| e.key == p.key) {
+            Some(Entry {
+                value:
+                    Node {
+                        kind: Kind::Scalar(mine),
+                        span,
+                    },
+                ..
+            }) => {
+                if mine != value {
+                    *mine = value.clone();
+                    taken.push(*span);
+                }
+            }
+            Some(_) => {}
+            None => {
+                entries.push(Entry {
+                    key: p.key.clone(),
+                    key_span: at,
+                    value: Node {
+                        span: at,
+                        kind: Kind::Scalar(value.clone()),
+                    },
+                });
+                taken.push(at);
+            }
+        }
+    }
+}
+
+/// A node of another file placed at `span` of this one, all of it.
+fn respanned(node: &Node, span: Span) -> Node {
+    let kind = match &node.kind {
+        Kind::Scalar(s) => Kind::Scalar(s.clone()),
+        Kind::Seq(items) => Kind::Seq(items.iter().map(|i| respanned(i, span)).collect()),
+        Kind::Map(entries) => Kind::Map(
+            entries
+                .iter()
+                .map(|e| Entry {
+                    key: e.key.clone(),
+                    key_span: span,
+                    value: respanned(&e.value, span),
+                })
+                .collect(),
+        ),
+    };
+    Node { span, kind }
+}
+
 fn spans_under(node: &Node, out: &mut Vec<Span>) {
     out.push(node.span);
     match &node.kind {

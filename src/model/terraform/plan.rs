@@ -106,7 +106,11 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             | "huaweicloud_imsv21_image_export" => creates || updates,
             _ => actions != ["delete"],
         };
-        let Some(after) = change.get("after").filter(|a| a.as_map().is_some()) else {
+        // What `forget` leaves (Terraform drops it from its state, the cloud keeps it, a
+        // share's members too) is what it was: its `before`.
+        let forgotten = actions == ["forget"];
+        let state = if forgotten { "before" } else { "after" };
+        let Some(after) = change.get(state).filter(|a| a.as_map().is_some()) else {
             continue;
         };
         if !wanted {
@@ -132,7 +136,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             format!("{ty}.{name}")
         };
         let mut body = json_body(after, false);
-        for (key, why, marked) in withheld(change) {
+        for (key, why, marked) in withheld(change, state) {
             // An argument the configuration does not set is computed by the cloud, not sent.
             // A nested block is not such an argument: the plan's configuration leaves out the
             // blocks a `dynamic` block writes, whose values are unknown, not computed.
@@ -188,7 +192,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             source: 0,
             module: scope,
             scope: Arc::default(),
-            pointer: format!("/resource_changes/{i}/change/after"),
+            pointer: format!("/resource_changes/{i}/change/{state}"),
             planned: true,
             // A plan lists the instances it creates.
             creation_unknown: None,
@@ -321,12 +325,14 @@ enum Withheld {
     Sensitive,
 }
 
-/// The top-level values of `after` that are unknown until apply, or sensitive.
+/// The top-level values of `state` (`after`, or `before` for what the plan forgets) that are
+/// unknown until apply, or sensitive.
 /// Each with where it is marked (values left out of `after` have no place of their own; the
 /// mark's key is where findings about them point, one place per value).
-fn withheld(change: &Node) -> Vec<(String, Withheld, Span)> {
+fn withheld(change: &Node, state: &str) -> Vec<(String, Withheld, Span)> {
     let mut out: Vec<(String, Withheld, Span)> = Vec::new();
-    for (field, sensitive) in [("after_unknown", false), ("after_sensitive", true)] {
+    let sensitive_field = format!("{state}_sensitive");
+    for (field, sensitive) in [("after_unknown", false), (sensitive_field.as_str(), true)] {
         for entry in change.get(field).and_then(Node::as_map).unwrap_or_default() {
             // A list or object with anything withheld inside: the whole value is.
             if contains_true(&entry.value) {
