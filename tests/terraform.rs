@@ -449,6 +449,26 @@ fn a_share_the_plan_forgets_still_counts_towards_the_images_limit() {
 }
 
 #[test]
+fn a_for_each_only_the_plan_knows_is_the_plans_instances_not_a_stand_in() {
+    // `for_each = var.images`, a variable with no value in the module; the plan (made with
+    // `-var`) keeps `web["a"]` and creates `web["b"]`, whose RAM range is wrong. The module's
+    // one instance standing for them all is no request: it gave a request-unverified ("each
+    // is not known statically", an error under --strict) and a request-vault-id "cannot
+    // tell" beside the plan's own findings (found by a review probe).
+    let dir = Path::new("tests/fixtures/terraform/for-each-from-plan");
+    let (code, findings) = check(&[&dir.display().to_string(), "--strict"]);
+    assert_eq!(code, 1, "{findings:?}");
+    let plan = dir.join("plan.json").display().to_string();
+    let line = line_after(&plan, &["web[\\\"b\\\"]", "\"after\""], "\"min_ram\"");
+    assert_one_at(&findings, "request-ram", Path::new(""), &plan, line);
+    assert!(
+        places(&findings, "request-vault-id").is_empty(),
+        "{findings:?}"
+    );
+    assert!(!unverified_lists(&findings, "statically"), "{findings:?}");
+}
+
+#[test]
 fn a_destroy_plan_beside_its_module_sends_no_request() {
     // `terraform plan -destroy`: apply deletes the image and its share, whose configuration
     // trips request-ram and image-share-limit. Nothing of it is sent: a clean verdict, not

@@ -80,6 +80,13 @@ impl ByName {
     }
 }
 
+/// The address of the resource an instance address (`web[0]`, `web["a"]`) is of; `None`
+/// without an index.
+fn unindexed(address: &str) -> Option<&str> {
+    let open = address.strip_suffix(']')?.rfind('[')?;
+    Some(&address[..open])
+}
+
 /// A Terraform server's id, or a request's `instance_id`, that is a joined address: the id.
 fn join_one(joined: &HashMap<String, String>, e: &mut Entity) {
     if e.origin != ModelOrigin::Terraform {
@@ -108,6 +115,9 @@ struct DirPlans<'l> {
     planned: PlansOf<'l>,
     /// The addresses they destroy (and do not create again).
     destroyed: HashSet<&'l str>,
+    /// The resources of which they list instances by index (`web[0]`, `web["a"]`), by kind
+    /// and address without it.
+    indexed: HashSet<(EntityKind, &'l str)>,
 }
 
 /// The entities of the run's plans, by the directory of the plan file, kind and address. A
@@ -133,9 +143,11 @@ impl<'l> Planned<'l> {
             for e in l.entities() {
                 if let Some((address, true)) = e.terraform_address() {
                     let plans = by_dir.entry(dir.clone()).or_default();
-                    plans
-                        .planned
-                        .insert((e.kind, bare_address(address)), (at, e));
+                    let address = bare_address(address);
+                    plans.planned.insert((e.kind, address), (at, e));
+                    if let Some(resource) = unindexed(address) {
+                        plans.indexed.insert((e.kind, resource));
+                    }
                 }
             }
             let destroyed = l.docs.iter().flat_map(|d| &d.destroyed);
@@ -155,15 +167,26 @@ impl<'l> Planned<'l> {
     /// paired (dropped afterwards: the module's stand for them).
     pub(super) fn apply(&self, dir: &Path, found: &mut Vec<(usize, Entity)>) -> Vec<Pair> {
         let dir = if self.lone { Path::new("") } else { dir };
-        let Some(DirPlans { planned, destroyed }) = self.by_dir.get(dir) else {
+        let Some(DirPlans {
+            planned,
+            destroyed,
+            indexed,
+        }) = self.by_dir.get(dir)
+        else {
             return Vec::new();
         };
-        if !destroyed.is_empty() {
-            found.retain(|(_, e)| {
-                !matches!(e.terraform_address(), Some((address, false))
-                    if destroyed.contains(bare_address(address)))
-            });
-        }
+        // A resource whose `count` or `for_each` the module cannot tell (from a variable with
+        // no value) stands for all its instances: the plan's, which it lists (made with
+        // `-var`), are those, judged as the plan has them; the stand-in is not a request.
+        found.retain(|(_, e)| match e.terraform_address() {
+            Some((address, false)) => {
+                let address = bare_address(address);
+                let key = (e.kind, address);
+                let stand_in = indexed.contains(&key) && !planned.contains_key(&key);
+                !destroyed.contains(address) && !stand_in
+            }
+            _ => true,
+        });
         let mut paired = Vec::new();
         for (_, e) in found.iter_mut() {
             let Some((address, false)) = e.terraform_address() else {
