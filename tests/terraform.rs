@@ -469,6 +469,18 @@ fn a_for_each_only_the_plan_knows_is_the_plans_instances_not_a_stand_in() {
 }
 
 #[test]
+fn a_deposed_object_the_plan_deletes_does_not_hide_the_new_one() {
+    // After a failed `create_before_destroy`, the plan creates the image and deletes the
+    // deposed object at the same address: the new image is judged at the module's attribute
+    // (it was found in the plan instead, and the deposed delete read as a destroy would drop
+    // it), found by a review probe.
+    check_expected(
+        Path::new("tests/fixtures/terraform/deposed-with-plan"),
+        "request-ram",
+    );
+}
+
+#[test]
 fn a_destroy_plan_beside_its_module_sends_no_request() {
     // `terraform plan -destroy`: apply deletes the image and its share, whose configuration
     // trips request-ram and image-share-limit. Nothing of it is sent: a clean verdict, not

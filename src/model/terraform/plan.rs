@@ -83,6 +83,11 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             .filter_map(Node::as_str)
             .collect();
         let creates = actions.contains(&"create");
+        // A deposed object (left by a `create_before_destroy` that failed) is an old one, which
+        // the plan deletes beside the current one at the same address: it is neither.
+        if rc.get("deposed").is_some() {
+            continue;
+        }
         if actions == ["delete"]
             && let Some(address) = address.as_str()
         {
