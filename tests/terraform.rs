@@ -481,6 +481,18 @@ fn a_deposed_object_the_plan_deletes_does_not_hide_the_new_one() {
 }
 
 #[test]
+fn a_vault_holding_a_server_by_its_id_puts_the_inventorys_server_in_it() {
+    // Vault `servers` holds server 877a… by its literal id; the inventory describes that
+    // server (no vault of its own); the request names vault `other`: IMG.0183. The vault's
+    // membership was read only for servers of the module: a clean verdict (found by a review
+    // probe).
+    assert_only_expected(
+        Path::new("tests/fixtures/terraform/vault-by-literal-id"),
+        "request-vault-id",
+    );
+}
+
+#[test]
 fn a_destroy_plan_beside_its_module_sends_no_request() {
     // `terraform plan -destroy`: apply deletes the image and its share, whose configuration
     // trips request-ram and image-share-limit. Nothing of it is sent: a clean verdict, not

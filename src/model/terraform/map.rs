@@ -76,7 +76,53 @@ pub fn entities(instances: &[Instance], sources: &[&Source]) -> Vec<(usize, Enti
             out.push((inst.source, e));
         }
     }
+    out.extend(vault_members(instances, sources, &index, &links));
     out
+}
+
+/// The servers the run does not describe that a vault holds by their id (`resources {
+/// server_id = "877a…" }`): each described by that alone, which merges with what describes
+/// the server elsewhere (an inventory, an API dump), so that a request naming another vault
+/// is IMG.0183 (`request-vault-id`) as it is for a server of the module.
+fn vault_members(
+    instances: &[Instance],
+    sources: &[&Source],
+    index: &Index,
+    links: &Links,
+) -> Vec<(usize, Entity)> {
+    let described: foldhash::HashSet<String> = instances
+        .iter()
+        .filter(|i| i.ty == "huaweicloud_compute_instance")
+        .flat_map(|i| {
+            let id = i.value("id").and_then(|v| known_id(v.val));
+            [Some(i.address.clone()), id]
+        })
+        .flatten()
+        .collect();
+    let mut held: Vec<_> = links
+        .vaults
+        .iter()
+        .filter(|(id, _)| !crate::values::is_terraform_address(id) && !described.contains(*id))
+        .collect();
+    // In the order of the ids: the same entities, in the same order, whatever the table's.
+    held.sort_by(|a, b| a.0.cmp(b.0));
+    held.into_iter()
+        .map(|(id, (vault, v))| {
+            let mut d = Draft::new(vault, sources, index, EntityKind::Server);
+            let at = pointer_push(vault.json_pointer(), "resources");
+            let node = d.scalar(id.clone(), false, v.attr.span, at.clone());
+            d.members.push(("id", node));
+            let service = d.scalar("CBR".into(), false, v.attr.span, at.clone());
+            d.members.push(("backup_service", service));
+            let vault_id = vault
+                .value("id")
+                .and_then(|v| known_id(v.val))
+                .unwrap_or_else(|| vault.address.clone());
+            let node = d.scalar(vault_id, false, vault.span, at);
+            d.members.push(("vault_id", node));
+            (vault.source, d.finish(EntityKind::Server))
+        })
+        .collect()
 }
 
 /// A value as the provider receives it: Terraform converts a string to the type the provider
