@@ -69,12 +69,18 @@ impl Check for DiskFlag {
 
     /// The flag stated on the disk itself.
     fn check_entity(&self, e: &Entity, cx: &mut Cx) {
-        for disk in e.field(self.list()) {
+        for (i, disk) in e.field(self.list()).into_iter().enumerate() {
             if let Some(own) = disk.child(self.key())
                 && is_true(&own.node)
             {
+                // Named by its id, else its device, else its place in the list.
+                let name = ["id", "device"]
+                    .iter()
+                    .find_map(|k| disk.node.get(k).and_then(Node::as_str).map(str::to_string))
+                    .unwrap_or_else(|| format!("#{}", i + 1));
                 cx.report(
                     cx.hit(e, "main", own.place())
+                        .arg("disk", name)
                         .arg("value", own.node.display()),
                 );
             }
