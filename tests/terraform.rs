@@ -493,6 +493,37 @@ fn a_vault_holding_a_server_by_its_id_puts_the_inventorys_server_in_it() {
 }
 
 #[test]
+fn a_module_call_passes_the_provider_configurations_its_providers_map_names() {
+    // `providers = { huaweicloud = huaweicloud.south }`: the module's images are made in
+    // cn-south-1, and its copy to cn-south-1 stays in the region; the other call inherits the
+    // default (cn-north-4), whose copy to cn-south-1 is valid. The map was ignored: a false
+    // pass and a false fail (found by a review probe).
+    check_expected(
+        Path::new("tests/fixtures/terraform/module-providers"),
+        "image-replicate-cross-region",
+    );
+}
+
+#[test]
+fn a_json_resource_names_its_provider_configuration_as_a_string() {
+    // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
+    // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was
+    // read as no provider: a false pass and a false fail, found by a review probe).
+    let dir = Path::new("tests/fixtures/terraform/json-provider");
+    let (code, findings) = check(&[&dir.display().to_string()]);
+    assert_eq!(code, 1, "{findings:?}");
+    let file = dir.join("main.tf.json").display().to_string();
+    let line = line_after(&file, &["\"to_south\""], "\"target_region\"");
+    assert_one_at(
+        &findings,
+        "image-replicate-cross-region",
+        Path::new(""),
+        &file,
+        line,
+    );
+}
+
+#[test]
 fn a_destroy_plan_beside_its_module_sends_no_request() {
     // `terraform plan -destroy`: apply deletes the image and its share, whose configuration
     // trips request-ram and image-share-limit. Nothing of it is sent: a clean verdict, not

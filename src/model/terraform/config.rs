@@ -257,10 +257,16 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
             }
             continue;
         }
+        // JSON writes a resource's provider configuration as a plain string
+        // (`"provider": "huaweicloud.south"`), which HCL writes as a reference.
+        let reference = (templates && key == "provider")
+            .then(|| entry.value.as_str())
+            .flatten()
+            .and_then(|s| s.parse::<hcl::Expression>().ok());
         out.attrs.push((
             Name::from(key),
             Attr {
-                expr: json_expr(&entry.value, templates),
+                expr: reference.unwrap_or_else(|| json_expr(&entry.value, templates)),
                 span: entry.value.span,
                 key_span: entry.key_span,
                 entries: json_entries(&entry.value),

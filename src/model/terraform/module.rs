@@ -396,6 +396,46 @@ fn provider_alias(expr: &hcl::Expression) -> Option<&str> {
     }
 }
 
+/// The provider configurations a module call passes (`providers = { huaweicloud =
+/// huaweicloud.south }`): each as the module knows it (empty: its default) and as the caller
+/// does. The caller's default one is passed unless the map says what the default is.
+fn passed_providers(call: &Body) -> Vec<(String, String)> {
+    let mut passed = Vec::new();
+    // `huaweicloud` or `huaweicloud.south`; JSON writes them as strings.
+    let alias = |e: &hcl::Expression| -> Option<String> {
+        match e {
+            hcl::Expression::Variable(_) => Some(String::new()),
+            hcl::Expression::String(s) => {
+                let parsed: hcl::Expression = s.parse().ok()?;
+                match parsed {
+                    hcl::Expression::Variable(_) => Some(String::new()),
+                    other => provider_alias(&other).map(str::to_string),
+                }
+            }
+            other => provider_alias(other).map(str::to_string),
+        }
+    };
+    if let Some(map) = call.attr("providers")
+        && let hcl::Expression::Object(object) = &map.expr
+    {
+        for (key, value) in object.iter() {
+            let child = match key {
+                hcl::ObjectKey::Identifier(_) => Some(String::new()),
+                hcl::ObjectKey::Expression(e) => alias(e),
+                _ => None,
+            };
+            let mine = alias(value);
+            if let (Some(child), Some(mine)) = (child, mine) {
+                passed.push((child, mine));
+            }
+        }
+    }
+    if !passed.iter().any(|(child, _)| child.is_empty()) {
+        passed.push((String::new(), String::new()));
+    }
+    passed
+}
+
 /// How a module gets its variables.
 pub enum Inputs<'a> {
     /// The root module: tfvars files of its directory, `--var-file`, `--var`, `TF_VAR_*`.
@@ -408,10 +448,11 @@ pub enum Inputs<'a> {
     },
 }
 
-/// What a module inherits of its caller's default provider configuration.
+/// What a module inherits of its caller's provider configurations, by the alias it knows each
+/// by (empty: its default one).
 pub struct Inherited {
-    region: Option<Val>,
-    default_tags: Option<DefaultTags>,
+    regions: Vec<(String, Val)>,
+    default_tags: Vec<(String, DefaultTags)>,
     /// Whether the module (or one calling it) is created at all is not known before apply.
     creation_unknown: Option<String>,
 }
@@ -704,11 +745,22 @@ impl<'s> Reader<'s> {
                 values.insert(key.to_string(), (v.val, Some(written)));
             }
             let child_prefix = format!("{prefix}module.{name}{suffix}.");
+            let passed = passed_providers(&call.body);
             let inputs = Inputs::Call {
                 values,
                 provider: Box::new(Inherited {
-                    region: module.regions.get("").cloned(),
-                    default_tags: module.default_tags.get("").cloned(),
+                    regions: passed
+                        .iter()
+                        .filter_map(|(child, mine)| {
+                            Some((child.clone(), module.regions.get(mine)?.clone()))
+                        })
+                        .collect(),
+                    default_tags: passed
+                        .iter()
+                        .filter_map(|(child, mine)| {
+                            Some((child.clone(), module.default_tags.get(mine)?.clone()))
+                        })
+                        .collect(),
                     creation_unknown: creation_unknown.clone(),
                 }),
             };
@@ -872,14 +924,13 @@ impl<'s> Reader<'s> {
             Inputs::Root(options) => self.root_values(dir, options, &variables, &mut m),
             Inputs::Call { values, provider } => {
                 let Inherited {
-                    region,
+                    regions,
                     default_tags,
                     creation_unknown,
                 } = *provider;
                 m.creation_unknown = creation_unknown;
-                m.regions.extend(region.map(|r| (String::new(), r)));
-                m.default_tags
-                    .extend(default_tags.map(|t| (String::new(), t)));
+                m.regions.extend(regions);
+                m.default_tags.extend(default_tags);
                 for (name, (val, written)) in values {
                     match val {
                         Val::Known(v) => {
