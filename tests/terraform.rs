@@ -524,6 +524,17 @@ fn a_json_resource_names_its_provider_configuration_as_a_string() {
 }
 
 #[test]
+fn a_variable_that_is_not_nullable_given_null_takes_its_default() {
+    // `nullable = false`, default 8192, tfvars `min_ram = null`: Terraform uses the default,
+    // above `max_ram`. The null was taken as given (`min_ram` not sent): a clean verdict
+    // (found by a review probe).
+    check_expected(
+        Path::new("tests/fixtures/terraform/not-nullable"),
+        "request-ram",
+    );
+}
+
+#[test]
 fn a_destroy_plan_beside_its_module_sends_no_request() {
     // `terraform plan -destroy`: apply deletes the image and its share, whose configuration
     // trips request-ram and image-share-limit. Nothing of it is sent: a clean verdict, not

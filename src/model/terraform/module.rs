@@ -961,6 +961,11 @@ impl<'s> Reader<'s> {
                 }
             }
         }
+        for (source, block) in &variables {
+            if let Some(name) = block.labels.first() {
+                self.not_nullable(&mut m, *source, name, &block.body);
+            }
+        }
         for (_, block) in &variables {
             if let (Some(name), Some(ty)) = (block.labels.first(), block.body.attr("type")) {
                 convert_var(&mut m.scope, name, &ty.expr);
@@ -995,6 +1000,52 @@ impl<'s> Reader<'s> {
         }
         self.providers(files, &mut m);
         m
+    }
+
+    /// A variable with `nullable = false` given `null` (by tfvars, `--var` or its module's
+    /// call) takes its default, as Terraform does; with no default, Terraform refuses the
+    /// value, and nothing of what depends on it is known.
+    fn not_nullable(&self, m: &mut ModuleScope, source: usize, name: &str, variable: &Body) {
+        let refuses_null = variable
+            .attr("nullable")
+            .is_some_and(|a| matches!(a.expr, hcl::Expression::Bool(false)));
+        if !refuses_null || m.scope.var(name) != Some(&Value::Null) {
+            return;
+        }
+        let default = variable
+            .attr("default")
+            .and_then(|d| match m.scope.eval_expr(&d.expr) {
+                Val::Known(v) if v != Value::Null => Some((d, v)),
+                _ => None,
+            });
+        match default {
+            Some((attr, value)) => {
+                m.scope.set_var(name, value);
+                m.written.insert(
+                    name.to_string(),
+                    Written::at(
+                        source,
+                        attr,
+                        format!("/variable/{name}/default"),
+                        pick(
+                            || format!("default of variable `{name}` (it is not nullable)"),
+                            || format!("变量`{name}`的默认值（该变量不可为null）"),
+                        ),
+                    ),
+                );
+            }
+            None => {
+                let said = pick(
+                    || {
+                        format!(
+                            "variable `{name}` is not nullable and is given null, which Terraform refuses"
+                        )
+                    },
+                    || format!("变量`{name}`不可为null却被赋值为null，Terraform会拒绝"),
+                );
+                m.scope.unset_var(name, Some(said));
+            }
+        }
     }
 
     /// Values of the root module's variables, later ones winning as in Terraform: defaults,
