@@ -665,13 +665,20 @@ fn local_modules_are_read_with_their_inputs_and_count_expands() {
         .collect();
     assert_eq!(entities, BTreeSet::from(["app-dev ", "app-prod "]));
     // A registry module is not fetched: a note says so.
-    assert!(
-        findings.iter().any(|f| f["severity"] == "note"
-            && f["message"]
-                .as_str()
-                .is_some_and(|m| m.contains("not fetched"))),
-        "{findings:?}"
-    );
+    let not_fetched = |findings: &[Value], severity: &str| {
+        findings.iter().any(|f| {
+            f["severity"] == severity
+                && f["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("not fetched"))
+        })
+    };
+    assert!(not_fetched(&findings, "note"), "{findings:?}");
+    // Under --strict what is not known fails: a module not read is (found by a review probe:
+    // the note let a strict gate pass).
+    let (code, findings) = check(&["tests/fixtures/terraform/modules/root", "--strict"]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert!(not_fetched(&findings, "error"), "{findings:?}");
 }
 
 #[test]

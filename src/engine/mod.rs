@@ -183,7 +183,7 @@ impl Engine<'_> {
                     left_out.len() - 1
                 ),
             };
-            problem_hit(&file, &problem)
+            problem_hit(&file, &problem, self.selection.strict)
         });
         let active: Vec<&Rule> = self
             .rules
@@ -240,7 +240,11 @@ impl Engine<'_> {
         let mut suppressions = Vec::new();
         let mut local = Vec::with_capacity(loaded.len());
         for l in &mut loaded {
-            hits.extend(l.problems.iter().map(|p| problem_hit(&l.file, p)));
+            hits.extend(
+                l.problems
+                    .iter()
+                    .map(|p| problem_hit(&l.file, p, self.selection.strict)),
+            );
             for doc in std::mem::take(&mut l.docs) {
                 model.add(doc);
             }
@@ -501,7 +505,7 @@ impl Engine<'_> {
             }
         }
         for file in place_findings(&findings) {
-            findings.extend(self.finding(problem_hit(&file, &changed())));
+            findings.extend(self.finding(problem_hit(&file, &changed(), self.selection.strict)));
         }
         if self.config.path.is_some() {
             let shown = self.config.shown();
@@ -875,7 +879,8 @@ impl Engine<'_> {
 /// instances), not of one file: said as the run's, where the file's own are "file exceeds".
 const RUN_LIMITS: [&str; 3] = ["max_module_depth", "max_called_modules", "max_count"];
 
-fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
+/// The finding a problem of a file makes; `strict`: what is not known fails (`--strict`).
+fn problem_hit(file: &Arc<SourceFile>, p: &Problem, strict: bool) -> Hit {
     let place = Place::new(file.clone(), p.span, String::new());
     match p.kind {
         ProblemKind::Syntax => {
@@ -888,6 +893,12 @@ fn problem_hit(file: &Arc<SourceFile>, p: &Problem) -> Hit {
             .arg("limit", "special files")
             .arg("detail", p.message.clone())
             .cap(Severity::Note),
+        ProblemKind::Unread => {
+            let hit = Hit::new(ids::INVENTORY_LIMIT, "skipped", place)
+                .arg("limit", "special files")
+                .arg("detail", p.message.clone());
+            if strict { hit } else { hit.cap(Severity::Note) }
+        }
         ProblemKind::Facts => {
             Hit::new(ids::INVENTORY_FACTS, "main", place).arg("detail", p.message.clone())
         }

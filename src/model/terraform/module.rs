@@ -686,7 +686,7 @@ impl<'s> Reader<'s> {
             self.problems.push((
                 source,
                 Problem {
-                    kind: ProblemKind::Skipped,
+                    kind: ProblemKind::Unread,
                     span: from.span,
                     message: pick(
                         || format!(

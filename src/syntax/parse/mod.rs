@@ -69,6 +69,9 @@ pub enum ProblemKind {
     Facts,
     /// A special file (FIFO, socket, device) skipped while walking: a note, not an error.
     Skipped,
+    /// A Terraform module the run does not read (from a registry or Git, not downloaded):
+    /// what its resources would send is not known, a note, an error under `--strict`.
+    Unread,
     /// Parsed, but its tool refuses to load it (a Terraform module declaring a resource
     /// twice): an error, as a syntax error is.
     Refused,
