@@ -534,6 +534,27 @@ fn a_variable_that_is_not_nullable_given_null_takes_its_default() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_var_file_may_be_any_file_terraform_reads_but_a_directory() {
+    // `/dev/null` (and a shell's `<(…)`, a pipe) are files Terraform reads; they were refused
+    // as "no such file" (found by a review probe).
+    let dir = "tests/fixtures/terraform/not-nullable";
+    let (code, findings) = check(&[dir, "--var-file", "/dev/null"]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert!(!places(&findings, "request-ram").is_empty(), "{findings:?}");
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(["check", dir, "--var-file", "tests"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("a directory, not a file"),
+        "{out:?}"
+    );
+}
+
 #[test]
 fn a_destroy_plan_beside_its_module_sends_no_request() {
     // `terraform plan -destroy`: apply deletes the image and its share, whose configuration

@@ -154,9 +154,17 @@ pub(super) fn read_modules(
             .collect();
     }
     for path in &options.var_files {
-        if !path.is_file() {
+        // Any file Terraform would read: `/dev/null`, a shell's `<(…)` too, not a directory.
+        let problem = if !path.exists() {
+            Some("no such file")
+        } else if path.is_dir() {
+            Some("a directory, not a file")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
             return Err(UsageError::msg(format!(
-                "--var-file {}: no such file",
+                "--var-file {}: {problem}",
                 crate::input::source::display_path(path, cwd)
             )));
         }
