@@ -553,6 +553,23 @@ fn a_var_file_may_be_any_file_terraform_reads_but_a_directory() {
         String::from_utf8_lossy(&out.stderr).contains("a directory, not a file"),
         "{out:?}"
     );
+    // A run of a plan alone (as the CI templates run it) says a missing one too: it was
+    // passed over, exit 0 (found by a review probe).
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args([
+            "check",
+            "tests/fixtures/terraform/plans/ecs-whole-image.json",
+            "--var-file",
+            "prod.tfvars",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no such file"),
+        "{out:?}"
+    );
 }
 
 #[test]

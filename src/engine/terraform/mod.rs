@@ -62,6 +62,24 @@ pub(super) fn read_modules(
             at.insert(p, i);
         }
     }
+    // A `--var-file` that cannot be read is a usage error whatever the run holds (a run of
+    // plans alone too: a typo in a CI template's path is said, not passed over).
+    for path in &options.var_files {
+        // Any file Terraform would read: `/dev/null`, a shell's `<(…)` too, not a directory.
+        let problem = if !path.exists() {
+            Some("no such file")
+        } else if path.is_dir() {
+            Some("a directory, not a file")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(UsageError::msg(format!(
+                "--var-file {}: {problem}",
+                crate::input::source::display_path(path, cwd)
+            )));
+        }
+    }
     if queue.is_empty() {
         return Ok(());
     }
@@ -154,20 +172,6 @@ pub(super) fn read_modules(
             .collect();
     }
     for path in &options.var_files {
-        // Any file Terraform would read: `/dev/null`, a shell's `<(…)` too, not a directory.
-        let problem = if !path.exists() {
-            Some("no such file")
-        } else if path.is_dir() {
-            Some("a directory, not a file")
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            return Err(UsageError::msg(format!(
-                "--var-file {}: {problem}",
-                crate::input::source::display_path(path, cwd)
-            )));
-        }
         let batch = [(path.clone(), Kind::VarFile)];
         read_batch(&batch, loaded, &mut at, &mut unit, limits, cwd);
         let (source, file) = parse_file(loaded, at[path], path.clone(), Kind::VarFile, limits);
