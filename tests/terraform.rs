@@ -573,6 +573,28 @@ fn a_var_file_may_be_any_file_terraform_reads_but_a_directory() {
 }
 
 #[test]
+fn a_data_source_read_while_planning_describes_the_server() {
+    // Terraform puts a data source it reads while planning only in `prior_state`: the server
+    // found by name (its system disk on a DSS pool; in the other plan, in status ERROR) is the
+    // one the request names by id. It was not read: two warnings, exit 0 (found by a review
+    // probe).
+    for (plan, rule, needle) in [
+        (
+            "data-source-in-prior-state.json",
+            "dss-disk",
+            "\"system_disk_dss_pool_id\"",
+        ),
+        ("data-source-in-error.json", "server-status", "\"status\""),
+    ] {
+        let plan = format!("tests/fixtures/terraform/plans/{plan}");
+        let (code, findings) = check(&[&plan]);
+        assert_eq!(code, 1, "{findings:?}");
+        let line = line_after(&plan, &["\"prior_state\""], needle);
+        assert_one_at(&findings, rule, Path::new(""), &plan, line);
+    }
+}
+
+#[test]
 fn a_destroy_plan_beside_its_module_sends_no_request() {
     // `terraform plan -destroy`: apply deletes the image and its share, whose configuration
     // trips request-ram and image-share-limit. Nothing of it is sent: a clean verdict, not

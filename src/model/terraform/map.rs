@@ -872,6 +872,80 @@ fn set_flag(
     Some((key, node))
 }
 
+/// What a plan's data source found of a server (it read it while planning): its status, and
+/// its disks from `volume_attached`, the system disk's pool and key from the server's own
+/// attributes. A data disk's pool is not among what the data source gives: unknown.
+fn read_server(d: &mut Draft, inst: &Instance) {
+    if let Some(v) = inst.value("status")
+        && let Val::Known(Value::String(status)) = &v.val
+        && !status.is_empty()
+    {
+        let node = d.field_scalar(status.clone(), false, v.attr.span, "status", "status");
+        d.members.push(("status", node));
+    }
+    let Some(attached) = inst.value("volume_attached") else {
+        return;
+    };
+    let Val::Known(Value::Array(volumes)) = attached.val else {
+        return;
+    };
+    let span = attached.attr.span;
+    let at = pointer_push(inst.json_pointer(), "volume_attached");
+    let mut disks = Vec::new();
+    for (i, volume) in volumes.iter().enumerate() {
+        let Value::Object(volume) = volume else {
+            continue;
+        };
+        let pointer = pointer_push(&at, &i.to_string());
+        let text_of = |key: &str| match volume.get(key) {
+            Some(Value::String(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let system = matches!(volume.get("is_sys_volume"), Some(Value::Bool(true)));
+        let mut disk = Vec::new();
+        if let Some(id) = text_of("volume_id") {
+            disk.push(("id", d.scalar(id, false, span, pointer.clone())));
+        }
+        disk.push((
+            "system",
+            d.scalar(system.to_string(), true, span, pointer.clone()),
+        ));
+        let key = if system {
+            let source = (inst.source, false);
+            disk.extend(set_flag(d, inst, "dss", "system_disk_dss_pool_id", source));
+            set_flag(d, inst, "encrypted", "system_disk_kms_key_id", source)
+        } else {
+            // Not among what the data source gives: said, not taken for "not on a pool".
+            let why = pick(
+                || {
+                    format!(
+                        "the storage pool of data disk {i} of {} is not among what the data source reads",
+                        inst.address
+                    )
+                },
+                || {
+                    format!(
+                        "{}的数据盘{i}所在的存储池不在数据源读取的内容中",
+                        inst.address
+                    )
+                },
+            );
+            d.unknown.push(("volume_attached".to_string(), why));
+            None
+        };
+        let kms = text_of("kms_key_id").is_some_and(|k| !k.is_empty());
+        match key {
+            Some(flag) if !kms => disk.push(flag),
+            _ => disk.push((
+                "encrypted",
+                d.scalar(kms.to_string(), true, span, pointer.clone()),
+            )),
+        }
+        disks.push(map(span, disk));
+    }
+    d.members.push(("disks", seq(span, disks)));
+}
+
 /// A reference to an attribute of a managed resource (`TYPE.NAME.ATTR`).
 fn names_resource(expr: &hcl::Expression, scope: &super::eval::Scope) -> bool {
     use hcl::expr::TraversalOperator as Op;
@@ -907,6 +981,9 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             );
             d.members.push(("status", node));
         }
+    }
+    if inst.data && inst.planned {
+        read_server(&mut d, inst);
     }
     if !inst.data {
         let mut disks = Vec::new();

@@ -203,6 +203,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
             creation_unknown: None,
         });
     }
+    read_data_sources(root, &config, &mut scopes, &mut instances);
     let source = Source {
         file: file.clone(),
         path: PathBuf::new(),
@@ -219,6 +220,96 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         hits: Vec::new(),
         destroyed,
     })
+}
+
+/// The data sources Terraform read while planning, which only `prior_state` holds (the changes
+/// list those deferred to apply, `read`): a server found by name, with its disks' pools and
+/// keys, is what the requests that use it are judged by. Sensitive values are not read.
+fn read_data_sources(
+    root: &Node,
+    config: &Config,
+    scopes: &mut HashMap<String, Arc<ModuleScope>>,
+    instances: &mut Vec<Instance>,
+) {
+    let listed: HashSet<String> = instances.iter().map(|i| i.address.clone()).collect();
+    let state = root.get("prior_state").and_then(|p| p.get("values"));
+    let mut modules: Vec<(&Node, String, String)> = state
+        .and_then(|v| v.get("root_module"))
+        .map(|m| {
+            (
+                m,
+                "/prior_state/values/root_module".to_string(),
+                String::new(),
+            )
+        })
+        .into_iter()
+        .collect();
+    while let Some((module, at, prefix)) = modules.pop() {
+        let children = module.get("child_modules").and_then(Node::as_seq);
+        for (j, child) in children.unwrap_or_default().iter().enumerate() {
+            let Some(address) = child.get("address").and_then(Node::as_str) else {
+                continue;
+            };
+            modules.push((
+                child,
+                format!("{at}/child_modules/{j}"),
+                format!("{address}."),
+            ));
+        }
+        let resources = module.get("resources").and_then(Node::as_seq);
+        for (i, r) in resources.unwrap_or_default().iter().enumerate() {
+            let (Some("data"), Some(ty), Some(address), Some(values)) = (
+                r.get("mode").and_then(Node::as_str),
+                r.get("type").and_then(Node::as_str),
+                r.get("address"),
+                r.get("values").filter(|v| v.as_map().is_some()),
+            ) else {
+                continue;
+            };
+            let ty = super::canonical(ty);
+            let Some(name) = address.as_str() else {
+                continue;
+            };
+            if !READ.contains(&ty) || listed.contains(name) {
+                continue;
+            }
+            let mut body = json_body(values, false);
+            let sensitive = r.get("sensitive_values").and_then(Node::as_map);
+            for entry in sensitive.unwrap_or_default() {
+                if contains_true(&entry.value) {
+                    let span = values.get(&entry.key).map_or(entry.key_span, |n| n.span);
+                    let attr = Attr::new(marker("sensitive_value"), span, span);
+                    match body.attrs.iter_mut().find(|(k, _)| *k == entry.key) {
+                        Some((_, a)) => *a = attr,
+                        None => body.attrs.push((entry.key.as_str().into(), attr)),
+                    }
+                }
+            }
+            let scope = scopes
+                .entry(prefix.clone())
+                .or_insert_with(|| {
+                    Arc::new(ModuleScope {
+                        regions: config.regions.clone(),
+                        prefix: prefix.clone(),
+                        ..ModuleScope::default()
+                    })
+                })
+                .clone();
+            instances.push(Instance {
+                address: name.to_string(),
+                ty: ty.to_string(),
+                data: true,
+                body: Arc::new(body),
+                span: address.span,
+                source: 0,
+                module: scope,
+                scope: Arc::default(),
+                pointer: format!("{at}/resources/{i}/values"),
+                planned: true,
+                creation_unknown: None,
+            });
+        }
+    }
 }
 
 /// An expression that evaluates to unknown, saying why.
