@@ -595,6 +595,19 @@ fn a_data_source_read_while_planning_describes_the_server() {
 }
 
 #[test]
+fn another_resources_id_as_a_name_or_a_number_is_unknown_not_its_address() {
+    // `name = random_pet.n.id`: a value known after apply. It was taken for the name
+    // `random_pet.n` (judged by request-name, and passed) and left out of what is missing
+    // (found by a review probe).
+    let main = "resource \"random_pet\" \"n\" {}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = random_pet.n.id\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n  min_ram     = random_pet.n.id\n}\n";
+    let (_dir, _, findings) = check_module(&[("main.tf", main)]);
+    for missing in ["`name`", "`min_ram`", "the id of random_pet.n"] {
+        assert_unverified(&findings, missing);
+    }
+    assert!(places(&findings, "request-name").is_empty(), "{findings:?}");
+}
+
+#[test]
 fn a_destroy_plan_beside_its_module_sends_no_request() {
     // `terraform plan -destroy`: apply deletes the image and its share, whose configuration
     // trips request-ram and image-share-limit. Nothing of it is sent: a clean verdict, not

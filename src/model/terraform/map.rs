@@ -174,6 +174,9 @@ struct Draft<'a> {
     label_key: &'static str,
 }
 
+/// The fields whose value names another entity, which a reference to a resource stands for.
+const REFERENCES: [&str; 3] = ["instance_id", "vault_id", "backup_id"];
+
 /// Spans given to values written in another file than the entity's: far past any file's end,
 /// each found again through `Moved`.
 const FOREIGN_BASE: usize = 0xC000_0000;
@@ -307,6 +310,15 @@ impl<'a> Draft<'a> {
                 );
             }
             Val::Unknown(why) => return self.unknown_node(key, name, span, why),
+            // Another resource's id names the server, vault or backup a request uses; as a
+            // name, a description or a number it is a value known after apply, not its address.
+            Val::Ref(address) if !REFERENCES.contains(&key) => {
+                let why = pick(
+                    || format!("the id of {address}, known after apply"),
+                    || format!("{address}的id，apply之后才知道"),
+                );
+                return self.unknown_node(key, name, span, why);
+            }
             Val::Ref(address) => {
                 let id = self.resolve(address);
                 self.field_scalar(id, false, span, key, name)
