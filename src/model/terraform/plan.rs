@@ -178,16 +178,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
                 Attr::new(expr, address.span, address.span),
             ));
         }
-        let scope = scopes
-            .entry(prefix.clone())
-            .or_insert_with(|| {
-                Arc::new(ModuleScope {
-                    regions: config.regions.clone(),
-                    prefix: prefix.clone(),
-                    ..ModuleScope::default()
-                })
-            })
-            .clone();
+        let scope = module_scope(&mut scopes, &config, &prefix);
         instances.push(Instance {
             address: address.as_str().unwrap_or_default().to_string(),
             ty: ty.to_string(),
@@ -220,6 +211,25 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         hits: Vec::new(),
         destroyed,
     })
+}
+
+/// The scope of the plan's module whose addresses start with `prefix` (`module.app.`), made
+/// once: the configuration's provider regions, the prefix its references name resources by.
+fn module_scope(
+    scopes: &mut HashMap<String, Arc<ModuleScope>>,
+    config: &Config,
+    prefix: &str,
+) -> Arc<ModuleScope> {
+    scopes
+        .entry(prefix.to_string())
+        .or_insert_with(|| {
+            Arc::new(ModuleScope {
+                regions: config.regions.clone(),
+                prefix: prefix.to_string(),
+                ..ModuleScope::default()
+            })
+        })
+        .clone()
 }
 
 /// The data sources Terraform read while planning, which only `prior_state` holds (the changes
@@ -285,16 +295,7 @@ fn read_data_sources(
                     }
                 }
             }
-            let scope = scopes
-                .entry(prefix.clone())
-                .or_insert_with(|| {
-                    Arc::new(ModuleScope {
-                        regions: config.regions.clone(),
-                        prefix: prefix.clone(),
-                        ..ModuleScope::default()
-                    })
-                })
-                .clone();
+            let scope = module_scope(scopes, config, &prefix);
             instances.push(Instance {
                 address: name.to_string(),
                 ty: ty.to_string(),
