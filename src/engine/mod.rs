@@ -889,15 +889,16 @@ fn problem_hit(file: &Arc<SourceFile>, p: &Problem, strict: bool) -> Hit {
         ProblemKind::Refused => {
             Hit::new(ids::INVENTORY_SYNTAX, "refused", place).arg("detail", p.message.clone())
         }
-        ProblemKind::Skipped => Hit::new(ids::INVENTORY_LIMIT, "skipped", place)
-            .arg("limit", "special files")
-            .arg("detail", p.message.clone())
-            .cap(Severity::Note),
-        ProblemKind::Unread => {
+        ProblemKind::Skipped | ProblemKind::Unread => {
             let hit = Hit::new(ids::INVENTORY_LIMIT, "skipped", place)
                 .arg("limit", "special files")
                 .arg("detail", p.message.clone());
-            if strict { hit } else { hit.cap(Severity::Note) }
+            // A module not read fails where what is not known fails; a special file never.
+            if strict && p.kind == ProblemKind::Unread {
+                hit
+            } else {
+                hit.cap(Severity::Note)
+            }
         }
         ProblemKind::Facts => {
             Hit::new(ids::INVENTORY_FACTS, "main", place).arg("detail", p.message.clone())

@@ -462,13 +462,7 @@ impl Entity {
                         && unknown_here(&w.rare, mine.value.span) =>
                 {
                     let span = mine.value.span;
-                    let items = items
-                        .iter()
-                        .map(|i| Node {
-                            span,
-                            kind: i.kind.clone(),
-                        })
-                        .collect();
+                    let items = items.iter().map(|i| respanned(i, span)).collect();
                     mine.value.kind = Kind::Seq(items);
                     Some(span)
                 }

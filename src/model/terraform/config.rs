@@ -257,12 +257,24 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
             }
             continue;
         }
-        // JSON writes a resource's provider configuration as a plain string
-        // (`"provider": "huaweicloud.south"`), which HCL writes as a reference.
-        let reference = (templates && key == "provider")
-            .then(|| entry.value.as_str())
-            .flatten()
-            .and_then(|s| s.parse::<hcl::Expression>().ok());
+        // JSON writes provider configurations as plain strings (a resource's `"provider":
+        // "huaweicloud.south"`, a module call's `"providers": {"huaweicloud":
+        // "huaweicloud.south"}`), which HCL writes as references.
+        let reference = match key {
+            "provider" if templates => provider_reference(&entry.value),
+            "providers" if templates => entry.value.as_map().map(|map| {
+                hcl::Expression::Object(
+                    map.iter()
+                        .filter_map(|e| {
+                            let key = e.key.parse::<hcl::Expression>().ok()?;
+                            let value = provider_reference(&e.value)?;
+                            Some((hcl::ObjectKey::Expression(key), value))
+                        })
+                        .collect(),
+                )
+            }),
+            _ => None,
+        };
         out.attrs.push((
             Name::from(key),
             Attr {
@@ -274,6 +286,12 @@ pub fn json_body(node: &Node, templates: bool) -> Body {
         ));
     }
     out
+}
+
+/// A provider configuration JSON names by a string (`"huaweicloud.south"`), as HCL's
+/// reference to it.
+fn provider_reference(value: &Node) -> Option<hcl::Expression> {
+    value.as_str()?.parse().ok()
 }
 
 /// The entries of a JSON object, and of the objects in it.

@@ -110,19 +110,29 @@ fn vault_members(
         .map(|(id, (vault, v))| {
             let mut d = Draft::new(vault, sources, index, EntityKind::Server);
             let at = pointer_push(vault.json_pointer(), "resources");
-            let node = d.scalar(id.clone(), false, v.attr.span, at.clone());
+            let node = d.scalar(id.clone(), false, v.attr.span, at);
             d.members.push(("id", node));
-            let service = d.scalar("CBR".into(), false, v.attr.span, at.clone());
-            d.members.push(("backup_service", service));
-            let vault_id = vault
-                .value("id")
-                .and_then(|v| known_id(v.val))
-                .unwrap_or_else(|| vault.address.clone());
-            let node = d.scalar(vault_id, false, vault.span, at);
-            d.members.push(("vault_id", node));
+            in_vault(&mut d, vault, v);
             (vault.source, d.finish(EntityKind::Server))
         })
         .collect()
+}
+
+/// A server's membership of `vault`, which holds it through the `server_id` value `v`: backed
+/// up by CBR, in that vault (found where the vault's block writes them).
+fn in_vault(d: &mut Draft, vault: &Instance, v: &Value2) {
+    let vp = pointer_push(vault.json_pointer(), "resources");
+    let service = d.scalar("CBR".into(), false, v.attr.span, vp.clone());
+    let service = d.foreign(vault.source, v.attr.span, &vp, service);
+    d.members.push(("backup_service", service));
+    // A vault a plan keeps is named by its id, as the plan's requests name it.
+    let vault_id = vault
+        .value("id")
+        .and_then(|v| known_id(v.val))
+        .unwrap_or_else(|| vault.address.clone());
+    let id = d.scalar(vault_id, false, vault.span, vp.clone());
+    let id = d.foreign(vault.source, vault.span, &vp, id);
+    d.members.push(("vault_id", id));
 }
 
 /// A value as the provider receives it: Terraform converts a string to the type the provider
@@ -1121,18 +1131,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
         .get(&inst.address)
         .or_else(|| links.vaults.get(&id));
     if let Some((vault, v)) = vault {
-        let vp = pointer_push(vault.json_pointer(), "resources");
-        let service = d.scalar("CBR".into(), false, v.attr.span, vp.clone());
-        let service = d.foreign(vault.source, v.attr.span, &vp, service);
-        d.members.push(("backup_service", service));
-        // A vault a plan keeps is named by its id, as the plan's requests name it.
-        let vault_id = vault
-            .value("id")
-            .and_then(|v| known_id(v.val))
-            .unwrap_or_else(|| vault.address.clone());
-        let id = d.scalar(vault_id, false, vault.span, vp.clone());
-        let id = d.foreign(vault.source, vault.span, &vp, id);
-        d.members.push(("vault_id", id));
+        in_vault(&mut d, vault, v);
     } else {
         // In no vault the run shows, unless in one whose servers are not known before apply,
         // or in one that may not be created: then which vault it is in is unknown, not "none".

@@ -401,19 +401,10 @@ fn provider_alias(expr: &hcl::Expression) -> Option<&str> {
 /// does. The caller's default one is passed unless the map says what the default is.
 fn passed_providers(call: &Body) -> Vec<(String, String)> {
     let mut passed = Vec::new();
-    // `huaweicloud` or `huaweicloud.south`; JSON writes them as strings.
-    let alias = |e: &hcl::Expression| -> Option<String> {
-        match e {
-            hcl::Expression::Variable(_) => Some(String::new()),
-            hcl::Expression::String(s) => {
-                let parsed: hcl::Expression = s.parse().ok()?;
-                match parsed {
-                    hcl::Expression::Variable(_) => Some(String::new()),
-                    other => provider_alias(&other).map(str::to_string),
-                }
-            }
-            other => provider_alias(other).map(str::to_string),
-        }
+    // `huaweicloud` (the default one) or `huaweicloud.south`.
+    let alias = |e: &hcl::Expression| match e {
+        hcl::Expression::Variable(_) => Some(String::new()),
+        other => provider_alias(other).map(str::to_string),
     };
     if let Some(map) = call.attr("providers")
         && let hcl::Expression::Object(object) = &map.expr
