@@ -226,6 +226,40 @@ fn remediation_of_a_whole_inventory_rule_names_the_region_too() {
     assert!(said.contains("--cli-region=ap-southeast-1"), "{said}");
 }
 
+/// A rule judged over the whole inventory, on pruned entities, names where the flag it read
+/// is written: the `true` of `encrypted` on the disk's line (it pointed two columns before it,
+/// where the previous value ended).
+#[test]
+fn a_related_flag_of_a_pruned_server_points_at_the_flag() {
+    let inventory = "region: cn-north-4\nservers:\n  - id: 4f1e5a0c-2d5b-4c1e-9a77-1b2c3d4e5f60\n    status: SHUTOFF\n    backup_service: CBR\n    vault_id: 53845412-7b09-4493-a000-000000000007\n    disks:\n      - {id: d1, system: true, dss: false, encrypted: true}\nrequests:\n  - name: img-web\n    instance_id: 4f1e5a0c-2d5b-4c1e-9a77-1b2c3d4e5f60\n    vault_id: 53845412-7b09-4493-a000-000000000007\noperations:\n  - image: img-web\n    action: share\n    projects: [8ff34785-799e-4cbc-a000-000000100009]\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("inventory.yaml"), inventory).expect("write");
+    let path = dir.path().display().to_string();
+    let out = run(
+        &[
+            "check",
+            &path,
+            "--format",
+            "json",
+            "--select",
+            "image-encrypted",
+        ],
+        &[],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let finding = &v["diagnostics"][0];
+    let related = finding["related"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["message"] == "disk d1 is encrypted"))
+        .unwrap_or_else(|| panic!("a related place for the disk: {finding}"));
+    let line = inventory.lines().nth(7).expect("the disk's line");
+    let column = line.find("encrypted: true").expect("the flag") + "encrypted: ".len() + 1;
+    assert_eq!(related["line"], 8, "{related}");
+    assert_eq!(related["column"], column, "{related}");
+    assert_eq!(related["end_column"], column + 4, "{related}");
+    assert_eq!(related["pointer"], "/servers/0/disks/0/encrypted");
+}
+
 #[test]
 fn steps_for_another_os_are_not_shown_and_alternatives_are_not_steps() {
     let linux = remediation_of(

@@ -284,10 +284,11 @@ proptest! {
 }
 
 /// Terraform entities are judged with their root module, on the thread that read it (the
-/// per-entity rules), and the requests and operations then keep only what the whole-inventory
-/// pass reads: every Terraform fixture and example says what judging every entity whole, over
-/// the whole inventory, says. So does a module whose server joins an inventory's by name, and
-/// one whose server has host facts.
+/// per-entity rules), and are then frozen (or thinned) to what the whole-inventory pass reads:
+/// every Terraform fixture and example says what judging every entity whole, over the whole
+/// inventory, says. So does a module whose server joins an inventory's by name, one whose
+/// server has host facts, and one beside an API dump of EVS volumes (with volumes in the run,
+/// servers are read whole).
 #[test]
 fn terraform_judged_with_its_module_or_whole_says_the_same() {
     let joined = tempfile::tempdir().expect("tempdir");
@@ -317,11 +318,26 @@ fn terraform_judged_with_its_module_or_whole_says_the_same() {
         )
         .expect("copy");
     }
+    let with_volumes = tempfile::tempdir().expect("tempdir");
+    for (from, name) in [
+        ("examples/terraform/failing/main.tf", "main.tf"),
+        (
+            "examples/terraform/failing/terraform.tfvars",
+            "terraform.tfvars",
+        ),
+        (
+            "tests/fixtures/real-world/api/evs-volumes.json",
+            "evs-volumes.json",
+        ),
+    ] {
+        fs::copy(from, with_volumes.path().join(name)).expect("copy");
+    }
     let dirs = [
         std::path::Path::new("tests/fixtures/terraform"),
         std::path::Path::new("examples/terraform"),
         joined.path(),
         with_facts.path(),
+        with_volumes.path(),
     ];
     for dir in dirs {
         let pruned = said(dir, true);

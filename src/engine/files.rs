@@ -475,8 +475,12 @@ pub(super) fn restore_whole(
     whole_when: &[(EntityKind, EntityKind)],
 ) {
     use crate::model::Origin;
-    // Only pruned entities are ever read again (a run of Terraform modules alone has none).
-    let pruned = |l: &Loaded| l.entities().any(|e| !e.is_whole());
+    // Only pruned entities of the user's inventories are ever read again (a Terraform
+    // entity is pruned only when nothing needs it whole: see `terraform::roots`).
+    let pruned = |l: &Loaded| {
+        l.entities()
+            .any(|e| !e.is_whole() && e.origin == Origin::Native)
+    };
     if !loaded.iter().any(pruned) {
         return;
     }
@@ -501,6 +505,7 @@ pub(super) fn restore_whole(
     }
     let needed = |e: &crate::model::Entity| {
         !e.is_whole()
+            && e.origin == Origin::Native
             && (whole_kinds.contains(&e.kind)
                 || ids.contains(&(e.kind, e.label().to_ascii_lowercase())))
     };

@@ -169,6 +169,21 @@ const _: () = assert!(std::mem::size_of::<Entity>() == 24);
 enum Body {
     Whole(Box<Whole>),
     Pruned(Frozen),
+    /// A Terraform entity pruned: its frozen tree, with the rare parts a frozen tree has no
+    /// room for (see [`Entity::prune_with_rare`]).
+    PrunedRare(Box<PrunedRare>),
+}
+
+#[derive(Debug)]
+struct PrunedRare {
+    frozen: Frozen,
+    rare: Rare,
+}
+
+/// What reading an entity's body sees (see [`Entity::view`]).
+enum View<'a> {
+    Whole(&'a Whole),
+    Pruned(&'a Frozen),
 }
 
 #[derive(Debug)]
@@ -354,9 +369,9 @@ impl Entity {
 
     /// Which input file of the run it comes from (its position among the inputs).
     pub fn unit(&self) -> u32 {
-        match &self.body {
-            Body::Whole(w) => w.unit,
-            Body::Pruned(f) => f.unit(),
+        match self.view() {
+            View::Whole(w) => w.unit,
+            View::Pruned(f) => f.unit(),
         }
     }
 
@@ -535,26 +550,26 @@ impl Entity {
 
     /// The file the entity is described in.
     pub fn file(&self) -> &Arc<SourceFile> {
-        match &self.body {
-            Body::Whole(w) => &w.file,
-            Body::Pruned(f) => f.file(),
+        match self.view() {
+            View::Whole(w) => &w.file,
+            View::Pruned(f) => f.file(),
         }
     }
 
     /// JSON pointer of the entity's mapping inside its document.
     pub fn pointer(&self) -> Cow<'_, str> {
-        match &self.body {
-            Body::Whole(w) => Cow::Borrowed(&w.pointer),
-            Body::Pruned(f) => f.header().pointer,
+        match self.view() {
+            View::Whole(w) => Cow::Borrowed(&w.pointer),
+            View::Pruned(f) => f.header().pointer,
         }
     }
 
     /// `region` of the entity's document (once pruned, kept only when a rule reads it: see
     /// [`Entity::freeze`]).
     pub fn region(&self) -> Option<&str> {
-        match &self.body {
-            Body::Whole(w) => w.region.as_deref(),
-            Body::Pruned(f) => {
+        match self.view() {
+            View::Whole(w) => w.region.as_deref(),
+            View::Pruned(f) => {
                 crate::store::declared::check(self.kind.name(), "region");
                 f.header().region
             }
@@ -577,41 +592,41 @@ impl Entity {
 
     /// The span of the entity's mapping.
     pub fn span(&self) -> Span {
-        match &self.body {
-            Body::Whole(w) => w.node.span,
-            Body::Pruned(f) => f.span(),
+        match self.view() {
+            View::Whole(w) => w.node.span,
+            View::Pruned(f) => f.span(),
         }
     }
 
     fn first_key(&self) -> Span {
-        match &self.body {
-            Body::Whole(w) => w.first_key,
-            Body::Pruned(f) => f.header().first_key,
+        match self.view() {
+            View::Whole(w) => w.first_key,
+            View::Pruned(f) => f.header().first_key,
         }
     }
 
     /// The whole tree; `None` once pruned. Local rules, which run before pruning and on the
     /// entities judged again whole, read it directly.
     pub fn tree(&self) -> Option<&Node> {
-        match &self.body {
-            Body::Whole(w) => Some(&w.node),
-            Body::Pruned(_) => None,
+        match self.view() {
+            View::Whole(w) => Some(&w.node),
+            View::Pruned(_) => None,
         }
     }
 
     /// The tree as nodes: borrowed when whole, thawed when pruned.
     fn root(&self) -> Cow<'_, Node> {
-        match &self.body {
-            Body::Whole(w) => Cow::Borrowed(&w.node),
-            Body::Pruned(f) => Cow::Owned(f.thaw()),
+        match self.view() {
+            View::Whole(w) => Cow::Borrowed(&w.node),
+            View::Pruned(f) => Cow::Owned(f.thaw()),
         }
     }
 
     /// The first top-level member with this key, read in place.
     fn member(&self, key: &str) -> Option<Member<'_>> {
-        match &self.body {
-            Body::Whole(w) => w.node.entry(key).map(Member::Tree),
-            Body::Pruned(f) => {
+        match self.view() {
+            View::Whole(w) => w.node.entry(key).map(Member::Tree),
+            View::Pruned(f) => {
                 crate::store::declared::check(self.kind.name(), key);
                 f.member(key).map(Member::Frozen)
             }
@@ -646,6 +661,7 @@ impl Entity {
         match &self.body {
             Body::Whole(w) => w.rare.as_deref(),
             Body::Pruned(_) => None,
+            Body::PrunedRare(p) => Some(&p.rare),
         }
     }
 
@@ -654,15 +670,24 @@ impl Entity {
     fn rare_mut(&mut self) -> Option<&mut Rare> {
         match &mut self.body {
             Body::Whole(w) => Some(w.rare.get_or_insert_with(Box::default)),
-            Body::Pruned(_) => None,
+            Body::Pruned(_) | Body::PrunedRare(_) => None,
+        }
+    }
+
+    /// The body as read: whole, or a frozen tree (with or without rare parts beside it).
+    fn view(&self) -> View<'_> {
+        match &self.body {
+            Body::Whole(w) => View::Whole(w),
+            Body::Pruned(f) => View::Pruned(f),
+            Body::PrunedRare(p) => View::Pruned(&p.frozen),
         }
     }
 
     /// The schema pass rejected the value at `span`: rules do not judge it again.
     fn is_invalid(&self, span: Span) -> bool {
-        match &self.body {
-            Body::Whole(w) => w.rare.as_ref().is_some_and(|r| r.invalid.contains(&span)),
-            Body::Pruned(f) => f.is_invalid(span),
+        match self.view() {
+            View::Whole(w) => w.rare.as_ref().is_some_and(|r| r.invalid.contains(&span)),
+            View::Pruned(f) => f.is_invalid(span),
         }
     }
 
@@ -677,11 +702,21 @@ impl Entity {
         };
         let label_key = self.kind.label_key();
         let header = crate::store::frozen::Header {
-            digest: self.content_digest(),
+            // Only two descriptions in the user's inventories are told apart by it (see
+            // `ModelBuilder::push`); a Terraform entity frozen is named by its own address.
+            digest: match self.origin {
+                Origin::Native => self.content_digest(),
+                _ => 0,
+            },
             file,
             first_key: w.first_key,
             pointer: Cow::Borrowed(&w.pointer),
-            region: w.region.as_deref().filter(|_| keep.has("region")),
+            // A Terraform entity's findings in the whole-inventory pass say its provider's
+            // region in their commands, as when it is judged whole.
+            region: w
+                .region
+                .as_deref()
+                .filter(|_| keep.has("region") || self.origin == Origin::Terraform),
         };
         let invalid = w.rare.as_ref().map_or(&[][..], |r| &r.invalid);
         let kept = |key: &str| {
@@ -708,28 +743,33 @@ impl Entity {
         if let Body::Whole(w) = &mut self.body
             && let Kind::Map(entries) = &mut w.node.kind
         {
-            entries.retain(|e| {
-                e.key == "id"
-                    || e.key == label_key
-                    || keep.has(&e.key)
-                    || keep.items.iter().any(|i| i.list == e.key)
-            });
+            entries.retain(|e| kept_entry(label_key, keep, &e.key));
             entries.shrink_to_fit();
-            // What locates the values that are gone goes with them.
-            if let Some(rare) = &mut w.rare
-                && !(rare.raw.is_empty() && rare.moved.is_empty())
-            {
-                // A few dozen spans: a sorted list is found in faster than a set is built.
-                let mut kept = Vec::new();
-                for e in entries.iter() {
+        }
+        self.forget_places_not_kept(keep);
+    }
+
+    /// Forget the raw pointers and the places elsewhere of the values the whole-inventory
+    /// pass does not read (`keep`): what locates them goes with them when the tree is thinned
+    /// or frozen.
+    pub fn forget_places_not_kept(&mut self, keep: &Keep) {
+        let label_key = self.kind.label_key();
+        if let Body::Whole(w) = &mut self.body
+            && let Some(rare) = &mut w.rare
+            && !(rare.raw.is_empty() && rare.moved.is_empty())
+        {
+            // A few dozen spans: a sorted list is found in faster than a set is built.
+            let mut kept = Vec::new();
+            for e in w.node.as_map().unwrap_or_default() {
+                if kept_entry(label_key, keep, &e.key) {
                     spans_under(&e.value, &mut kept);
                 }
-                kept.sort_unstable();
-                let kept = |span: &Span| kept.binary_search(span).is_ok();
-                rare.raw.retain(kept);
-                rare.moved.retain(|m| kept(&m.span));
-                rare.moved.shrink_to_fit();
             }
+            kept.sort_unstable();
+            let kept = |span: &Span| kept.binary_search(span).is_ok();
+            rare.raw.retain(kept);
+            rare.moved.retain(|m| kept(&m.span));
+            rare.moved.shrink_to_fit();
         }
     }
 
@@ -737,6 +777,27 @@ impl Entity {
     /// entity nothing else describes (its local rules have run). Cuts what a large run holds.
     pub fn prune(&mut self, frozen: Frozen) {
         self.body = Body::Pruned(frozen);
+    }
+
+    /// Drop the whole tree for its frozen part, keeping the rare parts a Terraform entity has
+    /// (its address, unknown values and values written elsewhere: what placing and wording
+    /// the whole-inventory pass's findings reads). Only for an entity no other description
+    /// can join, as a pruned one cannot take them.
+    pub fn prune_with_rare(&mut self, frozen: Frozen) {
+        let rare = match std::mem::replace(&mut self.body, Body::Pruned(frozen)) {
+            Body::Whole(w) => w.rare,
+            Body::Pruned(_) => None,
+            Body::PrunedRare(p) => Some(Box::new(p.rare)),
+        };
+        if let (Some(mut rare), Body::Pruned(frozen)) = (rare, &mut self.body) {
+            // The frozen header holds the rejected spans; no other description is merged yet.
+            rare.invalid = Vec::new();
+            let frozen = std::mem::replace(frozen, crate::store::frozen::Arena::empty().at(0));
+            self.body = Body::PrunedRare(Box::new(PrunedRare {
+                frozen,
+                rare: *rare,
+            }));
+        }
     }
 
     /// The tree is whole (not pruned).
@@ -759,9 +820,9 @@ impl Entity {
     /// thing wherever they say it (spans, key order and the case of `id` aside). Taken before
     /// the tree is pruned, and kept with it.
     fn content_digest(&self) -> u32 {
-        let node = match &self.body {
-            Body::Whole(w) => &w.node,
-            Body::Pruned(f) => return f.header().digest,
+        let node = match self.view() {
+            View::Whole(w) => &w.node,
+            View::Pruned(f) => return f.header().digest,
         };
         use std::hash::{Hash, Hasher};
         let mut total = 0u64;
@@ -994,10 +1055,10 @@ impl Entity {
         };
         // Its region, for the commands remediation gives (`--cli-region={region}`); a pruned
         // entity keeps its region only for the rules that read it, else leaves the placeholder.
-        let region = match &self.body {
-            Body::Whole(w) => w.region.as_deref(),
+        let region = match self.view() {
+            View::Whole(w) => w.region.as_deref(),
             // Kept in the frozen header when a rule reads it (a request's is).
-            Body::Pruned(f) => f.header().region,
+            View::Pruned(f) => f.header().region,
         };
         if let Some(region) = region {
             hit = hit.arg("region", region);
@@ -1078,9 +1139,9 @@ impl Entity {
     /// remembers which common keys it stated (see [`crate::store::frozen`]). What a check
     /// that only asks whether a fact is known needs (`Reads::stated`).
     pub fn knows(&self, field: &str) -> bool {
-        self.descriptions().any(|d| match &d.body {
-            Body::Whole(w) => w.node.entry(field).is_some(),
-            Body::Pruned(f) => {
+        self.descriptions().any(|d| match d.view() {
+            View::Whole(w) => w.node.entry(field).is_some(),
+            View::Pruned(f) => {
                 crate::store::declared::check_stated(d.kind.name(), field);
                 f.stated(field).unwrap_or_else(|| f.member(field).is_some())
             }
@@ -1119,12 +1180,12 @@ impl Entity {
 
     fn field_here(&self, path: &str) -> Vec<Found<'_>> {
         let found = |node, pointer| self.found(node, PathPointer::Built(pointer));
-        let mut current: Vec<Found<'_>> = match &self.body {
-            Body::Whole(w) => walk(&w.node, &w.pointer, path)
+        let mut current: Vec<Found<'_>> = match self.view() {
+            View::Whole(w) => walk(&w.node, &w.pointer, path)
                 .into_iter()
                 .map(|(node, pointer)| found(Cow::Borrowed(node), pointer))
                 .collect(),
-            Body::Pruned(f) => {
+            View::Pruned(f) => {
                 // Only the member the path starts with is thawed.
                 let first = path.split('.').next().unwrap_or_default();
                 let name = first.strip_suffix("[]").unwrap_or(first);
@@ -1156,9 +1217,9 @@ impl Entity {
         if !is_plain(field) {
             return self.field(field).into_iter().next();
         }
-        self.descriptions().find_map(|d| match &d.body {
+        self.descriptions().find_map(|d| match d.view() {
             // Read in place: no walk, and the pointer made only if asked.
-            Body::Whole(w) => w
+            View::Whole(w) => w
                 .node
                 .entry(field)
                 .filter(|e| !d.is_invalid(e.value.span))
@@ -1168,7 +1229,7 @@ impl Entity {
                         PathPointer::Member(&w.pointer, &e.key),
                     )
                 }),
-            Body::Pruned(_) => d.field_here(field).into_iter().next(),
+            View::Pruned(_) => d.field_here(field).into_iter().next(),
         })
     }
 
@@ -1328,6 +1389,12 @@ fn respanned(node: &Node, span: Span) -> Node {
         ),
     };
     Node { span, kind }
+}
+
+/// A top-level entry a thinned or frozen entity keeps: its id, the field that names it, what
+/// `keep` names, and the lists whose items it reads.
+fn kept_entry(label_key: &str, keep: &Keep, key: &str) -> bool {
+    key == "id" || key == label_key || keep.has(key) || keep.items.iter().any(|i| i.list == key)
 }
 
 fn spans_under(node: &Node, out: &mut Vec<Span>) {

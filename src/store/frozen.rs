@@ -134,9 +134,9 @@ const UPPER: u8 = 16;
 /// read back as an empty mapping where the previous node ended. It keeps the positions of the
 /// kept items, and so their pointers.
 const HOLE: u8 = 32;
-/// A tag on its own: the `true` of the key that kept an item of a projected list (see
-/// [`Kept::Items`]), read back as a plain `true` where the previous node ended (nothing reads
-/// where it was written).
+/// A tag and a span: the `true` of the key that kept an item of a projected list (see
+/// [`Kept::Items`]), read back as a plain `true` where it was written (findings point there:
+/// "disk d1 is encrypted").
 const TRUE: u8 = 64;
 
 /// What a frozen tree keeps of one of its root's members.
@@ -186,9 +186,11 @@ impl Arena {
         let mut frozen = Frozen {
             arena: self.clone(),
             at,
-            root: 0,
+            root: RootAt::Far,
         };
-        frozen.root = u32::try_from(frozen.past_header()).unwrap_or(u32::MAX);
+        if let Ok(near) = u16::try_from(frozen.past_header()) {
+            frozen.root = RootAt::Near(near);
+        }
         frozen
     }
 }
@@ -199,7 +201,17 @@ pub struct Frozen {
     arena: Arena,
     at: u32,
     /// Where the root node starts, past the header (found once: every lookup starts there).
-    root: u32,
+    root: RootAt,
+}
+
+/// Where a frozen tree's root starts: past a header of the usual size, found once; past a
+/// longer one (thousands of rejected spans), found at each lookup. Its tag leaves room for an
+/// entity's body to tell its kinds apart within the size of a `Frozen` (see
+/// `model::Entity`).
+#[derive(Debug, Clone, Copy)]
+enum RootAt {
+    Near(u16),
+    Far,
 }
 
 /// What a frozen entity says about itself, besides its tree.
@@ -367,7 +379,10 @@ impl Frozen {
     /// A reader at the root node.
     fn root(&self) -> Reader<'_> {
         let mut r = self.reader();
-        r.at = self.root as usize;
+        r.at = match self.root {
+            RootAt::Near(at) => usize::from(at),
+            RootAt::Far => self.past_header(),
+        };
         r
     }
 
@@ -605,6 +620,7 @@ impl Writer {
                             |w, e| {
                                 if keys.contains(&e.key.as_str()) && is_true(&e.value) {
                                     w.out.push(TRUE);
+                                    w.span(e.value.span, false);
                                 } else {
                                     w.node(&e.value);
                                 }
@@ -812,10 +828,13 @@ impl<'a> Reader<'a> {
 
     fn skip_node(&mut self) {
         let tag = self.byte();
-        if tag == HOLE || tag == TRUE {
+        if tag == HOLE {
             return;
         }
         let span = self.span(tag);
+        if tag == TRUE {
+            return;
+        }
         if tag & KIND == PLAIN || tag & KIND == QUOTED {
             let len = if tag & UUID != 0 {
                 16
@@ -833,18 +852,19 @@ impl<'a> Reader<'a> {
 
     fn node(&mut self) -> Node {
         let tag = self.byte();
-        if tag == HOLE || tag == TRUE {
+        if tag == HOLE {
             let span = Span::new(self.last, self.last);
-            let kind = match tag {
-                TRUE => Kind::Scalar(Scalar {
-                    text: Text::from("true"),
-                    plain: true,
-                }),
-                _ => Kind::Map(Vec::new()),
-            };
+            let kind = Kind::Map(Vec::new());
             return Node { span, kind };
         }
         let span = self.span(tag);
+        if tag == TRUE {
+            let kind = Kind::Scalar(Scalar {
+                text: Text::from("true"),
+                plain: true,
+            });
+            return Node { span, kind };
+        }
         let kind = match tag & KIND {
             PLAIN | QUOTED => Kind::Scalar(Scalar {
                 text: Text::from(&*self.scalar(tag)),
@@ -923,7 +943,14 @@ mod tests {
         assert_eq!(items[1].get("id"), kept.get("id"));
         let system = items[1].get("system").expect("the key that kept it");
         assert_eq!(system.value(), Some(crate::syntax::tree::Value::Bool(true)));
+        // Where it is written: a finding ("disk d1 is the system disk") points there.
+        let written = kept.get("system").expect("system").span;
+        assert_eq!(system.span, written);
+        assert_eq!(&text[system.span.start()..system.span.end()], "true");
         assert!(items[1].get("device").is_none(), "a field not kept");
+        // What follows the list is read where it is written too.
+        let id = frozen.member("id").expect("id");
+        assert_eq!(id.span(), root.get("id").expect("id").span);
     }
 
     #[test]

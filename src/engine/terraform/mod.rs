@@ -27,7 +27,7 @@ mod roots;
 
 use join::{ByName, Pair, Planned};
 use parse::{ParsedFile, parse_file};
-use roots::{Root, RootOut, RootTask};
+use roots::{Freezing, Root, RootOut, RootTask};
 
 use terraform::MAX_CALLED_DIRS;
 
@@ -211,6 +211,7 @@ pub(super) fn read_modules(
             .filter(|(s, _)| s.kind == Kind::VarFile)
             .map(|(s, &owner)| (s, owner))
             .collect(),
+        freezing: Freezing::of(loaded, inputs),
     };
     let read: Vec<RootOut> = roots
         .par_iter()

@@ -3,14 +3,18 @@
 
 use std::collections::BTreeSet;
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::finding::Hit;
+use crate::input::discover::Input;
+use crate::input::source::SourceFile;
 use crate::model::terraform::{self, Kind, Source};
-use crate::model::{Entity, Inventory};
+use crate::model::{Entity, EntityKind, Inventory, Keep};
+use crate::store::frozen::Arena;
 use crate::store::packed::Packed;
 use crate::syntax::parse::Problem;
+use std::sync::Arc;
 
 use super::join::{ByName, Pair, Planned};
 use super::parse::{ParsedFile, parse_file};
@@ -49,6 +53,34 @@ pub(super) struct RootTask<'a> {
     pub(super) planned: Planned<'a>,
     /// The `--var-file`s, parsed, with their `Loaded` entries.
     pub(super) var_files: Vec<(&'a Source, usize)>,
+    pub(super) freezing: Freezing,
+}
+
+/// What tells whether a root module's judged entities may be frozen once judged (see
+/// [`frozen_keep`]): a frozen entity cannot be read whole again (it would take evaluating
+/// its module again), nor take other descriptions.
+pub(super) struct Freezing {
+    /// Host facts folders named after a server's name: they may describe a Terraform server
+    /// once every root is read.
+    pub(super) facts_by_name: bool,
+    /// The kinds of entities the run's other inputs (inventories, API dumps, plans) hold.
+    pub(super) elsewhere: HashSet<EntityKind>,
+}
+
+impl Freezing {
+    pub(super) fn of(loaded: &[Loaded], inputs: &[Input]) -> Freezing {
+        Freezing {
+            facts_by_name: inputs
+                .iter()
+                .filter_map(crate::engine::files::role_of)
+                .any(|owner| !crate::values::is_uuid(&owner)),
+            elsewhere: loaded
+                .iter()
+                .flat_map(Loaded::entities)
+                .map(|e| e.kind)
+                .collect(),
+        }
+    }
 }
 
 impl RootTask<'_> {
@@ -63,7 +95,7 @@ impl RootTask<'_> {
         let (mut found, problems) = modules.read_root(dir, self.labelled, self.options);
         self.names.join(&mut found);
         let paired = self.planned.apply(dir, &mut found);
-        let hits = judge_root(dir, &mut found, sources, units, self.job);
+        let hits = judge_root(dir, &mut found, sources, units, self.job, &self.freezing);
         // Only a `--var` is checked against them.
         let declared = sources
             .iter()
@@ -141,6 +173,7 @@ fn judge_root(
     sources: &[&Source],
     units: &[u32],
     job: &FileJob,
+    freezing: &Freezing,
 ) -> Vec<(usize, Vec<Hit>)> {
     if !job.two_pass {
         return Vec::new(); // the reference mode judges everything once, over the whole inventory
@@ -178,21 +211,105 @@ fn judge_root(
     let judged = |e: &Entity| {
         own.iter().any(|&i| units[i] == e.unit()) && crate::engine::in_scope(e, Some(&used))
     };
+    let here: HashSet<EntityKind> = inv.entities.iter().map(|e| e.kind).collect();
+    let mut freezer = RootFreezer::default();
     *found = at
         .into_iter()
         .zip(inv.entities)
-        .map(|(i, mut e)| {
+        .enumerate()
+        .map(|(position, (i, mut e))| {
             if judged(&e) {
                 e.mark_judged();
-                let thin = job
+                if let Some(keep) = frozen_keep(&e, job, freezing, &here) {
+                    freezer.freeze(position, &mut e, keep);
+                } else if let Some((_, keep)) = job
                     .keep
-                    .and(job.plan.thin.iter().find(|(k, _)| *k == e.kind));
-                if let Some((_, keep)) = thin {
+                    .and(job.plan.thin.iter().find(|(k, _)| *k == e.kind))
+                {
                     e.thin(keep);
                 }
             }
             (i, e)
         })
         .collect();
+    freezer.finish(found);
     out
+}
+
+/// What of a judged entity the whole-inventory pass reads, when the entity may be frozen:
+/// nothing can describe it but its module (a server, backup or volume is named by its own
+/// address, which no other root and no other input can name, and no facts folder may name it
+/// by its name), and no check reads it whole in this run (`whole_when`: its module and the
+/// run's other inputs have none of the kind that asks for it).
+fn frozen_keep<'k>(
+    e: &Entity,
+    job: &FileJob<'k>,
+    freezing: &Freezing,
+    here: &HashSet<EntityKind>,
+) -> Option<&'k Keep> {
+    let (_, keep) = job.keep?.iter().find(|(kind, _)| *kind == e.kind)?;
+    if matches!(
+        e.kind,
+        EntityKind::Server | EntityKind::Backup | EntityKind::Volume
+    ) {
+        let (address, _) = e.terraform_address()?;
+        let by_name = e.kind == EntityKind::Server && freezing.facts_by_name;
+        if *e.label() != *address || by_name {
+            return None;
+        }
+    }
+    let read_whole = job.plan.whole_when.iter().any(|(kind, present)| {
+        *kind == e.kind && (here.contains(present) || freezing.elsewhere.contains(present))
+    });
+    (!read_whole).then_some(keep)
+}
+
+/// The frozen trees of one root module's entities, in one arena (see
+/// [`crate::engine::files::Freezer`], which does the same for a group of inventory files).
+#[derive(Default)]
+struct RootFreezer {
+    bytes: Vec<u8>,
+    /// The files the trees are in, with their units: the arena's file table.
+    files: Vec<(Arc<SourceFile>, u32)>,
+    /// Each frozen entity's position among the root's, and where its tree starts.
+    frozen: Vec<(usize, u32)>,
+}
+
+impl RootFreezer {
+    /// Freeze the entity at `position` among the root's, dropping its whole tree now, so that
+    /// the next ones take the room it leaves.
+    fn freeze(&mut self, position: usize, e: &mut Entity, keep: &Keep) {
+        let file = match self
+            .files
+            .iter()
+            .position(|(f, _)| Arc::ptr_eq(f, e.file()))
+        {
+            Some(file) => file,
+            None => {
+                self.files.push((e.file().clone(), e.unit()));
+                self.files.len() - 1
+            }
+        };
+        let file = u32::try_from(file).unwrap_or(u32::MAX);
+        // What locates the values not kept goes with them (the tree is frozen whole: which
+        // fields it stated is kept too).
+        e.forget_places_not_kept(keep);
+        if let Some(at) = e.freeze(keep, file, &mut self.bytes) {
+            e.prune_with_rare(Arena::empty().at(0));
+            self.frozen.push((position, at));
+        }
+    }
+
+    /// Make the arena and point the frozen entities at their trees in it.
+    fn finish(self, found: &mut [(usize, Entity)]) {
+        if self.frozen.is_empty() {
+            return;
+        }
+        let arena = Arena::new(self.files, &self.bytes);
+        for (position, at) in self.frozen {
+            if let Some((_, e)) = found.get_mut(position) {
+                e.prune_with_rare(arena.at(at));
+            }
+        }
+    }
 }
