@@ -607,6 +607,48 @@ fn another_resources_id_as_a_name_or_a_number_is_unknown_not_its_address() {
     assert!(places(&findings, "request-name").is_empty(), "{findings:?}");
 }
 
+/// A share's projects, `n` literal ones and a new project's id (known after apply).
+fn share_of_projects_and_one_unknown(n: usize) -> String {
+    let projects: Vec<String> = (1..=n).map(|i| format!("\"{i:032x}\"")).collect();
+    format!(
+        "resource \"huaweicloud_identity_project\" \"new\" {{\n  name = \"cn-north-4_new\"\n}}\n\n{}\nresource \"huaweicloud_images_image_share\" \"s\" {{\n  source_image_id    = huaweicloud_ims_ecs_whole_image.img.id\n  target_project_ids = [{}, huaweicloud_identity_project.new.id]\n}}\n",
+        image_block("web-01-whole"),
+        projects.join(", ")
+    )
+}
+
+#[test]
+fn known_projects_over_the_limit_fail_whatever_the_unknown_one_is() {
+    // Eleven literal projects and one known after apply: over the limit of ten whatever the
+    // twelfth is. The whole list was unknown, a warning (found by a review probe).
+    let main = share_of_projects_and_one_unknown(11);
+    let (dir, code, findings) = check_module(&[("main.tf", &main)]);
+    assert_one_at(&findings, "image-share-limit", dir.path(), "main.tf", 13);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_unverified(&findings, "`target_project_ids`");
+    // Ten known and one unknown: not known to be over the limit, and said to be unverified.
+    let main = share_of_projects_and_one_unknown(10);
+    let (_dir, _, findings) = check_module(&[("main.tf", &main)]);
+    assert!(
+        places(&findings, "image-share-limit").is_empty(),
+        "{findings:?}"
+    );
+    assert_unverified(&findings, "`target_project_ids`");
+    // The same from a plan: `after` lists the known projects and a null that `after_unknown`
+    // marks.
+    let plan = "tests/fixtures/terraform/plans/share-partly-unknown.json";
+    let (code, findings) = check(&[plan]);
+    let line = line_after(
+        plan,
+        &["\"huaweicloud_images_image_share.s\"", "\"after\""],
+        "\"target_project_ids\"",
+    );
+    let at = BTreeSet::from([(plan.to_string(), line)]);
+    assert_eq!(places(&findings, "image-share-limit"), at, "{findings:?}");
+    assert_eq!(code, 1, "{findings:?}");
+    assert_unverified(&findings, "`target_project_ids`");
+}
+
 #[test]
 fn a_destroy_plan_beside_its_module_sends_no_request() {
     // `terraform plan -destroy`: apply deletes the image and its share, whose configuration

@@ -259,6 +259,39 @@ impl<'a> Draft<'a> {
         Some(())
     }
 
+    /// A list written item by item (`[\"p1\", \"p2\", var.extra]`) some of whose items are not
+    /// known before apply: the known items, judged (eleven known projects are over the limit
+    /// of ten whatever the twelfth is), and the argument said to be unknown, so that what the
+    /// known items cannot tell is still reported as not verified. `None` when the value is
+    /// known, not such a list, or none of its items is known.
+    fn partly_known_list(&mut self, key: &'static str, name: &str) -> Option<()> {
+        let v = self.inst.value(name)?;
+        let (Val::Unknown(why), hcl::Expression::Array(items)) = (&v.val, &v.attr.expr) else {
+            return None;
+        };
+        let known: Vec<String> = items
+            .iter()
+            .filter_map(|item| match self.inst.scope.eval_expr(item) {
+                Val::Known(Value::String(s)) => Some(s),
+                Val::Known(value @ (Value::Number(_) | Value::Bool(_))) => text(&value),
+                _ => None,
+            })
+            .collect();
+        if known.is_empty() {
+            return None;
+        }
+        let (why, span) = (why.clone(), v.attr.span);
+        let pointer = pointer_push(&self.pointer, name);
+        let items = known
+            .into_iter()
+            .map(|text| self.scalar(text, false, span, pointer.clone()))
+            .collect();
+        self.raw.insert(span, pointer);
+        self.unknown.push((name.to_string(), why));
+        self.members.push((key, seq(span, items)));
+        Some(())
+    }
+
     /// The node for a value; `None` for `null` and the values the provider does not send
     /// (`0` RAM, an empty enterprise project: `ValueIgnoreEmpty`).
     fn node(&mut self, key: &str, name: &str, v: Value2) -> Option<Node> {
@@ -701,7 +734,11 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
             d.arg("name", "name");
         }
         "share" => {
-            d.arg("projects", "target_project_ids");
+            if d.partly_known_list("projects", "target_project_ids")
+                .is_none()
+            {
+                d.arg("projects", "target_project_ids");
+            }
         }
         _ => {}
     }

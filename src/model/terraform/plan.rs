@@ -158,8 +158,11 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
                 continue;
             }
             let expr = match (why, config.reference(&prefix, &local, &key)) {
-                (Withheld::Unknown, Some(reference)) => reference,
-                (Withheld::Unknown, None) => marker("known_after_apply"),
+                // A list whose known items count (a new project's id among literal ones).
+                (Withheld::Unknown, reference) => {
+                    let unknown = reference.unwrap_or_else(|| marker("known_after_apply"));
+                    partly_known(after.get(&key), change, &key, &unknown).unwrap_or(unknown)
+                }
                 (Withheld::Sensitive, _) => marker("sensitive_value"),
             };
             let span = after.get(&key).map_or(marked, |n| n.span);
@@ -314,6 +317,33 @@ fn read_data_sources(
 }
 
 /// An expression that evaluates to unknown, saying why.
+/// A list of values some items of which are unknown until apply (`["p1", null]` with
+/// `after_unknown` `[false, true]`): the list with those items `unknown` (the reference the
+/// configuration makes, when it makes one), so that the known ones still count (see
+/// `map::Draft::partly_known_list`). `None` for anything else.
+fn partly_known(
+    after: Option<&Node>,
+    change: &Node,
+    key: &str,
+    unknown: &hcl::Expression,
+) -> Option<hcl::Expression> {
+    let items = after?.as_seq()?;
+    let marks = change.get("after_unknown")?.get(key)?.as_seq()?;
+    if marks.len() != items.len() {
+        return None;
+    }
+    let mut list = Vec::with_capacity(items.len());
+    for (item, mark) in items.iter().zip(marks) {
+        list.push(match mark.value() {
+            Some(Value::Bool(true)) => unknown.clone(),
+            Some(Value::Bool(false)) => super::config::json_expr(item, false),
+            // Something inside the item is unknown: not a list of plain values.
+            _ => return None,
+        });
+    }
+    Some(hcl::Expression::Array(list))
+}
+
 fn marker(root: &str) -> hcl::Expression {
     hcl::Expression::Variable(hcl::expr::Variable::unchecked(root))
 }
