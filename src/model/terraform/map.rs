@@ -733,12 +733,11 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
             d.arg("target_region", "target_region");
             d.arg("name", "name");
         }
-        "share" => {
+        "share"
             if d.partly_known_list("projects", "target_project_ids")
-                .is_none()
-            {
-                d.arg("projects", "target_project_ids");
-            }
+                .is_none() =>
+        {
+            d.arg("projects", "target_project_ids");
         }
         _ => {}
     }
