@@ -505,6 +505,20 @@ fn a_module_call_passes_the_provider_configurations_its_providers_map_names() {
 }
 
 #[test]
+fn two_images_of_one_name_from_two_module_calls_are_two_images() {
+    // One module called twice, in two regions, its image named `golden` both times: each
+    // copy is judged against its own image's region, and each image's shares count apart
+    // (they were matched by name: the south copy passed against the north image's region,
+    // and the two shares of six made one image shared with twelve; found by a review probe).
+    let dir = Path::new("tests/fixtures/terraform/same-name-images");
+    let findings = check_expected(dir, "image-replicate-cross-region");
+    assert!(
+        places(&findings, "image-share-limit").is_empty(),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

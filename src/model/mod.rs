@@ -9,6 +9,7 @@ pub mod synth;
 pub mod terraform;
 pub mod unknowns;
 
+use foldhash::HashMap;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -219,6 +220,9 @@ struct Rare {
     moved: Vec<Moved>,
     /// The Terraform address it comes from, and whether from a plan.
     address: Option<(String, bool)>,
+    /// The Terraform address of the whole-image resource an operation works on (see
+    /// [`Inventory::request_of`]).
+    works_on: Option<String>,
     /// Judged whole with its root module, on the thread that read it (see
     /// [`Entity::mark_judged`]).
     judged: bool,
@@ -906,6 +910,20 @@ impl Entity {
         self.rare().is_some_and(|r| r.existing)
     }
 
+    /// Name the whole-image resource an operation works on by its Terraform address: two
+    /// images of one name (a module called twice) are then told apart.
+    pub fn set_works_on(&mut self, address: String) {
+        if let Some(rare) = self.rare_mut() {
+            rare.works_on = Some(address);
+        }
+    }
+
+    /// The Terraform address of the whole-image resource an operation works on, when it names
+    /// one (see [`Entity::set_works_on`]).
+    pub fn works_on(&self) -> Option<&str> {
+        self.rare().and_then(|r| r.works_on.as_deref())
+    }
+
     pub fn terraform_address(&self) -> Option<(&str, bool)> {
         self.rare()?
             .address
@@ -953,6 +971,7 @@ impl Entity {
                 unknown: r.unknown.clone(),
                 moved: r.moved.clone(),
                 address: r.address.clone(),
+                works_on: r.works_on.clone(),
                 judged: false,
                 existing: r.existing,
             })
@@ -1624,6 +1643,8 @@ pub struct Inventory {
     volumes: IdIndex,
     /// The first request of each name (names compared exactly).
     requests: IdIndex,
+    /// Each Terraform request by its address (what an operation's `works_on` names).
+    requests_by_address: HashMap<String, usize>,
     /// The entities rules judge when not all of them: `subjects[i]` for `entities[i]`.
     subjects: Option<Vec<bool>>,
 }
@@ -1714,6 +1735,18 @@ impl Inventory {
             .requests
             .find(&self.entities, name, |label| label == name)?;
         Some(&self.entities[i])
+    }
+
+    /// The request making the image an operation works on: the one at the Terraform address
+    /// it names (see [`Entity::works_on`]), else the first of the name its `image` says.
+    pub fn request_of(&self, op: &Entity) -> Option<&Entity> {
+        if let Some(address) = op.works_on() {
+            return self
+                .requests_by_address
+                .get(address)
+                .map(|&i| &self.entities[i]);
+        }
+        self.request(&op.str("image")?)
     }
 }
 
@@ -2033,6 +2066,11 @@ impl ModelBuilder {
             EntityKind::Backup => Some(&mut inv.backups),
             EntityKind::Volume => Some(&mut inv.volumes),
             EntityKind::Request => {
+                if let Some((address, _)) = entity.terraform_address() {
+                    inv.requests_by_address
+                        .entry(address.to_string())
+                        .or_insert(index);
+                }
                 if let Some(name) = entity.key()
                     && inv
                         .requests

@@ -71,7 +71,7 @@ impl Check for EncryptedSource {
                 }
                 _ => continue,
             };
-            let Some(request) = op.str("image").and_then(|name| inv.request(&name)) else {
+            let Some(request) = inv.request_of(op) else {
                 continue;
             };
             let backup = request.str("backup_id").and_then(|id| inv.backup(&id));

@@ -38,7 +38,7 @@ impl Check for ReplicateRegion {
                 cx.report(cx.hit(op, "missing_target", op.found_place(&target)));
                 continue;
             }
-            let request = op.str("image").and_then(|name| inv.request(&name));
+            let request = inv.request_of(op);
             match request.and_then(|r| r.region().map(|region| (r, region))) {
                 // The image's region is the missing value: at the operation's first key
                 //, the request that makes the image related.

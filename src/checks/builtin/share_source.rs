@@ -45,7 +45,7 @@ impl Check for ShareSource {
             let Some(image) = op.str("image") else {
                 continue;
             };
-            let Some(request) = inv.request(&image) else {
+            let Some(request) = inv.request_of(op) else {
                 let image = image.to_string();
                 cx.report(
                     cx.hit(op, "unknown_image", place)

@@ -696,7 +696,7 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
         Some(Val::Unknown(why)) => Err(why.clone()),
         _ => Err(not_set(image_arg)),
     };
-    match (made, image) {
+    match (made, image.as_ref()) {
         (Ok(name), Some(v)) => {
             d.implied("action", action, false);
             let pointer = pointer_push(&d.pointer, image_arg);
@@ -741,7 +741,18 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
         }
         _ => {}
     }
-    Some(d.finish(EntityKind::Operation))
+    let mut op = d.finish(EntityKind::Operation);
+    // The whole-image resource it works on, by address: another image of the same name (the
+    // same module called twice) is another image.
+    let whole = match image.as_ref().map(|v| &v.val) {
+        Some(Val::Ref(address)) => index.get(address.as_str()),
+        Some(Val::Known(Value::String(id))) => index.get(id.as_str()).filter(|i| i.data),
+        _ => None,
+    };
+    if let Some(whole) = whole.filter(|i| is_whole_image(i)) {
+        op.set_works_on(whole.address.clone());
+    }
+    Some(op)
 }
 
 /// The name of the whole image a resource of the run makes: a whole-image resource's, or a
