@@ -519,6 +519,31 @@ fn two_images_of_one_name_from_two_module_calls_are_two_images() {
 }
 
 #[test]
+fn a_for_each_over_another_resource_has_that_resources_keys() {
+    // `for_each = huaweicloud_compute_instance.web`, a map of its instances whose keys
+    // Terraform knows before apply: one image per key, `each.value.id` the instance, and a
+    // vault's `dynamic "resources"` over the same map holds each instance. Both were unknown
+    // (`each` is not known statically): the image names and the vault were not judged.
+    let dir = Path::new("tests/fixtures/terraform/for-each-resource");
+    let findings = check_expected(dir, "request-name");
+    assert_eq!(
+        places(&findings, "request-vault-id"),
+        expected(dir, "request-vault-id")
+    );
+    let named: BTreeSet<&str> = said(&findings, "request-name", "entity")
+        .into_iter()
+        .collect();
+    assert_eq!(named, BTreeSet::from([" img-a", " img-b"]), "{findings:?}");
+    let vault = said(&findings, "request-vault-id", "message");
+    assert!(
+        vault.iter().any(|m| m.contains(
+            "huaweicloud_compute_instance.web[\"b\"] is in vault `huaweicloud_cbr_vault.servers`"
+        )),
+        "{vault:?}"
+    );
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

@@ -37,6 +37,10 @@ pub struct Scope {
     /// The variable `for_each` is, when it is one alone (`for_each = var.images`): where
     /// `each.value` is written is found there.
     each_from: Option<String>,
+    /// The resource instance `each.value` stands for, when `for_each` is another resource's
+    /// instances (`for_each = huaweicloud_compute_instance.web`): its `id` is a reference to
+    /// that instance; its other attributes are not read.
+    each_instance: Option<String>,
     /// The iterators of the `dynamic` blocks it is inside (`data_disks.key`,
     /// `data_disks.value`), by name.
     iterators: Vec<(String, Value)>,
@@ -67,6 +71,7 @@ impl Clone for Scope {
             count_index: self.count_index,
             each: self.each.clone(),
             each_from: self.each_from.clone(),
+            each_instance: self.each_instance.clone(),
             iterators: self.iterators.clone(),
             path_module: self.path_module.clone(),
             plain_vars: self.plain_vars.clone(),
@@ -160,6 +165,17 @@ impl Scope {
         s
     }
 
+    /// The scope of one instance of a resource whose `for_each` is another resource's
+    /// instances: `each.key` is `key`, `each.value` the instance at `address` (see
+    /// `each_instance`).
+    pub fn with_instance(&self, key: &str, address: String) -> Scope {
+        let mut s = self.clone();
+        s.each = Some((Value::from(key), Value::Null));
+        s.each_from = None;
+        s.each_instance = Some(address);
+        s
+    }
+
     /// The variable `for_each` is, and this instance's key in it (see `each_from`).
     pub fn each_in(&self) -> Option<(&str, &str)> {
         let from = self.each_from.as_deref()?;
@@ -199,13 +215,12 @@ impl Scope {
             );
         }
         if let Some((key, value)) = &self.each {
-            ctx.declare_var(
-                "each",
-                Value::Object(hcl::Map::from_iter([
-                    ("key".to_string(), key.clone()),
-                    ("value".to_string(), value.clone()),
-                ])),
-            );
+            let mut each = hcl::Map::from_iter([("key".to_string(), key.clone())]);
+            // Another resource's instance is not a value here: reading it is not known.
+            if self.each_instance.is_none() {
+                each.insert("value".to_string(), value.clone());
+            }
+            ctx.declare_var("each", Value::Object(each));
         }
         for (name, value) in &self.iterators {
             ctx.declare_var(name.as_str(), value.clone());
@@ -587,6 +602,19 @@ impl Scope {
         use hcl::eval::ErrorKind;
         let said = |en: &'static str, zh: &'static str| say(en, zh).to_string();
         match kind {
+            ErrorKind::NoSuchKey(key)
+                if key == "value"
+                    && let Some(address) = &self.each_instance =>
+            {
+                pick(
+                    || {
+                        format!(
+                            "it reads `each.value`, the instance {address}, which is not read statically"
+                        )
+                    },
+                    || format!("它读取`each.value`，即实例{address}，无法静态读取"),
+                )
+            }
             ErrorKind::UndefinedVar(root) => match root.as_str() {
                 "data" => said("it is read from a data source", "它从数据源读取"),
                 "module" => said("it is an output of a module", "它是模块的输出"),
@@ -747,6 +775,17 @@ pub(super) fn traversal(expr: &hcl::Expression) -> Option<(&str, &[hcl::expr::Tr
 fn reference(expr: &hcl::Expression, scope: &Scope) -> Option<String> {
     use hcl::expr::TraversalOperator as Op;
     let (root, ops) = traversal(expr)?;
+    if root == "each" {
+        // `each.value.id` of a `for_each` over another resource's instances.
+        return match (ops, &scope.each_instance) {
+            ([Op::GetAttr(value), Op::GetAttr(id)], Some(address))
+                if value.as_str() == "value" && id.as_str() == "id" =>
+            {
+                Some(address.clone())
+            }
+            _ => None,
+        };
+    }
     let mut ops = ops.iter();
     let data = root == "data";
     let ty = if data {

@@ -597,10 +597,20 @@ impl<'s> Reader<'s> {
         }
         let module = Arc::new(module);
         let shared = Arc::new(module.scope.clone());
-        for (source, block) in blocks(self.sources, &files, "resource")
-            .chain(blocks(self.sources, &files, "data"))
-            .collect::<Vec<_>>()
-        {
+        let resources: Vec<(usize, &super::config::Block)> =
+            blocks(self.sources, &files, "resource")
+                .chain(blocks(self.sources, &files, "data"))
+                .collect();
+        // Each block by its address in the module (what `for_each` may name).
+        let by_address: HashMap<String, &Body> = resources
+            .iter()
+            .filter_map(|(_, b)| {
+                let (ty, name) = (b.labels.first()?, b.labels.get(1)?);
+                let data = if b.ty == "data" { "data." } else { "" };
+                Some((format!("{data}{ty}.{name}"), b.body.as_ref()))
+            })
+            .collect();
+        for (source, block) in resources.iter().copied() {
             let (Some(ty), Some(name)) = (block.labels.first(), block.labels.get(1)) else {
                 continue;
             };
@@ -616,7 +626,7 @@ impl<'s> Reader<'s> {
             } else {
                 format!("{prefix}{base_ty}.{name}")
             };
-            let expansion = expand(&block.body, &shared);
+            let expansion = expand(&block.body, &shared, &by_address);
             self.count_over_limit(source, expansion.over);
             let creation_unknown = match expansion.unknown {
                 Some(arg) => Some(creation_not_known(&base, arg)),
@@ -697,7 +707,7 @@ impl<'s> Reader<'s> {
         }
         let shared = Arc::new(module.scope.clone());
         let mut outputs = Vec::new();
-        let expansion = expand(&call.body, &shared);
+        let expansion = expand(&call.body, &shared, &HashMap::new());
         self.count_over_limit(source, expansion.over);
         // A call read once for a `count` or `for_each` not known: whether its resources are
         // created is not known.
@@ -1344,8 +1354,10 @@ struct Expansion {
     over: Option<(u64, Span)>,
 }
 
-/// `count` and `for_each` expanded when known; otherwise one instance standing for them all.
-fn expand(body: &Body, scope: &Arc<Scope>) -> Expansion {
+/// `count` and `for_each` expanded when known (a `for_each` over another resource of the
+/// module, `resources` by address, when that one's keys are); otherwise one instance standing
+/// for them all.
+fn expand(body: &Body, scope: &Arc<Scope>, resources: &HashMap<String, &Body>) -> Expansion {
     let one = |unknown| Expansion {
         instances: vec![(String::new(), scope.clone())],
         unknown,
@@ -1384,10 +1396,53 @@ fn expand(body: &Body, scope: &Arc<Scope>) -> Expansion {
                 unknown: None,
                 over: None,
             },
-            None => one(Some("for_each")),
+            None => match instances_of(&each.expr, scope, resources, 0) {
+                Some((address, keys)) => Expansion {
+                    instances: keys
+                        .into_iter()
+                        .map(|key| {
+                            let index = format!("[\"{key}\"]");
+                            let instance = format!("{address}{index}");
+                            (index, Arc::new(scope.with_instance(&key, instance)))
+                        })
+                        .collect(),
+                    unknown: None,
+                    over: None,
+                },
+                None => one(Some("for_each")),
+            },
         };
     }
     one(None)
+}
+
+/// The address and keys of the instances of the module's resource `expr` names alone
+/// (`for_each = huaweicloud_compute_instance.web`), when its own `for_each` is known: a map of
+/// its instances by key, which Terraform knows before apply. `None` otherwise (a `count` makes
+/// a list, which `for_each` does not take).
+fn instances_of(
+    expr: &hcl::Expression,
+    scope: &Scope,
+    resources: &HashMap<String, &Body>,
+    depth: usize,
+) -> Option<(String, Vec<String>)> {
+    use hcl::expr::TraversalOperator as Op;
+    let address = match traversal(expr)? {
+        ("data", [Op::GetAttr(ty), Op::GetAttr(name)]) => format!("data.{ty}.{name}"),
+        (ty, [Op::GetAttr(name)]) if scope.names_resource_type(ty) => format!("{ty}.{name}"),
+        _ => return None,
+    };
+    let each = resources.get(&address)?.attr("for_each")?;
+    let keys = match super::eval::for_each_elements(scope.eval_expr(&each.expr)) {
+        Ok(pairs) => pairs
+            .into_iter()
+            .map(|(k, v)| k.or_else(|| super::eval::text(&v)))
+            .collect::<Option<Vec<String>>>()?,
+        // Over another resource's instances in turn (a chain of a few at most).
+        Err(_) if depth < 4 => instances_of(&each.expr, scope, resources, depth + 1)?.1,
+        Err(_) => return None,
+    };
+    Some((address, keys))
 }
 
 /// Why whether `what` (an address, "module `m`") is created is not known before apply: its

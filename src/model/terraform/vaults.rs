@@ -81,7 +81,26 @@ pub fn members<'a>(vault: &'a Instance, instances: &'a [Instance]) -> Members<'a
             continue; // no server in it
         };
         let iterator = super::dynamic::iterator(block);
-        if !matches!(traversal(&server.expr), Some((root, [Op::GetAttr(a)])) if root == iterator && a.as_str() == "value")
+        // Over another resource's instances (`for_each = huaweicloud_compute_instance.web`),
+        // each element is an instance: its `.id` is the server's.
+        let is_value = |ops: &[Op], id: bool| match ops {
+            [Op::GetAttr(a)] => !id && a.as_str() == "value",
+            [Op::GetAttr(a), Op::GetAttr(b)] => id && a.as_str() == "value" && b.as_str() == "id",
+            _ => false,
+        };
+        if let Some(base) = instances_named(&each.expr)
+            && matches!(traversal(&server.expr), Some((root, ops)) if root == iterator && is_value(ops, true))
+        {
+            for address in instances_of(vault, instances, &base) {
+                out.add(Value2 {
+                    val: Val::Ref(address),
+                    attr: each,
+                    written: None,
+                });
+            }
+            continue;
+        }
+        if !matches!(traversal(&server.expr), Some((root, ops)) if root == iterator && is_value(ops, false))
         {
             out.unsure(pick(
                 || format!("the `server_id` of its `dynamic \"resources\"` block is not `{iterator}.value`"),
@@ -121,16 +140,42 @@ fn elements(vault: &Instance, each: &Attr, instances: &[Instance]) -> Result<Vec
             .collect());
     }
     if let Some(base) = splat_of_ids(expr) {
-        let base = format!("{}{base}", vault.module.prefix);
-        let indexed = format!("{base}[");
-        return Ok(instances
-            .iter()
-            .filter(|i| i.address == base || i.address.starts_with(&indexed))
-            .map(|i| Val::Ref(i.address.clone()))
+        return Ok(instances_of(vault, instances, &base)
+            .into_iter()
+            .map(Val::Ref)
             .collect());
     }
     let elements = super::eval::for_each_elements(vault.value_of(each).val)?;
     Ok(elements.into_iter().map(|(_, v)| Val::Known(v)).collect())
+}
+
+/// The addresses of the instances of the resource `base` (`TYPE.NAME`) in the vault's module.
+fn instances_of(vault: &Instance, instances: &[Instance], base: &str) -> Vec<String> {
+    let base = format!("{}{base}", vault.module.prefix);
+    let indexed = format!("{base}[");
+    instances
+        .iter()
+        .filter(|i| i.address == base || i.address.starts_with(&indexed))
+        .map(|i| i.address.clone())
+        .collect()
+}
+
+/// `TYPE.NAME` or `values(TYPE.NAME)` alone: a resource's instances, by its address.
+fn instances_named(expr: &Expression) -> Option<String> {
+    let expr = match without_conversion(expr) {
+        Expression::FuncCall(call)
+            if call.name.namespace.is_empty()
+                && call.name.name.as_str() == "values"
+                && call.args.len() == 1 =>
+        {
+            &call.args[0]
+        }
+        other => other,
+    };
+    match traversal(expr)? {
+        (ty, [Op::GetAttr(name)]) if ty.contains('_') => Some(format!("{ty}.{name}")),
+        _ => None,
+    }
 }
 
 /// `toset(X)` and `tolist(X)` go over what X goes over.
