@@ -430,12 +430,14 @@ impl Entity {
         };
         let mut changed = false;
         for planned in plan_tree.as_map().unwrap_or_default() {
-            // Not known before apply: by its argument's name, or where the plan's value stands
-            // (an operation's `image` is unknown through `source_image_id`).
-            if withheld.contains(&planned.key.as_str()) || plan.is_invalid(planned.value.span) {
+            let arguments = crate::model::terraform::arguments_of(&planned.key);
+            // Not known before apply: by its argument's name (a share's `projects` through
+            // `target_project_ids`, of which the plan may know some items only), or where the
+            // plan's value stands (an operation's `image` is unknown through `source_image_id`).
+            let unknown = |a: &&str| *a == planned.key.as_str() || arguments.contains(a);
+            if withheld.iter().any(unknown) || plan.is_invalid(planned.value.span) {
                 continue;
             }
-            let arguments = crate::model::terraform::arguments_of(&planned.key);
             let unknown_here = |rare: &Option<Box<Rare>>, span: Span| {
                 rare.as_ref().is_some_and(|r| {
                     r.invalid.contains(&span)
@@ -1740,13 +1742,24 @@ impl Inventory {
     /// The request making the image an operation works on: the one at the Terraform address
     /// it names (see [`Entity::works_on`]), else the first of the name its `image` says.
     pub fn request_of(&self, op: &Entity) -> Option<&Entity> {
-        if let Some(address) = op.works_on() {
-            return self
-                .requests_by_address
-                .get(address)
-                .map(|&i| &self.entities[i]);
+        let by_address = op
+            .works_on()
+            .and_then(|address| self.requests_by_address.get(address));
+        match by_address {
+            Some(&i) => Some(&self.entities[i]),
+            None => self.request(&op.str("image")?),
         }
-        self.request(&op.str("image")?)
+    }
+
+    /// What tells the image an operation works on from another of the same name: the
+    /// Terraform address of the request that makes it (see [`Inventory::request_of`]), else
+    /// its name. An inventory's operation naming a Terraform image by name works on the same
+    /// image as the Terraform operations on it.
+    pub fn image_of<'a>(&'a self, op: &'a Entity) -> Option<Str<'a>> {
+        match self.request_of(op).and_then(Entity::terraform_address) {
+            Some((address, _)) => Some(Str::Here(address)),
+            None => op.str("image"),
+        }
     }
 }
 

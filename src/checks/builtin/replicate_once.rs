@@ -25,24 +25,42 @@ impl Check for ReplicateOnce {
 
     fn check_inventory(&self, inv: &Inventory, cx: &mut Cx) {
         let replicate = |op: &&crate::model::Entity| op.is("action", "replicate");
-        // The replicas the operations make, by name.
-        let replicas: HashMap<String, Place> = inv
-            .of_kind(EntityKind::Operation)
-            .filter(replicate)
-            .filter_map(|op| {
-                let name = op.get("name")?;
-                let text = name.node.as_str()?.to_string();
-                Some((text, op.found_place(&name)))
-            })
-            .collect();
+        // The replicas the operations make, by name, with the operation that makes each.
+        let mut replicas: HashMap<String, Vec<(&crate::model::Entity, Place)>> = HashMap::new();
         for op in inv.of_kind(EntityKind::Operation).filter(replicate) {
+            if let Some(name) = op.get("name")
+                && let Some(text) = name.node.as_str()
+            {
+                let place = op.found_place(&name);
+                replicas
+                    .entry(text.to_string())
+                    .or_default()
+                    .push((op, place));
+            }
+        }
+        for op in inv.of_kind(EntityKind::Operation).filter(replicate) {
+            // A Terraform copy of the whole-image resource it names copies a whole image,
+            // whatever the copies are named.
+            if op.works_on().is_some() {
+                continue;
+            }
             let Some(image) = op.get("image") else {
                 continue;
             };
             let Some(text) = image.node.as_str() else {
                 continue;
             };
-            if let Some(made) = replicas.get(text) {
+            // An image of this name made by a request of the run is that whole image (an
+            // inventory names images by name: copies named as their source are copies of it).
+            if inv.request(text).is_some() {
+                continue;
+            }
+            // A copy named as its source is not a copy of itself.
+            let made = replicas
+                .get(text)
+                .and_then(|made| made.iter().find(|(by, _)| !std::ptr::eq(*by, op)))
+                .map(|(_, place)| place);
+            if let Some(made) = made {
                 cx.report(
                     cx.hit(op, "main", op.found_place(&image))
                         .arg("value", text)
@@ -71,6 +89,26 @@ mod tests {
                 ),
                 &["main"],
             )
+            .run();
+    }
+
+    #[test]
+    fn a_copy_named_as_its_source_is_not_a_replica_of_itself() {
+        let copy = |region: &str| {
+            format!("  - {{action: replicate, image: img, target_region: {region}, name: img}}\n")
+        };
+        Tester::new("replicate-once", "{}", "operation")
+            .pass(&format!("operations:\n{}", copy("cn-south-1")))
+            .run();
+        // Two copies of the whole image `img`, both named `img`: copies of the whole image.
+        let request =
+            "requests:\n  - {name: img, instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a}\n";
+        Tester::new("replicate-once", "{}", "operation")
+            .pass(&format!(
+                "{request}operations:\n{}{}",
+                copy("cn-south-1"),
+                copy("ap-southeast-1")
+            ))
             .run();
     }
 }

@@ -16,10 +16,6 @@ pub struct ShareLimit {
     pub max: usize,
 }
 
-/// The projects each image is shared with, and where: by the image's name and the Terraform
-/// resource that makes it.
-type Shared<'a> = HashMap<(String, Option<&'a str>), (Vec<String>, Vec<Place>)>;
-
 impl Check for ShareLimit {
     fn variants(&self) -> Vec<&'static str> {
         vec!["main"]
@@ -56,9 +52,7 @@ impl Check for ShareLimit {
                 *shares_of.entry(hash(&image)).or_default() += 1;
             }
         }
-        // An image is its name, and the Terraform resource that makes it when the operation
-        // names one: two images of one name (a module called twice) are two images.
-        let mut shared: Shared = HashMap::new();
+        let mut shared: HashMap<String, (Vec<String>, Vec<Place>)> = HashMap::new();
         for op in shares() {
             let Some(image) = op.str("image") else {
                 continue;
@@ -70,7 +64,10 @@ impl Check for ShareLimit {
             let Some(projects) = op.get("projects") else {
                 continue;
             };
-            let key = (image.to_string(), op.works_on());
+            // Two images of one name (a module called twice) are two images.
+            let key = inv
+                .image_of(op)
+                .map_or_else(|| image.to_string(), |i| i.to_string());
             let (known, places) = shared.entry(key).or_default();
             let before = known.len();
             for p in projects.node.as_seq().unwrap_or_default() {

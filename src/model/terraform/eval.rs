@@ -176,6 +176,11 @@ impl Scope {
         s
     }
 
+    /// This instance's `each.key`, when it is text.
+    pub fn each_key(&self) -> Option<&str> {
+        self.each.as_ref()?.0.as_str()
+    }
+
     /// The variable `for_each` is, and this instance's key in it (see `each_from`).
     pub fn each_in(&self) -> Option<(&str, &str)> {
         let from = self.each_from.as_deref()?;

@@ -696,6 +696,20 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
         Some(Val::Unknown(why)) => Err(why.clone()),
         _ => Err(not_set(image_arg)),
     };
+    // The whole-image resource it works on, by address: another image of the same name (the
+    // same module called twice) is another image.
+    let whole = match image.as_ref().map(|v| &v.val) {
+        Some(Val::Ref(address)) => index.get(address.as_str()),
+        Some(Val::Known(Value::String(id))) => index.get(id.as_str()).filter(|i| i.data),
+        _ => None,
+    }
+    .filter(|i| is_whole_image(i));
+    // A whole image whose name is not known before apply is still a whole image: named by
+    // its address, as its request is (what is unknown of the name is the request's to say).
+    let made = match (made, whole) {
+        (Err(_), Some(whole)) => Ok(whole.address.clone()),
+        (made, _) => made,
+    };
     match (made, image.as_ref()) {
         (Ok(name), Some(v)) => {
             d.implied("action", action, false);
@@ -742,14 +756,7 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
         _ => {}
     }
     let mut op = d.finish(EntityKind::Operation);
-    // The whole-image resource it works on, by address: another image of the same name (the
-    // same module called twice) is another image.
-    let whole = match image.as_ref().map(|v| &v.val) {
-        Some(Val::Ref(address)) => index.get(address.as_str()),
-        Some(Val::Known(Value::String(id))) => index.get(id.as_str()).filter(|i| i.data),
-        _ => None,
-    };
-    if let Some(whole) = whole.filter(|i| is_whole_image(i)) {
+    if let Some(whole) = whole {
         op.set_works_on(whole.address.clone());
     }
     Some(op)

@@ -184,12 +184,21 @@ impl Instance {
     /// `/resource/TYPE/NAME` (or `/data/…`) of a block's instance at `address`.
     pub fn block_pointer(data: bool, ty: &str, address: &str) -> String {
         let kind = if data { "/data" } else { "/resource" };
-        // The name is the last part of the address before its index (`web` of
-        // `module.app.huaweicloud_compute_instance.web["a.b"]`), with the index.
-        let base = address.split('[').next().unwrap_or_default();
-        let name = base.rsplit('.').next().unwrap_or_default();
-        let instance = format!("{name}{}", &address[base.len()..]);
-        crate::syntax::tree::pointer_push(&crate::syntax::tree::pointer_push(kind, ty), &instance)
+        // The name is the last part of the address, with its own index (`web["a.b"]` of
+        // `module.app["x"].huaweicloud_compute_instance.web["a.b"]`): what follows the last
+        // dot outside an index.
+        let mut depth = 0usize;
+        let mut last_dot = None;
+        for (i, c) in address.char_indices() {
+            match c {
+                '[' => depth += 1,
+                ']' => depth = depth.saturating_sub(1),
+                '.' if depth == 0 => last_dot = Some(i),
+                _ => {}
+            }
+        }
+        let instance = last_dot.map_or(address, |i| &address[i + 1..]);
+        crate::syntax::tree::pointer_push(&crate::syntax::tree::pointer_push(kind, ty), instance)
     }
 
     pub fn value(&self, name: &str) -> Option<Value2<'_>> {
@@ -733,6 +742,21 @@ impl<'s> Reader<'s> {
                 let v = module.value_of(&scope, attr);
                 let written = match v.written {
                     Some(w) => w.clone(),
+                    None if let Some(entry) = each_entry(&call.body, attr, &scope) => Written {
+                        source,
+                        span: entry.span,
+                        pointer: format!("/module/{name}/for_each/{}", entry.key),
+                        what: pick(
+                            || {
+                                format!(
+                                    "entry `{}` of the `for_each` of module `{name}`",
+                                    entry.key
+                                )
+                            },
+                            || format!("模块`{name}`的`for_each`的条目`{}`", entry.key),
+                        ),
+                        entries: entry.entries.clone(),
+                    },
                     None => Written::at(
                         source,
                         attr,
@@ -1352,6 +1376,34 @@ struct Expansion {
     /// A `count` over [`MAX_COUNT`], and where it is written: the instances past it are not
     /// read.
     over: Option<(u64, Span)>,
+}
+
+/// Where the value `attr` reads is written when it is `each.value` (or an attribute of it,
+/// `each.value.name`) of a `for_each` written as a map in `body` (`for_each = { a = " x" }`):
+/// this instance's entry of that map.
+fn each_entry<'b>(body: &'b Body, attr: &Attr, scope: &Scope) -> Option<&'b super::config::Entry> {
+    let ("each", [Op::GetAttr(value), rest @ ..]) = traversal(&attr.expr)? else {
+        return None;
+    };
+    if value.as_str() != "value" {
+        return None;
+    }
+    let key = scope.each_key()?;
+    let mut entry = body
+        .attr("for_each")?
+        .entries
+        .iter()
+        .find(|e| e.key.as_str() == key)?;
+    for op in rest {
+        let Op::GetAttr(name) = op else {
+            return None;
+        };
+        entry = entry
+            .entries
+            .iter()
+            .find(|e| e.key.as_str() == name.as_str())?;
+    }
+    Some(entry)
 }
 
 /// `count` and `for_each` expanded when known (a `for_each` over another resource of the
