@@ -645,6 +645,24 @@ fn operations_on_a_whole_image_whose_name_is_unknown_are_judged() {
 }
 
 #[test]
+fn a_disks_pool_from_a_variable_is_found_where_it_is_written() {
+    // `system_disk_dss_pool_id = var.pool`, the pool in terraform.tfvars: dss-disk points at
+    // the tfvars line, the attribute related (it pointed at the attribute alone, unlike a
+    // request's values; found by a review probe).
+    let main = "variable \"pool\" {}\n\nresource \"huaweicloud_compute_instance\" \"web\" {\n  name                    = \"web-01\"\n  image_id                = \"00000000-0000-4000-8000-000000000001\"\n  flavor_id               = \"s6.large.2\"\n  system_disk_dss_pool_id = var.pool\n}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"web-01-whole\"\n  instance_id = huaweicloud_compute_instance.web.id\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";
+    let tfvars = "\npool = \"0b9c1d2e-3f40-4a51-8b62-7c8d9e0f1a2b\"\n";
+    let (dir, _, findings) = check_module(&[("main.tf", main), ("terraform.tfvars", tfvars)]);
+    assert_one_at(&findings, "dss-disk", dir.path(), "terraform.tfvars", 2);
+    let related = related_of(&findings, "dss-disk");
+    assert!(
+        related
+            .iter()
+            .any(|r| r.contains("uses the value of variable `pool`")),
+        "{related:?}"
+    );
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

@@ -931,7 +931,15 @@ fn set_flag(
     };
     let plain = unknown.is_none();
     let node = d.scalar(text, plain, span, pointer.clone());
-    let node = d.apart(source, span, &pointer, node, shared);
+    // From a variable or a local: found where it is written, with the attribute that uses it.
+    let node = match v.written {
+        Some(w) => {
+            let at = Place::new(d.sources[source].file.clone(), span, pointer.clone());
+            let used = Some((at, d.uses(name, w)));
+            d.moved_to(w.source, w.span, &w.pointer, node, used)
+        }
+        None => d.apart(source, span, &pointer, node, shared),
+    };
     if let Some(why) = unknown {
         // An attached volume's value is the volume's, said so.
         let why = if inst.address == d.inst.address {
