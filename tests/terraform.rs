@@ -663,6 +663,27 @@ fn a_disks_pool_from_a_variable_is_found_where_it_is_written() {
 }
 
 #[test]
+fn a_plans_for_each_over_another_resource_links_each_instance() {
+    // A plan alone: `for_each = huaweicloud_compute_instance.web`, `instance_id =
+    // each.value.id`. The configuration's reference is `each.value.id`: the instance of `web`
+    // of the image's key (it was "`each` is not known statically"; found by a review probe).
+    let plan = "tests/fixtures/terraform/plans/for-each-over-resource.json";
+    let (_, findings) = check(&[plan]);
+    assert!(
+        !unverified_lists(&findings, "not known statically"),
+        "{findings:?}"
+    );
+    assert_unverified(
+        &findings,
+        "OS of server huaweicloud_compute_instance.web[\"a\"]",
+    );
+    assert_unverified(
+        &findings,
+        "OS of server huaweicloud_compute_instance.web[\"b\"]",
+    );
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

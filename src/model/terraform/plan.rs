@@ -157,7 +157,10 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
                 body.attrs.retain(|(k, _)| k != "region");
                 continue;
             }
-            let expr = match (why, config.reference(&prefix, &local, &key)) {
+            let expr = match (
+                why,
+                config.reference(&prefix, &local, &key, rc.get("index")),
+            ) {
                 // A list whose known items count (a new project's id among literal ones).
                 (Withheld::Unknown, reference) => {
                     let unknown = reference.unwrap_or_else(|| marker("known_after_apply"));
@@ -343,6 +346,10 @@ fn partly_known(
     }
     Some(hcl::Expression::Array(list))
 }
+
+/// After a resource's address in [`Config`]'s references: the instance of that resource a
+/// `for_each` over it gives (see `Config::reference`).
+const EACH_INSTANCE: &str = "[each.key].id";
 
 fn marker(root: &str) -> hcl::Expression {
     hcl::Expression::Variable(hcl::expr::Variable::unchecked(root))
@@ -558,11 +565,29 @@ impl Config {
             .is_none_or(|args| args.iter().any(|a| a == key))
     }
 
-    fn reference(&self, prefix: &str, local: &str, key: &str) -> Option<hcl::Expression> {
+    fn reference(
+        &self,
+        prefix: &str,
+        local: &str,
+        key: &str,
+        index: Option<&Node>,
+    ) -> Option<hcl::Expression> {
         let text = self
             .references
             .get(&(format!("{prefix}{local}"), key.to_string()))?;
-        hcl::Expression::from_str(text).ok()
+        // `each.value.id` of a `for_each` over another resource's instances: that resource's
+        // instance of this one's key.
+        let text = match (
+            text.strip_suffix(EACH_INSTANCE),
+            index.and_then(Node::as_str),
+        ) {
+            (Some(resource), Some(key)) => {
+                format!("{resource}[{}].id", serde_json::to_string(key).ok()?)
+            }
+            (Some(_), None) => return None,
+            (None, _) => text.clone(),
+        };
+        hcl::Expression::from_str(&text).ok()
     }
 }
 
@@ -596,6 +621,18 @@ impl Found<'_> {
                 .get("expressions")
                 .and_then(Node::as_map)
                 .unwrap_or_default();
+            // A `for_each` over another resource's instances (`for_each =
+            // huaweicloud_compute_instance.web`): `each.value.id` is one of them.
+            let over = r
+                .get("for_each_expression")
+                .and_then(|e| e.get("references"))
+                .and_then(Node::as_seq)
+                .and_then(|refs| refs.first())
+                .and_then(Node::as_str)
+                .filter(|r| {
+                    let ty = r.strip_prefix("data.").unwrap_or(r);
+                    ty.split('.').count() == 2 && ty.contains('_')
+                });
             for e in expressions {
                 let id = e
                     .value
@@ -605,9 +642,13 @@ impl Found<'_> {
                     .iter()
                     .filter_map(Node::as_str)
                     .find(|r| r.ends_with(".id"));
+                let id = match (id, over) {
+                    (Some("each.value.id"), Some(over)) => Some(format!("{over}{EACH_INSTANCE}")),
+                    (id, _) => id.map(str::to_string),
+                };
                 if let Some(id) = id {
                     self.references
-                        .insert((full.clone(), e.key.to_string()), id.to_string());
+                        .insert((full.clone(), e.key.to_string()), id);
                 }
             }
             self.args.insert(
