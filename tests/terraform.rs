@@ -813,6 +813,22 @@ fn known_projects_over_the_limit_fail_whatever_the_unknown_one_is() {
         "{findings:?}"
     );
     assert_unverified(&findings, "`target_project_ids`");
+    // Joined from lists: `concat` of six, five and the new project's.
+    let main = share_of_projects_and_one_unknown(11)
+        .replace("target_project_ids = [", "target_project_ids = concat([");
+    let main = main.replacen(
+        &format!("\"{:032x}\", ", 6),
+        &format!("\"{:032x}\"], [", 6),
+        1,
+    );
+    let main = main.replace(
+        ", huaweicloud_identity_project.new.id]",
+        "], [huaweicloud_identity_project.new.id])",
+    );
+    let (dir, _, findings) = check_module(&[("main.tf", &main)]);
+    assert!(main.contains("concat(["), "{main}");
+    assert_one_at(&findings, "image-share-limit", dir.path(), "main.tf", 13);
+    assert_unverified(&findings, "`target_project_ids`");
     // The same from a plan: `after` lists the known projects and a null that `after_unknown`
     // marks.
     let plan = "tests/fixtures/terraform/plans/share-partly-unknown.json";

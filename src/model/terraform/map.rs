@@ -266,17 +266,11 @@ impl<'a> Draft<'a> {
     /// known, not such a list, or none of its items is known.
     fn partly_known_list(&mut self, key: &'static str, name: &str) -> Option<()> {
         let v = self.inst.value(name)?;
-        let (Val::Unknown(why), hcl::Expression::Array(items)) = (&v.val, &v.attr.expr) else {
+        let Val::Unknown(why) = &v.val else {
             return None;
         };
-        let known: Vec<String> = items
-            .iter()
-            .filter_map(|item| match self.inst.scope.eval_expr(item) {
-                Val::Known(Value::String(s)) => Some(s),
-                Val::Known(value @ (Value::Number(_) | Value::Bool(_))) => text(&value),
-                _ => None,
-            })
-            .collect();
+        let mut known = Vec::new();
+        known_items(&v.attr.expr, &self.inst.scope, 0, &mut known)?;
         if known.is_empty() {
             return None;
         }
@@ -760,6 +754,63 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
         op.set_works_on(whole.address.clone());
     }
     Some(op)
+}
+
+/// The known items of a list some of whose items are not known before apply, written as a
+/// list (`["p1", x.id]`) or joined from lists (`concat(…)`, `flatten(…)`, `distinct(…)`,
+/// `toset(…)`, `tolist(…)`, any of them known or written so). `None` for anything else: no
+/// item of it is taken to be known.
+fn known_items(
+    expr: &hcl::Expression,
+    scope: &super::eval::Scope,
+    depth: usize,
+    out: &mut Vec<String>,
+) -> Option<()> {
+    let item = |value: &Value| match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(_) | Value::Bool(_) => text(value),
+        _ => None,
+    };
+    if depth > 8 {
+        return None;
+    }
+    match expr {
+        hcl::Expression::Array(items) => {
+            for i in items {
+                match scope.eval_expr(i) {
+                    Val::Known(Value::Array(inner)) if depth > 0 => {
+                        out.extend(inner.iter().filter_map(item));
+                    }
+                    Val::Known(value) => out.extend(item(&value)),
+                    Val::Unknown(_) | Val::Ref(_) if depth > 0 => {
+                        // An item of `flatten`'s list may be a list written so.
+                        let _ = known_items(i, scope, depth + 1, out);
+                    }
+                    _ => {}
+                }
+            }
+            Some(())
+        }
+        hcl::Expression::FuncCall(call)
+            if call.name.namespace.is_empty()
+                && matches!(
+                    call.name.name.as_str(),
+                    "concat" | "flatten" | "distinct" | "toset" | "tolist"
+                ) =>
+        {
+            for arg in &call.args {
+                match scope.eval_expr(arg) {
+                    Val::Known(Value::Array(items)) => out.extend(items.iter().filter_map(item)),
+                    _ => {
+                        let _ = known_items(arg, scope, depth + 1, out);
+                    }
+                }
+            }
+            Some(())
+        }
+        hcl::Expression::Parenthesis(inner) => known_items(inner, scope, depth, out),
+        _ => None,
+    }
 }
 
 /// The name of the whole image a resource of the run makes: a whole-image resource's, or a
