@@ -15,14 +15,19 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
         .expect("run")
 }
 
-/// The remediation (steps and alternatives) of the findings of `rule` on one inventory.
-fn remediation_of(rule: &str, inventory: &str) -> String {
+/// The findings (JSON) of `rule` on one inventory.
+fn findings_of(rule: &str, inventory: &str) -> Vec<Value> {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("inventory.yaml"), inventory).expect("write");
     let path = dir.path().display().to_string();
     let out = run(&["check", &path, "--format", "json", "--select", rule], &[]);
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let findings = v["diagnostics"].as_array().cloned().unwrap_or_default();
+    v["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+/// The remediation (steps and alternatives) of the findings of `rule` on one inventory.
+fn remediation_of(rule: &str, inventory: &str) -> String {
+    let findings = findings_of(rule, inventory);
     assert!(
         !findings.is_empty(),
         "{rule} gives no finding on\n{inventory}"
@@ -232,22 +237,8 @@ fn remediation_of_a_whole_inventory_rule_names_the_region_too() {
 #[test]
 fn a_related_flag_of_a_pruned_server_points_at_the_flag() {
     let inventory = "region: cn-north-4\nservers:\n  - id: 4f1e5a0c-2d5b-4c1e-9a77-1b2c3d4e5f60\n    status: SHUTOFF\n    backup_service: CBR\n    vault_id: 53845412-7b09-4493-a000-000000000007\n    disks:\n      - {id: d1, system: true, dss: false, encrypted: true}\nrequests:\n  - name: img-web\n    instance_id: 4f1e5a0c-2d5b-4c1e-9a77-1b2c3d4e5f60\n    vault_id: 53845412-7b09-4493-a000-000000000007\noperations:\n  - image: img-web\n    action: share\n    projects: [8ff34785-799e-4cbc-a000-000000100009]\n";
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("inventory.yaml"), inventory).expect("write");
-    let path = dir.path().display().to_string();
-    let out = run(
-        &[
-            "check",
-            &path,
-            "--format",
-            "json",
-            "--select",
-            "image-encrypted",
-        ],
-        &[],
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let finding = &v["diagnostics"][0];
+    let findings = findings_of("image-encrypted", inventory);
+    let finding = findings.first().expect("an image-encrypted finding");
     let related = finding["related"]
         .as_array()
         .and_then(|r| r.iter().find(|r| r["message"] == "disk d1 is encrypted"))
