@@ -684,6 +684,25 @@ fn a_plans_for_each_over_another_resource_links_each_instance() {
 }
 
 #[test]
+fn a_value_from_a_resources_for_each_map_is_found_at_its_entry() {
+    // `for_each = { a = " bad-a", … }`, `name = each.value`: at the entry `a` (it was at
+    // `each.value`), the attribute related.
+    let main = "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  for_each    = { a = \" bad-a\", b = \"good-b\" }\n  name        = each.value\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";
+    let (dir, _, findings) = check_module(&[("main.tf", main)]);
+    assert_one_at(&findings, "request-name", dir.path(), "main.tf", 2);
+    let finding = findings
+        .iter()
+        .find(|f| f["rule"] == "request-name")
+        .expect("one");
+    assert_eq!(finding["column"], 23, "{finding}");
+    assert_eq!(
+        finding["pointer"],
+        "/resource/huaweicloud_ims_ecs_whole_image/img/for_each/a"
+    );
+    assert_eq!(finding["related"][0]["line"], 3, "{finding}");
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

@@ -604,12 +604,36 @@ impl<'s> Reader<'s> {
             let outputs = self.read_call(dir, prefix, source, &call, &module);
             module.outputs.extend(outputs);
         }
-        let module = Arc::new(module);
-        let shared = Arc::new(module.scope.clone());
         let resources: Vec<(usize, &super::config::Block)> =
             blocks(self.sources, &files, "resource")
                 .chain(blocks(self.sources, &files, "data"))
                 .collect();
+        // Where each entry of a `for_each` written as a map is (`each.value` is found there).
+        for (source, block) in &resources {
+            let (Some(each), Some(ty), Some(name)) = (
+                block.body.attr("for_each"),
+                block.labels.first(),
+                block.labels.get(1),
+            ) else {
+                continue;
+            };
+            if each.entries.is_empty() {
+                continue;
+            }
+            let data = block.ty == "data";
+            let pointer = Instance::block_pointer(data, ty, &format!("{ty}.{name}"));
+            let what = pick(
+                || format!("`for_each` of {ty}.{name}"),
+                || format!("{ty}.{name}的`for_each`"),
+            );
+            let pointer = crate::syntax::tree::pointer_push(&pointer, "for_each");
+            let w = Written::at(*source, each, pointer, what);
+            let mut places = HashMap::new();
+            entry_places(&w, &w.entries, &w.pointer, &mut Vec::new(), &mut places);
+            module.attrs_written.insert(literal_for_each(block), places);
+        }
+        let module = Arc::new(module);
+        let shared = Arc::new(module.scope.clone());
         // Each block by its address in the module (what `for_each` may name).
         let by_address: HashMap<String, &Body> = resources
             .iter()
@@ -635,7 +659,7 @@ impl<'s> Reader<'s> {
             } else {
                 format!("{prefix}{base_ty}.{name}")
             };
-            let expansion = expand(&block.body, &shared, &by_address);
+            let expansion = expand(&block.body, &shared, &by_address, &literal_for_each(block));
             self.count_over_limit(source, expansion.over);
             let creation_unknown = match expansion.unknown {
                 Some(arg) => Some(creation_not_known(&base, arg)),
@@ -716,7 +740,7 @@ impl<'s> Reader<'s> {
         }
         let shared = Arc::new(module.scope.clone());
         let mut outputs = Vec::new();
-        let expansion = expand(&call.body, &shared, &HashMap::new());
+        let expansion = expand(&call.body, &shared, &HashMap::new(), "");
         self.count_over_limit(source, expansion.over);
         // A call read once for a `count` or `for_each` not known: whether its resources are
         // created is not known.
@@ -1406,10 +1430,22 @@ fn each_entry<'b>(body: &'b Body, attr: &Attr, scope: &Scope) -> Option<&'b supe
     Some(entry)
 }
 
+/// The name under which the places of a block's `for_each` written as a map are kept (see
+/// [`ModuleScope::attrs_written`]): no variable can have it.
+fn literal_for_each(block: &super::config::Block) -> String {
+    format!("for_each of {}", block.labels.join("."))
+}
+
 /// `count` and `for_each` expanded when known (a `for_each` over another resource of the
 /// module, `resources` by address, when that one's keys are); otherwise one instance standing
-/// for them all.
-fn expand(body: &Body, scope: &Arc<Scope>, resources: &HashMap<String, &Body>) -> Expansion {
+/// for them all. `literal`: where the places of a `for_each` written as a map are kept (see
+/// [`literal_for_each`]).
+fn expand(
+    body: &Body,
+    scope: &Arc<Scope>,
+    resources: &HashMap<String, &Body>,
+    literal: &str,
+) -> Expansion {
     let one = |unknown| Expansion {
         instances: vec![(String::new(), scope.clone())],
         unknown,
@@ -1438,7 +1474,11 @@ fn expand(body: &Body, scope: &Arc<Scope>, resources: &HashMap<String, &Body>) -
                     .map(|(k, v)| {
                         let k = k.map_or_else(|| v.clone(), Value::from);
                         let key = super::eval::text(&k).unwrap_or_default();
-                        let from = direct_var(&each.expr);
+                        let from = direct_var(&each.expr).or(matches!(
+                            each.expr,
+                            hcl::Expression::Object(_)
+                        )
+                        .then_some(literal));
                         (
                             format!("[\"{key}\"]"),
                             Arc::new(scope.with_each(k, v, from)),
