@@ -703,6 +703,35 @@ fn a_value_from_a_resources_for_each_map_is_found_at_its_entry() {
 }
 
 #[test]
+fn outputs_of_a_module_called_with_for_each_and_plain_outputs_are_read() {
+    // `module.img["a"].image_id` (a call with `for_each`) names the image of that instance,
+    // and `module.img["b"].region` is the module's literal output: the copy stays in the
+    // image's region. Both were unknown ("it is an output of a module").
+    let module = "variable \"name\" {}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = var.name\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n\noutput \"image_id\" {\n  value = huaweicloud_ims_ecs_whole_image.img.id\n}\n\noutput \"region\" {\n  value = \"cn-north-4\"\n}\n";
+    let root = "provider \"huaweicloud\" {\n  region = \"cn-north-4\"\n}\n\nmodule \"img\" {\n  source   = \"./m\"\n  for_each = toset([\"a\", \"b\"])\n  name     = \"img-${each.key}\"\n}\n\nresource \"huaweicloud_images_image_copy\" \"cp\" {\n  source_image_id = module.img[\"a\"].image_id\n  name            = \"img-a-copy\"\n  target_region   = module.img[\"b\"].region\n}\n";
+    let dir = module_of(&[("main.tf", root)]);
+    std::fs::create_dir(dir.path().join("m")).expect("mkdir");
+    std::fs::write(dir.path().join("m/main.tf"), module).expect("write");
+    let (code, findings) = check(&[&dir.path().display().to_string()]);
+    assert_one_at(
+        &findings,
+        "image-replicate-cross-region",
+        dir.path(),
+        "main.tf",
+        14,
+    );
+    assert_eq!(
+        said(&findings, "image-replicate-cross-region", "entity"),
+        ["img-a"]
+    );
+    assert!(
+        !unverified_lists(&findings, "output of a module"),
+        "{findings:?}"
+    );
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

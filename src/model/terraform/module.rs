@@ -77,9 +77,10 @@ pub struct ModuleScope {
     pub default_tags: HashMap<String, DefaultTags>,
     /// The module's address prefix (`module.app.`): references inside it name its resources.
     pub prefix: String,
-    /// The outputs of the local modules it calls that are a resource's id
-    /// (`module.img.image_id`), by how they are read: the resource's address.
-    pub outputs: HashMap<String, String>,
+    /// The outputs of the local modules it calls that are known before apply or a resource's
+    /// id (`module.img.image_id`, `module.img["a"].image_id`), by how they are read: the value,
+    /// or the resource's address.
+    pub outputs: HashMap<String, Val>,
 }
 
 impl ModuleScope {
@@ -87,9 +88,16 @@ impl ModuleScope {
     /// another resource's id is that reference, and references name resources of this module.
     pub fn value_of<'a>(&'a self, scope: &Scope, attr: &'a Attr) -> Value2<'a> {
         let var = direct_var(&attr.expr);
-        let output = || self.outputs.get(&module_output(&attr.expr)?);
-        let val = match var.and_then(|v| self.refs.get(v)).or_else(output) {
-            Some(address) => Val::Ref(address.clone()),
+        let bound = var
+            .and_then(|v| self.refs.get(v))
+            .map(|a| Val::Ref(a.clone()));
+        let output = || {
+            self.outputs
+                .get(&module_output(&attr.expr, scope)?)
+                .cloned()
+        };
+        let val = match bound.or_else(output) {
+            Some(val) => val,
             None => match scope.eval_expr(&attr.expr) {
                 Val::Ref(address) if !self.prefix.is_empty() => {
                     Val::Ref(format!("{}{address}", self.prefix))
@@ -388,10 +396,27 @@ fn direct_local(expr: &hcl::Expression) -> Option<&str> {
 }
 
 /// `module.NAME.OUTPUT` alone, as written.
-fn module_output(expr: &hcl::Expression) -> Option<String> {
+fn module_output(expr: &hcl::Expression, scope: &Scope) -> Option<String> {
     match traversal(expr)? {
         ("module", [Op::GetAttr(name), Op::GetAttr(output)]) => {
             Some(format!("module.{name}.{output}"))
+        }
+        // An instance of a call with `count` or `for_each`: `module.img["a"].image_id`.
+        ("module", [Op::GetAttr(name), index, Op::GetAttr(output)]) => {
+            let key = match index {
+                Op::LegacyIndex(n) => Value::from(*n),
+                Op::Index(key) => match scope.eval_expr(key) {
+                    Val::Known(key) => key,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            let key = match key {
+                Value::String(s) => serde_json::to_string(&s).ok()?,
+                Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
+            Some(format!("module.{name}[{key}].{output}"))
         }
         _ => None,
     }
@@ -582,13 +607,8 @@ impl<'s> Reader<'s> {
 
     /// Read the module in `dir` (its resources' addresses start with `prefix`) and the local
     /// modules it calls, those first (what they output is read by its resources). Returns its
-    /// outputs that are a resource's id: name, address.
-    pub fn read_module(
-        &mut self,
-        dir: &Path,
-        prefix: &str,
-        inputs: Inputs,
-    ) -> Vec<(String, String)> {
+    /// outputs known before apply or that are a resource's id: name, value (the address).
+    pub fn read_module(&mut self, dir: &Path, prefix: &str, inputs: Inputs) -> Vec<(String, Val)> {
         if self.stack.len() > MAX_MODULE_DEPTH || self.stack.iter().any(|d| d == dir) {
             return Vec::new();
         }
@@ -689,8 +709,8 @@ impl<'s> Reader<'s> {
                     .value_of(&module.scope, block.body.attr("value")?)
                     .val
                 {
-                    Val::Ref(address) => Some((name.to_string(), address)),
-                    _ => None,
+                    val @ (Val::Ref(_) | Val::Known(_)) => Some((name.to_string(), val)),
+                    Val::Unknown(_) => None,
                 }
             })
             .collect();
@@ -705,7 +725,7 @@ impl<'s> Reader<'s> {
         source: usize,
         call: &super::config::Block,
         module: &ModuleScope,
-    ) -> Vec<(String, String)> {
+    ) -> Vec<(String, Val)> {
         let Some(name) = call.labels.first() else {
             return Vec::new();
         };
@@ -814,13 +834,12 @@ impl<'s> Reader<'s> {
                 }),
             };
             let read = self.read_module(&child, &child_prefix, inputs);
-            // Read as `module.NAME.OUTPUT`: a call without `count` or `for_each`.
-            if suffix.is_empty() {
-                outputs.extend(
-                    read.into_iter()
-                        .map(|(output, address)| (format!("module.{name}.{output}"), address)),
-                );
-            }
+            // Read as `module.NAME.OUTPUT`, or `module.NAME[KEY].OUTPUT` of a call with `count`
+            // or `for_each`.
+            outputs.extend(
+                read.into_iter()
+                    .map(|(output, val)| (format!("module.{name}{suffix}.{output}"), val)),
+            );
         }
         outputs
     }
