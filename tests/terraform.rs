@@ -732,6 +732,40 @@ fn outputs_of_a_module_called_with_for_each_and_plain_outputs_are_read() {
 }
 
 #[test]
+fn a_copy_of_a_copy_is_a_second_hop_whatever_the_names() {
+    // The first copy is named as its source, or the whole image's name is not known: the
+    // second copy names the first by reference, so it copies a replica. Both passed (matched
+    // by name, or "may be a whole image"; found by a review probe).
+    let copies = |first_name: &str| {
+        format!(
+            "resource \"huaweicloud_images_image_copy\" \"a\" {{\n  source_image_id = huaweicloud_ims_ecs_whole_image.img.id\n  name            = {first_name}\n  target_region   = \"cn-south-1\"\n}}\n\nresource \"huaweicloud_images_image_copy\" \"b\" {{\n  source_image_id = huaweicloud_images_image_copy.a.id\n  name            = \"golden-ap\"\n  target_region   = \"ap-southeast-1\"\n}}\n"
+        )
+    };
+    let named = format!("{}\n{}", image_block("golden"), copies("\"golden\""));
+    let unknown = format!(
+        "variable \"n\" {{}}\n\n{}\n{}",
+        image_block("golden"),
+        copies("var.n")
+    );
+    for main in [named, unknown] {
+        let (dir, code, findings) = check_module(&[("main.tf", &main)]);
+        let line = main
+            .lines()
+            .position(|l| l.contains("copy.a.id"))
+            .expect("b") as u64
+            + 1;
+        assert_one_at(
+            &findings,
+            "image-replicate-once",
+            dir.path(),
+            "main.tf",
+            line,
+        );
+        assert_eq!(code, 1, "{findings:?}");
+    }
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

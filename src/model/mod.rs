@@ -223,6 +223,9 @@ struct Rare {
     /// The Terraform address of the whole-image resource an operation works on (see
     /// [`Inventory::request_of`]).
     works_on: Option<String>,
+    /// The Terraform address of the copy of a whole image an operation works on (see
+    /// [`Entity::copy_of`]).
+    copy_of: Option<String>,
     /// Judged whole with its root module, on the thread that read it (see
     /// [`Entity::mark_judged`]).
     judged: bool,
@@ -920,6 +923,20 @@ impl Entity {
         }
     }
 
+    /// Name the copy of a whole image an operation works on by its Terraform address: the
+    /// operation is on a replica, whatever the images are named.
+    pub fn set_copy_of(&mut self, address: String) {
+        if let Some(rare) = self.rare_mut() {
+            rare.copy_of = Some(address);
+        }
+    }
+
+    /// The Terraform address of the copy (`huaweicloud_images_image_copy`) of a whole image an
+    /// operation works on, when it names one (see [`Entity::set_copy_of`]).
+    pub fn copy_of(&self) -> Option<&str> {
+        self.rare().and_then(|r| r.copy_of.as_deref())
+    }
+
     /// The Terraform address of the whole-image resource an operation works on, when it names
     /// one (see [`Entity::set_works_on`]).
     pub fn works_on(&self) -> Option<&str> {
@@ -974,6 +991,7 @@ impl Entity {
                 moved: r.moved.clone(),
                 address: r.address.clone(),
                 works_on: r.works_on.clone(),
+                copy_of: r.copy_of.clone(),
                 judged: false,
                 existing: r.existing,
             })

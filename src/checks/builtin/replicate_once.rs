@@ -39,32 +39,42 @@ impl Check for ReplicateOnce {
             }
         }
         for op in inv.of_kind(EntityKind::Operation).filter(replicate) {
-            // A Terraform copy of the whole-image resource it names copies a whole image,
-            // whatever the copies are named.
-            if op.works_on().is_some() {
-                continue;
-            }
             let Some(image) = op.get("image") else {
                 continue;
             };
             let Some(text) = image.node.as_str() else {
                 continue;
             };
-            // An image of this name made by a request of the run is that whole image (an
-            // inventory names images by name: copies named as their source are copies of it).
-            if inv.request(text).is_some() {
-                continue;
-            }
-            // A copy named as its source is not a copy of itself.
-            let made = replicas
-                .get(text)
-                .and_then(|made| made.iter().find(|(by, _)| !std::ptr::eq(*by, op)))
-                .map(|(_, place)| place);
+            let made = match (op.works_on(), op.copy_of()) {
+                // A Terraform copy of the whole-image resource it names copies a whole image,
+                // whatever the images are named.
+                (Some(_), _) => continue,
+                // A Terraform copy of a copy of a whole image is a second hop, whatever the
+                // images are named: the copy it names made the replica.
+                (None, Some(copy)) => inv
+                    .of_kind(EntityKind::Operation)
+                    .find(|by| by.terraform_address().is_some_and(|(a, _)| a == copy))
+                    .map(|by| by.key_place()),
+                // An inventory names images by name. An image of this name that a request of
+                // the run makes, or that a copy named as it copies, is a whole image (a copy
+                // named as its source is not a copy of itself).
+                (None, None) => {
+                    let makers = replicas.get(text).map_or(&[][..], Vec::as_slice);
+                    let original = inv.request(text).is_some()
+                        || makers
+                            .iter()
+                            .any(|(by, _)| by.str("image").as_deref() == Some(text));
+                    if original {
+                        continue;
+                    }
+                    makers.first().map(|(_, place)| place.clone())
+                }
+            };
             if let Some(made) = made {
                 cx.report(
                     cx.hit(op, "main", op.found_place(&image))
                         .arg("value", text)
-                        .related(made.clone(), format!("`{text}` is a replica made here")),
+                        .related(made, format!("`{text}` is a replica made here")),
                 );
             }
         }
@@ -99,6 +109,13 @@ mod tests {
         };
         Tester::new("replicate-once", "{}", "operation")
             .pass(&format!("operations:\n{}", copy("cn-south-1")))
+            .run();
+        // The first copy is named as its source: `img` names the original, copied twice.
+        Tester::new("replicate-once", "{}", "operation")
+            .pass(&format!(
+                "operations:\n{}  - {{action: replicate, image: img, target_region: ap-southeast-1}}\n",
+                copy("cn-south-1")
+            ))
             .run();
         // Two copies of the whole image `img`, both named `img`: copies of the whole image.
         let request =

@@ -698,10 +698,19 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
         _ => None,
     }
     .filter(|i| is_whole_image(i));
-    // A whole image whose name is not known before apply is still a whole image: named by
-    // its address, as its request is (what is unknown of the name is the request's to say).
-    let made = match (made, whole) {
-        (Err(_), Some(whole)) => Ok(whole.address.clone()),
+    // A copy of a whole image the run makes (through copies, maybe): the operation is on a
+    // replica.
+    let copy = match image.as_ref().map(|v| &v.val) {
+        Some(Val::Ref(address)) => index
+            .get(address.as_str())
+            .filter(|i| copies_whole_image(i, index, 0)),
+        _ => None,
+    };
+    // A whole image (or a copy of one) whose name is not known before apply is still one:
+    // named by its address, as its request is (what is unknown of the name is the request's,
+    // or the copy's, to say).
+    let made = match (made, whole.or(copy)) {
+        (Err(_), Some(resource)) => Ok(resource.address.clone()),
         (made, _) => made,
     };
     match (made, image.as_ref()) {
@@ -752,6 +761,9 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
     let mut op = d.finish(EntityKind::Operation);
     if let Some(whole) = whole {
         op.set_works_on(whole.address.clone());
+    }
+    if let Some(copy) = copy {
+        op.set_copy_of(copy.address.clone());
     }
     Some(op)
 }
@@ -810,6 +822,22 @@ fn known_items(
         }
         hcl::Expression::Parenthesis(inner) => known_items(inner, scope, depth, out),
         _ => None,
+    }
+}
+
+/// A copy (`huaweicloud_images_image_copy`) whose source is a whole image the run makes,
+/// directly or through other copies.
+fn copies_whole_image(copy: &Instance, index: &Index, depth: usize) -> bool {
+    if copy.ty != "huaweicloud_images_image_copy" || depth > 8 {
+        return false;
+    }
+    match copy.value("source_image_id").map(|v| v.val) {
+        Some(Val::Ref(source)) => match index.get(source.as_str()) {
+            Some(source) if is_whole_image(source) => true,
+            Some(source) => copies_whole_image(source, index, depth + 1),
+            None => false,
+        },
+        _ => false,
     }
 }
 
