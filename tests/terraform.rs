@@ -766,6 +766,23 @@ fn a_copy_of_a_copy_is_a_second_hop_whatever_the_names() {
 }
 
 #[test]
+fn a_plan_of_a_module_called_with_count_links_its_resources() {
+    // Resources at `module.web[0].…`: the configuration names them without the index
+    // (`module_calls.web`), and was not found, so nothing was linked (the image's server and
+    // vault, the share's image) and a DSS disk and eleven projects passed (found by a review
+    // probe).
+    let plan = "tests/fixtures/terraform/plans/module-with-count.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(places(&findings, "dss-disk").len(), 1, "{findings:?}");
+    assert_eq!(
+        places(&findings, "image-share-limit").len(),
+        1,
+        "{findings:?}"
+    );
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

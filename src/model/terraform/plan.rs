@@ -175,7 +175,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
                 None => body.attrs.push((key.into(), attr)),
             }
         }
-        if let Some(key) = config.providers.get(&format!("{prefix}{local}"))
+        if let Some(key) = config.providers.get(&configured(&prefix, &local))
             && key.contains('.')
             && let Ok(expr) = hcl::Expression::from_str(key)
         {
@@ -345,6 +345,26 @@ fn partly_known(
         });
     }
     Some(hcl::Expression::Array(list))
+}
+
+/// A resource's address as the plan's `configuration` names it: without the instance keys of
+/// the modules it is in (`module.web[0].` is `module.web.` there: a module called with
+/// `count` or `for_each` is configured once).
+fn configured(prefix: &str, local: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + local.len());
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for c in prefix.chars() {
+        match c {
+            '"' if depth > 0 => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.push_str(local);
+    out
 }
 
 /// After a resource's address in [`Config`]'s references: the instance of that resource a
@@ -561,7 +581,7 @@ impl Config {
     /// plan: then it may).
     fn sets(&self, prefix: &str, local: &str, key: &str) -> bool {
         self.args
-            .get(&format!("{prefix}{local}"))
+            .get(&configured(prefix, local))
             .is_none_or(|args| args.iter().any(|a| a == key))
     }
 
@@ -574,7 +594,7 @@ impl Config {
     ) -> Option<hcl::Expression> {
         let text = self
             .references
-            .get(&(format!("{prefix}{local}"), key.to_string()))?;
+            .get(&(configured(prefix, local), key.to_string()))?;
         // `each.value.id` of a `for_each` over another resource's instances: that resource's
         // instance of this one's key.
         let text = match (
