@@ -783,6 +783,19 @@ fn a_plan_of_a_module_called_with_count_links_its_resources() {
 }
 
 #[test]
+fn an_instance_the_plan_does_not_list_is_not_judged_beside_it() {
+    // `for_each = var.regions`, whose default has `a` and `b`; the plan, made with `-var`
+    // giving `a` alone, lists `c["a"]`: `c["b"]` (a copy within the image's region) is not
+    // made, and was an error (found by a review probe).
+    let dir = Path::new("tests/fixtures/terraform/plan-overrides-for-each");
+    let (_, findings) = check(&[&dir.display().to_string()]);
+    assert!(
+        places(&findings, "image-replicate-cross-region").is_empty(),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

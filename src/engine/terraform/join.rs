@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::input::discover::{Input, Origin};
 use crate::input::source::normalize;
 
-use crate::model::terraform::bare_address;
+use crate::model::terraform::{bare_address, without_keys};
 use crate::model::{Entity, EntityKind, Origin as ModelOrigin};
 
 use crate::engine::files::Loaded;
@@ -80,13 +80,6 @@ impl ByName {
     }
 }
 
-/// The address of the resource an instance address (`web[0]`, `web["a"]`) is of; `None`
-/// without an index.
-fn unindexed(address: &str) -> Option<&str> {
-    let open = address.strip_suffix(']')?.rfind('[')?;
-    Some(&address[..open])
-}
-
 /// A Terraform server's id, or a request's `instance_id`, that is a joined address: the id.
 fn join_one(joined: &HashMap<String, String>, e: &mut Entity) {
     if e.origin != ModelOrigin::Terraform {
@@ -115,9 +108,9 @@ struct DirPlans<'l> {
     planned: PlansOf<'l>,
     /// The addresses they destroy (and do not create again).
     destroyed: HashSet<&'l str>,
-    /// The resources of which they list instances by index (`web[0]`, `web["a"]`), by kind
-    /// and address without it.
-    indexed: HashSet<(EntityKind, &'l str)>,
+    /// The resources of which they list instances by index (`web[0]`, `web["a"]`, of a
+    /// module's instance too, `module.db["a"].web`), by kind and address without the indexes.
+    indexed: HashSet<(EntityKind, String)>,
 }
 
 /// The entities of the run's plans, by the directory of the plan file, kind and address. A
@@ -145,7 +138,8 @@ impl<'l> Planned<'l> {
                     let plans = by_dir.entry(dir.clone()).or_default();
                     let address = bare_address(address);
                     plans.planned.insert((e.kind, address), (at, e));
-                    if let Some(resource) = unindexed(address) {
+                    let resource = without_keys(address);
+                    if resource.len() < address.len() {
                         plans.indexed.insert((e.kind, resource));
                     }
                 }
@@ -175,15 +169,16 @@ impl<'l> Planned<'l> {
         else {
             return Vec::new();
         };
-        // A resource whose `count` or `for_each` the module cannot tell (from a variable with
-        // no value) stands for all its instances: the plan's, which it lists (made with
-        // `-var`), are those, judged as the plan has them; the stand-in is not a request.
+        // The instances of a resource (or of a module) the plan lists are those `terraform
+        // apply` makes: one the module reads that the plan does not list (a `for_each` over a
+        // default the plan's `-var` overrode), or a resource standing for instances the module
+        // cannot tell (a `count` from a variable with no value), is not a request.
         found.retain(|(_, e)| match e.terraform_address() {
             Some((address, false)) => {
                 let address = bare_address(address);
-                let key = (e.kind, address);
-                let stand_in = indexed.contains(&key) && !planned.contains_key(&key);
-                !destroyed.contains(address) && !stand_in
+                let listed = planned.contains_key(&(e.kind, address));
+                let of_listed = indexed.contains(&(e.kind, without_keys(address)));
+                !destroyed.contains(address) && (listed || !of_listed)
             }
             _ => true,
         });

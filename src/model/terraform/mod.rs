@@ -161,6 +161,25 @@ pub fn bare_address(address: &str) -> &str {
         .unwrap_or(address)
 }
 
+/// An address without the instance keys of its modules and resources (`module.web[0].x.y["a"]`
+/// is `module.web.x.y`): what a plan's `configuration` names it by, and the resource its
+/// instances are of.
+pub fn without_keys(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for c in address.chars() {
+        match c {
+            '"' if depth > 0 => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// One root module's entities and problems, each with the position of its source.
 pub type RootRead = (Vec<(usize, Entity)>, Vec<(usize, Problem)>);
 

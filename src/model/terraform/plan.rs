@@ -348,23 +348,9 @@ fn partly_known(
 }
 
 /// A resource's address as the plan's `configuration` names it: without the instance keys of
-/// the modules it is in (`module.web[0].` is `module.web.` there: a module called with
-/// `count` or `for_each` is configured once).
+/// the modules it is in (a module called with `count` or `for_each` is configured once).
 fn configured(prefix: &str, local: &str) -> String {
-    let mut out = String::with_capacity(prefix.len() + local.len());
-    let mut depth = 0usize;
-    let mut quoted = false;
-    for c in prefix.chars() {
-        match c {
-            '"' if depth > 0 => quoted = !quoted,
-            '[' if !quoted => depth += 1,
-            ']' if !quoted => depth = depth.saturating_sub(1),
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out.push_str(local);
-    out
+    super::without_keys(&format!("{prefix}{local}"))
 }
 
 /// After a resource's address in [`Config`]'s references: the instance of that resource a
