@@ -71,7 +71,9 @@ impl Check for ShareLimit {
             let (known, places) = shared.entry(key).or_default();
             let before = known.len();
             for p in projects.node.as_seq().unwrap_or_default() {
+                // An empty string names no project.
                 if let Some(id) = p.as_str().map(str::to_ascii_lowercase)
+                    && !id.is_empty()
                     && !known.contains(&id)
                 {
                     known.push(id);
@@ -118,6 +120,8 @@ mod tests {
             .pass(&ops(&[&["p1", "p2"], &["p2", "p3"]]))
             .fail(&ops(&[&["p1", "p2"], &["p3", "p4"]]), &["main"])
             .fail(&ops(&[&["p1", "p2", "p3", "p4"]]), &["main"])
+            // An empty string names no project.
+            .pass(&ops(&[&["p1", "p2", "p3", "''"]]))
             .run();
     }
 }

@@ -485,11 +485,7 @@ impl<'a> Draft<'a> {
 
     /// What is said beside a value written at `w` where the argument `arg` uses it.
     fn uses(&self, arg: &str, w: &Written) -> String {
-        let address = &self.inst.address;
-        pick(
-            || format!("`{arg}` of {address} uses the {}", w.what),
-            || format!("{address}的`{arg}`使用了{}", w.what),
-        )
+        uses(&self.inst.address, arg, w)
     }
 
     /// Where the variable or local an entry of a map written here is alone is written.
@@ -825,6 +821,15 @@ fn known_items(
     }
 }
 
+/// What is said beside a value written at `w` where the argument `arg` of the resource at
+/// `address` uses it.
+fn uses(address: &str, arg: &str, w: &Written) -> String {
+    pick(
+        || format!("`{arg}` of {address} uses the {}", w.what),
+        || format!("{address}的`{arg}`使用了{}", w.what),
+    )
+}
+
 /// A copy (`huaweicloud_images_image_copy`) whose source is a whole image the run makes,
 /// directly or through other copies.
 fn copies_whole_image(copy: &Instance, index: &Index, depth: usize) -> bool {
@@ -1014,7 +1019,8 @@ fn set_flag(
     let node = match v.written {
         Some(w) => {
             let at = Place::new(d.sources[source].file.clone(), span, pointer.clone());
-            let used = Some((at, d.uses(name, w)));
+            // The attribute is the volume's when the flag is an attached volume's.
+            let used = Some((at, uses(&inst.address, name, w)));
             d.moved_to(w.source, w.span, &w.pointer, node, used)
         }
         None => d.apart(source, span, &pointer, node, shared),
