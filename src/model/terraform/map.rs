@@ -910,10 +910,17 @@ fn is_whole_image(inst: &Instance) -> bool {
     }
 }
 
+/// A volume a `huaweicloud_compute_volume_attach` attaches by its id (or why the id is not
+/// known), with that resource.
+type AttachedById<'a> = (Result<String, String>, &'a Instance);
+
 /// What other resources say about servers: their attached volumes and the vault they are in.
 struct Links<'a> {
     /// Server address -> volumes attached to it (the volume, and the attribute that attaches it).
     volumes: HashMap<String, Vec<&'a Instance>>,
+    /// Server address -> volumes attached to it that the run does not make, by their id (an
+    /// API dump may describe them), with the attaching resource; or why the id is not known.
+    attached_by_id: HashMap<String, Vec<AttachedById<'a>>>,
     /// Server address (or literal id) -> the vault resource and its `server_id` attribute.
     vaults: HashMap<String, (&'a Instance, Value2<'a>)>,
     /// Vaults holding servers that cannot be told before apply, and why.
@@ -938,20 +945,40 @@ impl<'a> Links<'a> {
             other => known_id(other),
         };
         let mut volumes: HashMap<String, Vec<&Instance>> = HashMap::new();
+        let mut attached_by_id: HashMap<String, Vec<_>> = HashMap::new();
         let mut vaults = HashMap::new();
         let mut unsure = Vec::new();
         let mut maybe: HashMap<String, Vec<(&Instance, String)>> = HashMap::new();
         for inst in instances.iter().filter(|i| !i.data) {
             match inst.ty.as_str() {
                 "huaweicloud_compute_volume_attach" => {
-                    if let (Some(server), Some(volume)) = (
-                        inst.value("instance_id").and_then(|v| named(v.val)),
-                        inst.value("volume_id").and_then(|v| named(v.val)),
-                    ) && let Some(v) = by_address
-                        .get(volume.as_str())
-                        .or_else(|| volume_by_id.get(&volume))
-                    {
-                        volumes.entry(server).or_default().push(v);
+                    let Some(server) = inst.value("instance_id").and_then(|v| named(v.val)) else {
+                        continue;
+                    };
+                    let volume = match inst.value("volume_id").map(|v| v.val) {
+                        Some(Val::Unknown(why)) => Err(why),
+                        Some(v) => match named(v) {
+                            Some(volume) => Ok(volume),
+                            None => continue,
+                        },
+                        None => continue,
+                    };
+                    match volume {
+                        Ok(volume) => match by_address
+                            .get(volume.as_str())
+                            .or_else(|| volume_by_id.get(&volume))
+                        {
+                            Some(v) => volumes.entry(server).or_default().push(v),
+                            // Not made by the run: by its id, which a dump may describe.
+                            None => attached_by_id
+                                .entry(server)
+                                .or_default()
+                                .push((Ok(volume), inst)),
+                        },
+                        Err(why) => attached_by_id
+                            .entry(server)
+                            .or_default()
+                            .push((Err(why), inst)),
                     }
                 }
                 "huaweicloud_evs_volume" => {
@@ -977,6 +1004,7 @@ impl<'a> Links<'a> {
         }
         Links {
             volumes,
+            attached_by_id,
             vaults,
             unsure,
             maybe,
@@ -1220,6 +1248,36 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             disk.extend(set_flag(&mut d, &part, "dss", "dss_pool_id", shared));
             disk.extend(set_flag(&mut d, &part, "encrypted", "kms_key_id", shared));
             disks.push(map(block.span, disk));
+        }
+        let by_id = links
+            .attached_by_id
+            .get(&inst.address)
+            .or_else(|| links.attached_by_id.get(&id));
+        for (volume, attach) in by_id.into_iter().flatten() {
+            let Some(v) = attach.value("volume_id") else {
+                continue;
+            };
+            let vp = pointer_push(attach.json_pointer(), "volume_id");
+            match volume {
+                Ok(volume) => {
+                    let id = d.scalar(volume.clone(), false, v.attr.span, vp.clone());
+                    let system = d.scalar("false".into(), true, v.attr.span, vp.clone());
+                    disks.push(map(
+                        v.attr.span,
+                        vec![
+                            ("id", d.foreign(attach.source, v.attr.span, &vp, id)),
+                            ("system", d.foreign(attach.source, v.attr.span, &vp, system)),
+                        ],
+                    ));
+                }
+                Err(why) => d.unknown.push((
+                    "volume_id".to_string(),
+                    pick(
+                        || format!("a volume {} attaches: {why}", attach.address),
+                        || format!("{}挂载的卷：{why}", attach.address),
+                    ),
+                )),
+            }
         }
         let attached = links
             .volumes
