@@ -827,6 +827,18 @@ fn a_volume_attached_by_its_id_is_the_dumps_volume() {
 }
 
 #[test]
+fn a_data_source_beside_its_plan_keeps_what_the_plan_found() {
+    // The plan's `prior_state` holds the server the data source found (system disk on a DSS
+    // pool); beside the module, the module's data source took its scalars but not its disks:
+    // a clean verdict (found by a review probe). The disks the plan cannot tell (a data
+    // disk's pool) stay unknown.
+    let dir = Path::new("tests/fixtures/terraform/data-source-with-plan");
+    let (code, findings) = check(&[&dir.display().to_string()]);
+    assert_eq!(places(&findings, "dss-disk").len(), 1, "{findings:?}");
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

@@ -490,6 +490,31 @@ impl Entity {
                     mine.value.kind = Kind::Seq(items);
                     Some(span)
                 }
+                // A list of mappings the module does not state (the disks a data source found
+                // while planning): the plan's, at the block.
+                (Kind::Seq(items), None) if !items.is_empty() && all_maps(items) => {
+                    let items = items.iter().map(|i| respanned(i, block)).collect();
+                    entries.push(Entry {
+                        key: planned.key.clone(),
+                        key_span,
+                        value: Node {
+                            span: block,
+                            kind: Kind::Seq(items),
+                        },
+                    });
+                    if let Some(rare) = &mut w.rare {
+                        rare.unknown.retain(|(a, _)| *a != planned.key.as_str());
+                        // What the plan cannot tell of them stays unknown (a data disk's pool,
+                        // which a data source's `volume_attached` does not give).
+                        rare.unknown.extend(
+                            plan.unknown_values()
+                                .iter()
+                                .filter(|(a, _)| a == "volume_attached")
+                                .cloned(),
+                        );
+                    }
+                    None
+                }
                 (Kind::Seq(items), Some(mine)) if all_maps(items) => {
                     let list = mine.value.span;
                     let Kind::Seq(my_items) = &mut mine.value.kind else {
