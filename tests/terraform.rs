@@ -839,6 +839,21 @@ fn a_data_source_beside_its_plan_keeps_what_the_plan_found() {
 }
 
 #[test]
+fn a_module_instance_the_plan_lists_nothing_of_is_not_judged_beside_it() {
+    // `module "img" { for_each = toset(["a", "b"]) }`, a plan listing `module.img["a"]`'s
+    // image alone (as `-target` makes it): `module.img["b"]` is not applied. Its request was
+    // dropped but its share and copy were judged, against no image (found by a review probe).
+    let dir = Path::new("tests/fixtures/terraform/plan-lists-one-module-instance");
+    let (_, findings) = check(&[&dir.display().to_string()]);
+    let about_b: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["message"].as_str().is_some_and(|m| m.contains("img-b")))
+        .collect();
+    assert!(about_b.is_empty(), "{about_b:?}");
+    assert_eq!(said(&findings, "image-share-limit", "entity"), ["img-a"]);
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

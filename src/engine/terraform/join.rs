@@ -80,6 +80,35 @@ impl ByName {
     }
 }
 
+/// The instance of a module call an address is in, when that call has `count` or `for_each`
+/// (`module.img["a"]` of `module.img["a"].huaweicloud_ims_ecs_whole_image.this`): up to the
+/// end of the first module's index.
+fn module_instance(address: &str) -> Option<&str> {
+    if !address.starts_with("module.") {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for (i, c) in address.char_indices() {
+        match c {
+            '"' if depth > 0 => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    let upto = &address[..=i];
+                    // The index is a module's when what it follows is `module.NAME`.
+                    let before = &upto[..upto.rfind('[')?];
+                    let segments: Vec<&str> = before.rsplitn(3, '.').collect();
+                    return (segments.get(1) == Some(&"module")).then_some(upto);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// A Terraform server's id, or a request's `instance_id`, that is a joined address: the id.
 fn join_one(joined: &HashMap<String, String>, e: &mut Entity) {
     if e.origin != ModelOrigin::Terraform {
@@ -111,6 +140,10 @@ struct DirPlans<'l> {
     /// The resources of which they list instances by index (`web[0]`, `web["a"]`, of a
     /// module's instance too, `module.db["a"].web`), by kind and address without the indexes.
     indexed: HashSet<(EntityKind, String)>,
+    /// The instances of module calls they list resources of (`module.img["a"]`), and those
+    /// calls (`module.img`).
+    module_instances: HashSet<&'l str>,
+    module_calls: HashSet<String>,
 }
 
 /// The entities of the run's plans, by the directory of the plan file, kind and address. A
@@ -142,6 +175,10 @@ impl<'l> Planned<'l> {
                     if resource.len() < address.len() {
                         plans.indexed.insert((e.kind, resource));
                     }
+                    if let Some(instance) = module_instance(address) {
+                        plans.module_instances.insert(instance);
+                        plans.module_calls.insert(without_keys(instance));
+                    }
                 }
             }
             let destroyed = l.docs.iter().flat_map(|d| &d.destroyed);
@@ -165,6 +202,8 @@ impl<'l> Planned<'l> {
             planned,
             destroyed,
             indexed,
+            module_instances,
+            module_calls,
         }) = self.by_dir.get(dir)
         else {
             return Vec::new();
@@ -178,7 +217,11 @@ impl<'l> Planned<'l> {
                 let address = bare_address(address);
                 let listed = planned.contains_key(&(e.kind, address));
                 let of_listed = indexed.contains(&(e.kind, without_keys(address)));
-                !destroyed.contains(address) && (listed || !of_listed)
+                // An instance of a module call the plan lists others of, and nothing of it.
+                let unlisted_module = module_instance(address).is_some_and(|m| {
+                    !module_instances.contains(m) && module_calls.contains(&without_keys(m))
+                });
+                !destroyed.contains(address) && (listed || !of_listed) && !unlisted_module
             }
             _ => true,
         });
