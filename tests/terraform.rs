@@ -431,6 +431,24 @@ fn a_servers_disks_take_what_the_plan_knows_beside_the_module() {
     );
     // Known from the plan: no longer missing.
     assert!(!unverified_lists(&findings, "pool"), "{findings:?}");
+    // The same with a default the plan's `-var` overrides: the value is the plan's, at the
+    // attribute, not at the default (found by a review probe).
+    let main = std::fs::read_to_string("tests/fixtures/terraform/disk-from-plan-var/main.tf")
+        .expect("main.tf")
+        .replace(
+            "  type = string\n}",
+            "  type    = string\n  default = \"none\"\n}",
+        );
+    assert!(main.contains("default = \"none\""), "{main}");
+    let plan = std::fs::read_to_string("tests/fixtures/terraform/disk-from-plan-var/plan.json")
+        .expect("plan.json");
+    let (dir, _, findings) = check_module(&[("main.tf", &main), ("plan.json", &plan)]);
+    let line = main
+        .lines()
+        .position(|l| l.contains("= var.pool"))
+        .expect("pool") as u64
+        + 1;
+    assert_one_at(&findings, "dss-disk", dir.path(), "main.tf", line);
     check_expected(
         Path::new("tests/fixtures/terraform/encrypted-from-plan"),
         "image-encrypted",

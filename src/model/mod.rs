@@ -548,6 +548,13 @@ impl Entity {
                             }
                         }
                         rare.invalid.retain(|s| !taken.contains(s));
+                        // Known now from the plan (a `-var` over a variable's default): the
+                        // value is the attribute's, not the default's.
+                        for m in rare.moved.iter_mut().filter(|m| taken.contains(&m.span)) {
+                            if let Some((attribute, _)) = m.used.take() {
+                                m.to = attribute;
+                            }
+                        }
                     }
                     None
                 }
@@ -1415,10 +1422,10 @@ fn take_scalars(mine: &mut Node, planned: &Node, taken: &mut Vec<Span>) {
                     },
                 ..
             }) => {
-                if mine != value {
-                    *mine = value.clone();
-                    taken.push(*span);
-                }
+                // The plan's, changed or not: where the module would take it from a
+                // variable's default, the plan's may be a `-var`'s.
+                *mine = value.clone();
+                taken.push(*span);
             }
             Some(_) => {}
             None => {
