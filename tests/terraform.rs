@@ -872,6 +872,17 @@ fn a_module_instance_the_plan_lists_nothing_of_is_not_judged_beside_it() {
 }
 
 #[test]
+fn a_copy_of_a_system_disk_image_the_run_makes_is_not_about_a_whole_image() {
+    // `huaweicloud_images_image` from a server without a vault makes a system-disk image: its
+    // copy was "may be a whole image" (an error under `--strict`; found by a review probe).
+    let main = "resource \"huaweicloud_images_image\" \"sys\" {\n  name        = \"web-sys\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n}\n\nresource \"huaweicloud_images_image_copy\" \"c\" {\n  source_image_id = huaweicloud_images_image.sys.id\n  name            = \"web-sys-s\"\n  target_region   = \"cn-south-1\"\n}\n";
+    let (dir, _, findings) = check_module(&[("main.tf", main)]);
+    assert!(findings.is_empty(), "{findings:?}");
+    let (code, _) = check(&[&dir.path().display().to_string(), "--strict"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

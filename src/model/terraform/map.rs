@@ -673,6 +673,15 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
         "source_image_id"
     };
     let image = inst.value(image_arg);
+    // An image the run makes that is not a whole image (`huaweicloud_images_image` from a
+    // server without a vault: a system-disk image), or a copy of one: no whole image's
+    // restriction applies.
+    if let Some(Val::Ref(address)) = image.as_ref().map(|v| &v.val)
+        && let Some(source) = index.get(address.as_str())
+        && not_whole_image(source, index, 0)
+    {
+        return None;
+    }
     // The image's name when the run makes it; otherwise why it is unknown.
     let made = match image.as_ref().map(|v| &v.val) {
         Some(Val::Ref(address)) => image_made(address, index, 0),
@@ -818,6 +827,24 @@ fn known_items(
         }
         hcl::Expression::Parenthesis(inner) => known_items(inner, scope, depth, out),
         _ => None,
+    }
+}
+
+/// An image resource of the run that is certainly not a whole image: a
+/// `huaweicloud_images_image` that `is_whole_image` refuses (what it is made from is known:
+/// an unknown argument counts as set), or a copy of one.
+fn not_whole_image(inst: &Instance, index: &Index, depth: usize) -> bool {
+    match inst.ty.as_str() {
+        "huaweicloud_images_image" => !inst.data && !is_whole_image(inst),
+        "huaweicloud_images_image_copy" if depth < 8 => {
+            match inst.value("source_image_id").map(|v| v.val) {
+                Some(Val::Ref(source)) => index
+                    .get(source.as_str())
+                    .is_some_and(|s| not_whole_image(s, index, depth + 1)),
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 
