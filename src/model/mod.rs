@@ -825,20 +825,26 @@ impl Entity {
     /// the whole-inventory pass's findings reads). Only for an entity no other description
     /// can join, as a pruned one cannot take them.
     pub fn prune_with_rare(&mut self, frozen: Frozen) {
-        let rare = match std::mem::replace(&mut self.body, Body::Pruned(frozen)) {
-            Body::Whole(w) => w.rare,
-            Body::Pruned(_) => None,
-            Body::PrunedRare(p) => Some(Box::new(p.rare)),
-        };
-        if let (Some(mut rare), Body::Pruned(frozen)) = (rare, &mut self.body) {
+        let placeholder = Body::Pruned(crate::store::frozen::Arena::empty().at(0));
+        self.body = match std::mem::replace(&mut self.body, placeholder) {
             // The frozen header holds the rejected spans; no other description is merged yet.
-            rare.invalid = Vec::new();
-            let frozen = std::mem::replace(frozen, crate::store::frozen::Arena::empty().at(0));
-            self.body = Body::PrunedRare(Box::new(PrunedRare {
-                frozen,
-                rare: *rare,
-            }));
-        }
+            Body::Whole(w) => match w.rare {
+                Some(mut rare) => {
+                    rare.invalid = Vec::new();
+                    Body::PrunedRare(Box::new(PrunedRare {
+                        frozen,
+                        rare: *rare,
+                    }))
+                }
+                None => Body::Pruned(frozen),
+            },
+            // Pointed at its group's arena once that is made.
+            Body::PrunedRare(mut pruned) => {
+                pruned.frozen = frozen;
+                Body::PrunedRare(pruned)
+            }
+            Body::Pruned(_) => Body::Pruned(frozen),
+        };
     }
 
     /// The tree is whole (not pruned).
