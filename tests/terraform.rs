@@ -419,8 +419,8 @@ fn a_servers_disks_take_what_the_plan_knows_beside_the_module() {
     // The module's pool and key come from variables with a default of null (no DSS, no KMS)
     // or with no value; the plan was made with `-var` giving both. Apply creates the image of
     // a server on a DSS pool, and shares an image of an encrypted disk: the module alone said
-    // neither (found by a review probe). A flag the module states is found at its attribute,
-    // one it leaves out at the resource block.
+    // neither (found by a review probe). The module is read with the plan's variables: the
+    // flag is found at its attribute.
     check_expected(
         Path::new("tests/fixtures/terraform/disk-from-plan"),
         "dss-disk",
@@ -473,12 +473,13 @@ fn a_for_each_only_the_plan_knows_is_the_plans_instances_not_a_stand_in() {
     // one instance standing for them all is no request: it gave a request-unverified ("each
     // is not known statically", an error under --strict) and a request-vault-id "cannot
     // tell" beside the plan's own findings (found by a review probe).
+    // The module is read with the plan's variables: `web["b"]`'s finding is at `min_ram`.
     let dir = Path::new("tests/fixtures/terraform/for-each-from-plan");
     let (code, findings) = check(&[&dir.display().to_string(), "--strict"]);
     assert_eq!(code, 1, "{findings:?}");
-    let plan = dir.join("plan.json").display().to_string();
-    let line = line_after(&plan, &["web[\\\"b\\\"]", "\"after\""], "\"min_ram\"");
-    assert_one_at(&findings, "request-ram", Path::new(""), &plan, line);
+    let main = dir.join("main.tf").display().to_string();
+    let line = line_after(&main, &[], "min_ram");
+    assert_one_at(&findings, "request-ram", Path::new(""), &main, line);
     assert!(
         places(&findings, "request-vault-id").is_empty(),
         "{findings:?}"
@@ -880,6 +881,23 @@ fn a_copy_of_a_system_disk_image_the_run_makes_is_not_about_a_whole_image() {
     assert!(findings.is_empty(), "{findings:?}");
     let (code, _) = check(&[&dir.path().display().to_string(), "--strict"]);
     assert_eq!(code, 0);
+}
+
+#[test]
+fn a_resource_a_target_plan_does_not_list_takes_the_plans_variables() {
+    // A plan made with `-target` (the server, the vault and the image) and `-var` giving
+    // `projects` eleven ids, beside the module whose share reads `var.projects`: the share,
+    // not in the plan, is judged with the plan's value (it was "variable `projects` has no
+    // value"; found by a review probe).
+    let dir = Path::new("tests/fixtures/terraform/target-plan-variables");
+    let (code, findings) = check(&[&dir.display().to_string()]);
+    assert_eq!(
+        places(&findings, "image-share-limit").len(),
+        1,
+        "{findings:?}"
+    );
+    assert!(!unverified_lists(&findings, "has no value"), "{findings:?}");
+    assert_eq!(code, 1, "{findings:?}");
 }
 
 #[test]

@@ -100,6 +100,7 @@ impl TerraformArgs {
             vars: self.vars.clone(),
             files_before: self.files_before.clone(),
             env: crate::model::terraform::Options::from_env(),
+            planned: Vec::new(),
         }
     }
 }

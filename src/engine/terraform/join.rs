@@ -80,6 +80,56 @@ impl ByName {
     }
 }
 
+impl Planned<'_> {
+    /// The options a root module in `dir` is read with: those of the run, and the variables'
+    /// values its plan was made with (what `terraform apply` of it uses, also for resources a
+    /// `-target` plan does not list).
+    pub(super) fn options_for<'o>(
+        &self,
+        dir: &Path,
+        options: &'o crate::model::terraform::Options,
+    ) -> std::borrow::Cow<'o, crate::model::terraform::Options> {
+        let dir = if self.lone { Path::new("") } else { dir };
+        match self.by_dir.get(dir).map(|p| &p.variables) {
+            Some(variables) if !variables.is_empty() => {
+                let mut options = options.clone();
+                options.planned.clone_from(variables);
+                std::borrow::Cow::Owned(options)
+            }
+            _ => std::borrow::Cow::Borrowed(options),
+        }
+    }
+}
+
+/// The root variables of a plan (`terraform show -json`'s `variables`), with their values.
+fn plan_variables(file: &crate::input::source::SourceFile) -> Vec<(String, hcl::Value)> {
+    let text = file.text();
+    let parsed = crate::syntax::parse::parse(
+        &text,
+        crate::syntax::parse::Format::Json,
+        &crate::syntax::parse::Limits::default(),
+    );
+    let Some(root) = parsed.docs.first() else {
+        return Vec::new();
+    };
+    let scope = crate::model::terraform::eval::Scope::default();
+    root.get("variables")
+        .and_then(crate::syntax::tree::Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| {
+            let value = v.value.get("value")?;
+            let expr = crate::model::terraform::config::json_expr(value, false);
+            match scope.eval_expr(&expr) {
+                crate::model::terraform::eval::Val::Known(value) => {
+                    Some((v.key.to_string(), value))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// The instance of a module call an address is in, when that call has `count` or `for_each`
 /// (`module.img["a"]` of `module.img["a"].huaweicloud_ims_ecs_whole_image.this`): up to the
 /// end of the first module's index.
@@ -144,6 +194,8 @@ struct DirPlans<'l> {
     /// calls (`module.img`).
     module_instances: HashSet<&'l str>,
     module_calls: HashSet<String>,
+    /// The root variables' values they were made with.
+    variables: Vec<(String, hcl::Value)>,
 }
 
 /// The entities of the run's plans, by the directory of the plan file, kind and address. A
@@ -181,6 +233,13 @@ impl<'l> Planned<'l> {
                     }
                 }
             }
+            let is_plan = l
+                .entities()
+                .any(|e| e.terraform_address().is_some_and(|(_, plan)| plan));
+            if is_plan {
+                let plans = by_dir.entry(dir.clone()).or_default();
+                plans.variables.extend(plan_variables(&l.file));
+            }
             let destroyed = l.docs.iter().flat_map(|d| &d.destroyed);
             for address in destroyed {
                 let plans = by_dir.entry(dir.clone()).or_default();
@@ -204,6 +263,7 @@ impl<'l> Planned<'l> {
             indexed,
             module_instances,
             module_calls,
+            ..
         }) = self.by_dir.get(dir)
         else {
             return Vec::new();

@@ -92,7 +92,8 @@ impl RootTask<'_> {
         owners: &[usize],
         units: &[u32],
     ) -> RootOut {
-        let (mut found, problems) = modules.read_root(dir, self.labelled, self.options);
+        let options = self.planned.options_for(dir, self.options);
+        let (mut found, problems) = modules.read_root(dir, self.labelled, &options);
         self.names.join(&mut found);
         let paired = self.planned.apply(dir, &mut found);
         let hits = judge_root(dir, &mut found, sources, units, self.job, &self.freezing);

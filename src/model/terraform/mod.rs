@@ -101,6 +101,9 @@ pub struct Options {
     pub files_before: Vec<usize>,
     /// `TF_VAR_name` variables of the environment, by name.
     pub env: Vec<(String, String)>,
+    /// The root variables' values a plan of the root module was made with (its
+    /// `variables`): what `terraform apply` of that plan uses, over every other source.
+    pub planned: Vec<(String, hcl::Value)>,
 }
 
 impl Options {

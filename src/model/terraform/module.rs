@@ -1208,6 +1208,12 @@ impl<'s> Reader<'s> {
             }
         }
         set_vars(m, var_files.len());
+        for (name, value) in &options.planned {
+            if declared(name).is_some() {
+                m.scope.set_var(name, value.clone());
+                m.written.remove(name);
+            }
+        }
     }
 
     /// Locals may read each other: evaluated until nothing more becomes known.
