@@ -837,6 +837,18 @@ fn a_volume_attached_by_its_id_is_the_dumps_volume() {
     let (code, findings) = check(&[&dir.path().display().to_string()]);
     assert_eq!(places(&findings, "dss-disk").len(), 1, "{findings:?}");
     assert_eq!(code, 1, "{findings:?}");
+    // Described by the dump: not missing. Without it, what the volume is is missing (it
+    // passed as a plain disk; found by a review probe).
+    assert!(
+        !unverified_lists(&findings, "is not described"),
+        "{findings:?}"
+    );
+    let (_dir, _, findings) =
+        check_module(&[("main.tf", &main("\"d4e5f6a7-2222-4b3c-9d4e-5f6a7b8c9d0e\""))]);
+    assert_unverified(
+        &findings,
+        "d4e5f6a7-2222-4b3c-9d4e-5f6a7b8c9d0e: the volume huaweicloud_compute_volume_attach.a attaches is not described",
+    );
     let unknown = format!("variable \"vol\" {{}}\n\n{}", main("var.vol"));
     let (_dir, _, findings) = check_module(&[("main.tf", &unknown)]);
     assert_unverified(
@@ -898,6 +910,21 @@ fn a_resource_a_target_plan_does_not_list_takes_the_plans_variables() {
     );
     assert!(!unverified_lists(&findings, "has no value"), "{findings:?}");
     assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
+fn a_variable_the_plan_says_is_sensitive_is_never_read() {
+    // The module declares `image_name` without `sensitive`; the plan's configuration marks it
+    // sensitive. Read from the plan's variables, its value was printed in four findings
+    // (found by a review probe).
+    let dir = Path::new("tests/fixtures/terraform/plan-sensitive-variable");
+    let out = Command::cargo_bin("ims-preflight")
+        .expect("binary")
+        .args(["check", &dir.display().to_string()])
+        .output()
+        .expect("run");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!said.contains("SECRET"), "{said}");
 }
 
 #[test]

@@ -123,16 +123,43 @@ pub fn may_be_in_vault(vault: &str, why: &str) -> String {
 
 /// What is unknown of a request's source server. That it may be in the vault the request
 /// names is not: in that vault or in none, the request's vault is the one it is added to.
-fn source_server_unknowns(r: &Entity, server: &Entity, missing: &mut Vec<String>) {
+fn source_server_unknowns(r: &Entity, server: &Entity, inv: &Inventory, missing: &mut Vec<String>) {
     stated_unknowns(server, missing);
     let named = r.str("vault_id").map(|v| may_be_in_vault(&v, ""));
     // Made from a backup, the image does not back the server up: its vault does not matter.
     let from_backup = r.str("instance_id").is_none();
+    // A volume attached by its id is known when an API dump describes it.
+    let described = |why: &str| {
+        why.split_once(':')
+            .is_some_and(|(id, _)| inv.volume(id.trim()).is_some())
+    };
     missing.extend(unknowns_of(server, |arg, why| {
         arg != "name"
             && !(arg == "vault_id"
                 && (from_backup || named.as_ref().is_some_and(|n| why.starts_with(n))))
+            && !(arg == ATTACHED_VOLUME && described(why))
     }));
+}
+
+/// The argument a Terraform server's volume attached by its id is unknown by, its why
+/// starting with the volume's id and a colon (see [`attached_volume_unknown`]): known when an
+/// API dump describes that volume.
+pub const ATTACHED_VOLUME: &str = "volume_id";
+
+/// Why a volume attached by its id is unknown: what it is is not in the run.
+pub fn attached_volume_unknown(id: &str, attach: &str) -> String {
+    pick(
+        || {
+            format!(
+                "{id}: the volume {attach} attaches is not described (its pool and key: add `hcloud EVS ShowVolume` output)"
+            )
+        },
+        || {
+            format!(
+                "{id}：{attach}挂载的卷未被描述（其存储池和密钥：添加`hcloud EVS ShowVolume`的输出）"
+            )
+        },
+    )
 }
 
 fn stated_unknowns(server: &Entity, missing: &mut Vec<String>) {
@@ -210,7 +237,7 @@ pub fn request_unknowns(r: &Entity, inv: &Inventory) -> Option<Vec<String>> {
         return (!missing.is_empty()).then_some(missing);
     };
     if let Some(server) = server {
-        source_server_unknowns(r, server, &mut missing);
+        source_server_unknowns(r, server, inv, &mut missing);
     }
     Some(missing)
 }

@@ -113,10 +113,22 @@ fn plan_variables(file: &crate::input::source::SourceFile) -> Vec<(String, hcl::
         return Vec::new();
     };
     let scope = crate::model::terraform::eval::Scope::default();
+    // A variable the plan's configuration says is sensitive is never read (a finding would
+    // show it), whatever the module beside it declares.
+    let sensitive = |name: &str| {
+        root.get("configuration")
+            .and_then(|c| c.get("root_module"))
+            .and_then(|m| m.get("variables"))
+            .and_then(|v| v.get(name))
+            .and_then(|v| v.get("sensitive"))
+            .and_then(crate::syntax::tree::Node::value)
+            == Some(crate::syntax::tree::Value::Bool(true))
+    };
     root.get("variables")
         .and_then(crate::syntax::tree::Node::as_map)
         .unwrap_or_default()
         .iter()
+        .filter(|v| !sensitive(&v.key))
         .filter_map(|v| {
             let value = v.value.get("value")?;
             let expr = crate::model::terraform::config::json_expr(value, false);

@@ -1287,6 +1287,11 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             let vp = pointer_push(attach.json_pointer(), "volume_id");
             match volume {
                 Ok(volume) => {
+                    // What it is, an API dump of the volume says; else it is unknown.
+                    d.unknown.push((
+                        crate::model::unknowns::ATTACHED_VOLUME.to_string(),
+                        crate::model::unknowns::attached_volume_unknown(volume, &attach.address),
+                    ));
                     let id = d.scalar(volume.clone(), false, v.attr.span, vp.clone());
                     let system = d.scalar("false".into(), true, v.attr.span, vp.clone());
                     disks.push(map(
@@ -1298,7 +1303,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                     ));
                 }
                 Err(why) => d.unknown.push((
-                    "volume_id".to_string(),
+                    crate::model::unknowns::ATTACHED_VOLUME.to_string(),
                     pick(
                         || format!("a volume {} attaches: {why}", attach.address),
                         || format!("{}挂载的卷：{why}", attach.address),
