@@ -928,6 +928,22 @@ fn a_variable_the_plan_says_is_sensitive_is_never_read() {
 }
 
 #[test]
+fn a_share_of_a_copy_the_run_makes_is_a_share_of_its_whole_image() {
+    // A share of `huaweicloud_images_image_copy.c`: the image was "not made by any request"
+    // (image-share-cbr-only's warning; found by a review probe). It is the copy of the whole
+    // image the run makes.
+    let main = format!(
+        "{}\nresource \"huaweicloud_images_image_copy\" \"c\" {{\n  source_image_id = huaweicloud_ims_ecs_whole_image.img.id\n  name            = \"golden-south\"\n  target_region   = \"cn-south-1\"\n}}\n\nresource \"huaweicloud_images_image_share\" \"s\" {{\n  source_image_id    = huaweicloud_images_image_copy.c.id\n  target_project_ids = [\"0605767e6f80d5462f0ec01c6c8e6b88\"]\n}}\n",
+        image_block("golden")
+    );
+    let (_dir, _, findings) = check_module(&[("main.tf", &main)]);
+    assert!(
+        places(&findings, "image-share-cbr-only").is_empty(),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn a_json_resource_names_its_provider_configuration_as_a_string() {
     // `"provider": "huaweicloud.south"`, as Terraform's JSON syntax writes it: the image is
     // made in cn-south-1, so only the copy to cn-south-1 stays in its region (the string was

@@ -1807,6 +1807,32 @@ impl Inventory {
         }
     }
 
+    /// The request that makes the whole image a replica an operation works on copies, when
+    /// the run makes the replica: a Terraform copy the operation names by address, or a
+    /// `replicate` operation whose `name` is the image (and not its own source's).
+    pub fn replica_source(&self, op: &Entity) -> Option<&Entity> {
+        let mut op = op;
+        // A chain of copies, a few at most (and never a cycle).
+        for _ in 0..8 {
+            let image = op.str("image");
+            let maker = self.of_kind(EntityKind::Operation).find(|o| {
+                o.is("action", "replicate")
+                    && match op.copy_of() {
+                        Some(copy) => o.terraform_address().is_some_and(|(a, _)| a == copy),
+                        None => {
+                            let name = o.str("name");
+                            name.is_some() && name == image && o.str("image") != image
+                        }
+                    }
+            })?;
+            if let Some(request) = self.request_of(maker) {
+                return Some(request);
+            }
+            op = maker;
+        }
+        None
+    }
+
     /// What tells the image an operation works on from another of the same name: the
     /// Terraform address of the request that makes it (see [`Inventory::request_of`]), else
     /// its name. An inventory's operation naming a Terraform image by name works on the same

@@ -25,7 +25,7 @@ impl Check for ShareSource {
 
     fn reads(&self) -> Reads {
         Reads::inventory()
-            .fields(EntityKind::Operation, &["action"])
+            .fields(EntityKind::Operation, &["action", "name"])
             .fields(
                 EntityKind::Request,
                 &["instance_id", "backup_id", "vault_id", "whole_image_type"],
@@ -45,7 +45,8 @@ impl Check for ShareSource {
             let Some(image) = op.str("image") else {
                 continue;
             };
-            let Some(request) = inv.request_of(op) else {
+            // A replica made in the run is shared as the whole image it copies.
+            let Some(request) = inv.request_of(op).or_else(|| inv.replica_source(op)) else {
                 let image = image.to_string();
                 cx.report(
                     cx.hit(op, "unknown_image", place)
