@@ -941,6 +941,12 @@ fn a_share_of_a_copy_the_run_makes_is_a_share_of_its_whole_image() {
         places(&findings, "image-share-cbr-only").is_empty(),
         "{findings:?}"
     );
+    // A copy of an image from a CSBS backup, named as another (CBR) image of the run: judged
+    // by what it copies, not by its name (found by a review probe).
+    let images = "resource \"huaweicloud_images_image\" \"csbs\" {\n  name      = \"csbs-img\"\n  backup_id = \"4af61b9f-0000-4000-8000-000000000001\"\n}\n\nresource \"huaweicloud_images_image\" \"ok\" {\n  name      = \"golden\"\n  backup_id = \"9b27efab-0000-4000-8000-000000000002\"\n}\n\nresource \"huaweicloud_images_image_copy\" \"c\" {\n  source_image_id = huaweicloud_images_image.csbs.id\n  name            = \"golden\"\n  target_region   = \"cn-south-1\"\n}\n\nresource \"huaweicloud_images_image_share\" \"s\" {\n  source_image_id    = huaweicloud_images_image_copy.c.id\n  target_project_ids = [\"0605767e6f80d5462f0ec01c6c8e6b88\"]\n}\n";
+    let backups = "backups:\n  - {id: 4af61b9f-0000-4000-8000-000000000001, service: CSBS}\n  - {id: 9b27efab-0000-4000-8000-000000000002, service: CBR}\n";
+    let (dir, _, findings) = check_module(&[("main.tf", images), ("backups.yaml", backups)]);
+    assert_one_at(&findings, "image-share-cbr-only", dir.path(), "main.tf", 17);
 }
 
 #[test]

@@ -1803,34 +1803,48 @@ impl Inventory {
             .and_then(|address| self.requests_by_address.get(address));
         match by_address {
             Some(&i) => Some(&self.entities[i]),
+            // On a Terraform copy: a replica, whatever its name (see `replica_sources`).
+            None if op.copy_of().is_some() => None,
             None => self.request(&op.str("image")?),
         }
     }
 
-    /// The request that makes the whole image a replica an operation works on copies, when
-    /// the run makes the replica: a Terraform copy the operation names by address, or a
-    /// `replicate` operation whose `name` is the image (and not its own source's).
-    pub fn replica_source(&self, op: &Entity) -> Option<&Entity> {
-        let mut op = op;
-        // A chain of copies, a few at most (and never a cycle).
+    /// The requests that make the whole images a replica an operation works on may copy, when
+    /// the run makes the replica: a Terraform copy the operation names by address, or each
+    /// `replicate` operation whose `name` is the image (and not its own source's: an
+    /// inventory names images by name, and two replicas may share one), through a chain of a
+    /// few copies.
+    pub fn replica_sources<'a>(&'a self, op: &'a Entity) -> Vec<&'a Entity> {
+        let mut out: Vec<&Entity> = Vec::new();
+        let mut ops = vec![op];
         for _ in 0..8 {
-            let image = op.str("image");
-            let maker = self.of_kind(EntityKind::Operation).find(|o| {
-                o.is("action", "replicate")
-                    && match op.copy_of() {
-                        Some(copy) => o.terraform_address().is_some_and(|(a, _)| a == copy),
-                        None => {
-                            let name = o.str("name");
-                            name.is_some() && name == image && o.str("image") != image
+            let mut next = Vec::new();
+            for op in ops {
+                let image = op.str("image");
+                let makers = self.of_kind(EntityKind::Operation).filter(|o| {
+                    o.is("action", "replicate")
+                        && match op.copy_of() {
+                            Some(copy) => o.terraform_address().is_some_and(|(a, _)| a == copy),
+                            None => {
+                                let name = o.str("name");
+                                name.is_some() && name == image && o.str("image") != image
+                            }
                         }
+                });
+                for maker in makers {
+                    match self.request_of(maker) {
+                        Some(r) if !out.iter().any(|o| std::ptr::eq(*o, r)) => out.push(r),
+                        Some(_) => {}
+                        None => next.push(maker),
                     }
-            })?;
-            if let Some(request) = self.request_of(maker) {
-                return Some(request);
+                }
             }
-            op = maker;
+            if next.is_empty() {
+                break;
+            }
+            ops = next;
         }
-        None
+        out
     }
 
     /// What tells the image an operation works on from another of the same name: the
