@@ -1803,46 +1803,30 @@ impl Inventory {
             .and_then(|address| self.requests_by_address.get(address));
         match by_address {
             Some(&i) => Some(&self.entities[i]),
-            // On a Terraform copy: a replica, whatever its name (see `replica_sources`).
+            // On a Terraform copy: a replica, whatever its name (see `Replicas::sources`).
             None if op.copy_of().is_some() => None,
             None => self.request(&op.str("image")?),
         }
     }
 
-    /// The requests that make the whole images a replica an operation works on may copy, when
-    /// the run makes the replica: a Terraform copy the operation names by address, or each
-    /// `replicate` operation whose `name` is the image (and not its own source's: an
-    /// inventory names images by name, and two replicas may share one), through a chain of a
-    /// few copies.
-    pub fn replica_sources<'a>(&'a self, op: &'a Entity) -> Vec<&'a Entity> {
-        let mut out: Vec<&Entity> = Vec::new();
-        let mut ops = vec![op];
-        for _ in 0..8 {
-            let mut next = Vec::new();
-            for op in ops {
-                let image = op.str("image");
-                let makers = self.of_kind(EntityKind::Operation).filter(|o| {
-                    o.is("action", "replicate")
-                        && match op.copy_of() {
-                            Some(copy) => o.terraform_address().is_some_and(|(a, _)| a == copy),
-                            None => {
-                                let name = o.str("name");
-                                name.is_some() && name == image && o.str("image") != image
-                            }
-                        }
-                });
-                for maker in makers {
-                    match self.request_of(maker) {
-                        Some(r) if !out.iter().any(|o| std::ptr::eq(*o, r)) => out.push(r),
-                        Some(_) => {}
-                        None => next.push(maker),
-                    }
-                }
+    /// The replicas the run's `replicate` operations make, indexed once for the checks that
+    /// follow an image back through its copies (see [`Replicas`]).
+    pub fn replicas(&self) -> Replicas<'_> {
+        let mut out = Replicas {
+            inv: self,
+            by_name: HashMap::default(),
+            by_address: HashMap::default(),
+        };
+        for op in self.of_kind(EntityKind::Operation) {
+            if !op.is("action", "replicate") {
+                continue;
             }
-            if next.is_empty() {
-                break;
+            if let Some(name) = op.str("name") {
+                out.by_name.entry(name.to_string()).or_default().push(op);
             }
-            ops = next;
+            if let Some((address, _)) = op.terraform_address() {
+                out.by_address.insert(address, op);
+            }
         }
         out
     }
@@ -1856,6 +1840,73 @@ impl Inventory {
             Some((address, _)) => Some(Str::Here(address)),
             None => op.str("image"),
         }
+    }
+}
+
+/// The run's `replicate` operations by the name they give their copy and by their Terraform
+/// address (see [`Inventory::replicas`]).
+pub struct Replicas<'a> {
+    inv: &'a Inventory,
+    by_name: HashMap<String, Vec<&'a Entity>>,
+    by_address: HashMap<&'a str, &'a Entity>,
+}
+
+impl<'a> Replicas<'a> {
+    /// The operations that make a copy named `name`.
+    pub fn makers(&self, name: &str) -> &[&'a Entity] {
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Some operation makes a replica named `name` of another image: an image of that name
+    /// may be a replica (a copy named as its source is not a copy of itself).
+    pub fn made(&self, name: &str) -> bool {
+        self.makers(name)
+            .iter()
+            .any(|m| m.str("image").as_deref() != Some(name))
+    }
+
+    /// The operation that makes the Terraform copy at `address`.
+    pub fn maker_of(&self, address: &str) -> Option<&'a Entity> {
+        self.by_address.get(address).copied()
+    }
+
+    /// The requests that make the whole images a replica `op` works on may copy, when the run
+    /// makes the replica: a Terraform copy the operation names by address, or each `replicate`
+    /// operation whose `name` is the image (and not its own source's: an inventory names
+    /// images by name, and two replicas may share one), through a chain of a few copies.
+    pub fn sources(&self, op: &'a Entity) -> Vec<&'a Entity> {
+        let mut out: Vec<&Entity> = Vec::new();
+        let mut ops = vec![op];
+        for _ in 0..8 {
+            let mut next = Vec::new();
+            for op in ops {
+                let makers: Vec<&Entity> = match op.copy_of() {
+                    Some(copy) => self.maker_of(copy).into_iter().collect(),
+                    None => {
+                        let Some(image) = op.str("image") else {
+                            continue;
+                        };
+                        self.makers(&image)
+                            .iter()
+                            .filter(|m| m.str("image").as_deref() != Some(&*image))
+                            .copied()
+                            .collect()
+                    }
+                };
+                for maker in makers {
+                    match self.inv.request_of(maker) {
+                        Some(r) if !out.iter().any(|o| std::ptr::eq(*o, r)) => out.push(r),
+                        Some(_) => {}
+                        None => next.push(maker),
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            ops = next;
+        }
+        out
     }
 }
 

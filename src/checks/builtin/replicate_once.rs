@@ -2,12 +2,9 @@
 //! (`rules/image-replicate-once.yaml`). A `replicate` operation names its copy with `name`; a
 //! later `replicate` of that name is a second hop.
 
-use std::collections::HashMap;
-
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
-use crate::finding::Place;
 use crate::model::{EntityKind, Inventory};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -24,20 +21,13 @@ impl Check for ReplicateOnce {
     }
 
     fn check_inventory(&self, inv: &Inventory, cx: &mut Cx) {
+        let replicas = inv.replicas();
         let replicate = |op: &&crate::model::Entity| op.is("action", "replicate");
-        // The replicas the operations make, by name, with the operation that makes each.
-        let mut replicas: HashMap<String, Vec<(&crate::model::Entity, Place)>> = HashMap::new();
-        for op in inv.of_kind(EntityKind::Operation).filter(replicate) {
-            if let Some(name) = op.get("name")
-                && let Some(text) = name.node.as_str()
-            {
-                let place = op.found_place(&name);
-                replicas
-                    .entry(text.to_string())
-                    .or_default()
-                    .push((op, place));
-            }
-        }
+        // Where a replica is named: the `name` of the operation that makes it.
+        let named = |by: &crate::model::Entity| {
+            by.get("name")
+                .map_or_else(|| by.key_place(), |n| by.found_place(&n))
+        };
         for op in inv.of_kind(EntityKind::Operation).filter(replicate) {
             let Some(image) = op.get("image") else {
                 continue;
@@ -51,23 +41,20 @@ impl Check for ReplicateOnce {
                 (Some(_), _) => continue,
                 // A Terraform copy of a copy of a whole image is a second hop, whatever the
                 // images are named: the copy it names made the replica.
-                (None, Some(copy)) => inv
-                    .of_kind(EntityKind::Operation)
-                    .find(|by| by.terraform_address().is_some_and(|(a, _)| a == copy))
-                    .map(|by| by.key_place()),
+                (None, Some(copy)) => replicas.maker_of(copy).map(|by| by.key_place()),
                 // An inventory names images by name. An image of this name that a request of
                 // the run makes, or that a copy named as it copies, is a whole image (a copy
                 // named as its source is not a copy of itself).
                 (None, None) => {
-                    let makers = replicas.get(text).map_or(&[][..], Vec::as_slice);
+                    let makers = replicas.makers(text);
                     let original = inv.request(text).is_some()
                         || makers
                             .iter()
-                            .any(|(by, _)| by.str("image").as_deref() == Some(text));
+                            .any(|by| by.str("image").as_deref() == Some(text));
                     if original {
                         continue;
                     }
-                    makers.first().map(|(_, place)| place.clone())
+                    makers.first().map(|by| named(by))
                 }
             };
             if let Some(made) = made {

@@ -23,15 +23,9 @@ impl Check for ReplicateRegion {
     }
 
     fn check_inventory(&self, inv: &Inventory, cx: &mut Cx) {
-        // The replicas the run makes, by name (not those named as their source): replicating
-        // one again is `image-replicate-once`'s error, not an image of unknown region.
-        let replicas: std::collections::HashSet<String> = inv
-            .of_kind(EntityKind::Operation)
-            .filter(|op| op.is("action", "replicate"))
-            .filter_map(|op| Some((op.str("name")?, op.str("image"))))
-            .filter(|(name, image)| image.as_deref() != Some(&**name))
-            .map(|(name, _)| name.to_string())
-            .collect();
+        // Replicating a replica the run makes is `image-replicate-once`'s error, not an image
+        // of unknown region.
+        let replicas = inv.replicas();
         for op in inv.of_kind(EntityKind::Operation) {
             if !op.is("action", "replicate") {
                 continue;
@@ -52,7 +46,7 @@ impl Check for ReplicateRegion {
                 // The image's region is the missing value: at the operation's first key
                 //, the request that makes the image related.
                 None if op.copy_of().is_some()
-                    || op.str("image").is_some_and(|i| replicas.contains(&*i)) => {}
+                    || op.str("image").is_some_and(|i| replicas.made(&i)) => {}
                 None => {
                     let mut hit = cx.hit(op, "unknown_region", op.key_place()).warning();
                     if let Some(r) = request {

@@ -34,6 +34,7 @@ impl Check for ShareSource {
     }
 
     fn check_inventory(&self, inv: &Inventory, cx: &mut Cx) {
+        let replicas = inv.replicas();
         for op in inv.of_kind(EntityKind::Operation) {
             if !op.is("action", "share") {
                 continue;
@@ -50,7 +51,7 @@ impl Check for ShareSource {
             let candidates: Vec<&Entity> = inv
                 .request_of(op)
                 .into_iter()
-                .chain(inv.replica_sources(op))
+                .chain(replicas.sources(op))
                 .collect();
             if candidates.is_empty() {
                 let image = image.to_string();
