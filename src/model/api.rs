@@ -110,6 +110,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         entities,
         hits: Vec::new(),
         destroyed: Vec::new(),
+        variables: Vec::new(),
     })
 }
 

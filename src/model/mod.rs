@@ -1959,6 +1959,9 @@ pub struct DocModel {
     /// The Terraform addresses a plan destroys (and does not create again): what its
     /// module's configuration says of them is not sent (see `engine::terraform`).
     pub destroyed: Vec<String>,
+    /// The root variables' values a plan was made with (its `variables`, the sensitive ones
+    /// left out): what its module beside it is read with (see `engine::terraform`).
+    pub variables: Vec<(String, hcl::Value)>,
 }
 
 /// Read one document: `None` when it is not an inventory (left alone).
@@ -2036,6 +2039,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: Node) -> Option<DocModel> {
         entities,
         hits,
         destroyed: Vec::new(),
+        variables: Vec::new(),
     })
 }
 

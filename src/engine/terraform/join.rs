@@ -101,47 +101,6 @@ impl Planned<'_> {
     }
 }
 
-/// The root variables of a plan (`terraform show -json`'s `variables`), with their values.
-fn plan_variables(file: &crate::input::source::SourceFile) -> Vec<(String, hcl::Value)> {
-    let text = file.text();
-    let parsed = crate::syntax::parse::parse(
-        &text,
-        crate::syntax::parse::Format::Json,
-        &crate::syntax::parse::Limits::default(),
-    );
-    let Some(root) = parsed.docs.first() else {
-        return Vec::new();
-    };
-    let scope = crate::model::terraform::eval::Scope::default();
-    // A variable the plan's configuration says is sensitive is never read (a finding would
-    // show it), whatever the module beside it declares.
-    let sensitive = |name: &str| {
-        root.get("configuration")
-            .and_then(|c| c.get("root_module"))
-            .and_then(|m| m.get("variables"))
-            .and_then(|v| v.get(name))
-            .and_then(|v| v.get("sensitive"))
-            .and_then(crate::syntax::tree::Node::value)
-            == Some(crate::syntax::tree::Value::Bool(true))
-    };
-    root.get("variables")
-        .and_then(crate::syntax::tree::Node::as_map)
-        .unwrap_or_default()
-        .iter()
-        .filter(|v| !sensitive(&v.key))
-        .filter_map(|v| {
-            let value = v.value.get("value")?;
-            let expr = crate::model::terraform::config::json_expr(value, false);
-            match scope.eval_expr(&expr) {
-                crate::model::terraform::eval::Val::Known(value) => {
-                    Some((v.key.to_string(), value))
-                }
-                _ => None,
-            }
-        })
-        .collect()
-}
-
 /// The instance of a module call an address is in, when that call has `count` or `for_each`
 /// (`module.img["a"]` of `module.img["a"].huaweicloud_ims_ecs_whole_image.this`): up to the
 /// end of the first module's index.
@@ -250,7 +209,8 @@ impl<'l> Planned<'l> {
                 .any(|e| e.terraform_address().is_some_and(|(_, plan)| plan));
             if is_plan {
                 let plans = by_dir.entry(dir.clone()).or_default();
-                plans.variables.extend(plan_variables(&l.file));
+                let variables = l.docs.iter().flat_map(|d| d.variables.iter().cloned());
+                plans.variables.extend(variables);
             }
             let destroyed = l.docs.iter().flat_map(|d| &d.destroyed);
             for address in destroyed {

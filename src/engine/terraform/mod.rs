@@ -268,6 +268,7 @@ pub(super) fn read_modules(
                 entities: found,
                 hits: Vec::new(),
                 destroyed: Vec::new(),
+                variables: Vec::new(),
             });
         }
         if let Some(hits) = local.remove(&file.owner) {

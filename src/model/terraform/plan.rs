@@ -10,7 +10,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use super::config::{Attr, json_body};
-use super::eval::Val;
+use super::eval::{Scope, Val};
 use super::module::{Instance, ModuleScope};
 use super::{Kind, Source};
 use crate::input::source::SourceFile;
@@ -216,7 +216,38 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         entities,
         hits: Vec::new(),
         destroyed,
+        variables: variables(root),
     })
+}
+
+/// The root variables' values the plan was made with, but those its configuration says are
+/// sensitive: never read (a finding would show them), whatever a module declares.
+fn variables(root: &Node) -> Vec<(String, hcl::Value)> {
+    let declared = root
+        .get("configuration")
+        .and_then(|c| c.get("root_module"))
+        .and_then(|m| m.get("variables"));
+    let sensitive = |name: &str| {
+        declared
+            .and_then(|v| v.get(name))
+            .and_then(|v| v.get("sensitive"))
+            .and_then(Node::value)
+            == Some(Value::Bool(true))
+    };
+    let scope = Scope::default();
+    root.get("variables")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter(|v| !sensitive(&v.key))
+        .filter_map(|v| {
+            let expr = super::config::json_expr(v.value.get("value")?, false);
+            match scope.eval_expr(&expr) {
+                Val::Known(value) => Some((v.key.to_string(), value)),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// The scope of the plan's module whose addresses start with `prefix` (`module.app.`), made
