@@ -678,7 +678,7 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
     // restriction applies.
     if let Some(Val::Ref(address)) = image.as_ref().map(|v| &v.val)
         && let Some(source) = index.get(address.as_str())
-        && not_whole_image(source, index, 0)
+        && not_whole_image(source, index)
     {
         return None;
     }
@@ -708,7 +708,7 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
     let copy = match image.as_ref().map(|v| &v.val) {
         Some(Val::Ref(address)) => index
             .get(address.as_str())
-            .filter(|i| copies_whole_image(i, index, 0)),
+            .filter(|i| copies_whole_image(i, index)),
         _ => None,
     };
     // A whole image (or a copy of one) whose name is not known before apply is still one:
@@ -833,19 +833,26 @@ fn known_items(
 /// An image resource of the run that is certainly not a whole image: a
 /// `huaweicloud_images_image` that `is_whole_image` refuses (what it is made from is known:
 /// an unknown argument counts as set), or a copy of one.
-fn not_whole_image(inst: &Instance, index: &Index, depth: usize) -> bool {
-    match inst.ty.as_str() {
-        "huaweicloud_images_image" => !inst.data && !is_whole_image(inst),
-        "huaweicloud_images_image_copy" if depth < 8 => {
-            match inst.value("source_image_id").map(|v| v.val) {
-                Some(Val::Ref(source)) => index
-                    .get(source.as_str())
-                    .is_some_and(|s| not_whole_image(s, index, depth + 1)),
-                _ => false,
-            }
+fn not_whole_image(inst: &Instance, index: &Index) -> bool {
+    copied(inst, index).is_some_and(|image| {
+        image.ty == "huaweicloud_images_image" && !image.data && !is_whole_image(image)
+    })
+}
+
+/// The image a resource of the run is: itself, or for a copy (`huaweicloud_images_image_copy`)
+/// the resource its chain of copies starts from, when each names its source by reference.
+fn copied<'a>(inst: &'a Instance, index: &'a Index) -> Option<&'a Instance> {
+    let mut image = inst;
+    for _ in 0..8 {
+        if image.ty != "huaweicloud_images_image_copy" {
+            return Some(image);
         }
-        _ => false,
+        image = match image.value("source_image_id").map(|v| v.val) {
+            Some(Val::Ref(source)) => index.get(source.as_str())?,
+            _ => return None,
+        };
     }
+    None
 }
 
 /// What is said beside a value written at `w` where the argument `arg` of the resource at
@@ -859,18 +866,8 @@ fn uses(address: &str, arg: &str, w: &Written) -> String {
 
 /// A copy (`huaweicloud_images_image_copy`) whose source is a whole image the run makes,
 /// directly or through other copies.
-fn copies_whole_image(copy: &Instance, index: &Index, depth: usize) -> bool {
-    if copy.ty != "huaweicloud_images_image_copy" || depth > 8 {
-        return false;
-    }
-    match copy.value("source_image_id").map(|v| v.val) {
-        Some(Val::Ref(source)) => match index.get(source.as_str()) {
-            Some(source) if is_whole_image(source) => true,
-            Some(source) => copies_whole_image(source, index, depth + 1),
-            None => false,
-        },
-        _ => false,
-    }
+fn copies_whole_image(copy: &Instance, index: &Index) -> bool {
+    copy.ty == "huaweicloud_images_image_copy" && copied(copy, index).is_some_and(is_whole_image)
 }
 
 /// The name of the whole image a resource of the run makes: a whole-image resource's, or a
