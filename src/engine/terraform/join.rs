@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::input::discover::{Input, Origin};
 use crate::input::source::normalize;
 
-use crate::model::terraform::{bare_address, without_keys};
+use crate::model::terraform::{address_chars, bare_address, without_keys};
 use crate::model::{Entity, EntityKind, Origin as ModelOrigin};
 
 use crate::engine::files::Loaded;
@@ -108,26 +108,19 @@ fn module_instance(address: &str) -> Option<&str> {
     if !address.starts_with("module.") {
         return None;
     }
-    let mut depth = 0usize;
-    let mut quoted = false;
-    for (i, c) in address.char_indices() {
-        match c {
-            '"' if depth > 0 => quoted = !quoted,
-            '[' if !quoted => depth += 1,
-            ']' if !quoted => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    let upto = &address[..=i];
-                    // The index is a module's when what it follows is `module.NAME`.
-                    let before = &upto[..upto.rfind('[')?];
-                    let segments: Vec<&str> = before.rsplitn(3, '.').collect();
-                    return (segments.get(1) == Some(&"module")).then_some(upto);
-                }
-            }
-            _ => {}
+    // The first index ends where the address is outside a key again.
+    let mut chars = address_chars(address).peekable();
+    let end = loop {
+        let (i, _, outside) = chars.next()?;
+        if !outside && chars.peek().is_none_or(|&(_, _, next)| next) {
+            break i;
         }
-    }
-    None
+    };
+    let upto = &address[..=end];
+    // The index is a module's when what it follows is `module.NAME`.
+    let before = &upto[..upto.rfind('[')?];
+    let segments: Vec<&str> = before.rsplitn(3, '.').collect();
+    (segments.get(1) == Some(&"module")).then_some(upto)
 }
 
 /// A Terraform server's id, or a request's `instance_id`, that is a joined address: the id.

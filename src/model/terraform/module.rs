@@ -195,16 +195,10 @@ impl Instance {
         // The name is the last part of the address, with its own index (`web["a.b"]` of
         // `module.app["x"].huaweicloud_compute_instance.web["a.b"]`): what follows the last
         // dot outside an index.
-        let mut depth = 0usize;
-        let mut last_dot = None;
-        for (i, c) in address.char_indices() {
-            match c {
-                '[' => depth += 1,
-                ']' => depth = depth.saturating_sub(1),
-                '.' if depth == 0 => last_dot = Some(i),
-                _ => {}
-            }
-        }
+        let last_dot = super::address_chars(address)
+            .filter(|&(_, c, outside)| outside && c == '.')
+            .last()
+            .map(|(i, _, _)| i);
         let instance = last_dot.map_or(address, |i| &address[i + 1..]);
         crate::syntax::tree::pointer_push(&crate::syntax::tree::pointer_push(kind, ty), instance)
     }
