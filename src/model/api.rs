@@ -92,7 +92,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         .into_iter()
         .filter_map(|(pointer, item)| {
             let mut s = Synth::default();
-            s.raw.insert(item.span, pointer.clone());
+            s.raw.insert(item.span, &pointer);
             let (kind, node) = match shape {
                 Shape::Server => (EntityKind::Server, server(&mut s, item, &pointer)),
                 Shape::Volume => (EntityKind::Volume, volume(&mut s, item, &pointer)),
@@ -179,7 +179,7 @@ fn server(s: &mut Synth, obj: &Node, p: &str) -> Node {
             disks.push(map(v.span, d));
         }
         members.push(("disks", seq(list.span, disks)));
-        s.raw.insert(list.span, lp);
+        s.raw.insert(list.span, &lp);
     }
     map(obj.span, members)
 }
@@ -288,7 +288,7 @@ fn cbr_backup(s: &mut Synth, obj: &Node, p: &str) -> Node {
             }
             vols.push(map(child.span, v));
         }
-        s.raw.insert(children.span, cp);
+        s.raw.insert(children.span, &cp);
         members.push(("volumes", seq(children.span, vols)));
     }
     images(s, obj, p, &mut members);
@@ -331,7 +331,7 @@ fn csbs_backup(s: &mut Synth, obj: &Node, p: &str) -> Node {
                 }
                 vols.push(map(vb.span, v));
             }
-            s.raw.insert(list.span, lp);
+            s.raw.insert(list.span, &lp);
             members.push(("volumes", seq(list.span, vols)));
         }
     }

@@ -279,7 +279,7 @@ impl<'a> Found<'a> {
     /// host facts or Terraform, else into the entity's own.
     pub fn pointer(&self) -> String {
         match self.raw.get(&self.node.span) {
-            Some(raw) => raw.clone(),
+            Some(raw) => raw.to_string(),
             None => self.pointer.build(),
         }
     }
@@ -1006,7 +1006,7 @@ impl Entity {
         if raw.is_empty() {
             return pointer();
         }
-        raw.get(&span()).cloned().unwrap_or_else(pointer)
+        raw.get(&span()).map_or_else(pointer, str::to_string)
     }
 
     /// This description and the others, most authoritative first.

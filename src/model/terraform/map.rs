@@ -110,7 +110,7 @@ fn vault_members(
         .map(|(id, (vault, v))| {
             let mut d = Draft::new(vault, sources, index, EntityKind::Server);
             let at = pointer_push(vault.json_pointer(), "resources");
-            let node = d.scalar(id.clone(), false, v.attr.span, at);
+            let node = d.scalar(id.clone(), false, v.attr.span, &at);
             d.members.push(("id", node));
             in_vault(&mut d, vault, v);
             (vault.source, d.finish(EntityKind::Server))
@@ -122,7 +122,7 @@ fn vault_members(
 /// up by CBR, in that vault (found where the vault's block writes them).
 fn in_vault(d: &mut Draft, vault: &Instance, v: &Value2) {
     let vp = pointer_push(vault.json_pointer(), "resources");
-    let service = d.scalar("CBR".into(), false, v.attr.span, vp.clone());
+    let service = d.scalar("CBR".into(), false, v.attr.span, &vp);
     let service = d.foreign(vault.source, v.attr.span, &vp, service);
     d.members.push(("backup_service", service));
     // A vault a plan keeps is named by its id, as the plan's requests name it.
@@ -130,7 +130,7 @@ fn in_vault(d: &mut Draft, vault: &Instance, v: &Value2) {
         .value("id")
         .and_then(|v| known_id(v.val))
         .unwrap_or_else(|| vault.address.clone());
-    let id = d.scalar(vault_id, false, vault.span, vp.clone());
+    let id = d.scalar(vault_id, false, vault.span, &vp);
     let id = d.foreign(vault.source, vault.span, &vp, id);
     d.members.push(("vault_id", id));
 }
@@ -215,8 +215,14 @@ impl<'a> Draft<'a> {
         }
     }
 
-    fn scalar(&mut self, text: String, plain: bool, span: Span, pointer: String) -> Node {
+    fn scalar(&mut self, text: String, plain: bool, span: Span, pointer: &str) -> Node {
         self.raw.insert(span, pointer);
+        plain_scalar(text, plain, span)
+    }
+
+    /// A scalar whose raw pointer is the entity's block (a value the block implies).
+    fn block_scalar(&mut self, text: String, plain: bool, span: Span) -> Node {
+        self.raw.insert(span, &self.pointer);
         plain_scalar(text, plain, span)
     }
 
@@ -235,18 +241,13 @@ impl<'a> Draft<'a> {
             return plain_scalar(text, plain, span);
         }
         let pointer = pointer_push(&self.pointer, name);
-        self.scalar(text, plain, span, pointer)
+        self.scalar(text, plain, span, &pointer)
     }
 
     /// A value the resource block implies (`whole_image_type: CBR`, `system: true`), at the
     /// block's type.
     fn implied(&mut self, key: &'static str, text: &str, plain: bool) {
-        let node = self.scalar(
-            text.to_string(),
-            plain,
-            self.inst.span,
-            self.pointer.clone(),
-        );
+        let node = self.block_scalar(text.to_string(), plain, self.inst.span);
         self.members.push((key, node));
     }
 
@@ -278,9 +279,9 @@ impl<'a> Draft<'a> {
         let pointer = pointer_push(&self.pointer, name);
         let items = known
             .into_iter()
-            .map(|text| self.scalar(text, false, span, pointer.clone()))
+            .map(|text| self.scalar(text, false, span, &pointer))
             .collect();
-        self.raw.insert(span, pointer);
+        self.raw.insert(span, &pointer);
         self.unknown.push((name.to_string(), why));
         self.members.push((key, seq(span, items)));
         Some(())
@@ -322,16 +323,11 @@ impl<'a> Draft<'a> {
                 let items = items
                     .iter()
                     .map(|i| match i {
-                        Value::String(s) => self.scalar(s.clone(), false, span, pointer.clone()),
-                        other => self.scalar(
-                            text(other).unwrap_or_default(),
-                            true,
-                            span,
-                            pointer.clone(),
-                        ),
+                        Value::String(s) => self.scalar(s.clone(), false, span, &pointer),
+                        other => self.scalar(text(other).unwrap_or_default(), true, span, &pointer),
                     })
                     .collect();
-                self.raw.insert(span, pointer);
+                self.raw.insert(span, &pointer);
                 seq(span, items)
             }
             Val::Known(Value::Object(_)) => {
@@ -458,7 +454,7 @@ impl<'a> Draft<'a> {
                 let item = self.tag(k, value, at, value_at);
                 items.push(item);
             }
-            self.raw.insert(span, pointer);
+            self.raw.insert(span, &pointer);
         }
         if let Some((tags, defaults)) = defaults {
             let at = &defaults.at;
@@ -518,14 +514,14 @@ impl<'a> Draft<'a> {
             used,
         } = at;
         let node = |d: &mut Self, text: String, span: Span| {
-            let scalar = d.scalar(text, false, span, pointer.to_string());
+            let scalar = d.scalar(text, false, span, pointer);
             d.placed(source, span, pointer, scalar, used)
         };
         let key = node(self, key.to_string(), key_span);
         let text = text(value).unwrap_or_default();
         let value = match value_at {
             Some((w, used)) => {
-                let scalar = self.scalar(text, false, w.span, w.pointer.clone());
+                let scalar = self.scalar(text, false, w.span, &w.pointer);
                 self.moved_to(w.source, w.span, &w.pointer, scalar, Some(used))
             }
             None => node(self, text, value_span),
@@ -722,7 +718,7 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
         (Ok(name), Some(v)) => {
             d.implied("action", action, false);
             let pointer = pointer_push(&d.pointer, image_arg);
-            let node = d.scalar(name, false, v.attr.span, pointer);
+            let node = d.scalar(name, false, v.attr.span, &pointer);
             d.members.push(("image", node));
         }
         (made, v) => {
@@ -740,13 +736,13 @@ fn operation(inst: &Instance, sources: &[&Source], index: &Index, action: &str) 
             );
             d.unknown.push((image_arg.to_string(), why));
             d.invalid.push(span);
-            let node = d.scalar(action.to_string(), false, inst.span, d.pointer.clone());
+            let node = d.block_scalar(action.to_string(), false, inst.span);
             d.invalid.push(inst.span);
             d.members.push(("action", node));
             // Named by its own address: the image it works on is what is unknown (what else
             // it says is kept: a plan that knows the image makes the operation whole again).
             let pointer = pointer_push(&d.pointer, image_arg);
-            let node = d.scalar(inst.address.clone(), false, span, pointer);
+            let node = d.scalar(inst.address.clone(), false, span, &pointer);
             d.members.push(("image", node));
         }
     }
@@ -1066,7 +1062,7 @@ fn set_flag(
         _ => ("true".to_string(), None),
     };
     let plain = unknown.is_none();
-    let node = d.scalar(text, plain, span, pointer.clone());
+    let node = d.scalar(text, plain, span, &pointer);
     // From a variable or a local: found where it is written, with the attribute that uses it.
     let node = match v.written {
         Some(w) => {
@@ -1125,12 +1121,9 @@ fn read_server(d: &mut Draft, inst: &Instance) {
         let system = matches!(volume.get("is_sys_volume"), Some(Value::Bool(true)));
         let mut disk = Vec::new();
         if let Some(id) = text_of("volume_id") {
-            disk.push(("id", d.scalar(id, false, span, pointer.clone())));
+            disk.push(("id", d.scalar(id, false, span, &pointer)));
         }
-        disk.push((
-            "system",
-            d.scalar(system.to_string(), true, span, pointer.clone()),
-        ));
+        disk.push(("system", d.scalar(system.to_string(), true, span, &pointer)));
         let key = if system {
             let source = (inst.source, false);
             disk.extend(set_flag(d, inst, "dss", "system_disk_dss_pool_id", source));
@@ -1157,10 +1150,7 @@ fn read_server(d: &mut Draft, inst: &Instance) {
         let kms = text_of("kms_key_id").is_some_and(|k| !k.is_empty());
         match key {
             Some(flag) if !kms => disk.push(flag),
-            _ => disk.push((
-                "encrypted",
-                d.scalar(kms.to_string(), true, span, pointer.clone()),
-            )),
+            _ => disk.push(("encrypted", d.scalar(kms.to_string(), true, span, &pointer))),
         }
         disks.push(map(span, disk));
     }
@@ -1194,12 +1184,8 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             _ => None,
         };
         if let Some(status) = status {
-            let node = d.scalar(
-                status.into(),
-                false,
-                v.attr.span,
-                pointer_push(&d.pointer, "power_action"),
-            );
+            let pointer = pointer_push(&d.pointer, "power_action");
+            let node = d.scalar(status.into(), false, v.attr.span, &pointer);
             d.members.push(("status", node));
         }
     }
@@ -1211,14 +1197,8 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
         // Disks are named by the Terraform expression of their id (known after apply).
         let system_id = format!("{}.system_disk_id", inst.address);
         let mut system = vec![
-            (
-                "id",
-                d.scalar(system_id, false, inst.span, d.pointer.clone()),
-            ),
-            (
-                "system",
-                d.scalar("true".into(), true, inst.span, d.pointer.clone()),
-            ),
+            ("id", d.block_scalar(system_id, false, inst.span)),
+            ("system", d.block_scalar("true".into(), true, inst.span)),
         ];
         system.extend(set_flag(
             &mut d,
@@ -1244,8 +1224,8 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             let id = format!("{}.data_disks[{i}]", inst.address);
             let pointer = format!("{}/data_disks/{i}", inst.pointer);
             let shared = (inst.source, block.dynamic);
-            let id = d.scalar(id, false, block.span, d.pointer.clone());
-            let system = d.scalar("false".into(), true, block.span, d.pointer.clone());
+            let id = d.block_scalar(id, false, block.span);
+            let system = d.block_scalar("false".into(), true, block.span);
             let mut disk = vec![
                 (
                     "id",
@@ -1289,8 +1269,8 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                         crate::model::unknowns::ATTACHED_VOLUME.to_string(),
                         crate::model::unknowns::attached_volume_unknown(volume, &attach.address),
                     ));
-                    let id = d.scalar(volume.clone(), false, v.attr.span, vp.clone());
-                    let system = d.scalar("false".into(), true, v.attr.span, vp.clone());
+                    let id = d.scalar(volume.clone(), false, v.attr.span, &vp);
+                    let system = d.scalar("false".into(), true, v.attr.span, &vp);
                     disks.push(map(
                         v.attr.span,
                         vec![
@@ -1314,13 +1294,10 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             .or_else(|| links.volumes.get(&id));
         for volume in attached.into_iter().flatten() {
             let vp = volume.json_pointer().to_string();
-            let id = d.scalar(volume.address.clone(), false, volume.span, vp.clone());
+            let id = d.scalar(volume.address.clone(), false, volume.span, &vp);
             let mut disk = vec![
                 ("id", d.foreign(volume.source, volume.span, &vp, id)),
-                (
-                    "system",
-                    d.scalar("false".into(), true, volume.span, vp.clone()),
-                ),
+                ("system", d.scalar("false".into(), true, volume.span, &vp)),
             ];
             if let Some(v) = volume.value("multiattach")
                 && let Val::Known(Value::Bool(shared)) = typed("multiattach", v.val)
@@ -1329,7 +1306,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                     shared.to_string(),
                     true,
                     v.attr.span,
-                    pointer_push(&vp, "multiattach"),
+                    &pointer_push(&vp, "multiattach"),
                 );
                 disk.push((
                     "shared",
