@@ -195,10 +195,15 @@ impl Instance {
         // The name is the last part of the address, with its own index (`web["a.b"]` of
         // `module.app["x"].huaweicloud_compute_instance.web["a.b"]`): what follows the last
         // dot outside an index.
-        let last_dot = super::address_chars(address)
-            .filter(|&(_, c, outside)| outside && c == '.')
-            .last()
-            .map(|(i, _, _)| i);
+        // Most addresses have no keys: their last dot is the one (found without the scan).
+        let last_dot = if address.contains('[') {
+            super::address_chars(address)
+                .filter(|&(_, c, outside)| outside && c == '.')
+                .last()
+                .map(|(i, _, _)| i)
+        } else {
+            address.rfind('.')
+        };
         let instance = last_dot.map_or(address, |i| &address[i + 1..]);
         crate::syntax::tree::pointer_push(&crate::syntax::tree::pointer_push(kind, ty), instance)
     }
@@ -648,9 +653,14 @@ impl<'s> Reader<'s> {
         }
         let module = Arc::new(module);
         let shared = Arc::new(module.scope.clone());
-        // Each block by its address in the module (what `for_each` may name).
+        // Each block by its address in the module (what `for_each` may name): made only when
+        // some block has a `for_each`.
+        let for_each = resources
+            .iter()
+            .any(|(_, b)| b.body.attr("for_each").is_some());
         let by_address: HashMap<String, &Body> = resources
             .iter()
+            .filter(|_| for_each)
             .filter_map(|(_, b)| {
                 let (ty, name) = (b.labels.first()?, b.labels.get(1)?);
                 let data = if b.ty == "data" { "data." } else { "" };
