@@ -2351,6 +2351,42 @@ resource "huaweicloud_ims_ecs_whole_image" "img" {
 }
 
 #[test]
+fn a_vault_id_known_only_after_apply_is_unverified_not_missing() {
+    // `vault_id` from a data source's list: stated, not known before apply. It was judged
+    // missing (request-vault-id, an error) on a server backed up by CBR (found by a review
+    // probe).
+    let (_dir, code, findings) = check_module(&[
+        (
+            "main.tf",
+            r#"data "huaweicloud_compute_instance" "app" {
+  name = "app-01"
+}
+
+data "huaweicloud_cbr_vaults" "servers" {
+  name = "servers"
+}
+
+resource "huaweicloud_ims_ecs_whole_image" "app" {
+  name        = "app-whole"
+  instance_id = data.huaweicloud_compute_instance.app.id
+  vault_id    = data.huaweicloud_cbr_vaults.servers.vaults[0].id
+}
+"#,
+        ),
+        (
+            "servers.yaml",
+            "servers:\n  - {id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a, name: app-01, status: SHUTOFF, backup_service: CBR}\n",
+        ),
+    ]);
+    assert!(
+        places(&findings, "request-vault-id").is_empty(),
+        "{findings:?}"
+    );
+    assert_unverified(&findings, "`vault_id` of app-whole");
+    assert_eq!(code, 0, "{findings:?}");
+}
+
+#[test]
 fn a_value_written_in_a_local_is_found_there_with_its_use_related() {
     let (dir, code, findings) = check_module(&[(
         "main.tf",

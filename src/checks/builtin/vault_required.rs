@@ -33,7 +33,9 @@ impl Check for VaultRequired {
                 other_vault(r, &instance, &vault, inv, cx);
                 continue;
             }
-            if r.has("backup_id") {
+            // A `vault_id` stated but not known before apply (Terraform) or rejected by the
+            // schema is not a missing one: `request-unverified` or `inventory-schema` says so.
+            if r.has("vault_id") || r.has("backup_id") {
                 continue;
             }
             let Some(id) = instance.node.as_str() else {
