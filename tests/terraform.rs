@@ -928,6 +928,27 @@ fn a_variable_the_plan_says_is_sensitive_is_never_read() {
 }
 
 #[test]
+fn a_sensitive_maps_keys_and_a_data_sources_sensitive_state_are_never_printed() {
+    // A tag key of a sensitive map was printed in the human report's excerpt, and a data
+    // source's name marked sensitive only in `prior_state` was printed whole (found by a
+    // review probe). Every format, with room for the whole line.
+    let dir = Path::new("tests/fixtures/terraform/plan-sensitive-state");
+    for format in ["human", "json", "sarif", "github", "compact"] {
+        let out = Command::cargo_bin("ims-preflight")
+            .expect("binary")
+            .args(["check", &dir.display().to_string(), "--width", "100000"])
+            .args(["--format", format])
+            .output()
+            .expect("run");
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(!said.is_empty(), "{format}");
+        for secret in ["acme-secret-customer", "SECRETHOSTNAME"] {
+            assert!(!said.contains(secret), "{format}: {said}");
+        }
+    }
+}
+
+#[test]
 fn a_share_of_a_copy_the_run_makes_is_a_share_of_its_whole_image() {
     // A share of `huaweicloud_images_image_copy.c`: the image was "not made by any request"
     // (image-share-cbr-only's warning; found by a review probe). It is the copy of the whole

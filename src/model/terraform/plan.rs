@@ -414,6 +414,9 @@ fn sensitive_spans(root: &Node) -> Vec<Span> {
             masked_texts(change.get(value), change.get(mask), &mut secrets);
         }
     }
+    // A resource's state in `planned_values` and `prior_state` (data sources read while
+    // planning too) marks its own: `sensitive_values` beside `values`.
+    state_secrets(root, &mut secrets);
     let declared = root
         .get("configuration")
         .and_then(|c| c.get("root_module"))
@@ -438,6 +441,20 @@ fn sensitive_spans(root: &Node) -> Vec<Span> {
     spans
 }
 
+/// The texts a resource's state marks sensitive (`sensitive_values` beside its `values`),
+/// anywhere under `node`.
+fn state_secrets<'a>(node: &'a Node, out: &mut HashSet<&'a str>) {
+    use crate::syntax::tree::Kind;
+    match &node.kind {
+        Kind::Map(entries) => {
+            masked_texts(node.get("values"), node.get("sensitive_values"), out);
+            entries.iter().for_each(|e| state_secrets(&e.value, out));
+        }
+        Kind::Seq(items) => items.iter().for_each(|i| state_secrets(i, out)),
+        Kind::Scalar(_) => {}
+    }
+}
+
 /// The texts of `value` that `mask` (`true`, or a tree of them) says are sensitive.
 fn masked_texts<'a>(value: Option<&'a Node>, mask: Option<&Node>, out: &mut HashSet<&'a str>) {
     use crate::syntax::tree::Kind;
@@ -460,7 +477,9 @@ fn masked_texts<'a>(value: Option<&'a Node>, mask: Option<&Node>, out: &mut Hash
     }
 }
 
-/// Every string and number under `node` (`true`, `false` and `null` give nothing away).
+/// Every string and number under `node` (`true`, `false` and `null` give nothing away), and
+/// the keys of its maps (a sensitive map's keys are as secret as its values: `terraform plan`
+/// shows neither).
 fn texts<'a>(node: &'a Node, out: &mut HashSet<&'a str>) {
     use crate::syntax::tree::Kind;
     match &node.kind {
@@ -473,7 +492,10 @@ fn texts<'a>(node: &'a Node, out: &mut HashSet<&'a str>) {
             }
         }
         Kind::Seq(items) => items.iter().for_each(|i| texts(i, out)),
-        Kind::Map(entries) => entries.iter().for_each(|e| texts(&e.value, out)),
+        Kind::Map(entries) => entries.iter().for_each(|e| {
+            out.insert(e.key.as_str());
+            texts(&e.value, out);
+        }),
     }
 }
 
@@ -487,7 +509,12 @@ fn written(node: &Node, secrets: &HashSet<&str>, out: &mut Vec<Span>) {
             }
         }
         Kind::Seq(items) => items.iter().for_each(|i| written(i, secrets, out)),
-        Kind::Map(entries) => entries.iter().for_each(|e| written(&e.value, secrets, out)),
+        Kind::Map(entries) => entries.iter().for_each(|e| {
+            if secrets.contains(e.key.as_str()) {
+                out.push(e.key_span);
+            }
+            written(&e.value, secrets, out);
+        }),
     }
 }
 
