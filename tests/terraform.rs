@@ -2407,6 +2407,93 @@ resource "huaweicloud_ims_ecs_whole_image" "app" {
     assert_eq!(code, 0, "{findings:?}");
 }
 
+/// A server on a DSS pool-less system disk, a volume on a DSS pool, its attachment naming
+/// the server by `attach_to`, a vault holding the server and an image of it.
+fn attached_through(attach_to: &str) -> String {
+    format!(
+        r#"resource "huaweicloud_compute_instance" "app" {{
+  name         = "app-01"
+  image_id     = "3f6c2b8e-5a1d-4e7f-9b2c-8d4e6f1a3b5c"
+  flavor_id    = "s6.large.2"
+  power_action = "OFF"
+}}
+
+locals {{
+  app_id = huaweicloud_compute_instance.app.id
+}}
+
+resource "huaweicloud_evs_volume" "data" {{
+  name                 = "data"
+  volume_type          = "SSD"
+  size                 = 100
+  availability_zone    = "cn-north-4a"
+  dedicated_storage_id = "dss-pool-1"
+}}
+
+resource "huaweicloud_compute_volume_attach" "data" {{
+  instance_id = {attach_to}
+  volume_id   = huaweicloud_evs_volume.data.id
+}}
+
+resource "huaweicloud_ims_ecs_whole_image" "img" {{
+  name        = "app-whole"
+  instance_id = huaweicloud_compute_instance.app.id
+  vault_id    = "de9fcf45-11b2-432c-8562-5c5428574600"
+}}
+"#
+    )
+}
+
+#[test]
+fn a_volume_attached_through_a_local_or_to_a_server_not_known_is_not_dropped() {
+    // `instance_id = local.app_id`, the local being the server's id: the attachment was
+    // dropped, and the DSS volume with it (a clean verdict; found by a review probe).
+    let (dir, code, findings) = check_module(&[("main.tf", &attached_through("local.app_id"))]);
+    assert_one_at(&findings, "dss-disk", dir.path(), "main.tf", 17);
+    assert_eq!(code, 1, "{findings:?}");
+    // Through what cannot be told before apply: any server of the run may get the volume.
+    let unknown = attached_through("one(huaweicloud_compute_instance.app[*].id)");
+    let (_dir, _, findings) = check_module(&[("main.tf", &unknown)]);
+    assert_unverified(
+        &findings,
+        "huaweicloud_compute_volume_attach.data may attach a volume",
+    );
+    // Also when an inventory describes the server as it is now (joined by its name).
+    let inventory = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    name: app-01\n    status: SHUTOFF\n    os: linux\n    backup_service: CBR\n    disks:\n      - {id: a79ac0c9-ceac-4217-a983-4bb48fd5a883, system: true, dss: false}\n";
+    let (_dir, _, findings) = check_module(&[("main.tf", &unknown), ("servers.yaml", inventory)]);
+    assert_unverified(
+        &findings,
+        "huaweicloud_compute_volume_attach.data may attach a volume",
+    );
+}
+
+#[test]
+fn a_plans_attachment_by_count_index_attaches_the_same_instance() {
+    // The plan's configuration lists `huaweicloud_compute_instance.web` and `count.index`
+    // apart: the attachment was dropped, and the DSS volume of the imaged server with it.
+    let plan = "tests/fixtures/terraform/plans/attach-by-count-index.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(
+        places(&findings, "dss-disk"),
+        BTreeSet::from([(plan.to_string(), 269)])
+    );
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
+fn path_module_is_a_dot_in_the_root_module() {
+    // It was the path given on the command line (found by a review probe).
+    let main = "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"app-${path.module}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";
+    let (_dir, _, findings) = check_module(&[("main.tf", main)]);
+    assert!(places(&findings, "request-name").is_empty(), "{findings:?}");
+    assert!(
+        findings
+            .iter()
+            .all(|f| !f["message"].as_str().unwrap_or_default().contains("app-/")),
+        "{findings:?}"
+    );
+}
+
 #[test]
 fn a_value_written_in_a_local_is_found_there_with_its_use_related() {
     let (dir, code, findings) = check_module(&[(

@@ -139,6 +139,13 @@ fn source_server_unknowns(r: &Entity, server: &Entity, inv: &Inventory, missing:
                 && (from_backup || named.as_ref().is_some_and(|n| why.starts_with(n))))
             && !(arg == ATTACHED_VOLUME && described(why))
     }));
+    // A volume the run attaches is a change no description of the server as it is (an
+    // inventory, an API dump) can know of: what Terraform does not know of it counts too.
+    for other in server.descriptions().skip(1) {
+        missing.extend(unknowns_of(other, |arg, why| {
+            arg == ATTACHED_VOLUME && !described(why)
+        }));
+    }
 }
 
 /// The argument a Terraform server's volume attached by its id is unknown by, its why

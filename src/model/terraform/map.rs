@@ -945,6 +945,9 @@ struct Links<'a> {
     vaults: HashMap<String, (&'a Instance, Value2<'a>)>,
     /// Vaults holding servers that cannot be told before apply, and why.
     unsure: Vec<(&'a Instance, String)>,
+    /// Volume attachments (and volumes) whose server cannot be told before apply, and why:
+    /// each server of the run may have the volume.
+    unsure_attached: Vec<(&'a Instance, String)>,
     /// Server address (or literal id) -> vaults that hold it if they are created, which is
     /// not known before apply, and why.
     maybe: HashMap<String, Vec<(&'a Instance, String)>>,
@@ -968,12 +971,21 @@ impl<'a> Links<'a> {
         let mut attached_by_id: HashMap<String, Vec<_>> = HashMap::new();
         let mut vaults = HashMap::new();
         let mut unsure = Vec::new();
+        let mut unsure_attached = Vec::new();
         let mut maybe: HashMap<String, Vec<(&Instance, String)>> = HashMap::new();
         for inst in instances.iter().filter(|i| !i.data) {
             match inst.ty.as_str() {
                 "huaweicloud_compute_volume_attach" => {
-                    let Some(server) = inst.value("instance_id").and_then(|v| named(v.val)) else {
-                        continue;
+                    let server = match inst.value("instance_id").map(|v| v.val) {
+                        Some(Val::Unknown(why)) => {
+                            unsure_attached.push((inst, why));
+                            continue;
+                        }
+                        Some(v) => match named(v) {
+                            Some(server) => server,
+                            None => continue,
+                        },
+                        None => continue,
                     };
                     let volume = match inst.value("volume_id").map(|v| v.val) {
                         Some(Val::Unknown(why)) => Err(why),
@@ -1001,11 +1013,15 @@ impl<'a> Links<'a> {
                             .push((Err(why), inst)),
                     }
                 }
-                "huaweicloud_evs_volume" => {
-                    if let Some(server) = inst.value("server_id").and_then(|v| named(v.val)) {
-                        volumes.entry(server).or_default().push(inst);
+                "huaweicloud_evs_volume" => match inst.value("server_id").map(|v| v.val) {
+                    Some(Val::Unknown(why)) => unsure_attached.push((inst, why)),
+                    Some(v) => {
+                        if let Some(server) = named(v) {
+                            volumes.entry(server).or_default().push(inst);
+                        }
                     }
-                }
+                    None => {}
+                },
                 "huaweicloud_cbr_vault" => {
                     let members = super::vaults::members(inst, instances);
                     // A vault that may not be created holds its servers only maybe.
@@ -1027,6 +1043,7 @@ impl<'a> Links<'a> {
             attached_by_id,
             vaults,
             unsure,
+            unsure_attached,
             maybe,
         }
     }
@@ -1287,6 +1304,25 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                     ),
                 )),
             }
+        }
+        for (attach, why) in &links.unsure_attached {
+            let arg = if attach.ty == "huaweicloud_evs_volume" {
+                "server_id"
+            } else {
+                "instance_id"
+            };
+            d.unknown.push((
+                crate::model::unknowns::ATTACHED_VOLUME.to_string(),
+                pick(
+                    || {
+                        format!(
+                            "{} may attach a volume to it; its `{arg}` is not known before apply ({why})",
+                            attach.address
+                        )
+                    },
+                    || format!("{}可能将卷挂载到它；其`{arg}`在apply之前未知（{why}）", attach.address),
+                ),
+            ));
         }
         let attached = links
             .volumes

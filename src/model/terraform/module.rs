@@ -56,6 +56,9 @@ pub struct ModuleScope {
     pub scope: Scope,
     /// Variables bound to another resource's id by the module's caller.
     pub refs: HashMap<String, String>,
+    /// Locals that are another resource's id (`app_id = huaweicloud_compute_instance.app.id`):
+    /// a use of one links as the reference itself does.
+    pub local_refs: HashMap<String, String>,
     pub written: HashMap<String, Written>,
     /// Where each attribute of a variable's value written as an object is written, by the
     /// variable's name and the attribute's (`image = { name = " web" }`): a finding on
@@ -90,7 +93,11 @@ impl ModuleScope {
         let var = direct_var(&attr.expr);
         let bound = var
             .and_then(|v| self.refs.get(v))
-            .map(|a| Val::Ref(a.clone()));
+            .map(|a| Val::Ref(a.clone()))
+            .or_else(|| {
+                let address = self.local_refs.get(direct_local(&attr.expr)?)?;
+                Some(Val::Ref(format!("{}{address}", self.prefix)))
+            });
         let output = || {
             self.outputs
                 .get(&module_output(&attr.expr, scope)?)
@@ -950,7 +957,15 @@ impl<'s> Reader<'s> {
 
     fn module_scope(&mut self, dir: &Path, files: &[usize], inputs: Inputs) -> ModuleScope {
         let mut m = ModuleScope::default();
-        m.scope.set_path_module(dir.display().to_string());
+        // As Terraform gives it: `.` in the root module, a called module's directory from the
+        // root's.
+        let root = self.stack.first().map_or(dir, PathBuf::as_path);
+        let path_module = match dir.strip_prefix(root) {
+            Ok(under) if under.as_os_str().is_empty() => ".".to_string(),
+            Ok(under) => under.display().to_string(),
+            Err(_) => dir.display().to_string(),
+        };
+        m.scope.set_path_module(path_module);
         let mut declared = Vec::new();
         let mut sensitive = Vec::new();
         let variables: Vec<(usize, super::config::Block)> = blocks(self.sources, files, "variable")
@@ -1243,6 +1258,17 @@ impl<'s> Reader<'s> {
                             Written::at(source, attr, format!("/locals/{name}"), what)
                         });
                         m.locals_written.insert(name.to_string(), written);
+                        false
+                    }
+                    // Another resource's id: not known before apply as a value, but what it
+                    // names is (a volume attached through the local is attached to it).
+                    Val::Ref(address) => {
+                        let why = pick(
+                            || format!("the id of {address}, known after apply"),
+                            || format!("{address}的id，apply之后才知道"),
+                        );
+                        m.scope.unknown_local(name, why);
+                        m.local_refs.insert(name.to_string(), address);
                         false
                     }
                     _ => true,

@@ -385,7 +385,8 @@ fn configured(prefix: &str, local: &str) -> String {
 }
 
 /// After a resource's address in [`Config`]'s references: the instance of that resource a
-/// `for_each` over it gives (see `Config::reference`).
+/// `for_each` over it gives, or the one of the same key (`[count.index]`, `[each.key]`; see
+/// `Config::reference`).
 const EACH_INSTANCE: &str = "[each.key].id";
 
 fn marker(root: &str) -> hcl::Expression {
@@ -641,18 +642,23 @@ impl Config {
             .get(&(configured(prefix, local), key.to_string()))?;
         // `each.value.id` of a `for_each` over another resource's instances: that resource's
         // instance of this one's key.
-        let text = match (
-            text.strip_suffix(EACH_INSTANCE),
-            index.and_then(Node::as_str),
-        ) {
-            (Some(resource), Some(key)) => {
-                format!("{resource}[{}].id", serde_json::to_string(key).ok()?)
-            }
+        let text = match (text.strip_suffix(EACH_INSTANCE), index) {
+            (Some(resource), Some(index)) => match (index.as_str(), index.value()) {
+                (Some(key), _) => format!("{resource}[{}].id", serde_json::to_string(key).ok()?),
+                (None, Some(Value::Int(n))) => format!("{resource}[{n}].id"),
+                _ => return None,
+            },
             (Some(_), None) => return None,
             (None, _) => text.clone(),
         };
         hcl::Expression::from_str(&text).ok()
     }
+}
+
+/// A reference to a resource as a whole (`TYPE.NAME`, `data.TYPE.NAME`), no attribute.
+fn names_resource(reference: &str) -> bool {
+    let ty = reference.strip_prefix("data.").unwrap_or(reference);
+    ty.split('.').count() == 2 && ty.contains('_')
 }
 
 /// What the configuration's modules say of their resources (see [`Config`]).
@@ -693,22 +699,29 @@ impl Found<'_> {
                 .and_then(Node::as_seq)
                 .and_then(|refs| refs.first())
                 .and_then(Node::as_str)
-                .filter(|r| {
-                    let ty = r.strip_prefix("data.").unwrap_or(r);
-                    ty.split('.').count() == 2 && ty.contains('_')
-                });
+                .filter(|r| names_resource(r));
             for e in expressions {
-                let id = e
+                let refs: Vec<&str> = e
                     .value
                     .get("references")
                     .and_then(Node::as_seq)
                     .unwrap_or_default()
                     .iter()
                     .filter_map(Node::as_str)
-                    .find(|r| r.ends_with(".id"));
+                    .collect();
+                let id = refs.iter().copied().find(|r| r.ends_with(".id"));
+                // `huaweicloud_compute_instance.web[count.index].id` (or `[each.key]`): the
+                // plan lists the resource and the key apart; the same instance as this one's.
+                let same_instance = || {
+                    refs.iter()
+                        .any(|r| *r == "count.index" || *r == "each.key")
+                        .then(|| refs.iter().copied().find(|r| names_resource(r)))
+                        .flatten()
+                };
                 let id = match (id, over) {
                     (Some("each.value.id"), Some(over)) => Some(format!("{over}{EACH_INSTANCE}")),
-                    (id, _) => id.map(str::to_string),
+                    (Some(id), _) => Some(id.to_string()),
+                    (None, _) => same_instance().map(|r| format!("{r}{EACH_INSTANCE}")),
                 };
                 if let Some(id) = id {
                     self.references
