@@ -2481,6 +2481,24 @@ fn a_plans_attachment_by_count_index_attaches_the_same_instance() {
 }
 
 #[test]
+fn a_plans_vault_holds_the_servers_its_nested_blocks_reference() {
+    // `resources { server_id = huaweicloud_compute_instance.a.id }`: the plan's configuration
+    // writes the reference inside the nested block, which was not read; the vault's servers
+    // were "not known" and a request naming the other vault only a warning (IMG.0183).
+    let plan = "tests/fixtures/terraform/plans/vault-resources-by-reference.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(
+        places(&findings, "request-vault-id"),
+        BTreeSet::from([(plan.to_string(), 260)])
+    );
+    assert!(
+        !unverified_lists(&findings, "it may be in vault"),
+        "{findings:?}"
+    );
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
 fn path_module_is_a_dot_in_the_root_module() {
     // It was the path given on the command line (found by a review probe).
     let main = "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"app-${path.module}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";

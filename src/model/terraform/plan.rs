@@ -152,6 +152,14 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
                 body.attrs.retain(|(k, _)| *k != key);
                 continue;
             }
+            if matches!(why, Withheld::Unknown)
+                && super::config::is_nested_block(&key)
+                && nested_references(&mut body, &key, change, |arg| {
+                    config.reference(&prefix, &local, arg, rc.get("index"))
+                })
+            {
+                continue;
+            }
             if key == "region" {
                 // Computed from the provider configuration when not set: its region counts.
                 body.attrs.retain(|(k, _)| k != "region");
@@ -548,6 +556,50 @@ fn withheld(change: &Node, state: &str) -> Vec<(String, Withheld, Span)> {
     out
 }
 
+/// A nested block's arguments not known before apply that the configuration says are another
+/// resource's id (a vault's `resources { server_id = huaweicloud_compute_instance.web.id }`):
+/// each such argument of `body`'s `key` blocks made that reference. `true` when every argument
+/// withheld in them is one (then nothing of the blocks is unknown); `reference` gives the one
+/// of `key.POSITION.ARGUMENT`.
+fn nested_references(
+    body: &mut super::config::Body,
+    key: &str,
+    change: &Node,
+    reference: impl Fn(&str) -> Option<hcl::Expression>,
+) -> bool {
+    let Some(marks) = change
+        .get("after_unknown")
+        .and_then(|u| u.get(key))
+        .and_then(Node::as_seq)
+    else {
+        return false;
+    };
+    let mut blocks = body.blocks.iter_mut().filter(|b| b.ty == key);
+    for (i, mark) in marks.iter().enumerate() {
+        let Some(block) = blocks.next() else {
+            return false;
+        };
+        for arg in mark.as_map().unwrap_or_default() {
+            match arg.value.value() {
+                Some(Value::Bool(false)) => continue,
+                Some(Value::Bool(true)) => {}
+                _ => return false,
+            }
+            let Some(expr) = reference(&format!("{key}.{i}.{}", arg.key)) else {
+                return false;
+            };
+            let span = block.span;
+            let inner = std::sync::Arc::make_mut(&mut block.body);
+            let attr = Attr::new(expr, span, span);
+            match inner.attrs.iter_mut().find(|(k, _)| *k == arg.key.as_str()) {
+                Some((_, a)) => *a = attr,
+                None => inner.attrs.push((arg.key.as_str().into(), attr)),
+            }
+        }
+    }
+    true
+}
+
 fn contains_true(node: &Node) -> bool {
     match node.value() {
         Some(Value::Bool(b)) => b,
@@ -726,6 +778,24 @@ impl Found<'_> {
                 if let Some(id) = id {
                     self.references
                         .insert((full.clone(), e.key.to_string()), id);
+                }
+                // A nested block's arguments (a vault's `resources { server_id = … }`): by
+                // the block's position and the argument (`resources.0.server_id`).
+                for (i, block) in e.value.as_seq().unwrap_or_default().iter().enumerate() {
+                    for arg in block.as_map().unwrap_or_default() {
+                        let id = arg
+                            .value
+                            .get("references")
+                            .and_then(Node::as_seq)
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(Node::as_str)
+                            .find(|r| r.ends_with(".id"));
+                        if let Some(id) = id {
+                            let key = format!("{}.{i}.{}", e.key, arg.key);
+                            self.references.insert((full.clone(), key), id.to_string());
+                        }
+                    }
                 }
             }
             self.args.insert(
