@@ -2499,6 +2499,32 @@ fn a_plans_vault_holds_the_servers_its_nested_blocks_reference() {
 }
 
 #[test]
+fn a_plans_image_region_is_its_own_when_set_and_a_modules_provider_is_the_modules() {
+    // `region` set to what is known only after apply took the default provider's region
+    // (a copy to the server's region passed), and a child module's provider block was taken
+    // for the root's (a copy within the root's region passed; both found by a review probe).
+    let unknown = "tests/fixtures/terraform/plans/image-region-unknown.json";
+    let (code, findings) = check(&[unknown]);
+    let cross = "image-replicate-cross-region";
+    assert_eq!(
+        places(&findings, cross),
+        BTreeSet::from([(unknown.to_string(), 235)])
+    );
+    assert!(
+        said(&findings, cross, "message")[0].contains("unknown"),
+        "{findings:?}"
+    );
+    assert_eq!(code, 0, "{findings:?}");
+    let own = "tests/fixtures/terraform/plans/module-own-provider.json";
+    let (code, findings) = check(&[own]);
+    assert_eq!(
+        places(&findings, cross),
+        BTreeSet::from([(own.to_string(), 263)])
+    );
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
 fn path_module_is_a_dot_in_the_root_module() {
     // It was the path given on the command line (found by a review probe).
     let main = "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"app-${path.module}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";

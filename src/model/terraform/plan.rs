@@ -142,8 +142,10 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         };
         let mut body = json_body(after, false);
         for (key, why, marked) in withheld(change, state) {
-            // An argument the configuration does not set is computed by the cloud, not sent.
-            // A nested block is not such an argument: the plan's configuration leaves out the
+            // An argument the configuration does not set is computed by the cloud, not sent
+            // (a `region` not set is the provider configuration's, which counts then; one set
+            // to what is known only after apply stays unknown). A nested block is not such an
+            // argument: the plan's configuration leaves out the
             // blocks a `dynamic` block writes, whose values are unknown, not computed.
             if matches!(why, Withheld::Unknown)
                 && !config.sets(&prefix, &local, &key)
@@ -158,11 +160,6 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
                     config.reference(&prefix, &local, arg, rc.get("index"))
                 })
             {
-                continue;
-            }
-            if key == "region" {
-                // Computed from the provider configuration when not set: its region counts.
-                body.attrs.retain(|(k, _)| k != "region");
                 continue;
             }
             let expr = match (
@@ -269,7 +266,7 @@ fn module_scope(
         .entry(prefix.to_string())
         .or_insert_with(|| {
             Arc::new(ModuleScope {
-                regions: config.regions.clone(),
+                regions: config.regions_in(prefix),
                 prefix: prefix.to_string(),
                 ..ModuleScope::default()
             })
@@ -617,7 +614,9 @@ fn contains_true(node: &Node) -> bool {
 /// What the plan's `configuration` says: the provider's region and which resource each
 /// argument references.
 struct Config {
-    regions: HashMap<String, Val>,
+    /// The provider configurations' regions, by the module that has them (the root's: empty)
+    /// and their alias (the default one's: empty).
+    regions: HashMap<String, HashMap<String, Val>>,
     /// (module prefix + resource address, argument) -> the `id` reference it makes.
     references: HashMap<(String, String), String>,
     /// Module prefix + resource address -> the provider configuration it uses
@@ -642,6 +641,11 @@ impl Config {
                 continue;
             }
             let alias = p.get("alias").and_then(Node::as_str).unwrap_or_default();
+            // A module's own provider configuration is its (`module.app`); the root's has none.
+            let module = p
+                .get("module_address")
+                .and_then(Node::as_str)
+                .unwrap_or_default();
             let Some(region) = p.get("expressions").and_then(|e| e.get("region")) else {
                 continue;
             };
@@ -652,7 +656,10 @@ impl Config {
                 variables?.get(name)?.get("value")
             });
             if let Some(region) = value.and_then(Node::as_str) {
-                regions.insert(alias.to_string(), Val::Known(hcl::Value::from(region)));
+                regions
+                    .entry(module.to_string())
+                    .or_insert_with(HashMap::new)
+                    .insert(alias.to_string(), Val::Known(hcl::Value::from(region)));
             }
         }
         let mut references = HashMap::new();
@@ -672,6 +679,30 @@ impl Config {
             providers,
             args,
         }
+    }
+
+    /// The regions of the provider configurations the module whose addresses start with
+    /// `prefix` uses: its own, else its callers' (the nearest one's), as a module without a
+    /// provider block inherits its caller's.
+    fn regions_in(&self, prefix: &str) -> HashMap<String, Val> {
+        let module = super::without_keys(prefix.trim_end_matches('.'));
+        let mut out = HashMap::new();
+        let mut path = String::new();
+        let parts = module.split('.').collect::<Vec<_>>();
+        let mut scopes = vec![String::new()];
+        for pair in parts.chunks(2).filter(|p| p.len() == 2) {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(&pair.join("."));
+            scopes.push(path.clone());
+        }
+        for scope in scopes {
+            if let Some(regions) = self.regions.get(&scope) {
+                out.extend(regions.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        out
     }
 
     /// The configuration sets the argument (or the resource's configuration is not in the
