@@ -2525,6 +2525,19 @@ fn a_plans_image_region_is_its_own_when_set_and_a_modules_provider_is_the_module
 }
 
 #[test]
+fn a_plan_terraform_could_not_finish_is_an_error() {
+    // `errored: true`: the plan leaves out what it could not plan; it passed clean, also
+    // under --strict (found by a review probe).
+    let plan = "tests/fixtures/terraform/plans/errored.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(
+        places(&findings, "inventory-syntax"),
+        BTreeSet::from([(plan.to_string(), 148)])
+    );
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
 fn path_module_is_a_dot_in_the_root_module() {
     // It was the path given on the command line (found by a review probe).
     let main = "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"app-${path.module}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";

@@ -53,6 +53,15 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
         return None;
     }
     file.withhold(sensitive_spans(root));
+    // A plan Terraform could not finish lists only some changes: what is left out is not
+    // checked, which must not pass for a clean verdict.
+    let errored = root
+        .get("errored")
+        .filter(|e| e.value() == Some(Value::Bool(true)))
+        .map(|e| {
+            let place = crate::finding::Place::new(file.clone(), e.span, "/errored".to_string());
+            crate::finding::Hit::new(crate::finding::ids::INVENTORY_SYNTAX, "errored_plan", place)
+        });
     let config = Config::new(root);
     let mut scopes: HashMap<String, Arc<ModuleScope>> = HashMap::new();
     let mut instances = Vec::new();
@@ -219,7 +228,7 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
     Some(DocModel {
         kind: DocKind::Inventory,
         entities,
-        hits: Vec::new(),
+        hits: errored.into_iter().collect(),
         destroyed,
         variables: variables(root),
     })
