@@ -30,7 +30,7 @@ pub fn is_terraform_address(s: &str) -> bool {
 fn bare_terraform_address(s: &str) -> bool {
     let mut rest = s;
     while let Some(after) = rest.strip_prefix("module.") {
-        let Some((_, tail)) = after.split_once('.') else {
+        let Some(tail) = past_module_call(after) else {
             return false;
         };
         rest = tail;
@@ -50,6 +50,25 @@ fn bare_terraform_address(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// What follows a module call's name and instance key and the dot after them (`app.x`,
+/// `app["web01.example.com"].x`: `x`); a quoted key may hold dots and brackets.
+fn past_module_call(s: &str) -> Option<&str> {
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' if depth > 0 => quoted = !quoted,
+            _ if quoted => {}
+            '[' => depth += 1,
+            ']' => depth = depth.checked_sub(1)?,
+            '.' if depth == 0 => return Some(&s[i + 1..]),
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +80,8 @@ mod tests {
             "module.app.huaweicloud_compute_instance.web[0]",
             "data.huaweicloud_compute_instance.db",
             "module.a.module.b.huaweicloud_evs_volume.d[\"x\"]",
+            "module.b[\"web01.example.com\"].huaweicloud_compute_instance.web",
+            "module.b[\"10.0.0.0/16\"].module.c[0].huaweicloud_compute_instance.web",
             "infra/prod:huaweicloud_compute_instance.web",
         ] {
             assert!(is_terraform_address(address), "{address}");

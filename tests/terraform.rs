@@ -2538,6 +2538,18 @@ fn a_plan_terraform_could_not_finish_is_an_error() {
 }
 
 #[test]
+fn a_reference_into_a_module_instance_whose_key_has_dots_is_an_address() {
+    // `module.web["web01.example.com"].huaweicloud_compute_instance.web` was not taken for an
+    // address: request-id-format errors on the image's instance_id (found by a review probe).
+    let (code, findings) = check(&["tests/fixtures/terraform/module-key-with-dots"]);
+    assert!(
+        places(&findings, "request-id-format").is_empty(),
+        "{findings:?}"
+    );
+    assert_eq!(code, 0, "{findings:?}");
+}
+
+#[test]
 fn path_module_is_a_dot_in_the_root_module() {
     // It was the path given on the command line (found by a review probe).
     let main = "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"app-${path.module}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";
