@@ -935,6 +935,23 @@ mod tests {
             eval(&scope, r#"format("%.2f", 1.5)"#),
             Val::Unknown(_)
         ));
+        // A space before a positive number, and a negative offset from the end, as Terraform
+        // has them; a negative index Terraform refuses (found by a review probe).
+        assert_eq!(known(r#"format("% d-app", 7)"#), Value::from(" 7-app"));
+        assert_eq!(
+            known(r#"substr("release-2024/06", -7, 7)"#),
+            Value::from("2024/06")
+        );
+        assert_eq!(known(r#"substr("hello", -3, 2)"#), Value::from("ll"));
+        assert_eq!(known(r#"substr("hello", -9, 2)"#), Value::from("he"));
+        assert!(matches!(
+            eval(&scope, r#"element(["a", "b"], -1)"#),
+            Val::Unknown(_)
+        ));
+        assert_eq!(
+            known(r#"join("", [for k, v in merge({z = "app"}, {a = "/"}) : v])"#),
+            Value::from("/app")
+        );
         assert_eq!(
             known(r#"keys({b = 1, a = 2})"#),
             Value::Array(vec![Value::from("a"), Value::from("b")])

@@ -101,9 +101,14 @@ pub fn all() -> Vec<(&'static str, FuncDef)> {
         ),
         (
             "tomap",
-            FuncDef::builder()
-                .param(ParamType::Any)
-                .build(|a| Ok(a[0].clone())),
+            FuncDef::builder().param(ParamType::Any).build(|a| {
+                // A map's keys in Terraform's order (lexical), which `for` and `join` see.
+                let mut map = a[0].clone();
+                if let Value::Object(m) = &mut map {
+                    m.sort_keys();
+                }
+                Ok(map)
+            }),
         ),
         (
             "length",
@@ -129,6 +134,8 @@ pub fn all() -> Vec<(&'static str, FuncDef)> {
                             _ => return Err("merge: not an object".to_string()),
                         }
                     }
+                    // In Terraform's order of keys (lexical), not in the order they came.
+                    out.sort_keys();
                     Ok(Value::Object(out))
                 }),
         ),
@@ -178,7 +185,11 @@ pub fn all() -> Vec<(&'static str, FuncDef)> {
                 .params([ParamType::String, ParamType::Number, ParamType::Number])
                 .build(|a| {
                     let s: Vec<char> = arg_str(&a, 0).chars().collect();
-                    let offset = a[1].as_i64().unwrap_or(0).clamp(0, s.len() as i64) as usize;
+                    // A negative offset counts from the end, as Terraform's does.
+                    let len = s.len() as i64;
+                    let offset = a[1].as_i64().unwrap_or(0);
+                    let offset = if offset < 0 { offset + len } else { offset };
+                    let offset = offset.clamp(0, len) as usize;
                     let length = a[2].as_i64().unwrap_or(-1);
                     let end = if length < 0 {
                         s.len()
@@ -232,6 +243,8 @@ pub fn all() -> Vec<(&'static str, FuncDef)> {
                                 .map(|n| {
                                     if flags.contains('+') && n >= 0 {
                                         format!("+{n}")
+                                    } else if flags.contains(' ') && n >= 0 {
+                                        format!(" {n}")
                                     } else {
                                         n.to_string()
                                     }
@@ -256,7 +269,11 @@ pub fn all() -> Vec<(&'static str, FuncDef)> {
                     if list.is_empty() {
                         return Err("element: empty list".to_string());
                     }
-                    let i = a[1].as_u64().unwrap_or(0) as usize % list.len();
+                    let i = a[1]
+                        .as_u64()
+                        .ok_or("element: a negative index, which Terraform refuses")?
+                        as usize
+                        % list.len();
                     Ok(list[i].clone())
                 }),
         ),
