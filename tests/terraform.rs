@@ -2550,6 +2550,45 @@ fn a_reference_into_a_module_instance_whose_key_has_dots_is_an_address() {
 }
 
 #[test]
+fn a_json_variables_default_is_literal_its_type_an_expression_and_keys_are_templates() {
+    // Three differences from HCL that Terraform's JSON syntax has (found by a review probe):
+    // a variable's `default` is not a template (its `${...}` was evaluated: a clean name), its
+    // `type` is a type expression in a string (`optional(number, 8192)` was not applied), and
+    // an object's keys are templates (a 37-character tag key was read as `${var.team}`).
+    let image = |args: &str| {
+        format!(
+            r#"{{
+  "variable": {{
+    "image_name": {{"type": "string", "default": "web-${{lower(\"A\")}}"}},
+    "image": {{"type": "object({{ min_ram = optional(number, 8192) }})", "default": {{}}}},
+    "team": {{"type": "string", "default": "platform-engineering-and-operations-x"}}
+  }},
+  "resource": {{"huaweicloud_ims_ecs_whole_image": {{"app": {{
+    "instance_id": "877a2cda-ba63-4e1e-b95f-e67e48b6129a",
+    "vault_id": "de9fcf45-11b2-432c-8562-5c5428574600",
+    {args}
+  }}}}}}
+}}
+"#
+        )
+    };
+    let name = image(r#""name": "${var.image_name}""#);
+    let (_dir, _, findings) = check_module(&[("main.tf.json", &name)]);
+    assert_eq!(places(&findings, "request-name").len(), 1, "{findings:?}");
+    let ram = image(r#""name": "app", "min_ram": "${var.image.min_ram}", "max_ram": 4096"#);
+    let (_dir, _, findings) = check_module(&[("main.tf.json", &ram)]);
+    assert_eq!(places(&findings, "request-ram").len(), 1, "{findings:?}");
+    let tags = image(r#""name": "app", "tags": {"${var.team}": "owner"}"#);
+    let (_dir, _, findings) = check_module(&[("main.tf.json", &tags)]);
+    assert!(
+        said(&findings, "request-tag-format", "message")
+            .iter()
+            .any(|m| m.contains("37 characters")),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn path_module_is_a_dot_in_the_root_module() {
     // It was the path given on the command line (found by a review probe).
     let main = "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"app-${path.module}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";

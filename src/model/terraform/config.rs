@@ -209,10 +209,14 @@ fn json_blocks(
 ) {
     if depth == 0 {
         for body in objects(node) {
+            let mut read = json_body(body, true);
+            if ty == "variable" {
+                json_variable(&mut read, body);
+            }
             out.push(Block {
                 ty: Name::from(ty),
                 labels: labels.clone(),
-                body: std::sync::Arc::new(json_body(body, true)),
+                body: std::sync::Arc::new(read),
                 span,
             });
         }
@@ -222,6 +226,22 @@ fn json_blocks(
         let mut labels = labels.clone();
         labels.push(Name::from(entry.key.as_str()));
         json_blocks(ty, depth - 1, labels, &entry.value, entry.key_span, out);
+    }
+}
+
+/// A variable block as Terraform's JSON syntax has it: its `default` is a literal value (no
+/// template in it is evaluated), and its `type` a type expression written as a string.
+fn json_variable(body: &mut Body, node: &Node) {
+    for (key, attr) in &mut body.attrs {
+        match (key.as_str(), node.get(key.as_str())) {
+            ("default", Some(value)) => attr.expr = json_expr(value, false),
+            ("type", Some(value)) => {
+                if let Some(ty) = value.as_str().and_then(|t| t.parse().ok()) {
+                    attr.expr = ty;
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -393,8 +413,16 @@ pub fn json_expr(node: &Node, templates: bool) -> hcl::Expression {
             entries
                 .iter()
                 .map(|e| {
+                    // A key is a template too (`"${var.team}": "owner"`).
+                    let key = if templates && e.key.contains("${") {
+                        interpolation_only(hcl::Expression::TemplateExpr(Box::new(
+                            hcl::expr::TemplateExpr::QuotedString(e.key.to_string()),
+                        )))
+                    } else {
+                        hcl::Expression::String(e.key.to_string())
+                    };
                     (
-                        hcl::ObjectKey::Expression(hcl::Expression::String(e.key.to_string())),
+                        hcl::ObjectKey::Expression(key),
                         json_expr(&e.value, templates),
                     )
                 })
