@@ -2589,6 +2589,19 @@ fn a_json_variables_default_is_literal_its_type_an_expression_and_keys_are_templ
 }
 
 #[test]
+fn a_server_a_plan_keeps_is_judged_by_its_refreshed_status() {
+    // `status: ERROR` in the plan's state, `power_action: OFF` in its configuration: judged
+    // SHUTOFF by the action, a clean verdict (found by a review probe).
+    let plan = "tests/fixtures/terraform/plans/kept-server-in-error.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(
+        places(&findings, "server-status"),
+        BTreeSet::from([(plan.to_string(), 111)])
+    );
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
 fn path_module_is_a_dot_in_the_root_module() {
     // It was the path given on the command line (found by a review probe).
     let main = "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"app-${path.module}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";

@@ -1110,13 +1110,7 @@ fn set_flag(
 /// its disks from `volume_attached`, the system disk's pool and key from the server's own
 /// attributes. A data disk's pool is not among what the data source gives: unknown.
 fn read_server(d: &mut Draft, inst: &Instance) {
-    if let Some(v) = inst.value("status")
-        && let Val::Known(Value::String(status)) = &v.val
-        && !status.is_empty()
-    {
-        let node = d.field_scalar(status.clone(), false, v.attr.span, "status", "status");
-        d.members.push(("status", node));
-    }
+    kept_status(inst, d);
     let Some(attached) = inst.value("volume_attached") else {
         return;
     };
@@ -1174,6 +1168,22 @@ fn read_server(d: &mut Draft, inst: &Instance) {
     d.members.push(("disks", seq(span, disks)));
 }
 
+/// The `status` a plan's state gives a server, as its status; `false` when it gives none.
+fn kept_status(inst: &Instance, d: &mut Draft) -> bool {
+    let Some(v) = inst.value("status") else {
+        return false;
+    };
+    let Val::Known(Value::String(status)) = &v.val else {
+        return false;
+    };
+    if status.is_empty() {
+        return false;
+    }
+    let node = d.field_scalar(status.clone(), false, v.attr.span, "status", "status");
+    d.members.push(("status", node));
+    true
+}
+
 /// A reference to an attribute of a managed resource (`TYPE.NAME.ATTR`).
 fn names_resource(expr: &hcl::Expression, scope: &super::eval::Scope) -> bool {
     use hcl::expr::TraversalOperator as Op;
@@ -1192,7 +1202,10 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
     };
     d.implied("id", &id, false);
     d.arg("name", "name");
-    if let Some(v) = inst.value("power_action")
+    // A server a plan keeps has its state as the plan refreshed it: its `status` is what it
+    // is (a server in ERROR is not stopped because its `power_action` says "OFF").
+    let refreshed = inst.planned && !inst.data && kept_status(inst, &mut d);
+    if let Some(v) = inst.value("power_action").filter(|_| !refreshed)
         && let Val::Known(Value::String(action)) = &v.val
     {
         let status = match action.to_ascii_uppercase().as_str() {
