@@ -399,8 +399,7 @@ fn configured(prefix: &str, local: &str) -> String {
 }
 
 /// After a resource's address in [`Config`]'s references: the instance of that resource a
-/// `for_each` over it gives, or the one of the same key (`[count.index]`, `[each.key]`; see
-/// `Config::reference`).
+/// `for_each` over it gives (see `Config::reference`).
 const EACH_INSTANCE: &str = "[each.key].id";
 
 fn marker(root: &str) -> hcl::Expression {
@@ -514,6 +513,16 @@ fn texts<'a>(node: &'a Node, out: &mut HashSet<&'a str>) {
     }
 }
 
+/// Some scalar under `node` says one of the `secrets`.
+fn says_secret(node: &Node, secrets: &HashSet<&str>) -> bool {
+    use crate::syntax::tree::Kind;
+    match &node.kind {
+        Kind::Scalar(s) => secrets.contains(s.text.as_str()),
+        Kind::Seq(items) => items.iter().any(|i| says_secret(i, secrets)),
+        Kind::Map(entries) => entries.iter().any(|e| says_secret(&e.value, secrets)),
+    }
+}
+
 /// The spans of the scalars under `node` that say one of the `secrets`.
 fn written(node: &Node, secrets: &HashSet<&str>, out: &mut Vec<Span>) {
     use crate::syntax::tree::Kind;
@@ -525,7 +534,9 @@ fn written(node: &Node, secrets: &HashSet<&str>, out: &mut Vec<Span>) {
         }
         Kind::Seq(items) => items.iter().for_each(|i| written(i, secrets, out)),
         Kind::Map(entries) => entries.iter().for_each(|e| {
-            if secrets.contains(e.key.as_str()) {
+            // A key is masked where its value is secret too: a sensitive map's entries, not
+            // every key of the plan that has the same name (`"name"`).
+            if secrets.contains(e.key.as_str()) && says_secret(&e.value, secrets) {
                 out.push(e.key_span);
             }
             written(&e.value, secrets, out);
@@ -734,12 +745,13 @@ impl Config {
             .get(&(configured(prefix, local), key.to_string()))?;
         // `each.value.id` of a `for_each` over another resource's instances: that resource's
         // instance of this one's key.
-        let text = match (text.strip_suffix(EACH_INSTANCE), index) {
-            (Some(resource), Some(index)) => match (index.as_str(), index.value()) {
-                (Some(key), _) => format!("{resource}[{}].id", serde_json::to_string(key).ok()?),
-                (None, Some(Value::Int(n))) => format!("{resource}[{n}].id"),
-                _ => return None,
-            },
+        let text = match (
+            text.strip_suffix(EACH_INSTANCE),
+            index.and_then(Node::as_str),
+        ) {
+            (Some(resource), Some(key)) => {
+                format!("{resource}[{}].id", serde_json::to_string(key).ok()?)
+            }
             (Some(_), None) => return None,
             (None, _) => text.clone(),
         };
@@ -747,10 +759,17 @@ impl Config {
     }
 }
 
-/// A reference to a resource as a whole (`TYPE.NAME`, `data.TYPE.NAME`), no attribute.
+/// A reference to a resource as a whole (`TYPE.NAME`, `data.TYPE.NAME`), no attribute; not
+/// a local, variable or module output (`local.server_ids`).
 fn names_resource(reference: &str) -> bool {
     let ty = reference.strip_prefix("data.").unwrap_or(reference);
-    ty.split('.').count() == 2 && ty.contains('_')
+    let root = ty.split('.').next().unwrap_or_default();
+    ty.split('.').count() == 2
+        && ty.contains('_')
+        && !matches!(
+            root,
+            "local" | "var" | "module" | "each" | "count" | "path" | "self"
+        )
 }
 
 /// What the configuration's modules say of their resources (see [`Config`]).
@@ -801,19 +820,13 @@ impl Found<'_> {
                     .iter()
                     .filter_map(Node::as_str)
                     .collect();
+                // `huaweicloud_compute_instance.web[count.index].id` is listed as the resource
+                // and `count.index` apart, as `web[count.index + 1].id` is: which instance it
+                // names is not known (unknown, not the same key's).
                 let id = refs.iter().copied().find(|r| r.ends_with(".id"));
-                // `huaweicloud_compute_instance.web[count.index].id` (or `[each.key]`): the
-                // plan lists the resource and the key apart; the same instance as this one's.
-                let same_instance = || {
-                    refs.iter()
-                        .any(|r| *r == "count.index" || *r == "each.key")
-                        .then(|| refs.iter().copied().find(|r| names_resource(r)))
-                        .flatten()
-                };
                 let id = match (id, over) {
                     (Some("each.value.id"), Some(over)) => Some(format!("{over}{EACH_INSTANCE}")),
-                    (Some(id), _) => Some(id.to_string()),
-                    (None, _) => same_instance().map(|r| format!("{r}{EACH_INSTANCE}")),
+                    (id, _) => id.map(str::to_string),
                 };
                 if let Some(id) = id {
                     self.references
