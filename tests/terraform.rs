@@ -2502,6 +2502,127 @@ fn a_plans_attachment_by_an_index_from_count_leaves_every_server_unverified() {
 }
 
 #[test]
+fn a_plans_vault_holds_the_servers_its_nested_blocks_reference() {
+    // `resources { server_id = huaweicloud_compute_instance.a.id }`: the plan's configuration
+    // writes the reference inside the nested block, which was not read; the vault's servers
+    // were "not known" and a request naming the other vault only a warning (IMG.0183).
+    let plan = "tests/fixtures/terraform/plans/vault-resources-by-reference.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(
+        places(&findings, "request-vault-id"),
+        BTreeSet::from([(plan.to_string(), 260)])
+    );
+    assert!(
+        !unverified_lists(&findings, "it may be in vault"),
+        "{findings:?}"
+    );
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
+fn a_plans_image_region_is_its_own_when_set_and_a_modules_provider_is_the_modules() {
+    // `region` set to what is known only after apply took the default provider's region
+    // (a copy to the server's region passed), and a child module's provider block was taken
+    // for the root's (a copy within the root's region passed; both found by a review probe).
+    let unknown = "tests/fixtures/terraform/plans/image-region-unknown.json";
+    let (code, findings) = check(&[unknown]);
+    let cross = "image-replicate-cross-region";
+    assert_eq!(
+        places(&findings, cross),
+        BTreeSet::from([(unknown.to_string(), 235)])
+    );
+    assert!(
+        said(&findings, cross, "message")[0].contains("unknown"),
+        "{findings:?}"
+    );
+    assert_eq!(code, 0, "{findings:?}");
+    let own = "tests/fixtures/terraform/plans/module-own-provider.json";
+    let (code, findings) = check(&[own]);
+    assert_eq!(
+        places(&findings, cross),
+        BTreeSet::from([(own.to_string(), 263)])
+    );
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
+fn a_plan_terraform_could_not_finish_is_an_error() {
+    // `errored: true`: the plan leaves out what it could not plan; it passed clean, also
+    // under --strict (found by a review probe).
+    let plan = "tests/fixtures/terraform/plans/errored.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(
+        places(&findings, "inventory-syntax"),
+        BTreeSet::from([(plan.to_string(), 148)])
+    );
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
+fn a_reference_into_a_module_instance_whose_key_has_dots_is_an_address() {
+    // `module.web["web01.example.com"].huaweicloud_compute_instance.web` was not taken for an
+    // address: request-id-format errors on the image's instance_id (found by a review probe).
+    let (code, findings) = check(&["tests/fixtures/terraform/module-key-with-dots"]);
+    assert!(
+        places(&findings, "request-id-format").is_empty(),
+        "{findings:?}"
+    );
+    assert_eq!(code, 0, "{findings:?}");
+}
+
+#[test]
+fn a_json_variables_default_is_literal_its_type_an_expression_and_keys_are_templates() {
+    // Three differences from HCL that Terraform's JSON syntax has (found by a review probe):
+    // a variable's `default` is not a template (its `${...}` was evaluated: a clean name), its
+    // `type` is a type expression in a string (`optional(number, 8192)` was not applied), and
+    // an object's keys are templates (a 37-character tag key was read as `${var.team}`).
+    let image = |args: &str| {
+        format!(
+            r#"{{
+  "variable": {{
+    "image_name": {{"type": "string", "default": "web-${{lower(\"A\")}}"}},
+    "image": {{"type": "object({{ min_ram = optional(number, 8192) }})", "default": {{}}}},
+    "team": {{"type": "string", "default": "platform-engineering-and-operations-x"}}
+  }},
+  "resource": {{"huaweicloud_ims_ecs_whole_image": {{"app": {{
+    "instance_id": "877a2cda-ba63-4e1e-b95f-e67e48b6129a",
+    "vault_id": "de9fcf45-11b2-432c-8562-5c5428574600",
+    {args}
+  }}}}}}
+}}
+"#
+        )
+    };
+    let name = image(r#""name": "${var.image_name}""#);
+    let (_dir, _, findings) = check_module(&[("main.tf.json", &name)]);
+    assert_eq!(places(&findings, "request-name").len(), 1, "{findings:?}");
+    let ram = image(r#""name": "app", "min_ram": "${var.image.min_ram}", "max_ram": 4096"#);
+    let (_dir, _, findings) = check_module(&[("main.tf.json", &ram)]);
+    assert_eq!(places(&findings, "request-ram").len(), 1, "{findings:?}");
+    let tags = image(r#""name": "app", "tags": {"${var.team}": "owner"}"#);
+    let (_dir, _, findings) = check_module(&[("main.tf.json", &tags)]);
+    assert!(
+        said(&findings, "request-tag-format", "message")
+            .iter()
+            .any(|m| m.contains("37 characters")),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_server_a_plan_keeps_is_judged_by_its_refreshed_status() {
+    // `status: ERROR` in the plan's state, `power_action: OFF` in its configuration: judged
+    // SHUTOFF by the action, a clean verdict (found by a review probe).
+    let plan = "tests/fixtures/terraform/plans/kept-server-in-error.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(
+        places(&findings, "server-status"),
+        BTreeSet::from([(plan.to_string(), 111)])
+    );
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
 fn path_module_is_a_dot_in_the_root_module() {
     // It was the path given on the command line (found by a review probe).
     let main = "resource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"app-${path.module}\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";
