@@ -2485,6 +2485,50 @@ fn a_volume_attached_through_a_local_or_to_a_server_not_known_is_not_dropped() {
 }
 
 #[test]
+fn a_volume_attached_to_a_server_read_as_it_is_is_judged() {
+    // A DSS volume attached to a data source's server, or to a server by its literal id (the
+    // inventory describes it): dropped, a clean verdict (found by a review probe). The server's
+    // disks as they are now stay what the inventory says; without one they are unverified, and
+    // no system disk is taken to be missing.
+    let volume = "resource \"huaweicloud_evs_volume\" \"data\" {\n  name                 = \"data\"\n  size                 = 10\n  volume_type          = \"SSD\"\n  availability_zone    = \"cn-north-4a\"\n  dedicated_storage_id = \"dss-1\"\n}\n";
+    let module = |server: &str| {
+        format!(
+            "data \"huaweicloud_compute_instance\" \"app\" {{\n  name = \"app-01\"\n}}\n\n{volume}\nresource \"huaweicloud_compute_volume_attach\" \"data\" {{\n  instance_id = {server}\n  volume_id   = huaweicloud_evs_volume.data.id\n}}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {{\n  name        = \"app-whole\"\n  instance_id = {server}\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}}\n"
+        )
+    };
+    let inventory = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    name: app-01\n    status: SHUTOFF\n    os: linux\n    backup_service: CBR\n    disks:\n      - {id: a79ac0c9-ceac-4217-a983-4bb48fd5a883, system: true, dss: false}\n";
+    for server in [
+        "data.huaweicloud_compute_instance.app.id",
+        "\"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"",
+    ] {
+        let main = module(server);
+        let (dir, code, findings) =
+            check_module(&[("main.tf", &main), ("servers.yaml", inventory)]);
+        assert_one_at(&findings, "dss-disk", dir.path(), "main.tf", 10);
+        assert!(places(&findings, "system-disk").is_empty(), "{findings:?}");
+        assert_eq!(code, 1, "{server}: {findings:?}");
+    }
+    let main = module("data.huaweicloud_compute_instance.app.id");
+    let (dir, _, findings) = check_module(&[("main.tf", &main)]);
+    assert_one_at(&findings, "dss-disk", dir.path(), "main.tf", 10);
+    assert!(places(&findings, "system-disk").is_empty(), "{findings:?}");
+    assert_unverified(
+        &findings,
+        "the disks data.huaweicloud_compute_instance.app has now",
+    );
+    // Attached to a server not known before apply: the data source's server may get it too.
+    let unknown = module("data.huaweicloud_compute_instance.app.id").replace(
+        "  instance_id = data.huaweicloud_compute_instance.app.id\n  volume_id",
+        "  instance_id = one(huaweicloud_compute_instance.other[*].id)\n  volume_id",
+    );
+    let (_dir, _, findings) = check_module(&[("main.tf", &unknown), ("servers.yaml", inventory)]);
+    assert_unverified(
+        &findings,
+        "huaweicloud_compute_volume_attach.data may attach a volume",
+    );
+}
+
+#[test]
 fn a_plans_attachment_by_an_index_from_count_leaves_every_server_unverified() {
     // `instance_id = huaweicloud_compute_instance.web[count.index].id`: the plan's
     // configuration lists the resource and `count.index` apart, as it lists

@@ -81,9 +81,10 @@ pub fn entities(instances: &[Instance], sources: &[&Source]) -> Vec<(usize, Enti
 }
 
 /// The servers the run does not describe that a vault holds by their id (`resources {
-/// server_id = "877a…" }`): each described by that alone, which merges with what describes
-/// the server elsewhere (an inventory, an API dump), so that a request naming another vault
-/// is IMG.0183 (`request-vault-id`) as it is for a server of the module.
+/// server_id = "877a…" }`) or that it attaches volumes to by their id: each described by that
+/// alone, which merges with what describes the server elsewhere (an inventory, an API dump),
+/// so that a request naming another vault is IMG.0183 (`request-vault-id`), and a volume on a
+/// DSS pool attached to it is judged, as for a server of the module.
 fn vault_members(
     instances: &[Instance],
     sources: &[&Source],
@@ -99,23 +100,50 @@ fn vault_members(
         })
         .flatten()
         .collect();
-    let mut held: Vec<_> = links
+    let held = |id: &&String| !crate::values::is_terraform_address(id) && !described.contains(*id);
+    // In the order of the ids: the same entities, in the same order, whatever the tables'.
+    let ids: std::collections::BTreeSet<&String> = links
         .vaults
-        .iter()
-        .filter(|(id, _)| !crate::values::is_terraform_address(id) && !described.contains(*id))
+        .keys()
+        .chain(links.volumes.keys())
+        .filter(held)
         .collect();
-    // In the order of the ids: the same entities, in the same order, whatever the table's.
-    held.sort_by(|a, b| a.0.cmp(b.0));
-    held.into_iter()
-        .map(|(id, (vault, v))| {
-            let mut d = Draft::new(vault, sources, index, EntityKind::Server);
-            let at = pointer_push(vault.json_pointer(), "resources");
-            let node = d.scalar(id.clone(), false, v.attr.span, &at);
-            d.members.push(("id", node));
-            in_vault(&mut d, vault, v);
-            (vault.source, d.finish(EntityKind::Server))
+    ids.into_iter()
+        .filter_map(|id| {
+            let vault = links.vaults.get(id);
+            let volumes = links.volumes.get(id).map_or(&[][..], Vec::as_slice);
+            let base = vault
+                .map(|(v, _)| *v)
+                .or_else(|| volumes.first().copied())?;
+            let mut d = Draft::new(base, sources, index, EntityKind::Server);
+            match vault {
+                Some((vault, v)) => {
+                    let at = pointer_push(vault.json_pointer(), "resources");
+                    let node = d.scalar(id.clone(), false, v.attr.span, &at);
+                    d.members.push(("id", node));
+                    in_vault(&mut d, vault, v);
+                }
+                None => d.implied("id", id, false),
+            }
+            if !volumes.is_empty() {
+                let disks = volumes
+                    .iter()
+                    .map(|volume| attached_disk(&mut d, volume, false))
+                    .collect();
+                d.members.push(("disks", seq(base.span, disks)));
+                d.unknown.push(("disks".to_string(), disks_not_read(id)));
+            }
+            Some((base.source, d.finish(EntityKind::Server)))
         })
         .collect()
+}
+
+/// Why a server's disks are not known when the run only attaches volumes to it.
+fn disks_not_read(server: &str) -> String {
+    pick(
+        || format!("the disks {server} has now are not read (only those the run attaches)"),
+        || format!("{server}现有的磁盘未被读取（只读取了本次运行挂载的磁盘）"),
+    )
 }
 
 /// A server's membership of `vault`, which holds it through the `server_id` value `v`: backed
@@ -1168,6 +1196,82 @@ fn read_server(d: &mut Draft, inst: &Instance) {
     d.members.push(("disks", seq(span, disks)));
 }
 
+/// The attachments (and volumes) whose server is not known before apply: each may attach its
+/// volume to this server, whatever reads it (a resource or a data source).
+fn may_be_attached(d: &mut Draft, links: &Links) {
+    for (attach, why) in &links.unsure_attached {
+        let arg = if attach.ty == "huaweicloud_evs_volume" {
+            "server_id"
+        } else {
+            "instance_id"
+        };
+        d.unknown.push((
+            crate::model::unknowns::ATTACHED_VOLUME.to_string(),
+            pick(
+                || {
+                    format!(
+                        "{} may attach a volume to it; its `{arg}` is not known before apply ({why})",
+                        attach.address
+                    )
+                },
+                || format!("{}可能将卷挂载到它；其`{arg}`在apply之前未知（{why}）", attach.address),
+            ),
+        ));
+    }
+}
+
+/// A volume the run attaches to a server, as a disk of it: its id is its address, its pool
+/// and key as the volume's block says; `system: false` when the server's disks are all listed
+/// (`listed`), else not said (a server read as it is: which of its disks is the system disk is
+/// not known here, see [`attached_to_existing`]).
+fn attached_disk(d: &mut Draft, volume: &Instance, listed: bool) -> Node {
+    let vp = volume.json_pointer().to_string();
+    let id = d.scalar(volume.address.clone(), false, volume.span, &vp);
+    let mut disk = vec![("id", d.foreign(volume.source, volume.span, &vp, id))];
+    if listed {
+        disk.push(("system", d.scalar("false".into(), true, volume.span, &vp)));
+    }
+    if let Some(v) = volume.value("multiattach")
+        && let Val::Known(Value::Bool(shared)) = typed("multiattach", v.val)
+    {
+        let pointer = pointer_push(&vp, "multiattach");
+        let node = d.scalar(shared.to_string(), true, v.attr.span, &pointer);
+        disk.push((
+            "shared",
+            d.foreign(volume.source, v.attr.span, &pointer, node),
+        ));
+    }
+    let source = (volume.source, false);
+    disk.extend(set_flag(d, volume, "dss", "dedicated_storage_id", source));
+    disk.extend(set_flag(d, volume, "encrypted", "kms_id", source));
+    let at = disk[0].1.span;
+    map(at, disk)
+}
+
+/// The volumes the run attaches to a server it reads as it is (a data source): its disks as
+/// they are now are not read (an inventory, an API dump or a plan says them), but a volume on
+/// a DSS pool attached to it is judged. They were dropped.
+fn attached_to_existing(d: &mut Draft, inst: &Instance, links: &Links, id: &str) {
+    let attached: Vec<&Instance> = links
+        .volumes
+        .get(&inst.address)
+        .or_else(|| links.volumes.get(id))
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect();
+    if attached.is_empty() {
+        return;
+    }
+    let disks: Vec<Node> = attached
+        .into_iter()
+        .map(|volume| attached_disk(d, volume, false))
+        .collect();
+    d.members.push(("disks", seq(inst.span, disks)));
+    d.unknown
+        .push(("disks".to_string(), disks_not_read(&inst.address)));
+}
+
 /// The `status` a plan's state gives a server, as its status; `false` when it gives none.
 fn kept_status(inst: &Instance, d: &mut Draft) -> bool {
     let Some(v) = inst.value("status") else {
@@ -1221,6 +1325,9 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
     }
     if inst.data && inst.planned {
         read_server(&mut d, inst);
+    }
+    if inst.data && !inst.planned {
+        attached_to_existing(&mut d, inst, links, &id);
     }
     if !inst.data {
         let mut disks = Vec::new();
@@ -1318,74 +1425,16 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
                 )),
             }
         }
-        for (attach, why) in &links.unsure_attached {
-            let arg = if attach.ty == "huaweicloud_evs_volume" {
-                "server_id"
-            } else {
-                "instance_id"
-            };
-            d.unknown.push((
-                crate::model::unknowns::ATTACHED_VOLUME.to_string(),
-                pick(
-                    || {
-                        format!(
-                            "{} may attach a volume to it; its `{arg}` is not known before apply ({why})",
-                            attach.address
-                        )
-                    },
-                    || format!("{}可能将卷挂载到它；其`{arg}`在apply之前未知（{why}）", attach.address),
-                ),
-            ));
-        }
         let attached = links
             .volumes
             .get(&inst.address)
             .or_else(|| links.volumes.get(&id));
         for volume in attached.into_iter().flatten() {
-            let vp = volume.json_pointer().to_string();
-            let id = d.scalar(volume.address.clone(), false, volume.span, &vp);
-            let mut disk = vec![
-                ("id", d.foreign(volume.source, volume.span, &vp, id)),
-                ("system", d.scalar("false".into(), true, volume.span, &vp)),
-            ];
-            if let Some(v) = volume.value("multiattach")
-                && let Val::Known(Value::Bool(shared)) = typed("multiattach", v.val)
-            {
-                let node = d.scalar(
-                    shared.to_string(),
-                    true,
-                    v.attr.span,
-                    &pointer_push(&vp, "multiattach"),
-                );
-                disk.push((
-                    "shared",
-                    d.foreign(
-                        volume.source,
-                        v.attr.span,
-                        &pointer_push(&vp, "multiattach"),
-                        node,
-                    ),
-                ));
-            }
-            disk.extend(set_flag(
-                &mut d,
-                volume,
-                "dss",
-                "dedicated_storage_id",
-                (volume.source, false),
-            ));
-            disk.extend(set_flag(
-                &mut d,
-                volume,
-                "encrypted",
-                "kms_id",
-                (volume.source, false),
-            ));
-            let at = disk[0].1.span;
-            disks.push(map(at, disk));
+            disks.push(attached_disk(&mut d, volume, true));
         }
         d.members.push(("disks", seq(inst.span, disks)));
     }
+    may_be_attached(&mut d, links);
     let vault = links
         .vaults
         .get(&inst.address)
