@@ -2587,6 +2587,15 @@ fn a_plans_image_region_is_its_own_when_set_and_a_modules_provider_is_the_module
         BTreeSet::from([(own.to_string(), 263)])
     );
     assert_eq!(code, 1, "{findings:?}");
+    // Its region from the module's own variable, which the plan does not hold: unknown, not
+    // the root's variable of the same name (a second probe: a false fail).
+    let from_var = "tests/fixtures/terraform/plans/module-provider-region-from-variable.json";
+    let (code, findings) = check(&[from_var]);
+    assert!(
+        said(&findings, cross, "message")[0].contains("unknown"),
+        "{findings:?}"
+    );
+    assert_eq!(code, 0, "{findings:?}");
 }
 
 #[test]

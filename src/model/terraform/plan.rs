@@ -669,18 +669,30 @@ impl Config {
             let Some(region) = p.get("expressions").and_then(|e| e.get("region")) else {
                 continue;
             };
-            // A constant, or a root variable (whose value the plan holds).
+            // A constant, or a root variable (whose value the plan holds; a module's variables
+            // it does not hold).
             let value = region.get("constant_value").or_else(|| {
                 let reference = region.get("references")?.as_seq()?.first()?.as_str()?;
-                let name = reference.strip_prefix("var.")?;
+                let name = reference
+                    .strip_prefix("var.")
+                    .filter(|_| module.is_empty())?;
                 variables?.get(name)?.get("value")
             });
-            if let Some(region) = value.and_then(Node::as_str) {
-                regions
-                    .entry(module.to_string())
-                    .or_insert_with(HashMap::new)
-                    .insert(alias.to_string(), Val::Known(hcl::Value::from(region)));
-            }
+            // Set to what cannot be read here, the region is unknown: not a caller's.
+            let region = match value.and_then(Node::as_str) {
+                Some(region) => Val::Known(hcl::Value::from(region)),
+                None => Val::Unknown(
+                    crate::lang::say(
+                        "the region of its provider configuration is not known from the plan",
+                        "其提供方配置的区域无法从计划中得知",
+                    )
+                    .to_string(),
+                ),
+            };
+            regions
+                .entry(module.to_string())
+                .or_insert_with(HashMap::new)
+                .insert(alias.to_string(), region);
         }
         let mut references = HashMap::new();
         let mut providers = HashMap::new();
