@@ -393,6 +393,25 @@ fn direct_var(expr: &hcl::Expression) -> Option<&str> {
     }
 }
 
+/// `dir` as a path from `root` (both as the run names them): `.` for the root itself,
+/// `modules/app` under it, `../../shared/img` beside it, as Terraform gives `path.module`.
+fn relative_to(dir: &Path, root: &Path) -> String {
+    let (dir, root): (Vec<_>, Vec<_>) = (dir.components().collect(), root.components().collect());
+    let common = dir.iter().zip(&root).take_while(|(a, b)| a == b).count();
+    let parts: Vec<String> = std::iter::repeat_n("..".to_string(), root.len() - common)
+        .chain(
+            dir[common..]
+                .iter()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+        )
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
 /// `local.NAME` alone: the local's name.
 fn direct_local(expr: &hcl::Expression) -> Option<&str> {
     match traversal(expr)? {
@@ -960,12 +979,7 @@ impl<'s> Reader<'s> {
         // As Terraform gives it: `.` in the root module, a called module's directory from the
         // root's.
         let root = self.stack.first().map_or(dir, PathBuf::as_path);
-        let path_module = match dir.strip_prefix(root) {
-            Ok(under) if under.as_os_str().is_empty() => ".".to_string(),
-            Ok(under) => under.display().to_string(),
-            Err(_) => dir.display().to_string(),
-        };
-        m.scope.set_path_module(path_module);
+        m.scope.set_path_module(relative_to(dir, root));
         let mut declared = Vec::new();
         let mut sensitive = Vec::new();
         let variables: Vec<(usize, super::config::Block)> = blocks(self.sources, files, "variable")
@@ -1599,4 +1613,21 @@ fn creation_not_known(what: &str, arg: &str) -> String {
         || format!("whether {what} is created is not known before apply (its `{arg}` is not)"),
         || format!("{what}是否会被创建在apply之前未知（其`{arg}`未知）"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_to;
+    use std::path::Path;
+
+    #[test]
+    fn path_module_is_the_modules_directory_from_the_roots() {
+        let from = |dir: &str, root: &str| relative_to(Path::new(dir), Path::new(root));
+        assert_eq!(from("envs/prod", "envs/prod"), ".");
+        assert_eq!(from("envs/prod/modules/app", "envs/prod"), "modules/app");
+        assert_eq!(from("shared/img", "envs/prod"), "../../shared/img");
+        // Run from the root's directory (`check .`): the same.
+        assert_eq!(from("../../shared/img", ""), "../../shared/img");
+        assert_eq!(from("", ""), ".");
+    }
 }
