@@ -2514,7 +2514,7 @@ fn a_volume_attached_to_a_server_read_as_it_is_is_judged() {
     assert!(places(&findings, "system-disk").is_empty(), "{findings:?}");
     assert_unverified(
         &findings,
-        "the disks data.huaweicloud_compute_instance.app has now",
+        "only the volumes the run attaches to data.huaweicloud_compute_instance.app are read",
     );
     // Attached to a server not known before apply: the data source's server may get it too.
     let unknown = module("data.huaweicloud_compute_instance.app.id").replace(
@@ -2526,6 +2526,58 @@ fn a_volume_attached_to_a_server_read_as_it_is_is_judged() {
         &findings,
         "huaweicloud_compute_volume_attach.data may attach a volume",
     );
+}
+
+#[test]
+fn what_a_module_attaches_to_a_described_server_counts_with_what_describes_it() {
+    // Found by a probe of the fix above: with an inventory that lists no disks, the volumes
+    // attached were taken for all the server's disks (ready); an encrypted volume attached, or
+    // a volume attached by its id that an EVS dump says is on DSS, was not judged once the
+    // inventory described the server.
+    let volume = |kms: &str| {
+        format!(
+            "resource \"huaweicloud_evs_volume\" \"data\" {{\n  name              = \"data\"\n  size              = 10\n  volume_type       = \"SSD\"\n  availability_zone = \"cn-north-4a\"\n{kms}}}\n"
+        )
+    };
+    let module = |volume: &str, attach: &str, more: &str| {
+        format!(
+            "data \"huaweicloud_compute_instance\" \"app\" {{\n  name = \"app-01\"\n}}\n\n{volume}\nresource \"huaweicloud_compute_volume_attach\" \"data\" {{\n  instance_id = data.huaweicloud_compute_instance.app.id\n  volume_id   = {attach}\n}}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {{\n  name        = \"app-whole\"\n  instance_id = data.huaweicloud_compute_instance.app.id\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}}\n{more}"
+        )
+    };
+    let server = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    name: app-01\n    status: SHUTOFF\n    os: linux\n    backup_service: CBR\n";
+    let plain = module(&volume(""), "huaweicloud_evs_volume.data.id", "");
+    let (_dir, code, findings) = check_module(&[("main.tf", &plain), ("servers.yaml", server)]);
+    assert_unverified(
+        &findings,
+        "disks of server 877a2cda-ba63-4e1e-b95f-e67e48b6129a",
+    );
+    assert_eq!(code, 0, "{findings:?}");
+    let share = "\nresource \"huaweicloud_images_image_share\" \"s\" {\n  source_image_id    = huaweicloud_ims_ecs_whole_image.img.id\n  target_project_ids = [\"0605767e6f80d5462f0ec01c6c8e6b88\"]\n}\n";
+    let encrypted = module(
+        &volume("  kms_id            = \"0b2f6c1e-6a2c-4a7b-9d54-0d1b5e0f7a11\"\n"),
+        "huaweicloud_evs_volume.data.id",
+        share,
+    );
+    let with_disks = format!(
+        "{server}    disks:\n      - {{id: a79ac0c9-ceac-4217-a983-4bb48fd5a883, system: true, encrypted: false}}\n"
+    );
+    let (_dir, code, findings) =
+        check_module(&[("main.tf", &encrypted), ("servers.yaml", &with_disks)]);
+    assert_eq!(
+        places(&findings, "image-encrypted").len(),
+        1,
+        "{findings:?}"
+    );
+    assert_eq!(code, 1, "{findings:?}");
+    let by_id = module("", "\"d4e5f6a7-2222-4b3c-9d4e-5f6a7b8c9d0e\"", "");
+    let evs = r#"{"volumes": [{"id": "d4e5f6a7-2222-4b3c-9d4e-5f6a7b8c9d0e", "volume_type": "SSD", "multiattach": false, "dedicated_storage_id": "2f3a4b5c-6d7e-4f80-9123-456789abcdef", "attachments": []}]}"#;
+    let (dir, code, findings) = check_module(&[
+        ("main.tf", &by_id),
+        ("servers.yaml", &with_disks),
+        ("evs.json", evs),
+    ]);
+    assert_one_at(&findings, "dss-disk", dir.path(), "evs.json", 1);
+    assert_eq!(code, 1, "{findings:?}");
 }
 
 #[test]

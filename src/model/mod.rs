@@ -1216,13 +1216,18 @@ impl Entity {
     /// remembers which common keys it stated (see [`crate::store::frozen`]). What a check
     /// that only asks whether a fact is known needs (`Reads::stated`).
     pub fn knows(&self, field: &str) -> bool {
-        self.descriptions().any(|d| match d.view() {
+        self.descriptions().any(|d| d.knows_here(field))
+    }
+
+    /// This description itself (not the others merged into it) states the field.
+    pub fn knows_here(&self, field: &str) -> bool {
+        match self.view() {
             View::Whole(w) => w.node.entry(field).is_some(),
             View::Pruned(f) => {
-                crate::store::declared::check_stated(d.kind.name(), field);
+                crate::store::declared::check_stated(self.kind.name(), field);
                 f.stated(field).unwrap_or_else(|| f.member(field).is_some())
             }
-        })
+        }
     }
 
     /// Some description states this field (valid or not).

@@ -171,6 +171,14 @@ pub fn attached_volume_unknown(id: &str, attach: &str) -> String {
 
 fn stated_unknowns(server: &Entity, missing: &mut Vec<String>) {
     let os = server.str("os").map(|os| os.to_ascii_lowercase());
+    // Disks a description lists only in part (the volumes a run attaches to a server it reads
+    // as it is) do not say what the server has: unknown unless another description lists
+    // them. (Its own unknown says so when it is the only description.)
+    let partial = |d: &Entity| d.unknown_values().iter().any(|(a, _)| a == "disks");
+    let disks_in_part = server.descriptions().skip(1).any(partial)
+        && !server
+            .descriptions()
+            .any(|d| !partial(d) && d.knows_here("disks"));
     for (field, only_on, what, collect) in SERVER_FACTS {
         let applies = match (only_on, os.as_deref()) {
             (None, _) => true,
@@ -178,7 +186,8 @@ fn stated_unknowns(server: &Entity, missing: &mut Vec<String>) {
             // The OS is unknown (listed itself): so are the OS-specific facts.
             (Some(_), None) => false,
         };
-        if applies && !server.knows(field) {
+        let known = server.knows(field) && !(field == "disks" && disks_in_part);
+        if applies && !known {
             missing.push(missing_of(
                 say(what[0], what[1]),
                 SERVER,

@@ -94,7 +94,9 @@ impl Check for DiskFlag {
         }
         let key = self.key();
         for e in cx.judged(inv) {
-            for disk in e.field(self.list()) {
+            // Every description's disks: a volume a Terraform module attaches to a server an
+            // inventory describes is a disk of the module's description only.
+            for disk in e.descriptions().flat_map(|d| d.field(self.list())) {
                 if disk.child(key).is_some() {
                     continue;
                 }

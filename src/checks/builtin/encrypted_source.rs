@@ -16,9 +16,11 @@ use crate::syntax::tree::Node;
 #[serde(deny_unknown_fields)]
 pub struct EncryptedSource {}
 
-/// The first encrypted disk of an entity's `list`: where it says so, and its id.
+/// The first encrypted disk of an entity's `list`, in any of its descriptions (a volume a
+/// Terraform module attaches to a server an inventory describes): where it says so, and its
+/// id.
 fn encrypted_disk(e: &Entity, list: &str, inv: &Inventory) -> Option<(Place, String)> {
-    for disk in e.field(list) {
+    for disk in e.descriptions().flat_map(|d| d.field(list)) {
         let id = disk
             .node
             .get("id")

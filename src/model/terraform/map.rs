@@ -106,15 +106,18 @@ fn vault_members(
         .vaults
         .keys()
         .chain(links.volumes.keys())
+        .chain(links.attached_by_id.keys())
         .filter(held)
         .collect();
     ids.into_iter()
         .filter_map(|id| {
             let vault = links.vaults.get(id);
             let volumes = links.volumes.get(id).map_or(&[][..], Vec::as_slice);
+            let by_id = links.attached_by_id.get(id).map_or(&[][..], Vec::as_slice);
             let base = vault
                 .map(|(v, _)| *v)
-                .or_else(|| volumes.first().copied())?;
+                .or_else(|| volumes.first().copied())
+                .or_else(|| by_id.first().map(|(_, attach)| *attach))?;
             let mut d = Draft::new(base, sources, index, EntityKind::Server);
             match vault {
                 Some((vault, v)) => {
@@ -125,11 +128,12 @@ fn vault_members(
                 }
                 None => d.implied("id", id, false),
             }
-            if !volumes.is_empty() {
-                let disks = volumes
+            if !volumes.is_empty() || !by_id.is_empty() {
+                let mut disks: Vec<Node> = volumes
                     .iter()
                     .map(|volume| attached_disk(&mut d, volume, false))
                     .collect();
+                disks.extend(attached_by_id(&mut d, links, &[id], false));
                 d.members.push(("disks", seq(base.span, disks)));
                 d.unknown.push(("disks".to_string(), disks_not_read(id)));
             }
@@ -141,8 +145,16 @@ fn vault_members(
 /// Why a server's disks are not known when the run only attaches volumes to it.
 fn disks_not_read(server: &str) -> String {
     pick(
-        || format!("the disks {server} has now are not read (only those the run attaches)"),
-        || format!("{server}现有的磁盘未被读取（只读取了本次运行挂载的磁盘）"),
+        || {
+            format!(
+                "only the volumes the run attaches to {server} are read, not the disks it has now: add `hcloud ECS ShowServer` output"
+            )
+        },
+        || {
+            format!(
+                "只读取了本次运行挂载到{server}的卷，未读取其现有磁盘：请添加`hcloud ECS ShowServer`的输出"
+            )
+        },
     )
 }
 
@@ -1220,6 +1232,47 @@ fn may_be_attached(d: &mut Draft, links: &Links) {
     }
 }
 
+/// The volumes the run attaches by their id (not volumes it makes) to the server named by one
+/// of `keys`, as its disks (`system: false` when its disks are all `listed`): what an API dump
+/// of each says it is, else unknown.
+fn attached_by_id(d: &mut Draft, links: &Links, keys: &[&str], listed: bool) -> Vec<Node> {
+    let by_id = keys
+        .iter()
+        .find_map(|key| links.attached_by_id.get(*key))
+        .map_or(&[][..], Vec::as_slice);
+    let mut disks = Vec::new();
+    for (volume, attach) in by_id {
+        let Some(v) = attach.value("volume_id") else {
+            continue;
+        };
+        let vp = pointer_push(attach.json_pointer(), "volume_id");
+        match volume {
+            Ok(volume) => {
+                // What it is, an API dump of the volume says; else it is unknown.
+                d.unknown.push((
+                    crate::model::unknowns::ATTACHED_VOLUME.to_string(),
+                    crate::model::unknowns::attached_volume_unknown(volume, &attach.address),
+                ));
+                let id = d.scalar(volume.clone(), false, v.attr.span, &vp);
+                let mut disk = vec![("id", d.foreign(attach.source, v.attr.span, &vp, id))];
+                if listed {
+                    let system = d.scalar("false".into(), true, v.attr.span, &vp);
+                    disk.push(("system", d.foreign(attach.source, v.attr.span, &vp, system)));
+                }
+                disks.push(map(v.attr.span, disk));
+            }
+            Err(why) => d.unknown.push((
+                crate::model::unknowns::ATTACHED_VOLUME.to_string(),
+                pick(
+                    || format!("a volume {} attaches: {why}", attach.address),
+                    || format!("{}挂载的卷：{why}", attach.address),
+                ),
+            )),
+        }
+    }
+    disks
+}
+
 /// A volume the run attaches to a server, as a disk of it: its id is its address, its pool
 /// and key as the volume's block says; `system: false` when the server's disks are all listed
 /// (`listed`), else not said (a server read as it is: which of its disks is the system disk is
@@ -1260,13 +1313,14 @@ fn attached_to_existing(d: &mut Draft, inst: &Instance, links: &Links, id: &str)
         .flatten()
         .copied()
         .collect();
-    if attached.is_empty() {
-        return;
-    }
-    let disks: Vec<Node> = attached
+    let mut disks: Vec<Node> = attached
         .into_iter()
         .map(|volume| attached_disk(d, volume, false))
         .collect();
+    disks.extend(attached_by_id(d, links, &[&inst.address, id], false));
+    if disks.is_empty() {
+        return;
+    }
     d.members.push(("disks", seq(inst.span, disks)));
     d.unknown
         .push(("disks".to_string(), disks_not_read(&inst.address)));
@@ -1390,41 +1444,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             disk.extend(set_flag(&mut d, &part, "encrypted", "kms_key_id", shared));
             disks.push(map(block.span, disk));
         }
-        let by_id = links
-            .attached_by_id
-            .get(&inst.address)
-            .or_else(|| links.attached_by_id.get(&id));
-        for (volume, attach) in by_id.into_iter().flatten() {
-            let Some(v) = attach.value("volume_id") else {
-                continue;
-            };
-            let vp = pointer_push(attach.json_pointer(), "volume_id");
-            match volume {
-                Ok(volume) => {
-                    // What it is, an API dump of the volume says; else it is unknown.
-                    d.unknown.push((
-                        crate::model::unknowns::ATTACHED_VOLUME.to_string(),
-                        crate::model::unknowns::attached_volume_unknown(volume, &attach.address),
-                    ));
-                    let id = d.scalar(volume.clone(), false, v.attr.span, &vp);
-                    let system = d.scalar("false".into(), true, v.attr.span, &vp);
-                    disks.push(map(
-                        v.attr.span,
-                        vec![
-                            ("id", d.foreign(attach.source, v.attr.span, &vp, id)),
-                            ("system", d.foreign(attach.source, v.attr.span, &vp, system)),
-                        ],
-                    ));
-                }
-                Err(why) => d.unknown.push((
-                    crate::model::unknowns::ATTACHED_VOLUME.to_string(),
-                    pick(
-                        || format!("a volume {} attaches: {why}", attach.address),
-                        || format!("{}挂载的卷：{why}", attach.address),
-                    ),
-                )),
-            }
-        }
+        disks.extend(attached_by_id(&mut d, links, &[&inst.address, &id], true));
         let attached = links
             .volumes
             .get(&inst.address)
