@@ -2581,6 +2581,19 @@ fn what_a_module_attaches_to_a_described_server_counts_with_what_describes_it() 
 }
 
 #[test]
+fn a_plans_attachment_to_a_data_sources_server_is_judged() {
+    // The data source's state lists the volumes attached now; the one the plan attaches is
+    // judged with them (it was dropped; found by a review probe).
+    let plan = "tests/fixtures/terraform/plans/attach-to-data-source.json";
+    let (code, findings) = check(&[plan]);
+    assert_eq!(
+        places(&findings, "dss-disk"),
+        BTreeSet::from([(plan.to_string(), 99)])
+    );
+    assert_eq!(code, 1, "{findings:?}");
+}
+
+#[test]
 fn a_plans_attachment_by_an_index_from_count_leaves_every_server_unverified() {
     // `instance_id = huaweicloud_compute_instance.web[count.index].id`: the plan's
     // configuration lists the resource and `count.index` apart, as it lists

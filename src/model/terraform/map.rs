@@ -1149,13 +1149,13 @@ fn set_flag(
 /// What a plan's data source found of a server (it read it while planning): its status, and
 /// its disks from `volume_attached`, the system disk's pool and key from the server's own
 /// attributes. A data disk's pool is not among what the data source gives: unknown.
-fn read_server(d: &mut Draft, inst: &Instance) {
+fn read_server(d: &mut Draft, inst: &Instance, links: &Links, id: &str) {
     kept_status(inst, d);
     let Some(attached) = inst.value("volume_attached") else {
-        return;
+        return attached_to_existing(d, inst, links, id);
     };
     let Val::Known(Value::Array(volumes)) = attached.val else {
-        return;
+        return attached_to_existing(d, inst, links, id);
     };
     let span = attached.attr.span;
     let at = pointer_push(inst.json_pointer(), "volume_attached");
@@ -1205,6 +1205,37 @@ fn read_server(d: &mut Draft, inst: &Instance) {
         }
         disks.push(map(span, disk));
     }
+    // And the volumes the run attaches to it that its state does not list yet (an attachment
+    // the plan keeps is in it already).
+    let listed: foldhash::HashSet<&str> = volumes
+        .iter()
+        .filter_map(|v| match v {
+            Value::Object(v) => v.get("volume_id").and_then(Value::as_str),
+            _ => None,
+        })
+        .collect();
+    let run: Vec<&Instance> = links
+        .volumes
+        .get(&inst.address)
+        .or_else(|| links.volumes.get(id))
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|v| {
+            v.value("id")
+                .and_then(|id| known_id(id.val))
+                .is_none_or(|id| !listed.contains(id.as_str()))
+        })
+        .collect();
+    for volume in run {
+        disks.push(attached_disk(d, volume, true));
+    }
+    let by_id = attached_by_id(d, links, &[&inst.address, id], true);
+    disks.extend(by_id.into_iter().filter(|disk| {
+        disk.get("id")
+            .and_then(Node::as_str)
+            .is_none_or(|id| !listed.contains(id))
+    }));
     d.members.push(("disks", seq(span, disks)));
 }
 
@@ -1378,7 +1409,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
         }
     }
     if inst.data && inst.planned {
-        read_server(&mut d, inst);
+        read_server(&mut d, inst, links, &id);
     }
     if inst.data && !inst.planned {
         attached_to_existing(&mut d, inst, links, &id);
