@@ -994,6 +994,14 @@ struct Links<'a> {
 }
 
 impl<'a> Links<'a> {
+    /// The volumes the run attaches to the server of this address, or else of this id.
+    fn volumes_of(&self, address: &str, id: &str) -> &[&'a Instance] {
+        self.volumes
+            .get(address)
+            .or_else(|| self.volumes.get(id))
+            .map_or(&[][..], Vec::as_slice)
+    }
+
     fn new(instances: &'a [Instance]) -> Links<'a> {
         let by_address: HashMap<&str, &Instance> =
             instances.iter().map(|i| (i.address.as_str(), i)).collect();
@@ -1215,11 +1223,8 @@ fn read_server(d: &mut Draft, inst: &Instance, links: &Links, id: &str) {
         })
         .collect();
     let run: Vec<&Instance> = links
-        .volumes
-        .get(&inst.address)
-        .or_else(|| links.volumes.get(id))
-        .into_iter()
-        .flatten()
+        .volumes_of(&inst.address, id)
+        .iter()
         .copied()
         .filter(|v| {
             v.value("id")
@@ -1336,16 +1341,9 @@ fn attached_disk(d: &mut Draft, volume: &Instance, listed: bool) -> Node {
 /// they are now are not read (an inventory, an API dump or a plan says them), but a volume on
 /// a DSS pool attached to it is judged. They were dropped.
 fn attached_to_existing(d: &mut Draft, inst: &Instance, links: &Links, id: &str) {
-    let attached: Vec<&Instance> = links
-        .volumes
-        .get(&inst.address)
-        .or_else(|| links.volumes.get(id))
-        .into_iter()
-        .flatten()
-        .copied()
-        .collect();
-    let mut disks: Vec<Node> = attached
-        .into_iter()
+    let mut disks: Vec<Node> = links
+        .volumes_of(&inst.address, id)
+        .iter()
         .map(|volume| attached_disk(d, volume, false))
         .collect();
     disks.extend(attached_by_id(d, links, &[&inst.address, id], false));
@@ -1476,11 +1474,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             disks.push(map(block.span, disk));
         }
         disks.extend(attached_by_id(&mut d, links, &[&inst.address, &id], true));
-        let attached = links
-            .volumes
-            .get(&inst.address)
-            .or_else(|| links.volumes.get(&id));
-        for volume in attached.into_iter().flatten() {
+        for volume in links.volumes_of(&inst.address, &id) {
             disks.push(attached_disk(&mut d, volume, true));
         }
         d.members.push(("disks", seq(inst.span, disks)));

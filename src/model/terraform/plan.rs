@@ -771,6 +771,17 @@ impl Config {
     }
 }
 
+/// The reference to another resource's `id` an expression of the plan's configuration makes.
+fn id_reference(expression: &Node) -> Option<&str> {
+    expression
+        .get("references")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .find(|r| r.ends_with(".id"))
+}
+
 /// A reference to a resource as a whole (`TYPE.NAME`, `data.TYPE.NAME`), no attribute; not
 /// a local, variable or module output (`local.server_ids`).
 fn names_resource(reference: &str) -> bool {
@@ -824,18 +835,10 @@ impl Found<'_> {
                 .and_then(Node::as_str)
                 .filter(|r| names_resource(r));
             for e in expressions {
-                let refs: Vec<&str> = e
-                    .value
-                    .get("references")
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(Node::as_str)
-                    .collect();
                 // `huaweicloud_compute_instance.web[count.index].id` is listed as the resource
                 // and `count.index` apart, as `web[count.index + 1].id` is: which instance it
                 // names is not known (unknown, not the same key's).
-                let id = refs.iter().copied().find(|r| r.ends_with(".id"));
+                let id = id_reference(&e.value);
                 let id = match (id, over) {
                     (Some("each.value.id"), Some(over)) => Some(format!("{over}{EACH_INSTANCE}")),
                     (id, _) => id.map(str::to_string),
@@ -848,15 +851,7 @@ impl Found<'_> {
                 // the block's position and the argument (`resources.0.server_id`).
                 for (i, block) in e.value.as_seq().unwrap_or_default().iter().enumerate() {
                     for arg in block.as_map().unwrap_or_default() {
-                        let id = arg
-                            .value
-                            .get("references")
-                            .and_then(Node::as_seq)
-                            .unwrap_or_default()
-                            .iter()
-                            .filter_map(Node::as_str)
-                            .find(|r| r.ends_with(".id"));
-                        if let Some(id) = id {
+                        if let Some(id) = id_reference(&arg.value) {
                             let key = format!("{}.{i}.{}", e.key, arg.key);
                             self.references.insert((full.clone(), key), id.to_string());
                         }
