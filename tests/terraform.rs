@@ -2594,6 +2594,20 @@ fn a_plans_attachment_to_a_data_sources_server_is_judged() {
 }
 
 #[test]
+fn an_attachment_to_a_server_not_known_may_be_to_a_server_an_image_names_by_id() {
+    // The image names its server by a literal id (an inventory describes it); a DSS volume is
+    // attached to a server given by a variable with no value: a clean verdict (found by a
+    // review probe).
+    let main = "variable \"server_id\" {\n  type = string\n}\n\nresource \"huaweicloud_evs_volume\" \"data\" {\n  name                 = \"data\"\n  size                 = 10\n  volume_type          = \"SSD\"\n  availability_zone    = \"cn-north-4a\"\n  dedicated_storage_id = \"dss-1\"\n}\n\nresource \"huaweicloud_compute_volume_attach\" \"data\" {\n  instance_id = var.server_id\n  volume_id   = huaweicloud_evs_volume.data.id\n}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"app-whole\"\n  instance_id = \"877a2cda-ba63-4e1e-b95f-e67e48b6129a\"\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n";
+    let server = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    name: app-01\n    status: SHUTOFF\n    os: linux\n    backup_service: CBR\n    disks:\n      - {id: a79ac0c9-ceac-4217-a983-4bb48fd5a883, system: true, dss: false}\n";
+    let (_dir, _, findings) = check_module(&[("main.tf", main), ("servers.yaml", server)]);
+    assert_unverified(
+        &findings,
+        "huaweicloud_compute_volume_attach.data may attach a volume",
+    );
+}
+
+#[test]
 fn a_plans_attachment_by_an_index_from_count_leaves_every_server_unverified() {
     // `instance_id = huaweicloud_compute_instance.web[count.index].id`: the plan's
     // configuration lists the resource and `count.index` apart, as it lists

@@ -101,12 +101,21 @@ fn vault_members(
         .flatten()
         .collect();
     let held = |id: &&String| !crate::values::is_terraform_address(id) && !described.contains(*id);
+    // A server an image names by its id may get a volume an attachment whose server is not
+    // known before apply attaches: said of it too.
+    let imaged: foldhash::HashMap<String, &Instance> = instances
+        .iter()
+        .filter(|_| !links.unsure_attached.is_empty())
+        .filter(|i| !i.data && is_whole_image(i))
+        .filter_map(|i| Some((known_id(i.value("instance_id")?.val)?, i)))
+        .collect();
     // In the order of the ids: the same entities, in the same order, whatever the tables'.
     let ids: std::collections::BTreeSet<&String> = links
         .vaults
         .keys()
         .chain(links.volumes.keys())
         .chain(links.attached_by_id.keys())
+        .chain(imaged.keys())
         .filter(held)
         .collect();
     ids.into_iter()
@@ -117,7 +126,8 @@ fn vault_members(
             let base = vault
                 .map(|(v, _)| *v)
                 .or_else(|| volumes.first().copied())
-                .or_else(|| by_id.first().map(|(_, attach)| *attach))?;
+                .or_else(|| by_id.first().map(|(_, attach)| *attach))
+                .or_else(|| imaged.get(id).copied())?;
             let mut d = Draft::new(base, sources, index, EntityKind::Server);
             match vault {
                 Some((vault, v)) => {
@@ -137,6 +147,7 @@ fn vault_members(
                 d.members.push(("disks", seq(base.span, disks)));
                 d.unknown.push(("disks".to_string(), disks_not_read(id)));
             }
+            may_be_attached(&mut d, links);
             Some((base.source, d.finish(EntityKind::Server)))
         })
         .collect()
