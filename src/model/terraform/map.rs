@@ -121,7 +121,7 @@ fn vault_members(
     ids.into_iter()
         .filter_map(|id| {
             let vault = links.vaults.get(id);
-            let volumes = links.volumes.get(id).map_or(&[][..], Vec::as_slice);
+            let volumes = links.volumes_of(id, id);
             let by_id = links.attached_by_id.get(id).map_or(&[][..], Vec::as_slice);
             let base = vault
                 .map(|(v, _)| *v)
@@ -138,15 +138,7 @@ fn vault_members(
                 }
                 None => d.implied("id", id, false),
             }
-            if !volumes.is_empty() || !by_id.is_empty() {
-                let mut disks: Vec<Node> = volumes
-                    .iter()
-                    .map(|volume| attached_disk(&mut d, volume, false))
-                    .collect();
-                disks.extend(attached_by_id(&mut d, links, &[id], false));
-                d.members.push(("disks", seq(base.span, disks)));
-                d.unknown.push(("disks".to_string(), disks_not_read(id)));
-            }
+            attached_to_existing(&mut d, links, id, id, base.span);
             may_be_attached(&mut d, links);
             Some((base.source, d.finish(EntityKind::Server)))
         })
@@ -1171,10 +1163,10 @@ fn set_flag(
 fn read_server(d: &mut Draft, inst: &Instance, links: &Links, id: &str) {
     kept_status(inst, d);
     let Some(attached) = inst.value("volume_attached") else {
-        return attached_to_existing(d, inst, links, id);
+        return attached_to_existing(d, links, &inst.address, id, inst.span);
     };
     let Val::Known(Value::Array(volumes)) = attached.val else {
-        return attached_to_existing(d, inst, links, id);
+        return attached_to_existing(d, links, &inst.address, id, inst.span);
     };
     let span = attached.attr.span;
     let at = pointer_push(inst.json_pointer(), "volume_attached");
@@ -1246,7 +1238,7 @@ fn read_server(d: &mut Draft, inst: &Instance, links: &Links, id: &str) {
     for volume in run {
         disks.push(attached_disk(d, volume, true));
     }
-    let by_id = attached_by_id(d, links, &[&inst.address, id], true);
+    let by_id = attached_by_id(d, links, &inst.address, id, true);
     disks.extend(by_id.into_iter().filter(|disk| {
         disk.get("id")
             .and_then(Node::as_str)
@@ -1279,13 +1271,20 @@ fn may_be_attached(d: &mut Draft, links: &Links) {
     }
 }
 
-/// The volumes the run attaches by their id (not volumes it makes) to the server named by one
-/// of `keys`, as its disks (`system: false` when its disks are all `listed`): what an API dump
-/// of each says it is, else unknown.
-fn attached_by_id(d: &mut Draft, links: &Links, keys: &[&str], listed: bool) -> Vec<Node> {
-    let by_id = keys
-        .iter()
-        .find_map(|key| links.attached_by_id.get(*key))
+/// The volumes the run attaches by their id (not volumes it makes) to the server of this
+/// address, or else of this id, as its disks (`system: false` when its disks are all
+/// `listed`): what an API dump of each says it is, else unknown.
+fn attached_by_id(
+    d: &mut Draft,
+    links: &Links,
+    address: &str,
+    id: &str,
+    listed: bool,
+) -> Vec<Node> {
+    let by_id = links
+        .attached_by_id
+        .get(address)
+        .or_else(|| links.attached_by_id.get(id))
         .map_or(&[][..], Vec::as_slice);
     let mut disks = Vec::new();
     for (volume, attach) in by_id {
@@ -1348,22 +1347,23 @@ fn attached_disk(d: &mut Draft, volume: &Instance, listed: bool) -> Node {
     map(at, disk)
 }
 
-/// The volumes the run attaches to a server it reads as it is (a data source): its disks as
-/// they are now are not read (an inventory, an API dump or a plan says them), but a volume on
-/// a DSS pool attached to it is judged. They were dropped.
-fn attached_to_existing(d: &mut Draft, inst: &Instance, links: &Links, id: &str) {
+/// The volumes the run attaches to a server it reads as it is (a data source, or a server
+/// named by its id that something else describes), the server of this address or else of
+/// this id: its disks as they are now are not read (an inventory, an API dump or a plan says
+/// them), but a volume on a DSS pool attached to it is judged.
+fn attached_to_existing(d: &mut Draft, links: &Links, address: &str, id: &str, span: Span) {
     let mut disks: Vec<Node> = links
-        .volumes_of(&inst.address, id)
+        .volumes_of(address, id)
         .iter()
         .map(|volume| attached_disk(d, volume, false))
         .collect();
-    disks.extend(attached_by_id(d, links, &[&inst.address, id], false));
+    disks.extend(attached_by_id(d, links, address, id, false));
     if disks.is_empty() {
         return;
     }
-    d.members.push(("disks", seq(inst.span, disks)));
+    d.members.push(("disks", seq(span, disks)));
     d.unknown
-        .push(("disks".to_string(), disks_not_read(&inst.address)));
+        .push(("disks".to_string(), disks_not_read(address)));
 }
 
 /// The `status` a plan's state gives a server, as its status; `false` when it gives none.
@@ -1421,7 +1421,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
         read_server(&mut d, inst, links, &id);
     }
     if inst.data && !inst.planned {
-        attached_to_existing(&mut d, inst, links, &id);
+        attached_to_existing(&mut d, links, &inst.address, &id, inst.span);
     }
     if !inst.data {
         let mut disks = Vec::new();
@@ -1484,7 +1484,7 @@ fn server(inst: &Instance, sources: &[&Source], index: &Index, links: &Links) ->
             disk.extend(set_flag(&mut d, &part, "encrypted", "kms_key_id", shared));
             disks.push(map(block.span, disk));
         }
-        disks.extend(attached_by_id(&mut d, links, &[&inst.address, &id], true));
+        disks.extend(attached_by_id(&mut d, links, &inst.address, &id, true));
         for volume in links.volumes_of(&inst.address, &id) {
             disks.push(attached_disk(&mut d, volume, true));
         }

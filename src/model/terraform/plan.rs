@@ -718,23 +718,23 @@ impl Config {
     /// provider block inherits its caller's.
     fn regions_in(&self, prefix: &str) -> HashMap<String, Val> {
         let module = super::without_keys(prefix.trim_end_matches('.'));
-        let mut out = HashMap::new();
-        let mut path = String::new();
-        let parts = module.split('.').collect::<Vec<_>>();
-        let mut scopes = vec![String::new()];
-        for pair in parts.chunks(2).filter(|p| p.len() == 2) {
-            if !path.is_empty() {
-                path.push('.');
-            }
-            path.push_str(&pair.join("."));
-            scopes.push(path.clone());
-        }
-        for scope in scopes {
-            if let Some(regions) = self.regions.get(&scope) {
-                out.extend(regions.iter().map(|(k, v)| (k.clone(), v.clone())));
-            }
-        }
-        out
+        // The root's (`""`) and each caller's: the nearest applied last.
+        let mut scopes: Vec<(&String, &HashMap<String, Val>)> = self
+            .regions
+            .iter()
+            .filter(|(m, _)| {
+                m.is_empty()
+                    || **m == module
+                    || module
+                        .strip_prefix(m.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
+            })
+            .collect();
+        scopes.sort_by_key(|(m, _)| m.len());
+        scopes
+            .into_iter()
+            .flat_map(|(_, regions)| regions.iter().map(|(k, v)| (k.clone(), v.clone())))
+            .collect()
     }
 
     /// The configuration sets the argument (or the resource's configuration is not in the
