@@ -1250,6 +1250,13 @@ impl Entity {
         Vec::new()
     }
 
+    /// Values at a field path in every description, most authoritative first: what each says
+    /// (a volume a Terraform module attaches is a disk of its description only, beside the
+    /// disks an inventory lists).
+    pub fn field_in_all(&self, path: &str) -> Vec<Found<'_>> {
+        self.descriptions().flat_map(|d| d.field(path)).collect()
+    }
+
     fn found<'a>(&'a self, node: Cow<'a, Node>, pointer: PathPointer<'a>) -> Found<'a> {
         Found {
             node,

@@ -94,9 +94,7 @@ impl Check for DiskFlag {
         }
         let key = self.key();
         for e in cx.judged(inv) {
-            // Every description's disks: a volume a Terraform module attaches to a server an
-            // inventory describes is a disk of the module's description only.
-            for disk in e.descriptions().flat_map(|d| d.field(self.list())) {
+            for disk in e.field_in_all(self.list()) {
                 if disk.child(key).is_some() {
                     continue;
                 }

@@ -20,7 +20,7 @@ pub struct EncryptedSource {}
 /// Terraform module attaches to a server an inventory describes): where it says so, and its
 /// id.
 fn encrypted_disk(e: &Entity, list: &str, inv: &Inventory) -> Option<(Place, String)> {
-    for disk in e.descriptions().flat_map(|d| d.field(list)) {
+    for disk in e.field_in_all(list) {
         let id = disk
             .node
             .get("id")

@@ -709,7 +709,12 @@ impl<'s> Reader<'s> {
             } else {
                 format!("{prefix}{base_ty}.{name}")
             };
-            let expansion = expand(&block.body, &shared, &by_address, &literal_for_each(block));
+            // Named only for a block that has a `for_each` (a string a block; most have none).
+            let literal = match block.body.attr("for_each") {
+                Some(_) => literal_for_each(block),
+                None => String::new(),
+            };
+            let expansion = expand(&block.body, &shared, &by_address, &literal);
             self.count_over_limit(source, expansion.over);
             let creation_unknown = match expansion.unknown {
                 Some(arg) => Some(creation_not_known(&base, arg)),
