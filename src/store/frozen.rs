@@ -173,12 +173,14 @@ impl Arena {
         }))
     }
 
-    /// An arena of no trees and no files (shared): what a pruned entity points at for a
-    /// moment, while its group's arena is made.
+    /// An arena of no trees and no files, shared by a thread: what a pruned entity points at
+    /// for a moment, while its group's arena is made. One for the whole run would have every
+    /// thread counting references on one cache line, once for each entity.
     pub fn empty() -> Arena {
-        static EMPTY: std::sync::LazyLock<Arena> =
-            std::sync::LazyLock::new(|| Arena::new(Vec::new(), &[]));
-        EMPTY.clone()
+        thread_local! {
+            static EMPTY: Arena = Arena::new(Vec::new(), &[]);
+        }
+        EMPTY.with(Arena::clone)
     }
 
     /// The tree written at `at` (see [`Frozen::write`]).
