@@ -51,22 +51,29 @@ fn bare_terraform_address(s: &str) -> bool {
 }
 
 /// What follows a module call's name and instance key and the dot after them (`app.x`,
-/// `app["web01.example.com"].x`: `x`); a quoted key may hold dots and brackets.
+/// `app["web01.example.com"].x`: `x`); `None` for a call with no dot after it, or a stray `]`.
 fn past_module_call(s: &str) -> Option<&str> {
+    let (i, c, _) = address_chars(s).find(|&(_, c, outside)| outside && matches!(c, '.' | ']'))?;
+    (c == '.').then(|| &s[i + 1..])
+}
+
+/// Each character of a Terraform address (with its offset), and whether it is outside the
+/// instance keys of its modules and resources (`["a.b"]`, `[0]`; a key's quoted text may hold
+/// `]`, `.` and escaped quotes).
+pub fn address_chars(address: &str) -> impl Iterator<Item = (usize, char, bool)> + '_ {
     let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
-    for (i, c) in s.char_indices() {
+    address.char_indices().map(move |(i, c)| {
+        let outside = depth == 0 && c != '[';
         match c {
             _ if escaped => escaped = false,
             '\\' if quoted => escaped = true,
             '"' if depth > 0 => quoted = !quoted,
-            _ if quoted => {}
-            '[' => depth += 1,
-            ']' => depth = depth.checked_sub(1)?,
-            '.' if depth == 0 => return Some(&s[i + 1..]),
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth = depth.saturating_sub(1),
             _ => {}
         }
-    }
-    None
+        (i, c, outside)
+    })
 }
 
 #[cfg(test)]
@@ -82,6 +89,7 @@ mod tests {
             "module.a.module.b.huaweicloud_evs_volume.d[\"x\"]",
             "module.b[\"web01.example.com\"].huaweicloud_compute_instance.web",
             "module.b[\"10.0.0.0/16\"].module.c[0].huaweicloud_compute_instance.web",
+            "module.b[\"a\\\"].b\"].huaweicloud_compute_instance.web",
             "infra/prod:huaweicloud_compute_instance.web",
         ] {
             assert!(is_terraform_address(address), "{address}");

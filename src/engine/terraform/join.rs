@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use crate::input::discover::{Input, Origin};
 use crate::input::source::normalize;
 
-use crate::model::terraform::{address_chars, bare_address, without_keys};
+use crate::model::terraform::{bare_address, without_keys};
 use crate::model::{Entity, EntityKind, Origin as ModelOrigin};
+use crate::values::address_chars;
 
 use crate::engine::files::Loaded;
 

@@ -164,28 +164,11 @@ pub fn bare_address(address: &str) -> &str {
         .unwrap_or(address)
 }
 
-/// Each character of an address (with its offset), and whether it is outside the instance
-/// keys of its modules and resources (`["a.b"]`, `[0]`; a key's quoted text may hold `]`).
-pub fn address_chars(address: &str) -> impl Iterator<Item = (usize, char, bool)> + '_ {
-    let mut depth = 0usize;
-    let mut quoted = false;
-    address.char_indices().map(move |(i, c)| {
-        let outside = depth == 0 && c != '[';
-        match c {
-            '"' if depth > 0 => quoted = !quoted,
-            '[' if !quoted => depth += 1,
-            ']' if !quoted => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        (i, c, outside)
-    })
-}
-
 /// An address without the instance keys of its modules and resources (`module.web[0].x.y["a"]`
 /// is `module.web.x.y`): what a plan's `configuration` names it by, and the resource its
 /// instances are of.
 pub fn without_keys(address: &str) -> String {
-    address_chars(address)
+    crate::values::address_chars(address)
         .filter(|&(_, _, outside)| outside)
         .map(|(_, c, _)| c)
         .collect()

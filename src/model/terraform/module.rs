@@ -204,7 +204,7 @@ impl Instance {
         // dot outside an index.
         // Most addresses have no keys: their last dot is the one (found without the scan).
         let last_dot = if address.contains('[') {
-            super::address_chars(address)
+            crate::values::address_chars(address)
                 .filter(|&(_, c, outside)| outside && c == '.')
                 .last()
                 .map(|(i, _, _)| i)
