@@ -237,23 +237,12 @@ pub fn read_document(file: &Arc<SourceFile>, root: &Node) -> Option<DocModel> {
 /// The root variables' values the plan was made with, but those its configuration says are
 /// sensitive: never read (a finding would show them), whatever a module declares.
 fn variables(root: &Node) -> Vec<(String, hcl::Value)> {
-    let declared = root
-        .get("configuration")
-        .and_then(|c| c.get("root_module"))
-        .and_then(|m| m.get("variables"));
-    let sensitive = |name: &str| {
-        declared
-            .and_then(|v| v.get(name))
-            .and_then(|v| v.get("sensitive"))
-            .and_then(Node::value)
-            == Some(Value::Bool(true))
-    };
     let scope = Scope::default();
     root.get("variables")
         .and_then(Node::as_map)
         .unwrap_or_default()
         .iter()
-        .filter(|v| !sensitive(&v.key))
+        .filter(|v| !sensitive_variable(root, &v.key))
         .filter_map(|v| {
             let expr = super::config::json_expr(v.value.get("value")?, false);
             match scope.eval_expr(&expr) {
@@ -431,21 +420,12 @@ fn sensitive_spans(root: &Node) -> Vec<Span> {
     // A resource's state in `planned_values` and `prior_state` (data sources read while
     // planning too) marks its own: `sensitive_values` beside `values`.
     state_secrets(root, &mut secrets);
-    let declared = root
-        .get("configuration")
-        .and_then(|c| c.get("root_module"))
-        .and_then(|m| m.get("variables"))
-        .and_then(Node::as_map)
-        .unwrap_or_default();
-    for variable in declared {
-        if variable.value.get("sensitive").and_then(Node::value) == Some(Value::Bool(true)) {
-            let value = root
-                .get("variables")
-                .and_then(|v| v.get(&variable.key))
-                .and_then(|v| v.get("value"));
-            if let Some(value) = value {
-                texts(value, &mut secrets);
-            }
+    let variables = root.get("variables").and_then(Node::as_map);
+    for variable in variables.unwrap_or_default() {
+        if sensitive_variable(root, &variable.key)
+            && let Some(value) = variable.value.get("value")
+        {
+            texts(value, &mut secrets);
         }
     }
     let mut spans = Vec::new();
@@ -453,6 +433,17 @@ fn sensitive_spans(root: &Node) -> Vec<Span> {
         written(root, &secrets, &mut spans);
     }
     spans
+}
+
+/// The plan's configuration declares the root variable `name` sensitive.
+fn sensitive_variable(root: &Node, name: &str) -> bool {
+    root.get("configuration")
+        .and_then(|c| c.get("root_module"))
+        .and_then(|m| m.get("variables"))
+        .and_then(|v| v.get(name))
+        .and_then(|v| v.get("sensitive"))
+        .and_then(Node::value)
+        == Some(Value::Bool(true))
 }
 
 /// The texts a resource's state marks sensitive (`sensitive_values` beside its `values`),
