@@ -1723,6 +1723,17 @@ pub struct Inventory {
     requests_by_address: HashMap<String, usize>,
     /// The entities rules judge when not all of them: `subjects[i]` for `entities[i]`.
     subjects: Option<Vec<bool>>,
+    /// The replicas the judged operations make, indexed once for every check that reads them
+    /// (see [`Inventory::replicas`]); made again when the judged entities change.
+    replicas: std::sync::OnceLock<ReplicaIndex>,
+}
+
+/// The judged `replicate` operations, by position: by the name they give their copy, and by
+/// their Terraform address.
+#[derive(Debug, Default)]
+struct ReplicaIndex {
+    by_name: HashMap<String, Vec<usize>>,
+    by_address: HashMap<String, usize>,
 }
 
 impl Inventory {
@@ -1745,6 +1756,7 @@ impl Inventory {
     /// Judge only the entities `judge` picks (all again with `None`).
     pub fn set_subjects(&mut self, judge: Option<&dyn Fn(&Entity) -> bool>) {
         self.subjects = judge.map(|j| self.entities.iter().map(j).collect());
+        self.replicas = std::sync::OnceLock::new();
     }
 
     /// The entities rules judge.
@@ -1830,23 +1842,24 @@ impl Inventory {
     /// The replicas the run's `replicate` operations make, indexed once for the checks that
     /// follow an image back through its copies (see [`Replicas`]).
     pub fn replicas(&self) -> Replicas<'_> {
-        let mut out = Replicas {
-            inv: self,
-            by_name: HashMap::default(),
-            by_address: HashMap::default(),
-        };
-        for op in self.of_kind(EntityKind::Operation) {
-            if !op.is("action", "replicate") {
-                continue;
+        let index = self.replicas.get_or_init(|| {
+            let mut index = ReplicaIndex::default();
+            let judged = |i: &usize| self.subjects.as_ref().is_none_or(|s| s[*i]);
+            for (i, op) in self.entities.iter().enumerate() {
+                if op.kind != EntityKind::Operation || !judged(&i) || !op.is("action", "replicate")
+                {
+                    continue;
+                }
+                if let Some(name) = op.str("name") {
+                    index.by_name.entry(name.to_string()).or_default().push(i);
+                }
+                if let Some((address, _)) = op.terraform_address() {
+                    index.by_address.insert(address.to_string(), i);
+                }
             }
-            if let Some(name) = op.str("name") {
-                out.by_name.entry(name.to_string()).or_default().push(op);
-            }
-            if let Some((address, _)) = op.terraform_address() {
-                out.by_address.insert(address, op);
-            }
-        }
-        out
+            index
+        });
+        Replicas { inv: self, index }
     }
 
     /// What tells the image an operation works on from another of the same name: the
@@ -1865,27 +1878,35 @@ impl Inventory {
 /// address (see [`Inventory::replicas`]).
 pub struct Replicas<'a> {
     inv: &'a Inventory,
-    by_name: HashMap<String, Vec<&'a Entity>>,
-    by_address: HashMap<&'a str, &'a Entity>,
+    index: &'a ReplicaIndex,
 }
 
 impl<'a> Replicas<'a> {
     /// The operations that make a copy named `name`.
-    pub fn makers(&self, name: &str) -> &[&'a Entity] {
-        self.by_name.get(name).map_or(&[], Vec::as_slice)
+    pub fn makers(&self, name: &str) -> impl Iterator<Item = &'a Entity> + Clone + use<'a> {
+        let inv = self.inv;
+        self.index
+            .by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &inv.entities[i])
     }
 
     /// Some operation makes a replica named `name` of another image: an image of that name
     /// may be a replica (a copy named as its source is not a copy of itself).
     pub fn made(&self, name: &str) -> bool {
         self.makers(name)
-            .iter()
             .any(|m| m.str("image").as_deref() != Some(name))
     }
 
     /// The operation that makes the Terraform copy at `address`.
     pub fn maker_of(&self, address: &str) -> Option<&'a Entity> {
-        self.by_address.get(address).copied()
+        let inv = self.inv;
+        self.index
+            .by_address
+            .get(address)
+            .map(|&i| &inv.entities[i])
     }
 
     /// The requests that make the whole images a replica `op` works on may copy, when the run
@@ -1905,9 +1926,7 @@ impl<'a> Replicas<'a> {
                             continue;
                         };
                         self.makers(&image)
-                            .iter()
                             .filter(|m| m.str("image").as_deref() != Some(&*image))
-                            .copied()
                             .collect()
                     }
                 };

@@ -46,15 +46,15 @@ impl Check for ReplicateOnce {
                 // the run makes, or that a copy named as it copies, is a whole image (a copy
                 // named as its source is not a copy of itself).
                 (None, None) => {
-                    let makers = replicas.makers(text);
+                    let mut makers = replicas.makers(text);
                     let original = inv.request(text).is_some()
                         || makers
-                            .iter()
+                            .clone()
                             .any(|by| by.str("image").as_deref() == Some(text));
                     if original {
                         continue;
                     }
-                    makers.first().map(|by| named(by))
+                    makers.next().map(named)
                 }
             };
             if let Some(made) = made {
