@@ -201,10 +201,6 @@ struct Whole {
     rare: Option<Box<Rare>>,
 }
 
-/// The raw pointers of an entity that has none.
-static NO_RAW_POINTERS: std::sync::LazyLock<RawPointers> =
-    std::sync::LazyLock::new(Default::default);
-
 /// The parts of an entity most do not have.
 #[derive(Debug, Default)]
 struct Rare {
@@ -243,10 +239,10 @@ pub struct Found<'a> {
     /// reported.
     pointer: PathPointer<'a>,
     pub file: &'a Arc<SourceFile>,
-    /// Raw pointers of synthesized values in this description.
-    raw: &'a RawPointers,
-    /// Values of this description written in other files (Terraform).
-    moved: &'a [Moved],
+    /// The rare parts of its description: raw pointers of synthesized values, values written
+    /// in other files (Terraform). Read only to place a value: most values found are never
+    /// reported, and reading them at each lookup was a cache miss there.
+    rare: Option<&'a Rare>,
 }
 
 /// The JSON pointer of a found value: built by the walk of a path, or (for a top-level
@@ -270,7 +266,8 @@ impl<'a> Found<'a> {
     /// Where the value is written (for a Terraform value from a variable or another
     /// resource's block, that place).
     pub fn place(&self) -> Place {
-        match self.moved.iter().find(|m| m.span == self.node.span) {
+        let moved = self.rare.map_or(&[][..], |r| &r.moved);
+        match moved.iter().find(|m| m.span == self.node.span) {
             Some(m) => m.to.clone(),
             None => Place::new(self.file.clone(), self.node.span, self.pointer()),
         }
@@ -279,7 +276,7 @@ impl<'a> Found<'a> {
     /// Its JSON pointer: into the raw document for a value synthesized from an API dump,
     /// host facts or Terraform, else into the entity's own.
     pub fn pointer(&self) -> String {
-        match self.raw.get(&self.node.span) {
+        match self.rare.and_then(|r| r.raw.get(&self.node.span)) {
             Some(raw) => raw.to_string(),
             None => self.pointer.build(),
         }
@@ -295,8 +292,7 @@ impl<'a> Found<'a> {
             node,
             pointer: PathPointer::Built(pointer_push(&self.pointer(), key)),
             file: self.file,
-            raw: self.raw,
-            moved: self.moved,
+            rare: self.rare,
         })
     }
 }
@@ -993,7 +989,8 @@ impl Entity {
 
     /// Raw pointers of synthesized values (none for the user's own inventory).
     fn raw(&self) -> &RawPointers {
-        self.rare().map_or(&NO_RAW_POINTERS, |r| &r.raw)
+        static NONE: std::sync::LazyLock<RawPointers> = std::sync::LazyLock::new(Default::default);
+        self.rare().map_or(&NONE, |r| &r.raw)
     }
 
     /// The pointer of a value at `span`: its raw pointer when synthesized, else `pointer`.
@@ -1263,13 +1260,11 @@ impl Entity {
     }
 
     fn found<'a>(&'a self, node: Cow<'a, Node>, pointer: PathPointer<'a>) -> Found<'a> {
-        let rare = self.rare();
         Found {
             node,
             pointer,
             file: self.file(),
-            raw: rare.map_or(&NO_RAW_POINTERS, |r| &r.raw),
-            moved: rare.map_or(&[][..], |r| &r.moved),
+            rare: self.rare(),
         }
     }
 
