@@ -103,7 +103,7 @@ fn judge(check: &dyn Check, kinds: &[EntityKind], files: &[String]) -> Vec<Hit> 
             model.add(doc.expect("an inventory document"));
         }
     }
-    let inventory = model.inventory;
+    let (inventory, _) = model.finish();
     let kinds = check.kinds().unwrap_or(kinds);
     let variants = check.variants();
     let mut hits: Vec<Hit> = Vec::new();

@@ -262,8 +262,8 @@ impl Engine<'_> {
                 "no inventory document found under the given paths",
             ));
         }
-        hits.append(&mut model.hits);
-        let mut inventory = model.inventory;
+        let (mut inventory, mut built) = model.finish();
+        hits.append(&mut built);
         let every_server = readiness == Some(true);
         let judged = self.judge(&mut inventory, &plan, hits, local, every_server);
         let rows = readiness.map(|servers| readiness::rows(&inventory, servers));

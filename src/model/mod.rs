@@ -220,6 +220,10 @@ struct Rare {
     /// The Terraform address of the whole-image resource an operation works on (see
     /// [`Inventory::request_of`]).
     works_on: Option<String>,
+    /// The position in the run's inventory of the request at `works_on`, linked once when the
+    /// inventory is built (see [`ModelBuilder::finish`]): checks look it up for every
+    /// operation, and hashing the address each time cost more than the rest of the lookup.
+    request: Option<usize>,
     /// The Terraform address of the copy of a whole image an operation works on (see
     /// [`Entity::copy_of`]).
     copy_of: Option<String>,
@@ -955,6 +959,19 @@ impl Entity {
         }
     }
 
+    /// Link an operation to the request at its `works_on` address, at this position in the
+    /// run's inventory (pruned or not).
+    fn link_request(&mut self, at: usize) {
+        let rare = match &mut self.body {
+            Body::Whole(w) => w.rare.as_deref_mut(),
+            Body::PrunedRare(_, rare) => Some(&mut **rare),
+            Body::Pruned(_) => None,
+        };
+        if let Some(rare) = rare {
+            rare.request = Some(at);
+        }
+    }
+
     /// Name the copy of a whole image an operation works on by its Terraform address: the
     /// operation is on a replica, whatever the images are named.
     pub fn set_copy_of(&mut self, address: String) {
@@ -1031,6 +1048,7 @@ impl Entity {
                 moved: r.moved.clone(),
                 address: r.address.clone(),
                 works_on: r.works_on.clone(),
+                request: r.request,
                 copy_of: r.copy_of.clone(),
                 judged: false,
                 existing: r.existing,
@@ -1714,8 +1732,6 @@ pub struct Inventory {
     volumes: IdIndex,
     /// The first request of each name (names compared exactly).
     requests: IdIndex,
-    /// Each Terraform request by its address (what an operation's `works_on` names).
-    requests_by_address: HashMap<String, usize>,
     /// The entities rules judge when not all of them: `subjects[i]` for `entities[i]`.
     subjects: Option<Vec<bool>>,
     /// The replicas the judged operations make, indexed once for every check that reads them
@@ -1821,13 +1837,11 @@ impl Inventory {
     }
 
     /// The request making the image an operation works on: the one at the Terraform address
-    /// it names (see [`Entity::works_on`]), else the first of the name its `image` says.
+    /// it names (see [`Entity::works_on`], linked when the inventory is built), else the first
+    /// of the name its `image` says.
     pub fn request_of(&self, op: &Entity) -> Option<&Entity> {
-        let by_address = op
-            .works_on()
-            .and_then(|address| self.requests_by_address.get(address));
-        match by_address {
-            Some(&i) => Some(&self.entities[i]),
+        match op.rare().and_then(|r| r.request) {
+            Some(i) => Some(&self.entities[i]),
             // On a Terraform copy: a replica, whatever its name (see `Replicas::sources`).
             None if op.copy_of().is_some() => None,
             None => self.request(&op.str("image")?),
@@ -2190,7 +2204,10 @@ pub fn api_error(file: &Arc<SourceFile>, root: &Node) -> Option<Hit> {
 /// Builds the inventory in input order; schema problems come out as hits.
 pub struct ModelBuilder {
     pub inventory: Inventory,
-    pub hits: Vec<Hit>,
+    hits: Vec<Hit>,
+    /// Each Terraform request by its address (what an operation's `works_on` names), linked
+    /// to the operations in [`ModelBuilder::finish`].
+    requests_by_address: HashMap<String, usize>,
     /// The entities of the document being added (see [`ModelBuilder::add`]).
     incoming: Vec<Entity>,
 }
@@ -2200,6 +2217,7 @@ impl ModelBuilder {
         ModelBuilder {
             inventory: Inventory::default(),
             hits: Vec::new(),
+            requests_by_address: HashMap::default(),
             incoming: Vec::new(),
         }
     }
@@ -2228,6 +2246,23 @@ impl ModelBuilder {
             index.0.reserve(counts[kind as usize], |_| 0);
         }
         builder
+    }
+
+    /// The inventory built, each Terraform operation linked to the request at the address it
+    /// works on (see [`Inventory::request_of`]), and the findings building it made.
+    pub fn finish(mut self) -> (Inventory, Vec<Hit>) {
+        if !self.requests_by_address.is_empty() {
+            for i in 0..self.inventory.entities.len() {
+                let op = &self.inventory.entities[i];
+                if op.kind != EntityKind::Operation {
+                    continue;
+                }
+                if let Some(&at) = op.works_on().and_then(|a| self.requests_by_address.get(a)) {
+                    self.inventory.entities[i].link_request(at);
+                }
+            }
+        }
+        (self.inventory, self.hits)
     }
 
     /// Add one more description (host facts) of a server.
@@ -2263,7 +2298,7 @@ impl ModelBuilder {
             EntityKind::Volume => Some(&mut inv.volumes),
             EntityKind::Request => {
                 if let Some((address, _)) = entity.terraform_address() {
-                    inv.requests_by_address
+                    self.requests_by_address
                         .entry(address.to_string())
                         .or_insert(index);
                 }
