@@ -93,7 +93,12 @@ fn span_of(s: Option<std::ops::Range<usize>>, offset: usize) -> Span {
 /// A `.tf` file's body, parsed from the piece of it that starts at `offset` (taken apart, not
 /// copied: a module's files are read once).
 pub fn from_hcl(body: hcl::edit::structure::Body, offset: usize) -> Body {
-    let mut out = Body::default();
+    // Made at their size: grown by doubling, the lists took three allocations where one does.
+    let attrs = body.attributes().count();
+    let mut out = Body {
+        attrs: Vec::with_capacity(attrs),
+        blocks: Vec::with_capacity(body.len() - attrs),
+    };
     for structure in body {
         match structure {
             hcl::edit::structure::Structure::Attribute(a) => {
