@@ -1562,6 +1562,14 @@ impl std::fmt::Debug for IdIndex {
     }
 }
 
+/// The hash of a Terraform address (compared as written).
+fn address_hash(address: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::syntax::tree::hasher();
+    h.write(address.as_bytes());
+    h.finish()
+}
+
 /// The hash of an id whatever its case.
 pub(crate) fn id_hash(id: &str) -> u64 {
     use std::hash::Hasher;
@@ -2205,9 +2213,14 @@ pub fn api_error(file: &Arc<SourceFile>, root: &Node) -> Option<Hit> {
 pub struct ModelBuilder {
     pub inventory: Inventory,
     hits: Vec<Hit>,
-    /// Each Terraform request by its address (what an operation's `works_on` names), linked
-    /// to the operations in [`ModelBuilder::finish`].
-    requests_by_address: HashMap<String, usize>,
+    /// Each Terraform request by its address (what an operation's `works_on` names): the
+    /// first one at each address, as an index into the entities, hashed by the address (read
+    /// again from the entity to compare: no copy of it is kept).
+    requests_by_address: hashbrown::HashTable<u32>,
+    /// The operations that work on an address no request had when they were added: linked in
+    /// [`ModelBuilder::finish`]. The others are linked as they are added, while they are at
+    /// hand, not read again.
+    unlinked: Vec<usize>,
     /// The entities of the document being added (see [`ModelBuilder::add`]).
     incoming: Vec<Entity>,
 }
@@ -2217,7 +2230,8 @@ impl ModelBuilder {
         ModelBuilder {
             inventory: Inventory::default(),
             hits: Vec::new(),
-            requests_by_address: HashMap::default(),
+            requests_by_address: hashbrown::HashTable::new(),
+            unlinked: Vec::new(),
             incoming: Vec::new(),
         }
     }
@@ -2245,24 +2259,68 @@ impl ModelBuilder {
         ] {
             index.0.reserve(counts[kind as usize], |_| 0);
         }
+        // Grown instead, the table hashed every address again at each doubling.
+        builder
+            .requests_by_address
+            .reserve(counts[EntityKind::Request as usize], |_| 0);
         builder
     }
 
     /// The inventory built, each Terraform operation linked to the request at the address it
     /// works on (see [`Inventory::request_of`]), and the findings building it made.
     pub fn finish(mut self) -> (Inventory, Vec<Hit>) {
-        if !self.requests_by_address.is_empty() {
-            for i in 0..self.inventory.entities.len() {
-                let op = &self.inventory.entities[i];
-                if op.kind != EntityKind::Operation {
-                    continue;
-                }
-                if let Some(&at) = op.works_on().and_then(|a| self.requests_by_address.get(a)) {
-                    self.inventory.entities[i].link_request(at);
-                }
+        for i in std::mem::take(&mut self.unlinked) {
+            let op = &self.inventory.entities[i];
+            if let Some(at) = op.works_on().and_then(|a| self.request_at(a)) {
+                self.inventory.entities[i].link_request(at);
             }
         }
         (self.inventory, self.hits)
+    }
+
+    /// A Terraform request indexed by its address (the first at each); an operation linked
+    /// to the request at the address it works on, or left for [`ModelBuilder::finish`] when
+    /// none is added yet.
+    fn link_terraform(&mut self, entity: &mut Entity, index: usize) {
+        match entity.kind {
+            EntityKind::Request => {
+                if let Some((address, _)) = entity.terraform_address()
+                    && self.request_at(address).is_none()
+                {
+                    let entities = &self.inventory.entities;
+                    self.requests_by_address.insert_unique(
+                        address_hash(address),
+                        u32::try_from(index).unwrap_or(u32::MAX),
+                        |&i| {
+                            entities[i as usize]
+                                .terraform_address()
+                                .map_or(0, |(a, _)| address_hash(a))
+                        },
+                    );
+                }
+            }
+            EntityKind::Operation => {
+                if let Some(address) = entity.works_on() {
+                    match self.request_at(address) {
+                        Some(at) => entity.link_request(at),
+                        None => self.unlinked.push(index),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The first Terraform request added at `address`.
+    fn request_at(&self, address: &str) -> Option<usize> {
+        let entities = &self.inventory.entities;
+        self.requests_by_address
+            .find(address_hash(address), |&i| {
+                entities[i as usize]
+                    .terraform_address()
+                    .is_some_and(|(a, _)| a == address)
+            })
+            .map(|&i| i as usize)
     }
 
     /// Add one more description (host facts) of a server.
@@ -2288,20 +2346,16 @@ impl ModelBuilder {
         self.incoming = incoming;
     }
 
-    fn push(&mut self, entity: Entity) {
+    fn push(&mut self, mut entity: Entity) {
         let kind = entity.kind;
         let index = self.inventory.entities.len();
+        self.link_terraform(&mut entity, index);
         let inv = &mut self.inventory;
         let table = match kind {
             EntityKind::Server => Some(&mut inv.servers),
             EntityKind::Backup => Some(&mut inv.backups),
             EntityKind::Volume => Some(&mut inv.volumes),
             EntityKind::Request => {
-                if let Some((address, _)) = entity.terraform_address() {
-                    self.requests_by_address
-                        .entry(address.to_string())
-                        .or_insert(index);
-                }
                 if let Some(name) = entity.key()
                     && inv
                         .requests
