@@ -843,6 +843,14 @@ fn a_volume_attached_by_its_id_is_the_dumps_volume() {
         !unverified_lists(&findings, "is not described"),
         "{findings:?}"
     );
+    // The same in Chinese: what is said of the volume is in another language, not what it is.
+    let path = dir.path().display().to_string();
+    let (code, findings) = check(&[&path, "--lang", "zh-CN"]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert!(
+        !unverified_lists(&findings, "d4e5f6a7-2222-4b3c-9d4e-5f6a7b8c9d0e"),
+        "{findings:?}"
+    );
     let (_dir, _, findings) =
         check_module(&[("main.tf", &main("\"d4e5f6a7-2222-4b3c-9d4e-5f6a7b8c9d0e\""))]);
     assert_unverified(

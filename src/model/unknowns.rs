@@ -129,10 +129,7 @@ fn source_server_unknowns(r: &Entity, server: &Entity, inv: &Inventory, missing:
     // Made from a backup, the image does not back the server up: its vault does not matter.
     let from_backup = r.str("instance_id").is_none();
     // A volume attached by its id is known when an API dump describes it.
-    let described = |why: &str| {
-        why.split_once(':')
-            .is_some_and(|(id, _)| inv.volume(id.trim()).is_some())
-    };
+    let described = |why: &str| attached_volume_id(why).is_some_and(|id| inv.volume(id).is_some());
     missing.extend(unknowns_of(server, |arg, why| {
         arg != "name"
             && !(arg == "vault_id"
@@ -167,6 +164,12 @@ pub fn attached_volume_unknown(id: &str, attach: &str) -> String {
             )
         },
     )
+}
+
+/// The id of the volume that a why made by [`attached_volume_unknown`] is about, in either
+/// language (each writes its own colon after the id).
+fn attached_volume_id(why: &str) -> Option<&str> {
+    why.split_once([':', '：']).map(|(id, _)| id.trim())
 }
 
 fn stated_unknowns(server: &Entity, missing: &mut Vec<String>) {
