@@ -401,3 +401,43 @@ fn schema_findings_name_types_in_chinese() {
         );
     }
 }
+
+/// What a finding shows beside it (`related`: the request that makes the image, the first
+/// use of a tag key, the backup made from a server) is worded in the run's language too,
+/// over every rule's fixtures, inventories and Terraform alike.
+#[test]
+fn related_places_are_said_in_chinese() {
+    let (_, out) = run(
+        &[
+            "check",
+            "examples",
+            "tests/fixtures/rules",
+            "tests/fixtures/terraform",
+            "tests/fixtures/two-pass",
+            "--format",
+            "json",
+            "-q",
+        ],
+        &[("IMS_PREFLIGHT_LANG", "zh-CN")],
+    );
+    let report: Value = serde_json::from_str(&out).expect("json");
+    let related: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .flat_map(|d| {
+            let rule = d["rule"].as_str().unwrap_or_default();
+            d["related"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |r| (rule, r["message"].as_str().unwrap_or_default()))
+        })
+        .collect();
+    assert!(related.len() > 100, "{} related places", related.len());
+    let english: Vec<&(&str, &str)> = related
+        .iter()
+        .filter(|(_, message)| !has_chinese(message) || english_prose(message).is_some())
+        .collect();
+    assert!(english.is_empty(), "{english:?}");
+}

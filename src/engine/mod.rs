@@ -790,7 +790,10 @@ fn backup_links(
             let links: Vec<(Place, String)> = backups
                 .of(&server)
                 .map(|b| {
-                    let message = format!("backup {} was made from this server", b.label());
+                    let message = crate::lang::pick(
+                        || format!("backup {} was made from this server", b.label()),
+                        || format!("备份{}由此云服务器制作", b.label()),
+                    );
                     (b.key_place(), message)
                 })
                 .collect();

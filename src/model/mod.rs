@@ -9,6 +9,7 @@ pub mod synth;
 pub mod terraform;
 pub mod unknowns;
 
+use crate::lang::{pick, say};
 use foldhash::HashMap;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -32,6 +33,17 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
+    /// How the run's language names the kind in a sentence ("server", "云服务器").
+    pub fn word(self) -> &'static str {
+        match self {
+            EntityKind::Server => say("server", "云服务器"),
+            EntityKind::Backup => say("backup", "备份"),
+            EntityKind::Volume => say("volume", "卷"),
+            EntityKind::Request => say("request", "请求"),
+            EntityKind::Operation => say("operation", "操作"),
+        }
+    }
+
     /// Every kind, in order.
     pub const ALL: [EntityKind; 5] = [
         EntityKind::Server,
@@ -1420,7 +1432,10 @@ impl Entity {
                     .arg("other", theirs.display())
                     .related(
                         their_place,
-                        format!("{} says `{}`", other.file().name, theirs.display()),
+                        pick(
+                            || format!("{} says `{}`", other.file().name, theirs.display()),
+                            || format!("{}中为`{}`", other.file().name, theirs.display()),
+                        ),
                     ),
             );
         }
@@ -2390,7 +2405,10 @@ impl ModelBuilder {
                         .arg("value", entity.label().to_string())
                         .related(
                             earlier.key_place(),
-                            format!("{} first described here", kind.name()),
+                            pick(
+                                || format!("{} first described here", kind.name()),
+                                || format!("{}首次在此描述", kind.word()),
+                            ),
                         );
                     self.hits.push(hit);
                     // Described differently, it is judged on its own too (server

@@ -2,6 +2,7 @@
 //! backup's volume (`shared`), or found on the EVS volume of an API dump that the disk names
 //! (`rules/dss-disk.yaml`, `rules/backup-shared-volume.yaml`).
 
+use crate::lang::pick;
 use serde::Deserialize;
 
 use super::is_true;
@@ -121,7 +122,10 @@ impl Check for DiskFlag {
                             .arg("value", shown)
                             .related(
                                 disk.place(),
-                                format!("{} {} uses volume {id}", e.kind.name(), e.label()),
+                                pick(
+                                    || format!("{} {} uses volume {id}", e.kind.name(), e.label()),
+                                    || format!("{}{}使用卷{id}", e.kind.word(), e.label()),
+                                ),
                             ),
                     );
                 }

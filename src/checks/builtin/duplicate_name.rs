@@ -2,6 +2,7 @@
 //! Names key operations (`image:`), suppressions and baselines: a second request with the same
 //! name makes all of them ambiguous.
 
+use crate::lang::pick;
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -56,7 +57,13 @@ impl Check for DuplicateName {
                 .arg("value", text.clone())
                 .arg("count", all.len().to_string());
             for other in all.iter().filter(|o| !std::ptr::eq(**o, r)) {
-                hit = hit.related(other.key_place(), format!("another request named `{text}`"));
+                hit = hit.related(
+                    other.key_place(),
+                    pick(
+                        || format!("another request named `{text}`"),
+                        || format!("另一个名为`{text}`的请求"),
+                    ),
+                );
             }
             cx.report(hit);
         }

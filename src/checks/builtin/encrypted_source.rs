@@ -4,6 +4,7 @@
 //! server the backup was made from); a disk is encrypted when it says so or when the EVS
 //! volume of an API dump with its id does.
 
+use crate::lang::pick;
 use serde::Deserialize;
 
 use super::is_true;
@@ -96,10 +97,19 @@ impl Check for EncryptedSource {
                 cx.hit(op, variant, place)
                     .arg("value", request.label().to_string())
                     .arg("disk", disk.clone())
-                    .related(disk_place, format!("disk {disk} is encrypted"))
+                    .related(
+                        disk_place,
+                        pick(
+                            || format!("disk {disk} is encrypted"),
+                            || format!("磁盘{disk}已加密"),
+                        ),
+                    )
                     .related(
                         request.key_place(),
-                        format!("image `{}` is made by this request", request.label()),
+                        pick(
+                            || format!("image `{}` is made by this request", request.label()),
+                            || format!("镜像`{}`由此请求制作", request.label()),
+                        ),
                     ),
             );
         }

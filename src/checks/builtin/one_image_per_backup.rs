@@ -1,6 +1,7 @@
 //! `one-image-per-backup`: a backup makes one whole image: none made from it yet, and no
 //! two requests use it (`rules/backup-single-image.yaml`).
 
+use crate::lang::say;
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
@@ -56,11 +57,20 @@ impl Check for OneImagePerBackup {
             };
             // An image that exists already was made from it; else another request asks too.
             let (variant, said) = if earlier.exists_already() {
-                ("made", "whole image `{}` is made from this backup")
+                (
+                    "made",
+                    say(
+                        "whole image `{}` is made from this backup",
+                        "整机镜像`{}`由此备份制作",
+                    ),
+                )
             } else {
                 (
                     "reused",
-                    "request `{}` already makes a whole image from this backup",
+                    say(
+                        "request `{}` already makes a whole image from this backup",
+                        "请求`{}`已用此备份制作整机镜像",
+                    ),
                 )
             };
             cx.report(

@@ -1,6 +1,7 @@
 //! `optimization-checklist`: the server was optimised for a whole image (Cloud-Init or
 //! Cloudbase-Init, drivers, SAN policy, ...), per OS (`rules/server-optimized.yaml`).
 
+use crate::lang::pick;
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
@@ -82,8 +83,13 @@ impl Check for OptimizationChecklist {
                         .arg("item", item)
                         .warning();
                     if let Some(at) = &checklist_key {
-                        hit = hit
-                            .related(at.clone(), format!("the checklist does not state `{item}`"));
+                        hit = hit.related(
+                            at.clone(),
+                            pick(
+                                || format!("the checklist does not state `{item}`"),
+                                || format!("检查清单未说明`{item}`"),
+                            ),
+                        );
                     }
                     cx.report(with_backups(hit));
                 }

@@ -1,6 +1,7 @@
 //! `ram-range`: `min_ram`/`max_ram` are integers (MB), not negative, and min is not above
 //! max (`rules/request-ram-range.yaml`).
 
+use crate::lang::pick;
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
@@ -46,7 +47,10 @@ impl Check for RamRange {
                 cx.hit(r, "order", place)
                     .arg("min", min.to_string())
                     .arg("max", max.to_string())
-                    .related(max_place, format!("max_ram is {max}")),
+                    .related(
+                        max_place,
+                        pick(|| format!("max_ram is {max}"), || format!("max_ram为{max}")),
+                    ),
             );
         }
     }

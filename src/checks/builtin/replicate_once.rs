@@ -2,6 +2,7 @@
 //! (`rules/image-replicate-once.yaml`). A `replicate` operation names its copy with `name`; a
 //! later `replicate` of that name is a second hop.
 
+use crate::lang::pick;
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
@@ -61,7 +62,13 @@ impl Check for ReplicateOnce {
                 cx.report(
                     cx.hit(op, "main", op.found_place(&image))
                         .arg("value", text)
-                        .related(made, format!("`{text}` is a replica made here")),
+                        .related(
+                            made,
+                            pick(
+                                || format!("`{text}` is a replica made here"),
+                                || format!("`{text}`是在此制作的副本"),
+                            ),
+                        ),
                 );
             }
         }

@@ -1,6 +1,7 @@
 //! `replicate-region`: a whole image is replicated only to another region
 //! (`rules/image-replicate-cross-region.yaml`).
 
+use crate::lang::{pick, say};
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
@@ -52,7 +53,10 @@ impl Check for ReplicateRegion {
                     if let Some(r) = request {
                         hit = hit.related(
                             r.key_place(),
-                            "the image is made by this request, in a document without `region`",
+                            say(
+                                "the image is made by this request, in a document without `region`",
+                                "镜像由此请求制作，其所在文档没有`region`",
+                            ),
                         );
                     }
                     cx.report(hit);
@@ -69,7 +73,10 @@ impl Check for ReplicateRegion {
                                 .arg("value", target.node.display())
                                 .related(
                                     r.key_place(),
-                                    format!("the image is made in {region} by this request"),
+                                    pick(
+                                        || format!("the image is made in {region} by this request"),
+                                        || format!("镜像由此请求在{region}制作"),
+                                    ),
                                 ),
                         );
                     }

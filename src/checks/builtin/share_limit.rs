@@ -1,6 +1,7 @@
 //! `share-limit`: a whole image is shared with at most `max` projects, across all the `share`
 //! operations of the image (`rules/image-share-limit.yaml`).
 
+use crate::lang::say;
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -87,7 +88,10 @@ impl Check for ShareLimit {
                     .arg("count", known.len().to_string())
                     .arg("max", self.max.to_string());
                 for earlier in places.iter() {
-                    hit = hit.related(earlier.clone(), "the image is also shared here");
+                    hit = hit.related(
+                        earlier.clone(),
+                        say("the image is also shared here", "镜像也在此处共享"),
+                    );
                 }
                 cx.report(hit);
             }

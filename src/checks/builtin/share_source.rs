@@ -1,6 +1,7 @@
 //! `share-source`: only whole images made from the tenant's own CBR backups can be shared
 //! (`rules/image-share-cbr-only.yaml`).
 
+use crate::lang::pick;
 use serde::Deserialize;
 
 use super::is_true;
@@ -77,10 +78,17 @@ impl Check for ShareSource {
 
 /// The finding, if any, of sharing the image `request` makes.
 fn judge(inv: &Inventory, cx: &Cx, op: &Entity, request: &Entity, place: &Place) -> Option<Hit> {
+    let image = request.label();
     let made_by = if request.exists_already() {
-        format!("image `{}` was made by this resource", request.label())
+        pick(
+            || format!("image `{image}` was made by this resource"),
+            || format!("镜像`{image}`由此资源制作"),
+        )
     } else {
-        format!("image `{}` is made by this request", request.label())
+        pick(
+            || format!("image `{image}` is made by this request"),
+            || format!("镜像`{image}`由此请求制作"),
+        )
     };
     if request.has("instance_id") && !request.has("backup_id") {
         // With `vault_id` the image is made through CBR (as every Terraform
@@ -115,7 +123,13 @@ fn judge(inv: &Inventory, cx: &Cx, op: &Entity, request: &Entity, place: &Place)
     let with_sources = |hit: Hit| {
         let hit = hit.related(request.key_place(), made_by.clone());
         match backup {
-            Some(b) => hit.related(b.key_place(), format!("backup {} is its source", b.label())),
+            Some(b) => hit.related(
+                b.key_place(),
+                pick(
+                    || format!("backup {} is its source", b.label()),
+                    || format!("备份{}是其来源", b.label()),
+                ),
+            ),
             None => hit,
         }
     };

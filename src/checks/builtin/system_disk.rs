@@ -1,6 +1,7 @@
 //! `system-disk`: a server that lists its disks has exactly one system disk, and no planned
 //! `detach-disk` detaches it (`rules/system-disk.yaml`).
 
+use crate::lang::{pick, say};
 use serde::Deserialize;
 
 use super::{has_rejected, is_true};
@@ -59,7 +60,7 @@ impl Check for SystemDisk {
                     cx.report(
                         cx.hit(e, "many", e.found_place(extra))
                             .arg("count", n.to_string())
-                            .related(first.clone(), "the first system disk"),
+                            .related(first.clone(), say("the first system disk", "第一个系统盘")),
                     );
                 }
             }
@@ -97,9 +98,14 @@ impl Check for SystemDisk {
                             .arg("disk", disk_id)
                             .related(
                                 place,
-                                format!(
-                                    "disk {disk_id} is the system disk of server {}",
-                                    server.label()
+                                pick(
+                                    || {
+                                        format!(
+                                            "disk {disk_id} is the system disk of server {}",
+                                            server.label()
+                                        )
+                                    },
+                                    || format!("磁盘{disk_id}是云服务器{}的系统盘", server.label()),
                                 ),
                             ),
                     );

@@ -1,6 +1,7 @@
 //! `tag-format`: tags in `tags` (`key.value`) and `image_tags` (`{key, value}`): shape,
 //! lengths, characters, duplicates and count (`rules/request-tags.yaml`).
 
+use crate::lang::pick;
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -121,10 +122,13 @@ impl Check for TagFormat {
                     cx.report(hit(cx, "charset", &value_place).warning());
                 }
                 match seen.get(&key) {
-                    Some(first) => cx.report(
-                        hit(cx, "duplicate", &key_place)
-                            .related(first.clone(), format!("tag key `{key}` first used here")),
-                    ),
+                    Some(first) => cx.report(hit(cx, "duplicate", &key_place).related(
+                        first.clone(),
+                        pick(
+                            || format!("tag key `{key}` first used here"),
+                            || format!("标签键`{key}`首次在此使用"),
+                        ),
+                    )),
                     None => {
                         seen.insert(key.clone(), key_place.clone());
                     }

@@ -1,6 +1,7 @@
 //! `vault-required`: on the server path, `vault_id` is required when the server is backed up
 //! by CBR (`rules/request-vault-id.yaml`).
 
+use crate::lang::pick;
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
@@ -46,16 +47,22 @@ impl Check for VaultRequired {
             match server.and_then(|s| s.str("backup_service")) {
                 Some(service) if service.eq_ignore_ascii_case("CBR") => {
                     // `vault_id` is the missing value: at the request's first key.
-                    let mut hit = cx
-                        .hit(r, "main", r.key_place())
-                        .arg("value", id)
-                        .related(place, format!("the image is made from server {id}"));
+                    let mut hit = cx.hit(r, "main", r.key_place()).arg("value", id).related(
+                        place,
+                        pick(
+                            || format!("the image is made from server {id}"),
+                            || format!("镜像由云服务器{id}制作"),
+                        ),
+                    );
                     if let Some(s) = server
                         && let Some(at) = s.get("backup_service")
                     {
                         hit = hit.related(
                             s.found_place(&at),
-                            format!("server {id} is backed up by CBR"),
+                            pick(
+                                || format!("server {id} is backed up by CBR"),
+                                || format!("云服务器{id}由云备份（CBR）备份"),
+                            ),
                         );
                     }
                     cx.report(hit);
@@ -66,7 +73,13 @@ impl Check for VaultRequired {
                 None => cx.report(
                     cx.hit(r, "unknown_service", r.key_place())
                         .arg("value", id)
-                        .related(place, format!("the image is made from server {id}"))
+                        .related(
+                            place,
+                            pick(
+                                || format!("the image is made from server {id}"),
+                                || format!("镜像由云服务器{id}制作"),
+                            ),
+                        )
                         .warning(),
                 ),
             }
@@ -116,7 +129,10 @@ fn other_vault(
         .arg("vault", actual)
         .related(
             server.found_place(&member),
-            format!("server {id} is in vault {actual}"),
+            pick(
+                || format!("server {id} is in vault {actual}"),
+                || format!("云服务器{id}在存储库{actual}中"),
+            ),
         );
     cx.report(if unsure { hit.warning() } else { hit });
 }

@@ -1,6 +1,7 @@
 //! `whole-image-type`: on the backup path, `whole_image_type` is CBR or CSBS (default CSBS)
 //! and matches the backup's service (`rules/request-whole-image-type.yaml`).
 
+use crate::lang::pick;
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
@@ -82,10 +83,21 @@ impl Check for WholeImageType {
                 if let Some(at) = backup.get("service") {
                     hit = hit.related(
                         backup.found_place(&at),
-                        format!(
-                            "backup {} is a {} backup",
-                            backup.label(),
-                            service.to_ascii_uppercase()
+                        pick(
+                            || {
+                                format!(
+                                    "backup {} is a {} backup",
+                                    backup.label(),
+                                    service.to_ascii_uppercase()
+                                )
+                            },
+                            || {
+                                format!(
+                                    "备份{}是{}备份",
+                                    backup.label(),
+                                    service.to_ascii_uppercase()
+                                )
+                            },
                         ),
                     );
                 }

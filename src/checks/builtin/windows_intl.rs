@@ -2,6 +2,7 @@
 //! servers (`rules/image-windows-intl.yaml`): a warning for a request whose document's region
 //! is not a Chinese-mainland one (`cn-…`) and whose source server runs Windows.
 
+use crate::lang::pick;
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads, source_server};
@@ -42,7 +43,10 @@ impl Check for WindowsIntl {
             if let Some(os) = server.get("os") {
                 hit = hit.related(
                     server.found_place(&os),
-                    format!("server {} runs Windows", server.label()),
+                    pick(
+                        || format!("server {} runs Windows", server.label()),
+                        || format!("云服务器{}运行Windows", server.label()),
+                    ),
                 );
             }
             cx.report(hit);

@@ -1,5 +1,6 @@
 //! `exclusive-fields`: at most one of the fields is stated (and, `required`, at least one).
 
+use crate::lang::pick;
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
@@ -58,7 +59,13 @@ impl Check for ExclusiveFields {
                 .hit(e, "main", place)
                 .arg("fields", listed(&given, " and "));
             if let Some(first) = e.key_place_of(given[0]) {
-                hit = hit.related(first, format!("`{}` is also set here", given[0]));
+                hit = hit.related(
+                    first,
+                    pick(
+                        || format!("`{}` is also set here", given[0]),
+                        || format!("`{}`也在此处设置", given[0]),
+                    ),
+                );
             }
             cx.report(hit);
         }
