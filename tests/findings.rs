@@ -62,6 +62,11 @@ const TASK_B: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n  
 const DETACH: &str = "servers:\n  - id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    os: linux\n    disks:\n      - {id: DISK, device: /dev/vda, system: true}\nrequests:\n  - name: web-01\n    instance_id: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    vault_id: de9fcf45-11b2-432c-8562-5c5428574600\noperations:\n  - action: detach-disk\n    server: 877a2cda-ba63-4e1e-b95f-e67e48b6129a\n    disk: DISK\n";
 const SHARE: &str = "operations:\n  - action: share\n    image: IMAGE\n    projects: [a2054e51df2e035431d9f866eb1f5c55]\n";
 const REUSED: &str = "requests:\n  - name: a\n    backup_id: BACKUP\n    whole_image_type: CBR\n  - name: b\n    backup_id: BACKUP\n    whole_image_type: CBR\n";
+const BACKUP_STATUS: &str = "backups:\n  - id: BACKUP\n    service: CBR\n    status: protecting\n";
+const BACKUP_DATA_ONLY: &str = "backups:\n  - id: BACKUP\n    service: CBR\n    status: available\n    volumes:\n      - {id: 1dc359a9-5892-437a-bfb5-eda150bb6c4c, system: false}\n";
+const DSS: &str = "servers:\n  - id: SERVER\n    disks:\n      - {id: 0d8e4a2c-6b19-4f73-a5e8-9c1b7d3f6e20, system: true, dss: true}\n";
+/// One server described twice, natively and by an API response, with other states.
+const CONFLICT: &str = "servers:\n  - id: SERVER\n    status: ACTIVE\n---\nserver:\n  id: SERVER\n  status: SHUTOFF\n  OS-EXT-STS:vm_state: stopped\n";
 const SPAN_B: &str = "servers:\n  - id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    os: windows\n    volumes:\n      - {name: \"G:\", type: spanned}\n";
 
 #[test]
@@ -165,6 +170,37 @@ fn each_templated_remediation_carries_its_findings_own_values_and_no_others() {
             &["backup `1c9d2e7f-5b3a-4f8e-9d61-7a2b4c6e8f01`"],
         ),
         (
+            "backup-status",
+            &BACKUP_STATUS.replace("BACKUP", "9b27efab-4a17-4c06-bfa2-3e0cf021d3c3"),
+            &[
+                "--backup_id=9b27efab-4a17-4c06-bfa2-3e0cf021d3c3",
+                "checkpoint_items/9b27efab-4a17-4c06-bfa2-3e0cf021d3c3",
+            ],
+            &BACKUP_STATUS.replace("BACKUP", "1c9d2e7f-5b3a-4f8e-9d61-7a2b4c6e8f01"),
+            &["--backup_id=1c9d2e7f-5b3a-4f8e-9d61-7a2b4c6e8f01"],
+        ),
+        (
+            "backup-system-disk",
+            &BACKUP_DATA_ONLY.replace("BACKUP", "9b27efab-4a17-4c06-bfa2-3e0cf021d3c3"),
+            &["--backup_id=9b27efab-4a17-4c06-bfa2-3e0cf021d3c3"],
+            &BACKUP_DATA_ONLY.replace("BACKUP", "1c9d2e7f-5b3a-4f8e-9d61-7a2b4c6e8f01"),
+            &["--backup_id=1c9d2e7f-5b3a-4f8e-9d61-7a2b4c6e8f01"],
+        ),
+        (
+            "dss-disk",
+            &DSS.replace("SERVER", "877a2cda-ba63-4e1e-b95f-e67e48b6129a"),
+            &["--server_id=877a2cda-ba63-4e1e-b95f-e67e48b6129a"],
+            &DSS.replace("SERVER", "5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9"),
+            &["--server_id=5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9"],
+        ),
+        (
+            "inventory-conflict",
+            &CONFLICT.replace("SERVER", "877a2cda-ba63-4e1e-b95f-e67e48b6129a"),
+            &["--server_id=877a2cda-ba63-4e1e-b95f-e67e48b6129a"],
+            &CONFLICT.replace("SERVER", "5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9"),
+            &["--server_id=5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9"],
+        ),
+        (
             "windows-spanned-volume",
             SPAN_A,
             &["robocopy E:\\\\ <backup-location>", "volume E:"],
@@ -220,6 +256,33 @@ fn remediation_commands_name_the_entitys_own_region() {
     );
     assert!(south.contains("--cli-region=cn-south-1"), "{south}");
     assert!(none.contains("--cli-region=<region>"), "{none}");
+}
+
+/// A command on the finding's own server or backup takes its id; a Terraform server has no id
+/// before apply (its address is not one): the step says `<server-id>`, never the address.
+#[test]
+fn remediation_commands_name_the_entitys_own_id_and_never_an_address() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"huaweicloud_compute_instance\" \"web\" {\n  name = \"web-01\"\n}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"web-img\"\n  instance_id = huaweicloud_compute_instance.web.id\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n",
+    )
+    .expect("write");
+    let path = dir.path().display().to_string();
+    let out = run(&["check", &path, "--format", "json", "-q"], &[]);
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let said: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "server-status")
+        .map(|d| d["remediation"].to_string())
+        .collect();
+    assert!(!said.is_empty(), "{report}");
+    for steps in &said {
+        assert!(steps.contains("--server_id=<server-id>"), "{steps}");
+        assert!(!steps.contains("=huaweicloud_compute_instance"), "{steps}");
+    }
 }
 
 /// The same for a rule judged over the whole inventory, on pruned entities: a request keeps

@@ -843,6 +843,22 @@ impl Engine<'_> {
                 (None, false) => entity.to_string(),
             };
             args.push(("entity".into(), shown.into()));
+            // A remediation step's command on the entity itself takes its id (`--server_id=`,
+            // `--backup_id=`) when the finding knows it: not a Terraform address, which has
+            // none before apply (the step then says `<server-id>`).
+            let id_arg = match entity_kind {
+                Some("server") => Some("server_id"),
+                Some("backup") => Some("backup_id"),
+                Some("volume") => Some("volume_id"),
+                _ => None,
+            };
+            if let Some(name) = id_arg
+                && !entity.is_empty()
+                && !crate::values::is_terraform_address(entity)
+                && !args.iter().any(|(k, _)| k == name)
+            {
+                args.push((name.into(), entity.as_str().into()));
+            }
         }
         let path = match (&entity, &anchor, key) {
             (Some(_), _, Some(key)) => key.to_string(),

@@ -674,11 +674,12 @@ fn advice_of(
         }
     }
     // A placeholder in a step that no message has is a typo: it would stay unfilled. Every
-    // finding names its entity, and its region when the entity's is known.
+    // finding names its entity, its region when the entity's is known, and the id of the
+    // server, backup or volume it is about when that is known (not a Terraform address).
     let known: Vec<&str> = messages
         .values()
         .flat_map(|m| placeholders(m))
-        .chain(["entity", "region"])
+        .chain(["entity", "region", "server_id", "backup_id", "volume_id"])
         .collect();
     if let Some(unknown) = steps
         .iter()
