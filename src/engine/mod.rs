@@ -407,7 +407,7 @@ impl Engine<'_> {
         };
         // Most large runs describe every entity once, natively: nothing to judge again.
         if alone.count != inventory.entities.len() {
-            let rejudge: &dyn Fn(&crate::model::Entity) -> bool =
+            let rejudge: &(dyn Fn(&crate::model::Entity) -> bool + Sync) =
                 &|e| !self.judged_alone(e) && in_scope(e);
             inventory.set_subjects(Some(rejudge));
             batches.extend(

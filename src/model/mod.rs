@@ -1577,6 +1577,54 @@ impl std::fmt::Debug for IdIndex {
     }
 }
 
+/// Link each Terraform operation to the first request at the address it works on (see
+/// [`Inventory::request_of`]). Reading an entity's address is a cache miss (its rare parts
+/// were made on another thread, long before): the addresses are read and hashed, and the
+/// operations looked up and linked, on the run's threads; only the table is filled on one,
+/// from the hashes (an address is read again only to tell two requests of one hash apart).
+fn link_operations(entities: &mut Entities) {
+    use rayon::prelude::*;
+    fn address(e: &Entity) -> Option<&str> {
+        e.terraform_address().map(|(a, _)| a)
+    }
+    let requests: Vec<(usize, u64)> = entities
+        .par_enumerate()
+        .filter(|(_, e)| e.kind == EntityKind::Request)
+        .filter_map(|(i, e)| Some((i, address_hash(address(e)?))))
+        .collect();
+    if requests.is_empty() {
+        return;
+    }
+    let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(requests.len());
+    let at = |j: &u32| &entities[*j as usize];
+    for (i, hash) in requests {
+        let mine = address(&entities[i]);
+        if table.find(hash, |j| address(at(j)) == mine).is_none() {
+            let index = u32::try_from(i).unwrap_or(u32::MAX);
+            table.insert_unique(hash, index, |j| address(at(j)).map_or(0, address_hash));
+        }
+    }
+    let links: Vec<(usize, usize)> = entities
+        .par_enumerate()
+        .filter(|(_, e)| e.kind == EntityKind::Operation)
+        .filter_map(|(i, op)| {
+            let works_on = op.works_on()?;
+            let found = table.find(address_hash(works_on), |j| address(at(j)) == Some(works_on))?;
+            Some((i, *found as usize))
+        })
+        .collect();
+    if links.is_empty() {
+        return;
+    }
+    entities.par_chunks_mut().for_each(|(start, chunk)| {
+        let first = links.partition_point(|&(i, _)| i < start);
+        let end = start + chunk.len();
+        for &(i, request) in links[first..].iter().take_while(|&&(i, _)| i < end) {
+            chunk[i - start].link_request(request);
+        }
+    });
+}
+
 /// The hash of a Terraform address (compared as written).
 fn address_hash(address: &str) -> u64 {
     use std::hash::Hasher;
@@ -1692,6 +1740,28 @@ impl Entities {
     }
 
     /// The entities on the run's threads, a document's at a time.
+    /// The entities with their positions, on the run's threads.
+    pub fn par_enumerate(&self) -> impl rayon::iter::ParallelIterator<Item = (usize, &Entity)> {
+        use rayon::prelude::*;
+        self.chunks
+            .par_iter()
+            .zip(self.starts.par_iter())
+            .flat_map_iter(|(chunk, &start)| {
+                chunk.iter().enumerate().map(move |(i, e)| (start + i, e))
+            })
+    }
+
+    /// Each chunk with the position of its first entity, to change on the run's threads.
+    fn par_chunks_mut(
+        &mut self,
+    ) -> impl rayon::iter::ParallelIterator<Item = (usize, &mut [Entity])> {
+        use rayon::prelude::*;
+        self.chunks
+            .par_iter_mut()
+            .zip(self.starts.par_iter())
+            .map(|(chunk, &start)| (start, chunk.as_mut_slice()))
+    }
+
     pub fn par_iter(&self) -> impl rayon::iter::ParallelIterator<Item = &Entity> {
         use rayon::prelude::*;
         self.chunks.par_iter().flat_map_iter(|chunk| chunk.iter())
@@ -1788,8 +1858,15 @@ impl Inventory {
     }
 
     /// Judge only the entities `judge` picks (all again with `None`).
-    pub fn set_subjects(&mut self, judge: Option<&dyn Fn(&Entity) -> bool>) {
-        self.subjects = judge.map(|j| self.entities.iter().map(j).collect());
+    pub fn set_subjects(&mut self, judge: Option<&(dyn Fn(&Entity) -> bool + Sync)>) {
+        use rayon::prelude::*;
+        // A whole run's entities are asked on the run's threads (each answer may read the
+        // entity's rare parts or frozen tree: a cache miss); a root module's few on its own.
+        const ON_THREADS: usize = 4096;
+        self.subjects = judge.map(|j| match self.entities.len() {
+            n if n < ON_THREADS => self.entities.iter().map(j).collect(),
+            _ => self.entities.par_iter().map(j).collect(),
+        });
         self.replicas = std::sync::OnceLock::new();
     }
 
@@ -2228,14 +2305,6 @@ pub fn api_error(file: &Arc<SourceFile>, root: &Node) -> Option<Hit> {
 pub struct ModelBuilder {
     pub inventory: Inventory,
     hits: Vec<Hit>,
-    /// Each Terraform request by its address (what an operation's `works_on` names): the
-    /// first one at each address, as an index into the entities, hashed by the address (read
-    /// again from the entity to compare: no copy of it is kept).
-    requests_by_address: hashbrown::HashTable<u32>,
-    /// The operations that work on an address no request had when they were added: linked in
-    /// [`ModelBuilder::finish`]. The others are linked as they are added, while they are at
-    /// hand, not read again.
-    unlinked: Vec<usize>,
     /// The entities of the document being added (see [`ModelBuilder::add`]).
     incoming: Vec<Entity>,
 }
@@ -2245,8 +2314,6 @@ impl ModelBuilder {
         ModelBuilder {
             inventory: Inventory::default(),
             hits: Vec::new(),
-            requests_by_address: hashbrown::HashTable::new(),
-            unlinked: Vec::new(),
             incoming: Vec::new(),
         }
     }
@@ -2274,68 +2341,14 @@ impl ModelBuilder {
         ] {
             index.0.reserve(counts[kind as usize], |_| 0);
         }
-        // Grown instead, the table hashed every address again at each doubling.
-        builder
-            .requests_by_address
-            .reserve(counts[EntityKind::Request as usize], |_| 0);
         builder
     }
 
     /// The inventory built, each Terraform operation linked to the request at the address it
     /// works on (see [`Inventory::request_of`]), and the findings building it made.
     pub fn finish(mut self) -> (Inventory, Vec<Hit>) {
-        for i in std::mem::take(&mut self.unlinked) {
-            let op = &self.inventory.entities[i];
-            if let Some(at) = op.works_on().and_then(|a| self.request_at(a)) {
-                self.inventory.entities[i].link_request(at);
-            }
-        }
+        link_operations(&mut self.inventory.entities);
         (self.inventory, self.hits)
-    }
-
-    /// A Terraform request indexed by its address (the first at each); an operation linked
-    /// to the request at the address it works on, or left for [`ModelBuilder::finish`] when
-    /// none is added yet.
-    fn link_terraform(&mut self, entity: &mut Entity, index: usize) {
-        match entity.kind {
-            EntityKind::Request => {
-                if let Some((address, _)) = entity.terraform_address()
-                    && self.request_at(address).is_none()
-                {
-                    let entities = &self.inventory.entities;
-                    self.requests_by_address.insert_unique(
-                        address_hash(address),
-                        u32::try_from(index).unwrap_or(u32::MAX),
-                        |&i| {
-                            entities[i as usize]
-                                .terraform_address()
-                                .map_or(0, |(a, _)| address_hash(a))
-                        },
-                    );
-                }
-            }
-            EntityKind::Operation => {
-                if let Some(address) = entity.works_on() {
-                    match self.request_at(address) {
-                        Some(at) => entity.link_request(at),
-                        None => self.unlinked.push(index),
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// The first Terraform request added at `address`.
-    fn request_at(&self, address: &str) -> Option<usize> {
-        let entities = &self.inventory.entities;
-        self.requests_by_address
-            .find(address_hash(address), |&i| {
-                entities[i as usize]
-                    .terraform_address()
-                    .is_some_and(|(a, _)| a == address)
-            })
-            .map(|&i| i as usize)
     }
 
     /// Add one more description (host facts) of a server.
@@ -2361,10 +2374,9 @@ impl ModelBuilder {
         self.incoming = incoming;
     }
 
-    fn push(&mut self, mut entity: Entity) {
+    fn push(&mut self, entity: Entity) {
         let kind = entity.kind;
         let index = self.inventory.entities.len();
-        self.link_terraform(&mut entity, index);
         let inv = &mut self.inventory;
         let table = match kind {
             EntityKind::Server => Some(&mut inv.servers),
