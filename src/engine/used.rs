@@ -37,21 +37,14 @@ pub(crate) struct Used {
 }
 
 impl Used {
-    fn add(&mut self, kind: EntityKind, id: &str) {
+    /// Add an id, in lowercase.
+    fn insert(&mut self, kind: EntityKind, id: String) {
         let ids = match kind {
             EntityKind::Server => &mut self.servers,
             EntityKind::Backup => &mut self.backups,
             _ => return,
         };
-        if !ids.contains(id) {
-            ids.insert(id.to_ascii_lowercase());
-        }
-    }
-
-    fn merge(mut self, other: Used) -> Used {
-        self.servers.extend(other.servers);
-        self.backups.extend(other.backups);
-        self
+        ids.insert(id);
     }
 
     /// A server or backup of this id (in any case) is used.
@@ -81,23 +74,36 @@ pub(crate) fn sources_of_requests(inv: &Inventory) -> Used {
 }
 
 fn used_by(inv: &Inventory, operations: bool) -> Used {
-    inv.entities
+    // The ids are read on the run's threads (each a lookup in a frozen tree), as lists joined
+    // end to end; the sets are filled once, on one thread (sets made per piece of work and
+    // merged hashed each id again at each merge).
+    let found: Vec<(EntityKind, String)> = inv
+        .entities
         .par_iter()
-        .fold(Used::default, |mut used, e| {
+        .fold(Vec::new, |mut found, e| {
+            let mut add = |kind, id: &str| found.push((kind, id.to_ascii_lowercase()));
             match e.kind {
                 EntityKind::Request if !e.exists_already() => {
-                    sources_of(inv, e, |kind, id| used.add(kind, &id))
+                    sources_of(inv, e, |kind, id| add(kind, &id))
                 }
                 EntityKind::Operation if operations => {
                     if let Some(server) = e.str("server") {
-                        used.add(EntityKind::Server, &server);
+                        add(EntityKind::Server, &server);
                     }
                 }
                 _ => {}
             }
-            used
+            found
         })
-        .reduce(Used::default, Used::merge)
+        .reduce(Vec::new, |mut all, mut more| {
+            all.append(&mut more);
+            all
+        });
+    let mut used = Used::default();
+    for (kind, id) in found {
+        used.insert(kind, id);
+    }
+    used
 }
 
 /// The entities of API dumps are judged when something uses them (a list dump
