@@ -282,7 +282,7 @@ impl Finding {
     /// How the finding names its entity: `server web-01 (877a2cda-…)`, `request web-01-whole`.
     pub fn named(&self) -> Option<String> {
         let entity = self.entity.as_deref()?;
-        let kind = self.entity_kind.unwrap_or("entity");
+        let kind = crate::lang::kind_word(self.entity_kind.unwrap_or("entity"));
         Some(match &self.entity_name {
             Some(name) => format!("{kind} {name} ({})", short_id(entity)),
             None => format!("{kind} {entity}"),

@@ -94,3 +94,25 @@ pub fn type_words(en: &str) -> String {
     };
     zh.to_string()
 }
+
+/// How the run's language names a kind of entity (`server`, as JSON says it) in a sentence:
+/// "server", "云服务器". A kind it does not know is said as it is.
+pub fn kind_word(kind: &str) -> &str {
+    match kind {
+        "server" => say("server", "云服务器"),
+        "backup" => say("backup", "备份"),
+        "volume" => say("volume", "卷"),
+        "request" => say("request", "请求"),
+        "operation" => say("operation", "操作"),
+        "entity" => say("entity", "对象"),
+        other => other,
+    }
+}
+
+/// Why a file nested deeper than the limit is refused.
+pub fn nesting_deeper_than(max_depth: usize) -> String {
+    pick(
+        || format!("nesting deeper than {max_depth} levels"),
+        || format!("嵌套超过{max_depth}层"),
+    )
+}

@@ -187,7 +187,12 @@ pub fn apply(
         for r in &unknown {
             let hint = rules
                 .suggest(r)
-                .map(|x| format!("; did you mean `{x}`?"))
+                .map(|x| {
+                    crate::lang::pick(
+                        || format!("; did you mean `{x}`?"),
+                        || format!("；是否想写`{x}`？"),
+                    )
+                })
                 .unwrap_or_default();
             hits.push(
                 Hit::new(ids::INVALID_SUPPRESSION, "unknown_rule", s.place.clone())

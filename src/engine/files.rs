@@ -438,13 +438,33 @@ pub(super) fn attach_facts(loaded: &mut [Loaded]) -> Vec<Hit> {
                 facts.set_id(id);
                 continue;
             }
-            Some(several) => format!(
-                "facts folder `{owner}` names {} servers ({}); name the folder after the server's id",
-                several.len(),
-                several.join(", ")
+            Some(several) => crate::lang::pick(
+                || {
+                    format!(
+                        "facts folder `{owner}` names {} servers ({}); name the folder after the server's id",
+                        several.len(),
+                        several.join(", ")
+                    )
+                },
+                || {
+                    format!(
+                        "主机信息文件夹`{owner}`对应{}台云服务器（{}）；请以云服务器的ID命名该文件夹",
+                        several.len(),
+                        several.join("、")
+                    )
+                },
             ),
-            None => format!(
-                "facts folder `{owner}` matches no server id or server name; describe the server (inventory or `hcloud ECS ShowServer` output) or name the folder after its id"
+            None => crate::lang::pick(
+                || {
+                    format!(
+                        "facts folder `{owner}` matches no server id or server name; describe the server (inventory or `hcloud ECS ShowServer` output) or name the folder after its id"
+                    )
+                },
+                || {
+                    format!(
+                        "主机信息文件夹`{owner}`与任何云服务器的ID或名称都不匹配；请描述该云服务器（清单或`hcloud ECS ShowServer`的输出），或以其ID命名该文件夹"
+                    )
+                },
             ),
         };
         let place =

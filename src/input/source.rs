@@ -355,7 +355,10 @@ fn utf8_error(e: &std::string::FromUtf8Error) -> Problem {
     Problem {
         kind: ProblemKind::Syntax,
         span: Span::new(at, at),
-        message: format!("the file is not UTF-8 text (invalid byte at offset {at})"),
+        message: crate::lang::pick(
+            || format!("the file is not UTF-8 text (invalid byte at offset {at})"),
+            || format!("文件不是UTF-8文本（偏移{at}处的字节无效）"),
+        ),
     }
 }
 

@@ -134,7 +134,11 @@ fn json_facts(root: &Node) -> Result<Facts, Problem> {
     }
     Err(problem(
         root.span,
-        "unknown facts format: expected `lsblk --json`, an LVM JSON report (`report`), Ansible facts (`ansible_facts`), or `Get-StorageSetting | ConvertTo-Json` (`NewDiskPolicy`)".into(),
+        crate::lang::say(
+            "unknown facts format: expected `lsblk --json`, an LVM JSON report (`report`), Ansible facts (`ansible_facts`), or `Get-StorageSetting | ConvertTo-Json` (`NewDiskPolicy`)",
+            "无法识别的主机信息格式：应为`lsblk --json`、LVM JSON报告（`report`）、Ansible facts（`ansible_facts`）或`Get-StorageSetting | ConvertTo-Json`（`NewDiskPolicy`）",
+        )
+        .into(),
     ))
 }
 

@@ -9,7 +9,7 @@ pub mod synth;
 pub mod terraform;
 pub mod unknowns;
 
-use crate::lang::{pick, say};
+use crate::lang::pick;
 use foldhash::HashMap;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -35,13 +35,7 @@ pub enum EntityKind {
 impl EntityKind {
     /// How the run's language names the kind in a sentence ("server", "云服务器").
     pub fn word(self) -> &'static str {
-        match self {
-            EntityKind::Server => say("server", "云服务器"),
-            EntityKind::Backup => say("backup", "备份"),
-            EntityKind::Volume => say("volume", "卷"),
-            EntityKind::Request => say("request", "请求"),
-            EntityKind::Operation => say("operation", "操作"),
-        }
+        crate::lang::kind_word(self.name())
     }
 
     /// Every kind, in order.
@@ -2268,7 +2262,7 @@ pub fn near_miss(file: &Arc<SourceFile>, root: &Node) -> Option<Hit> {
         Some(
             Hit::new(ids::INVENTORY_SCHEMA, "near_miss", place)
                 .arg("field", key)
-                .arg("suggestion", format!(", did you mean `{meant}`?")),
+                .arg("suggestion", did_you_mean(meant)),
         )
     })
 }
@@ -2480,7 +2474,7 @@ impl Ctx<'_> {
                 Some(field) => self.check_value(&e.value, field.ty, at),
                 None if closed => {
                     let suggestion = suggest(&e.key, fields.iter().map(|f| f.name))
-                        .map(|s| format!(", did you mean `{s}`?"))
+                        .map(did_you_mean)
                         .unwrap_or_default();
                     let h = self.hit("unknown", e.key_span, &at.pointer());
                     h.args.push(("value".into(), e.key.clone()));
@@ -2657,4 +2651,12 @@ pub fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// What a message adds after a name it does not know: ", did you mean `x`?".
+pub fn did_you_mean(meant: &str) -> String {
+    crate::lang::pick(
+        || format!(", did you mean `{meant}`?"),
+        || format!("，是否想写`{meant}`？"),
+    )
 }

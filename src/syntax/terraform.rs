@@ -35,9 +35,14 @@ pub fn parse<T>(
         return Err(Problem {
             kind: ProblemKind::Limit("max_depth"),
             span: Span::new(offset, offset),
-            message: format!(
-                "nesting deeper than {} levels of brackets and braces",
-                limits.max_depth
+            message: crate::lang::pick(
+                || {
+                    format!(
+                        "nesting deeper than {} levels of brackets and braces",
+                        limits.max_depth
+                    )
+                },
+                || format!("方括号和花括号嵌套超过{}层", limits.max_depth),
             ),
         });
     }

@@ -1,7 +1,7 @@
 //! `tag-format`: tags in `tags` (`key.value`) and `image_tags` (`{key, value}`): shape,
 //! lengths, characters, duplicates and count (`rules/request-tags.yaml`).
 
-use crate::lang::pick;
+use crate::lang::{pick, say};
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -47,14 +47,23 @@ impl Check for TagFormat {
 
     fn check_entity(&self, r: &Entity, cx: &mut Cx) {
         for (field, expected) in [
-            ("tags", "a `key.value` string"),
-            ("image_tags", "a `{key, value}` mapping"),
+            ("tags", say("a `key.value` string", "`key.value`字符串")),
+            (
+                "image_tags",
+                say("a `{key, value}` mapping", "`{key, value}`映射"),
+            ),
         ] {
             let Some(list) = r.get(field) else { continue };
             let Some(items) = list.node.as_seq() else {
                 cx.report(
                     cx.hit(r, "shape", r.found_place(&list))
-                        .arg("expected", format!("a list, each item {expected}"))
+                        .arg(
+                            "expected",
+                            pick(
+                                || format!("a list, each item {expected}"),
+                                || format!("列表，每一项为{expected}"),
+                            ),
+                        )
                         .arg("value", list.node.display()),
                 );
                 continue;

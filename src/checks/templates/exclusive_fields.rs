@@ -1,6 +1,6 @@
 //! `exclusive-fields`: at most one of the fields is stated (and, `required`, at least one).
 
-use crate::lang::pick;
+use crate::lang::{pick, say};
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
@@ -49,7 +49,7 @@ impl Check for ExclusiveFields {
             let all: Vec<&str> = self.fields.iter().map(String::as_str).collect();
             cx.report(
                 cx.hit(e, "missing", e.key_place())
-                    .arg("fields", listed(&all, " or ")),
+                    .arg("fields", listed(&all, say(" or ", "或"))),
             );
         }
         if given.len() > 1
@@ -57,7 +57,7 @@ impl Check for ExclusiveFields {
         {
             let mut hit = cx
                 .hit(e, "main", place)
-                .arg("fields", listed(&given, " and "));
+                .arg("fields", listed(&given, say(" and ", "和")));
             if let Some(first) = e.key_place_of(given[0]) {
                 hit = hit.related(
                     first,

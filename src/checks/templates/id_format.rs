@@ -45,8 +45,8 @@ impl Check for IdFormat {
                 };
             if !ok {
                 let format = match kind {
-                    IdKind::Uuid => "a UUID",
-                    IdKind::UuidOrZero => "\"0\" or a UUID",
+                    IdKind::Uuid => crate::lang::say("a UUID", "UUID"),
+                    IdKind::UuidOrZero => crate::lang::say("\"0\" or a UUID", "\"0\"或UUID"),
                 };
                 cx.report(
                     cx.hit(e, "main", e.found_place(&f))

@@ -28,7 +28,7 @@ impl Check for KnownFields {
                 continue;
             }
             let suggestion = suggest(&key, self.fields.iter().map(String::as_str))
-                .map(|s| format!(", did you mean `{s}`?"))
+                .map(crate::model::did_you_mean)
                 .unwrap_or_default();
             let place = e.place(key_span, pointer_push(&e.pointer(), &key));
             cx.report(

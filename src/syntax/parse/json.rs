@@ -99,7 +99,7 @@ fn convert(v: J, depth: usize, limits: &Limits, nodes: &mut usize) -> Result<Nod
         return Err(limit(
             "max_depth",
             span,
-            format!("nesting deeper than {} levels", limits.max_depth),
+            crate::lang::nesting_deeper_than(limits.max_depth),
         ));
     }
     let scalar = |text: String, plain: bool| {

@@ -56,7 +56,7 @@ impl Builder<'_> {
             return Err(limit(
                 "max_depth",
                 span,
-                format!("nesting deeper than {} levels", self.limits.max_depth),
+                crate::lang::nesting_deeper_than(self.limits.max_depth),
             ));
         }
         self.count(1, span)?;
@@ -185,7 +185,7 @@ fn syntax(err: &ScanError, text: &str, max_depth: usize) -> Problem {
     let at = err.marker().byte_offset().unwrap_or(0).min(text.len());
     let mut message = err.info();
     let kind = if message.to_ascii_lowercase().contains("recursion limit") {
-        message = format!("nesting deeper than {max_depth} levels");
+        message = crate::lang::nesting_deeper_than(max_depth);
         ProblemKind::Limit("max_depth")
     } else {
         ProblemKind::Syntax
@@ -298,9 +298,19 @@ fn handle(b: &mut Builder, out: &mut Parsed, event: Event, span: Span) -> Result
                 return Err(limit(
                     "max_alias_nodes",
                     span,
-                    format!(
-                        "aliases expand to more than {} nodes (an alias bomb?)",
-                        b.limits.max_alias_nodes
+                    crate::lang::pick(
+                        || {
+                            format!(
+                                "aliases expand to more than {} nodes (an alias bomb?)",
+                                b.limits.max_alias_nodes
+                            )
+                        },
+                        || {
+                            format!(
+                                "别名展开后超过{}个节点（别名炸弹？）",
+                                b.limits.max_alias_nodes
+                            )
+                        },
                     ),
                 ));
             }
