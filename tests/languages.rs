@@ -225,17 +225,19 @@ fn sarif_fingerprints_do_not_depend_on_the_language() {
 /// English prose left in a Chinese text: three or more English words in a row, outside code
 /// spans (`...`), which hold names, commands and values in both languages.
 fn english_prose(text: &str) -> Option<String> {
-    let outside_code: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
-    // Words are what spaces and Chinese separate; a name (`huaweicloud_compute_instance.s`,
-    // `a/b`) is not an English word, and ends a run of them.
-    let spaced: String = outside_code
-        .chars()
-        .map(|c| if c.is_ascii() { c } else { ' ' })
-        .collect();
+    english_run(text, |c| c.is_ascii_alphabetic())
+}
+
+/// Three or more words of `letters` in a row, outside code spans, with only spaces and
+/// punctuation between them: a name (`huaweicloud_compute_instance.s`, `a/b`), an id or a path
+/// is not a word, and ends a run of them, as Chinese does (values a Chinese sentence lists,
+/// `windows, linux之一`, are apart).
+fn english_run(text: &str, letters: fn(char) -> bool) -> Option<String> {
+    let outside_code: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" 。 ");
     let mut run = Vec::new();
-    for token in spaced.split_whitespace() {
+    for token in outside_code.split_ascii_whitespace() {
         let word = token.trim_matches(|c: char| "()[],;:.!?\"'".contains(c));
-        if word.is_empty() || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        if word.is_empty() || !word.chars().all(letters) {
             run.clear();
             continue;
         }
@@ -457,25 +459,10 @@ fn related_places_are_said_in_chinese() {
     assert!(english.is_empty(), "{english:?}");
 }
 
-/// Three or more lowercase English words in a row, outside code spans, with only spaces and
-/// punctuation between them: words of a sentence (a name, an acronym or a product, `LVM JSON`,
-/// `Ansible`, is capitalised; values a Chinese sentence lists, `windows, linux之一`, and ids and
-/// paths are not words).
+/// Three or more lowercase English words in a row: words of a sentence (a name, an acronym
+/// or a product, `LVM JSON`, `Ansible`, is capitalised).
 fn english_words(text: &str) -> Option<String> {
-    let outside_code: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" 。 ");
-    let mut run = Vec::new();
-    for token in outside_code.split_ascii_whitespace() {
-        let word = token.trim_matches(|c: char| "()[],;:.!?\"'".contains(c));
-        if word.is_empty() || !word.chars().all(|c| c.is_ascii_lowercase()) {
-            run.clear();
-            continue;
-        }
-        run.push(word);
-        if run.len() >= 3 {
-            return Some(run.join(" "));
-        }
-    }
-    None
+    english_run(text, |c| c.is_ascii_lowercase())
 }
 
 /// The entity a finding is about is named in the run's language too (`云服务器 web-01 (…)`),
