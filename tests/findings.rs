@@ -123,9 +123,15 @@ fn each_templated_remediation_carries_its_findings_own_values_and_no_others() {
         (
             "request-vault-id",
             VAULT_A,
-            &["`vault_id` to `11111111-1111-4111-8111-111111111111`"],
+            &[
+                "`vault_id` to `11111111-1111-4111-8111-111111111111`",
+                "--resource_ids=877a2cda-ba63-4e1e-b95f-e67e48b6129a",
+            ],
             VAULT_B,
-            &["`vault_id` to `22222222-2222-4222-8222-222222222222`"],
+            &[
+                "`vault_id` to `22222222-2222-4222-8222-222222222222`",
+                "--resource_ids=5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9",
+            ],
         ),
         (
             "image-replicate-cross-region",
@@ -262,6 +268,13 @@ fn remediation_commands_name_the_entitys_own_region() {
 /// before apply (its address is not one): the step says `<server-id>`, never the address.
 #[test]
 fn remediation_commands_name_the_entitys_own_id_and_never_an_address() {
+    // A backup that has made its image already: the command to check it names it.
+    let used = "backups:\n  - id: 9b27efab-4a17-4c06-bfa2-3e0cf021d3c3\n    service: CBR\n    status: available\n    images: [0a1b2c3d-0000-4000-8000-000000000001]\n";
+    let said = remediation_of("backup-single-image", used);
+    assert!(
+        said.contains("--backup_id=9b27efab-4a17-4c06-bfa2-3e0cf021d3c3"),
+        "{said}"
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("main.tf"),

@@ -5,6 +5,7 @@ use crate::lang::pick;
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
+use crate::finding::Hit;
 use crate::model::{EntityKind, Inventory};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -47,13 +48,15 @@ impl Check for VaultRequired {
             match server.and_then(|s| s.str("backup_service")) {
                 Some(service) if service.eq_ignore_ascii_case("CBR") => {
                     // `vault_id` is the missing value: at the request's first key.
-                    let mut hit = cx.hit(r, "main", r.key_place()).arg("value", id).related(
-                        place,
-                        pick(
-                            || format!("the image is made from server {id}"),
-                            || format!("镜像由云服务器{id}制作"),
-                        ),
-                    );
+                    let mut hit = with_server_id(cx.hit(r, "main", r.key_place()), id)
+                        .arg("value", id)
+                        .related(
+                            place,
+                            pick(
+                                || format!("the image is made from server {id}"),
+                                || format!("镜像由云服务器{id}制作"),
+                            ),
+                        );
                     if let Some(s) = server
                         && let Some(at) = s.get("backup_service")
                     {
@@ -71,7 +74,7 @@ impl Check for VaultRequired {
                 // The server's backup service is the missing value: at the request's first
                 // key.
                 None => cx.report(
-                    cx.hit(r, "unknown_service", r.key_place())
+                    with_server_id(cx.hit(r, "unknown_service", r.key_place()), id)
                         .arg("value", id)
                         .related(
                             place,
@@ -114,8 +117,8 @@ fn other_vault(
         return;
     }
     let unsure = is_terraform_address(actual) != is_terraform_address(named);
-    let hit = cx
-        .hit(
+    let hit = with_server_id(
+        cx.hit(
             r,
             if unsure {
                 "unsure_vault"
@@ -133,8 +136,20 @@ fn other_vault(
                 || format!("server {id} is in vault {actual}"),
                 || format!("云服务器{id}在存储库{actual}中"),
             ),
-        );
+        ),
+        id,
+    );
     cx.report(if unsure { hit.warning() } else { hit });
+}
+
+/// The hit with the source server's id for its remediation's commands (`--resource_ids=`),
+/// when the request names it by one: a Terraform address has none before apply.
+fn with_server_id(hit: Hit, id: &str) -> Hit {
+    if crate::values::is_terraform_address(id) {
+        hit
+    } else {
+        hit.arg("server_id", id)
+    }
 }
 
 #[cfg(test)]
