@@ -64,7 +64,8 @@ const SHARE: &str = "operations:\n  - action: share\n    image: IMAGE\n    proje
 const REUSED: &str = "requests:\n  - name: a\n    backup_id: BACKUP\n    whole_image_type: CBR\n  - name: b\n    backup_id: BACKUP\n    whole_image_type: CBR\n";
 const BACKUP_STATUS: &str = "backups:\n  - id: BACKUP\n    service: CBR\n    status: protecting\n";
 const BACKUP_DATA_ONLY: &str = "backups:\n  - id: BACKUP\n    service: CBR\n    status: available\n    volumes:\n      - {id: 1dc359a9-5892-437a-bfb5-eda150bb6c4c, system: false}\n";
-const DSS: &str = "servers:\n  - id: SERVER\n    disks:\n      - {id: 0d8e4a2c-6b19-4f73-a5e8-9c1b7d3f6e20, system: true, dss: true}\n";
+const DSS: &str =
+    "servers:\n  - id: SERVER\n    disks:\n      - {id: DISK, system: true, dss: true}\n";
 /// One server described twice, natively and by an API response, with other states.
 const CONFLICT: &str = "servers:\n  - id: SERVER\n    status: ACTIVE\n---\nserver:\n  id: SERVER\n  status: SHUTOFF\n  OS-EXT-STS:vm_state: stopped\n";
 const SPAN_B: &str = "servers:\n  - id: 5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9\n    os: windows\n    volumes:\n      - {name: \"G:\", type: spanned}\n";
@@ -194,10 +195,18 @@ fn each_templated_remediation_carries_its_findings_own_values_and_no_others() {
         ),
         (
             "dss-disk",
-            &DSS.replace("SERVER", "877a2cda-ba63-4e1e-b95f-e67e48b6129a"),
-            &["--server_id=877a2cda-ba63-4e1e-b95f-e67e48b6129a"],
-            &DSS.replace("SERVER", "5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9"),
-            &["--server_id=5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9"],
+            &DSS.replace("SERVER", "877a2cda-ba63-4e1e-b95f-e67e48b6129a")
+                .replace("DISK", "0d8e4a2c-6b19-4f73-a5e8-9c1b7d3f6e20"),
+            &[
+                "--server_id=877a2cda-ba63-4e1e-b95f-e67e48b6129a",
+                "--volume_id=0d8e4a2c-6b19-4f73-a5e8-9c1b7d3f6e20",
+            ],
+            &DSS.replace("SERVER", "5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9")
+                .replace("DISK", "b3a7f1c9-5e28-4d64-8b0a-2f6e9d4c1a58"),
+            &[
+                "--server_id=5a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9",
+                "--volume_id=b3a7f1c9-5e28-4d64-8b0a-2f6e9d4c1a58",
+            ],
         ),
         (
             "inventory-conflict",
@@ -295,6 +304,31 @@ fn remediation_commands_name_the_entitys_own_id_and_never_an_address() {
     for steps in &said {
         assert!(steps.contains("--server_id=<server-id>"), "{steps}");
         assert!(!steps.contains("=huaweicloud_compute_instance"), "{steps}");
+    }
+    // A Terraform server's disk is named by its address too (its system disk by an argument
+    // of it): no volume id before apply.
+    let out = run(
+        &[
+            "check",
+            "examples/terraform/failing",
+            "--format",
+            "json",
+            "-q",
+        ],
+        &[],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let dss: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "dss-disk")
+        .map(|d| d["remediation"].to_string())
+        .collect();
+    assert!(!dss.is_empty(), "{report}");
+    for steps in &dss {
+        assert!(steps.contains("--volume_id=<volume-id>"), "{steps}");
+        assert!(!steps.contains("--volume_id=examples"), "{steps}");
     }
 }
 

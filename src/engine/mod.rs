@@ -850,8 +850,9 @@ impl Engine<'_> {
             };
             args.push(("entity".into(), shown.into()));
             // A remediation step's command on the entity itself takes its id (`--server_id=`,
-            // `--backup_id=`) when the finding knows it: not a Terraform address, which has
-            // none before apply (the step then says `<server-id>`).
+            // `--backup_id=`) when the finding knows it: a UUID, as the cloud's ids are, not a
+            // Terraform address, which has none before apply (the step then says
+            // `<server-id>`).
             let id_arg = match entity_kind {
                 Some("server") => Some("server_id"),
                 Some("backup") => Some("backup_id"),
@@ -859,8 +860,7 @@ impl Engine<'_> {
                 _ => None,
             };
             if let Some(name) = id_arg
-                && !entity.is_empty()
-                && !crate::values::is_terraform_address(entity)
+                && crate::values::is_uuid(entity)
                 && !args.iter().any(|(k, _)| k == name)
             {
                 args.push((name.into(), entity.as_str().into()));

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::is_true;
 use crate::checks::{Check, Cx, Reads, When};
+use crate::finding::Hit;
 use crate::model::{Entity, EntityKind, Inventory};
 use crate::syntax::tree::Node;
 
@@ -79,11 +80,13 @@ impl Check for DiskFlag {
                     .iter()
                     .find_map(|k| disk.node.get(k).and_then(Node::as_str).map(str::to_string))
                     .unwrap_or_else(|| format!("#{}", i + 1));
-                cx.report(
+                let id = disk.node.get("id").and_then(Node::as_str);
+                cx.report(with_volume_id(
                     cx.hit(e, "main", own.place())
                         .arg("disk", name)
                         .arg("value", own.node.display()),
-                );
+                    id,
+                ));
             }
         }
     }
@@ -117,7 +120,7 @@ impl Check for DiskFlag {
                         .unwrap_or("true")
                         .to_string();
                     cx.report(
-                        cx.hit(e, "evs", volume.found_place(&flag))
+                        with_volume_id(cx.hit(e, "evs", volume.found_place(&flag)), Some(id))
                             .arg("disk", id)
                             .arg("value", shown)
                             .related(
@@ -131,6 +134,16 @@ impl Check for DiskFlag {
                 }
             }
         }
+    }
+}
+
+/// The hit with the disk's volume id for its remediation's commands (`--volume_id=`), when
+/// the disk has one (an EVS id is a UUID; a Terraform disk is named by its address, or by an
+/// argument of it, before apply).
+fn with_volume_id(hit: Hit, id: Option<&str>) -> Hit {
+    match id {
+        Some(id) if crate::values::is_uuid(id) => hit.arg("volume_id", id),
+        _ => hit,
     }
 }
 

@@ -143,12 +143,13 @@ fn other_vault(
 }
 
 /// The hit with the source server's id for its remediation's commands (`--resource_ids=`),
-/// when the request names it by one: a Terraform address has none before apply.
+/// when the request names it by one (an ECS id is a UUID; a Terraform server is named by its
+/// address before apply).
 fn with_server_id(hit: Hit, id: &str) -> Hit {
-    if crate::values::is_terraform_address(id) {
-        hit
-    } else {
+    if crate::values::is_uuid(id) {
         hit.arg("server_id", id)
+    } else {
+        hit
     }
 }
 
