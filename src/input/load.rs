@@ -61,9 +61,14 @@ fn read_bytes(
     let too_big = |size: u64| {
         problem(
             ProblemKind::Limit("max_file_bytes"),
-            format!(
-                "the file is {size} bytes; the limit is {} bytes",
-                limits.max_file_bytes
+            crate::lang::pick(
+                || {
+                    format!(
+                        "the file is {size} bytes; the limit is {} bytes",
+                        limits.max_file_bytes
+                    )
+                },
+                || format!("文件大小为{size}字节；上限为{}字节", limits.max_file_bytes),
             ),
         )
     };
@@ -71,13 +76,23 @@ fn read_bytes(
         Origin::Special => {
             return Err(problem(
                 ProblemKind::Skipped,
-                "not a regular file (a FIFO, socket or device met while walking); skipped".into(),
+                crate::lang::say(
+                    "not a regular file (a FIFO, socket or device met while walking); skipped",
+                    "不是普通文件（遍历时遇到的FIFO、套接字或设备）；已跳过",
+                )
+                .into(),
             ));
         }
         Origin::Stdin => (stdin.unwrap_or_default().to_vec(), false),
         Origin::Path(path) => {
             let unreadable = |e: std::io::Error| {
-                problem(ProblemKind::Syntax, format!("cannot read the file: {e}"))
+                problem(
+                    ProblemKind::Syntax,
+                    crate::lang::pick(
+                        || format!("cannot read the file: {e}"),
+                        || format!("无法读取文件：{e}"),
+                    ),
+                )
             };
             let regular = std::fs::metadata(path).ok().filter(|meta| meta.is_file());
             if let Some(meta) = &regular
