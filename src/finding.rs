@@ -178,6 +178,17 @@ impl Hit {
         self
     }
 
+    /// An id for the remediation's commands (`--server_id=`), when it is one: a UUID, as the
+    /// cloud's ids are. A Terraform server or disk is named by its address (or an argument of
+    /// it) before apply, and the step then says `<server-id>`.
+    pub fn id_arg(self, name: &'static str, id: &str) -> Hit {
+        if crate::values::is_uuid(id) {
+            self.arg(name, id)
+        } else {
+            self
+        }
+    }
+
     pub fn warning(self) -> Hit {
         self.cap(Severity::Warning)
     }

@@ -7,7 +7,6 @@ use serde::Deserialize;
 
 use super::is_true;
 use crate::checks::{Check, Cx, Reads, When};
-use crate::finding::Hit;
 use crate::model::{Entity, EntityKind, Inventory};
 use crate::syntax::tree::Node;
 
@@ -81,12 +80,12 @@ impl Check for DiskFlag {
                     .find_map(|k| disk.node.get(k).and_then(Node::as_str).map(str::to_string))
                     .unwrap_or_else(|| format!("#{}", i + 1));
                 let id = disk.node.get("id").and_then(Node::as_str);
-                cx.report(with_volume_id(
+                cx.report(
                     cx.hit(e, "main", own.place())
+                        .id_arg("volume_id", id.unwrap_or_default())
                         .arg("disk", name)
                         .arg("value", own.node.display()),
-                    id,
-                ));
+                );
             }
         }
     }
@@ -120,7 +119,8 @@ impl Check for DiskFlag {
                         .unwrap_or("true")
                         .to_string();
                     cx.report(
-                        with_volume_id(cx.hit(e, "evs", volume.found_place(&flag)), Some(id))
+                        cx.hit(e, "evs", volume.found_place(&flag))
+                            .id_arg("volume_id", id)
                             .arg("disk", id)
                             .arg("value", shown)
                             .related(
@@ -134,16 +134,6 @@ impl Check for DiskFlag {
                 }
             }
         }
-    }
-}
-
-/// The hit with the disk's volume id for its remediation's commands (`--volume_id=`), when
-/// the disk has one (an EVS id is a UUID; a Terraform disk is named by its address, or by an
-/// argument of it, before apply).
-fn with_volume_id(hit: Hit, id: Option<&str>) -> Hit {
-    match id {
-        Some(id) if crate::values::is_uuid(id) => hit.arg("volume_id", id),
-        _ => hit,
     }
 }
 

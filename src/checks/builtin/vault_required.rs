@@ -5,7 +5,6 @@ use crate::lang::pick;
 use serde::Deserialize;
 
 use crate::checks::{Check, Cx, Reads};
-use crate::finding::Hit;
 use crate::model::{EntityKind, Inventory};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -48,15 +47,11 @@ impl Check for VaultRequired {
             match server.and_then(|s| s.str("backup_service")) {
                 Some(service) if service.eq_ignore_ascii_case("CBR") => {
                     // `vault_id` is the missing value: at the request's first key.
-                    let mut hit = with_server_id(cx.hit(r, "main", r.key_place()), id)
+                    let mut hit = cx
+                        .hit(r, "main", r.key_place())
+                        .id_arg("server_id", id)
                         .arg("value", id)
-                        .related(
-                            place,
-                            pick(
-                                || format!("the image is made from server {id}"),
-                                || format!("镜像由云服务器{id}制作"),
-                            ),
-                        );
+                        .related(place, made_from(id));
                     if let Some(s) = server
                         && let Some(at) = s.get("backup_service")
                     {
@@ -74,15 +69,10 @@ impl Check for VaultRequired {
                 // The server's backup service is the missing value: at the request's first
                 // key.
                 None => cx.report(
-                    with_server_id(cx.hit(r, "unknown_service", r.key_place()), id)
+                    cx.hit(r, "unknown_service", r.key_place())
+                        .id_arg("server_id", id)
                         .arg("value", id)
-                        .related(
-                            place,
-                            pick(
-                                || format!("the image is made from server {id}"),
-                                || format!("镜像由云服务器{id}制作"),
-                            ),
-                        )
+                        .related(place, made_from(id))
                         .warning(),
                 ),
             }
@@ -117,8 +107,8 @@ fn other_vault(
         return;
     }
     let unsure = is_terraform_address(actual) != is_terraform_address(named);
-    let hit = with_server_id(
-        cx.hit(
+    let hit = cx
+        .hit(
             r,
             if unsure {
                 "unsure_vault"
@@ -127,6 +117,7 @@ fn other_vault(
             },
             r.found_place(vault),
         )
+        .id_arg("server_id", id)
         .arg("value", named)
         .arg("server", id)
         .arg("vault", actual)
@@ -136,21 +127,16 @@ fn other_vault(
                 || format!("server {id} is in vault {actual}"),
                 || format!("云服务器{id}在存储库{actual}中"),
             ),
-        ),
-        id,
-    );
+        );
     cx.report(if unsure { hit.warning() } else { hit });
 }
 
-/// The hit with the source server's id for its remediation's commands (`--resource_ids=`),
-/// when the request names it by one (an ECS id is a UUID; a Terraform server is named by its
-/// address before apply).
-fn with_server_id(hit: Hit, id: &str) -> Hit {
-    if crate::values::is_uuid(id) {
-        hit.arg("server_id", id)
-    } else {
-        hit
-    }
+/// What is said beside the server a request makes its image from.
+fn made_from(id: &str) -> String {
+    pick(
+        || format!("the image is made from server {id}"),
+        || format!("镜像由云服务器{id}制作"),
+    )
 }
 
 #[cfg(test)]
