@@ -2,7 +2,7 @@
 //! its server and backup need that no description states. Read by the `unverified` check
 //! and by `readiness`.
 
-use crate::model::{Entity, Inventory};
+use crate::model::{Entity, EntityKind, Inventory};
 
 use crate::lang::{Lang, pick, say};
 
@@ -95,15 +95,13 @@ const BACKUP_FACTS: [(&str, Words, Words); 2] = [
 ];
 
 /// "{what} of {kind} {label} ({collect})", worded in the run's language.
-fn missing_of(what: &str, kind: Words, label: &str, collect: &str) -> String {
+fn missing_of(what: &str, kind: EntityKind, label: &str, collect: &str) -> String {
+    let kind = kind.word();
     match Lang::current() {
-        Lang::En => format!("{what} of {} {label} ({collect})", kind[0]),
-        Lang::ZhCn => format!("{}{label}的{what}（{collect}）", kind[1]),
+        Lang::En => format!("{what} of {kind} {label} ({collect})"),
+        Lang::ZhCn => format!("{kind}{label}的{what}（{collect}）"),
     }
 }
-
-const SERVER: Words = ["server", "云服务器"];
-const BACKUP: Words = ["backup", "备份"];
 
 /// What a server must state that it does not, then what Terraform knows of it only after
 /// apply: a disk's storage pool or key, the vault it is in. The restrictions on its disks and
@@ -193,7 +191,7 @@ fn stated_unknowns(server: &Entity, missing: &mut Vec<String>) {
         if applies && !known {
             missing.push(missing_of(
                 say(what[0], what[1]),
-                SERVER,
+                EntityKind::Server,
                 &server.label(),
                 say(collect[0], collect[1]),
             ));
@@ -206,7 +204,7 @@ pub fn backup_unknowns(backup: &Entity, missing: &mut Vec<String>) {
         if !backup.knows(field) {
             missing.push(missing_of(
                 say(what[0], what[1]),
-                BACKUP,
+                EntityKind::Backup,
                 &backup.label(),
                 say(collect[0], collect[1]),
             ));
@@ -215,7 +213,7 @@ pub fn backup_unknowns(backup: &Entity, missing: &mut Vec<String>) {
     if !backup.knows("volumes") && !backup.knows("contain_system_disk") {
         missing.push(missing_of(
             say("disks", "磁盘"),
-            BACKUP,
+            EntityKind::Backup,
             &backup.label(),
             say(
                 "`hcloud CBR ShowBackup` output",
@@ -226,16 +224,11 @@ pub fn backup_unknowns(backup: &Entity, missing: &mut Vec<String>) {
 }
 
 /// "{kind} {id} is not described (add it, or {collect})".
-fn undescribed(kind: Words, id: &str, collect: &str) -> String {
+fn undescribed(kind: EntityKind, id: &str, collect: &str) -> String {
+    let kind = kind.word();
     match Lang::current() {
-        Lang::En => format!(
-            "{} {id} is not described (add it, or {collect} output)",
-            kind[0]
-        ),
-        Lang::ZhCn => format!(
-            "{}{id}未被描述（请补充描述，或提供{collect}的输出）",
-            kind[1]
-        ),
+        Lang::En => format!("{kind} {id} is not described (add it, or {collect} output)"),
+        Lang::ZhCn => format!("{kind}{id}未被描述（请补充描述，或提供{collect}的输出）"),
     }
 }
 
@@ -247,7 +240,11 @@ pub fn request_unknowns(r: &Entity, inv: &Inventory) -> Option<Vec<String>> {
     let server = if let Some(id) = r.str("instance_id") {
         let server = inv.server(&id);
         if server.is_none() {
-            missing.push(undescribed(SERVER, &id, "`hcloud ECS ShowServer`"));
+            missing.push(undescribed(
+                EntityKind::Server,
+                &id,
+                "`hcloud ECS ShowServer`",
+            ));
         }
         server
     } else if let Some(id) = r.str("backup_id") {
@@ -287,7 +284,11 @@ fn backup_source<'i>(
     missing: &mut Vec<String>,
 ) -> Option<&'i Entity> {
     let Some(backup) = inv.backup(id) else {
-        missing.push(undescribed(BACKUP, id, "`hcloud CBR ShowBackup`"));
+        missing.push(undescribed(
+            EntityKind::Backup,
+            id,
+            "`hcloud CBR ShowBackup`",
+        ));
         return None;
     };
     backup_unknowns(backup, missing);
