@@ -1733,7 +1733,6 @@ impl Entities {
         self.chunks.iter().flatten()
     }
 
-    /// The entities on the run's threads, a document's at a time.
     /// The entities with their positions, on the run's threads.
     pub fn par_enumerate(&self) -> impl rayon::iter::ParallelIterator<Item = (usize, &Entity)> {
         use rayon::prelude::*;
@@ -1756,6 +1755,7 @@ impl Entities {
             .map(|(chunk, &start)| (start, chunk.as_mut_slice()))
     }
 
+    /// The entities on the run's threads, a document's at a time.
     pub fn par_iter(&self) -> impl rayon::iter::ParallelIterator<Item = &Entity> {
         use rayon::prelude::*;
         self.chunks.par_iter().flat_map_iter(|chunk| chunk.iter())
