@@ -19,10 +19,24 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
 fn findings_of(rule: &str, inventory: &str) -> Vec<Value> {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("inventory.yaml"), inventory).expect("write");
-    let path = dir.path().display().to_string();
-    let out = run(&["check", &path, "--format", "json", "--select", rule], &[]);
+    findings_in(&dir.path().display().to_string(), rule)
+}
+
+/// The findings (JSON) of `rule` on the files at `path`.
+fn findings_in(path: &str, rule: &str) -> Vec<Value> {
+    let out = run(&["check", path, "--format", "json", "--select", rule], &[]);
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     v["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+/// Each finding's remediation steps (as JSON text) of `rule` on the files at `path`.
+fn steps_in(path: &str, rule: &str) -> Vec<String> {
+    let steps: Vec<String> = findings_in(path, rule)
+        .iter()
+        .map(|f| f["remediation"].to_string())
+        .collect();
+    assert!(!steps.is_empty(), "{rule} gives no finding on {path}");
+    steps
 }
 
 /// The remediation (steps and alternatives) of the findings of `rule` on one inventory.
@@ -290,42 +304,14 @@ fn remediation_commands_name_the_entitys_own_id_and_never_an_address() {
         "resource \"huaweicloud_compute_instance\" \"web\" {\n  name = \"web-01\"\n}\n\nresource \"huaweicloud_ims_ecs_whole_image\" \"img\" {\n  name        = \"web-img\"\n  instance_id = huaweicloud_compute_instance.web.id\n  vault_id    = \"de9fcf45-11b2-432c-8562-5c5428574600\"\n}\n",
     )
     .expect("write");
-    let path = dir.path().display().to_string();
-    let out = run(&["check", &path, "--format", "json", "-q"], &[]);
-    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let said: Vec<String> = report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .filter(|d| d["rule"] == "server-status")
-        .map(|d| d["remediation"].to_string())
-        .collect();
-    assert!(!said.is_empty(), "{report}");
+    let said = steps_in(&dir.path().display().to_string(), "server-status");
     for steps in &said {
         assert!(steps.contains("--server_id=<server-id>"), "{steps}");
         assert!(!steps.contains("=huaweicloud_compute_instance"), "{steps}");
     }
     // A Terraform server's disk is named by its address too (its system disk by an argument
     // of it): no volume id before apply.
-    let out = run(
-        &[
-            "check",
-            "examples/terraform/failing",
-            "--format",
-            "json",
-            "-q",
-        ],
-        &[],
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let dss: Vec<String> = report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .filter(|d| d["rule"] == "dss-disk")
-        .map(|d| d["remediation"].to_string())
-        .collect();
-    assert!(!dss.is_empty(), "{report}");
+    let dss = steps_in("examples/terraform/failing", "dss-disk");
     for steps in &dss {
         assert!(steps.contains("--volume_id=<volume-id>"), "{steps}");
         assert!(!steps.contains("--volume_id=examples"), "{steps}");

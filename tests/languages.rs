@@ -424,9 +424,8 @@ fn related_places_are_said_in_chinese() {
         &[("IMS_PREFLIGHT_LANG", "zh-CN")],
     );
     let report: Value = serde_json::from_str(&out).expect("json");
-    let related: Vec<(&str, &str)> = report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
+    let related: Vec<(&str, &str)> = diagnostics
         .iter()
         .flat_map(|d| {
             let rule = d["rule"].as_str().unwrap_or_default();
@@ -445,9 +444,7 @@ fn related_places_are_said_in_chinese() {
     assert!(english.is_empty(), "{english:?}");
     // The messages too, but for those that quote another program's words: a parser's error
     // (`inventory-syntax`) and a cloud API's error response.
-    let english: Vec<(&str, &str)> = report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    let english: Vec<(&str, &str)> = diagnostics
         .iter()
         .map(|d| {
             let rule = d["rule"].as_str().unwrap_or_default();
