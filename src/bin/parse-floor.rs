@@ -34,7 +34,7 @@ fn main() {
         bytes += text.len();
         if hcl {
             // Top-level structures stand for events: the tree has no event stream.
-            if let Ok(body) = hcl::edit::parser::parse_body(&text) {
+            if let Ok(body) = hcl::edit::parser::parse_body_spanned(&text) {
                 events += body.len();
             }
             continue;

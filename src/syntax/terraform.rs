@@ -1,5 +1,8 @@
 //! Terraform's HCL: parsed with `hcl-edit` (through `hcl-rs`), which keeps the byte span of
 //! every attribute, block and expression, so findings on Terraform point at the exact value.
+//! The whitespace and comments around them are left as spans too (`parse_body_spanned`, a
+//! patch of ours, see `vendor/hcl-edit/PATCHED.md`): nothing here reads them, and copying
+//! them out of the text was work thrown away.
 //! Evaluation is the model's business (`model::terraform`); this stage only parses.
 
 use hcl::edit::structure::Body;
@@ -50,7 +53,7 @@ pub fn parse<T>(
     if let Some(pieces) = in_pieces(text, &mut take) {
         return Ok(Parsed { pieces, comments });
     }
-    let body = hcl::edit::parser::parse_body(text).map_err(|e| {
+    let body = hcl::edit::parser::parse_body_spanned(text).map_err(|e| {
         let offset = e.location().offset().min(text.len());
         Problem {
             kind: ProblemKind::Syntax,
@@ -76,7 +79,7 @@ fn in_pieces<T>(text: &str, take: &mut impl FnMut(Body, usize) -> T) -> Option<V
     let mut attributes = std::collections::HashSet::new();
     let mut start = 0;
     for end in cuts.into_iter().chain([text.len()]) {
-        let body = hcl::edit::parser::parse_body(&text[start..end]).ok()?;
+        let body = hcl::edit::parser::parse_body_spanned(&text[start..end]).ok()?;
         for attribute in body.attributes() {
             if !attributes.insert(attribute.key.as_str().to_string()) {
                 return None;

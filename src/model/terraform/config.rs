@@ -442,7 +442,10 @@ mod tests {
         let parsed = crate::syntax::terraform::parse(text, &limits, "ims-preflight:", from_hcl)
             .expect("parses");
         let pieces = parsed.pieces.len();
-        let whole = from_hcl(hcl::edit::parser::parse_body(text).expect("parses"), 0);
+        let whole = from_hcl(
+            hcl::edit::parser::parse_body_spanned(text).expect("parses"),
+            0,
+        );
         let joined = format!("{:?}", Body::joined(parsed.pieces));
         (pieces, joined, format!("{whole:?}"))
     }
@@ -490,7 +493,7 @@ mod tests {
 
     #[test]
     fn hcl_and_json_give_the_same_blocks() {
-        let hcl = hcl::edit::parser::parse_body(
+        let hcl = hcl::edit::parser::parse_body_spanned(
             "resource \"huaweicloud_ims_ecs_whole_image\" \"web\" {\n  name = \"img\"\n}\n",
         )
         .expect("parses");

@@ -883,9 +883,34 @@ mod tests {
     use super::*;
 
     fn eval(scope: &Scope, text: &str) -> Val {
-        let body = hcl::edit::parser::parse_body(&format!("x = {text}\n")).expect("parses");
+        let body = hcl::edit::parser::parse_body_spanned(&format!("x = {text}\n")).expect("parses");
         let attr = body.get_attribute("x").expect("attribute");
         scope.eval_expr(&hcl::Expression::from(attr.value.clone()))
+    }
+
+    /// Templates are read as the parser (which leaves whitespace and comments as spans, see
+    /// `syntax::terraform`) gives them: what they make is what they make when the parser
+    /// copies that text.
+    #[test]
+    fn templates_make_the_same_text_whatever_their_whitespace_and_comments() {
+        let mut scope = Scope::default();
+        scope.set_var("env", Value::from("prod"));
+        scope.set_var("names", Value::from_iter(["a", "b"]));
+        for text in [
+            r#""${ var.env /* c */ }-x $${kept} %%{kept}""#,
+            r#""%{ for n in var.names ~} ${ upper( n ) } %{~ endfor }""#,
+            r#""%{ if var.env == "prod" }p%{ else }o%{ endif }""#,
+            "<<-EOT\n    ${ var.env }\n  %{ if true ~}\n    x\n  %{~ endif }\n    EOT\n",
+        ] {
+            let copied = hcl::edit::parser::parse_body(&format!("x = {text}\n")).expect("parses");
+            let copied = copied.get_attribute("x").expect("attribute").value.clone();
+            let copied = scope.eval_expr(&hcl::Expression::from(copied));
+            assert!(
+                matches!(copied, Val::Known(Value::String(_))),
+                "{text}: {copied:?}"
+            );
+            assert_eq!(eval(&scope, text), copied, "{text}");
+        }
     }
 
     #[test]
@@ -993,7 +1018,7 @@ mod tests {
         scope.set_local("app", Value::from("web"));
         scope.unset_var("later", None);
         let parse = |text: &str| {
-            let body = hcl::edit::parser::parse_body(&format!("x = {text}\n")).ok()?;
+            let body = hcl::edit::parser::parse_body_spanned(&format!("x = {text}\n")).ok()?;
             let attr = body.get_attribute("x")?;
             Some(hcl::Expression::from(attr.value.clone()))
         };

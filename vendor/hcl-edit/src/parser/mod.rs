@@ -54,6 +54,21 @@ pub fn parse_body(input: &str) -> Result<Body, Error> {
     Ok(body)
 }
 
+/// Parse an input into a [`Body`], leaving the whitespace and comments around its parts (its
+/// decor) as spans into `input` instead of copies of that text.
+///
+/// ims-preflight patch: for a reader of the values alone, which never reads the decor.
+/// [`parse_body`] copies every piece of decor out of `input` after parsing, and the reader
+/// then drops every copy. Encoding a body so parsed (`Display`) writes the default decor (a
+/// template's, too, so `"${ a }"` reads back as `"${a}"`), not the input's.
+///
+/// # Errors
+///
+/// Returns an error if the input does not resemble a valid HCL body.
+pub fn parse_body_spanned(input: &str) -> Result<Body, Error> {
+    parse_complete(input, body)
+}
+
 /// Parse an input into an [`Expression`].
 ///
 /// # Errors

@@ -231,6 +231,37 @@ fn roundtrip_body() {
     }
 }
 
+// ims-preflight patch: `parse_body_spanned` gives the body `parse_body` gives, but for the
+// decor left as spans into the input (which `despan` copies).
+#[test]
+fn a_body_parsed_with_spans_is_the_body_parsed_but_for_its_decor() {
+    let inputs = [
+        indoc! {r#"
+            // comment
+            block "label" {
+              foo = "bar ${ var.x /* c */ } $${literal}" # after
+              list = [ 1, 2, ]
+              obj = { a = 1, "b" = 2 }
+              call = format( "%s" , local.y )
+              cond = var.a ? [for x in var.l : upper( x ) if x != ""] : null
+            }
+        "#},
+        indoc! {r"
+            indented_heredoc = <<-EOT
+                ${ foo }
+              %{ if asdf ~}qux%{ endif }bar
+                EOT
+        "},
+        "a = 1 + 2 - 3 * 4 / 5 // comment\n",
+        "block {}\n\n// trailing body comment",
+    ];
+    for input in inputs {
+        let mut spanned = super::parse_body_spanned(input).unwrap();
+        spanned.despan(input);
+        assert_eq!(spanned, super::parse_body(input).unwrap(), "{input}");
+    }
+}
+
 #[test]
 fn roundtrip_template() {
     let inputs = [
