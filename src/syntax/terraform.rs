@@ -1,8 +1,9 @@
 //! Terraform's HCL: parsed with `hcl-edit` (through `hcl-rs`), which keeps the byte span of
 //! every attribute, block and expression, so findings on Terraform point at the exact value.
-//! The whitespace and comments around them are left as spans too (`parse_body_spanned`, a
-//! patch of ours, see `vendor/hcl-edit/PATCHED.md`): nothing here reads them, and copying
-//! them out of the text was work thrown away.
+//! The whitespace and comments around them are left as spans too, except in templates
+//! (`parse_body_spanned`, a patch of ours, see `vendor/hcl-edit/PATCHED.md`): only a
+//! template's are read (`hcl-rs` evaluates a template by encoding it), and copying the others
+//! out of the text was work thrown away.
 //! Evaluation is the model's business (`model::terraform`); this stage only parses.
 
 use hcl::edit::structure::Body;

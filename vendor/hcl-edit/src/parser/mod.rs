@@ -20,7 +20,8 @@ use self::structure::body;
 use self::template::template;
 use crate::expr::Expression;
 use crate::structure::Body;
-use crate::template::Template;
+use crate::template::{HeredocTemplate, StringTemplate, Template};
+use crate::visit_mut::VisitMut;
 
 mod prelude {
     pub(super) use winnow::error::{ContextError, StrContext, StrContextValue};
@@ -55,18 +56,36 @@ pub fn parse_body(input: &str) -> Result<Body, Error> {
 }
 
 /// Parse an input into a [`Body`], leaving the whitespace and comments around its parts (its
-/// decor) as spans into `input` instead of copies of that text.
+/// decor) as spans into `input` instead of copies of that text, except in templates.
 ///
-/// ims-preflight patch: for a reader of the values alone, which never reads the decor.
-/// [`parse_body`] copies every piece of decor out of `input` after parsing, and the reader
-/// then drops every copy. Encoding a body so parsed (`Display`) writes the default decor (a
-/// template's, too, so `"${ a }"` reads back as `"${a}"`), not the input's.
+/// ims-preflight patch: for a reader of the values alone. [`parse_body`] copies every piece of
+/// decor out of `input` after parsing, and such a reader drops every copy. A template's decor,
+/// and that of everything inside it, is copied all the same: a template is read by encoding
+/// it (`hcl-rs` converts a quoted or heredoc template into its text, which it parses again),
+/// and where decor is a span, encoding writes a default, which is not always valid (the
+/// `for s in` of a `for` expression comes out as `for sin`). Encoding a body so parsed
+/// (`Display`) writes the default decor outside templates.
 ///
 /// # Errors
 ///
 /// Returns an error if the input does not resemble a valid HCL body.
 pub fn parse_body_spanned(input: &str) -> Result<Body, Error> {
-    parse_complete(input, body)
+    let mut body = parse_complete(input, body)?;
+    TemplatesDespanned(input).visit_body_mut(&mut body);
+    Ok(body)
+}
+
+/// Copies the decor of the templates it visits (and of all they hold) out of the input.
+struct TemplatesDespanned<'a>(&'a str);
+
+impl VisitMut for TemplatesDespanned<'_> {
+    fn visit_string_template_mut(&mut self, node: &mut StringTemplate) {
+        node.despan(self.0);
+    }
+
+    fn visit_heredoc_template_mut(&mut self, node: &mut HeredocTemplate) {
+        node.despan(self.0);
+    }
 }
 
 /// Parse an input into an [`Expression`].

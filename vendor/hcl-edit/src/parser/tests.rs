@@ -231,35 +231,60 @@ fn roundtrip_body() {
     }
 }
 
-// ims-preflight patch: `parse_body_spanned` gives the body `parse_body` gives, but for the
-// decor left as spans into the input (which `despan` copies).
+// ims-preflight patch: `parse_body_spanned` leaves decor as spans outside templates, and the
+// templates it gives encode to the text `parse_body`'s do (as `hcl-rs` reads a template: by
+// encoding it, then parsing that text again).
 #[test]
-fn a_body_parsed_with_spans_is_the_body_parsed_but_for_its_decor() {
-    let inputs = [
-        indoc! {r#"
-            // comment
-            block "label" {
-              foo = "bar ${ var.x /* c */ } $${literal}" # after
-              list = [ 1, 2, ]
-              obj = { a = 1, "b" = 2 }
-              call = format( "%s" , local.y )
-              cond = var.a ? [for x in var.l : upper( x ) if x != ""] : null
-            }
-        "#},
-        indoc! {r"
-            indented_heredoc = <<-EOT
-                ${ foo }
-              %{ if asdf ~}qux%{ endif }bar
-                EOT
-        "},
-        "a = 1 + 2 - 3 * 4 / 5 // comment\n",
-        "block {}\n\n// trailing body comment",
-    ];
-    for input in inputs {
-        let mut spanned = super::parse_body_spanned(input).unwrap();
-        spanned.despan(input);
-        assert_eq!(spanned, super::parse_body(input).unwrap(), "{input}");
-    }
+fn templates_parsed_with_spans_encode_as_templates_parsed() {
+    let input = indoc! {r#"
+        block "label" {
+          plain = "bar ${ var.x /* c */ } $${literal} %%{literal}"
+          list = "${ [for s in ["a"] : s] }"
+          map = "${jsonencode({ for k, v in var.m : k => v if v != "" })}"
+          directive = "%{ if var.a == "b" ~} yes %{~ else } no %{ endif }%{ for x in var.l } ${ x } %{ endfor }"
+          heredoc = <<-EOT
+            ${join("\n", [for k, v in var.tags : "${k}=${v}"])}
+            %{ for s in var.l ~}
+              ${ upper( s ) }
+            %{~ endfor }
+            EOT
+          other = [ 1, 2, ]
+        }
+    "#};
+    let templates = |body: &crate::structure::Body| -> Vec<(String, Option<String>)> {
+        let block = body.get_blocks("block").next().unwrap();
+        block
+            .body
+            .attributes()
+            .map(|attr| {
+                let text = match &attr.value {
+                    Expression::StringTemplate(t) => Some(crate::template::Template::from(t.clone()).to_string()),
+                    Expression::HeredocTemplate(h) => Some(h.template.to_string()),
+                    _ => None,
+                };
+                (attr.key.to_string(), text)
+            })
+            .collect()
+    };
+    let spanned = super::parse_body_spanned(input).unwrap();
+    let copied = super::parse_body(input).unwrap();
+    let (got, want) = (templates(&spanned), templates(&copied));
+    assert_eq!(got.iter().filter(|(_, t)| t.is_some()).count(), 5);
+    assert_eq!(got, want);
+    // Outside templates, decor is left as spans: encoded, it is the default (no spaces).
+    let other = spanned.get_blocks("block").next().unwrap().body.get_attribute("other");
+    assert_eq!(other.unwrap().value.to_string(), "[1, 2,]");
+}
+
+/// Runs `f` on a thread of its own, as upstream's unpublished `testdata` crate does (on a
+/// smaller stack than this: a debug build overflows 512 KB here).
+fn with_small_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(8 * 1024 * 1024)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 #[test]
@@ -400,3 +425,26 @@ fn operator_depth_of_siblings_does_not_add_up() {
     assert!(crate::parser::parse_body(&input).is_ok());
 }
 
+#[test]
+fn templates_without_nested_elements_at_max_nesting_depth() {
+    // Templates which only contain literals do not take a nesting level, so they must be accepted
+    // at the maximum nesting depth. Every template ends with an attempt to parse a directive,
+    // which must not count as nesting.
+    with_small_stack(|| {
+        let templates = [
+            "\"foo\"",
+            "\"foo\\nbar\"",
+            "<<EOT\nfoo\nEOT\n",
+            "<<-EOT\n  foo\n  EOT\n",
+            "<<EOT\nEOT\n",
+        ];
+
+        for template in templates {
+            let input = format!("x = {}{template}{}", "[".repeat(64), "]".repeat(64));
+            let body = crate::parser::parse_body(&input).unwrap_or_else(|err| {
+                panic!("expected `{template}` to be accepted at max nesting depth: {err}")
+            });
+            assert_eq!(body.to_string(), input);
+        }
+    });
+}
