@@ -19,9 +19,10 @@ use self::expr::root_expr;
 use self::structure::body;
 use self::template::template;
 use crate::expr::Expression;
+use crate::expr::Object;
 use crate::structure::Body;
 use crate::template::{HeredocTemplate, StringTemplate, Template};
-use crate::visit_mut::VisitMut;
+use crate::visit_mut::{self, VisitMut};
 
 mod prelude {
     pub(super) use winnow::error::{ContextError, StrContext, StrContextValue};
@@ -56,15 +57,17 @@ pub fn parse_body(input: &str) -> Result<Body, Error> {
 }
 
 /// Parse an input into a [`Body`], leaving the whitespace and comments around its parts (its
-/// decor) as spans into `input` instead of copies of that text, except in templates.
+/// decor) as spans into `input` instead of copies of that text, except in templates and in
+/// objects with a key written as an expression (which may be a template).
 ///
 /// ims-preflight patch: for a reader of the values alone. [`parse_body`] copies every piece of
 /// decor out of `input` after parsing, and such a reader drops every copy. A template's decor,
-/// and that of everything inside it, is copied all the same: a template is read by encoding
+/// and that of everything inside it, is copied all the same (and an object's, when a key of it
+/// is an expression: `VisitMut` does not visit keys): a template is read by encoding
 /// it (`hcl-rs` converts a quoted or heredoc template into its text, which it parses again),
 /// and where decor is a span, encoding writes a default, which is not always valid (the
 /// `for s in` of a `for` expression comes out as `for sin`). Encoding a body so parsed
-/// (`Display`) writes the default decor outside templates.
+/// (`Display`) writes the default decor elsewhere.
 ///
 /// # Errors
 ///
@@ -79,6 +82,16 @@ pub fn parse_body_spanned(input: &str) -> Result<Body, Error> {
 struct TemplatesDespanned<'a>(&'a str);
 
 impl VisitMut for TemplatesDespanned<'_> {
+    /// An object with a key written as an expression (which may be a template, and which
+    /// `VisitMut` does not visit) is copied whole; the others are visited.
+    fn visit_object_mut(&mut self, node: &mut Object) {
+        if node.iter().any(|(key, _)| key.is_expr()) {
+            node.despan(self.0);
+        } else {
+            visit_mut::visit_object_mut(self, node);
+        }
+    }
+
     fn visit_string_template_mut(&mut self, node: &mut StringTemplate) {
         node.despan(self.0);
     }

@@ -249,6 +249,7 @@ fn templates_parsed_with_spans_encode_as_templates_parsed() {
             %{~ endfor }
             EOT
           other = [ 1, 2, ]
+          keyed = { "${ join("-", [for s in ["a", "b"] : s]) }" = 1, (local.k) = 2 }
         }
     "#};
     let templates = |body: &crate::structure::Body| -> Vec<(String, Option<String>)> {
@@ -258,8 +259,16 @@ fn templates_parsed_with_spans_encode_as_templates_parsed() {
             .attributes()
             .map(|attr| {
                 let text = match &attr.value {
-                    Expression::StringTemplate(t) => Some(crate::template::Template::from(t.clone()).to_string()),
+                    Expression::StringTemplate(t) => {
+                        Some(crate::template::Template::from(t.clone()).to_string())
+                    }
                     Expression::HeredocTemplate(h) => Some(h.template.to_string()),
+                    // A key written as an expression is read by encoding it too.
+                    Expression::Object(o) => Some(
+                        o.iter()
+                            .filter_map(|(key, _)| key.as_expr().map(ToString::to_string))
+                            .collect(),
+                    ),
                     _ => None,
                 };
                 (attr.key.to_string(), text)
@@ -269,10 +278,15 @@ fn templates_parsed_with_spans_encode_as_templates_parsed() {
     let spanned = super::parse_body_spanned(input).unwrap();
     let copied = super::parse_body(input).unwrap();
     let (got, want) = (templates(&spanned), templates(&copied));
-    assert_eq!(got.iter().filter(|(_, t)| t.is_some()).count(), 5);
+    assert_eq!(got.iter().filter(|(_, t)| t.is_some()).count(), 6);
     assert_eq!(got, want);
     // Outside templates, decor is left as spans: encoded, it is the default (no spaces).
-    let other = spanned.get_blocks("block").next().unwrap().body.get_attribute("other");
+    let other = spanned
+        .get_blocks("block")
+        .next()
+        .unwrap()
+        .body
+        .get_attribute("other");
     assert_eq!(other.unwrap().value.to_string(), "[1, 2,]");
 }
 
