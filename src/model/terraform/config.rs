@@ -491,6 +491,43 @@ mod tests {
         assert!(parsed.is_err(), "an attribute written twice was read");
     }
 
+    /// Every `.tf` file of the tests and examples (the provider's published examples among
+    /// them) reads the same whether the parser copies all the whitespace and comments or
+    /// leaves them as spans where nothing reads them (`parse_body_spanned`): a conversion into
+    /// `hcl-rs` that read decor elsewhere, as it reads a template's, would differ here.
+    #[test]
+    fn every_tf_file_reads_the_same_with_its_decor_copied_or_not() {
+        fn tf_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    tf_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "tf") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        tf_files(&root.join("tests/fixtures"), &mut files);
+        tf_files(&root.join("examples"), &mut files);
+        assert!(files.len() > 50, "{} files", files.len());
+        let mut read = 0;
+        for path in files {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            let (Ok(copied), Ok(spanned)) = (
+                hcl::edit::parser::parse_body(&text),
+                hcl::edit::parser::parse_body_spanned(&text),
+            ) else {
+                continue; // the fixtures of syntax errors
+            };
+            let copied = format!("{:?}", from_hcl(copied, 0));
+            assert_eq!(copied, format!("{:?}", from_hcl(spanned, 0)), "{path:?}");
+            read += 1;
+        }
+        assert!(read > 50, "{read} files read");
+    }
+
     #[test]
     fn hcl_and_json_give_the_same_blocks() {
         let hcl = hcl::edit::parser::parse_body_spanned(
