@@ -11,7 +11,7 @@
 #                                       default to 100 1000
 #   SERVERS=100 benches/terraform.sh 100    the same entities in fewer, larger modules
 #
-# Needs GNU time (/usr/bin/time, Debian package `time`).
+# Needs python3 (each run's CPU time) and GNU time (/usr/bin/time, Debian package `time`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-100 1000}")
@@ -29,12 +29,23 @@ for n in "${sizes[@]}"; do
   ybytes=$(find "$work/$n/yaml" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
   tbytes=$(find "$work/$n/tf" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
   by="" bt="" ry=0 rt=0 ratios="" cpu_ratios=""
-  # Wall time from the shell's microsecond clock (GNU time's is in hundredths: too coarse for
-  # the small corpus); peak RSS and CPU time from GNU time.
+  # Wall time, peak RSS (KB, from GNU time, whose own process is small) and user and system
+  # CPU time of one run (GNU time's own, about a millisecond, included) from the resource
+  # usage in microseconds: GNU time prints CPU time in hundredths of a second, too coarse for
+  # the small corpus, and python's own memory would count in a peak RSS it measured (the child
+  # it starts shares it until it runs the command).
   run() {
-    local start=$EPOCHREALTIME
-    /usr/bin/time -f '%M %U %S' -o "$work/time" "$bin/ims-preflight" check "$1" --format json -q >/dev/null || true
-    echo "$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.4f", b - a}') $(tail -n 1 "$work/time")"
+    python3 - "$work/time" "$bin/ims-preflight" "$1" <<'PY'
+import resource, subprocess, sys, time
+out, binary, path = sys.argv[1:4]
+start = time.perf_counter()
+subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out, binary, "check", path,
+                "--format", "json", "-q"], stdout=subprocess.DEVNULL, check=False)
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss = open(out).read().split()[-1]
+print(f"{wall:.4f} {rss} {usage.ru_utime:.4f} {usage.ru_stime:.4f}")
+PY
   }
   for _ in $(seq "$rounds"); do
     read -r y py yu ys < <(run "$work/$n/yaml")
