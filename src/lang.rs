@@ -109,6 +109,16 @@ pub fn kind_word(kind: &str) -> &str {
     }
 }
 
+/// What a message adds after a name it does not know, after `lead` (its punctuation in each
+/// language: `[", ", "，"]`): ", did you mean `x`?".
+pub fn did_you_mean(lead: [&'static str; 2], meant: &str) -> String {
+    let lead = say(lead[0], lead[1]);
+    pick(
+        || format!("{lead}did you mean `{meant}`?"),
+        || format!("{lead}是否想写`{meant}`？"),
+    )
+}
+
 /// Why a file nested deeper than the limit is refused.
 pub fn nesting_deeper_than(max_depth: usize) -> String {
     pick(

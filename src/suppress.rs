@@ -187,12 +187,7 @@ pub fn apply(
         for r in &unknown {
             let hint = rules
                 .suggest(r)
-                .map(|x| {
-                    crate::lang::pick(
-                        || format!("; did you mean `{x}`?"),
-                        || format!("；是否想写`{x}`？"),
-                    )
-                })
+                .map(|x| crate::lang::did_you_mean(["; ", "；"], x))
                 .unwrap_or_default();
             hits.push(
                 Hit::new(ids::INVALID_SUPPRESSION, "unknown_rule", s.place.clone())

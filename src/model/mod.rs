@@ -2655,8 +2655,5 @@ pub fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
 
 /// What a message adds after a name it does not know: ", did you mean `x`?".
 pub fn did_you_mean(meant: &str) -> String {
-    crate::lang::pick(
-        || format!(", did you mean `{meant}`?"),
-        || format!("，是否想写`{meant}`？"),
-    )
+    crate::lang::did_you_mean([", ", "，"], meant)
 }
