@@ -883,7 +883,16 @@ mod tests {
     use super::*;
 
     fn eval(scope: &Scope, text: &str) -> Val {
-        let body = hcl::edit::parser::parse_body_spanned(&format!("x = {text}\n")).expect("parses");
+        eval_parsed(scope, text, hcl::edit::parser::parse_body_spanned)
+    }
+
+    /// The value of `text` as `parse` parses it.
+    fn eval_parsed(
+        scope: &Scope,
+        text: &str,
+        parse: fn(&str) -> Result<hcl::edit::structure::Body, hcl::edit::parser::Error>,
+    ) -> Val {
+        let body = parse(&format!("x = {text}\n")).expect("parses");
         let attr = body.get_attribute("x").expect("attribute");
         scope.eval_expr(&hcl::Expression::from(attr.value.clone()))
     }
@@ -907,9 +916,7 @@ mod tests {
             r#"{ "${ join("-", [for s in var.names : s]) }" = 1 }"#,
             "<<-EOT\n    ${ var.env }\n  %{ if true ~}\n    x\n  %{~ endif }\n    EOT\n",
         ] {
-            let copied = hcl::edit::parser::parse_body(&format!("x = {text}\n")).expect("parses");
-            let copied = copied.get_attribute("x").expect("attribute").value.clone();
-            let copied = scope.eval_expr(&hcl::Expression::from(copied));
+            let copied = eval_parsed(&scope, text, hcl::edit::parser::parse_body);
             assert!(matches!(copied, Val::Known(_)), "{text}: {copied:?}");
             assert_eq!(eval(&scope, text), copied, "{text}");
         }
